@@ -1,0 +1,67 @@
+/** @file
+ *  @brief The one text pipeline: normalise -> ICU words with offsets -> fold -> stem.
+ *
+ *  The indexer (document builder), the query compiler and the snippeter all call this, and nothing
+ *  else turns text into terms, so index-time and query-time terms cannot drift.
+ */
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dateline {
+
+/// Settings that decide which terms text becomes. Stored in the database metadata by the indexer;
+/// the searcher builds its Analyzer from what the database says, never from its own flags.
+struct AnalyzerConfig {
+  std::string language = "english";  ///< Snowball stemmer name as Xapian::Stem knows it, or "none"
+  bool fold_accents = true;          ///< "café" and "cafe" give the same term
+
+  /// "language=english;fold_accents=1" (stable, human-readable, what goes in the metadata).
+  std::string serialise() const;
+  /// Inverse of serialise(); throws std::invalid_argument naming the bad part.
+  static AnalyzerConfig parse(std::string_view text);
+  bool operator==(const AnalyzerConfig&) const = default;
+};
+
+/// One word of the input.
+struct Token {
+  std::string term;   ///< normalised, case- (and accent-) folded word: the unstemmed index term
+  std::string stem;   ///< Snowball stem of `term`; empty when the word is not stemmed (numbers, CJK...)
+  uint32_t position;  ///< 1-based word position; words only, punctuation does not count
+  size_t begin;       ///< byte offset of the word's first byte in the input given to analyze()
+  size_t end;         ///< byte offset one past the word's last byte in that input
+};
+
+/// The analyzer. Not thread-safe (it owns ICU break iterators): give each thread its own.
+class Analyzer {
+ public:
+  explicit Analyzer(AnalyzerConfig config = {});
+  ~Analyzer();
+  Analyzer(Analyzer&&) noexcept;
+  Analyzer& operator=(Analyzer&&) noexcept;
+
+  const AnalyzerConfig& config() const;
+
+  /// Splits UTF-8 text into words. Invalid UTF-8 is read as U+FFFD, never rejected; offsets always
+  /// point into `text` as given (never into a normalised copy). Positions start at `first_position`.
+  std::vector<Token> analyze(std::string_view text, uint32_t first_position = 1) const;
+
+  /// Stems one already-folded term (as in Token::term); empty when the term is not stemmed.
+  std::string stem(std::string_view term) const;
+
+  /// Folds one word as analyze() would (for prefix* wildcards and field values typed by users).
+  std::string fold(std::string_view word) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Snowball languages this build can stem (Xapian::Stem::get_available_languages()), space-separated.
+std::string available_languages();
+
+}  // namespace dateline

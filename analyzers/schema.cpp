@@ -1,0 +1,86 @@
+/** @file
+ *  @brief The index contract: field lookup, boolean-term normalisation, version stamp.
+ */
+#include "analyzers/schema.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <stdexcept>
+#include <xapian.h>
+
+namespace dateline::schema {
+
+const Field* find_field(std::string_view name) {
+  for (const auto& f : kFields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string normalise_boolean(std::string_view value) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(value.data(), static_cast<int32_t>(value.size())));
+  icu::UnicodeString folded = U_SUCCESS(status) ? nfkc_cf->normalize(u, status) : u.foldCase();
+  if (U_FAILURE(status)) folded = u.foldCase();
+  std::string utf8;
+  folded.toUTF8String(utf8);
+  // Collapse runs of whitespace (ASCII and the no-break spaces NFKC has already mapped) to one space.
+  std::string out;
+  out.reserve(utf8.size());
+  bool space = false;
+  for (char c : utf8) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string boolean_term(std::string_view prefix, std::string_view value) {
+  std::string term(prefix);
+  term += normalise_boolean(value);
+  // Xapian refuses terms over 245 bytes; cut at a UTF-8 character boundary.
+  constexpr size_t kMax = 240;
+  if (term.size() > kMax) {
+    size_t cut = kMax;
+    while (cut > prefix.size() && (static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80) --cut;
+    term.resize(cut);
+  }
+  return term;
+}
+
+void write_stamp(Xapian::WritableDatabase& db, std::string_view analyzer_config) {
+  db.set_metadata(std::string(kMetaVersion), std::to_string(kVersion));
+  db.set_metadata(std::string(kMetaAnalyzer), std::string(analyzer_config));
+  db.set_metadata(std::string(kMetaFeatures), "passages,article-documents,spelling");
+}
+
+std::optional<Stamp> read_stamp(const Xapian::Database& db) {
+  std::string version = db.get_metadata(std::string(kMetaVersion));
+  if (version.empty()) return std::nullopt;
+  Stamp stamp;
+  try {
+    stamp.version = std::stoi(version);
+  } catch (const std::exception&) {
+    stamp.version = -1;
+  }
+  stamp.analyzer = db.get_metadata(std::string(kMetaAnalyzer));
+  return stamp;
+}
+
+void check_readable(const Stamp& stamp, std::string_view path) {
+  if (stamp.version >= kOldestReadable && stamp.version <= kVersion) return;
+  std::string msg = std::string(path) + ": index schema version " + std::to_string(stamp.version) +
+                    " is not readable by this build (it reads " + std::to_string(kOldestReadable) + ".." +
+                    std::to_string(kVersion) + "); rebuild it with: dateline-index --db " + std::string(path) +
+                    " --rebuild INPUT...";
+  throw std::runtime_error(msg);
+}
+
+}  // namespace dateline::schema

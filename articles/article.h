@@ -1,0 +1,44 @@
+/** @file
+ *  @brief What an article is once read: metadata and passages. Plain structs, no Xapian.
+ */
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dateline {
+
+/// One passage: a paragraph, or a piece of a long paragraph cut at sentence boundaries.
+struct Passage {
+  std::string text;                   ///< UTF-8 (repaired), as it stands in the source, trimmed
+  size_t begin = 0;                   ///< byte offset of the passage in the source file (decoded text)
+  size_t end = 0;                     ///< one past its last byte
+  std::vector<std::string> speakers;  ///< canonical names of those quoted in it, in order of first quote
+};
+
+/// An article: the record the indexer turns into documents.
+struct Article {
+  std::string id;                      ///< stable id: the record's id, else the path relative to the input root
+  std::string path;                    ///< file it came from (as given), with ":LINE" for JSON Lines records
+  std::optional<std::string> title;    ///< headline; absent when the text has none
+  std::optional<std::string> subtitle; ///< deck under the headline
+  std::optional<std::string> outlet;   ///< canonical publisher name (data/outlets.tsv), absent when not stated
+  std::optional<std::string> date;     ///< publication date, ISO 8601 "YYYY-MM-DD"
+  std::optional<std::string> author;   ///< byline; several authors joined by ", "
+  std::optional<std::string> url;
+  std::optional<std::string> language; ///< ISO 639-1 when the record says so ("en")
+  std::vector<Passage> passages;
+  std::string content_hash;            ///< hex hash of the source bytes and the metadata overrides
+};
+
+/// A problem with one input, reported and skipped past: never fatal to a run.
+struct Diagnostic {
+  std::string file;  ///< path as given
+  size_t line = 0;   ///< 1-based line, 0 when the whole file is concerned
+  std::string reason;
+  bool skipped = true;  ///< true: the record/file was not indexed; false: a warning only (e.g. re-encoded)
+};
+
+}  // namespace dateline

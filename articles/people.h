@@ -1,0 +1,30 @@
+/** @file
+ *  @brief Who wrote an article (byline) and who is quoted in each passage (speakers).
+ */
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "articles/article.h"
+
+namespace dateline {
+
+/// Author from bylines: "By X", a name line beside the date in the header, "Author's name X",
+/// "X can be reached at ...". Several authors joined by ", ". Absent when the text names none.
+std::optional<std::string> extract_author(std::string_view utf8_text);
+
+/// Fills Passage::speakers for each passage: quote attribution ("...," X said; said X, title;
+/// X told/insisted/added/warned/recalled/wrote; according to X; he said -> last named speaker;
+/// organisations such as "the ISW said"). Names are resolved within the article to their fullest form
+/// ("Mr. Lukashenko" -> "Alexander Lukashenko"), titles stripped. `not_people` are names never to be
+/// taken as speakers (the author, the outlet).
+void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people = {});
+
+/// Is this line byline/contact boilerplate ("By X", "Author's name X", "X can be reached at ...",
+/// "Editor X")? The passage splitter drops such lines.
+bool is_byline_line(std::string_view line);
+
+}  // namespace dateline

@@ -1,0 +1,116 @@
+/** @file
+ *  @brief Glue both binaries share: --db default, logging, terminal safety, closed pipes.
+ */
+#include "cli/common.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/version.h"
+
+namespace dateline::cli {
+
+std::string resolve_db_path(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (const char* env = std::getenv("DATELINE_DB"); env != nullptr && *env != '\0') return env;
+  return "dateline-db";
+}
+
+void add_common_options(cxxopts::Options& options, std::string_view db_help) {
+  options.add_options("Common")
+      ("db", std::string(db_help) + " (default: $DATELINE_DB, else ./dateline-db)",
+       cxxopts::value<std::string>()->default_value(""), "PATH")
+      ("v,verbose", "More log output on stderr (-v info, -vv debug)")
+      ("q,quiet", "Only errors on stderr")
+      ("h,help", "Show this help and exit")
+      ("V,version", "Show the version and exit");
+}
+
+void setup_logging(std::string_view program, const cxxopts::ParseResult& args) {
+  auto logger = spdlog::stderr_color_mt(std::string(program));
+  logger->set_pattern("%n: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  spdlog::level::level_enum level = spdlog::level::warn;
+  size_t verbose = args.count("verbose");
+  if (verbose == 1) level = spdlog::level::info;
+  if (verbose >= 2) level = spdlog::level::debug;
+  if (args.count("quiet") > 0) level = spdlog::level::err;
+  spdlog::set_level(level);
+}
+
+std::string version_string(std::string_view program) {
+  return std::string(program) + " " + kVersion + " (git " + kGitDescribe + ")";
+}
+
+void print_error(std::string_view program, std::string_view message) {
+  std::string line = std::string(program) + ": " + terminal_safe(message);
+  for (char& c : line) {
+    if (c == '\n') c = ' ';
+  }
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+
+bool want_colour(int fd) {
+  if (!is_terminal(fd)) return false;
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour != nullptr && *no_colour != '\0') return false;
+  const char* term = std::getenv("TERM");
+  return !(term != nullptr && std::string_view(term) == "dumb");
+}
+
+namespace {
+// Length of a valid UTF-8 sequence starting at s[i], or 0 when invalid.
+size_t utf8_length(std::string_view s, size_t i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  if (n == 2 && b < 0xC2) return 0;  // overlong
+  return n;
+}
+}  // namespace
+
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t n = utf8_length(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+      continue;
+    }
+    auto b = static_cast<unsigned char>(text[i]);
+    if (n == 1 && ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F)) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", b);
+      out += buf;
+    } else if (n == 2 && b == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      // C1 controls U+0080..U+009F (CSI U+009B starts escape sequences on some terminals).
+      char buf[12];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
+      out += buf;
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+void quiet_on_closed_pipe() {
+  // With SIGPIPE ignored, a write to a closed pipe fails with EPIPE; the printers check the stream
+  // and the binaries then exit 0 without a message, as `rg ... | head -1` does.
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace dateline::cli

@@ -1,0 +1,3 @@
+/** @file
+ *  @brief (being written)
+ */

@@ -1,0 +1,1 @@
+# Tests of the analyzers area (dateline_add_test lines).

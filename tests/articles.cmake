@@ -1,0 +1,1 @@
+# Tests of the articles area (dateline_add_test lines).

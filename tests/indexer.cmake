@@ -1,0 +1,1 @@
+# Tests of the indexer area (dateline_add_test lines).

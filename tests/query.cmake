@@ -1,0 +1,1 @@
+# Tests of the query area (dateline_add_test lines).

@@ -1,0 +1,1 @@
+# Tests of the searcher area (dateline_add_test lines).
