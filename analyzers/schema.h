@@ -50,6 +50,12 @@ inline constexpr std::string_view kOutlet = "XO";       ///< canonical outlet na
 inline constexpr std::string_view kAuthor = "A";        ///< author name
 inline constexpr std::string_view kSpeaker = "XSP";     ///< speaker quoted in this passage
 inline constexpr std::string_view kArticleSpeaker = "XSA";  ///< speaker quoted anywhere in the article
+// Name words, so `speaker:lukashenko` finds "Alexander Lukashenko": prefix + each folded word of the name
+// (analysed with the database's Analyzer, unstemmed).
+inline constexpr std::string_view kSpeakerWord = "XSW";  ///< a word of a speaker name of this passage
+inline constexpr std::string_view kArticleSpeakerWord = "XSB";  ///< a word of any speaker name in the article
+inline constexpr std::string_view kAuthorWord = "XAW";   ///< a word of the author's name
+inline constexpr std::string_view kOutletWord = "XOW";   ///< a word of the canonical outlet name
 inline constexpr std::string_view kYear = "Y";          ///< Y2022
 inline constexpr std::string_view kMonth = "M";         ///< M202202
 inline constexpr std::string_view kDay = "D";           ///< D20220224

@@ -1,0 +1,1 @@
+# Tests of outlets, authors and speakers (dateline_add_test lines).
