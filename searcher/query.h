@@ -1,0 +1,78 @@
+/** @file
+ *  @brief The query language: text -> AST (with columns for errors) -> Xapian::Query.
+ *
+ *  Every text leaf goes through the database's Analyzer, so query terms are exactly index terms.
+ *  The grammar is documented in README.md ("Query syntax").
+ */
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <xapian.h>
+
+#include "analyzers/analyzer.h"
+
+namespace dateline {
+
+/// A malformed query. `column` is 1-based, in Unicode code points of the query text, pointing at the
+/// offending character (where the caret goes).
+class QueryError : public std::runtime_error {
+ public:
+  QueryError(const std::string& message, size_t column) : std::runtime_error(message), column_(column) {}
+  size_t column() const { return column_; }
+
+ private:
+  size_t column_;
+};
+
+struct QueryNode;  // defined in query.cpp's companion header query_ast.h
+
+/// A parsed query. describe() gives a canonical, stable text form (for tests, --explain, debug logs).
+class ParsedQuery {
+ public:
+  ParsedQuery();
+  explicit ParsedQuery(std::shared_ptr<const QueryNode> root);
+  ~ParsedQuery();
+  std::string describe() const;
+  bool empty() const;
+  const QueryNode* root() const { return root_.get(); }
+
+ private:
+  std::shared_ptr<const QueryNode> root_;
+};
+
+/// Parses query text. Throws QueryError on malformed input (unbalanced quote or parenthesis, unknown
+/// field, bad date, operator with a missing operand).
+ParsedQuery parse_query(std::string_view text);
+
+/// Filters given as flags (not in the query text). All lists: OR within a list, AND between lists.
+struct Filters {
+  std::vector<std::string> outlets;   ///< matched case-insensitively and through outlet aliases
+  std::vector<std::string> speakers;  ///< a name or part of one ("lukashenko")
+  std::vector<std::string> authors;
+  std::optional<std::string> since;   ///< ISO date, inclusive ("2022", "2022-02", "2022-02-24" allowed)
+  std::optional<std::string> until;   ///< ISO date, inclusive
+};
+
+struct CompileOptions {
+  bool match_all = false;  ///< --match all: every plain word is required
+};
+
+/// What the searcher needs from a query.
+struct CompiledQuery {
+  Xapian::Query query;                     ///< over passage and article documents (no kind filter applied)
+  std::vector<std::string> highlight_terms;  ///< unstemmed terms (Token::term) to highlight in snippets
+  std::vector<std::string> highlight_stems;  ///< stems whose every form is highlighted
+  bool has_positional = false;             ///< holds a phrase or NEAR (cannot match article documents)
+};
+
+/// Builds the Xapian query for a parsed query plus flag filters. Throws QueryError (column 0 for
+/// problems in flag values, e.g. a bad --since date).
+CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
+                            const CompileOptions& options = {});
+
+}  // namespace dateline
