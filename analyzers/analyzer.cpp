@@ -1,3 +1,202 @@
 /** @file
- *  @brief (being written)
+ *  @brief The text pipeline: UTF-8 repair -> ICU word boundaries -> NFKC_CF/accent fold -> Snowball.
  */
+#include "analyzers/analyzer.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/ubrk.h>
+
+#include <charconv>
+#include <stdexcept>
+
+#include "analyzers/normalize.h"
+#include "analyzers/stemmer.h"
+
+namespace dateline {
+
+namespace {
+
+// Texts are analysed in chunks of about this many bytes, cut just before an ASCII separator byte
+// (a word boundary under every UAX #29 rule), so the UTF-16 copy and the offset table stay small
+// and cache-friendly whatever the caller passes, and ICU's int32_t indexes can never overflow.
+constexpr size_t kChunkBytes = size_t{1} << 20;
+
+bool is_separator_byte(unsigned char b) { return b <= 0x20 || b == 0x7F; }
+
+// End of the chunk starting at `start`: text.size() if it fits, else the last separator byte
+// before the limit; failing that (a megabyte without a space: junk), a UTF-8 character boundary.
+size_t chunk_end(std::string_view text, size_t start) {
+  if (text.size() - start <= kChunkBytes) return text.size();
+  const size_t limit = start + kChunkBytes;
+  for (size_t i = limit; i > start + kChunkBytes / 2; --i) {
+    if (is_separator_byte(static_cast<unsigned char>(text[i]))) return i;
+  }
+  size_t i = limit;
+  while (i > limit - 3 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+  return i;
+}
+
+std::vector<std::pair<std::string, std::string>> split_settings(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t semi = text.find(';', pos);
+    if (semi == std::string_view::npos) semi = text.size();
+    const std::string_view part = text.substr(pos, semi - pos);
+    pos = semi + 1;
+    if (part.empty()) continue;  // tolerate "a=1;;b=2" and a trailing ';'
+    const size_t eq = part.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      throw std::invalid_argument("analyzer setting '" + std::string(part) + "' is not key=value");
+    }
+    out.emplace_back(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string AnalyzerConfig::serialise() const {
+  return "language=" + language + ";fold_accents=" + (fold_accents ? "1" : "0");
+}
+
+AnalyzerConfig AnalyzerConfig::parse(std::string_view text) {
+  AnalyzerConfig config;
+  bool seen_language = false;
+  bool seen_fold = false;
+  const auto settings = split_settings(text);
+  if (settings.empty()) throw std::invalid_argument("empty analyzer configuration");
+  for (const auto& [key, value] : settings) {
+    if (key == "language") {
+      if (seen_language) throw std::invalid_argument("analyzer setting 'language' given twice");
+      seen_language = true;
+      try {
+        config.language = text::canonical_language(value);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("analyzer setting 'language=" + value + "': " + e.what());
+      }
+    } else if (key == "fold_accents") {
+      if (seen_fold) throw std::invalid_argument("analyzer setting 'fold_accents' given twice");
+      seen_fold = true;
+      if (value == "1" || value == "true") {
+        config.fold_accents = true;
+      } else if (value == "0" || value == "false") {
+        config.fold_accents = false;
+      } else {
+        throw std::invalid_argument("analyzer setting 'fold_accents=" + value + "': expected 0 or 1");
+      }
+    } else {
+      // A setting this build does not know changes terms in ways it cannot reproduce: refuse.
+      throw std::invalid_argument("unknown analyzer setting '" + key + "'");
+    }
+  }
+  return config;
+}
+
+struct Analyzer::Impl {
+  explicit Impl(AnalyzerConfig c)
+      : config(std::move(c)), stemmer(config.language), folder(config.fold_accents) {
+    config.language = text::canonical_language(config.language);
+    UErrorCode status = U_ZERO_ERROR;
+    words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status) || !words) {
+      throw std::runtime_error(std::string("ICU word break iterator unavailable: ") + u_errorName(status));
+    }
+  }
+
+  uint32_t run(std::string_view text, std::vector<Token>& out, uint32_t position);
+
+  AnalyzerConfig config;
+  text::Stemmer stemmer;
+  text::Folder folder;
+  std::unique_ptr<icu::BreakIterator> words;
+  icu::UnicodeString buffer;    ///< UTF-16 of the current chunk (reused)
+  std::vector<size_t> offsets;  ///< UTF-16 index -> byte offset in the chunk (reused)
+  std::string term;             ///< folding scratch (reused)
+};
+
+uint32_t Analyzer::Impl::run(std::string_view text, std::vector<Token>& out, uint32_t position) {
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = chunk_end(text, start);
+    const std::string_view chunk = text.substr(start, end - start);
+    text::decode_utf8(chunk, buffer, offsets);
+    words->setText(buffer);
+    const char16_t* units = buffer.getBuffer();
+    int32_t from = words->first();
+    for (int32_t to = words->next(); to != icu::BreakIterator::DONE; from = to, to = words->next()) {
+      // UBRK_WORD_NONE..: spaces, punctuation, symbols, U+FFFD. Everything else (letters,
+      // numbers, kana, ideographs) is a word.
+      if (words->getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+      const bool stemmable = folder.fold(units + from, to - from, term);
+      if (term.empty()) continue;  // only default-ignorable code points: not a word
+      const uint32_t pos = position++;
+      if (term.size() > kMaxTermBytes) continue;
+      Token& tok = out.emplace_back();
+      tok.term = term;
+      if (stemmable && stemmer.enabled()) tok.stem = stemmer.stem(term);
+      tok.position = pos;
+      tok.begin = start + offsets[static_cast<size_t>(from)];
+      tok.end = start + offsets[static_cast<size_t>(to)];
+    }
+    start = end;
+  }
+  return position;
+}
+
+Analyzer::Analyzer(AnalyzerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+Analyzer::~Analyzer() = default;
+Analyzer::Analyzer(Analyzer&&) noexcept = default;
+Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
+
+const AnalyzerConfig& Analyzer::config() const { return impl_->config; }
+
+std::vector<Token> Analyzer::analyze(std::string_view text, uint32_t first_position) const {
+  std::vector<Token> out;
+  out.reserve(text.size() / 6 + 1);  // ~6 bytes per word in English news: one allocation
+  impl_->run(text, out, first_position);
+  return out;
+}
+
+uint32_t Analyzer::analyze_into(std::string_view text, std::vector<Token>& out,
+                                uint32_t first_position) const {
+  return impl_->run(text, out, first_position);
+}
+
+std::string Analyzer::stem(std::string_view term) const {
+  if (!impl_->stemmer.enabled() || term.empty()) return {};
+  // Decide stemmability exactly as analyze() does: re-fold the term (folding is idempotent, so a
+  // Token::term comes back unchanged) and take the Folder's verdict.
+  std::string scratch;
+  if (term.size() > kChunkBytes) return {};
+  const icu::UnicodeString units =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(term.data(), static_cast<int32_t>(term.size())));
+  if (!impl_->folder.fold(units.getBuffer(), units.length(), scratch)) return {};
+  return impl_->stemmer.stem(term);
+}
+
+std::string Analyzer::fold(std::string_view word) const {
+  if (word.size() > kChunkBytes) throw std::length_error("word too long to fold");
+  text::decode_utf8(word, impl_->buffer, impl_->offsets);
+  std::string out;
+  impl_->folder.fold(impl_->buffer.getBuffer(), impl_->buffer.length(), out);
+  return out;
+}
+
+std::string describe(const std::vector<Token>& tokens) {
+  std::string out;
+  for (const Token& tok : tokens) {
+    if (!out.empty()) out += ' ';
+    out += tok.term;
+    out += '[';
+    char digits[16];
+    const auto res = std::to_chars(digits, digits + sizeof digits, tok.position);
+    out.append(digits, res.ptr);
+    out += ']';
+  }
+  return out;
+}
+
+std::string available_languages() { return Xapian::Stem::get_available_languages(); }
+
+}  // namespace dateline

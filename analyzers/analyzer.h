@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,6 +27,11 @@ struct AnalyzerConfig {
   static AnalyzerConfig parse(std::string_view text);
   bool operator==(const AnalyzerConfig&) const = default;
 };
+
+/// Longest term kept, in bytes of UTF-8 after folding. Longer "words" are junk (base64, hashes,
+/// runs of digits) and Xapian refuses terms over 245 bytes with their prefixes; they are dropped, but
+/// their position is still used so phrase distances around them stay true.
+inline constexpr size_t kMaxTermBytes = 64;
 
 /// One word of the input.
 struct Token {
@@ -50,16 +56,28 @@ class Analyzer {
   /// point into `text` as given (never into a normalised copy). Positions start at `first_position`.
   std::vector<Token> analyze(std::string_view text, uint32_t first_position = 1) const;
 
-  /// Stems one already-folded term (as in Token::term); empty when the term is not stemmed.
+  /// As analyze(), appending to `out` (not cleared) so a caller can reuse one vector. Returns the
+  /// position after the last word (first_position + words seen, dropped long words included), to
+  /// continue numbering in the next field or passage.
+  uint32_t analyze_into(std::string_view text, std::vector<Token>& out, uint32_t first_position = 1) const;
+
+  /// Stems one already-folded term (as in Token::term); empty when the term is not stemmed: stemming
+  /// is "none", or the term is not made of letters (and apostrophes/marks) only, or it is CJK.
+  /// For any token t of analyze(), stem(t.term) == t.stem.
   std::string stem(std::string_view term) const;
 
-  /// Folds one word as analyze() would (for prefix* wildcards and field values typed by users).
+  /// Folds one word as analyze() would (for prefix* wildcards and field values typed by users):
+  /// the same character mapping, NFKC_Casefold and accent folding, applied to the whole string
+  /// without segmenting it (so "U.S." gives "u.s." while analyze("U.S.") gives "u.s").
   std::string fold(std::string_view word) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// Compact form for tests and debug logs: "belarus's[1] 70,000[2] strong[3]" (term[position]).
+std::string describe(const std::vector<Token>& tokens);
 
 /// Snowball languages this build can stem (Xapian::Stem::get_available_languages()), space-separated.
 std::string available_languages();
