@@ -190,7 +190,10 @@ void Folder::strip_accents() {
     const UChar32 c = buf_b_.char32At(i);
     i += U16_LENGTH(c);
     if (u_charType(c) == U_NON_SPACING_MARK) {
-      if (strips_marks_after(base_script)) continue;
+      // Cyrillic breve (U+0306) makes letters of their own: й is not и, ў is not у. Other Cyrillic
+      // marks (ё -> е, ї -> і) are the ones writers really omit.
+      const bool keep = base_script == USCRIPT_CYRILLIC && c == 0x0306;
+      if (!keep && strips_marks_after(base_script)) continue;
     } else {
       UErrorCode script_status = U_ZERO_ERROR;
       base_script = uscript_getScript(c, &script_status);

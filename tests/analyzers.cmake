@@ -1,1 +1,2 @@
 # Tests of the analyzers area (dateline_add_test lines).
+dateline_add_test(analyzer_test unit/analyzer_test.cpp LIBS dateline::analyzers)
