@@ -46,7 +46,12 @@ class ParsedQuery {
 };
 
 /// Parses query text. Throws QueryError on malformed input (unbalanced quote or parenthesis, unknown
-/// field, bad date, operator with a missing operand).
+/// field, bad date, operator with a missing operand, empty query, NEAR/x, bare `*`) and beyond the
+/// hostile-input limits (64 KiB of text, 1000 terms, 100 levels of nesting). Never crashes on any
+/// bytes: invalid UTF-8 is read as U+FFFD, control characters separate terms.
+/// The grammar and its precedence rules are documented at the top of query.cpp; the AST in query_ast.h.
+/// Whitespace-only text is an error ("empty query"); a caller searching with flag filters only passes
+/// a default-constructed ParsedQuery to compile_query() instead.
 ParsedQuery parse_query(std::string_view text);
 
 /// Filters given as flags (not in the query text). All lists: OR within a list, AND between lists.
@@ -67,11 +72,14 @@ struct CompiledQuery {
   Xapian::Query query;                     ///< over passage and article documents (no kind filter applied)
   std::vector<std::string> highlight_terms;  ///< unstemmed terms (Token::term) to highlight in snippets
   std::vector<std::string> highlight_stems;  ///< stems whose every form is highlighted
+  std::vector<std::string> highlight_prefixes;  ///< folded wildcard prefixes (`ukrain*` -> "ukrain")
   bool has_positional = false;             ///< holds a phrase or NEAR (cannot match article documents)
+  bool scored = true;  ///< false when nothing in the query weighs (only filters, or a pure NOT): all weights 0
 };
 
 /// Builds the Xapian query for a parsed query plus flag filters. Throws QueryError (column 0 for
-/// problems in flag values, e.g. a bad --since date).
+/// problems in flag values, e.g. a bad --since date). An empty ParsedQuery with no filters gives
+/// Query::MatchAll; a query whose words all analyse to nothing ("&") is a QueryError.
 CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
                             const CompileOptions& options = {});
 

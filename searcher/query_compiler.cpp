@@ -1,3 +1,419 @@
 /** @file
- *  @brief (being written)
+ *  @brief The query language's back half: AST + flag filters -> Xapian::Query over the index schema.
+ *
+ *  Every text leaf goes through the database's Analyzer, so query terms are exactly index terms.
+ *  Each node compiles to a Part: scored (contributes relevance), filter (boolean: fields, dates,
+ *  negations; never changes scores) or nothing (text that analyses to no terms, like "&"). Filters
+ *  join the scored part with OP_FILTER, as Xapian's QueryParser does for boolean prefixes.
  */
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "analyzers/schema.h"
+#include "articles/outlets.h"
+#include "searcher/query.h"
+#include "searcher/query_ast.h"
+
+namespace dateline {
+
+namespace {
+
+using Xapian::Query;
+
+enum class PartKind { kNone, kScored, kFilter };
+
+struct Part {
+  Query query;
+  PartKind kind = PartKind::kNone;
+};
+
+Query combine(Query::op op, const std::vector<Query>& queries) {
+  if (queries.size() == 1) return queries.front();
+  return Query(op, queries.begin(), queries.end());
+}
+
+double title_weight() {
+  const schema::Field* title = schema::find_field("title");
+  return title != nullptr ? static_cast<double>(title->weight) : 1.0;
+}
+
+std::string prefixed(std::string_view prefix, std::string_view term) {
+  std::string out(prefix);
+  out += term;
+  return out;
+}
+
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+class Compiler {
+ public:
+  Compiler(const Analyzer& analyzer, const CompileOptions& options, CompiledQuery& out)
+      : analyzer_(analyzer), options_(options), out_(out), title_weight_(title_weight()) {}
+
+  Part compile(const QueryNode& node, bool positive) {
+    switch (node.kind) {
+      case NodeKind::kWord: return word(node, positive);
+      case NodeKind::kPhrase: return phrase(node, positive);
+      case NodeKind::kPrefix: return prefix(node, positive, schema::kBody);
+      case NodeKind::kNear: return near(node, positive);
+      case NodeKind::kField: return field(node, positive);
+      case NodeKind::kDate: return {date_query(node), PartKind::kFilter};
+      case NodeKind::kDefault: return group(node, positive, /*default_op=*/true);
+      case NodeKind::kAnd: return group(node, positive, /*default_op=*/false);
+      case NodeKind::kOr: return any_of(node, positive);
+      case NodeKind::kNot: return negation(node);
+      case NodeKind::kRequired: return compile(*node.children.front(), positive);
+    }
+    return {};
+  }
+
+  /// The boolean query of an outlet name as typed (field value or --outlet flag).
+  Query outlet_query(std::string_view value, size_t column) {
+    Query exact(schema::boolean_term(schema::kOutlet, canonical_outlet_or_self(value)));
+    if (canonical_outlet(value).has_value()) return exact;
+    // Unknown to the gazetteer: also accept the words of the name ("pravda" finds "Pravda.Ru").
+    std::vector<Query> words = name_words(schema::kOutletWord, value, column);
+    if (words.empty()) return exact;
+    return Query(Query::OP_OR, exact, combine(Query::OP_AND, words));
+  }
+
+  /// AND of the name-word terms of `value` ("Alexander Lukashenko" -> XSWalexander AND XSWlukashenko).
+  Query name_query(std::string_view prefix, std::string_view what, std::string_view value, size_t column) {
+    std::vector<Query> words = name_words(prefix, value, column);
+    if (words.empty()) {
+      throw QueryError(std::string(what) + " '" + std::string(value) + "' has no words to match", column);
+    }
+    return combine(Query::OP_AND, words);
+  }
+
+ private:
+  std::vector<Token> analyze(std::string_view text, size_t column) {
+    std::vector<Token> tokens = analyzer_.analyze(text);
+    terms_ += tokens.size();
+    if (terms_ > kMaxQueryTerms) {
+      throw QueryError("too many terms (at most " + std::to_string(kMaxQueryTerms) + ")", column);
+    }
+    return tokens;
+  }
+
+  std::vector<Query> name_words(std::string_view prefix, std::string_view value, size_t column) {
+    std::vector<Query> words;
+    for (const Token& token : analyze(value, column)) words.emplace_back(prefixed(prefix, token.term));
+    return words;
+  }
+
+  void highlight_term(const std::string& term) {
+    if (seen_terms_.insert(term).second) out_.highlight_terms.push_back(term);
+  }
+  void highlight_stem(const std::string& stem) {
+    if (!stem.empty() && seen_stems_.insert(stem).second) out_.highlight_stems.push_back(stem);
+  }
+
+  /// One analysed word, stemmed: body stem OR (title stem, weighted like the title field).
+  Query stemmed_word(const Token& token) {
+    if (token.stem.empty()) return exact_word(token.term);
+    return Query(Query::OP_OR, Query(prefixed(schema::kStemmed, token.stem)),
+                 Query(Query::OP_SCALE_WEIGHT,
+                       Query(prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), token.stem)),
+                       title_weight_));
+  }
+
+  /// One word in its exact (unstemmed) form, in body or title.
+  Query exact_word(const std::string& term) {
+    return Query(Query::OP_OR, Query(prefixed(schema::kBody, term)),
+                 Query(Query::OP_SCALE_WEIGHT, Query(prefixed(schema::kTitle, term)), title_weight_));
+  }
+
+  /// A phrase over one positional field's terms. The window spans the tokens' positions, so a gap the
+  /// Analyzer leaves (if it ever drops a word) does not make the phrase unmatchable.
+  static Query phrase_over(std::string_view prefix, const std::vector<Token>& tokens) {
+    std::vector<Query> terms;
+    terms.reserve(tokens.size());
+    for (const Token& token : tokens) terms.emplace_back(prefixed(prefix, token.term));
+    Xapian::termcount window = tokens.back().position - tokens.front().position + 1;
+    window = std::max<Xapian::termcount>(window, static_cast<Xapian::termcount>(tokens.size()));
+    return Query(Query::OP_PHRASE, terms.begin(), terms.end(), window);
+  }
+
+  Query body_or_title_phrase(const std::vector<Token>& tokens) {
+    out_.has_positional = true;
+    return Query(Query::OP_OR, phrase_over(schema::kBody, tokens),
+                 Query(Query::OP_SCALE_WEIGHT, phrase_over(schema::kTitle, tokens), title_weight_));
+  }
+
+  Part word(const QueryNode& node, bool positive) {
+    std::vector<Token> tokens = analyze(node.text, node.column);
+    if (tokens.empty()) return {};
+    if (positive) {
+      for (const Token& token : tokens) highlight_term(token.term);
+      if (tokens.size() == 1) highlight_stem(tokens.front().stem);
+    }
+    // "Belarus-Ukraine" is one typed word but several index words: they must stay together.
+    if (tokens.size() > 1) return {body_or_title_phrase(tokens), PartKind::kScored};
+    return {stemmed_word(tokens.front()), PartKind::kScored};
+  }
+
+  Part phrase(const QueryNode& node, bool positive) {
+    std::vector<Token> tokens = analyze(node.text, node.column);
+    if (tokens.empty()) return {};
+    if (positive) {
+      for (const Token& token : tokens) highlight_term(token.term);
+    }
+    if (tokens.size() == 1) return {exact_word(tokens.front().term), PartKind::kScored};
+    return {body_or_title_phrase(tokens), PartKind::kScored};
+  }
+
+  Part prefix(const QueryNode& node, bool positive, std::string_view field_prefix) {
+    std::string folded = analyzer_.fold(node.text);
+    if (code_points(folded) < 2) {
+      throw QueryError("a wildcard needs at least 2 characters before '*'", node.column);
+    }
+    ++terms_;
+    if (positive && seen_prefixes_.insert(folded).second) out_.highlight_prefixes.push_back(folded);
+    return {Query(Query::OP_WILDCARD, prefixed(field_prefix, folded), kMaxWildcardExpansion,
+                  Query::WILDCARD_LIMIT_MOST_FREQUENT),
+            PartKind::kScored};
+  }
+
+  /// NEAR/N: every operand word within a window of N + (words - 1) positions, in any order (Xapian
+  /// QueryParser's rule: two words at most N positions apart). A phrase operand contributes its words.
+  Part near(const QueryNode& node, bool positive) {
+    std::vector<Token> tokens;
+    for (const auto& child : node.children) {
+      std::vector<Token> part = analyze(child->text, child->column);
+      tokens.insert(tokens.end(), part.begin(), part.end());
+    }
+    if (tokens.empty()) return {};
+    if (positive) {
+      for (const Token& token : tokens) highlight_term(token.term);
+    }
+    if (tokens.size() == 1) return {exact_word(tokens.front().term), PartKind::kScored};
+    out_.has_positional = true;
+    auto near_over = [&](std::string_view prefix) {
+      std::vector<Query> terms;
+      for (const Token& token : tokens) terms.emplace_back(prefixed(prefix, token.term));
+      auto window = static_cast<Xapian::termcount>(node.distance + tokens.size() - 1);
+      return Query(Query::OP_NEAR, terms.begin(), terms.end(), window);
+    };
+    return {Query(Query::OP_OR, near_over(schema::kBody),
+                  Query(Query::OP_SCALE_WEIGHT, near_over(schema::kTitle), title_weight_)),
+            PartKind::kScored};
+  }
+
+  Part field(const QueryNode& node, bool positive) {
+    if (node.field == "title") return title(*node.children.front(), positive);
+    if (node.field == "outlet") return {outlet_query(node.text, node.column), PartKind::kFilter};
+    if (node.field == "author") {
+      return {name_query(schema::kAuthorWord, "author:", node.text, node.column), PartKind::kFilter};
+    }
+    if (node.field == "speaker") {
+      return {name_query(schema::kSpeakerWord, "speaker:", node.text, node.column), PartKind::kFilter};
+    }
+    throw QueryError("unknown field '" + node.field + "'", node.column);
+  }
+
+  /// title:word -> title stem; title:"a phrase" -> phrase over title terms; title:pre* -> title terms.
+  Part title(const QueryNode& value, bool positive) {
+    if (value.kind == NodeKind::kPrefix) return prefix(value, positive, schema::kTitle);
+    std::vector<Token> tokens = analyze(value.text, value.column);
+    if (tokens.empty()) {
+      throw QueryError("title: '" + value.text + "' has no words to match", value.column);
+    }
+    if (positive) {
+      for (const Token& token : tokens) highlight_term(token.term);
+    }
+    if (tokens.size() > 1) {
+      out_.has_positional = true;
+      return {phrase_over(schema::kTitle, tokens), PartKind::kScored};
+    }
+    const Token& token = tokens.front();
+    if (value.kind == NodeKind::kPhrase || token.stem.empty()) {
+      return {Query(prefixed(schema::kTitle, token.term)), PartKind::kScored};
+    }
+    if (positive) highlight_stem(token.stem);
+    return {Query(prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), token.stem)),
+            PartKind::kScored};
+  }
+
+  static Query date_query(const QueryNode& node) {
+    if (!node.range) {
+      const PartialDate& d = *node.from;
+      if (d.month == 0) return Query(prefixed(schema::kYear, d.iso()));
+      if (d.day == 0) return Query(prefixed(schema::kMonth, d.first_day().substr(0, 6)));
+      return Query(prefixed(schema::kDay, d.first_day()));
+    }
+    if (node.from && node.to) {
+      return Query(Query::OP_VALUE_RANGE, schema::kSlotDate, node.from->first_day(), node.to->last_day());
+    }
+    if (node.from) return Query(Query::OP_VALUE_GE, schema::kSlotDate, node.from->first_day());
+    return Query(Query::OP_VALUE_LE, schema::kSlotDate, node.to->last_day());
+  }
+
+  /// `NOT x` on its own (a query, or an OR operand): everything except x.
+  Part negation(const QueryNode& node) {
+    Part inner = compile(*node.children.front(), false);
+    if (inner.kind == PartKind::kNone) return {};
+    return {Query(Query::OP_AND_NOT, Query::MatchAll, inner.query), PartKind::kFilter};
+  }
+
+  /// DEFAULT and AND groups: required, optional (DEFAULT only), filter and excluded members.
+  Part group(const QueryNode& node, bool positive, bool default_op) {
+    std::vector<Query> required;
+    std::vector<Query> optional;
+    std::vector<Query> filters;
+    std::vector<Query> excluded;
+    for (const auto& child : node.children) {
+      if (child->kind == NodeKind::kNot) {
+        Part p = compile(*child->children.front(), false);
+        if (p.kind != PartKind::kNone) excluded.push_back(p.query);
+        continue;
+      }
+      bool is_required = !default_op || child->kind == NodeKind::kRequired;
+      Part p = compile(*child, positive);
+      if (p.kind == PartKind::kFilter) {
+        filters.push_back(p.query);
+      } else if (p.kind == PartKind::kScored) {
+        (is_required || options_.match_all ? required : optional).push_back(p.query);
+      }
+    }
+    Part out;
+    if (!optional.empty()) {
+      // Coordination: every passage with any word matches; those with all of them score higher.
+      Query any = combine(Query::OP_OR, optional);
+      out.query = optional.size() == 1 ? any : Query(Query::OP_AND_MAYBE, any, combine(Query::OP_AND, optional));
+      out.kind = PartKind::kScored;
+    }
+    if (!required.empty()) {
+      Query all = combine(Query::OP_AND, required);
+      out.query = out.kind == PartKind::kScored ? Query(Query::OP_AND_MAYBE, all, out.query) : all;
+      out.kind = PartKind::kScored;
+    }
+    if (!filters.empty()) {
+      Query f = combine(Query::OP_AND, filters);
+      if (out.kind == PartKind::kScored) {
+        out.query = Query(Query::OP_FILTER, out.query, f);
+      } else {
+        out.query = f;
+        out.kind = PartKind::kFilter;
+      }
+    }
+    if (!excluded.empty()) {
+      Query x = combine(Query::OP_OR, excluded);
+      if (out.kind == PartKind::kNone) {
+        out.query = Query(Query::OP_AND_NOT, Query::MatchAll, x);
+        out.kind = PartKind::kFilter;
+      } else {
+        out.query = Query(Query::OP_AND_NOT, out.query, x);
+      }
+    }
+    return out;
+  }
+
+  /// OR: filter operands keep weight 0 so `troops OR outlet:tass` does not rank TASS by a term weight.
+  Part any_of(const QueryNode& node, bool positive) {
+    std::vector<Part> parts;
+    bool any_scored = false;
+    for (const auto& child : node.children) {
+      Part p = compile(*child, positive);
+      if (p.kind == PartKind::kNone) continue;
+      any_scored = any_scored || p.kind == PartKind::kScored;
+      parts.push_back(std::move(p));
+    }
+    if (parts.empty()) return {};
+    std::vector<Query> queries;
+    for (const Part& p : parts) {
+      queries.push_back(any_scored && p.kind == PartKind::kFilter ? Query(Query::OP_SCALE_WEIGHT, p.query, 0.0)
+                                                                  : p.query);
+    }
+    return {combine(Query::OP_OR, queries), any_scored ? PartKind::kScored : PartKind::kFilter};
+  }
+
+  const Analyzer& analyzer_;
+  const CompileOptions& options_;
+  CompiledQuery& out_;
+  double title_weight_;
+  size_t terms_ = 0;
+  std::set<std::string> seen_terms_;
+  std::set<std::string> seen_stems_;
+  std::set<std::string> seen_prefixes_;
+};
+
+/// A --since/--until value: "2022", "2022-02" or "2022-02-24".
+PartialDate flag_date(std::string_view flag, const std::string& value) {
+  std::optional<PartialDate> date = parse_partial_date(value);
+  if (!date) {
+    throw QueryError(std::string(flag) + ": bad date '" + value + "' (expected YYYY, YYYY-MM or YYYY-MM-DD)", 0);
+  }
+  return *date;
+}
+
+/// The flag filters: OR within a kind, AND between kinds. Empty when no flag is set.
+std::vector<Query> flag_filters(const Filters& filters, Compiler& compiler) {
+  std::vector<Query> kinds;
+  auto any_of = [&](const std::vector<std::string>& values, auto make) {
+    if (values.empty()) return;
+    std::vector<Query> alternatives;
+    for (const std::string& value : values) alternatives.push_back(make(value));
+    kinds.push_back(combine(Query::OP_OR, alternatives));
+  };
+  any_of(filters.outlets, [&](const std::string& v) { return compiler.outlet_query(v, 0); });
+  any_of(filters.speakers,
+         [&](const std::string& v) { return compiler.name_query(schema::kSpeakerWord, "--speaker", v, 0); });
+  any_of(filters.authors,
+         [&](const std::string& v) { return compiler.name_query(schema::kAuthorWord, "--author", v, 0); });
+  std::optional<PartialDate> since;
+  std::optional<PartialDate> until;
+  if (filters.since) since = flag_date("--since", *filters.since);
+  if (filters.until) until = flag_date("--until", *filters.until);
+  if (since && until) {
+    if (since->first_day() > until->last_day()) {
+      throw QueryError("--since " + since->iso() + " is after --until " + until->iso(), 0);
+    }
+    kinds.emplace_back(Query::OP_VALUE_RANGE, schema::kSlotDate, since->first_day(), until->last_day());
+  } else if (since) {
+    kinds.emplace_back(Query::OP_VALUE_GE, schema::kSlotDate, since->first_day());
+  } else if (until) {
+    kinds.emplace_back(Query::OP_VALUE_LE, schema::kSlotDate, until->last_day());
+  }
+  return kinds;
+}
+
+}  // namespace
+
+CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
+                            const CompileOptions& options) {
+  CompiledQuery out;
+  Compiler compiler(analyzer, options, out);
+  Part part;
+  if (const QueryNode* root = parsed.root()) {
+    part = compiler.compile(*root, true);
+    if (part.kind == PartKind::kNone) {
+      throw QueryError("the query has no searchable words", root->column);
+    }
+  }
+  std::vector<Query> kinds = flag_filters(filters, compiler);
+  switch (part.kind) {
+    case PartKind::kScored:
+      out.query = kinds.empty() ? part.query : Query(Query::OP_FILTER, part.query, combine(Query::OP_AND, kinds));
+      break;
+    case PartKind::kFilter:
+      // Only filters: every match weighs 0 (the searcher then orders by date or document).
+      kinds.insert(kinds.begin(), part.query);
+      out.query = Query(Query::OP_SCALE_WEIGHT, combine(Query::OP_AND, kinds), 0.0);
+      out.scored = false;
+      break;
+    case PartKind::kNone:
+      out.query = kinds.empty() ? Query::MatchAll
+                                : Query(Query::OP_SCALE_WEIGHT, combine(Query::OP_AND, kinds), 0.0);
+      out.scored = false;
+      break;
+  }
+  return out;
+}
+
+}  // namespace dateline
