@@ -172,7 +172,7 @@ std::string Analyzer::stem(std::string_view term) const {
   const icu::UnicodeString units =
       icu::UnicodeString::fromUTF8(icu::StringPiece(term.data(), static_cast<int32_t>(term.size())));
   if (!impl_->folder.fold(units.getBuffer(), units.length(), scratch)) return {};
-  return impl_->stemmer.stem(term);
+  return std::string(impl_->stemmer.stem(term));
 }
 
 std::string Analyzer::fold(std::string_view word) const {

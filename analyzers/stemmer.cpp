@@ -3,6 +3,7 @@
  */
 #include "analyzers/stemmer.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace dateline::text {
@@ -31,16 +32,49 @@ std::string canonical_language(std::string_view language) {
 Stemmer::Stemmer(std::string_view language) {
   const std::string canonical = canonical_language(language);
   enabled_ = canonical != "none";
-  if (enabled_) stem_ = Xapian::Stem(canonical);
+  if (enabled_) {
+    stem_ = Xapian::Stem(canonical);
+    slots_.resize(kSlots);
+  }
 }
 
-const std::string& Stemmer::stem(std::string_view term) {
-  if (!enabled_) return empty_;
-  if (auto it = cache_.find(term); it != cache_.end()) return it->second;
-  if (cache_.size() >= kCacheLimit) cache_.clear();
-  std::string key(term);
-  std::string value = stem_(key);
-  return cache_.emplace(std::move(key), std::move(value)).first->second;
+namespace {
+
+// FNV-1a, 64 bit: words are ~6 bytes, where it beats the block hashes and needs no dependency.
+uint64_t hash_term(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+std::string_view Stemmer::stem(std::string_view term) {
+  if (!enabled_ || term.empty()) return {};
+  if (term.size() > kInline) {
+    scratch_.assign(term);
+    result_ = stem_(scratch_);
+    return result_;
+  }
+  const uint64_t h = hash_term(term);
+  Slot& slot = slots_[h & (kSlots - 1)];
+  if (slot.hash == h && slot.term_len == term.size() &&
+      std::string_view(slot.term, slot.term_len) == term) {
+    return {slot.stem, slot.stem_len};
+  }
+  scratch_.assign(term);
+  result_ = stem_(scratch_);
+  if (result_.size() <= kInline) {
+    slot.hash = h;
+    slot.term_len = static_cast<uint8_t>(term.size());
+    slot.stem_len = static_cast<uint8_t>(result_.size());
+    std::copy(term.begin(), term.end(), slot.term);
+    std::copy(result_.begin(), result_.end(), slot.stem);
+  }
+  return result_;
 }
 
 }  // namespace dateline::text

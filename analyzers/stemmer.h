@@ -6,10 +6,10 @@
 #include <xapian.h>
 
 #include <cstddef>
-#include <functional>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 namespace dateline::text {
 
@@ -27,22 +27,32 @@ class Stemmer {
   /// False for "none": stem() then always returns an empty string.
   bool enabled() const { return enabled_; }
 
-  /// Snowball stem of an already folded term. The reference stays valid until the next call.
-  const std::string& stem(std::string_view term);
+  /// Snowball stem of an already folded term. The view stays valid until the next call.
+  std::string_view stem(std::string_view term);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  /// A direct-mapped cache of this many slots: news vocabulary is Zipfian, so a few thousand words
+  /// make most tokens and stay resident, while a rare word merely evicts one slot (no clearing,
+  /// no LRU upkeep). 16384 x 64 bytes = 1 MB: one cache line per lookup.
+  static constexpr uint32_t kSlots = 1u << 14;
+  /// Terms and stems up to this many bytes are cached inline; longer ones are rare and stemmed
+  /// each time.
+  static constexpr size_t kInline = 27;
+
+  struct alignas(64) Slot {
+    uint64_t hash = 0;
+    uint8_t term_len = 0;  ///< 0 = empty slot (the empty term is never stemmed)
+    uint8_t stem_len = 0;
+    char term[kInline];
+    char stem[kInline];
   };
-  /// News vocabulary is Zipfian: a few thousand words make most tokens, so a cache of this many
-  /// entries hits almost always; when full it is simply cleared (bounded memory, no LRU upkeep).
-  static constexpr size_t kCacheLimit = 1 << 16;
+  static_assert(sizeof(Slot) == 64);
 
   bool enabled_;
   Xapian::Stem stem_;
-  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> cache_;
-  std::string empty_;
+  std::vector<Slot> slots_;
+  std::string scratch_;  ///< input to Xapian::Stem (which takes std::string)
+  std::string result_;   ///< uncached results
 };
 
 }  // namespace dateline::text
