@@ -1,3 +1,373 @@
 /** @file
- *  @brief (being written)
+ *  @brief Article -> Xapian documents following analyzers/schema.h: terms, positions, values, data.
  */
+#include "indexer/document_builder.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <xxhash.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "analyzers/schema.h"
+#include "indexer/indexer.h"
+
+namespace dateline {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Title and subtitle share the S prefix; a gap this wide keeps phrases and NEAR windows from
+// spanning the two (Omega and TermGenerator::increase_termpos use 100 for the same reason).
+constexpr uint32_t kFieldGap = 100;
+
+std::string hex16(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+uint64_t hash64(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+
+// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
+std::string utf8_head(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut));
+}
+
+// prefix + normalised id (+ suffix), with the long-id rule of article_id_term().
+std::string id_based_term(std::string_view prefix, std::string_view id, std::string_view suffix) {
+  std::string norm = schema::normalise_boolean(id);
+  if (prefix.size() + norm.size() + suffix.size() <= kMaxIndexTermBytes) {
+    return std::string(prefix) + norm + std::string(suffix);
+  }
+  // Built by appending: GCC 12 misreports `"~" + std::string` under -Wrestrict.
+  std::string tail = "~";
+  tail += hex16(hash64(norm));
+  size_t room = kMaxIndexTermBytes - prefix.size() - suffix.size() - tail.size();
+  return std::string(prefix) + utf8_head(norm, room) + tail + std::string(suffix);
+}
+
+// Made of letters only (marks allowed inside words, e.g. Devanagari vowel signs): worth a spelling entry.
+bool letters_only(std::string_view term) {
+  if (term.empty()) return false;
+  const auto* s = reinterpret_cast<const uint8_t*>(term.data());
+  auto n = static_cast<int32_t>(term.size());
+  int32_t i = 0;
+  bool any_letter = false;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) return false;
+    if (u_isalpha(c)) {
+      any_letter = true;
+      continue;
+    }
+    int8_t type = u_charType(c);
+    if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK) continue;
+    return false;
+  }
+  return any_letter;
+}
+
+std::vector<std::string> split_authors(const std::optional<std::string>& author) {
+  std::vector<std::string> out;
+  if (!author) return out;
+  std::string_view rest = *author;
+  // article.h: several authors are joined by ", ".
+  while (!rest.empty()) {
+    size_t comma = rest.find(", ");
+    std::string_view part = rest.substr(0, comma);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (!part.empty()) out.emplace_back(part);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 2);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, char sep) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out.push_back(sep);
+    out += s;
+  }
+  return out;
+}
+
+// Speakers of the whole article in order of first appearance, without empty names.
+std::vector<std::string> article_speakers(const Article& article) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& p : article.passages) {
+    for (const auto& s : p.speakers) {
+      if (!s.empty() && seen.insert(s).second) out.push_back(s);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> non_empty(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& s : names) {
+    if (!s.empty()) out.push_back(s);
+  }
+  return out;
+}
+
+// "2022-02-24" -> "20220224"; also "2022-02" and "2022". Empty when the date is not of that shape.
+std::string compact_date(std::string_view date) {
+  auto digits = [](std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
+  };
+  if (date.size() == 10 && date[4] == '-' && date[7] == '-' && digits(date.substr(0, 4)) &&
+      digits(date.substr(5, 2)) && digits(date.substr(8, 2))) {
+    return std::string(date.substr(0, 4)) + std::string(date.substr(5, 2)) + std::string(date.substr(8, 2));
+  }
+  if (date.size() == 7 && date[4] == '-' && digits(date.substr(0, 4)) && digits(date.substr(5, 2))) {
+    return std::string(date.substr(0, 4)) + std::string(date.substr(5, 2));
+  }
+  if (date.size() == 4 && digits(date)) return std::string(date);
+  return {};
+}
+
+void put(Json& j, const char* key, const std::optional<std::string>& value) {
+  if (value) j[key] = *value;
+}
+
+std::string dump(const Json& j) {
+  // The reader repairs UTF-8, but a record from elsewhere must never make the dump throw.
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// The fields every document of an article shares (schema.h "Document data").
+Json common_data(const Article& a) {
+  Json j;
+  j["id"] = a.id;
+  j["path"] = a.path;
+  put(j, "title", a.title);
+  put(j, "subtitle", a.subtitle);
+  put(j, "outlet", a.outlet);
+  put(j, "date", a.date);
+  put(j, "author", a.author);
+  put(j, "url", a.url);
+  return j;
+}
+
+// Adds one analysed text to a document: unstemmed terms (positional or not) and Z-prefixed stems.
+// Returns the last position used (or first_position - 1 when the text has no words).
+class TermAdder {
+ public:
+  TermAdder(Xapian::Document& doc, std::set<std::string>& spelling) : doc_(doc), spelling_(spelling) {}
+
+  uint32_t add(const std::vector<Token>& tokens, std::string_view prefix, unsigned weight, bool positional) {
+    uint32_t last = 0;
+    std::string stem_prefix = std::string(schema::kStemmed) + std::string(prefix);
+    for (const auto& tok : tokens) {
+      last = tok.position;
+      if (tok.term.empty() || prefix.size() + tok.term.size() > kMaxIndexTermBytes) continue;
+      std::string term = std::string(prefix) + tok.term;
+      if (positional) {
+        doc_.add_posting(term, tok.position, weight);
+      } else {
+        doc_.add_term(term, weight);
+      }
+      if (!tok.stem.empty() && stem_prefix.size() + tok.stem.size() <= kMaxIndexTermBytes) {
+        doc_.add_term(stem_prefix + tok.stem, weight);
+      }
+      if (letters_only(tok.term)) spelling_.insert(tok.term);
+    }
+    return last;
+  }
+
+ private:
+  Xapian::Document& doc_;
+  std::set<std::string>& spelling_;
+};
+
+}  // namespace
+
+std::string article_id_term(std::string_view id) { return id_based_term(schema::kArticleId, id, ""); }
+
+std::string unique_term(std::string_view id, uint64_t passage) {
+  std::string suffix = "#";
+  suffix += std::to_string(passage);
+  return id_based_term(schema::kUnique, id, suffix);
+}
+
+std::string article_record_json(const Article& article) {
+  Json j;
+  j["type"] = "article";
+  Json common = common_data(article);
+  for (auto& [k, v] : common.items()) j[k] = v;
+  put(j, "language", article.language);
+  j["speakers"] = article_speakers(article);
+  Json passages = Json::array();
+  uint64_t n = 0;
+  for (const auto& p : article.passages) {
+    Json pj;
+    pj["passage"] = ++n;
+    pj["text"] = p.text;
+    pj["start"] = p.begin;
+    pj["end"] = p.end;
+    pj["speakers"] = non_empty(p.speakers);
+    passages.push_back(std::move(pj));
+  }
+  j["passages"] = std::move(passages);
+  return dump(j);
+}
+
+std::string article_hash(const Article& article) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, article.content_hash.data(), article.content_hash.size());
+  XXH3_64bits_update(state, "\n", 1);
+  std::string record = article_record_json(article);
+  XXH3_64bits_update(state, record.data(), record.size());
+  // The layout version is part of the hash: a new schema re-indexes everything it reads.
+  std::string version = "\nschema=" + std::to_string(schema::kVersion);
+  XXH3_64bits_update(state, version.data(), version.size());
+  uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return hex16(h);
+}
+
+DocumentBuilder::DocumentBuilder(const Analyzer& analyzer)
+    : analyzer_(analyzer), language_code_(language_code(analyzer.config().language)) {}
+
+BuiltArticle DocumentBuilder::build(const Article& article, std::string_view source_file) const {
+  BuiltArticle out;
+  out.id = article.id;
+  out.hash = article_hash(article);
+  out.id_term = article_id_term(article.id);
+  out.source_file = std::string(source_file);
+
+  static const unsigned kTitleWeight = schema::find_field("title")->weight;
+  static const unsigned kBodyWeight = schema::find_field("text")->weight;
+
+  // Analyse the shared parts once.
+  std::vector<Token> title_tokens = article.title ? analyzer_.analyze(*article.title, 1) : std::vector<Token>{};
+  uint32_t subtitle_first = 1;
+  if (!title_tokens.empty()) subtitle_first = title_tokens.back().position + kFieldGap;
+  std::vector<Token> subtitle_tokens =
+      article.subtitle ? analyzer_.analyze(*article.subtitle, subtitle_first) : std::vector<Token>{};
+
+  auto name_words = [&](const std::vector<std::string>& names) {
+    std::set<std::string> words;
+    for (const auto& name : names) {
+      for (const auto& tok : analyzer_.analyze(name)) {
+        if (!tok.term.empty()) words.insert(tok.term);
+      }
+    }
+    return words;
+  };
+
+  std::vector<std::string> authors = split_authors(article.author);
+  std::vector<std::string> all_speakers = article_speakers(article);
+  std::set<std::string> all_speaker_words = name_words(all_speakers);
+  std::set<std::string> author_words = name_words(authors);
+  std::set<std::string> outlet_words = article.outlet ? name_words({*article.outlet}) : std::set<std::string>{};
+
+  std::string date_compact = article.date ? compact_date(*article.date) : std::string();
+  if (article.date && date_compact.empty()) {
+    out.warnings.push_back("date \"" + *article.date + "\" is not YYYY-MM-DD; left out of the date terms");
+  }
+  std::string lang = language_code_;
+  if (lang.empty() && article.language) lang = schema::normalise_boolean(*article.language);
+
+  // Terms and values every document of the article carries.
+  auto add_shared = [&](BuiltDocument& bd, const std::vector<std::string>& speakers,
+                        const std::set<std::string>& speaker_words) {
+    Xapian::Document& doc = bd.document;
+    TermAdder adder(doc, bd.spelling);
+    adder.add(title_tokens, schema::kTitle, kTitleWeight, true);
+    adder.add(subtitle_tokens, schema::kTitle, kTitleWeight, true);
+
+    doc.add_boolean_term(out.id_term);
+    if (article.outlet && !article.outlet->empty()) {
+      doc.add_boolean_term(schema::boolean_term(schema::kOutlet, *article.outlet));
+      doc.add_value(schema::kSlotOutlet, *article.outlet);
+    }
+    for (const auto& w : outlet_words) doc.add_boolean_term(schema::boolean_term(schema::kOutletWord, w));
+    for (const auto& a : authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, a));
+    for (const auto& w : author_words) doc.add_boolean_term(schema::boolean_term(schema::kAuthorWord, w));
+    if (!authors.empty()) doc.add_value(schema::kSlotAuthor, join(authors, '\n'));
+    for (const auto& s : speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
+    for (const auto& w : speaker_words) doc.add_boolean_term(schema::boolean_term(schema::kSpeakerWord, w));
+    for (const auto& s : all_speakers) doc.add_boolean_term(schema::boolean_term(schema::kArticleSpeaker, s));
+    for (const auto& w : all_speaker_words) {
+      doc.add_boolean_term(schema::boolean_term(schema::kArticleSpeakerWord, w));
+    }
+    if (!speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(speakers, '\n'));
+    if (!all_speakers.empty()) doc.add_value(schema::kSlotArticleSpeakers, join(all_speakers, '\n'));
+    if (!date_compact.empty()) {
+      doc.add_boolean_term(std::string(schema::kYear) + date_compact.substr(0, 4));
+      if (date_compact.size() >= 6) doc.add_boolean_term(std::string(schema::kMonth) + date_compact.substr(0, 6));
+      if (date_compact.size() == 8) doc.add_boolean_term(std::string(schema::kDay) + date_compact);
+      doc.add_value(schema::kSlotDate, date_compact);
+    }
+    if (!lang.empty()) doc.add_boolean_term(schema::boolean_term(schema::kLanguage, lang));
+    doc.add_value(schema::kSlotArticleId, article.id);
+  };
+
+  // The article document first: every passage's body terms without positions, wdf summed.
+  out.documents.emplace_back();
+  {
+    BuiltDocument& bd = out.documents.back();
+    add_shared(bd, all_speakers, all_speaker_words);
+    Xapian::Document& doc = bd.document;
+    doc.add_boolean_term(std::string(schema::kKindArticle));
+    doc.add_boolean_term(unique_term(article.id, 0));
+    doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(0));
+    doc.add_value(schema::kSlotHash, out.hash);
+    Json data = common_data(article);
+    data["passage"] = 0;
+    data["passages"] = article.passages.size();
+    data["speakers"] = all_speakers;
+    if (!out.source_file.empty()) data["file"] = out.source_file;
+    doc.set_data(dump(data));
+  }
+
+  uint64_t n = 0;
+  for (const auto& passage : article.passages) {
+    ++n;
+    std::vector<Token> tokens = analyzer_.analyze(passage.text, 1);
+    std::vector<std::string> speakers = non_empty(passage.speakers);
+    std::set<std::string> speaker_words = name_words(speakers);
+
+    BuiltDocument bd;
+    add_shared(bd, speakers, speaker_words);
+    Xapian::Document& doc = bd.document;
+    TermAdder(doc, bd.spelling).add(tokens, schema::kBody, kBodyWeight, true);
+    doc.add_boolean_term(std::string(schema::kKindPassage));
+    doc.add_boolean_term(unique_term(article.id, n));
+    doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(static_cast<double>(n)));
+    Json data = common_data(article);
+    data["passage"] = n;
+    data["text"] = passage.text;
+    data["start"] = passage.begin;
+    data["end"] = passage.end;
+    data["speakers"] = speakers;
+    doc.set_data(dump(data));
+
+    // The same words, without positions, on the article document.
+    BuiltDocument& article_doc = out.documents.front();
+    TermAdder(article_doc.document, article_doc.spelling).add(tokens, schema::kBody, kBodyWeight, false);
+
+    out.text_bytes += passage.text.size();
+    out.documents.push_back(std::move(bd));
+  }
+  out.passages = n;
+  return out;
+}
+
+}  // namespace dateline

@@ -1,3 +1,358 @@
 /** @file
- *  @brief (being written)
+ *  @brief run_index(): inputs -> reader + builder on worker threads -> bounded queue -> one writer, batch commits.
  */
+#include "indexer/indexer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "analyzers/analyzer.h"
+#include "articles/reader.h"
+#include "indexer/document_builder.h"
+#include "indexer/inputs.h"
+#include "indexer/report.h"
+#include "indexer/writer.h"
+
+namespace dateline {
+
+namespace {
+
+/// Name under which standard input appears in ids, paths and messages.
+constexpr std::string_view kStdinName = "<stdin>";
+
+/// One article read by a worker: built documents, or (dry run) the record itself.
+struct ArticleEvent {
+  std::string id;
+  std::string path;
+  uint64_t passages = 0;
+  bool has_title = false;
+  std::optional<BuiltArticle> built;
+  std::optional<Article> record;
+};
+
+/// A worker finished one input.
+struct FileDone {
+  uint64_t bytes = 0;
+};
+
+using Event = std::variant<ArticleEvent, Diagnostic, FileDone>;
+
+/// Bounded multi-producer, single-consumer queue: workers block when the writer falls behind, so
+/// memory stays bounded whatever the input size (by count and by bytes of text held).
+class EventQueue {
+ public:
+  EventQueue(size_t max_items, uint64_t max_bytes, size_t producers)
+      : max_items_(max_items), max_bytes_(max_bytes), producers_(producers) {}
+
+  /// False when the consumer has given up (fatal error): the producer should stop.
+  bool push(Event event, uint64_t bytes) {
+    std::unique_lock lock(mutex_);
+    // One oversized item always gets through an empty queue, or a huge article would block forever.
+    not_full_.wait(lock, [&] {
+      return aborted_ || items_.empty() || (items_.size() < max_items_ && bytes_ + bytes <= max_bytes_);
+    });
+    if (aborted_) return false;
+    items_.emplace_back(std::move(event), bytes);
+    bytes_ += bytes;
+    not_empty_.notify_one();
+    return true;
+  }
+
+  /// The next event; std::nullopt once every producer is done and the queue is drained.
+  std::optional<Event> pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || producers_ == 0; });
+    if (items_.empty()) return std::nullopt;
+    auto [event, bytes] = std::move(items_.front());
+    items_.pop_front();
+    bytes_ -= bytes;
+    not_full_.notify_all();
+    return std::move(event);
+  }
+
+  void producer_done() {
+    std::lock_guard lock(mutex_);
+    --producers_;
+    not_empty_.notify_all();
+  }
+
+  bool aborted() const {
+    std::lock_guard lock(mutex_);
+    return aborted_;
+  }
+
+  void abort() {
+    std::lock_guard lock(mutex_);
+    aborted_ = true;
+    items_.clear();
+    bytes_ = 0;
+    not_full_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<std::pair<Event, uint64_t>> items_;
+  size_t max_items_;
+  uint64_t max_bytes_;
+  uint64_t bytes_ = 0;
+  size_t producers_;
+  bool aborted_ = false;
+};
+
+uint64_t text_bytes(const Article& a) {
+  uint64_t n = 0;
+  for (const auto& p : a.passages) n += p.text.size();
+  return n;
+}
+
+/// One worker: takes inputs in turn, reads them, builds each article's documents, queues the results.
+void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
+          const ReadOptions& base, bool dry_run, const std::string& stdin_data, EventQueue& queue) {
+  DocumentBuilder builder(analyzer);
+  for (;;) {
+    size_t index = next.fetch_add(1);
+    if (index >= items.size() || queue.aborted()) break;
+    const InputItem& item = items[index];
+    std::string name = item.is_stdin ? std::string(kStdinName) : item.file.string();
+    ReadOptions options = base;
+    options.id_root = item.id_root;
+    std::vector<Diagnostic> diagnostics;
+    bool stop = false;
+    auto sink = [&](Article&& article) {
+      if (stop) return;
+      ArticleEvent event;
+      event.id = article.id;
+      event.path = article.path.empty() ? name : article.path;
+      event.passages = article.passages.size();
+      event.has_title = article.title.has_value() && !article.title->empty();
+      uint64_t bytes = text_bytes(article);
+      try {
+        if (dry_run) {
+          event.record = std::move(article);
+        } else {
+          event.built = builder.build(article, item.absolute);
+        }
+      } catch (const std::exception& e) {
+        // One bad article must not end the run: report it with its record and go on.
+        stop = !queue.push(Diagnostic{event.path, 0, std::string("cannot index: ") + e.what(), true}, 0);
+        return;
+      }
+      stop = !queue.push(std::move(event), bytes);
+    };
+    try {
+      if (item.is_stdin) {
+        read_buffer(stdin_data, kStdinName, options, sink, diagnostics);
+      } else {
+        read_file(item.file, options, sink, diagnostics);
+      }
+    } catch (const std::exception& e) {
+      diagnostics.push_back(Diagnostic{name, 0, std::string("cannot read: ") + e.what(), true});
+    }
+    for (auto& d : diagnostics) {
+      if (!stop) stop = !queue.push(std::move(d), 0);
+    }
+    if (stop || !queue.push(FileDone{item.size}, 0)) break;
+  }
+  queue.producer_done();
+}
+
+/// Joins the workers however run_index() leaves (a fatal writer error aborts the queue first).
+class WorkerPool {
+ public:
+  explicit WorkerPool(EventQueue& queue) : queue_(queue) {}
+  ~WorkerPool() {
+    if (!finished_) queue_.abort();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  template <typename F>
+  void start(F&& f) {
+    threads_.emplace_back(std::forward<F>(f));
+  }
+  void finished() { finished_ = true; }
+
+ private:
+  EventQueue& queue_;
+  std::vector<std::thread> threads_;
+  bool finished_ = false;
+};
+
+void sort_diagnostics(std::vector<Diagnostic>& list) {
+  std::stable_sort(list.begin(), list.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  });
+}
+
+void validate(const IndexOptions& o) {
+  if (o.threads < 1) throw UsageError("--threads must be at least 1");
+  if (o.batch_size < 1) throw UsageError("--batch-size must be at least 1");
+  if (o.max_passage_bytes < 64) throw UsageError("--max-passage-bytes must be at least 64");
+  if (o.inputs.empty() && o.delete_ids.empty()) {
+    throw UsageError("no input given (files, directories, or - for standard input)");
+  }
+  if (o.prune && o.inputs.empty()) throw UsageError("--prune needs the input roots to look under");
+  if (o.dry_run && (o.prune || o.rebuild || !o.delete_ids.empty())) {
+    throw UsageError("--dry-run cannot be combined with --prune, --rebuild or --delete");
+  }
+  if (o.rebuild && !o.delete_ids.empty()) throw UsageError("--rebuild empties the database; --delete makes no sense");
+  if (o.db_path.empty() && !o.dry_run) throw UsageError("no database path");
+}
+
+}  // namespace
+
+IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
+  auto started = std::chrono::steady_clock::now();
+  validate(options);
+
+  IndexReport report;
+  report.db = options.db_path;
+  report.dry_run = options.dry_run;
+
+  auto note = [&](const Diagnostic& d) {
+    reporter.diagnostic(d);
+    (d.skipped ? report.skipped : report.warnings).push_back(d);
+  };
+
+  Manifest manifest;
+  if (!options.manifest.empty()) {
+    try {
+      manifest = read_manifest(options.manifest);
+    } catch (const std::exception& e) {
+      throw UsageError(std::string("--manifest: ") + e.what());
+    }
+  }
+
+  // Open (or refuse) the database before any reading: a locked or foreign database fails at once.
+  std::optional<IndexWriter> writer;
+  AnalyzerConfig config;
+  if (options.language) config.language = canonical_language(*options.language);
+  if (options.fold_accents) config.fold_accents = *options.fold_accents;
+  if (!options.dry_run) {
+    WriterOptions wo;
+    wo.path = options.db_path;
+    wo.rebuild = options.rebuild;
+    if (options.language) wo.language = config.language;
+    wo.fold_accents = options.fold_accents;
+    writer.emplace(wo);
+    config = writer->config();
+    reporter.message(Reporter::Level::kInfo, (writer->created() ? "created " : "opened ") + options.db_path + " (" +
+                                                 config.serialise() + ")");
+  }
+
+  // --delete first, so that indexing in the same run can put an article back.
+  for (const auto& id : options.delete_ids) {
+    if (writer->remove(id)) {
+      ++report.deleted;
+      reporter.message(Reporter::Level::kInfo, "deleted " + id);
+    } else {
+      note(Diagnostic{id, 0, "--delete: no article with this id in the database", true});
+    }
+  }
+  if (writer) writer->commit();
+
+  ExpandedInputs inputs = expand_inputs(options.inputs, options.stdin_data.size());
+  for (const auto& d : inputs.diagnostics) note(d);
+
+  if (!inputs.items.empty()) {
+    // Each worker owns an Analyzer (they are not thread-safe); made here so a bad setting throws here.
+    size_t workers = std::max<size_t>(1, std::min<size_t>(options.threads, inputs.items.size()));
+    std::vector<Analyzer> analyzers;
+    try {
+      for (size_t i = 0; i < workers; ++i) analyzers.emplace_back(config);
+    } catch (const std::exception& e) {
+      throw DatabaseError(DatabaseError::Kind::kCorrupt,
+                          options.db_path + ": cannot use analyzer settings " + config.serialise() + ": " + e.what());
+    }
+    ReadOptions read_options;
+    read_options.manifest = options.manifest.empty() ? nullptr : &manifest;
+    read_options.max_passage_bytes = options.max_passage_bytes;
+
+    EventQueue queue(4 * workers + 16, 32ull << 20, workers);
+    std::atomic<size_t> next{0};
+    WorkerPool pool(queue);
+    for (size_t i = 0; i < workers; ++i) {
+      pool.start([&, i] {
+        work(inputs.items, next, analyzers[i], read_options, options.dry_run, options.stdin_data, queue);
+      });
+    }
+
+    // The writer: this thread. Ids seen in this run, to catch two inputs claiming the same article.
+    std::map<std::string, std::string> seen;
+    uint64_t bytes_done = 0;
+    while (auto event = queue.pop()) {
+      if (auto* d = std::get_if<Diagnostic>(&*event)) {
+        note(*d);
+      } else if (auto* done = std::get_if<FileDone>(&*event)) {
+        bytes_done += done->bytes;
+      } else {
+        auto& a = std::get<ArticleEvent>(*event);
+        if (a.id.empty()) {
+          note(Diagnostic{a.path, 0, "record has no id and none could be derived; not indexed", true});
+          continue;
+        }
+        if (a.passages == 0 && !a.has_title) {
+          note(Diagnostic{a.path, 0, "no text to index (no passages and no title)", true});
+          continue;
+        }
+        auto [it, fresh] = seen.emplace(article_id_term(a.id), a.path);
+        if (!fresh) {
+          note(Diagnostic{a.path, 0, "duplicate article id \"" + a.id + "\" (already read from " + it->second +
+                                         " in this run); not indexed", true});
+          continue;
+        }
+        if (options.dry_run) {
+          reporter.record(*a.record);
+        } else {
+          std::string other;
+          auto outcome = writer->write(*a.built, &other);
+          switch (outcome) {
+            case IndexWriter::Outcome::kAdded: ++report.added; break;
+            case IndexWriter::Outcome::kUpdated: ++report.updated; break;
+            case IndexWriter::Outcome::kUnchanged: ++report.unchanged; break;
+            case IndexWriter::Outcome::kCollision:
+              note(Diagnostic{a.path, 0, "article id \"" + a.id + "\" clashes with \"" + other +
+                                             "\" already in the database (ids are compared case-insensitively); "
+                                             "not indexed", true});
+              continue;
+          }
+          for (const auto& w : a.built->warnings) note(Diagnostic{a.path, 0, w, false});
+          if (writer->pending_articles() >= options.batch_size || writer->pending_bytes() >= options.batch_bytes) {
+            uint64_t n = writer->pending_articles();
+            writer->commit();
+            reporter.message(Reporter::Level::kDebug, "committed a batch of " + std::to_string(n) + " articles");
+          }
+        }
+        ++report.articles;
+        report.passages += a.passages;
+      }
+      reporter.progress(report.articles, bytes_done, inputs.total_bytes);
+    }
+    pool.finished();
+    report.bytes = bytes_done;
+  }
+
+  if (options.prune) {
+    for (const auto& id : writer->prune(inputs.roots)) {
+      ++report.deleted;
+      reporter.message(Reporter::Level::kInfo, "pruned " + id + " (its file is gone)");
+    }
+  }
+  if (writer) writer->commit();
+
+  sort_diagnostics(report.skipped);
+  sort_diagnostics(report.warnings);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace dateline

@@ -1,30 +1,209 @@
 /** @file
- *  @brief dateline-index: flags -> IndexOptions -> run_index() -> exit code.
+ *  @brief dateline-index: flags -> IndexOptions -> run_index() -> summary and exit code.
  */
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <exception>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "cli/common.h"
 #include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "indexer/document_builder.h"
+#include "indexer/indexer.h"
+#include "indexer/report.h"
 
-int main(int argc, char** argv) try {
-  cxxopts::Options options("dateline-index", "Index news articles into a Dateline database.");
-  dateline::cli::add_common_options(options, "Database to create or update");
-  options.add_options()("inputs", "Files, directories or - for stdin", cxxopts::value<std::vector<std::string>>());
-  options.parse_positional({"inputs"});
-  options.positional_help("INPUT...");
-  auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
+namespace {
+
+constexpr const char* kProgram = "dateline-index";
+
+constexpr const char* kEpilogue = R"(
+Inputs: plain-text articles (.txt, .text), JSON Lines (.jsonl, .ndjson, .json, one article per line),
+optionally gzip-compressed (.gz); NAME.meta.json beside a file overrides its metadata. Directories are
+read recursively (hidden entries skipped, symbolic links followed, loops reported). "-" reads standard
+input. Article ids: the record's "id", else the path relative to the directory given (a file named
+directly: its path as given). Re-running on the same inputs changes nothing; changed articles are
+replaced.
+
+Output: a summary on stderr; with --json one JSON object on stdout:
+  {"added","updated","unchanged","deleted","skipped":[{"path","line","reason"}],"warnings":[...],
+   "articles","passages","bytes","seconds","db"}
+With --dry-run --json: one JSON object per article (JSON Lines) with its metadata and passages.
+
+Exit status: 0 every input indexed; 1 some inputs or records skipped (each reported on stderr as
+FILE:LINE: reason); 2 fatal error (bad flags, database missing, locked, damaged or of another version).
+)";
+
+/// Thrown by the reporter when stdout is a closed pipe: stop quietly, like `rg ... | head`.
+struct ClosedPipe {};
+
+void write_stdout(const std::string& text) {
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    if (errno == EPIPE) throw ClosedPipe{};
+    throw std::runtime_error("cannot write to standard output");
   }
-  if (args.count("version")) {
-    std::printf("%s\n", dateline::cli::version_string("dateline-index").c_str());
-    return 0;
+}
+
+/// The binary's Reporter: diagnostics as "dateline-index: FILE:LINE: reason" warnings, messages to the
+/// log, a progress bar when stderr is a terminal, dry-run records on stdout.
+class CliReporter : public dateline::Reporter {
+ public:
+  CliReporter(bool json, bool show_progress) : json_(json), progress_(0, show_progress) {
+    // Diagnostics get their own pattern (no level word) so each reads "PROG: FILE:LINE: reason".
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    diag_ = std::make_shared<spdlog::logger>(kProgram, sink);
+    diag_->set_pattern("%n: %v");
+    diag_->set_level(spdlog::get_level());
   }
-  dateline::cli::print_error("dateline-index", "indexing is not available in this build yet");
-  return dateline::exit_code::kError;
-} catch (const std::exception& e) {
-  dateline::cli::print_error("dateline-index", e.what());
-  return dateline::exit_code::kError;
+
+  void diagnostic(const dateline::Diagnostic& d) override {
+    progress_.finish();
+    diag_->warn(dateline::cli::terminal_safe(dateline::format_diagnostic(d)));
+  }
+
+  void message(Level level, std::string_view text) override {
+    progress_.finish();
+    std::string safe = dateline::cli::terminal_safe(text);
+    if (level == Level::kInfo) {
+      spdlog::info(safe);
+    } else {
+      spdlog::debug(safe);
+    }
+  }
+
+  void progress(uint64_t articles, uint64_t bytes, uint64_t total_bytes) override {
+    if (total_bytes != total_) {
+      total_ = total_bytes;
+      progress_ = dateline::cli::Progress(total_bytes, dateline::cli::is_terminal(2) && show_);
+    }
+    progress_.update(articles, bytes);
+  }
+
+  void record(const dateline::Article& article) override {
+    progress_.finish();
+    if (json_) {
+      write_stdout(dateline::article_record_json(article) + "\n");
+    } else {
+      write_stdout(dateline::cli::terminal_safe(dateline::article_listing(article)));
+    }
+  }
+
+  void finish() { progress_.finish(); }
+  void set_show(bool show) { show_ = show; }
+
+ private:
+  bool json_;
+  bool show_ = true;
+  uint64_t total_ = 0;
+  dateline::cli::Progress progress_;
+  std::shared_ptr<spdlog::logger> diag_;
+};
+
+long long number(const cxxopts::ParseResult& args, const char* name, long long min, long long max) {
+  long long v = args[name].as<long long>();
+  if (v < min || v > max) {
+    throw dateline::UsageError("--" + std::string(name) + " must be between " + std::to_string(min) + " and " +
+                               std::to_string(max));
+  }
+  return v;
+}
+
+std::string read_stdin() {
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(0, buf, sizeof buf);
+    if (n > 0) {
+      data.append(buf, static_cast<size_t>(n));
+    } else if (n == 0) {
+      break;
+    } else if (errno != EINTR) {
+      throw std::runtime_error("cannot read standard input");
+    }
+  }
+  return data;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  dateline::cli::quiet_on_closed_pipe();
+  try {
+    cxxopts::Options options(kProgram, "Index news articles into a Dateline database.");
+    dateline::cli::add_common_options(options, "Database to create or update");
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    options.add_options("Indexing")
+        ("threads", "Analysis threads (default: number of cores)",
+         cxxopts::value<long long>()->default_value(std::to_string(cores)), "N")
+        ("json", "Print the summary as one JSON object on stdout (with --dry-run: records as JSON Lines)")
+        ("dry-run", "Read and extract only: print the records, touch no database")
+        ("prune", "Delete articles whose file, under the given inputs, no longer exists")
+        ("delete", "Delete the article with this id (repeatable)", cxxopts::value<std::vector<std::string>>(), "ID")
+        ("rebuild", "Empty the database first, then index (keeps its language unless --language is given)")
+        ("language", "Stemmer language of a new database: a Snowball name or ISO code, or none (default: english)",
+         cxxopts::value<std::string>(), "LANG")
+        ("no-fold-accents", "New database: keep accents (\"café\" and \"cafe\" differ)")
+        ("manifest", "JSON Lines file of metadata overrides, one object with \"path\" per article",
+         cxxopts::value<std::string>(), "FILE")
+        ("batch-size", "Articles per commit (also committed every 64 MB of text)",
+         cxxopts::value<long long>()->default_value("2000"), "N")
+        ("max-passage-bytes", "Cut longer paragraphs at sentence boundaries",
+         cxxopts::value<long long>()->default_value("1200"), "N")
+        ("inputs", "Files, directories or - for standard input", cxxopts::value<std::vector<std::string>>());
+    options.parse_positional({"inputs"});
+    options.positional_help("INPUT...");
+    auto args = options.parse(argc, argv);
+    if (args.count("help")) {
+      std::printf("%s%s", options.help({"", "Common", "Indexing"}).c_str(), kEpilogue);
+      return dateline::exit_code::kOk;
+    }
+    if (args.count("version")) {
+      std::printf("%s\n", dateline::cli::version_string(kProgram).c_str());
+      return dateline::exit_code::kOk;
+    }
+    dateline::cli::setup_logging(kProgram, args);
+
+    dateline::IndexOptions io;
+    io.dry_run = args.count("dry-run") > 0;
+    io.db_path = io.dry_run ? args["db"].as<std::string>() : dateline::cli::resolve_db_path(args["db"].as<std::string>());
+    if (args.count("inputs")) io.inputs = args["inputs"].as<std::vector<std::string>>();
+    io.threads = static_cast<unsigned>(number(args, "threads", 1, 1024));
+    io.prune = args.count("prune") > 0;
+    if (args.count("delete")) io.delete_ids = args["delete"].as<std::vector<std::string>>();
+    io.rebuild = args.count("rebuild") > 0;
+    if (args.count("language")) io.language = dateline::canonical_language(args["language"].as<std::string>());
+    if (args.count("no-fold-accents")) io.fold_accents = false;
+    if (args.count("manifest")) io.manifest = args["manifest"].as<std::string>();
+    io.batch_size = static_cast<size_t>(number(args, "batch-size", 1, 100'000'000));
+    io.max_passage_bytes = static_cast<size_t>(number(args, "max-passage-bytes", 64, 100'000'000));
+    bool json = args.count("json") > 0;
+    bool quiet = args.count("quiet") > 0;
+
+    bool wants_stdin = false;
+    for (const auto& in : io.inputs) wants_stdin = wants_stdin || in == "-";
+    if (wants_stdin) io.stdin_data = read_stdin();
+
+    CliReporter reporter(json, !quiet);
+    dateline::IndexReport report = dateline::run_index(io, reporter);
+    reporter.finish();
+
+    if (!quiet) std::fprintf(stderr, "%s: %s\n", kProgram, dateline::cli::terminal_safe(dateline::report_text(report)).c_str());
+    if (json && !io.dry_run) write_stdout(dateline::report_json(report) + "\n");
+    return report.skipped.empty() ? dateline::exit_code::kOk : dateline::exit_code::kSomeSkipped;
+  } catch (const ClosedPipe&) {
+    return dateline::exit_code::kOk;
+  } catch (const cxxopts::exceptions::exception& e) {
+    dateline::cli::print_error(kProgram, e.what());
+    return dateline::exit_code::kError;
+  } catch (const std::exception& e) {
+    dateline::cli::print_error(kProgram, e.what());
+    return dateline::exit_code::kError;
+  }
 }

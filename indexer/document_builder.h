@@ -1,0 +1,71 @@
+/** @file
+ *  @brief Article -> Xapian documents (one per passage plus one article document): the only place index terms are made.
+ *
+ *  Follows analyzers/schema.h exactly; docs/index-format.md describes the result for people.
+ */
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <xapian.h>
+
+#include "analyzers/analyzer.h"
+#include "articles/article.h"
+
+namespace dateline {
+
+/// One document ready for the writer, with the words it feeds to the spelling dictionary.
+struct BuiltDocument {
+  Xapian::Document document;
+  std::set<std::string> spelling;  ///< unstemmed body/title terms made of letters only, once each
+};
+
+/// Everything the writer needs for one article.
+struct BuiltArticle {
+  std::string id;          ///< article id
+  std::string hash;        ///< 16 hex digits: what kSlotHash holds (source hash + extracted record)
+  std::string id_term;     ///< article_id_term(id): on every document of the article
+  std::string source_file; ///< absolute source file, empty for standard input ("file" in the data)
+  /// documents[0] is the article document (KA), then passages 1..n (KP).
+  std::vector<BuiltDocument> documents;
+  uint64_t passages = 0;    ///< number of passage documents
+  uint64_t text_bytes = 0;  ///< bytes of passage text (the writer's batch-size measure)
+  std::vector<std::string> warnings;  ///< e.g. an unparseable date left out of the date terms
+};
+
+/// The longest term the builder writes, in bytes (Xapian refuses terms over 245 bytes).
+inline constexpr size_t kMaxIndexTermBytes = 240;
+
+/// XID term of an article. Ids too long for a term keep a readable head and end in "~" + 16 hex digits
+/// of their hash, so two long ids never share a term.
+std::string article_id_term(std::string_view id);
+
+/// Q term of one document: Q<id>#<n>, n = 0 for the article document (same long-id rule).
+std::string unique_term(std::string_view id, uint64_t passage);
+
+/// The content hash stored in kSlotHash: XXH3 of the reader's source hash and the extracted record, so
+/// a new extractor or --max-passage-bytes re-indexes an article even when its file did not change.
+std::string article_hash(const Article& article);
+
+/// The record an article was read as, as JSON text (dry-run output, and the input of article_hash()):
+/// metadata fields when present, then "passages": [{"passage","text","start","end","speakers"}].
+std::string article_record_json(const Article& article);
+
+/// Turns Articles into documents. Holds a reference to an Analyzer, so one builder per thread.
+class DocumentBuilder {
+ public:
+  explicit DocumentBuilder(const Analyzer& analyzer);
+
+  /// Builds the article document and one document per passage (see schema.h for the layout).
+  /// `source_file`: absolute path of the article's file, stored for --prune (empty for stdin).
+  BuiltArticle build(const Article& article, std::string_view source_file = {}) const;
+
+ private:
+  const Analyzer& analyzer_;
+  std::string language_code_;  ///< ISO 639-1 of the analyzer's stemmer, for the L term
+};
+
+}  // namespace dateline

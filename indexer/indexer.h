@@ -1,0 +1,107 @@
+/** @file
+ *  @brief Public API of the indexer: options in, IndexReport out, progress and problems through a Reporter.
+ *
+ *  run_index() reads the inputs on worker threads (each with its own Analyzer), builds the Xapian
+ *  documents (document_builder.h) and hands whole articles to one writer (writer.h) that commits in
+ *  batches. It never prints, exits or reads the environment: the binary (main.cpp) does that.
+ */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "articles/article.h"
+
+namespace dateline {
+
+/// Bad flags or flag combinations (exit 2). Thrown by resolve-style validation and run_index().
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A database that cannot be used (exit 2). what() is one line naming the path.
+class DatabaseError : public std::runtime_error {
+ public:
+  enum class Kind {
+    kLocked,   ///< another writer holds the lock
+    kVersion,  ///< written by another schema version, or with settings this run contradicts
+    kCorrupt,  ///< damaged, or not a Dateline/Xapian database
+    kIo,       ///< cannot be created or written (permissions, disk full...)
+  };
+  DatabaseError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+/// Validated options of one run (main.cpp turns flags into these).
+struct IndexOptions {
+  std::string db_path;                 ///< database directory (created when missing unless dry_run)
+  std::vector<std::string> inputs;     ///< files, directories, or "-" for standard input
+  unsigned threads = 1;                ///< analysis threads (>= 1); the writer is one more thread
+  bool dry_run = false;                ///< extract and report records, never open the database
+  bool prune = false;                  ///< delete articles whose source file under an input root is gone
+  std::vector<std::string> delete_ids; ///< article ids to delete
+  bool rebuild = false;                ///< empty the database first (under its lock), then index
+  std::optional<std::string> language; ///< stemmer for a new database (Snowball name or ISO 639-1 code)
+  std::optional<bool> fold_accents;    ///< accent folding for a new database
+  std::string manifest;                ///< manifest file with metadata overrides, or empty
+  size_t batch_size = 2000;            ///< articles per commit (>= 1)
+  uint64_t batch_bytes = 64ull << 20;  ///< also commit once this many bytes of passage text are pending
+  size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries (>= 64)
+  std::string stdin_data;              ///< the bytes of standard input when inputs holds "-" (read by main)
+};
+
+/// Counters and problems of one run.
+struct IndexReport {
+  uint64_t added = 0;      ///< articles new to the database
+  uint64_t updated = 0;    ///< articles whose content hash changed: re-indexed
+  uint64_t unchanged = 0;  ///< articles already indexed with the same content hash
+  uint64_t deleted = 0;    ///< articles removed by --delete or --prune
+  uint64_t articles = 0;   ///< articles read from the inputs (added + updated + unchanged, or all in a dry run)
+  uint64_t passages = 0;   ///< passages of those articles
+  uint64_t bytes = 0;      ///< bytes of input read (files and standard input)
+  double seconds = 0;      ///< wall-clock time of the run
+  std::string db;          ///< database path
+  bool dry_run = false;
+  std::vector<Diagnostic> skipped;   ///< inputs or records not indexed, sorted by file then line
+  std::vector<Diagnostic> warnings;  ///< indexed, but something was worth saying
+};
+
+/// Where run_index() sends what happens while it works. All calls come from the thread that called
+/// run_index(), one at a time, so implementations need no locking.
+class Reporter {
+ public:
+  enum class Level { kDebug, kInfo };
+  virtual ~Reporter() = default;
+  /// A problem with one input (also collected in IndexReport).
+  virtual void diagnostic(const Diagnostic& /*d*/) {}
+  /// Informational message (opening, batches committed, pruning...).
+  virtual void message(Level /*level*/, std::string_view /*text*/) {}
+  /// Progress: articles handled and input bytes read so far, of `total_bytes` (0 when unknown).
+  virtual void progress(uint64_t /*articles*/, uint64_t /*bytes*/, uint64_t /*total_bytes*/) {}
+  /// Dry run only: one extracted article, in input order per file.
+  virtual void record(const Article& /*article*/) {}
+};
+
+/// Runs one indexing job. Per-input problems are collected in the report (never thrown);
+/// throws UsageError or DatabaseError for fatal problems. Articles are committed in batches of whole
+/// articles, so an interrupted run leaves the database at its last batch, never half an article.
+IndexReport run_index(const IndexOptions& options, Reporter& reporter);
+
+/// The Snowball name for a stemmer language given as a name or ISO 639-1 code ("en" -> "english",
+/// "none" -> "none"); throws UsageError listing the available languages when unknown.
+std::string canonical_language(std::string_view language);
+
+/// The ISO 639-1 code of a Snowball stemmer name ("english" -> "en", "german2" -> "de"), empty when
+/// none (e.g. "none").
+std::string language_code(std::string_view snowball_name);
+
+}  // namespace dateline

@@ -1,0 +1,303 @@
+/** @file
+ *  @brief The single database writer: opening rules, article replacement, spelling bookkeeping, prune.
+ */
+#include "indexer/writer.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include "analyzers/schema.h"
+#include "indexer/indexer.h"
+#include "indexer/inputs.h"
+
+namespace fs = std::filesystem;
+
+namespace dateline {
+
+namespace {
+
+// Files Xapian leaves in a database directory; a non-empty directory with none of them is not ours
+// to write into (a mistyped --db must never litter, let alone --rebuild, someone's home directory).
+bool looks_like_xapian_db(const fs::path& dir) {
+  for (const char* marker : {"iamglass", "iamchert", "iamhoney", "iamflint"}) {
+    std::error_code ec;
+    if (fs::exists(dir / marker, ec)) return true;
+  }
+  return false;
+}
+
+bool letters_only(std::string_view term) {
+  if (term.empty()) return false;
+  const auto* s = reinterpret_cast<const uint8_t*>(term.data());
+  auto n = static_cast<int32_t>(term.size());
+  int32_t i = 0;
+  bool any_letter = false;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) return false;
+    if (u_isalpha(c)) {
+      any_letter = true;
+      continue;
+    }
+    int8_t type = u_charType(c);
+    if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK) continue;
+    return false;
+  }
+  return any_letter;
+}
+
+// The spelling words a stored document contributed (the builder's rule, read back from its terms):
+// unprefixed body terms and S title terms made of letters only. Prefixes are ASCII capitals and
+// indexed words are case-folded, so the first lower-case byte ends the prefix.
+std::set<std::string> spelling_words(const Xapian::Document& doc) {
+  std::set<std::string> words;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    std::string term = *t;
+    std::string_view word = term;
+    if (!word.empty() && word.front() == schema::kTitle.front() && word.size() > 1 &&
+        !(word[1] >= 'A' && word[1] <= 'Z')) {
+      word.remove_prefix(1);
+    } else if (!word.empty() && word.front() >= 'A' && word.front() <= 'Z') {
+      continue;
+    }
+    if (letters_only(word)) words.emplace(word);
+  }
+  return words;
+}
+
+bool file_is_gone(const std::string& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0) return false;
+  // Only a definite "not there" prunes; a permission problem or a dead NFS mount does not.
+  return errno == ENOENT || errno == ENOTDIR;
+}
+
+}  // namespace
+
+void rethrow_database_error(const std::string& path) {
+  try {
+    throw;
+  } catch (const Xapian::DatabaseLockError&) {
+    throw DatabaseError(DatabaseError::Kind::kLocked,
+                        path + ": database is locked by another dateline-index (or Xapian writer)");
+  } catch (const Xapian::DatabaseVersionError& e) {
+    throw DatabaseError(DatabaseError::Kind::kVersion,
+                        path + ": unsupported Xapian database format (" + e.get_msg() + ")");
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": database is damaged (" + e.get_msg() +
+                                                           "); rebuild it with: dateline-index --db " + path +
+                                                           " --rebuild INPUT...");
+  } catch (const Xapian::DatabaseCreateError& e) {
+    throw DatabaseError(DatabaseError::Kind::kIo, path + ": cannot create database (" + e.get_msg() + ")");
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": cannot open database (" + e.get_msg() + ")");
+  } catch (const Xapian::Error& e) {
+    throw DatabaseError(DatabaseError::Kind::kIo,
+                        path + ": " + e.get_type() + ": " + e.get_msg() +
+                            (e.get_error_string() ? std::string(" (") + e.get_error_string() + ")" : ""));
+  }
+}
+
+IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
+  fs::path dir(path_);
+  std::error_code ec;
+  auto status = fs::status(dir, ec);
+  bool exists = !ec && fs::exists(status);
+  if (exists && !fs::is_directory(status)) {
+    throw DatabaseError(DatabaseError::Kind::kCorrupt, path_ + ": is not a directory (a database is a directory)");
+  }
+  if (exists && !fs::is_empty(dir, ec) && !looks_like_xapian_db(dir)) {
+    throw DatabaseError(DatabaseError::Kind::kCorrupt,
+                        path_ + ": exists and is not a Xapian database; refusing to write into it");
+  }
+
+  // With --rebuild the old settings survive unless flags override them: read them before emptying.
+  std::optional<AnalyzerConfig> previous;
+  if (options.rebuild && exists && looks_like_xapian_db(dir)) {
+    try {
+      Xapian::Database old(path_);
+      if (auto stamp = schema::read_stamp(old)) previous = AnalyzerConfig::parse(stamp->analyzer);
+    } catch (const std::exception&) {
+      // Damaged or foreign: --rebuild is the cure, the defaults apply.
+    }
+  }
+
+  try {
+    db_ = Xapian::WritableDatabase(path_, options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+
+  try {
+    auto stamp = schema::read_stamp(db_);
+    if (!stamp) {
+      if (db_.get_doccount() != 0) {
+        throw DatabaseError(DatabaseError::Kind::kCorrupt,
+                            path_ + ": is a Xapian database but not a Dateline one (no " +
+                                std::string(schema::kMetaVersion) + " metadata)");
+      }
+      AnalyzerConfig config = previous.value_or(AnalyzerConfig{});
+      if (options.language) config.language = *options.language;
+      if (options.fold_accents) config.fold_accents = *options.fold_accents;
+      config_ = config;
+      schema::write_stamp(db_, config_.serialise());
+      db_.commit();
+      created_ = true;
+      return;
+    }
+    try {
+      schema::check_readable(*stamp, path_);
+    } catch (const std::runtime_error& e) {
+      throw DatabaseError(DatabaseError::Kind::kVersion, e.what());
+    }
+    if (stamp->version != schema::kVersion) {
+      throw DatabaseError(DatabaseError::Kind::kVersion,
+                          path_ + ": index schema version " + std::to_string(stamp->version) +
+                              " can be searched but not updated by this build (it writes " +
+                              std::to_string(schema::kVersion) + "); rebuild it with: dateline-index --db " + path_ +
+                              " --rebuild INPUT...");
+    }
+    try {
+      config_ = AnalyzerConfig::parse(stamp->analyzer);
+    } catch (const std::exception& e) {
+      throw DatabaseError(DatabaseError::Kind::kCorrupt,
+                          path_ + ": unreadable analyzer settings in " + std::string(schema::kMetaAnalyzer) + " (" +
+                              e.what() + ")");
+    }
+    if (options.language && *options.language != config_.language) {
+      throw UsageError(path_ + ": the database was created with --language " + config_.language +
+                       "; to change it to " + *options.language + " add --rebuild");
+    }
+    if (options.fold_accents && *options.fold_accents != config_.fold_accents) {
+      throw UsageError(path_ + ": the database was created " +
+                       (config_.fold_accents ? std::string("with") : std::string("without")) +
+                       " accent folding; to change that add --rebuild");
+    }
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+}
+
+IndexWriter::~IndexWriter() {
+  // An unfinished batch (a fatal error on the way) is dropped whole: never half an article.
+  if (in_transaction_) {
+    try {
+      db_.cancel_transaction();
+    } catch (const Xapian::Error&) {
+      // The lock goes with the handle; nothing more to save.
+    }
+  }
+}
+
+void IndexWriter::begin_batch() {
+  if (in_transaction_) return;
+  db_.begin_transaction(true);
+  in_transaction_ = true;
+}
+
+void IndexWriter::delete_article_documents(const std::string& id_term) {
+  // Keep the spelling dictionary's counts true: take back what each old document added.
+  std::vector<Xapian::docid> ids;
+  for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p) ids.push_back(*p);
+  for (Xapian::docid did : ids) {
+    for (const auto& word : spelling_words(db_.get_document(did))) db_.remove_spelling(word, 1);
+  }
+  db_.delete_document(id_term);
+}
+
+IndexWriter::Outcome IndexWriter::write(const BuiltArticle& article, std::string* other_id) {
+  try {
+    begin_batch();
+    std::string q0 = unique_term(article.id, 0);
+    Outcome outcome = Outcome::kAdded;
+    auto pl = db_.postlist_begin(q0);
+    if (pl != db_.postlist_end(q0)) {
+      Xapian::Document old = db_.get_document(*pl);
+      std::string old_id = old.get_value(schema::kSlotArticleId);
+      if (old_id != article.id) {
+        if (other_id != nullptr) *other_id = old_id;
+        return Outcome::kCollision;
+      }
+      if (old.get_value(schema::kSlotHash) == article.hash) return Outcome::kUnchanged;
+      outcome = Outcome::kUpdated;
+    }
+    // Also clears passages left without their article document (cannot happen with whole-article
+    // batches, but costs nothing when there are none).
+    if (outcome == Outcome::kUpdated || db_.term_exists(article.id_term)) delete_article_documents(article.id_term);
+    for (const auto& bd : article.documents) {
+      db_.add_document(bd.document);
+      for (const auto& word : bd.spelling) db_.add_spelling(word, 1);
+    }
+    ++pending_articles_;
+    pending_bytes_ += article.text_bytes;
+    return outcome;
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  return Outcome::kUnchanged;  // not reached: rethrow_database_error always throws
+}
+
+bool IndexWriter::remove(std::string_view id) {
+  try {
+    std::string term = article_id_term(id);
+    if (!db_.term_exists(term)) return false;
+    begin_batch();
+    delete_article_documents(term);
+    ++pending_articles_;
+    return true;
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  return false;
+}
+
+std::vector<std::string> IndexWriter::prune(const std::vector<fs::path>& roots) {
+  std::vector<std::string> gone;
+  try {
+    std::string kind(schema::kKindArticle);
+    for (auto p = db_.postlist_begin(kind); p != db_.postlist_end(kind); ++p) {
+      Xapian::Document doc = db_.get_document(*p);
+      auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      if (!data.is_object() || !data.contains("file") || !data["file"].is_string()) continue;
+      std::string file = data["file"].get<std::string>();
+      bool under = false;
+      for (const auto& root : roots) under = under || path_under(fs::path(file), root);
+      if (under && file_is_gone(file)) gone.push_back(doc.get_value(schema::kSlotArticleId));
+    }
+    // Deleting while walking a posting list is not safe: collect first, then delete.
+    for (const auto& id : gone) remove(id);
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  return gone;
+}
+
+void IndexWriter::commit() {
+  if (!in_transaction_) return;
+  try {
+    in_transaction_ = false;
+    db_.commit_transaction();
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  pending_articles_ = 0;
+  pending_bytes_ = 0;
+}
+
+uint64_t IndexWriter::article_count() const {
+  try {
+    return db_.get_termfreq(std::string(schema::kKindArticle));
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  return 0;
+}
+
+}  // namespace dateline
