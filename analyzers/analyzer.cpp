@@ -113,7 +113,6 @@ struct Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words;
   icu::UnicodeString buffer;    ///< UTF-16 of the current chunk (reused)
   std::vector<size_t> offsets;  ///< UTF-16 index -> byte offset in the chunk (reused)
-  std::string term;             ///< folding scratch (reused)
 };
 
 uint32_t Analyzer::Impl::run(std::string_view text, std::vector<Token>& out, uint32_t position) {
@@ -128,13 +127,18 @@ uint32_t Analyzer::Impl::run(std::string_view text, std::vector<Token>& out, uin
       // UBRK_WORD_NONE..: spaces, punctuation, symbols, U+FFFD. Everything else (letters,
       // numbers, kana, ideographs) is a word.
       if (words->getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
-      const bool stemmable = folder.fold(units + from, to - from, term);
-      if (term.empty()) continue;  // only default-ignorable code points: not a word
-      const uint32_t pos = position++;
-      if (term.size() > kMaxTermBytes) continue;
       Token& tok = out.emplace_back();
-      tok.term = term;
-      if (stemmable && stemmer.enabled()) tok.stem = stemmer.stem(term);
+      const bool stemmable = folder.fold(units + from, to - from, tok.term);
+      if (tok.term.empty()) {  // only default-ignorable code points: not a word
+        out.pop_back();
+        continue;
+      }
+      const uint32_t pos = position++;
+      if (tok.term.size() > kMaxTermBytes) {
+        out.pop_back();
+        continue;
+      }
+      if (stemmable && stemmer.enabled()) tok.stem = stemmer.stem(tok.term);
       tok.position = pos;
       tok.begin = start + offsets[static_cast<size_t>(from)];
       tok.end = start + offsets[static_cast<size_t>(to)];

@@ -7,6 +7,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf16.h>
 
+#include <optional>
 #include <stdexcept>
 
 namespace dateline::text {
@@ -209,35 +210,57 @@ void Folder::strip_accents() {
   if (U_SUCCESS(status)) buf_a_.fastCopyFrom(buf_b_);
 }
 
+namespace {
+
+// Lower-cases a pure-ASCII word into `out`; nullopt (with `out` partly written) at the first
+// non-ASCII unit. The value says whether the word is stemmable (letters and apostrophes only).
+std::optional<bool> fold_ascii(const char16_t* word, int32_t length, std::string& out) {
+  out.resize(static_cast<size_t>(length));
+  bool letter = false;
+  bool only_letters = true;
+  for (int32_t i = 0; i < length; ++i) {
+    const char16_t u = word[i];
+    if (u >= 0x80) return std::nullopt;
+    char ch = static_cast<char>(u);
+    if (ch >= 'A' && ch <= 'Z') {
+      ch = static_cast<char>(ch - 'A' + 'a');
+      letter = true;
+    } else if (ch >= 'a' && ch <= 'z') {
+      letter = true;
+    } else if (ch != '\'') {
+      only_letters = false;
+    }
+    out[static_cast<size_t>(i)] = ch;
+  }
+  return letter && only_letters;
+}
+
+}  // namespace
+
+void Folder::fold_digits() {
+  // NFKC maps fullwidth digits but not other scripts' decimal digits; "٢٠٢٢" (Arabic-Indic) or
+  // "२०२२" (Devanagari) should find and be found by "2022", as Lucene's DecimalDigitFilter does.
+  const int32_t len = buf_a_.length();
+  for (int32_t i = 0; i < len;) {
+    const UChar32 c = buf_a_.char32At(i);
+    const int32_t n = U16_LENGTH(c);
+    if (c >= 0x80 && u_charType(c) == U_DECIMAL_DIGIT_NUMBER) {
+      const int32_t value = u_charDigitValue(c);
+      if (value >= 0 && value <= 9) {
+        buf_a_.replace(i, n, static_cast<UChar32>(U'0' + static_cast<char32_t>(value)));
+        i += 1;
+        continue;
+      }
+    }
+    i += n;
+  }
+}
+
 bool Folder::fold(const char16_t* word, int32_t length, std::string& out) {
-  out.clear();
   // Fast path: a pure-ASCII word. NFKC is the identity on ASCII and full case folding is plain
   // lower-casing there, so ICU is not needed for the great majority of English news words.
-  bool ascii = true;
-  for (int32_t i = 0; i < length; ++i) {
-    if (word[i] >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) {
-    out.resize(static_cast<size_t>(length));
-    bool letter = false;
-    bool only_letters = true;
-    for (int32_t i = 0; i < length; ++i) {
-      char ch = static_cast<char>(word[i]);
-      if (ch >= 'A' && ch <= 'Z') {
-        ch = static_cast<char>(ch - 'A' + 'a');
-        letter = true;
-      } else if (ch >= 'a' && ch <= 'z') {
-        letter = true;
-      } else if (ch != '\'') {
-        only_letters = false;
-      }
-      out[static_cast<size_t>(i)] = ch;
-    }
-    return letter && only_letters;
-  }
+  if (std::optional<bool> stemmable = fold_ascii(word, length, out)) return *stemmable;
+  out.clear();
 
   source_.setTo(false, word, length);  // read-only alias, no copy
   UErrorCode status = U_ZERO_ERROR;
@@ -248,6 +271,7 @@ bool Folder::fold(const char16_t* word, int32_t length, std::string& out) {
     buf_a_.setTo(source_);
     buf_a_.foldCase();
   }
+  fold_digits();
   if (fold_accents_) {
     // Only text with a code point >= U+00C0 can hold an accent, a mark or a special letter.
     const char16_t* p = buf_a_.getBuffer();

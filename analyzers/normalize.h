@@ -35,7 +35,8 @@ void decode_utf8(std::string_view in, icu::UnicodeString& out, std::vector<size_
 UChar32 map_code_point(UChar32 c);
 
 /// Folds single words: NFKC + full case folding (NFKC_Casefold, which also drops default-ignorable
-/// code points such as U+00AD SOFT HYPHEN), then optionally accent folding. Keeps its ICU buffers
+/// code points such as U+00AD SOFT HYPHEN), decimal digits of every script to ASCII, then
+/// optionally accent folding. Keeps its ICU buffers
 /// between calls, so one Folder per thread.
 class Folder {
  public:
@@ -49,6 +50,8 @@ class Folder {
   bool fold(const char16_t* word, int32_t length, std::string& out);
 
  private:
+  /// Replaces decimal digits of any script in buf_a_ by ASCII digits.
+  void fold_digits();
   /// Strips accents from buf_a_ (NFKC_CF text); leaves the result in buf_a_.
   void strip_accents();
 

@@ -144,6 +144,9 @@ TEST(Analyzer, FoldsCompatibilityCaseAndAccents) {
       {"dotted capital I", "İstanbul", "istanbul[1]@0-9"},
       {"stroke letters", "Łukaszenka Øresund", "lukaszenka[1]@0-11 oresund[2]@12-20"},
       {"soft hyphen vanishes", "inter\u00ADnational", "international[1]@0-15"},
+      {"arabic-indic digits", "\u0662\u0660\u0662\u0662", "2022[1]@0-8"},
+      {"devanagari digits", "\u0968\u0966\u0968\u0968 x", "2022[1]@0-12 x[2]@13-14"},
+      {"fullwidth digits", "\uFF12\uFF10\uFF12\uFF12", "2022[1]@0-12"},
   });
   const Analyzer keep_accents(AnalyzerConfig{"english", false});
   run_cases(keep_accents, {
@@ -216,7 +219,7 @@ TEST(Analyzer, FoldMatchesAnalyze) {
   const std::vector<FoldCase> cases = {
       {"Belarus\u2019s", "belarus's"}, {"U.S.", "u.s."},     {"CAFÉ", "cafe"},
       {"\uFF21\uFF22\uFF23", "abc"},    {"Straße", "strasse"}, {"Łuka", "luka"},
-      {"ab\xFF", "ab\uFFFD"},           {"", ""},
+      {"ab\xFF", "ab\uFFFD"},           {"", ""},         {"\u0662\u0660", "20"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.word);
