@@ -1,30 +1,420 @@
 /** @file
- *  @brief dateline-search: flags -> IndexOptions -> run_index() -> exit code.
+ *  @brief dateline-search: flags -> SearchOptions -> Searcher::search() -> Printer -> exit code.
  */
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/common.h"
 #include "cli/exit_codes.h"
+#include "searcher/printers.h"
+#include "searcher/searcher.h"
 
-int main(int argc, char** argv) try {
-  cxxopts::Options options("dateline-search", "Search a Dateline database of news articles.");
+namespace {
+
+using dateline::DatabaseError;
+using dateline::Format;
+using dateline::QueryError;
+using dateline::SearchOptions;
+namespace exit_code = dateline::exit_code;
+
+constexpr std::string_view kProgram = "dateline-search";
+
+/// A bad flag or flag value (exit 2).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Options of the whole run (SearchOptions is per query; batch lines may override it).
+struct RunOptions {
+  std::string db;
+  SearchOptions search;
+  Format format = Format::kText;
+  dateline::PrintOptions print;
+  std::optional<std::string> qid;
+  std::optional<std::string> timings;
+  bool batch = false;
+  bool count = false;
+  bool info = false;
+};
+
+size_t parse_number(const std::string& flag, const std::string& text, size_t max) {
+  size_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value > max) {
+    throw UsageError("--" + flag + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" + text +
+                     "'");
+  }
+  return value;
+}
+
+/// Applies one search option given as a flag (or as a key of a --batch JSON line) to `o`. Repeatable
+/// options get every value; a batch key replaces what the flags said. Returns false for an unknown key.
+bool apply_option(SearchOptions& o, const std::string& key, const std::vector<std::string>& values) {
+  const std::string& v = values.back();
+  if (key == "limit") {
+    o.limit = parse_number(key, v, 1'000'000);
+  } else if (key == "offset") {
+    o.offset = parse_number(key, v, 100'000'000);
+  } else if (key == "per-article" || key == "per_article") {
+    o.per_article = parse_number("per-article", v, 1'000'000);
+  } else if (key == "snippet-chars" || key == "snippet_chars") {
+    o.snippet_chars = parse_number("snippet-chars", v, 1'000'000);
+    if (o.snippet_chars == 0) throw UsageError("--snippet-chars: must be at least 1");
+  } else if (key == "facet-limit" || key == "facet_limit") {
+    o.facet_limit = parse_number("facet-limit", v, 1'000'000);
+  } else if (key == "sort") {
+    auto s = dateline::parse_sort(v);
+    if (!s) throw UsageError("--sort: expected relevance, date or -date, got '" + v + "'");
+    o.sort = *s;
+  } else if (key == "scoring") {
+    auto s = dateline::parse_scoring(v);
+    if (!s) throw UsageError("--scoring: expected article or passage, got '" + v + "'");
+    o.scoring = *s;
+  } else if (key == "match") {
+    if (v != "any" && v != "all") throw UsageError("--match: expected any or all, got '" + v + "'");
+    o.compile.match_all = v == "all";
+  } else if (key == "outlet") {
+    o.filters.outlets = values;
+  } else if (key == "speaker") {
+    o.filters.speakers = values;
+  } else if (key == "author") {
+    o.filters.authors = values;
+  } else if (key == "since") {
+    o.filters.since = v;
+  } else if (key == "until") {
+    o.filters.until = v;
+  } else if (key == "facet") {
+    o.facets.clear();
+    for (const auto& name : values) {
+      auto f = dateline::parse_facet(name);
+      if (!f) throw UsageError("--facet: unknown facet '" + name + "' (known: " + dateline::facet_names() + ")");
+      o.facets.push_back(*f);
+    }
+  } else if (key == "fast-facets" || key == "fast_facets") {
+    o.fast_facets = v == "true" || v == "1";
+  } else if (key == "explain") {
+    o.explain = v == "true" || v == "1";
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* const kSearchFlags[] = {"limit", "offset", "per-article", "snippet-chars", "facet-limit", "sort",
+                                    "scoring", "match", "outlet", "speaker", "author", "since", "until", "facet"};
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string q;
+  for (const auto& w : words) q += (q.empty() ? "" : " ") + w;
+  return q;
+}
+
+RunOptions resolve(const cxxopts::ParseResult& args) {
+  RunOptions r;
+  r.db = dateline::cli::resolve_db_path(args["db"].as<std::string>());
+  // Every occurrence of a repeatable flag, as typed (cxxopts vectors would split values on commas).
+  std::map<std::string, std::vector<std::string>> given;
+  for (const auto& kv : args.arguments()) given[kv.key()].push_back(kv.value());
+  for (const char* flag : kSearchFlags) {
+    if (args.count(flag) > 0) {
+      apply_option(r.search, flag, given[flag]);
+    } else if (flag == std::string_view("limit") || flag == std::string_view("snippet-chars") ||
+               flag == std::string_view("per-article") || flag == std::string_view("facet-limit")) {
+      apply_option(r.search, flag, {args[flag].as<std::string>()});  // defaults are validated too
+    }
+  }
+  r.search.fast_facets = args.count("fast-facets") > 0;
+  r.search.explain = args.count("explain") > 0;
+  auto format = dateline::parse_format(args["format"].as<std::string>());
+  if (!format) {
+    throw UsageError("--format: expected text, json, jsonl, tsv, ids or trec, got '" + args["format"].as<std::string>() +
+                     "'");
+  }
+  r.format = *format;
+  r.search.want_snippets = r.format != Format::kIds && r.format != Format::kTrec;
+  const std::string colour = args["color"].as<std::string>();
+  if (colour == "auto") {
+    r.print.colour = r.format == Format::kText && dateline::cli::want_colour(1);
+  } else if (colour == "always") {
+    r.print.colour = true;
+  } else if (colour == "never") {
+    r.print.colour = false;
+  } else {
+    throw UsageError("--color: expected auto, always or never, got '" + colour + "'");
+  }
+  if (args.count("qid") > 0) r.qid = args["qid"].as<std::string>();
+  if (args.count("timings") > 0) r.timings = args["timings"].as<std::string>();
+  r.batch = args.count("batch") > 0;
+  r.count = args.count("count") > 0;
+  r.info = args.count("info") > 0;
+  r.print.batch = r.batch;
+  r.search.query = join_words(args.unmatched());
+  if (r.batch && !r.search.query.empty()) {
+    throw UsageError("--batch reads the queries from stdin: give no QUERY words (got '" + r.search.query + "')");
+  }
+  const auto& f = r.search.filters;
+  const bool has_filter = !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
+  if (!r.batch && !r.info && r.search.query.empty() && !has_filter) {
+    throw UsageError("no query given (try: dateline-search --help)");
+  }
+  return r;
+}
+
+/// "dateline-search: query error: MESSAGE" and, when the column is known, the query with a caret.
+void print_query_error(const QueryError& e, const std::string& query, const std::string& where = "") {
+  dateline::cli::print_error(kProgram, where + "query error: " + e.what());
+  if (e.column() == 0) return;
+  std::string shown = dateline::cli::terminal_safe(query);
+  for (char& c : shown) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  std::fprintf(stderr, "  %s\n  %s^\n", shown.c_str(), std::string(e.column() - 1, ' ').c_str());
+}
+
+/// Ends quietly when stdout was closed by the reader (`| head -1`): true means stop now.
+bool stdout_closed() {
+  if (std::cout.good()) return false;
+  return true;
+}
+
+int run_single(dateline::Searcher& searcher, const RunOptions& r) {
+  if (r.count) {
+    auto [n, exact] = searcher.count(r.search);
+    dateline::print_count(std::cout, r.format, r.search.query, n, exact, r.qid, false);
+    return n > 0 ? exit_code::kHits : exit_code::kNoHits;
+  }
+  auto result = searcher.search(r.search);
+  spdlog::info("{} article(s) match{}", result.total, result.total_exact ? "" : " (estimate)");
+  auto printer = dateline::make_printer(r.format, std::cout, r.print);
+  printer->print(result, r.qid);
+  if (result.hits.empty() && result.total == 0) {
+    if (result.suggestion && r.format != Format::kJson) {
+      dateline::cli::print_error(kProgram, "did you mean: " + *result.suggestion);
+    }
+    return exit_code::kNoHits;
+  }
+  return exit_code::kHits;
+}
+
+std::string json_value_text(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_number()) return v.dump();
+  throw UsageError("expected a string, number or boolean, got " + v.dump());
+}
+
+int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
+  auto printer = dateline::make_printer(r.format, std::cout, r.print);
+  std::ofstream timings;
+  if (r.timings) {
+    timings.open(*r.timings);
+    if (!timings) throw UsageError("--timings: cannot write " + *r.timings);
+  }
+  const bool json_errors = r.format == Format::kJson || r.format == Format::kJsonl;
+  bool any_hits = false;
+  bool any_failed = false;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(std::cin, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    std::optional<std::string> qid = std::to_string(line_no);
+    SearchOptions options = r.search;
+    auto fail = [&](const std::string& message, std::optional<size_t> column) {
+      any_failed = true;
+      if (json_errors) {
+        std::fprintf(stderr, "%s\n", dateline::error_json(line_no, qid, message, column).c_str());
+      } else {
+        std::string where = "stdin:" + std::to_string(line_no) + ": ";
+        if (qid) where += "query " + *qid + ": ";
+        dateline::cli::print_error(kProgram, where + message + (column ? " (column " + std::to_string(*column) + ")" : ""));
+      }
+    };
+    try {
+      if (line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] == '{') {
+        nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+          fail("not a JSON object", std::nullopt);
+          continue;
+        }
+        if (auto it = j.find("id"); it != j.end() && !it->is_null()) qid = json_value_text(*it);
+        auto q = j.find("query");
+        if (q == j.end() || !q->is_string()) {
+          fail("no \"query\" string", std::nullopt);
+          continue;
+        }
+        options.query = q->get<std::string>();
+        for (const auto& [key, value] : j.items()) {
+          if (key == "id" || key == "query" || key == "_id" || key == "text" || key == "metadata") continue;
+          std::vector<std::string> values;
+          if (value.is_array()) {
+            for (const auto& item : value) values.push_back(json_value_text(item));
+            if (values.empty() && key != "outlet" && key != "speaker" && key != "author" && key != "facet") {
+              throw UsageError("\"" + key + "\": empty list");
+            }
+          } else {
+            values.push_back(json_value_text(value));
+          }
+          if (values.empty()) {
+            // An empty list clears a repeatable filter or facet list.
+            if (key == "outlet") options.filters.outlets.clear();
+            if (key == "speaker") options.filters.speakers.clear();
+            if (key == "author") options.filters.authors.clear();
+            if (key == "facet") options.facets.clear();
+            continue;
+          }
+          if (!apply_option(options, key, values)) throw UsageError("unknown key \"" + key + "\"");
+        }
+      } else {
+        options.query = line;
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      std::optional<std::pair<uint64_t, bool>> counted;
+      dateline::SearchResult result;
+      if (r.count) {
+        counted = searcher.count(options);
+      } else {
+        result = searcher.search(options);
+      }
+      const auto micros =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+      if (r.timings) timings << qid.value_or("") << '\t' << micros << '\n';
+      if (counted) {
+        dateline::print_count(std::cout, r.format, options.query, counted->first, counted->second, qid, true);
+        any_hits = any_hits || counted->first > 0;
+      } else {
+        printer->print(result, qid);
+        any_hits = any_hits || !result.hits.empty() || result.total > 0;
+      }
+      if (stdout_closed()) return exit_code::kHits;
+    } catch (const QueryError& e) {
+      fail("query error: " + std::string(e.what()), e.column() > 0 ? std::optional<size_t>(e.column()) : std::nullopt);
+    } catch (const UsageError& e) {
+      fail(e.what(), std::nullopt);
+    }
+  }
+  if (any_failed) return exit_code::kError;
+  return any_hits ? exit_code::kHits : exit_code::kNoHits;
+}
+
+std::string help_epilogue() {
+  return "Query syntax: words (any by default; --match all), \"exact phrase\", a NEAR/5 b, field:value\n"
+         "(title: outlet: author: speaker: date: id:), AND OR NOT, parentheses, prefix*. Put -- before\n"
+         "query words that start with '-'.\n"
+         "\n"
+         "Batch (--batch): one query per stdin line, or a JSON object per line {\"id\": ..., \"query\": ...,\n"
+         "plus any search flag name as a key: \"limit\", \"outlet\": [...], \"facet\": [...], \"since\", ...}.\n"
+         "\n"
+         "Exit status: 0 some hit, 1 no hit, 2 error (usage, query syntax, database).\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  dateline::cli::quiet_on_closed_pipe();
+  std::ios::sync_with_stdio(false);
+  cxxopts::Options options(std::string(kProgram), "Search a Dateline database of news articles.");
   dateline::cli::add_common_options(options, "Database to search");
-  options.add_options()("query", "Query words", cxxopts::value<std::vector<std::string>>());
-  options.parse_positional({"query"});
+  // clang-format off
+  options.add_options("Output")
+      ("format", "Output format: text, json, jsonl, tsv, ids, trec", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
+      ("limit", "Hits to show at most", cxxopts::value<std::string>()->default_value("10"), "N")
+      ("offset", "Hits to skip (paging)", cxxopts::value<std::string>()->default_value("0"), "N")
+      ("per-article", "Passages per article at most (0: every matching passage)", cxxopts::value<std::string>()->default_value("1"), "N")
+      ("sort", "Order: relevance, date (oldest first) or -date (newest first); ties by relevance", cxxopts::value<std::string>()->default_value("relevance"), "ORDER")
+      ("snippet-chars", "Snippet length at most, in characters (code points)", cxxopts::value<std::string>()->default_value("200"), "N")
+      ("explain", "Show how each hit's score was made")
+      ("color", "Highlight matches: auto (terminal and NO_COLOR unset), always, never", cxxopts::value<std::string>()->default_value("auto"), "WHEN")
+      ("qid", "Query id for trec/json output (default for trec: 1)", cxxopts::value<std::string>(), "ID")
+      ("count", "Print only the number of matching articles")
+      ("info", "Describe the database (articles, passages, outlets, dates, analyzer) and exit");
+  options.add_options("Filters")
+      ("outlet", "Only articles from this outlet (repeatable; aliases understood)", cxxopts::value<std::string>(), "NAME")
+      ("speaker", "Only passages quoting this person (repeatable; part of a name is enough)", cxxopts::value<std::string>(), "NAME")
+      ("author", "Only articles by this author (repeatable)", cxxopts::value<std::string>(), "NAME")
+      ("since", "Only articles dated on or after DATE (2022, 2022-02 or 2022-02-24)", cxxopts::value<std::string>(), "DATE")
+      ("until", "Only articles dated on or before DATE (inclusive)", cxxopts::value<std::string>(), "DATE")
+      ("match", "Plain words: any (ranked OR) or all (every word required)", cxxopts::value<std::string>()->default_value("any"), "any|all");
+  options.add_options("Facets")
+      ("facet", "Count matching articles per value: outlet, speaker, author, year, month (repeatable)", cxxopts::value<std::string>(), "NAME")
+      ("facet-limit", "Values per facet at most (0: all)", cxxopts::value<std::string>()->default_value("10"), "N")
+      ("fast-facets", "Count totals and facets on a sample (reported as inexact)");
+  options.add_options("Batch")
+      ("batch", "Read queries from stdin, one per line (text or JSON objects)")
+      ("timings", "With --batch: write ID<TAB>MICROSECONDS per query to FILE", cxxopts::value<std::string>(), "FILE");
+  options.add_options("Experiments")
+      ("scoring", "Rank article documents or passages (article|passage; for benchmarks)", cxxopts::value<std::string>()->default_value("article"), "WHAT");
+  // clang-format on
   options.positional_help("QUERY...");
-  auto args = options.parse(argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
+  options.custom_help("[OPTIONS]");
+
+  int code = exit_code::kError;
+  try {
+    auto args = options.parse(argc, argv);
+    if (args.count("help")) {
+      std::cout << options.help({"", "Common", "Output", "Filters", "Facets", "Batch", "Experiments"}) << '\n'
+                << help_epilogue();
+      return exit_code::kHits;
+    }
+    if (args.count("version")) {
+      std::cout << dateline::cli::version_string(kProgram) << '\n';
+      return exit_code::kHits;
+    }
+    dateline::cli::setup_logging(kProgram, args);
+    RunOptions run = resolve(args);
+    dateline::Searcher searcher(run.db);
+    if (run.info) {
+      dateline::print_info(std::cout, run.format, searcher.info());
+      code = exit_code::kHits;
+    } else if (run.batch) {
+      code = run_batch(searcher, run);
+    } else {
+      try {
+        code = run_single(searcher, run);
+      } catch (const QueryError& e) {
+        print_query_error(e, run.search.query);
+        return exit_code::kError;
+      }
+    }
+  } catch (const cxxopts::exceptions::exception& e) {
+    dateline::cli::print_error(kProgram, std::string(e.what()) + " (try: dateline-search --help)");
+    return exit_code::kError;
+  } catch (const UsageError& e) {
+    dateline::cli::print_error(kProgram, e.what());
+    return exit_code::kError;
+  } catch (const DatabaseError& e) {
+    dateline::cli::print_error(kProgram, e.what());
+    return exit_code::kError;
+  } catch (const Xapian::Error& e) {
+    dateline::cli::print_error(kProgram, "database error: " + e.get_description());
+    return exit_code::kError;
+  } catch (const std::exception& e) {
+    dateline::cli::print_error(kProgram, e.what());
+    return exit_code::kError;
   }
-  if (args.count("version")) {
-    std::printf("%s\n", dateline::cli::version_string("dateline-search").c_str());
-    return 0;
+  std::cout.flush();
+  if (!std::cout.good()) {
+    // EPIPE: the reader went away (`| head -1`); that is not an error.
+    if (errno == EPIPE) return exit_code::kHits;
+    dateline::cli::print_error(kProgram, "error writing results to stdout");
+    return exit_code::kError;
   }
-  dateline::cli::print_error("dateline-search", "searching is not available in this build yet");
-  return dateline::exit_code::kError;
-} catch (const std::exception& e) {
-  dateline::cli::print_error("dateline-search", e.what());
-  return dateline::exit_code::kError;
+  return code;
 }

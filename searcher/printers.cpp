@@ -1,3 +1,453 @@
 /** @file
- *  @brief (being written)
+ *  @brief Output backends: text, json, jsonl, tsv, ids, trec; plus --count and --info renderers.
  */
+#include "searcher/printers.h"
+
+#include <cstdio>
+#include <set>
+
+#include "analyzers/schema.h"
+#include "cli/common.h"
+
+namespace dateline {
+
+namespace {
+
+constexpr std::string_view kBold = "\x1b[1m";
+constexpr std::string_view kMatch = "\x1b[1;31m";
+constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kDot = " \xC2\xB7 ";  // " · "
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+template <typename T>
+nlohmann::ordered_json opt(const std::optional<T>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json explain_json(const Explanation& ex) {
+  nlohmann::ordered_json j;
+  j["scoring"] = ex.scoring;
+  j["weighting"] = ex.weighting;
+  if (ex.scoring == "article") {
+    j["article_score"] = ex.article_score;
+    j["article_terms"] = ex.article_terms;
+  }
+  j["passage_score"] = ex.passage_score;
+  j["passage_terms"] = ex.passage_terms;
+  if (ex.scoring == "article") {
+    j["proximity_bonus"] = ex.proximity_bonus;
+    j["passage_query"] = ex.passage_query;
+  }
+  j["query"] = ex.query;
+  j["parsed"] = ex.parsed;
+  return j;
+}
+
+nlohmann::ordered_json facets_json(const std::vector<FacetResult>& facets) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& f : facets) {
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    for (const auto& v : f.values) values.push_back({{"value", v.value}, {"count", v.count}});
+    j[f.name] = std::move(values);
+  }
+  return j;
+}
+
+bool facets_exact(const std::vector<FacetResult>& facets) {
+  for (const auto& f : facets) {
+    if (!f.exact) return false;
+  }
+  return true;
+}
+
+// ---- text --------------------------------------------------------------------------------------
+
+class TextPrinter : public Printer {
+ public:
+  TextPrinter(std::ostream& out, const PrintOptions& options) : out_(out), options_(options) {}
+
+  void begin(const SearchResult& result, const std::optional<std::string>& qid) override {
+    if (options_.batch) {
+      out_ << "== " << cli::terminal_safe(qid.value_or("")) << ": " << cli::terminal_safe(result.query) << '\n';
+    }
+  }
+
+  void hit(const Hit& hit) override {
+    std::string heading = cli::terminal_safe(hit.title.value_or(hit.id));
+    if (hit.outlet) heading += std::string(kDot) + cli::terminal_safe(*hit.outlet);
+    if (hit.date) heading += std::string(kDot) + cli::terminal_safe(*hit.date);
+    out_ << hit.rank << ". ";
+    if (options_.colour) {
+      out_ << kBold << heading << kReset << '\n';
+    } else {
+      out_ << heading << '\n';
+    }
+    if (!hit.speakers.empty()) {
+      std::string s;
+      for (const auto& sp : hit.speakers) s += (s.empty() ? "" : ", ") + sp;
+      out_ << "   speakers: " << cli::terminal_safe(s) << '\n';
+    }
+    if (hit.snippet) out_ << "   " << snippet_text(*hit.snippet) << '\n';
+    if (hit.explain) print_explain(hit, *hit.explain);
+    out_ << '\n';
+  }
+
+  void facets(const std::vector<FacetResult>& facets) override {
+    for (const auto& f : facets) {
+      out_ << "facet " << f.name << (f.exact ? "" : " (sampled)") << ":\n";
+      if (f.values.empty()) out_ << "  (none)\n";
+      for (const auto& v : f.values) {
+        out_ << "  " << v.count << "  " << cli::terminal_safe(v.value) << '\n';
+      }
+    }
+  }
+
+  void end(const SearchResult& /*result*/) override { out_.flush(); }
+
+ private:
+  std::string snippet_text(const Snippet& s) const {
+    if (!options_.colour || s.highlights.empty()) return cli::terminal_safe(s.text);
+    std::string out;
+    size_t pos = 0;  // byte offset
+    for (const Highlight& h : s.highlights) {
+      size_t b = code_point_to_byte(s.text, h.begin);
+      size_t e = code_point_to_byte(s.text, h.end);
+      if (b < pos || e < b) continue;
+      out += cli::terminal_safe(std::string_view(s.text).substr(pos, b - pos));
+      out += kMatch;
+      out += cli::terminal_safe(std::string_view(s.text).substr(b, e - b));
+      out += kReset;
+      pos = e;
+    }
+    out += cli::terminal_safe(std::string_view(s.text).substr(pos));
+    return out;
+  }
+
+  void print_explain(const Hit& hit, const Explanation& ex) {
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& t : v) s += (s.empty() ? "" : " ") + t;
+      return s.empty() ? std::string("(none)") : s;
+    };
+    out_ << "   explain: score " << fixed(hit.score, 4) << " = ";
+    if (ex.scoring == "article") {
+      out_ << "article " << ex.weighting << " " << fixed(ex.article_score, 4) << " [terms: "
+           << cli::terminal_safe(join(ex.article_terms)) << "]\n";
+      out_ << "   passage " << (hit.passage ? std::to_string(*hit.passage) : std::string("-")) << " chosen with "
+           << fixed(ex.passage_score, 4) << " (proximity bonus " << fixed(ex.proximity_bonus, 4) << ") [terms: "
+           << cli::terminal_safe(join(ex.passage_terms)) << "]\n";
+    } else {
+      out_ << "passage " << ex.weighting << " " << fixed(ex.passage_score, 4) << " [terms: "
+           << cli::terminal_safe(join(ex.passage_terms)) << "]\n";
+    }
+    out_ << "   parsed: " << cli::terminal_safe(ex.parsed) << '\n';
+    out_ << "   query: " << cli::terminal_safe(ex.query) << '\n';
+  }
+
+  std::ostream& out_;
+  PrintOptions options_;
+};
+
+// ---- json --------------------------------------------------------------------------------------
+
+class JsonPrinter : public Printer {
+ public:
+  JsonPrinter(std::ostream& out, const PrintOptions& options) : out_(out), options_(options) {}
+
+  void begin(const SearchResult& result, const std::optional<std::string>& qid) override {
+    doc_ = nlohmann::ordered_json::object();
+    doc_["schema_version"] = kJsonSchemaVersion;
+    if (qid) doc_["qid"] = *qid;
+    doc_["query"] = result.query;
+    doc_["total"] = {{"value", result.total}, {"exact", result.total_exact}};
+    doc_["hits"] = nlohmann::ordered_json::array();
+  }
+
+  void hit(const Hit& hit) override { doc_["hits"].push_back(hit_json(hit)); }
+
+  void facets(const std::vector<FacetResult>& facets) override {
+    doc_["facets"] = facets_json(facets);
+    if (!facets.empty()) doc_["facets_exact"] = facets_exact(facets);
+  }
+
+  void end(const SearchResult& result) override {
+    if (result.suggestion) doc_["suggestion"] = *result.suggestion;
+    out_ << dump_json(doc_, options_.pretty && !options_.batch) << '\n';
+    out_.flush();
+  }
+
+ private:
+  std::ostream& out_;
+  PrintOptions options_;
+  nlohmann::ordered_json doc_;
+};
+
+// ---- jsonl -------------------------------------------------------------------------------------
+
+class JsonlPrinter : public Printer {
+ public:
+  explicit JsonlPrinter(std::ostream& out) : out_(out) {}
+  void begin(const SearchResult& /*result*/, const std::optional<std::string>& qid) override { qid_ = qid; }
+  void hit(const Hit& hit) override {
+    nlohmann::ordered_json j;
+    j["type"] = "hit";
+    if (qid_) j["qid"] = *qid_;
+    const nlohmann::ordered_json fields = hit_json(hit);  // named: items() must not outlive a temporary
+    for (const auto& [k, v] : fields.items()) j[k] = v;
+    out_ << dump_json(j) << '\n';
+  }
+  void facets(const std::vector<FacetResult>& /*facets*/) override {}
+  void end(const SearchResult& /*result*/) override { out_.flush(); }
+
+ private:
+  std::ostream& out_;
+  std::optional<std::string> qid_;
+};
+
+// ---- tsv ---------------------------------------------------------------------------------------
+
+class TsvPrinter : public Printer {
+ public:
+  TsvPrinter(std::ostream& out, const PrintOptions& options) : out_(out), options_(options) {}
+  void begin(const SearchResult& /*result*/, const std::optional<std::string>& qid) override {
+    qid_ = qid;
+    if (!header_done_) {
+      out_ << (options_.batch ? "qid\t" : "") << "rank\tscore\tid\tdate\toutlet\ttitle\tpassage\tsnippet\n";
+      header_done_ = true;
+    }
+  }
+  void hit(const Hit& hit) override {
+    if (options_.batch) out_ << escape_tsv(qid_.value_or("")) << '\t';
+    out_ << hit.rank << '\t' << fixed(hit.score, 4) << '\t' << escape_tsv(hit.id) << '\t'
+         << escape_tsv(hit.date.value_or("")) << '\t' << escape_tsv(hit.outlet.value_or("")) << '\t'
+         << escape_tsv(hit.title.value_or("")) << '\t' << (hit.passage ? std::to_string(*hit.passage) : "") << '\t'
+         << escape_tsv(hit.snippet ? hit.snippet->text : "") << '\n';
+  }
+  void facets(const std::vector<FacetResult>& /*facets*/) override {}
+  void end(const SearchResult& /*result*/) override { out_.flush(); }
+
+ private:
+  std::ostream& out_;
+  PrintOptions options_;
+  std::optional<std::string> qid_;
+  bool header_done_ = false;
+};
+
+// ---- ids ---------------------------------------------------------------------------------------
+
+class IdsPrinter : public Printer {
+ public:
+  IdsPrinter(std::ostream& out, const PrintOptions& options) : out_(out), options_(options) {}
+  void begin(const SearchResult& /*result*/, const std::optional<std::string>& qid) override {
+    qid_ = qid;
+    seen_.clear();
+  }
+  void hit(const Hit& hit) override {
+    if (!seen_.insert(hit.id).second) return;  // an article once, even with several passages
+    if (options_.batch) out_ << qid_.value_or("") << '\t';
+    out_ << hit.id << '\n';
+  }
+  void facets(const std::vector<FacetResult>& /*facets*/) override {}
+  void end(const SearchResult& /*result*/) override { out_.flush(); }
+
+ private:
+  std::ostream& out_;
+  PrintOptions options_;
+  std::optional<std::string> qid_;
+  std::set<std::string> seen_;
+};
+
+// ---- trec --------------------------------------------------------------------------------------
+
+class TrecPrinter : public Printer {
+ public:
+  explicit TrecPrinter(std::ostream& out) : out_(out) {}
+  void begin(const SearchResult& /*result*/, const std::optional<std::string>& qid) override {
+    qid_ = qid.value_or("1");
+    seen_.clear();
+  }
+  void hit(const Hit& hit) override {
+    // TREC runs list each document once per topic: the article's best passage stands for it.
+    if (!seen_.insert(hit.id).second) return;
+    out_ << no_space(qid_) << " Q0 " << no_space(hit.id) << ' ' << seen_.size() << ' ' << fixed(hit.score, 6)
+         << " dateline\n";
+  }
+  void facets(const std::vector<FacetResult>& /*facets*/) override {}
+  void end(const SearchResult& /*result*/) override { out_.flush(); }
+
+ private:
+  // TREC columns are whitespace-separated: a space inside an id would shift them.
+  static std::string no_space(std::string s) {
+    for (char& c : s) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') c = '_';
+    }
+    return s;
+  }
+  std::ostream& out_;
+  std::string qid_ = "1";
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
+void Printer::print(const SearchResult& result, const std::optional<std::string>& qid) {
+  begin(result, qid);
+  for (const Hit& h : result.hits) hit(h);
+  facets(result.facets);
+  end(result);
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "text") return Format::kText;
+  if (name == "json") return Format::kJson;
+  if (name == "jsonl") return Format::kJsonl;
+  if (name == "tsv") return Format::kTsv;
+  if (name == "ids") return Format::kIds;
+  if (name == "trec") return Format::kTrec;
+  return std::nullopt;
+}
+
+std::unique_ptr<Printer> make_printer(Format format, std::ostream& out, const PrintOptions& options) {
+  switch (format) {
+    case Format::kText: return std::make_unique<TextPrinter>(out, options);
+    case Format::kJson: return std::make_unique<JsonPrinter>(out, options);
+    case Format::kJsonl: return std::make_unique<JsonlPrinter>(out);
+    case Format::kTsv: return std::make_unique<TsvPrinter>(out, options);
+    case Format::kIds: return std::make_unique<IdsPrinter>(out, options);
+    case Format::kTrec: return std::make_unique<TrecPrinter>(out);
+  }
+  return std::make_unique<TextPrinter>(out, options);
+}
+
+nlohmann::ordered_json hit_json(const Hit& hit) {
+  nlohmann::ordered_json j;
+  j["rank"] = hit.rank;
+  j["score"] = hit.score;
+  j["id"] = hit.id;
+  j["path"] = opt(hit.path);
+  j["title"] = opt(hit.title);
+  j["outlet"] = opt(hit.outlet);
+  j["date"] = opt(hit.date);
+  j["author"] = opt(hit.author);
+  j["passage"] = opt(hit.passage);
+  j["speakers"] = hit.speakers;
+  j["text"] = opt(hit.text);
+  if (hit.snippet) {
+    j["snippet"] = hit.snippet->text;
+    nlohmann::ordered_json hl = nlohmann::ordered_json::array();
+    for (const auto& h : hit.snippet->highlights) hl.push_back({h.begin, h.end});
+    j["highlights"] = std::move(hl);
+  } else {
+    j["snippet"] = nullptr;
+    j["highlights"] = nlohmann::ordered_json::array();
+  }
+  if (hit.explain) j["explain"] = explain_json(*hit.explain);
+  return j;
+}
+
+std::string dump_json(const nlohmann::ordered_json& j, bool pretty) {
+  return j.dump(pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string escape_tsv(std::string_view field) {
+  std::string out;
+  out.reserve(field.size());
+  for (char c : field) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void print_count(std::ostream& out, Format format, const std::string& query, uint64_t count, bool exact,
+                 const std::optional<std::string>& qid, bool batch) {
+  if (format == Format::kJson || format == Format::kJsonl) {
+    nlohmann::ordered_json j;
+    if (format == Format::kJsonl) j["type"] = "count";
+    j["schema_version"] = kJsonSchemaVersion;
+    if (qid) j["qid"] = *qid;
+    j["query"] = query;
+    j["total"] = {{"value", count}, {"exact", exact}};
+    out << dump_json(j) << '\n';
+  } else {
+    if (batch) out << qid.value_or("") << '\t';
+    out << count << '\n';
+  }
+  out.flush();
+}
+
+void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
+  if (format == Format::kJson || format == Format::kJsonl) {
+    nlohmann::ordered_json j;
+    if (format == Format::kJsonl) j["type"] = "info";
+    j["schema_version"] = kJsonSchemaVersion;
+    j["path"] = info.path;
+    j["index_schema_version"] = info.schema_version;
+    j["analyzer"] = info.analyzer;
+    j["documents"] = info.documents;
+    j["articles"] = info.articles;
+    j["passages"] = info.passages;
+    nlohmann::ordered_json outlets = nlohmann::ordered_json::array();
+    for (const auto& o : info.outlets) outlets.push_back({{"value", o.value}, {"count", o.count}});
+    j["outlets"] = std::move(outlets);
+    j["speakers"] = info.speakers;
+    j["authors"] = info.authors;
+    j["first_date"] = opt(info.first_date);
+    j["last_date"] = opt(info.last_date);
+    j["undated"] = info.undated;
+    out << dump_json(j, format == Format::kJson) << '\n';
+    out.flush();
+    return;
+  }
+  out << "database: " << cli::terminal_safe(info.path) << '\n';
+  out << "schema version: " << info.schema_version << '\n';
+  out << "analyzer: " << cli::terminal_safe(info.analyzer) << '\n';
+  out << "articles: " << info.articles << '\n';
+  out << "passages: " << info.passages << '\n';
+  out << "dates: ";
+  if (info.first_date) {
+    out << *info.first_date << " .. " << info.last_date.value_or("?");
+  } else {
+    out << "none";
+  }
+  out << " (" << info.undated << " undated)\n";
+  out << "speakers: " << info.speakers << " distinct\n";
+  out << "authors: " << info.authors << " distinct\n";
+  out << "outlets: " << info.outlets.size() << '\n';
+  for (const auto& o : info.outlets) out << "  " << o.count << "  " << cli::terminal_safe(o.value) << '\n';
+  out.flush();
+}
+
+std::string error_json(size_t line, const std::optional<std::string>& qid, const std::string& message,
+                       std::optional<size_t> column) {
+  nlohmann::ordered_json j;
+  j["type"] = "error";
+  j["line"] = line;
+  j["qid"] = opt(qid);
+  j["message"] = message;
+  j["column"] = opt(column);
+  return dump_json(j);
+}
+
+size_t code_point_to_byte(std::string_view text, size_t cp) {
+  size_t seen = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (seen == cp) return i;
+      ++seen;
+    }
+  }
+  return text.size();
+}
+
+}  // namespace dateline

@@ -1,3 +1,507 @@
 /** @file
- *  @brief (being written)
+ *  @brief Search execution: open a Dateline database, rank, collapse per article, facets, snippets.
+ *
+ *  All ranking decisions are here (constants in searcher.h, namespace ranking):
+ *  - article scoring (non-positional queries): BM25 over article documents (KA), one per article, so
+ *    words spread over paragraphs still find the article and totals/facets count articles directly;
+ *    then each hit's best passage(s) are chosen by a second, small query inside that article;
+ *  - passage scoring (phrase/NEAR, or --scoring passage): BM25 over passage documents (KP), collapsed
+ *    on the article id slot; a FacetSpy counts distinct articles, because Xapian's match spies see
+ *    every matching passage before collapsing.
  */
+#include "searcher/searcher.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "analyzers/schema.h"
+
+namespace dateline {
+
+namespace {
+
+constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer commits mid-search
+
+std::string str(std::string_view s) { return std::string(s); }
+
+Xapian::BM25Weight bm25() {
+  return Xapian::BM25Weight(ranking::kBm25K1, ranking::kBm25K2, ranking::kBm25K3, ranking::kBm25B,
+                            ranking::kBm25MinNormLen);
+}
+
+std::string weighting_description() {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "BM25(k1=%g, k2=%g, k3=%g, b=%g, min_normlen=%g), title wdf x%u",
+                ranking::kBm25K1, ranking::kBm25K2, ranking::kBm25K3, ranking::kBm25B, ranking::kBm25MinNormLen,
+                ranking::kTitleWeight);
+  return buf;
+}
+
+std::optional<std::string> json_string(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  std::string v = it->get<std::string>();
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
+// "YYYYMMDD" (or a prefix) -> "YYYY-MM-DD" (or "YYYY-MM", "YYYY").
+std::string slot_date_to_iso(const std::string& v) {
+  if (v.size() >= 8) return v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2);
+  if (v.size() >= 6) return v.substr(0, 4) + "-" + v.substr(4, 2);
+  return v;
+}
+
+// Fills a hit's article and passage fields from a document (article or passage document).
+void fill_hit(Hit& hit, const Xapian::Document& doc) {
+  nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+  hit.id = json_string(data, "id").value_or(doc.get_value(schema::kSlotArticleId));
+  hit.path = json_string(data, "path");
+  hit.title = json_string(data, "title");
+  hit.outlet = json_string(data, "outlet");
+  hit.date = json_string(data, "date");
+  if (!hit.date) {
+    std::string v = doc.get_value(schema::kSlotDate);
+    if (!v.empty()) hit.date = slot_date_to_iso(v);
+  }
+  hit.author = json_string(data, "author");
+  hit.passage.reset();
+  hit.speakers.clear();
+  hit.text.reset();
+  if (data.is_object()) {
+    if (auto it = data.find("passage"); it != data.end() && it->is_number_unsigned() && it->get<uint64_t>() > 0) {
+      hit.passage = static_cast<uint32_t>(it->get<uint64_t>());
+    }
+    if (auto it = data.find("speakers"); it != data.end() && it->is_array()) {
+      for (const auto& s : *it) {
+        if (s.is_string()) hit.speakers.push_back(s.get<std::string>());
+      }
+    }
+  }
+  if (hit.passage) hit.text = json_string(data, "text");
+}
+
+std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, const Xapian::MSetIterator& it) {
+  std::vector<std::string> out;
+  for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) out.push_back(*t);
+  return out;
+}
+
+// The XID term of an article, exactly as the indexer wrote it (read back from the document).
+std::string article_id_term(const Xapian::Document& doc, const std::string& id) {
+  auto t = doc.termlist_begin();
+  t.skip_to(str(schema::kArticleId));
+  if (t != doc.termlist_end() && (*t).rfind(schema::kArticleId, 0) == 0) return *t;
+  return schema::boolean_term(schema::kArticleId, id);
+}
+
+// Query text words for the passage choice: every highlight term and stem, as index terms.
+struct PassageQueries {
+  Xapian::Query terms;      // OR of the words
+  Xapian::Query proximity;  // OR of close/adjacent pairs (the bonus), may be empty
+};
+
+PassageQueries passage_queries(const CompiledQuery& compiled) {
+  std::vector<Xapian::Query> words;
+  for (const auto& t : compiled.highlight_terms) words.emplace_back(str(schema::kBody) + t);
+  for (const auto& s : compiled.highlight_stems) words.emplace_back(str(schema::kStemmed) + str(schema::kBody) + s);
+  PassageQueries out;
+  out.terms = Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
+  // Pairs of consecutive query words (in query order, capped so long queries stay cheap).
+  constexpr size_t kMaxPairTerms = 8;
+  std::vector<Xapian::Query> pairs;
+  const auto& terms = compiled.highlight_terms;
+  for (size_t i = 0; i + 1 < terms.size() && i + 1 < kMaxPairTerms; ++i) {
+    if (terms[i] == terms[i + 1]) continue;
+    Xapian::Query pair[] = {Xapian::Query(str(schema::kBody) + terms[i]), Xapian::Query(str(schema::kBody) + terms[i + 1])};
+    pairs.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(Xapian::Query::OP_NEAR, pair, pair + 2, ranking::kProximityWindow),
+                       ranking::kProximityBonus);
+    pairs.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, 2),
+                       ranking::kPhraseBonus);
+  }
+  out.proximity = Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+  return out;
+}
+
+// Sorting by date: unknown dates last in both directions.
+std::unique_ptr<Xapian::MultiValueKeyMaker> date_sorter(SortOrder order) {
+  auto km = std::make_unique<Xapian::MultiValueKeyMaker>();
+  if (order == SortOrder::kDate) {
+    km->add_value(schema::kSlotDate, false, "\xff");  // sorts after every "YYYYMMDD"
+  } else {
+    km->add_value(schema::kSlotDate, true, "");  // descending: empty sorts last
+  }
+  return km;
+}
+
+}  // namespace
+
+std::optional<SortOrder> parse_sort(std::string_view text) {
+  if (text == "relevance") return SortOrder::kRelevance;
+  if (text == "date") return SortOrder::kDate;
+  if (text == "-date") return SortOrder::kDateDesc;
+  return std::nullopt;
+}
+
+std::optional<Scoring> parse_scoring(std::string_view text) {
+  if (text == "article") return Scoring::kArticle;
+  if (text == "passage") return Scoring::kPassage;
+  return std::nullopt;
+}
+
+Searcher::Searcher(const std::string& path) : path_(path) {
+  const std::string create_hint = "; create one with: dateline-index --db " + path + " FILES...";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw DatabaseError(DatabaseError::Kind::kMissing, path + ": no Dateline database here" + create_hint);
+  }
+  try {
+    db_ = Xapian::Database(path);
+  } catch (const Xapian::DatabaseNotFoundError&) {
+    throw DatabaseError(DatabaseError::Kind::kMissing, path + ": no Dateline database here" + create_hint);
+  } catch (const Xapian::DatabaseVersionError& e) {
+    throw DatabaseError(DatabaseError::Kind::kVersion,
+                        path + ": database format not supported by this Xapian: " + e.get_msg());
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": database is damaged (" + e.get_msg() +
+                                                           "); rebuild it with: dateline-index --db " + path +
+                                                           " --rebuild FILES...");
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": cannot open database: " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": cannot open database: " + e.get_description());
+  }
+  std::optional<schema::Stamp> stamp;
+  try {
+    stamp = schema::read_stamp(db_);
+  } catch (const Xapian::Error& e) {
+    throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": cannot read database metadata: " + e.get_msg());
+  }
+  if (!stamp) {
+    throw DatabaseError(DatabaseError::Kind::kNotOurs,
+                        path + ": not a Dateline database (no " + str(schema::kMetaVersion) + " stamp)" + create_hint);
+  }
+  try {
+    schema::check_readable(*stamp, path);
+  } catch (const std::runtime_error& e) {
+    throw DatabaseError(DatabaseError::Kind::kVersion, e.what());
+  }
+  try {
+    analyzer_ = Analyzer(AnalyzerConfig::parse(stamp->analyzer));
+  } catch (const std::exception& e) {
+    throw DatabaseError(DatabaseError::Kind::kDamaged,
+                        path + ": unreadable analyzer settings in the metadata: " + e.what());
+  }
+}
+
+SearchResult Searcher::search(const SearchOptions& options) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return search_once(options);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      // An indexer committed while we read: take the new revision and run the search again.
+      if (attempt >= kModifiedRetries) {
+        throw DatabaseError(DatabaseError::Kind::kDamaged,
+                            path_ + ": the database kept changing during the search; try again");
+      }
+      db_.reopen();
+    } catch (const Xapian::DatabaseCorruptError& e) {
+      throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": database is damaged: " + e.get_msg());
+    } catch (const Xapian::DatabaseError& e) {
+      throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
+    }
+  }
+}
+
+std::pair<uint64_t, bool> Searcher::count(const SearchOptions& options) {
+  SearchOptions o = options;
+  o.limit = 0;
+  o.offset = 0;
+  o.facets.clear();
+  o.want_snippets = false;
+  o.explain = false;
+  o.suggest = false;
+  SearchResult r = search(o);
+  return {r.total, r.total_exact};
+}
+
+SearchResult Searcher::search_once(const SearchOptions& options) {
+  SearchResult result;
+  result.query = options.query;
+  const ParsedQuery parsed = parse_query(options.query);
+  const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, options.compile);
+  const bool passage_mode = compiled.has_positional || options.scoring == Scoring::kPassage;
+  const Xapian::doccount doccount = db_.get_doccount();
+
+  Xapian::Query base = compiled.query.empty() ? Xapian::Query::MatchAll : compiled.query;
+  const Xapian::Query kind(str(passage_mode ? schema::kKindPassage : schema::kKindArticle));
+  const Xapian::Query query(Xapian::Query::OP_FILTER, base, kind);
+
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(bm25());
+  std::unique_ptr<Xapian::MultiValueKeyMaker> sorter;
+  if (options.sort != SortOrder::kRelevance) {
+    sorter = date_sorter(options.sort);
+    enquire.set_sort_by_key_then_relevance(sorter.get(), false);
+  }
+  if (passage_mode && options.per_article > 0) {
+    enquire.set_collapse_key(schema::kSlotArticleId, static_cast<Xapian::doccount>(options.per_article));
+  }
+  // The spy counts facets, and in passage mode the distinct articles for the total.
+  std::unique_ptr<FacetSpy> spy;
+  if (passage_mode || !options.facets.empty()) {
+    spy = std::make_unique<FacetSpy>(options.facets, passage_mode);
+    enquire.add_matchspy(spy.get());
+  }
+  const Xapian::doccount check_at_least = options.fast_facets ? 0 : doccount;
+
+  // Article scoring with several passages per article pages over hits, not articles: fetch enough
+  // articles from the top (each gives at least one hit) and cut the page after expansion.
+  const bool expand_from_top = !passage_mode && options.per_article != 1;
+  const auto first = static_cast<Xapian::doccount>(expand_from_top ? 0 : options.offset);
+  const auto wanted = static_cast<Xapian::doccount>(
+      std::min<uint64_t>(expand_from_top ? options.offset + options.limit : options.limit, doccount));
+  Xapian::MSet mset = enquire.get_mset(first, wanted, check_at_least);
+
+  // Totals.
+  if (passage_mode) {
+    const uint64_t seen = spy->documents_seen();
+    const uint64_t upper = mset.get_uncollapsed_matches_upper_bound();
+    result.total_exact = seen >= upper;
+    if (result.total_exact || seen == 0) {
+      result.total = spy->articles_seen();
+      if (seen == 0 && upper > 0) {
+        result.total = mset.get_matches_estimated();
+      }
+    } else {
+      const double ratio = static_cast<double>(mset.get_uncollapsed_matches_estimated()) / static_cast<double>(seen);
+      result.total = static_cast<uint64_t>(std::llround(static_cast<double>(spy->articles_seen()) * ratio));
+    }
+  } else {
+    result.total = mset.get_matches_estimated();
+    result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  }
+  if (spy && !options.facets.empty()) {
+    const uint64_t upper =
+        passage_mode ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
+    result.facets = spy->results(spy->documents_seen() >= upper, options.facet_limit);
+  }
+
+  const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems};
+  const std::string weighting = weighting_description();
+  auto finish_hit = [&](Hit& hit) {
+    if (options.want_snippets && hit.text) {
+      hit.snippet = make_snippet(*hit.text, analyzer_, snippet_terms, options.snippet_chars);
+    }
+  };
+  auto base_explanation = [&](const char* scoring) {
+    Explanation ex;
+    ex.scoring = scoring;
+    ex.weighting = weighting;
+    ex.query = query.get_description();
+    ex.parsed = parsed.describe();
+    return ex;
+  };
+
+  if (passage_mode) {
+    size_t i = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
+      Hit hit;
+      hit.rank = options.offset + i + 1;
+      hit.score = it.get_weight();
+      fill_hit(hit, it.get_document());
+      finish_hit(hit);
+      if (options.explain) {
+        Explanation ex = base_explanation("passage");
+        ex.passage_score = it.get_weight();
+        ex.passage_terms = matching_terms(enquire, it);
+        hit.explain = std::move(ex);
+      }
+      result.hits.push_back(std::move(hit));
+    }
+  } else {
+    const PassageQueries pq = passage_queries(compiled);
+    const Xapian::Query kp(str(schema::kKindPassage));
+    size_t hit_index = 0;  // hits produced so far (for paging when expanding from the top)
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      if (result.hits.size() >= options.limit) break;
+      const Xapian::Document article = it.get_document();
+      Hit article_hit;
+      fill_hit(article_hit, article);
+      const double article_score = it.get_weight();
+      const Xapian::Query in_article(Xapian::Query::OP_AND, Xapian::Query(article_id_term(article, article_hit.id)), kp);
+
+      // Best passages: the OR of the query words (a passage with some of them can win) plus the
+      // proximity bonus, inside this article only.
+      Xapian::Enquire pe(db_);
+      const Xapian::Query pquery(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_OR, pq.terms, pq.proximity),
+                                 in_article);
+      pe.set_query(pquery);
+      pe.set_weighting_scheme(bm25());
+      pe.set_docid_order(Xapian::Enquire::ASCENDING);
+      const auto per = static_cast<Xapian::doccount>(options.per_article == 0 ? doccount : options.per_article);
+      Xapian::MSet pset = pe.get_mset(0, per);
+      std::unique_ptr<Xapian::Enquire> fallback;
+      Xapian::MultiValueKeyMaker by_passage;
+      by_passage.add_value(schema::kSlotPassage);
+      if (pset.empty()) {
+        // No passage has a query word (the match was in the title or a field): show the first passage.
+        fallback = std::make_unique<Xapian::Enquire>(db_);
+        fallback->set_query(in_article);
+        fallback->set_weighting_scheme(Xapian::BoolWeight());
+        fallback->set_sort_by_key(&by_passage, false);
+        pset = fallback->get_mset(0, 1);
+      }
+      std::optional<Xapian::MSet> bonus_set;
+      if (options.explain && !pq.proximity.empty()) {
+        Xapian::Enquire be(db_);
+        be.set_query(Xapian::Query(Xapian::Query::OP_FILTER, pq.proximity, in_article));
+        be.set_weighting_scheme(bm25());
+        bonus_set = be.get_mset(0, doccount);
+      }
+      auto emit = [&](Hit&& hit) {
+        if (hit_index++ < (expand_from_top ? options.offset : 0)) return;
+        if (result.hits.size() >= options.limit) return;
+        hit.rank = options.offset + result.hits.size() + 1;
+        finish_hit(hit);
+        result.hits.push_back(std::move(hit));
+      };
+      if (pset.empty()) {
+        // An article without passage documents: the article itself is the hit.
+        Hit hit = article_hit;
+        hit.score = article_score;
+        if (options.explain) {
+          Explanation ex = base_explanation("article");
+          ex.article_score = article_score;
+          ex.article_terms = matching_terms(enquire, it);
+          hit.explain = std::move(ex);
+        }
+        emit(std::move(hit));
+        continue;
+      }
+      for (auto pit = pset.begin(); pit != pset.end(); ++pit) {
+        Hit hit;
+        fill_hit(hit, pit.get_document());
+        // Article metadata wins over a passage document's copy (they should agree).
+        hit.id = article_hit.id;
+        if (article_hit.path) hit.path = article_hit.path;
+        if (article_hit.title) hit.title = article_hit.title;
+        if (article_hit.outlet) hit.outlet = article_hit.outlet;
+        if (article_hit.date) hit.date = article_hit.date;
+        if (article_hit.author) hit.author = article_hit.author;
+        hit.score = article_score + ranking::kPassageMix * pit.get_weight();
+        if (options.explain) {
+          Explanation ex = base_explanation("article");
+          ex.article_score = article_score;
+          ex.article_terms = matching_terms(enquire, it);
+          ex.passage_score = pit.get_weight();
+          ex.passage_query = (fallback ? in_article : pquery).get_description();
+          if (!fallback) ex.passage_terms = matching_terms(pe, pit);
+          if (bonus_set) {
+            for (auto b = bonus_set->begin(); b != bonus_set->end(); ++b) {
+              if (*b == *pit) ex.proximity_bonus = b.get_weight();
+            }
+          }
+          hit.explain = std::move(ex);
+        }
+        emit(std::move(hit));
+      }
+    }
+  }
+
+  if (result.total == 0 && options.suggest) result.suggestion = suggest(options.query);
+  return result;
+}
+
+std::optional<std::string> Searcher::suggest(const std::string& query) {
+  // Word by word: leave operators, field:value parts, wildcards and numbers alone; replace a word
+  // the spelling table knows a close, more frequent form of.
+  std::string out;
+  bool changed = false;
+  size_t i = 0;
+  while (i < query.size()) {
+    size_t ws = query.find_first_not_of(" \t", i);
+    out.append(query, i, (ws == std::string::npos ? query.size() : ws) - i);
+    if (ws == std::string::npos) break;
+    size_t we = query.find_first_of(" \t", ws);
+    if (we == std::string::npos) we = query.size();
+    const std::string chunk = query.substr(ws, we - ws);
+    i = we;
+    const bool is_operator = std::all_of(chunk.begin(), chunk.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || c == '/' || (c >= '0' && c <= '9');
+    });
+    if (is_operator || chunk.find(':') != std::string::npos || chunk.find('*') != std::string::npos) {
+      out += chunk;
+      continue;
+    }
+    std::string rebuilt;
+    size_t pos = 0;
+    for (const Token& t : analyzer_.analyze(chunk)) {
+      rebuilt.append(chunk, pos, t.begin - pos);
+      std::string suggestion;
+      if (t.term.size() > 2 && !t.term.empty() && !(t.term[0] >= '0' && t.term[0] <= '9')) {
+        suggestion = db_.get_spelling_suggestion(t.term);
+      }
+      if (!suggestion.empty() && suggestion != t.term) {
+        rebuilt += suggestion;
+        changed = true;
+      } else {
+        rebuilt.append(chunk, t.begin, t.end - t.begin);
+      }
+      pos = t.end;
+    }
+    rebuilt.append(chunk, pos, std::string::npos);
+    out += rebuilt;
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
+
+DatabaseInfo Searcher::info() {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      DatabaseInfo info;
+      info.path = path_;
+      auto stamp = schema::read_stamp(db_);
+      if (stamp) {
+        info.schema_version = stamp->version;
+        info.analyzer = stamp->analyzer;
+      }
+      info.documents = db_.get_doccount();
+      info.articles = db_.get_termfreq(str(schema::kKindArticle));
+      info.passages = db_.get_termfreq(str(schema::kKindPassage));
+      Xapian::Enquire enquire(db_);
+      enquire.set_query(Xapian::Query(str(schema::kKindArticle)));
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      FacetSpy spy({FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor, FacetKind::kYear}, false);
+      enquire.add_matchspy(&spy);
+      enquire.get_mset(0, 0, db_.get_doccount());
+      auto facets = spy.results(true, 0);
+      info.outlets = facets[0].values;
+      info.speakers = facets[1].values.size();
+      info.authors = facets[2].values.size();
+      uint64_t dated = 0;
+      for (const auto& y : facets[3].values) dated += y.count;
+      info.undated = info.articles >= dated ? info.articles - dated : 0;
+      std::string lo = db_.get_value_lower_bound(schema::kSlotDate);
+      std::string hi = db_.get_value_upper_bound(schema::kSlotDate);
+      if (!lo.empty()) info.first_date = slot_date_to_iso(lo);
+      if (!hi.empty()) info.last_date = slot_date_to_iso(hi);
+      return info;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= kModifiedRetries) throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": the database kept changing; try again");
+      db_.reopen();
+    } catch (const Xapian::DatabaseError& e) {
+      throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
+    }
+  }
+}
+
+}  // namespace dateline
