@@ -1,0 +1,239 @@
+/** @file
+ *  @brief Quotation spans and a word/punctuation tokenizer for speaker attribution.
+ */
+#include "articles/quotes.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <array>
+#include <unordered_set>
+
+#include "articles/names.h"
+
+namespace dateline::quotes {
+namespace {
+
+struct Cp {
+  char32_t c = 0;
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+std::vector<Cp> decode(std::string_view s) {
+  std::vector<Cp> out;
+  out.reserve(s.size());
+  int32_t i = 0;
+  const auto n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(s.data(), i, n, c);
+    out.push_back({c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), static_cast<size_t>(start), static_cast<size_t>(i)});
+  }
+  return out;
+}
+
+bool is_space(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\u00A0'; }
+bool is_alnum(char32_t c) {
+  auto u = static_cast<UChar32>(c);
+  return u_isalpha(u) || u_isdigit(u) || u_charType(u) == U_NON_SPACING_MARK || u_charType(u) == U_COMBINING_SPACING_MARK;
+}
+
+constexpr char32_t kStraight = U'"';
+bool is_opening_mark(char32_t c) { return c == U'\u201C' || c == U'\u201E' || c == U'\u00AB' || c == U'\u201F'; }
+bool is_closing_mark(char32_t c) { return c == U'\u201D' || c == U'\u00BB'; }
+
+// Context of a straight quote: what stands before and after it.
+bool opener_context(char32_t prev) {
+  return prev == 0 || is_space(prev) || prev == U'(' || prev == U'[' || prev == U'{' || prev == U'\u2014' ||
+         prev == U'\u2013' || prev == U'-' || prev == U':' || is_opening_mark(prev);
+}
+bool closer_context(char32_t next) {
+  return next == 0 || is_space(next) || next == U',' || next == U'.' || next == U';' || next == U':' ||
+         next == U'!' || next == U'?' || next == U')' || next == U']' || next == U'}' || next == U'\u2014' ||
+         next == U'\u2013' || next == U'\u2026' || is_closing_mark(next);
+}
+
+// Abbreviations whose final dot is part of the word, not a full stop.
+bool is_abbreviation(std::string_view w) {
+  static const std::unordered_set<std::string_view> set = {
+      "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Lt", "Col", "Gen", "Sen", "Rep", "Gov", "St", "Jr", "Sr", "Capt",
+      "Sgt", "Maj", "Adm", "Cpl", "Pvt", "Brig", "Rev", "Cmdr", "Gens", "Sens", "Reps", "Messrs", "No", "Nos",
+      "vs", "etc", "Inc", "Ltd", "Co", "Corp", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov",
+      "Dec", "approx", "est", "Ft", "Mt", "Ave", "Blvd", "Dept", "Univ", "Assn", "Bros", "ed", "Vol", "Fig"};
+  return set.count(w) != 0;
+}
+
+}  // namespace
+
+std::vector<QuoteSpan> find_quotes(std::string_view text) {
+  std::vector<Cp> cps = decode(text);
+  std::vector<QuoteSpan> spans;
+  struct Open {
+    size_t begin;
+    char32_t mark;
+  };
+  std::vector<Open> stack;
+  bool nested = false;         // the current outer quote held an inner one
+  size_t last_close_end = 0;   // end of the last closing mark inside the current outer quote
+
+  auto close_one = [&](size_t end) {
+    if (stack.size() == 1) {
+      spans.push_back({stack.front().begin, end, true});
+      nested = false;
+    } else {
+      nested = true;
+    }
+    stack.pop_back();
+    last_close_end = end;
+  };
+
+  for (size_t k = 0; k < cps.size(); ++k) {
+    char32_t c = cps[k].c;
+    char32_t prev = k > 0 ? cps[k - 1].c : 0;
+    char32_t next = k + 1 < cps.size() ? cps[k + 1].c : 0;
+    if (c == U'\u201C' && !stack.empty() && stack.back().mark == U'\u201E') {
+      close_one(cps[k].end);  // German „…“
+    } else if (is_opening_mark(c)) {
+      stack.push_back({cps[k].begin, c});
+    } else if (is_closing_mark(c)) {
+      if (!stack.empty()) close_one(cps[k].end);
+    } else if (c == kStraight) {
+      bool opener = opener_context(prev) && !is_space(next) && next != 0;
+      bool closer = closer_context(next) && !is_space(prev) && prev != 0;
+      if (opener && !closer) {
+        stack.push_back({cps[k].begin, c});
+      } else if (closer && !opener) {
+        if (!stack.empty()) close_one(cps[k].end);
+      } else if (!stack.empty()) {
+        close_one(cps[k].end);
+      } else {
+        stack.push_back({cps[k].begin, c});
+      }
+    }
+  }
+  if (!stack.empty()) {
+    const size_t outer = stack.front().begin;
+    if (nested && last_close_end > outer) {
+      spans.push_back({outer, last_close_end, true});
+    } else {
+      spans.push_back({outer, text.size(), false});
+    }
+  }
+  return spans;
+}
+
+std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
+  std::vector<Token> tokens;
+  std::vector<QuoteSpan> spans = mask_quotes ? find_quotes(text) : std::vector<QuoteSpan>{};
+  std::vector<Cp> cps = decode(text);
+  size_t span_i = 0;
+  size_t k = 0;
+  while (k < cps.size()) {
+    const Cp& cp = cps[k];
+    if (span_i < spans.size() && cp.begin >= spans[span_i].begin) {
+      const QuoteSpan& q = spans[span_i++];
+      Token t;
+      t.kind = Kind::Quote;
+      t.begin = q.begin;
+      t.end = q.end;
+      t.closed = q.closed;
+      // Inner text: drop the opening mark and, when closed, the closing one.
+      size_t inner_b = q.begin;
+      while (k < cps.size() && cps[k].begin < q.end) {
+        if (cps[k].begin == q.begin) inner_b = cps[k].end;
+        ++k;
+      }
+      size_t inner_e = q.end;
+      if (q.closed && k > 0) inner_e = cps[k - 1].begin;
+      if (inner_e < inner_b) inner_e = inner_b;
+      t.text = std::string(names::trim(text.substr(inner_b, inner_e - inner_b)));
+      std::vector<Cp> inner = decode(t.text);
+      t.last = inner.empty() ? 0 : inner.back().c;
+      tokens.push_back(std::move(t));
+      continue;
+    }
+    if (is_space(cp.c)) {
+      ++k;
+      continue;
+    }
+    if (!is_alnum(cp.c)) {
+      tokens.push_back({Kind::Punct, std::string(text.substr(cp.begin, cp.end - cp.begin)), cp.begin, cp.end});
+      ++k;
+      continue;
+    }
+    // A word: letters/digits, joined across . - ' ’ & when a letter or digit follows.
+    size_t start = k;
+    while (k < cps.size()) {
+      char32_t c = cps[k].c;
+      if (is_alnum(c)) {
+        ++k;
+        continue;
+      }
+      bool joiner = c == U'.' || c == U'-' || c == U'\'' || c == U'\u2019' || c == U'&' || c == U'\u2010' ||
+                    c == U'\u2011';
+      if (joiner && k + 1 < cps.size() && is_alnum(cps[k + 1].c) &&
+          !(span_i < spans.size() && cps[k + 1].begin >= spans[span_i].begin)) {
+        ++k;
+        continue;
+      }
+      break;
+    }
+    size_t wb = cps[start].begin;
+    size_t we = cps[k - 1].end;
+    std::string word(text.substr(wb, we - wb));
+    // Keep the final dot of initials ("R."), abbreviations ("Mr.") and dotted forms ("U.S.").
+    if (k < cps.size() && cps[k].c == U'.') {
+      bool initial = (k - start) == 1 && names::starts_upper(word);
+      if (initial || is_abbreviation(word) || word.find('.') != std::string::npos) {
+        we = cps[k].end;
+        word += '.';
+        ++k;
+      }
+    }
+    Token t{Kind::Word, word, wb, we};
+    // Possessives: "Lukashenko’s" / "Lukashenko's", and "Belarus’" / "Belarus'" after a final s.
+    for (std::string_view poss : {std::string_view("\xE2\x80\x99s"), std::string_view("'s")}) {
+      if (t.text.size() > poss.size() && t.text.compare(t.text.size() - poss.size(), poss.size(), poss) == 0) {
+        t.text.resize(t.text.size() - poss.size());
+        t.possessive = true;
+        break;
+      }
+    }
+    if (!t.possessive && k < cps.size() && (cps[k].c == U'\u2019' || cps[k].c == U'\'') && !t.text.empty() &&
+        (t.text.back() == 's' || t.text.back() == 'S') && (k + 1 >= cps.size() || !is_alnum(cps[k + 1].c))) {
+      t.possessive = true;
+      t.end = cps[k].end;
+      ++k;
+    }
+    tokens.push_back(std::move(t));
+  }
+  return tokens;
+}
+
+std::vector<std::pair<size_t, size_t>> sentences(const std::vector<Token>& tokens) {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t begin = 0;
+  auto ends_sentence = [](char32_t c) { return c == U'.' || c == U'!' || c == U'?' || c == U'\u2026'; };
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    bool boundary = false;
+    const Token* next = i + 1 < tokens.size() ? &tokens[i + 1] : nullptr;
+    if (t.kind == Kind::Punct && (t.text == "." || t.text == "!" || t.text == "?" || t.text == "\xE2\x80\xA6")) {
+      // "... 5 p.m. local time" never gets here (the dots stay in the word); a full stop before a
+      // lower-case word is an abbreviation we did not know, not a sentence end.
+      boundary = next == nullptr || !(next->kind == Kind::Word && names::starts_lower(next->text));
+    } else if (t.kind == Kind::Quote && ends_sentence(t.last) && next != nullptr) {
+      boundary = next->kind == Kind::Quote || (next->kind == Kind::Word && names::starts_upper(next->text));
+    }
+    if (boundary) {
+      out.emplace_back(begin, i + 1);
+      begin = i + 1;
+    }
+  }
+  if (begin < tokens.size()) out.emplace_back(begin, tokens.size());
+  return out;
+}
+
+}  // namespace dateline::quotes
