@@ -1,3 +1,436 @@
 /** @file
- *  @brief (being written)
+ *  @brief Publication dates: parsing the forms news pages use, and finding the one in the header.
  */
+#include "articles/dates.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <vector>
+
+#include "articles/passages.h"
+
+namespace dateline {
+namespace {
+
+constexpr size_t kMaxDateExpression = 100;  // bytes: a date with weekday, time and zone fits easily
+constexpr size_t kMaxDateLine = 160;        // bytes: "Outlet - Weekday, Month D, YYYY - Updated ..." fits
+constexpr size_t kMaxHeaderLines = 12;      // non-blank lines looked at before giving up on the header
+
+enum class Kind { kNum, kWord, kPunct };
+
+struct Tok {
+  Kind kind;
+  std::string text;  // lowercased for words
+  int value = 0;     // numbers
+};
+
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+/// Splits into runs of letters, runs of digits and single punctuation characters. Non-ASCII bytes
+/// (no-break spaces, dashes) and whitespace separate tokens.
+std::vector<Tok> tokenize(std::string_view s) {
+  std::vector<Tok> toks;
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (is_ascii_alpha(c)) {
+      size_t j = i;
+      std::string w;
+      while (j < s.size() && is_ascii_alpha(s[j])) w += lower(s[j++]);
+      toks.push_back({Kind::kWord, std::move(w)});
+      i = j;
+    } else if (is_ascii_digit(c)) {
+      size_t j = i;
+      while (j < s.size() && is_ascii_digit(s[j])) ++j;
+      std::string digits(s.substr(i, j - i));
+      int value = digits.size() <= 6 ? std::stoi(digits) : -1;
+      toks.push_back({Kind::kNum, std::move(digits), value});
+      i = j;
+    } else if (static_cast<unsigned char>(c) >= 0x80 || c == ' ' || (c >= '\t' && c <= '\r')) {
+      ++i;
+    } else {
+      toks.push_back({Kind::kPunct, std::string(1, c)});
+      ++i;
+    }
+  }
+  return toks;
+}
+
+int month_of(std::string_view w) {
+  static constexpr std::array<std::string_view, 12> kFull{"january", "february", "march",     "april",
+                                                          "may",     "june",     "july",      "august",
+                                                          "september", "october", "november", "december"};
+  for (size_t m = 0; m < kFull.size(); ++m) {
+    if (w == kFull[m]) return static_cast<int>(m) + 1;
+    if (w.size() >= 3 && w.size() < kFull[m].size() && kFull[m].substr(0, w.size()) == w) {
+      // Abbreviations: "feb", "sept", "sep"; "ma" is neither March nor May.
+      if (w.size() == 3 || (w == "sept") || (w == "febr")) return static_cast<int>(m) + 1;
+    }
+  }
+  return 0;
+}
+
+bool is_weekday(std::string_view w) {
+  static constexpr std::array<std::string_view, 7> kDays{"monday", "tuesday", "wednesday", "thursday",
+                                                         "friday", "saturday", "sunday"};
+  for (auto d : kDays) {
+    if (w == d) return true;
+    if (w.size() >= 3 && w.size() < d.size() && d.substr(0, w.size()) == w &&
+        (w.size() == 3 || w == "tues" || w == "thur" || w == "thurs" || w == "weds"))
+      return true;
+  }
+  return false;
+}
+
+bool is_zone(std::string_view w) {
+  static constexpr std::array<std::string_view, 27> kZones{
+      "z",   "utc", "gmt",  "et",   "est",  "edt", "ct",   "cst", "cdt", "mt",  "mst",  "mdt", "pt", "pst",
+      "pdt", "bst", "cet",  "cest", "eet",  "eest", "msk", "ist", "jst", "aest", "aedt", "wib", "hkt"};
+  return std::find(kZones.begin(), kZones.end(), w) != kZones.end();
+}
+
+bool punct(const std::vector<Tok>& t, size_t i, char c) {
+  return i < t.size() && t[i].kind == Kind::kPunct && t[i].text[0] == c;
+}
+bool num(const std::vector<Tok>& t, size_t i) { return i < t.size() && t[i].kind == Kind::kNum; }
+bool word(const std::vector<Tok>& t, size_t i, std::string_view w) {
+  return i < t.size() && t[i].kind == Kind::kWord && t[i].text == w;
+}
+
+/// Length of an "am"/"pm"/"a.m."/"p.m." marker at t[i], or 0.
+size_t ampm_length(const std::vector<Tok>& t, size_t i) {
+  if (word(t, i, "am") || word(t, i, "pm")) return punct(t, i + 1, '.') ? 2 : 1;
+  if ((word(t, i, "a") || word(t, i, "p")) && punct(t, i + 1, '.') && word(t, i + 2, "m"))
+    return punct(t, i + 3, '.') ? 4 : 3;
+  return 0;
+}
+
+/// Removes times of day ("10:42", "10:42:07.123", "5 p.m.", "T10:00:00Z", "+02:00", "ET") and weekdays.
+std::vector<Tok> strip_time_and_weekday(const std::vector<Tok>& t) {
+  std::vector<Tok> out;
+  size_t i = 0;
+  while (i < t.size()) {
+    bool colon_time = num(t, i) && punct(t, i + 1, ':') && num(t, i + 2) && t[i].text.size() <= 2;
+    bool bare_ampm = num(t, i) && t[i].text.size() <= 2 && ampm_length(t, i + 1) > 0;
+    if (colon_time || bare_ampm) {
+      // "T" glued before an ISO time, or "at" before a spoken one.
+      if (!out.empty() && out.back().kind == Kind::kWord && (out.back().text == "t" || out.back().text == "at"))
+        out.pop_back();
+      size_t j = i + 1;
+      if (colon_time) {
+        j = i + 3;
+        if (punct(t, j, ':') && num(t, j + 1)) j += 2;
+        if (punct(t, j, '.') && num(t, j + 1) && !num(t, j + 2)) j += 2;  // fractional seconds
+      }
+      j += ampm_length(t, j);
+      // Zone: "Z", "+02:00", "-0500", "ET", "(EST)".
+      if (word(t, j, "z")) ++j;
+      if ((punct(t, j, '+') || punct(t, j, '-')) && num(t, j + 1) && t[j + 1].text.size() <= 4) {
+        j += 2;
+        if (punct(t, j, ':') && num(t, j + 1)) j += 2;
+      }
+      if (punct(t, j, '(') && j + 1 < t.size() && t[j + 1].kind == Kind::kWord && is_zone(t[j + 1].text) &&
+          punct(t, j + 2, ')'))
+        j += 3;
+      if (j < t.size() && t[j].kind == Kind::kWord && is_zone(t[j].text)) ++j;
+      i = j;
+      continue;
+    }
+    if (t[i].kind == Kind::kWord && is_weekday(t[i].text)) {
+      ++i;
+      if (punct(t, i, '.')) ++i;
+      continue;
+    }
+    out.push_back(t[i]);
+    ++i;
+  }
+  return out;
+}
+
+bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+std::optional<std::string> make_date(int y, int m, int d) {
+  if (y < 1800 || y > 2199 || m < 1 || m > 12 || d < 1) return std::nullopt;
+  static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int days = kDays[static_cast<size_t>(m - 1)] + (m == 2 && is_leap(y) ? 1 : 0);
+  if (d > days) return std::nullopt;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return std::string(buf);
+}
+
+bool is_year(const Tok& t) { return t.kind == Kind::kNum && t.text.size() == 4; }
+bool is_small(const Tok& t) { return t.kind == Kind::kNum && t.text.size() <= 2; }
+
+std::string_view trim(std::string_view s) {
+  auto space_at_front = [&](std::string_view v) -> size_t {
+    if (v.empty()) return 0;
+    unsigned char c = static_cast<unsigned char>(v[0]);
+    if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+    if (v.substr(0, 2) == "\xC2\xA0") return 2;
+    return 0;
+  };
+  auto space_at_back = [&](std::string_view v) -> size_t {
+    if (v.empty()) return 0;
+    unsigned char c = static_cast<unsigned char>(v.back());
+    if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+    if (v.size() >= 2 && v.substr(v.size() - 2) == "\xC2\xA0") return 2;
+    return 0;
+  };
+  while (size_t n = space_at_front(s)) s.remove_prefix(n);
+  while (size_t n = space_at_back(s)) s.remove_suffix(n);
+  return s;
+}
+
+bool iequals_prefix(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (lower(s[i]) != prefix[i]) return false;
+  return true;
+}
+
+enum class Label { kNone, kPublished, kUpdated };
+
+/// Strips a leading "Published:", "Updated on", "Last modified:", ... from `s`; says which it was.
+Label strip_label(std::string_view& s) {
+  struct Entry {
+    std::string_view text;
+    Label label;
+  };
+  static constexpr std::array<Entry, 12> kLabels{{{"originally published", Label::kPublished},
+                                                  {"first published", Label::kPublished},
+                                                  {"published", Label::kPublished},
+                                                  {"posted", Label::kPublished},
+                                                  {"dated", Label::kPublished},
+                                                  {"date", Label::kPublished},
+                                                  {"last updated", Label::kUpdated},
+                                                  {"last modified", Label::kUpdated},
+                                                  {"last update", Label::kUpdated},
+                                                  {"updated", Label::kUpdated},
+                                                  {"modified", Label::kUpdated},
+                                                  {"update", Label::kUpdated}}};
+  for (const auto& e : kLabels) {
+    if (!iequals_prefix(s, e.text)) continue;
+    std::string_view rest = s.substr(e.text.size());
+    if (!rest.empty() && (is_ascii_alpha(rest[0]) || is_ascii_digit(rest[0]))) continue;  // "dateline", "posted2"
+    rest = trim(rest);
+    if (!rest.empty() && rest[0] == ':') rest = trim(rest.substr(1));
+    if (iequals_prefix(rest, "on ")) rest = trim(rest.substr(3));
+    if (iequals_prefix(rest, "at ")) rest = trim(rest.substr(3));
+    s = rest;
+    return e.label;
+  }
+  return Label::kNone;
+}
+
+/// Splits a header line at the separators pages put between byline, outlet and date.
+std::vector<std::string_view> segments(std::string_view line) {
+  static constexpr std::array<std::string_view, 9> kSeps{" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", "|",
+                                                         " \xC2\xB7 ", "\xE2\x80\xA2", " / ", " -- ", "\t"};
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t matched = 0;
+    for (auto sep : kSeps) {
+      if (line.compare(i, sep.size(), sep) == 0) {
+        matched = sep.size();
+        break;
+      }
+    }
+    if (matched > 0) {
+      out.push_back(line.substr(start, i - start));
+      i += matched;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  out.push_back(line.substr(start));
+  return out;
+}
+
+size_t word_count(std::string_view s) {
+  size_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    bool space = c == ' ' || c == '\t';
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
+  return n;
+}
+
+/// A label alone on its line ("Updated:", "Published"), which labels the next line's date.
+Label bare_label(std::string_view line) {
+  std::string_view s = trim(line);
+  Label label = strip_label(s);
+  return s.empty() ? label : Label::kNone;
+}
+
+bool ends_sentence(std::string_view s) {
+  s = trim(s);
+  if (s.empty()) return false;
+  char c = s.back();
+  if (c == '.' || c == '!' || c == '?') return true;
+  // A closing quote after the period: ." or .” (E2 80 9D) or .’
+  if (s.size() >= 4 && (s.substr(s.size() - 3) == "\xE2\x80\x9D" || s.substr(s.size() - 3) == "\xE2\x80\x99")) {
+    char p = s[s.size() - 4];
+    return p == '.' || p == '!' || p == '?';
+  }
+  if ((c == '"' || c == '\'') && s.size() >= 2) {
+    char p = s[s.size() - 2];
+    return p == '.' || p == '!' || p == '?';
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> parse_date(std::string_view text) {
+  text = trim(text);
+  if (text.empty() || text.size() > kMaxDateExpression) return std::nullopt;
+  std::vector<Tok> toks = strip_time_and_weekday(tokenize(text));
+  // Drop separators that carry no meaning around name forms, and ordinal suffixes.
+  int month_words = 0;
+  for (const auto& t : toks)
+    if (t.kind == Kind::kWord && month_of(t.text) != 0) ++month_words;
+
+  if (month_words == 1) {
+    std::vector<Tok> core;
+    for (size_t i = 0; i < toks.size(); ++i) {
+      const Tok& t = toks[i];
+      if (t.kind == Kind::kPunct) {
+        if (t.text == "," || t.text == "." || t.text == "-" || t.text == "/") continue;
+        return std::nullopt;
+      }
+      if (t.kind == Kind::kWord) {
+        bool ordinal = (t.text == "st" || t.text == "nd" || t.text == "rd" || t.text == "th") && i > 0 &&
+                       toks[i - 1].kind == Kind::kNum;
+        if (ordinal || t.text == "of" || t.text == "the") continue;
+        if (month_of(t.text) == 0) return std::nullopt;
+      }
+      core.push_back(t);
+    }
+    if (core.size() != 3) return std::nullopt;  // no year, or extra numbers
+    const Tok &a = core[0], &b = core[1], &c = core[2];
+    if (a.kind == Kind::kWord && is_small(b) && is_year(c)) return make_date(c.value, month_of(a.text), b.value);
+    if (is_small(a) && b.kind == Kind::kWord && is_year(c)) return make_date(c.value, month_of(b.text), a.value);
+    if (is_year(a) && b.kind == Kind::kWord && is_small(c)) return make_date(a.value, month_of(b.text), c.value);
+    return std::nullopt;
+  }
+  if (month_words > 1) return std::nullopt;
+
+  // Numeric forms: exactly N sep N sep N, with one separator kind.
+  std::vector<Tok> core;
+  for (const auto& t : toks)
+    if (!(t.kind == Kind::kPunct && t.text == ",")) core.push_back(t);
+  if (core.size() != 5 || core[1].kind != Kind::kPunct || core[3].kind != Kind::kPunct ||
+      core[1].text != core[3].text)
+    return std::nullopt;
+  const Tok &a = core[0], &b = core[2], &c = core[4];
+  char sep = core[1].text[0];
+  if (sep != '-' && sep != '/' && sep != '.') return std::nullopt;
+  if (is_year(a) && is_small(b) && is_small(c)) return make_date(a.value, b.value, c.value);
+  if (is_small(a) && is_small(b) && is_year(c)) {
+    int first = a.value, second = b.value;
+    if (sep == '.') std::swap(first, second);  // dotted dates are day first (24.02.2022)
+    // first = month, second = day; only when that is impossible is the other order meant.
+    if (first > 12 && second <= 12) std::swap(first, second);
+    return make_date(c.value, first, second);
+  }
+  return std::nullopt;
+}
+
+std::optional<LineDate> date_of_line(std::string_view line) {
+  line = trim(line);
+  if (line.empty() || line.size() > kMaxDateLine) return std::nullopt;
+  // A leading dash or bullet: "- The Washington Times - Thursday, February 24, 2022".
+  if (line.substr(0, 2) == "- ") line = trim(line.substr(2));
+  std::optional<LineDate> published, updated;
+  Label line_label = Label::kNone;
+  size_t date_segments = 0;
+  for (std::string_view seg : segments(line)) {
+    seg = trim(seg);
+    if (seg.empty()) continue;
+    Label label = strip_label(seg);
+    if (label == Label::kNone) label = line_label;
+    if (label != Label::kNone) line_label = label;  // "Updated: 10/12/2022 | 10:00" keeps the label
+    if (seg.empty()) continue;
+    if (auto iso = parse_date(seg)) {
+      ++date_segments;
+      LineDate d{*iso, label == Label::kUpdated};
+      if (d.updated) {
+        if (!updated) updated = d;
+      } else if (!published) {
+        published = d;
+      }
+      continue;
+    }
+    // Other segments must be short furniture (outlet, byline, section), not a sentence.
+    if (word_count(seg) > 6 || ends_sentence(seg)) return std::nullopt;
+  }
+  if (date_segments == 0) return std::nullopt;
+  return published ? published : updated;
+}
+
+bool is_date_line(std::string_view line) { return date_of_line(line).has_value(); }
+
+std::optional<std::string> extract_date(std::string_view utf8_text) {
+  std::optional<std::string> header_date, labelled_published, updated;
+  bool in_header = true;
+  size_t header_lines = 0;
+  Label pending = Label::kNone;
+  size_t pos = 0;
+  while (pos <= utf8_text.size()) {
+    size_t nl = utf8_text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = utf8_text.size();
+    std::string_view line = trim(utf8_text.substr(pos, nl - pos));
+    pos = nl + 1;
+    if (line.empty()) continue;
+
+    if (Label bare = bare_label(line); bare != Label::kNone) {
+      pending = bare;
+      continue;
+    }
+    Label label_here = pending;
+    pending = Label::kNone;
+
+    bool consider = in_header;
+    if (!consider) {
+      // Outside the header only lines that say what their date is count.
+      std::string_view probe = line;
+      if (probe.substr(0, 2) == "- ") probe = trim(probe.substr(2));
+      consider = strip_label(probe) != Label::kNone;
+    }
+    if (consider) {
+      if (auto d = date_of_line(line)) {
+        bool is_update = d->updated || label_here == Label::kUpdated;
+        if (is_update) {
+          if (!updated) updated = d->iso;
+        } else if (in_header) {
+          if (!header_date) header_date = d->iso;
+        } else if (!labelled_published) {
+          labelled_published = d->iso;
+        }
+      }
+    }
+    if (header_date) break;  // the first publication date of the header wins
+
+    if (in_header) {
+      ++header_lines;
+      // The body starts at the first real paragraph; captions above it are still header furniture.
+      bool paragraph = !is_caption_line(line) &&
+                       (line.size() >= 250 || (word_count(line) >= 20 && ends_sentence(line)));
+      if (paragraph || header_lines >= kMaxHeaderLines) in_header = false;
+    }
+  }
+  if (header_date) return header_date;
+  if (labelled_published) return labelled_published;
+  return updated;
+}
+
+}  // namespace dateline

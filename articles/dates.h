@@ -12,10 +12,35 @@ namespace dateline {
 /// Parses one date expression to ISO 8601 "YYYY-MM-DD": "Thursday, February 24, 2022", "10/12/2022"
 /// (month first), "December 6, 2023", "2022-02-24", "2022-02-24T10:00:00Z", "24 Feb 2022", "Feb. 24, 2022".
 /// Without a year there is no date (std::nullopt). Invalid dates (Feb 30) are std::nullopt.
+///
+/// The whole input must be the date: a weekday, a time of day ("10:42 a.m. ET", "T10:00:00+02:00") and
+/// ordinals ("24th") are allowed around it, other words are not. Slashed and dashed numeric dates are
+/// month first ("10/12/2022" is October 12) unless only day first is possible ("24/02/2022"); dotted ones
+/// are day first ("24.02.2022"). Two-digit years are refused (no guessing the century); years 1800-2199.
 std::optional<std::string> parse_date(std::string_view text);
+
+/// A date read from one line of a page header.
+struct LineDate {
+  std::string iso;       ///< "YYYY-MM-DD"
+  bool updated = false;  ///< the line labels it an update ("Updated:", "Last modified"), not publication
+};
+
+/// The date a header line states, when the line is a date line: the date alone, or with a label
+/// ("Published: ...", "Updated ..."), or beside short segments separated by " - ", "|", "•"
+/// ("- The Washington Times - Thursday, February 24, 2022", "By Jane Doe | Feb. 24, 2022").
+/// A sentence that merely contains a date is not a date line (std::nullopt). When a line gives both a
+/// publication and an update date, the publication date is returned.
+std::optional<LineDate> date_of_line(std::string_view line);
+
+/// Is this line a date line (date_of_line() finds a date)? Such lines are header furniture, not text.
+bool is_date_line(std::string_view line);
 
 /// Finds the publication date of a plain-text article in its header/byline region (the lines before the
 /// body), never from captions or the story. std::nullopt when the header states none.
+///
+/// Order of preference: the first publication date line of the header (the non-blank lines before the
+/// first body paragraph, at most 12); then a "Published"/"Posted" line anywhere; then, only when no
+/// publication date is given, an "Updated" date. A label alone on its line ("Updated:") labels the next line.
 std::optional<std::string> extract_date(std::string_view utf8_text);
 
 }  // namespace dateline

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +16,9 @@
 namespace dateline {
 
 /// Metadata overrides for one article, from a sidecar NAME.meta.json or a manifest: field -> value
-/// for any of id, title, subtitle, outlet, date, author, url, language.
+/// for any of id, title, subtitle, outlet, date, author, url, language. An empty value (JSON null or "")
+/// clears the field (the text does not state it after all). Outlets are canonicalised and dates parsed as
+/// for JSON Lines records. A manifest wins over a sidecar, and both over what is extracted from the text.
 using MetadataOverrides = std::map<std::string, std::string>;
 
 /// A manifest: JSON Lines file, one object per article with "path" (relative to the manifest's folder,
@@ -35,6 +38,17 @@ using ArticleSink = std::function<void(Article&&)>;
 /// Reads one file; calls `sink` for each article it holds (one for .txt, one per line for .jsonl).
 /// Problems go to `diagnostics` (file, line, reason); reading goes on past a bad record.
 /// Never throws for bad content; a file that cannot be opened is a Diagnostic too.
+///
+/// Format by name (".gz" stripped): .txt/.text plain text, .jsonl/.ndjson JSON Lines, .json a JSON array of
+/// records, one record object, or JSON Lines; anything else is sniffed like read_buffer(). Gzip is recognised
+/// by its magic bytes. Text is decoded with decode_text() (encoding.h): binary and empty files are skipped
+/// with a Diagnostic, re-encoded ones give a warning (skipped = false). A plain-text file NAME.txt picks up
+/// overrides from NAME.meta.json (or NAME.txt.meta.json) beside it. JSON records: `id`/`_id`, `title`,
+/// `subtitle`, `text`/`body` (a string or an array of paragraph strings), `outlet`/`source`, `date`/`published`
+/// (a date string, or Unix seconds/milliseconds), `author` (string or array), `url`, `language`/`lang`;
+/// null means absent. Records without an id get "<id>:<line>" where <id> is the file's id.
+/// Article::content_hash is XXH3-64 (16 hex digits) of the record's bytes, the overrides applied and the
+/// passage size bound.
 void read_file(const std::filesystem::path& file, const ReadOptions& options, const ArticleSink& sink,
                std::vector<Diagnostic>& diagnostics);
 
@@ -47,6 +61,20 @@ void read_buffer(std::string_view bytes, std::string_view name, const ReadOption
 /// outlet, author, passages with speakers. Fields the text does not state stay absent.
 Article parse_text_article(std::string_view utf8, std::string id, std::string path,
                            size_t max_passage_bytes = 1200);
+
+/// The headline and deck at the top of a plain-text article, and where the body starts.
+struct Headline {
+  std::optional<std::string> title;     ///< absent when the page opens with a date line or a paragraph
+  std::optional<std::string> subtitle;  ///< a short deck line right under the title
+  size_t body_begin = 0;                ///< byte offset just past the last title/deck line (0 without title)
+};
+
+/// Finds the title: the first non-blank line that is not furniture (a leading masthead or share bar is
+/// skipped), when it looks like a headline (under 200 bytes, at least two words, not a sentence ending in a
+/// period, not a date line, byline or caption). A headline repeated on the next line is one title; a
+/// headline-like line right under it is the subtitle. A trailing " | Outlet" or " - Outlet" naming a known
+/// outlet is cut from the title. A page that opens with a date line or a paragraph has no title.
+Headline extract_headline(std::string_view utf8);
 
 /// Reads a manifest file; throws std::runtime_error("FILE:LINE: reason") on a malformed one.
 Manifest read_manifest(const std::filesystem::path& file);
