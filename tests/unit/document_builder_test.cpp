@@ -1,0 +1,302 @@
+/** @file
+ *  @brief Tests of the document builder: an Article in, the exact terms, positions, values and data out.
+ */
+#include "indexer/document_builder.h"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "analyzers/schema.h"
+
+namespace dateline {
+namespace {
+
+namespace schema = dateline::schema;
+
+// Every term of a document, sorted, one token each: "term" (boolean, wdf 0), "term:wdf" (no
+// positions), "term[p,q]" (positions; ":wdf" added when wdf differs from the number of positions).
+std::vector<std::string> describe_terms(const Xapian::Document& doc) {
+  std::vector<std::string> out;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    std::string s = *t;
+    std::vector<Xapian::termpos> positions(t.positionlist_begin(), t.positionlist_end());
+    if (!positions.empty()) {
+      s += "[";
+      for (size_t i = 0; i < positions.size(); ++i) {
+        if (i > 0) s += ',';
+        s += std::to_string(positions[i]);
+      }
+      s += "]";
+      if (t.get_wdf() != positions.size()) {
+        s += ':';
+        s += std::to_string(t.get_wdf());
+      }
+    } else if (t.get_wdf() != 0) {
+      s += ':';
+      s += std::to_string(t.get_wdf());
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// "slot=value" for each value; the passage slot is unserialised so it reads as a number.
+std::vector<std::string> describe_values(const Xapian::Document& doc) {
+  std::vector<std::string> out;
+  for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
+    std::string value = *v;
+    if (v.get_valueno() == schema::kSlotPassage) value = std::to_string(static_cast<int>(Xapian::sortable_unserialise(value)));
+    if (v.get_valueno() == schema::kSlotHash) value = value.size() == 16 ? "<16 hex>" : "<bad hash: " + value + ">";
+    std::string shown;
+    for (char c : value) shown += c == '\n' ? std::string("\\n") : std::string(1, c);
+    out.push_back(std::to_string(v.get_valueno()) + "=" + shown);
+  }
+  return out;
+}
+
+std::vector<std::string> spelling(const BuiltDocument& d) { return {d.spelling.begin(), d.spelling.end()}; }
+
+Article sample_article() {
+  Article a;
+  a.id = "a.txt";
+  a.path = "dir/a.txt";
+  a.title = "Troops Leave";
+  a.subtitle = "Minsk says";
+  a.outlet = "The Washington Times";
+  a.date = "2022-02-24";
+  a.author = "Jane Doe, John Roe";
+  a.url = "https://example.org/a";
+  a.passages.push_back(Passage{"Troops went home.", 10, 27, {"Alexander Lukashenko"}});
+  a.passages.push_back(Passage{"No troops, Belarus's 2022.", 29, 55, {}});
+  a.content_hash = "abc";
+  return a;
+}
+
+// Terms every document of sample_article() has, whatever its kind.
+std::vector<std::string> shared_terms() {
+  return {"Stroops[1]:3", "Sleave[2]:3", "Sminsk[102]:3", "Ssays[103]:3",
+          "ZStroop:3", "ZSleav:3", "ZSminsk:3", "ZSsay:3",
+          "XOthe washington times", "XOWthe", "XOWwashington", "XOWtimes",
+          "Ajane doe", "Ajohn roe", "XAWjane", "XAWdoe", "XAWjohn", "XAWroe",
+          "XSAalexander lukashenko", "XSBalexander", "XSBlukashenko",
+          "Y2022", "M202202", "D20220224", "Len", "XIDa.txt"};
+}
+
+std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return sorted(a);
+}
+
+class DocumentBuilderTest : public ::testing::Test {
+ protected:
+  Analyzer analyzer_{AnalyzerConfig{"english", true}};
+  DocumentBuilder builder_{analyzer_};
+};
+
+TEST_F(DocumentBuilderTest, OneArticleDocumentThenOnePerPassage) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  ASSERT_EQ(built.documents.size(), 3u);
+  EXPECT_EQ(built.passages, 2u);
+  EXPECT_EQ(built.id, "a.txt");
+  EXPECT_EQ(built.id_term, "XIDa.txt");
+  EXPECT_EQ(built.text_bytes, std::string("Troops went home.").size() + std::string("No troops, Belarus's 2022.").size());
+  EXPECT_TRUE(built.warnings.empty());
+}
+
+TEST_F(DocumentBuilderTest, PassageDocumentTerms) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  EXPECT_EQ(sorted(describe_terms(built.documents[1].document)),
+            plus(shared_terms(), {"troops[1]", "went[2]", "home[3]", "Ztroop:1", "Zwent:1", "Zhome:1", "KP", "Qa.txt#1",
+                                  "XSPalexander lukashenko", "XSWalexander", "XSWlukashenko"}));
+  // Numbers have no stem; a possessive keeps its apostrophe; no speaker terms without speakers.
+  EXPECT_EQ(sorted(describe_terms(built.documents[2].document)),
+            plus(shared_terms(), {"no[1]", "troops[2]", "belarus's[3]", "2022[4]", "Zno:1", "Ztroop:1", "Zbelarus:1",
+                                  "KP", "Qa.txt#2"}));
+}
+
+TEST_F(DocumentBuilderTest, ArticleDocumentSumsBodyTermsWithoutPositions) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  EXPECT_EQ(sorted(describe_terms(built.documents[0].document)),
+            plus(shared_terms(), {"troops:2", "went:1", "home:1", "no:1", "belarus's:1", "2022:1", "Ztroop:2", "Zwent:1",
+                                  "Zhome:1", "Zno:1", "Zbelarus:1", "KA", "Qa.txt#0", "XSPalexander lukashenko",
+                                  "XSWalexander", "XSWlukashenko"}));
+}
+
+TEST_F(DocumentBuilderTest, Values) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  EXPECT_EQ(describe_values(built.documents[0].document),
+            (std::vector<std::string>{"0=20220224", "1=a.txt", "2=<16 hex>", "3=The Washington Times",
+                                      "4=Jane Doe\\nJohn Roe", "5=Alexander Lukashenko", "6=0",
+                                      "7=Alexander Lukashenko"}));
+  EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotHash), built.hash);
+  EXPECT_EQ(describe_values(built.documents[1].document),
+            (std::vector<std::string>{"0=20220224", "1=a.txt", "3=The Washington Times", "4=Jane Doe\\nJohn Roe",
+                                      "5=Alexander Lukashenko", "6=1", "7=Alexander Lukashenko"}));
+  EXPECT_EQ(describe_values(built.documents[2].document),
+            (std::vector<std::string>{"0=20220224", "1=a.txt", "3=The Washington Times", "4=Jane Doe\\nJohn Roe",
+                                      "6=2", "7=Alexander Lukashenko"}));
+}
+
+TEST_F(DocumentBuilderTest, DocumentData) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  auto article = nlohmann::json::parse(built.documents[0].document.get_data());
+  EXPECT_EQ(article, nlohmann::json::parse(R"({"id":"a.txt","path":"dir/a.txt","title":"Troops Leave",
+      "subtitle":"Minsk says","outlet":"The Washington Times","date":"2022-02-24","author":"Jane Doe, John Roe",
+      "url":"https://example.org/a","passage":0,"passages":2,"speakers":["Alexander Lukashenko"],
+      "file":"/abs/dir/a.txt"})"));
+  auto passage = nlohmann::json::parse(built.documents[1].document.get_data());
+  EXPECT_EQ(passage, nlohmann::json::parse(R"({"id":"a.txt","path":"dir/a.txt","title":"Troops Leave",
+      "subtitle":"Minsk says","outlet":"The Washington Times","date":"2022-02-24","author":"Jane Doe, John Roe",
+      "url":"https://example.org/a","passage":1,"text":"Troops went home.","start":10,"end":27,
+      "speakers":["Alexander Lukashenko"]})"));
+}
+
+TEST_F(DocumentBuilderTest, SpellingWordsAreLetterOnlyTermsOncePerDocument) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  EXPECT_EQ(spelling(built.documents[1]),
+            (std::vector<std::string>{"home", "leave", "minsk", "says", "troops", "went"}));
+  EXPECT_EQ(spelling(built.documents[2]), (std::vector<std::string>{"leave", "minsk", "no", "says", "troops"}));
+  EXPECT_EQ(spelling(built.documents[0]),
+            (std::vector<std::string>{"home", "leave", "minsk", "no", "says", "troops", "went"}));
+}
+
+TEST_F(DocumentBuilderTest, AbsentMetadataMakesNoTermsValuesOrFields) {
+  Article a;
+  a.id = "b";
+  a.path = "-";
+  a.passages.push_back(Passage{"Hello world", 0, 11, {}});
+  BuiltArticle built = builder_.build(a);
+  EXPECT_EQ(sorted(describe_terms(built.documents[1].document)),
+            sorted({"hello[1]", "world[2]", "Zhello:1", "Zworld:1", "KP", "Qb#1", "XIDb", "Len"}));
+  EXPECT_EQ(describe_values(built.documents[1].document), (std::vector<std::string>{"1=b", "6=1"}));
+  EXPECT_EQ(nlohmann::json::parse(built.documents[1].document.get_data()),
+            nlohmann::json::parse(R"({"id":"b","path":"-","passage":1,"text":"Hello world","start":0,"end":11,
+                                      "speakers":[]})"));
+  // No source file (standard input): no "file" for --prune to look at.
+  EXPECT_FALSE(nlohmann::json::parse(built.documents[0].document.get_data()).contains("file"));
+}
+
+TEST_F(DocumentBuilderTest, DateTermsFollowThePrecisionGiven) {
+  struct Case {
+    const char* date;
+    std::vector<std::string> terms;  // Y/M/D terms expected
+    std::string slot;
+    bool warning;
+  };
+  const std::vector<Case> cases{
+      {"2022-02-24", {"D20220224", "M202202", "Y2022"}, "20220224", false},
+      {"2022-02", {"M202202", "Y2022"}, "202202", false},
+      {"2022", {"Y2022"}, "2022", false},
+      {"yesterday", {}, "", true},
+      {"2022-2-4", {}, "", true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.date);
+    Article a;
+    a.id = "d";
+    a.date = c.date;
+    a.passages.push_back(Passage{"x", 0, 1, {}});
+    BuiltArticle built = builder_.build(a);
+    std::vector<std::string> dates;
+    for (const auto& t : describe_terms(built.documents[1].document)) {
+      if ((t[0] == 'Y' || t[0] == 'M' || t[0] == 'D') && t.size() > 1 && t[1] >= '0' && t[1] <= '9') dates.push_back(t);
+    }
+    EXPECT_EQ(sorted(dates), c.terms);
+    EXPECT_EQ(built.documents[1].document.get_value(schema::kSlotDate), c.slot);
+    EXPECT_EQ(built.warnings.size(), c.warning ? 1u : 0u);
+  }
+}
+
+TEST_F(DocumentBuilderTest, SpeakersOfSeveralPassagesKeepFirstSeenOrder) {
+  Article a;
+  a.id = "s";
+  a.passages.push_back(Passage{"one", 0, 3, {"Zed Last", "Amy First"}});
+  a.passages.push_back(Passage{"two", 4, 7, {"Amy First", "", "Bob Middle"}});
+  BuiltArticle built = builder_.build(a);
+  EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotArticleSpeakers), "Zed Last\nAmy First\nBob Middle");
+  EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotSpeakers), "Zed Last\nAmy First\nBob Middle");
+  EXPECT_EQ(built.documents[1].document.get_value(schema::kSlotSpeakers), "Zed Last\nAmy First");
+  // Empty names are dropped, never indexed as an empty speaker.
+  EXPECT_EQ(built.documents[2].document.get_value(schema::kSlotSpeakers), "Amy First\nBob Middle");
+  auto data = nlohmann::json::parse(built.documents[2].document.get_data());
+  EXPECT_EQ(data["speakers"], nlohmann::json::parse(R"(["Amy First","Bob Middle"])"));
+}
+
+TEST_F(DocumentBuilderTest, LanguageTermComesFromTheStemmerElseTheRecord) {
+  Analyzer plain{AnalyzerConfig{"none", true}};
+  DocumentBuilder builder(plain);
+  Article a;
+  a.id = "l";
+  a.passages.push_back(Passage{"mots", 0, 4, {}});
+  BuiltArticle none = builder.build(a);
+  EXPECT_EQ(sorted(describe_terms(none.documents[1].document)), sorted({"mots[1]", "KP", "Ql#1", "XIDl"}));
+  a.language = "FR";
+  BuiltArticle fr = builder.build(a);
+  EXPECT_EQ(sorted(describe_terms(fr.documents[1].document)), sorted({"mots[1]", "KP", "Ql#1", "XIDl", "Lfr"}));
+}
+
+TEST(DocumentTerms, LongIdsGetAHashedTailInsteadOfColliding) {
+  std::string head(300, 'x');
+  std::string a = head + "a", b = head + "b";
+  EXPECT_LE(article_id_term(a).size(), kMaxIndexTermBytes);
+  EXPECT_NE(article_id_term(a), article_id_term(b));
+  EXPECT_EQ(article_id_term(a).substr(0, 3 + 200), "XID" + head.substr(0, 200));
+  EXPECT_NE(unique_term(a, 1), unique_term(a, 2));
+  EXPECT_LE(unique_term(a, 123456).size(), kMaxIndexTermBytes);
+  EXPECT_EQ(unique_term(a, 7).substr(unique_term(a, 7).size() - 2), "#7");
+  // Short ids are the schema's plain boolean terms.
+  EXPECT_EQ(article_id_term("Dir/A.txt"), schema::boolean_term(schema::kArticleId, "Dir/A.txt"));
+  EXPECT_EQ(unique_term("Dir/A.txt", 3), "Qdir/a.txt#3");
+}
+
+TEST(DocumentTerms, HashFollowsContentAndExtraction) {
+  Article a = sample_article();
+  std::string h = article_hash(a);
+  EXPECT_EQ(h.size(), 16u);
+  EXPECT_EQ(article_hash(sample_article()), h);
+  Article text = sample_article();
+  text.passages[0].text = "Troops went away.";
+  EXPECT_NE(article_hash(text), h);
+  Article speakers = sample_article();
+  speakers.passages[1].speakers = {"Someone"};
+  EXPECT_NE(article_hash(speakers), h);
+  Article source = sample_article();
+  source.content_hash = "abd";
+  EXPECT_NE(article_hash(source), h);
+}
+
+TEST(DocumentTerms, RecordJsonHasMetadataAndPassages) {
+  auto j = nlohmann::json::parse(article_record_json(sample_article()));
+  EXPECT_EQ(j["type"], "article");
+  EXPECT_EQ(j["id"], "a.txt");
+  EXPECT_EQ(j["outlet"], "The Washington Times");
+  EXPECT_EQ(j["speakers"], nlohmann::json::parse(R"(["Alexander Lukashenko"])"));
+  ASSERT_EQ(j["passages"].size(), 2u);
+  EXPECT_EQ(j["passages"][1], nlohmann::json::parse(R"({"passage":2,"text":"No troops, Belarus's 2022.","start":29,
+                                                       "end":55,"speakers":[]})"));
+  EXPECT_FALSE(j.contains("title") && j["title"].is_null());
+}
+
+TEST(DocumentTerms, InvalidUtf8InMetadataDoesNotThrow) {
+  Article a;
+  a.id = "bad";
+  a.title = std::string("caf\xC3", 4);
+  a.passages.push_back(Passage{std::string("x\xFFy", 3), 0, 3, {}});
+  Analyzer analyzer;
+  DocumentBuilder builder(analyzer);
+  EXPECT_NO_THROW(builder.build(a));
+  EXPECT_NO_THROW(article_record_json(a));
+}
+
+}  // namespace
+}  // namespace dateline
