@@ -1,1 +1,2 @@
 # Tests of the query area (dateline_add_test lines).
+dateline_add_test(query_parser_test unit/query_parser_test.cpp LIBS dateline::searcher)
