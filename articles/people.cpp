@@ -1,3 +1,829 @@
 /** @file
- *  @brief (being written)
+ *  @brief Who wrote an article (byline) and who is quoted in each passage (speakers).
+ *
+ *  Authors come from byline lines ("By X", "Author's name X", "X can be reached at", a name beside the
+ *  header date). Speakers come from attribution patterns around speech verbs (data/speech_verbs.txt)
+ *  read on tokens where each quotation is one token, so words inside quotes are never taken as
+ *  attribution. Names are resolved within the article to their fullest form, titles stripped
+ *  (data/titles.txt), and acronyms to the organisation the article spells out.
  */
+#include "articles/people.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "articles/names.h"
+#include "articles/outlets.h"
+#include "articles/quotes.h"
+
+namespace dateline::data {
+std::string_view speech_verbs();
+}  // namespace dateline::data
+
+namespace dateline {
+namespace {
+
+using names::fold;
+using names::trim;
+using quotes::Kind;
+using quotes::Token;
+
+// ---- Bylines --------------------------------------------------------------------------------------
+
+// Leading bullets and dashes of a line ("• David R. Sands can be reached at ...").
+std::string_view strip_bullets(std::string_view line) {
+  line = trim(line);
+  for (bool again = true; again;) {
+    again = false;
+    for (std::string_view b : {"\xE2\x80\xA2", "\xC2\xB7", "-", "*", "\xE2\x80\x94", "\xE2\x80\x93", "|", ">"}) {
+      if (line.rfind(b, 0) == 0) {
+        line = trim(line.substr(b.size()));
+        again = true;
+      }
+    }
+  }
+  return line;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && fold(s.substr(0, prefix.size())) == prefix;
+}
+
+// Splits a byline's name list ("Jane Doe and John Smith, Reuters") into person names, stopping at the
+// first piece that is not a name (an outlet, a role, a date). Empty when the first piece is no name.
+std::vector<std::string> byline_names(std::string_view list) {
+  std::vector<std::string> out;
+  // Cut at ";" and "|" ("Reporting by X; Editing by Y", "By X | March 3"), and before " - " tails.
+  for (std::string_view cut : {";", "|", " - ", " \xE2\x80\x94 ", " \xE2\x80\x93 ", " (", "\t"}) {
+    if (size_t p = list.find(cut); p != std::string_view::npos) list = list.substr(0, p);
+  }
+  std::string s = names::collapse_spaces(list);
+  // Separators between names: ",", " and ", " & ".
+  std::vector<std::string> pieces;
+  size_t b = 0;
+  while (b <= s.size()) {
+    size_t best = std::string::npos;
+    size_t len = 0;
+    for (std::string_view sep : {std::string_view(","), std::string_view(" and "), std::string_view(" & ")}) {
+      size_t p = s.find(sep, b);
+      if (p != std::string::npos && p < best) {
+        best = p;
+        len = sep.size();
+      }
+    }
+    pieces.emplace_back(trim(std::string_view(s).substr(b, best == std::string::npos ? std::string::npos : best - b)));
+    if (best == std::string::npos) break;
+    b = best + len;
+  }
+  for (const std::string& piece : pieces) {
+    if (piece.empty()) continue;
+    auto name = names::person_name(piece);
+    if (!name) break;
+    out.push_back(*name);
+  }
+  return out;
+}
+
+// "By X", "BY X", "By X and Y, Outlet": the names, or empty when the line is not a byline.
+std::vector<std::string> by_line(std::string_view line) {
+  line = strip_bullets(line);
+  if (line.size() > 160 || !starts_with_ci(line, "by ")) return {};
+  std::string_view rest = trim(line.substr(3));
+  if (rest.empty() || !names::starts_upper(rest)) return {};
+  std::vector<std::string> found = byline_names(rest);
+  if (found.empty()) return {};
+  // The rest of the line may name the outlet, a role or a date, but not run on as a sentence.
+  std::vector<std::string> words = names::split_words(rest);
+  if (words.size() > 16) return {};
+  return found;
+}
+
+// "Author's name X", "Author: X", "Written by X", "Reporting by X": the names, else empty.
+std::vector<std::string> author_label_line(std::string_view line) {
+  line = strip_bullets(line);
+  if (line.size() > 160) return {};
+  static const std::vector<std::string_view> labels = {
+      "author's name", "author`s name", "author\xE2\x80\x99s name", "author name", "authors:", "author:",
+      "written by", "words by", "reporting by", "reported by", "story by", "text by"};
+  for (std::string_view label : labels) {
+    if (starts_with_ci(line, label)) {
+      std::string_view rest = trim(line.substr(label.size()));
+      if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
+      return byline_names(rest);
+    }
+  }
+  return {};
+}
+
+// "X can be reached at ...", "X can be contacted at ...": the name, else empty.
+std::optional<std::string> contact_line(std::string_view line) {
+  line = strip_bullets(line);
+  if (line.size() > 240) return std::nullopt;
+  std::string low = fold(line);
+  for (std::string_view phrase : {" can be reached", " can be contacted", " may be reached", " can be emailed"}) {
+    size_t p = low.find(phrase);
+    if (p == std::string::npos || low.size() != line.size()) continue;
+    return names::person_name(line.substr(0, p));
+  }
+  return std::nullopt;
+}
+
+// "Editor X", "Edited by X", "Editing by X": an editor, never the author.
+bool editor_line(std::string_view line) {
+  line = strip_bullets(line);
+  if (line.size() > 160) return false;
+  for (std::string_view label : {"editor:", "editor ", "edited by", "editing by", "translated by", "translator:"}) {
+    if (starts_with_ci(line, label)) return !byline_names(trim(line.substr(label.size()))).empty();
+  }
+  return false;
+}
+
+// A short line stating a date: "10/12/2022", "Thursday, February 24, 2022", "Updated: 10/12/2022",
+// "Feb. 24, 2022 5:00 pm ET". Only its shape matters here (the dates module parses dates).
+bool date_line(std::string_view line) {
+  line = trim(line);
+  if (line.empty() || line.size() > 60) return false;
+  std::string low = fold(line);
+  bool digit = std::any_of(low.begin(), low.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digit) return false;
+  // d/d/dddd or dddd-dd-dd
+  for (size_t i = 0; i < low.size(); ++i) {
+    if (low[i] == '/' || low[i] == '-' || low[i] == '.') {
+      bool before = i > 0 && low[i - 1] >= '0' && low[i - 1] <= '9';
+      bool after = i + 1 < low.size() && low[i + 1] >= '0' && low[i + 1] <= '9';
+      if (before && after) return true;
+    }
+  }
+  static const std::array<std::string_view, 12> months = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                          "jul", "aug", "sep", "oct", "nov", "dec"};
+  for (const std::string& w : names::split_words(low)) {
+    for (std::string_view m : months) {
+      if (w.rfind(m, 0) == 0) return true;
+    }
+  }
+  return false;
+}
+
+// ---- Speech verbs ---------------------------------------------------------------------------------
+
+struct VerbForm {
+  std::vector<std::string> particles;  ///< required next word ("out" for "point out"); empty: none
+  bool participle = false;             ///< a past participle ("said", "told", "warned"): passive after "was"
+};
+
+bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+const std::unordered_map<std::string, VerbForm>& verb_forms() {
+  static const std::unordered_map<std::string, VerbForm> forms = [] {
+    std::unordered_map<std::string, VerbForm> m;
+    for (std::string_view line : names::split_lines(data::speech_verbs())) {
+      line = trim(line);
+      if (line.empty() || line.front() == '#') continue;
+      std::vector<std::string> words = names::split_words(line);
+      // Phrasal entries: "point out", "call on": the particle is the second word, not a form.
+      std::string particle;
+      std::vector<std::string> irregular;
+      const std::string& base = words[0];
+      if (words.size() == 2 && words[1].size() <= 4 && words[1].find_first_of("aeiou") != std::string::npos &&
+          (words[1] == "out" || words[1] == "on" || words[1] == "for" || words[1] == "up" || words[1] == "back")) {
+        particle = words[1];
+      } else {
+        irregular.assign(words.begin() + 1, words.end());
+      }
+      std::vector<std::pair<std::string, bool>> generated;  // form, is participle
+      const char last = base.back();
+      const bool cons_y = last == 'y' && base.size() > 1 && !is_vowel(base[base.size() - 2]);
+      // third person
+      if (cons_y) generated.emplace_back(base.substr(0, base.size() - 1) + "ies", false);
+      else if (last == 's' || last == 'x' || last == 'z' || last == 'o' || base.ends_with("sh") || base.ends_with("ch"))
+        generated.emplace_back(base + "es", false);
+      else generated.emplace_back(base + "s", false);
+      // past / participle
+      if (last == 'e') generated.emplace_back(base + "d", true);
+      else if (cons_y) generated.emplace_back(base.substr(0, base.size() - 1) + "ied", true);
+      else generated.emplace_back(base + "ed", true);
+      // -ing
+      if (last == 'e' && !base.ends_with("ee") && !base.ends_with("ye") && !base.ends_with("oe"))
+        generated.emplace_back(base.substr(0, base.size() - 1) + "ing", false);
+      else generated.emplace_back(base + "ing", false);
+      for (const std::string& f : irregular) {
+        bool participle = !(f.ends_with("s") || f.ends_with("ing"));
+        generated.emplace_back(f, participle);
+      }
+      for (const auto& [form, participle] : generated) {
+        VerbForm& v = m[form];
+        v.participle = v.participle || participle;
+        if (!particle.empty()) v.particles.push_back(particle);
+        else v.particles.push_back("");
+      }
+    }
+    return m;
+  }();
+  return forms;
+}
+
+// The speech verb at tokens[i] (lower case), honouring phrasal particles; else nullptr.
+const VerbForm* speech_verb_at(const std::vector<Token>& toks, size_t i, size_t end, size_t* particle_len) {
+  const Token& t = toks[i];
+  if (t.kind != Kind::Word || !names::starts_lower(t.text)) return nullptr;
+  auto it = verb_forms().find(t.text);
+  if (it == verb_forms().end()) return nullptr;
+  for (const std::string& p : it->second.particles) {
+    if (p.empty()) {
+      *particle_len = 0;
+      return &it->second;
+    }
+    if (i + 1 < end && toks[i + 1].kind == Kind::Word && toks[i + 1].text == p) {
+      *particle_len = 1;
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
+
+// Words that may stand between a subject and its verb ("X has also said", "X reportedly wrote").
+bool aux_or_adverb(std::string_view w) {
+  static const std::unordered_set<std::string_view> set = {
+      "has", "have", "had", "also", "then", "later", "previously", "repeatedly", "once", "again", "already",
+      "further", "recently", "earlier", "first", "publicly", "privately", "reportedly", "allegedly", "literally",
+      "is", "was", "are", "were", "been", "being", "will", "would", "could", "may", "might", "can", "just",
+      "still", "even", "now", "too", "not", "never", "always", "often", "subsequently", "separately",
+      "similarly", "additionally", "openly", "explicitly", "flatly", "bluntly", "firmly", "had", "did", "does"};
+  if (set.count(w) != 0) return true;
+  if (w.size() > 4 && w.ends_with("ly") && names::starts_lower(w)) return true;
+  return w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t");
+}
+
+bool be_form(std::string_view w) { return w == "is" || w == "was" || w == "are" || w == "were" || w == "been" || w == "being" || w == "be"; }
+bool negation(std::string_view w) { return w == "not" || w == "never" || w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t"); }
+
+bool is_preposition(std::string_view w) {
+  static const std::unordered_set<std::string_view> set = {"of", "at", "for", "from", "with", "in", "on", "to",
+                                                           "by", "near", "inside", "within", "under", "behind",
+                                                           "about", "against", "among", "like"};
+  return set.count(w) != 0;
+}
+
+// ---- Name phrases on tokens -------------------------------------------------------------------------
+
+bool name_token(const Token& t) {
+  return t.kind == Kind::Word && !names::has_digit(t.text) && (names::starts_upper(t.text) || names::is_all_caps(t.text));
+}
+
+bool connector_token(const Token& t) {
+  return t.kind == Kind::Word && (names::is_connector(t.text) || t.text == "&");
+}
+
+struct Phrase {
+  std::vector<std::string> words;
+  size_t begin = 0;  ///< first token
+  size_t end = 0;    ///< one past the last token
+  bool possessive = false;
+};
+
+// The capitalised phrase starting at tokens[i] (after an optional determiner "the"), with connectors
+// between capitalised words ("Institute for the Study of War"). Stops after a possessive word.
+Phrase phrase_forward(const std::vector<Token>& toks, size_t i, size_t end) {
+  Phrase p;
+  p.begin = i;
+  if (i < end && toks[i].kind == Kind::Word && fold(toks[i].text) == "the" && i + 1 < end && name_token(toks[i + 1])) ++i;
+  while (i < end) {
+    if (name_token(toks[i])) {
+      p.words.push_back(toks[i].text);
+      ++i;
+      if (toks[i - 1].possessive) {
+        p.possessive = true;
+        break;
+      }
+      continue;
+    }
+    // Up to two connectors ("of the") when a capitalised word follows them.
+    size_t j = i;
+    while (j < end && j < i + 2 && connector_token(toks[j]) && !name_token(toks[j])) ++j;
+    if (j > i && j < end && name_token(toks[j]) && !p.words.empty()) {
+      for (size_t k = i; k < j; ++k) p.words.push_back(toks[k].text);
+      i = j;
+      continue;
+    }
+    break;
+  }
+  p.end = i;
+  return p;
+}
+
+// The capitalised phrase ending at tokens[last] (which must be a name token), read backwards.
+Phrase phrase_backward(const std::vector<Token>& toks, size_t last, size_t begin) {
+  Phrase p;
+  p.end = last + 1;
+  size_t i = last + 1;  // one past the current first token
+  while (i > begin) {
+    const Token& t = toks[i - 1];
+    if (name_token(t) && (i - 1 == last || !t.possessive)) {
+      p.words.insert(p.words.begin(), t.text);
+      --i;
+      continue;
+    }
+    size_t j = i;  // connectors run [j, i)
+    while (j > begin && j + 2 > i && connector_token(toks[j - 1]) && !name_token(toks[j - 1])) --j;
+    if (j < i && j > begin && name_token(toks[j - 1]) && !toks[j - 1].possessive && !p.words.empty()) {
+      for (size_t k = i; k > j; --k) p.words.insert(p.words.begin(), toks[k - 1].text);
+      i = j;
+      continue;
+    }
+    break;
+  }
+  p.begin = i;
+  return p;
+}
+
+// "Mark Voyger of the Transatlantic Program" -> "Mark Voyger": a person's name followed by "of"/"for"/
+// "at" and an organisation is that person. "Institute for the Study of War" stays whole.
+std::vector<std::string> head_of(const std::vector<std::string>& words) {
+  for (size_t i = 1; i < words.size(); ++i) {
+    if (words[i] != "of" && words[i] != "for" && words[i] != "on") continue;
+    std::vector<std::string> left = names::strip_titles(std::vector<std::string>(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)));
+    if (left.size() >= 2 && !names::is_org_name(left)) return {words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)};
+    if (names::is_org_name(left) || left.size() <= 1) return words;  // "University of ...", "Secretary of State"
+  }
+  return words;
+}
+
+// Initials of an organisation's name, two ways: capitalised words only ("Institute for the Study of
+// War" -> ISW) and every word but articles and prepositions ("Airborne Warning and Control System" ->
+// AWACS).
+std::vector<std::string> acronyms_of(const std::vector<std::string>& words) {
+  std::string caps, most;
+  for (const std::string& w : words) {
+    char32_t c = names::first_code_point(w);
+    if (c >= 0x80 || c == 0) return {};  // ASCII acronyms only
+    auto up = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    if (names::starts_upper(w)) caps += up;
+    if (w != "the" && w != "of" && w != "for" && w != "a" && w != "an" && w != "on" && w != "in" && w != "to") most += up;
+  }
+  std::vector<std::string> out;
+  if (caps.size() >= 2) out.push_back(caps);
+  if (most.size() >= 2 && most != caps) out.push_back(most);
+  return out;
+}
+
+// ---- Article-wide name knowledge --------------------------------------------------------------------
+
+struct Resolved {
+  std::string name;
+  bool person = false;
+};
+
+class NameBook {
+ public:
+  NameBook(const std::vector<Passage>& passages, const std::vector<std::string>& not_people) {
+    for (const std::string& n : not_people) {
+      std::string key = fold(names::collapse_spaces(n));
+      if (key.empty()) continue;
+      not_people_.insert(key);
+      std::vector<std::string> w = names::split_words(key);
+      if (w.size() >= 2) not_people_last_.insert(w.back());
+    }
+    for (const Passage& p : passages) learn(p.text);
+  }
+
+  // Canonical speaker for a capitalised phrase, or nothing when it is not a named speaker.
+  std::optional<Resolved> resolve(std::vector<std::string> words) const {
+    if (words.empty()) return std::nullopt;
+    words = head_of(words);
+    bool plural = false;
+    words = names::strip_titles(std::move(words), &plural);
+    if (plural || words.empty()) return std::nullopt;
+    if (is_plural(words)) return std::nullopt;
+    Resolved r;
+    if (words.size() == 1) {
+      const std::string& w = words[0];
+      std::string f = fold(w);
+      if (names::is_all_caps(w)) {
+        auto it = acronyms_.find(w);
+        r.name = it != acronyms_.end() ? it->second : w;
+        r.person = false;
+      } else if (auto full = fullest(words)) {
+        r.name = *full;
+        r.person = true;
+      } else {
+        // An unresolved single word: a name only if the article never uses it as a common word or a place.
+        if (names::is_stopword(w) || lowercase_.count(f) != 0 || places_.count(f) != 0) return std::nullopt;
+        r.name = w;
+        r.person = !names::is_org_word(w);
+      }
+    } else if (names::is_org_name(words)) {
+      r.name = names::join(words);
+      r.person = false;
+    } else {
+      r.name = fullest(words).value_or(names::join(words));
+      r.person = true;
+    }
+    if (!allowed(r.name)) return std::nullopt;
+    return r;
+  }
+
+  // A person named in the article by this phrase (for pronoun antecedents): multi-word names, or single
+  // words that resolve to a fuller name or were already seen as speakers.
+  std::optional<std::string> person_mention(const std::vector<std::string>& words) const {
+    auto r = resolve(words);
+    if (!r || !r->person) return std::nullopt;
+    bool multi = r->name.find(' ') != std::string::npos;
+    if (!multi && speakers_seen_.count(r->name) == 0) return std::nullopt;
+    return r->name;
+  }
+
+  void saw_speaker(const std::string& name) { speakers_seen_.insert(name); }
+
+ private:
+  // "Minsk and Moscow", "Smith and Jones": two subjects, not one named speaker. An organisation's
+  // name may hold "and" ("Russia and Eurasia Program").
+  static bool is_plural(const std::vector<std::string>& words) {
+    auto and_it = std::find(words.begin(), words.end(), "and");
+    if (and_it == words.end()) and_it = std::find(words.begin(), words.end(), "&");
+    if (and_it == words.end()) return false;
+    if (names::is_org_word(words.back())) return false;
+    return std::none_of(words.begin(), words.end(), [](const std::string& w) { return w == "of" || w == "for"; });
+  }
+
+  bool allowed(const std::string& name) const {
+    std::string key = fold(name);
+    if (not_people_.count(key) != 0) return false;
+    if (name.find(' ') == std::string::npos && not_people_last_.count(key) != 0) return false;
+    if (canonical_outlet(name) || names::is_photo_agency(name) || names::is_country(name)) return false;
+    std::vector<std::string> w = names::split_words(name);
+    if (names::title_length(w, 0) == w.size() || names::modifier_length(w, 0) == w.size()) return false;
+    if (names::role_length(w, 0) == w.size()) return false;
+    return true;
+  }
+
+  // The fullest form of a person's name the article gives: the longest registered name with the same
+  // last word that contains all of `words` in order, when every such name fits inside it.
+  std::optional<std::string> fullest(const std::vector<std::string>& words) const {
+    auto it = by_last_.find(fold(words.back()));
+    if (it == by_last_.end()) return std::nullopt;
+    std::vector<std::string> query;
+    for (const std::string& w : words) query.push_back(fold(w));
+    const std::vector<std::string>* best = nullptr;
+    for (const auto& cand : it->second) {
+      if (!best || cand.size() > best->size()) best = &cand;
+    }
+    auto subseq = [](const std::vector<std::string>& small, const std::vector<std::string>& big) {
+      size_t j = 0;
+      for (const std::string& w : big) {
+        if (j < small.size() && fold(w) == small[j]) ++j;
+      }
+      return j == small.size();
+    };
+    if (best == nullptr || !subseq(query, *best)) return std::nullopt;
+    for (const auto& cand : it->second) {
+      std::vector<std::string> c;
+      for (const std::string& w : cand) c.push_back(fold(w));
+      if (!subseq(c, *best)) return std::nullopt;  // two different people share the surname
+    }
+    return names::join(*best);
+  }
+
+  void add_name(std::vector<std::string> words) {
+    words = names::strip_titles(std::move(words));
+    if (words.size() < 2 || is_plural(words)) return;
+    std::string joined = names::join(words);
+    if (canonical_outlet(joined) || names::is_country(joined) || names::is_photo_agency(joined)) return;
+    if (names::is_org_name(words)) {
+      for (const std::string& a : acronyms_of(words)) acronyms_.emplace(a, joined);
+      return;
+    }
+    if (words.size() > 4) return;
+    if (std::any_of(words.begin(), words.end(), [](const std::string& w) { return names::is_stopword(w); })) return;
+    auto& list = by_last_[fold(words.back())];
+    if (std::find(list.begin(), list.end(), words) == list.end()) list.push_back(words);
+  }
+
+  void learn(std::string_view text) {
+    std::vector<Token> toks = quotes::tokenize(text, /*mask_quotes=*/false);
+    static const std::unordered_set<std::string_view> locative = {"in", "into", "from", "across", "near", "inside",
+                                                                  "throughout", "toward", "towards", "over"};
+    size_t covered = 0;  // tokens before this belong to a phrase already read
+    for (size_t i = 0; i < toks.size(); ++i) {
+      const Token& t = toks[i];
+      if (t.kind != Kind::Word) continue;
+      if (names::starts_lower(t.text)) lowercase_.insert(fold(t.text));
+      if (locative.count(t.text) != 0 && i + 1 < toks.size() && name_token(toks[i + 1]) && !toks[i + 1].possessive &&
+          !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
+        places_.insert(fold(toks[i + 1].text));
+      }
+      if (!name_token(t) || i < covered) continue;
+      Phrase p = phrase_forward(toks, i, toks.size());
+      covered = p.end;
+      if (p.words.empty()) continue;
+      // "Long Name (ACR)": the article defines the acronym.
+      if (p.end + 2 < toks.size() && toks[p.end].text == "(" && toks[p.end + 2].text == ")" &&
+          names::is_all_caps(toks[p.end + 1].text)) {
+        std::vector<std::string> w = names::strip_titles(p.words);
+        if (w.size() >= 2) acronyms_[toks[p.end + 1].text] = names::join(w);
+      }
+      // Whole phrase, its head ("Mark Voyger" of "... of the Program") and its "and"-separated parts.
+      add_name(p.words);
+      std::vector<std::string> head = head_of(p.words);
+      if (head.size() != p.words.size()) {
+        add_name(head);
+        add_name(std::vector<std::string>(p.words.begin() + static_cast<std::ptrdiff_t>(head.size()) + 1, p.words.end()));
+      }
+      std::vector<std::string> part;
+      for (const std::string& w : p.words) {
+        if (w == "and" || w == "&") {
+          add_name(part);
+          part.clear();
+        } else {
+          part.push_back(w);
+        }
+      }
+      if (part.size() != p.words.size()) add_name(part);
+    }
+  }
+
+  std::unordered_set<std::string> not_people_, not_people_last_;
+  std::unordered_set<std::string> lowercase_, places_;
+  std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
+  std::map<std::string, std::string> acronyms_;
+  std::set<std::string> speakers_seen_;
+};
+
+// ---- Attribution ----------------------------------------------------------------------------------
+
+// Headlines and section heads in title case ("Belarus Insists Troop Deployment Is Defensive").
+bool title_case(const std::vector<Token>& toks, size_t b, size_t e) {
+  size_t words = 0, upper = 0;
+  for (size_t i = b; i < e; ++i) {
+    if (toks[i].kind != Kind::Word || !names::has_letter(toks[i].text)) continue;
+    ++words;
+    if (names::starts_upper(toks[i].text)) ++upper;
+  }
+  return words >= 4 && upper * 4 >= words * 3;
+}
+
+class Attributor {
+ public:
+  explicit Attributor(NameBook& book) : book_(book) {}
+
+  // Speakers of one passage, in order of first attribution.
+  std::vector<std::string> passage(std::string_view text, bool* starts_with_quote, bool* ends_in_quote) {
+    toks_ = quotes::tokenize(text);
+    found_.clear();
+    *starts_with_quote = !toks_.empty() && toks_.front().kind == Kind::Quote;
+    *ends_in_quote = !toks_.empty() && toks_.back().kind == Kind::Quote && !toks_.back().closed;
+    for (auto [b, e] : quotes::sentences(toks_)) sentence(b, e);
+    return found_;
+  }
+
+ private:
+  void sentence(size_t b, size_t e) {
+    if (title_case(toks_, b, e)) return;
+    b_ = b;
+    e_ = e;
+    sentence_speaker_.reset();
+    std::optional<std::string> named_person;
+    for (size_t i = b; i < e; ++i) {
+      const Token& t = toks_[i];
+      if (t.kind != Kind::Word) continue;
+      if (fold(t.text) == "according" && i + 2 < e && toks_[i + 1].text == "to") {
+        according_to(i + 2);
+        continue;
+      }
+      size_t particle = 0;
+      if (const VerbForm* v = speech_verb_at(toks_, i, e, &particle)) verb(i, *v, particle);
+    }
+    // The pronoun antecedent for the next sentences: this sentence's named speaker, else the first
+    // person it names outside quotes.
+    if (sentence_speaker_) {
+      topic_ = sentence_speaker_;
+      return;
+    }
+    for (size_t i = b; i < e; ++i) {
+      if (!name_token(toks_[i]) || (i > b && name_token(toks_[i - 1]))) continue;
+      Phrase p = phrase_forward(toks_, i, e);
+      if (auto person = book_.person_mention(p.words)) {
+        topic_ = person;
+        return;
+      }
+      i = std::max(i, p.end);
+    }
+  }
+
+  void add(const std::string& name, bool person) {
+    if (std::find(found_.begin(), found_.end(), name) == found_.end()) found_.push_back(name);
+    book_.saw_speaker(name);
+    if (person) sentence_speaker_ = name;
+  }
+
+  bool add_phrase(const std::vector<std::string>& words) {
+    auto r = book_.resolve(words);
+    if (!r) return false;
+    add(r->name, r->person);
+    return true;
+  }
+
+  // "he said": the person this sentence already named as speaker, else the running topic, else the
+  // first person named earlier in this sentence.
+  void pronoun(size_t at) {
+    if (sentence_speaker_) {
+      add(*sentence_speaker_, true);
+      return;
+    }
+    if (topic_) {
+      add(*topic_, true);
+      return;
+    }
+    for (size_t i = b_; i < at; ++i) {
+      if (!name_token(toks_[i]) || (i > b_ && name_token(toks_[i - 1]))) continue;
+      Phrase p = phrase_forward(toks_, i, at);
+      if (auto person = book_.person_mention(p.words)) {
+        add(*person, true);
+        return;
+      }
+    }
+  }
+
+  void according_to(size_t i) {
+    if (i >= e_) return;
+    const Token& t = toks_[i];
+    if (t.kind == Kind::Word && (t.text == "him" || t.text == "her")) {
+      pronoun(i);
+      return;
+    }
+    if (!name_token(t) && !(t.kind == Kind::Word && fold(t.text) == "the" && i + 1 < e_ && name_token(toks_[i + 1]))) return;
+    Phrase p = phrase_forward(toks_, i, e_);
+    if (p.possessive) return;  // "according to Russia's defence ministry": someone else's words
+    add_phrase(p.words);
+  }
+
+  // The subject whose phrase ends at token `last`, following a prepositional chain back to its head:
+  // "Mark Voyger of the X Program at the Center for Y told" -> "Mark Voyger".
+  std::optional<std::vector<std::string>> subject_ending_at(size_t last) {
+    Phrase p = phrase_backward(toks_, last, b_);
+    if (p.words.empty()) return std::nullopt;
+    size_t j = p.begin;
+    if (j > b_ && toks_[j - 1].kind == Kind::Word && fold(toks_[j - 1].text) == "the") --j;
+    if (j > b_ && toks_[j - 1].kind == Kind::Word && is_preposition(toks_[j - 1].text)) {
+      // Object of a preposition: the subject is the head of the clause.
+      size_t h = j - 1;
+      while (h > b_) {
+        const Token& t = toks_[h - 1];
+        if (t.kind == Kind::Quote) break;
+        if (t.kind == Kind::Punct && (t.text == "," || t.text == ";" || t.text == ":" || t.text == "(" ||
+                                      t.text == "\xE2\x80\x94" || t.text == "\xE2\x80\x93")) {
+          break;
+        }
+        --h;
+      }
+      if (last - h > 30) return std::nullopt;
+      while (h < last && toks_[h].kind == Kind::Word && names::is_stopword(toks_[h].text) && fold(toks_[h].text) != "the") ++h;
+      if (!name_token(toks_[h]) && !(fold(toks_[h].text) == "the" && h + 1 <= last && name_token(toks_[h + 1]))) {
+        return std::nullopt;  // "a spokesman for X said": a generic head
+      }
+      Phrase head = phrase_forward(toks_, h, last + 1);
+      if (head.words.empty() || head.possessive) return std::nullopt;
+      return head.words;
+    }
+    return p.words;
+  }
+
+  // "said Viktor Gulevich, chief of ...": the phrase after the verb. With `need_boundary`, the phrase
+  // must end the clause (a comma, or the sentence's end).
+  bool inverted(size_t i, bool need_boundary) {
+    if (i >= e_) return false;
+    const Token& t = toks_[i];
+    bool the = t.kind == Kind::Word && fold(t.text) == "the";
+    if (!name_token(t) && !the) return false;
+    Phrase p = phrase_forward(toks_, i, e_);
+    if (p.words.empty() || p.possessive) return false;
+    if (need_boundary && p.end < e_) {
+      const Token& n = toks_[p.end];
+      bool boundary = n.kind == Kind::Punct && (n.text == "," || n.text == "." || n.text == ";" || n.text == "(");
+      if (!boundary) return false;
+    }
+    return add_phrase(p.words);
+  }
+
+  // "X, a retired colonel, said": the name before the appositive (up to three commas back), or the
+  // appositive itself when it is the name ("The head of the council, Alexander Volfovich, said").
+  bool appositive(size_t comma) {
+    size_t k = comma;
+    for (int hops = 0; hops < 3; ++hops) {
+      size_t m = k;
+      while (m > b_) {
+        --m;
+        const Token& t = toks_[m];
+        if (t.kind == Kind::Quote) return false;
+        if (t.kind == Kind::Punct && t.text == ",") break;
+        if (k - m > 40) return false;
+      }
+      if (toks_[m].kind != Kind::Punct || toks_[m].text != ",") return false;
+      if (m > b_ && name_token(toks_[m - 1]) && !toks_[m - 1].possessive) {
+        if (auto s = subject_ending_at(m - 1)) return add_phrase(*s);
+        return false;
+      }
+      if (name_token(toks_[m + 1]) || fold(toks_[m + 1].text) == "the") {
+        Phrase p = phrase_forward(toks_, m + 1, k);
+        if (p.end == k && !p.words.empty()) return add_phrase(p.words);
+      }
+      k = m;
+    }
+    return false;
+  }
+
+  void verb(size_t i, const VerbForm& v, size_t particle) {
+    // Walk back over auxiliaries and adverbs; passive ("was told") and negated ("has not said") forms
+    // attribute nothing.
+    size_t k = i;
+    int steps = 0;
+    while (k > b_ && steps < 4 && toks_[k - 1].kind == Kind::Word && aux_or_adverb(toks_[k - 1].text)) {
+      const std::string& w = toks_[k - 1].text;
+      if (negation(w)) return;
+      if (be_form(w) && v.participle) return;
+      --k;
+      ++steps;
+    }
+    if (k == b_) return;
+    const Token& t = toks_[k - 1];
+    const size_t after = i + 1 + particle;
+    if (t.kind == Kind::Word && names::is_person_pronoun(t.text)) {
+      pronoun(k - 1);
+    } else if (name_token(t) && !t.possessive) {
+      if (auto s = subject_ending_at(k - 1)) add_phrase(*s);
+    } else if (t.kind == Kind::Quote || (t.kind == Kind::Punct && t.text == "," && k - 1 > b_ && toks_[k - 2].kind == Kind::Quote)) {
+      if (steps == 0) inverted(after, false);  // `“…,” said Viktor Gulevich`
+    } else if (t.kind == Kind::Punct && t.text == ",") {
+      if (!appositive(k - 1) && steps == 0) inverted(after, true);  // `…, said Sakhashchyk, now living …`
+    }
+  }
+
+  NameBook& book_;
+  std::vector<Token> toks_;
+  std::vector<std::string> found_;
+  size_t b_ = 0, e_ = 0;
+  std::optional<std::string> topic_;
+  std::optional<std::string> sentence_speaker_;
+};
+
+}  // namespace
+
+std::optional<std::string> extract_author(std::string_view utf8_text) {
+  std::vector<std::string_view> lines = names::split_lines(utf8_text);
+  // Strongest first: an explicit byline or author label, then a contact line, then a bare name beside
+  // the header date.
+  for (std::string_view line : lines) {
+    std::vector<std::string> found = by_line(line);
+    if (found.empty()) found = author_label_line(line);
+    if (!found.empty()) {
+      std::string joined;
+      for (const std::string& n : found) joined += (joined.empty() ? "" : ", ") + n;
+      return joined;
+    }
+  }
+  for (std::string_view line : lines) {
+    if (auto name = contact_line(line)) return name;
+  }
+  // Header: the first dozen non-blank lines; a line that is only a person's name next to a date line.
+  std::vector<std::string_view> header;
+  for (std::string_view line : lines) {
+    if (!trim(line).empty()) header.push_back(trim(line));
+    if (header.size() >= 12) break;
+  }
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (editor_line(header[i])) continue;
+    auto name = names::person_name(header[i]);
+    if (!name) continue;
+    bool date_before = i > 0 && date_line(header[i - 1]);
+    bool date_after = i + 1 < header.size() && date_line(header[i + 1]);
+    if (date_before || date_after) return name;
+  }
+  return std::nullopt;
+}
+
+bool is_byline_line(std::string_view line) {
+  return !by_line(line).empty() || !author_label_line(line).empty() || contact_line(line).has_value() ||
+         editor_line(line);
+}
+
+void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people) {
+  NameBook book(passages, not_people);
+  Attributor attributor(book);
+  bool prev_open = false;
+  std::optional<std::string> prev_last;
+  for (Passage& p : passages) {
+    bool starts_quote = false;
+    bool ends_quote = false;
+    p.speakers = attributor.passage(p.text, &starts_quote, &ends_quote);
+    // A quotation running on from the previous passage (left open there, reopened here) keeps its speaker.
+    if (p.speakers.empty() && starts_quote && prev_open && prev_last) p.speakers.push_back(*prev_last);
+    prev_open = ends_quote;
+    prev_last = p.speakers.empty() ? std::nullopt : std::optional<std::string>(p.speakers.back());
+  }
+}
+
+}  // namespace dateline
