@@ -45,7 +45,7 @@ class Walker {
     } else if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
       // Named directly: taken whatever its extension (the reader sniffs the format); pipes and
       // devices such as /dev/stdin are readable too.
-      add(path, fs::path(), st);
+      add(path.lexically_normal(), fs::path(), st);  // its id is its path as given, normalised
     } else {
       problem(arg, "not a regular file or directory");
     }
