@@ -49,19 +49,20 @@ UChar32 map_code_point(UChar32 c) {
   return c;
 }
 
-void decode_utf8(std::string_view in, icu::UnicodeString& out, std::vector<size_t>& offsets) {
-  const size_t n = in.size();
+void decode_utf8(std::string_view in, icu::UnicodeString& out, std::vector<uint32_t>& offsets) {
+  if (in.size() >= 0x7FFFFFFF) throw std::length_error("text too large to analyse in one piece");
+  const auto n = static_cast<uint32_t>(in.size());
   // A UTF-8 sequence of k bytes never yields more than k UTF-16 units (4 bytes -> 2 units, an
   // ill-formed byte -> 1 unit), so n units always suffice.
   const auto capacity = static_cast<int32_t>(n + 1);
   char16_t* dst = out.getBuffer(capacity);
   if (dst == nullptr) throw std::length_error("text too large to analyse");
   if (offsets.size() < n + 1) offsets.resize(n + 1);
-  size_t* off = offsets.data();
+  uint32_t* off = offsets.data();
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
 
   int32_t k = 0;
-  size_t i = 0;
+  uint32_t i = 0;
   while (i < n) {
     const unsigned char b = s[i];
     if (b < 0x80) {
@@ -71,7 +72,7 @@ void decode_utf8(std::string_view in, icu::UnicodeString& out, std::vector<size_
     }
     // Multi-byte lead: number of continuation bytes and the allowed range of the FIRST one
     // (the narrower ranges reject overlongs, surrogates and values above U+10FFFF).
-    size_t need = 0;
+    uint32_t need = 0;
     unsigned char lo = 0x80;
     unsigned char hi = 0xBF;
     UChar32 c = 0;
@@ -94,7 +95,7 @@ void decode_utf8(std::string_view in, icu::UnicodeString& out, std::vector<size_
       off[k++] = i++;
       continue;
     }
-    size_t j = 1;
+    uint32_t j = 1;
     for (; j <= need; ++j) {
       if (i + j >= n) break;
       const unsigned char cb = s[i + j];

@@ -11,6 +11,7 @@
 #include <unicode/unistr.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,8 +29,9 @@ namespace dateline::text {
 /// `offsets` receives, for each UTF-16 unit k of `out`, the byte offset in `in` of the code point
 /// (or ill-formed subpart) it came from, plus offsets[out.length()] == in.size(). Its size may be
 /// larger than out.length() + 1 (the buffer is reused between calls; extra entries are stale).
-/// Precondition: in.size() < 2^31 - 1 (the Analyzer feeds chunks of at most a few MB).
-void decode_utf8(std::string_view in, icu::UnicodeString& out, std::vector<size_t>& offsets);
+/// Throws std::length_error when in.size() >= 2^31 - 1 (ICU indexes are int32_t; the Analyzer
+/// feeds chunks of at most a few hundred KB, and offsets relative to the chunk fit 32 bits).
+void decode_utf8(std::string_view in, icu::UnicodeString& out, std::vector<uint32_t>& offsets);
 
 /// The one code-point mapping decode_utf8() applies (exposed for fold() of typed query words).
 UChar32 map_code_point(UChar32 c);
