@@ -130,12 +130,13 @@ std::optional<size_t> lookup(std::string_view name_or_domain) {
   const Gazetteer& g = gazetteer();
   std::string_view t = trim(name_or_domain);
   if (t.empty()) return std::nullopt;
-  bool url_like = t.find("://") != std::string_view::npos || t.rfind("www.", 0) == 0 || t.rfind("WWW.", 0) == 0;
+  const bool one_word = t.find_first_of(" \t") == std::string_view::npos;
+  bool url_like = one_word && (t.find("://") != std::string_view::npos || t.rfind("www.", 0) == 0 || t.rfind("WWW.", 0) == 0);
   if (url_like) {
     if (auto d = lookup_domain(t)) return d;
   }
   if (auto it = g.by_name.find(name_key(t)); it != g.by_name.end()) return it->second;
-  if (!url_like && t.find(' ') == std::string_view::npos) return lookup_domain(t);
+  if (!url_like && one_word) return lookup_domain(t);
   return std::nullopt;
 }
 

@@ -262,6 +262,12 @@ bool aux_or_adverb(std::string_view w) {
 bool be_form(std::string_view w) { return w == "is" || w == "was" || w == "are" || w == "were" || w == "been" || w == "being" || w == "be"; }
 bool negation(std::string_view w) { return w == "not" || w == "never" || w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t"); }
 
+// Nouns for someone speaking on an organisation's behalf.
+bool voice_noun(std::string_view w) {
+  return w == "spokesperson" || w == "spokesman" || w == "spokeswoman" || w == "representative" ||
+         w == "statement" || w == "spokespeople" || w == "spokesmen";
+}
+
 bool is_preposition(std::string_view w) {
   static const std::unordered_set<std::string_view> set = {"of", "at", "for", "from", "with", "in", "on", "to",
                                                            "by", "near", "inside", "within", "under", "behind",
@@ -411,8 +417,10 @@ class NameBook {
         r.name = *full;
         r.person = true;
       } else {
-        // An unresolved single word: a name only if the article never uses it as a common word or a place.
+        // An unresolved single word: a name only if the article never uses it as a common word or a place,
+        // and it is no bare institution noun ("Police said", "Government said").
         if (names::is_stopword(w) || lowercase_.count(f) != 0 || places_.count(f) != 0) return std::nullopt;
+        if (names::is_org_word(w) && !proper_institution(f)) return std::nullopt;
         r.name = w;
         r.person = !names::is_org_word(w);
       }
@@ -439,7 +447,21 @@ class NameBook {
 
   void saw_speaker(const std::string& name) { speakers_seen_.insert(name); }
 
+  /// A sentence-initial capitalised plural ("Experts said", "Officials warned") is a generic subject
+  /// unless the article names someone by it.
+  bool generic_plural(const std::vector<std::string>& words) const {
+    if (words.size() != 1 || names::is_all_caps(words[0])) return false;
+    const std::string& w = words[0];
+    return w.size() > 3 && w.back() == 's' && !fullest(words) && speakers_seen_.count(w) == 0;
+  }
+
  private:
+  // Institutions known by one proper noun: these speak for themselves ("the Kremlin said").
+  static bool proper_institution(std::string_view folded) {
+    return folded == "kremlin" || folded == "pentagon" || folded == "duma" || folded == "rada" ||
+           folded == "knesset" || folded == "bundestag" || folded == "vatican";
+  }
+
   // "Minsk and Moscow", "Smith and Jones": two subjects, not one named speaker. An organisation's
   // name may hold "and" ("Russia and Eurasia Program").
   static bool is_plural(const std::vector<std::string>& words) {
@@ -563,7 +585,11 @@ bool title_case(const std::vector<Token>& toks, size_t b, size_t e) {
     ++words;
     if (names::starts_upper(toks[i].text)) ++upper;
   }
-  return words >= 4 && upper * 4 >= words * 3;
+  if (words < 4 || upper * 4 < words * 3) return false;
+  // A sentence ending in a full stop is prose ("President Joe Biden said."), not a headline.
+  const Token& last = toks[e - 1];
+  bool terminal = last.kind == Kind::Punct && (last.text == "." || last.text == "!" || last.text == "?");
+  return !terminal || upper == words;
 }
 
 class Attributor {
@@ -683,7 +709,15 @@ class Attributor {
       if (last - h > 30) return std::nullopt;
       while (h < last && toks_[h].kind == Kind::Word && names::is_stopword(toks_[h].text) && fold(toks_[h].text) != "the") ++h;
       if (!name_token(toks_[h]) && !(fold(toks_[h].text) == "the" && h + 1 <= last && name_token(toks_[h + 1]))) {
-        return std::nullopt;  // "a spokesman for X said": a generic head
+        // "A spokesperson for the Ministry of Defence said": the organisation speaks through its voice;
+        // any other generic head ("a source close to X") is nobody we can name.
+        for (size_t v = h; v < j; ++v) {
+          if (toks_[v].kind == Kind::Word && voice_noun(toks_[v].text) && toks_[j - 1].kind == Kind::Word &&
+              (toks_[j - 1].text == "for" || toks_[j - 1].text == "of") && names::is_org_name(p.words)) {
+            return p.words;
+          }
+        }
+        return std::nullopt;
       }
       Phrase head = phrase_forward(toks_, h, last + 1);
       if (head.words.empty() || head.possessive) return std::nullopt;
@@ -749,12 +783,21 @@ class Attributor {
       ++steps;
     }
     if (k == b_) return;
+    // "The North Atlantic Treaty Organization (NATO) said": step over a parenthesis after the subject.
+    if (toks_[k - 1].kind == Kind::Punct && toks_[k - 1].text == ")") {
+      size_t open = k - 1;
+      while (open > b_ && !(toks_[open].kind == Kind::Punct && toks_[open].text == "(") && k - open < 12) --open;
+      if (toks_[open].kind == Kind::Punct && toks_[open].text == "(" && open > b_) k = open;
+    }
     const Token& t = toks_[k - 1];
     const size_t after = i + 1 + particle;
     if (t.kind == Kind::Word && names::is_person_pronoun(t.text)) {
       pronoun(k - 1);
     } else if (name_token(t) && !t.possessive) {
-      if (auto s = subject_ending_at(k - 1)) add_phrase(*s);
+      if (auto s = subject_ending_at(k - 1)) {
+        bool sentence_start = k - 1 == b_ || (k - 2 == b_ && toks_[b_].kind == Kind::Quote);
+        if (!(sentence_start && book_.generic_plural(*s))) add_phrase(*s);
+      }
     } else if (t.kind == Kind::Quote || (t.kind == Kind::Punct && t.text == "," && k - 1 > b_ && toks_[k - 2].kind == Kind::Quote)) {
       if (steps == 0) inverted(after, false);  // `“…,” said Viktor Gulevich`
     } else if (t.kind == Kind::Punct && t.text == ",") {

@@ -1,1 +1,2 @@
 # Tests of outlets, authors and speakers (dateline_add_test lines).
+dateline_add_test(outlets_test unit/outlets_test.cpp LIBS dateline::articles)
