@@ -1,3 +1,4 @@
 # Tests of the articles area (dateline_add_test lines).
 dateline_add_test(dates_test unit/dates_test.cpp LIBS dateline::articles)
 dateline_add_test(encoding_test unit/encoding_test.cpp LIBS dateline::articles)
+dateline_add_test(gold_articles_test unit/gold_articles_test.cpp LIBS dateline::articles)
