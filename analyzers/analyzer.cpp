@@ -7,6 +7,7 @@
 #include <unicode/locid.h>
 #include <unicode/ubrk.h>
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -113,6 +114,8 @@ struct Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words;
   icu::UnicodeString buffer;    ///< UTF-16 of the current chunk (reused)
   std::vector<uint32_t> offsets;  ///< UTF-16 index -> byte offset in the chunk (reused)
+  icu::UnicodeString query_word;     ///< fold()'s input: never the buffer `words` points into
+  std::vector<uint32_t> query_offsets;
 };
 
 uint32_t Analyzer::Impl::run(std::string_view text, std::vector<Token>& out, uint32_t position) {
@@ -157,7 +160,9 @@ const AnalyzerConfig& Analyzer::config() const { return impl_->config; }
 
 std::vector<Token> Analyzer::analyze(std::string_view text, uint32_t first_position) const {
   std::vector<Token> out;
-  out.reserve(text.size() / 6 + 1);  // ~6 bytes per word in English news: one allocation
+  // ~6 bytes per word in English news: usually one allocation; capped so a huge text does not
+  // reserve gigabytes up front.
+  out.reserve(std::min<size_t>(text.size() / 6 + 1, size_t{1} << 16));
   impl_->run(text, out, first_position);
   return out;
 }
@@ -181,9 +186,9 @@ std::string Analyzer::stem(std::string_view term) const {
 
 std::string Analyzer::fold(std::string_view word) const {
   if (word.size() > kChunkBytes) throw std::length_error("word too long to fold");
-  text::decode_utf8(word, impl_->buffer, impl_->offsets);
+  text::decode_utf8(word, impl_->query_word, impl_->query_offsets);
   std::string out;
-  impl_->folder.fold(impl_->buffer.getBuffer(), impl_->buffer.length(), out);
+  impl_->folder.fold(impl_->query_word.getBuffer(), impl_->query_word.length(), out);
   return out;
 }
 
