@@ -1,0 +1,428 @@
+/** @file
+ *  @brief End-to-end tests of dateline-index on the seed articles: counts, idempotence, updates, deletes,
+ *  prune, dry run, stdin, bad records, locked/foreign/newer databases, incremental == clean.
+ */
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analyzers/schema.h"
+#include "tests/support/test_support.h"
+
+namespace fs = std::filesystem;
+using dateline::test::bin_dir;
+using dateline::test::fixtures_dir;
+using dateline::test::RunResult;
+using dateline::test::TempDir;
+using nlohmann::json;
+namespace schema = dateline::schema;
+
+namespace {
+
+constexpr const char* kSeed0 = "000_3b666ab643cd8169.txt";
+
+RunResult index(const std::vector<std::string>& args, const std::string& input = "") {
+  std::vector<std::string> argv{(bin_dir() / "dateline-index").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return dateline::test::run(argv, input);
+}
+
+// The --json summary (the last line of stdout).
+json summary(const RunResult& r) {
+  std::string out = r.out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  size_t nl = out.rfind('\n');
+  auto j = json::parse(nl == std::string::npos ? out : out.substr(nl + 1), nullptr, false);
+  EXPECT_TRUE(j.is_object()) << "stdout: " << r.out << "\nstderr: " << r.err;
+  return j;
+}
+
+std::string counts(const json& j) {
+  if (!j.is_object()) return "<no summary>";
+  return std::to_string(j.value("added", -1)) + " added, " + std::to_string(j.value("updated", -1)) + " updated, " +
+         std::to_string(j.value("unchanged", -1)) + " unchanged, " + std::to_string(j.value("deleted", -1)) +
+         " deleted, " + std::to_string(j.contains("skipped") ? j["skipped"].size() : 99) + " skipped";
+}
+
+fs::path copy_fixtures(const TempDir& dir) {
+  fs::path articles = dir.path() / "articles";
+  fs::create_directories(articles);
+  for (const auto& e : fs::directory_iterator(fixtures_dir() / "articles")) {
+    fs::copy_file(e.path(), articles / e.path().filename());
+  }
+  return articles;
+}
+
+uint64_t termfreq(const fs::path& db, const std::string& term) {
+  Xapian::Database d(db.string());
+  return d.get_termfreq(term);
+}
+
+// Every document keyed by its Q term: data, sorted terms with wdf and positions, values.
+std::map<std::string, std::string> snapshot(const fs::path& db) {
+  Xapian::Database d(db.string());
+  std::map<std::string, std::string> out;
+  for (auto p = d.postlist_begin(""); p != d.postlist_end(""); ++p) {
+    Xapian::Document doc = d.get_document(*p);
+    std::ostringstream s;
+    std::string q;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      std::string term = *t;
+      if (term[0] == 'Q') q = term;
+      s << term << ':' << t.get_wdf() << '[';
+      for (auto pos = t.positionlist_begin(); pos != t.positionlist_end(); ++pos) s << *pos << ',';
+      s << "] ";
+    }
+    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) s << v.get_valueno() << '=' << *v << ' ';
+    s << doc.get_data();
+    out[q] = s.str();
+  }
+  return out;
+}
+
+void append(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::app | std::ios::binary);
+  out << text;
+}
+
+class IndexCli : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  fs::path db_ = dir_.path() / "db";
+};
+
+TEST_F(IndexCli, IndexesTheSeedsThenASecondRunChangesNothing) {
+  auto first = index({"--db", db_.string(), "--json", (fixtures_dir() / "articles").string()});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  json j = summary(first);
+  EXPECT_EQ(counts(j), "5 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
+  EXPECT_EQ(j["articles"], 5);
+  EXPECT_EQ(j["db"], db_.string());
+  uint64_t passages = j["passages"];
+  EXPECT_GE(passages, 25u);  // the seeds have dozens of paragraphs between them
+  // One passage document per passage, one article document per article.
+  EXPECT_EQ(termfreq(db_, "KP"), passages);
+  EXPECT_EQ(termfreq(db_, "KA"), 5u);
+  // Every document of an article carries its id term: the article document and each passage.
+  EXPECT_GT(termfreq(db_, schema::boolean_term(schema::kArticleId, kSeed0)), 1u);
+  // The summary on stderr says the same.
+  EXPECT_NE(first.err.find("5 added, 0 updated, 0 unchanged"), std::string::npos) << first.err;
+
+  auto second = index({"--db", db_.string(), "--json", (fixtures_dir() / "articles").string()});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(counts(summary(second)), "0 added, 0 updated, 5 unchanged, 0 deleted, 0 skipped");
+  EXPECT_NE(second.err.find("0 added, 0 updated, 5 unchanged"), std::string::npos) << second.err;
+  EXPECT_EQ(termfreq(db_, "KP"), passages);
+}
+
+TEST_F(IndexCli, SeedMetadataIsInTheIndex) {
+  ASSERT_EQ(index({"--db", db_.string(), (fixtures_dir() / "articles").string()}).exit_code, 0);
+  Xapian::Database d(db_.string());
+  std::string id_term = schema::boolean_term(schema::kArticleId, kSeed0);
+  EXPECT_GT(d.get_termfreq(id_term), 1u);
+  Xapian::Enquire enquire(d);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(id_term), Xapian::Query("KA")));
+  auto mset = enquire.get_mset(0, 10);
+  ASSERT_EQ(mset.size(), 1u);
+  Xapian::Document doc = mset.begin().get_document();
+  EXPECT_EQ(doc.get_value(schema::kSlotDate), "20220224");
+  EXPECT_EQ(doc.get_value(schema::kSlotOutlet), "The Washington Times");
+  EXPECT_EQ(doc.get_value(schema::kSlotArticleId), kSeed0);
+  EXPECT_EQ(doc.get_value(schema::kSlotHash).size(), 16u);
+  json data = json::parse(doc.get_data());
+  EXPECT_EQ(data["date"], "2022-02-24");
+  EXPECT_EQ(data["passage"], 0);
+  EXPECT_FALSE(data.contains("text"));
+  // Filters the searcher relies on.
+  EXPECT_GT(d.get_termfreq("D20220224"), 0u);
+  EXPECT_GT(d.get_termfreq(schema::boolean_term(schema::kOutlet, "The Washington Times")), 0u);
+  EXPECT_GT(d.get_termfreq(schema::boolean_term(schema::kSpeakerWord, "lukashenko")), 0u);
+  EXPECT_GT(d.get_termfreq("Zlukashenko"), 0u);
+  // The stamp and the spelling dictionary.
+  auto stamp = schema::read_stamp(d);
+  ASSERT_TRUE(stamp.has_value());
+  EXPECT_EQ(stamp->version, schema::kVersion);
+  EXPECT_EQ(stamp->analyzer, "language=english;fold_accents=1");
+  EXPECT_EQ(d.get_spelling_suggestion("lukashenkp"), "lukashenko");
+}
+
+TEST_F(IndexCli, AnEditedFileIsUpdatedAndTheRestUnchanged) {
+  fs::path articles = copy_fixtures(dir_);
+  ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
+  append(articles / kSeed0, "\n\nA brand new closing paragraph mentions zanzibarization once.\n");
+  auto r = index({"--db", db_.string(), "--json", articles.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(counts(summary(r)), "0 added, 1 updated, 4 unchanged, 0 deleted, 0 skipped");
+  EXPECT_EQ(termfreq(db_, "zanzibarization"), 2u);  // its passage and its article document
+  EXPECT_EQ(termfreq(db_, "KA"), 5u);
+}
+
+TEST_F(IndexCli, IncrementalUpdateEqualsACleanIndex) {
+  fs::path articles = copy_fixtures(dir_);
+  ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
+  append(articles / kSeed0, "\n\n\u201CWe will see,\u201D Mr. Lukashenko said of the talks.\n");
+  fs::remove(articles / "004_2c84ca1d4691ff6c.txt");
+  ASSERT_EQ(index({"--db", db_.string(), "--prune", articles.string()}).exit_code, 0);
+  fs::path clean = dir_.path() / "clean";
+  ASSERT_EQ(index({"--db", clean.string(), articles.string()}).exit_code, 0);
+  auto a = snapshot(db_), b = snapshot(clean);
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [q, doc] : b) EXPECT_EQ(a[q], doc) << q;
+  // The spelling dictionary's counts follow deletions too.
+  Xapian::Database inc(db_.string()), fresh(clean.string());
+  std::map<std::string, Xapian::doccount> s1, s2;
+  for (auto w = inc.spellings_begin(); w != inc.spellings_end(); ++w) s1[*w] = w.get_termfreq();
+  for (auto w = fresh.spellings_begin(); w != fresh.spellings_end(); ++w) s2[*w] = w.get_termfreq();
+  EXPECT_EQ(s1, s2);
+}
+
+TEST_F(IndexCli, DeleteRemovesEveryDocumentOfTheArticle) {
+  ASSERT_EQ(index({"--db", db_.string(), (fixtures_dir() / "articles").string()}).exit_code, 0);
+  auto r = index({"--db", db_.string(), "--json", "--delete", kSeed0});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(counts(summary(r)), "0 added, 0 updated, 0 unchanged, 1 deleted, 0 skipped");
+  EXPECT_EQ(termfreq(db_, schema::boolean_term(schema::kArticleId, kSeed0)), 0u);
+  EXPECT_EQ(termfreq(db_, "KA"), 4u);
+  // Deleting it again: nothing to delete is reported and raises the exit code.
+  auto again = index({"--db", db_.string(), "--json", "--delete", kSeed0});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find(std::string(kSeed0) + ": --delete: no article with this id"), std::string::npos) << again.err;
+}
+
+TEST_F(IndexCli, PruneRemovesArticlesWhoseFileIsGone) {
+  fs::path articles = copy_fixtures(dir_);
+  ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
+  fs::remove(articles / kSeed0);
+  // Without --prune the article stays.
+  auto keep = index({"--db", db_.string(), "--json", articles.string()});
+  EXPECT_EQ(counts(summary(keep)), "0 added, 0 updated, 4 unchanged, 0 deleted, 0 skipped");
+  EXPECT_EQ(termfreq(db_, "KA"), 5u);
+  auto r = index({"--db", db_.string(), "--json", "--prune", articles.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(counts(summary(r)), "0 added, 0 updated, 4 unchanged, 1 deleted, 0 skipped");
+  EXPECT_EQ(termfreq(db_, schema::boolean_term(schema::kArticleId, kSeed0)), 0u);
+  EXPECT_EQ(termfreq(db_, "KA"), 4u);
+}
+
+TEST_F(IndexCli, PruneOnlyLooksUnderTheGivenRoots) {
+  fs::path articles = copy_fixtures(dir_);
+  fs::path other = dir_.path() / "other";
+  fs::create_directories(other);
+  fs::copy_file(articles / kSeed0, other / "x.txt");
+  ASSERT_EQ(index({"--db", db_.string(), articles.string(), other.string()}).exit_code, 0);
+  fs::remove(other / "x.txt");
+  auto r = index({"--db", db_.string(), "--json", "--prune", articles.string()});
+  EXPECT_EQ(counts(summary(r)), "0 added, 0 updated, 5 unchanged, 0 deleted, 0 skipped");
+  EXPECT_EQ(termfreq(db_, "KA"), 6u);
+}
+
+TEST_F(IndexCli, DryRunJsonPrintsRecordsAndTouchesNoDatabase) {
+  auto r = index({"--db", db_.string(), "--dry-run", "--json", (fixtures_dir() / "articles" / kSeed0).string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(db_));
+  std::istringstream lines(r.out);
+  std::string line;
+  std::vector<json> records;
+  while (std::getline(lines, line)) records.push_back(json::parse(line));
+  ASSERT_EQ(records.size(), 1u);
+  const json& a = records[0];
+  EXPECT_EQ(a["type"], "article");
+  EXPECT_EQ(a["outlet"], "The Washington Times");
+  EXPECT_EQ(a["date"], "2022-02-24");
+  EXPECT_EQ(a["id"], (fixtures_dir() / "articles" / kSeed0).lexically_normal().generic_string());
+  ASSERT_TRUE(a["passages"].is_array());
+  ASSERT_FALSE(a["passages"].empty());
+  const json& p = a["passages"][0];
+  EXPECT_EQ(p["passage"], 1);
+  for (const char* key : {"text", "start", "end", "speakers"}) EXPECT_TRUE(p.contains(key)) << key;
+  EXPECT_LT(p["start"].get<size_t>(), p["end"].get<size_t>());
+  EXPECT_TRUE(a["speakers"].is_array());
+}
+
+TEST_F(IndexCli, DryRunTextListsTheArticle) {
+  auto r = index({"--dry-run", (fixtures_dir() / "articles" / kSeed0).string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  outlet:   The Washington Times\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  date:     2022-02-24\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  [1] bytes "), std::string::npos) << r.out;
+}
+
+TEST_F(IndexCli, ReadsStandardInput) {
+  std::string text = dateline::test::read_file(fixtures_dir() / "articles" / kSeed0);
+  auto r = index({"--db", db_.string(), "--json", "-"}, text);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(counts(summary(r)), "1 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
+  Xapian::Database d(db_.string());
+  EXPECT_GT(d.get_termfreq(schema::boolean_term(schema::kOutlet, "The Washington Times")), 0u);
+  // JSON Lines on stdin, sniffed from the first byte.
+  auto jl = index({"--db", db_.string(), "--json", "-"}, "{\"id\":\"s1\",\"text\":\"Piped in.\"}\n");
+  ASSERT_EQ(jl.exit_code, 0) << jl.err;
+  EXPECT_EQ(counts(summary(jl)), "1 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
+  EXPECT_EQ(termfreq(db_, "XIDs1"), 2u);
+}
+
+TEST_F(IndexCli, MalformedJsonLineIsSkippedWithFileAndLine) {
+  fs::path file = dir_.path() / "records.jsonl";
+  std::ofstream(file) << "{\"id\":\"r1\",\"text\":\"First record.\"}\n"
+                         "{\"id\":\"r2\",\"text\": broken\n"
+                         "{\"id\":\"r3\",\"title\":\"Third\",\"text\":\"Third record.\"}\n";
+  auto r = index({"--db", db_.string(), "--json", file.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  json j = summary(r);
+  EXPECT_EQ(j["added"], 2);
+  ASSERT_EQ(j["skipped"].size(), 1u);
+  EXPECT_EQ(j["skipped"][0]["path"], file.string());
+  EXPECT_EQ(j["skipped"][0]["line"], 2);
+  EXPECT_NE(r.err.find("dateline-index: " + file.string() + ":2: "), std::string::npos) << r.err;
+  EXPECT_EQ(termfreq(db_, "XIDr1"), 2u);
+  EXPECT_EQ(termfreq(db_, "XIDr3"), 2u);
+  EXPECT_EQ(termfreq(db_, "XIDr2"), 0u);
+}
+
+TEST_F(IndexCli, ProblemInputsAreSkippedAndTheRestIndexed) {
+  fs::path articles = copy_fixtures(dir_);
+  fs::create_symlink(articles, articles / "loop");             // a directory loop
+  fs::create_symlink(articles / "gone.txt", articles / "dangling.txt");  // a broken link
+  std::ofstream(articles / "binary.txt", std::ios::binary) << std::string("\x7f" "ELF\0\0\0\x01\x02\0\0", 12);
+  auto r = index({"--db", db_.string(), "--json", articles.string(), (dir_.path() / "missing.txt").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  json j = summary(r);
+  EXPECT_EQ(j["added"], 5) << r.err;
+  std::string reasons;
+  for (const auto& s : j["skipped"]) reasons += s["path"].get<std::string>() + ": " + s["reason"].get<std::string>() + "\n";
+  EXPECT_NE(reasons.find("loop: symbolic link loop"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("dangling.txt: broken symbolic link"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("binary.txt: binary file"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("missing.txt: No such file or directory"), std::string::npos) << reasons;
+}
+
+TEST_F(IndexCli, DuplicateIdsInOneRunAreReported) {
+  fs::path file = dir_.path() / "dup.jsonl";
+  std::ofstream(file) << "{\"id\":\"same\",\"text\":\"One.\"}\n{\"id\":\"same\",\"text\":\"Two.\"}\n";
+  auto r = index({"--db", db_.string(), "--json", file.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  json j = summary(r);
+  EXPECT_EQ(j["added"], 1);
+  ASSERT_EQ(j["skipped"].size(), 1u);
+  EXPECT_NE(j["skipped"][0]["reason"].get<std::string>().find("duplicate article id \"same\""), std::string::npos);
+}
+
+TEST_F(IndexCli, LockedDatabaseFailsAtOnce) {
+  ASSERT_EQ(index({"--db", db_.string(), (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  Xapian::WritableDatabase holder(db_.string(), Xapian::DB_OPEN);
+  auto start = std::chrono::steady_clock::now();
+  auto r = index({"--db", db_.string(), (fixtures_dir() / "articles").string()});
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: " + db_.string() + ": database is locked by another dateline-index (or Xapian writer)\n");
+  EXPECT_LT(secs, 30.0);  // a hang would be caught by the ctest timeout; this documents "never wait"
+}
+
+TEST_F(IndexCli, NewerSchemaVersionIsRefused) {
+  {
+    Xapian::WritableDatabase d(db_.string(), Xapian::DB_CREATE);
+    d.set_metadata(std::string(schema::kMetaVersion), std::to_string(schema::kVersion + 1));
+    d.set_metadata(std::string(schema::kMetaAnalyzer), "language=english;fold_accents=1");
+    d.commit();
+  }
+  auto r = index({"--db", db_.string(), (fixtures_dir() / "articles").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("dateline-index: " + db_.string() + ": index schema version " +
+                       std::to_string(schema::kVersion + 1) + " is not readable by this build"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--rebuild"), std::string::npos) << r.err;
+  // --rebuild is the cure.
+  auto rebuilt = index({"--db", db_.string(), "--json", "--rebuild", (fixtures_dir() / "articles").string()});
+  EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_EQ(counts(summary(rebuilt)), "5 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
+}
+
+TEST_F(IndexCli, ForeignOrDamagedDatabasesAreRefusedInOneLine) {
+  {
+    Xapian::WritableDatabase d(db_.string(), Xapian::DB_CREATE);
+    d.add_document(Xapian::Document());
+    d.commit();
+  }
+  auto foreign = index({"--db", db_.string(), (fixtures_dir() / "articles").string()});
+  EXPECT_EQ(foreign.exit_code, 2);
+  EXPECT_NE(foreign.err.find("is a Xapian database but not a Dateline one"), std::string::npos) << foreign.err;
+
+  fs::path damaged = dir_.path() / "damaged";
+  ASSERT_EQ(index({"--db", damaged.string(), (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  std::ofstream(damaged / "iamglass", std::ios::binary | std::ios::trunc) << "garbage";
+  auto r = index({"--db", damaged.string(), (fixtures_dir() / "articles").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("dateline-index: " + damaged.string() + ": ", 0), 0u) << r.err;
+
+  fs::path home = dir_.path() / "home";
+  fs::create_directories(home);
+  std::ofstream(home / "notes.txt") << "mine";
+  auto h = index({"--db", home.string(), (fixtures_dir() / "articles").string()});
+  EXPECT_EQ(h.exit_code, 2);
+  EXPECT_NE(h.err.find("is not a Xapian database; refusing to write into it"), std::string::npos) << h.err;
+}
+
+TEST_F(IndexCli, LanguageIsStoredAndCannotChangeWithoutRebuild) {
+  ASSERT_EQ(index({"--db", db_.string(), "--language", "fr", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  {
+    Xapian::Database d(db_.string());
+    EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1");
+    EXPECT_GT(d.get_termfreq("Lfr"), 0u);
+  }
+  // Same language again, or none given: fine. Another one: refused.
+  EXPECT_EQ(index({"--db", db_.string(), "--language", "french", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  EXPECT_EQ(index({"--db", db_.string(), (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  auto r = index({"--db", db_.string(), "--language", "english", (fixtures_dir() / "articles" / kSeed0).string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("created with --language french"), std::string::npos) << r.err;
+  // --rebuild keeps the stored language when none is given.
+  ASSERT_EQ(index({"--db", db_.string(), "--rebuild", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  Xapian::Database d(db_.string());
+  EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1");
+  auto bad = index({"--db", db_.string(), "--language", "klingon", "x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown --language \"klingon\""), std::string::npos) << bad.err;
+}
+
+TEST_F(IndexCli, UsageErrorsExitTwo) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases{
+      {{"--db", "x"}, "no input given"},
+      {{"--db", "x", "--threads", "0", "a"}, "--threads must be between 1"},
+      {{"--db", "x", "--batch-size", "0", "a"}, "--batch-size must be between 1"},
+      {{"--db", "x", "--prune"}, "no input given"},
+      {{"--db", "x", "--dry-run", "--prune", "a"}, "--dry-run cannot be combined"},
+      {{"--db", "x", "--threads", "many", "a"}, "many"},
+  };
+  for (const auto& c : cases) {
+    auto r = index(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_EQ(r.err.rfind("dateline-index: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(IndexCli, SmallBatchesAndManyThreadsGiveTheSameIndex) {
+  fs::path a = dir_.path() / "a", b = dir_.path() / "b";
+  ASSERT_EQ(index({"--db", a.string(), "--threads", "1", (fixtures_dir() / "articles").string()}).exit_code, 0);
+  ASSERT_EQ(index({"--db", b.string(), "--threads", "4", "--batch-size", "1", (fixtures_dir() / "articles").string()})
+                .exit_code,
+            0);
+  EXPECT_EQ(snapshot(a), snapshot(b));
+}
+
+}  // namespace
