@@ -423,8 +423,10 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
       changed = true;
       continue;
     }
-    if (size_t c = country_length(words, i); c != 0 && i + c < words.size() && title_length(words, i + c) != 0) {
-      i += c;  // "Belarus President Lukashenko": the country stands for a nationality adjective
+    size_t place = country_length(words, i);
+    if (place == 0 && is_all_caps(words[i])) place = 1;  // "EU Commissioner Thierry Breton", "UN Envoy ..."
+    if (place != 0 && i + place < words.size() && title_length(words, i + place) != 0) {
+      i += place;  // "Belarus President Lukashenko": the country stands for a nationality adjective
       changed = true;
       continue;
     }

@@ -525,6 +525,26 @@ class NameBook {
     if (std::find(list.begin(), list.end(), words) == list.end()) list.push_back(words);
   }
 
+  // "Organization for Security and Co-operation in Europe (OSCE)": the article defines an acronym. The
+  // name is the shortest run of words before the parenthesis whose initials spell it.
+  void define_acronym(const std::vector<Token>& toks, size_t open) {
+    if (open + 2 >= toks.size() || toks[open + 2].text != ")" || !names::is_all_caps(toks[open + 1].text)) return;
+    const std::string& acr = toks[open + 1].text;
+    std::vector<std::string> words;
+    for (size_t k = open; k > 0 && open - k < 12; --k) {
+      const Token& t = toks[k - 1];
+      if (t.kind != Kind::Word) break;
+      words.insert(words.begin(), t.text);
+      if (!names::starts_upper(t.text)) continue;
+      std::vector<std::string> spelled = acronyms_of(words);
+      if (std::find(spelled.begin(), spelled.end(), acr) != spelled.end()) {
+        std::vector<std::string> name = names::strip_titles(words);
+        if (name.size() >= 2) acronyms_[acr] = names::join(name);
+        return;
+      }
+    }
+  }
+
   void learn(std::string_view text) {
     std::vector<Token> toks = quotes::tokenize(text, /*mask_quotes=*/false);
     static const std::unordered_set<std::string_view> locative = {"in", "into", "from", "across", "near", "inside",
@@ -532,6 +552,7 @@ class NameBook {
     size_t covered = 0;  // tokens before this belong to a phrase already read
     for (size_t i = 0; i < toks.size(); ++i) {
       const Token& t = toks[i];
+      if (t.kind == Kind::Punct && t.text == "(") define_acronym(toks, i);
       if (t.kind != Kind::Word) continue;
       if (names::starts_lower(t.text)) lowercase_.insert(fold(t.text));
       if (locative.count(t.text) != 0 && i + 1 < toks.size() && name_token(toks[i + 1]) && !toks[i + 1].possessive &&
@@ -542,12 +563,6 @@ class NameBook {
       Phrase p = phrase_forward(toks, i, toks.size());
       covered = p.end;
       if (p.words.empty()) continue;
-      // "Long Name (ACR)": the article defines the acronym.
-      if (p.end + 2 < toks.size() && toks[p.end].text == "(" && toks[p.end + 2].text == ")" &&
-          names::is_all_caps(toks[p.end + 1].text)) {
-        std::vector<std::string> w = names::strip_titles(p.words);
-        if (w.size() >= 2) acronyms_[toks[p.end + 1].text] = names::join(w);
-      }
       // Whole phrase, its head ("Mark Voyger" of "... of the Program") and its "and"-separated parts.
       add_name(p.words);
       std::vector<std::string> head = head_of(p.words);
