@@ -34,7 +34,7 @@ Stemmer::Stemmer(std::string_view language) {
   enabled_ = canonical != "none";
   if (enabled_) {
     stem_ = Xapian::Stem(canonical);
-    slots_.resize(kSlots);
+    sets_.resize(kSets);
   }
 }
 
@@ -60,21 +60,34 @@ std::string_view Stemmer::stem(std::string_view term) {
     return result_;
   }
   const uint64_t h = hash_term(term);
-  Slot& slot = slots_[h & (kSlots - 1)];
-  if (slot.hash == h && slot.term_len == term.size() &&
-      std::string_view(slot.term, slot.term_len) == term) {
-    return {slot.stem, slot.stem_len};
+  const auto tag = static_cast<uint32_t>(h);
+  Set& set = sets_[(h >> 32) & (kSets - 1)];
+  uint32_t way = 0;
+  for (; way < kWays; ++way) {
+    const Slot& slot = set.ways[way];
+    if (slot.tag == tag && slot.term_len == term.size() &&
+        std::string_view(slot.term, slot.term_len) == term) {
+      break;
+    }
   }
-  scratch_.assign(term);
-  result_ = stem_(scratch_);
-  if (result_.size() <= kInline) {
-    slot.hash = h;
-    slot.term_len = static_cast<uint8_t>(term.size());
-    slot.stem_len = static_cast<uint8_t>(result_.size());
-    std::copy(term.begin(), term.end(), slot.term);
-    std::copy(result_.begin(), result_.end(), slot.stem);
+  Slot found;
+  if (way < kWays) {
+    found = set.ways[way];
+  } else {
+    scratch_.assign(term);
+    result_ = stem_(scratch_);
+    if (result_.size() > kInline) return result_;
+    found.tag = tag;
+    found.term_len = static_cast<uint8_t>(term.size());
+    found.stem_len = static_cast<uint8_t>(result_.size());
+    std::copy(term.begin(), term.end(), found.term);
+    std::copy(result_.begin(), result_.end(), found.stem);
+    way = kWays - 1;  // evict the least recently used
   }
-  return result_;
+  // Move to front: the set stays ordered by recency.
+  for (; way > 0; --way) set.ways[way] = set.ways[way - 1];
+  set.ways[0] = found;
+  return {set.ways[0].stem, set.ways[0].stem_len};
 }
 
 }  // namespace dateline::text
