@@ -208,9 +208,22 @@ bool is_credit_text(std::string_view content) {
   bool agency = false, all_capitalised = true;
   for (auto p : parts) {
     if (p.empty() || count_words(p) > 5 || ends_like_sentence(p)) return false;
-    if (names_agency(ascii_lower(p))) agency = true;
-    UChar32 c = first_code_point(p);
-    if (!(u_isupper(c) || u_isdigit(c))) all_capitalised = false;
+    // A credit is names: no brackets, no sentence inside it.
+    if (p.find_first_of("()[]\"") != std::string_view::npos || p.find(". ") != std::string_view::npos) return false;
+    bool names = names_agency(ascii_lower(p));
+    agency = agency || names;
+    // Every word of a name part is capitalised ("Ramil Sitdikov"), unless it names an agency ("dpa").
+    size_t pos = 0;
+    while (pos < p.size()) {
+      size_t sp = p.find(' ', pos);
+      if (sp == std::string_view::npos) sp = p.size();
+      std::string_view w = p.substr(pos, sp - pos);
+      pos = sp + 1;
+      if (w.empty() || w == "via" || w == "and" || w == "de" || w == "van" || w == "von") continue;
+      UChar32 c = first_code_point(w);
+      if (!(u_isupper(c) || u_isdigit(c))) all_capitalised = false;
+    }
+    if (!names && !all_capitalised) return false;
   }
   if (agency) return true;
   bool separated = parts.size() >= 2 && (content.find('/') != std::string_view::npos ||
