@@ -42,9 +42,26 @@ struct Token {
   size_t end;         ///< byte offset one past the word's last byte in that input
 };
 
-/// The analyzer. Not thread-safe (it owns ICU break iterators): give each thread its own.
+/// The analyzer. Not thread-safe (it owns ICU break iterators and a stem cache): give each
+/// thread its own.
+///
+/// What a word is (this decides what can be found):
+///  - ICU word boundaries, root locale (UAX #29 plus dictionaries for CJK, Thai, Lao, Khmer,
+///    Burmese); spans ICU marks UBRK_WORD_NONE (spaces, punctuation, symbols, emoji) are skipped.
+///  - Before segmentation: ’ ‘ ʼ ＇ read as ', every Unicode space and control character
+///    (NUL included) reads as a space, invalid UTF-8 reads as U+FFFD (a separator).
+///    So "Belarus’s" = "Belarus's" -> "belarus's" (stem "belarus"), "Belarus’" -> "belarus",
+///    "Belarus-Ukraine" -> "belarus" "ukraine", "70,000" and "3.5" stay whole, "U.S." -> "u.s",
+///    e-mail addresses and host names stay whole.
+///  - Each word: NFKC_Casefold ("ﬁ" -> "fi", "Straße" -> "strasse", soft hyphens vanish), decimal
+///    digits of any script -> ASCII, then with fold_accents nonspacing marks stripped after Latin,
+///    Greek, Cyrillic (except the breve of й/ў), Arabic and Hebrew letters, and ł ø đ ħ ı ŧ æ œ
+///    spelled out in ASCII.
+///  - Stop words are kept (phrases need them); terms over kMaxTermBytes are dropped.
 class Analyzer {
  public:
+  /// Throws std::invalid_argument for an unknown language, std::runtime_error when ICU's data
+  /// cannot be loaded.
   explicit Analyzer(AnalyzerConfig config = {});
   ~Analyzer();
   Analyzer(Analyzer&&) noexcept;
