@@ -182,6 +182,9 @@ TEST(Analyzer, LongTermsDroppedButCounted) {
   std::string cyrillic;
   for (int i = 0; i < 33; ++i) cyrillic += "я";
   EXPECT_EQ(describe(analyzer.analyze(cyrillic + " да")), "да[2]");
+  std::vector<Token> out;
+  EXPECT_EQ(analyzer.analyze_into(dropped + " x", out, 1), 3u);  // the dropped word still counts
+  EXPECT_EQ(describe(out), "x[2]");
 }
 
 TEST(Analyzer, Stems) {
