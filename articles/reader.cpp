@@ -120,6 +120,8 @@ std::string json_error(const std::exception& e) {
     size_t close = what.find("] ");
     if (close != std::string::npos) what = what.substr(close + 2);
   }
+  // Records are one line: "at line 1, column 70" says less than "at column 70".
+  if (size_t at = what.find("at line 1, column "); at != std::string::npos) what.erase(at + 3, 8);
   return what;
 }
 

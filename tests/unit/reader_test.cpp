@@ -138,7 +138,7 @@ TEST(ReadJsonLines, MalformedLineInTheMiddleIsReportedAndTheOthersRead) {
 
   auto d = describe(r.diagnostics, dir.path());
   ASSERT_EQ(d.size(), 4u) << ::testing::PrintToString(d);
-  EXPECT_EQ(d[0].rfind("news.jsonl:2: malformed JSON: ", 0), 0u) << d[0];
+  EXPECT_EQ(d[0].rfind("news.jsonl:2: malformed JSON: parse error at column ", 0), 0u) << d[0];
   EXPECT_EQ(d[1], "news.jsonl:5: not a JSON object (array) [skipped]");
   EXPECT_EQ(d[2], "news.jsonl:6: record has no text (no \"text\" or \"body\" field) [skipped]");
   EXPECT_EQ(d[3],
