@@ -679,6 +679,7 @@ class Parser {
     child->text = t.text;
     if (t.quoted) {
       child->kind = NodeKind::kPhrase;
+      child->column = t.value_column - 1;  // a phrase is found at its opening quote
     } else if (!t.text.empty() && t.text.back() == '*') {
       std::string prefix = t.text;
       while (!prefix.empty() && prefix.back() == '*') prefix.pop_back();
