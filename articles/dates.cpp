@@ -288,6 +288,47 @@ bool ends_sentence(std::string_view s) {
   return false;
 }
 
+bool is_capitalised_word(std::string_view w) {
+  unsigned char c = static_cast<unsigned char>(w.front());
+  return (c >= 'A' && c <= 'Z') || c >= 0x80;  // non-ASCII initials (Ž, Ł) count as capitals
+}
+
+/// "By Jane Doe, Staff Writer, March 3, 2021", "Posted by Jane Doe on March 3, 2021": a byline head (By...,
+/// or capitalised words only) followed by ", " or " on " and a date. The date, or std::nullopt.
+std::optional<std::string> byline_then_date(std::string_view seg) {
+  size_t tries = 0;
+  for (size_t i = 0; i < seg.size() && tries < 6; ++i) {
+    size_t skip = 0;
+    if (seg.compare(i, 2, ", ") == 0) skip = 2;
+    else if (seg.compare(i, 4, " on ") == 0) skip = 4;
+    if (skip == 0) continue;
+    ++tries;
+    std::string_view head = trim(seg.substr(0, i));
+    auto iso = parse_date(seg.substr(i + skip));
+    if (!iso || head.empty() || word_count(head) > 8) continue;
+    std::string_view names = head;
+    for (std::string_view by : {"posted by ", "published by ", "written by ", "by "}) {
+      if (iequals_prefix(names, by)) {
+        names = names.substr(by.size());
+        break;
+      }
+    }
+    if (names.size() == head.size() && !is_capitalised_word(head)) continue;
+    bool capitalised = true;
+    size_t pos = 0;
+    while (pos < names.size()) {
+      size_t sp = names.find(' ', pos);
+      if (sp == std::string_view::npos) sp = names.size();
+      std::string_view w = names.substr(pos, sp - pos);
+      pos = sp + 1;
+      if (w.empty() || w == "and" || w == "&" || w == "de" || w == "van" || w == "von") continue;
+      if (!is_capitalised_word(w)) capitalised = false;
+    }
+    if (capitalised) return iso;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> parse_date(std::string_view text) {
@@ -360,7 +401,9 @@ std::optional<LineDate> date_of_line(std::string_view line) {
     if (label == Label::kNone) label = line_label;
     if (label != Label::kNone) line_label = label;  // "Updated: 10/12/2022 | 10:00" keeps the label
     if (seg.empty()) continue;
-    if (auto iso = parse_date(seg)) {
+    std::optional<std::string> iso = parse_date(seg);
+    if (!iso) iso = byline_then_date(seg);
+    if (iso) {
       ++date_segments;
       LineDate d{*iso, label == Label::kUpdated};
       if (d.updated) {

@@ -89,6 +89,11 @@ INSTANTIATE_TEST_SUITE_P(
         LineCase{"Published March 3, 2021 | Updated March 4, 2021", "2021-03-03", false},
         LineCase{"By Jane Doe | Feb. 24, 2022", "2022-02-24", false},
         LineCase{"Last updated on 2022-02-25", "2022-02-25", true},
+        LineCase{"By Jane Doe, Staff Writer, March 3, 2021", "2021-03-03", false},
+        LineCase{"Posted by Jane Doe on March 3, 2021", "2021-03-03", false},
+        LineCase{"Jane Doe, March 3, 2021", "2021-03-03", false},
+        LineCase{"Putin in Sochi, May 23, 2022", nullptr, false},  // a caption, not a byline
+        LineCase{"Troops left on March 3, 2021", nullptr, false},
         LineCase{"Russian President Vladimir Putin and Belarusian President Alexander Lukashenko walk during a "
                  "meeting in Sochi, Russia, on May 23, 2022. (Sputnik/Ramil Sitdikov/Kremlin via Reuters)",
                  nullptr, false},
