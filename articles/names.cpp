@@ -179,6 +179,14 @@ std::string fold(std::string_view utf8) {
   return out;
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 char32_t first_code_point(std::string_view s) {
   if (s.empty()) return 0;
   size_t i = 0;

@@ -183,12 +183,12 @@ struct Scores {
 };
 
 bool iequals_prefix(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && fold(s.substr(0, prefix.size())) == prefix;
+  return s.size() >= prefix.size() && names::ascii_lower(s.substr(0, prefix.size())) == prefix;
 }
 
 // "Copyright © 2024 The Washington Times, LLC." / "© 2023 Reuters" / "(c) 2020 X": the holder.
 void copyright_signal(std::string_view line, Scores& scores) {
-  std::string low = fold(line);
+  std::string low = names::ascii_lower(line);
   size_t pos = low.find("copyright");
   size_t skip = 9;
   if (pos == std::string::npos) {
@@ -222,7 +222,7 @@ void copyright_signal(std::string_view line, Scores& scores) {
 
 // "Subscribe to X", "Sign up for X's newsletter", "Follow X on", "Download the X app".
 void invitation_signal(std::string_view line, Scores& scores) {
-  std::string low = fold(line);
+  std::string low = names::ascii_lower(line);
   for (std::string_view lead : {"subscribe to ", "sign up for ", "follow ", "download the ", "support "}) {
     size_t pos = low.find(lead);
     if (pos == std::string::npos) continue;
@@ -243,22 +243,18 @@ void newsroom_signal(std::string_view line, Scores& scores) {
       " reached out", " has contacted", " contacted ", " has asked ", " has requested comment",
       " has reached out", " is not responsible", " has approached", " did not receive a response",
       " has not received a response", " has been unable"};
-  std::string low = fold(line);
+  std::string low = names::ascii_lower(line);  // same byte offsets as `line`
   for (std::string_view p : phrases) {
     size_t pos = 0;
     while ((pos = low.find(p, pos)) != std::string::npos) {
-      // fold() keeps byte offsets for ASCII; for non-ASCII text the offsets may drift, so map the
-      // position back only when the folded line has the same length as the original.
-      if (low.size() == line.size()) {
-        if (auto id = known_suffix(line.substr(0, pos))) scores.add(*id, 7);
-      }
+      if (auto id = known_suffix(line.substr(0, pos))) scores.add(*id, 7);
       pos += p.size();
     }
   }
   // "when contacted by X" / "in a statement to X" name the outlet asking.
   for (std::string_view p : {"contacted by ", "in response to questions from ", "in an email to ", "in a statement to "}) {
     size_t pos = low.find(p);
-    if (pos != std::string::npos && low.size() == line.size()) {
+    if (pos != std::string::npos) {
       if (auto id = known_prefix(line.substr(pos + p.size()))) scores.add(*id, 5);
     }
   }
@@ -313,8 +309,8 @@ void wire_dateline_signal(std::string_view line, Scores& scores) {
 // E-mail addresses and URLs: a staff address (x@outlet.com) is strong, a bare link weak (it may be cited).
 void domain_signals(std::string_view line, Scores& scores) {
   std::vector<std::string> words = names::split_words(line);
-  bool contact_line = fold(line).find("reached at") != std::string::npos ||
-                      fold(line).find("contact") != std::string::npos;
+  const std::string low = names::ascii_lower(line);
+  bool contact_line = low.find("reached at") != std::string::npos || low.find("contact") != std::string::npos;
   for (std::string w : words) {
     while (!w.empty() && std::string_view(".,;:)]>\"").find(w.back()) != std::string_view::npos) w.pop_back();
     while (!w.empty() && std::string_view("(<[\"").find(w.front()) != std::string_view::npos) w.erase(0, 1);

@@ -51,7 +51,7 @@ std::string_view strip_bullets(std::string_view line) {
 }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && fold(s.substr(0, prefix.size())) == prefix;
+  return s.size() >= prefix.size() && names::ascii_lower(s.substr(0, prefix.size())) == prefix;
 }
 
 // Splits a byline's name list ("Jane Doe and John Smith, Reuters") into person names, stopping at the
@@ -124,10 +124,10 @@ std::vector<std::string> author_label_line(std::string_view line) {
 std::optional<std::string> contact_line(std::string_view line) {
   line = strip_bullets(line);
   if (line.size() > 240) return std::nullopt;
-  std::string low = fold(line);
+  std::string low = names::ascii_lower(line);  // same byte offsets as `line`
   for (std::string_view phrase : {" can be reached", " can be contacted", " may be reached", " can be emailed"}) {
     size_t p = low.find(phrase);
-    if (p == std::string::npos || low.size() != line.size()) continue;
+    if (p == std::string::npos) continue;
     return names::person_name(line.substr(0, p));
   }
   return std::nullopt;
@@ -278,7 +278,9 @@ bool is_preposition(std::string_view w) {
 // ---- Name phrases on tokens -------------------------------------------------------------------------
 
 bool name_token(const Token& t) {
-  return t.kind == Kind::Word && !names::has_digit(t.text) && (names::starts_upper(t.text) || names::is_all_caps(t.text));
+  // No name word runs past 40 bytes ("Wolfeschlegelsteinhausenbergerdorff" is 35); longer is noise.
+  return t.kind == Kind::Word && t.text.size() <= 40 && !names::has_digit(t.text) &&
+         (names::starts_upper(t.text) || names::is_all_caps(t.text));
 }
 
 bool connector_token(const Token& t) {
@@ -410,6 +412,7 @@ class NameBook {
       const std::string& w = words[0];
       std::string f = fold(w);
       if (names::is_all_caps(w)) {
+        if (w.size() > 12) return std::nullopt;  // a shouted word, not an acronym
         auto it = acronyms_.find(w);
         r.name = it != acronyms_.end() ? it->second : w;
         r.person = false;

@@ -5,9 +5,11 @@
  */
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "articles/outlets.h"
 #include "articles/people.h"
 
 namespace dateline {
@@ -199,6 +201,39 @@ TEST(Speakers, NeverSpeakers) {
       {"headline in title case", {"Belarus Insists Troop Deployment With Russia Is Purely Defensive"}, {{}}},
       {"possessive is not the speaker", {"Lukashenko's spokesman said the talks were useful."}, {{}}},
   });
+}
+
+}  // namespace
+}  // namespace dateline
+
+namespace dateline {
+namespace {
+
+// Bad input never crashes and never invents a speaker, author or outlet.
+TEST(Hostile, MalformedTextYieldsNothing) {
+  const std::vector<std::string> texts = {
+      std::string("\xff\xfe\xC3 said \x80\x80, \"", 16),
+      std::string("\0\0\0 he said \0", 14),
+      "\"\"\"\"\"\xE2\x80\x9C\xE2\x80\x9D\xE2\x80\x9D\xE2\x80\x9C said",
+      "( ( ( ) ) ) , , , said said said according to according to",
+      std::string(20000, 'A') + " said.",
+      "By \xff\xfe",
+      "Copyright \xC2\xA9 \xff",
+      "\xC2\xA9",
+      "",
+  };
+  for (const std::string& t : texts) {
+    std::vector<Passage> passages(1);
+    passages[0].text = t;
+    attribute_speakers(passages);
+    EXPECT_TRUE(passages[0].speakers.empty()) << t.substr(0, 40);
+    EXPECT_EQ(extract_author(t), std::nullopt) << t.substr(0, 40);
+    EXPECT_EQ(extract_outlet(t), std::nullopt) << t.substr(0, 40);
+    EXPECT_FALSE(is_byline_line(t)) << t.substr(0, 40);
+  }
+  std::vector<Passage> none;
+  attribute_speakers(none);  // no passages: nothing to do
+  EXPECT_TRUE(none.empty());
 }
 
 }  // namespace
