@@ -13,6 +13,8 @@
 #include <thread>
 #include <variant>
 
+#include <xapian.h>
+
 #include "analyzers/analyzer.h"
 #include "articles/reader.h"
 #include "indexer/document_builder.h"
@@ -145,6 +147,9 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
         // One bad article must not end the run: report it with its record and go on.
         stop = !queue.push(Diagnostic{event.path, 0, std::string("cannot index: ") + e.what(), true}, 0);
         return;
+      } catch (const Xapian::Error& e) {
+        stop = !queue.push(Diagnostic{event.path, 0, "cannot index: " + e.get_description(), true}, 0);
+        return;
       }
       stop = !queue.push(std::move(event), bytes);
     };
@@ -156,6 +161,8 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
       }
     } catch (const std::exception& e) {
       diagnostics.push_back(Diagnostic{name, 0, std::string("cannot read: ") + e.what(), true});
+    } catch (const Xapian::Error& e) {
+      diagnostics.push_back(Diagnostic{name, 0, "cannot read: " + e.get_description(), true});
     }
     for (auto& d : diagnostics) {
       if (!stop) stop = !queue.push(std::move(d), 0);

@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -204,6 +205,10 @@ int main(int argc, char** argv) {
     return dateline::exit_code::kError;
   } catch (const std::exception& e) {
     dateline::cli::print_error(kProgram, e.what());
+    return dateline::exit_code::kError;
+  } catch (const Xapian::Error& e) {
+    // The library maps Xapian errors to DatabaseError; this is the last guard against a stray one.
+    dateline::cli::print_error(kProgram, e.get_description());
     return dateline::exit_code::kError;
   }
 }

@@ -98,6 +98,11 @@ void rethrow_database_error(const std::string& path) {
     throw DatabaseError(DatabaseError::Kind::kIo, path + ": cannot create database (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseOpeningError& e) {
     throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": cannot open database (" + e.get_msg() + ")");
+  } catch (const Xapian::DatabaseError& e) {
+    // Reading a truncated or overwritten table ends here ("EOF reading block 4").
+    throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": cannot read or write the database (" + e.get_msg() +
+                                                           "); if it is damaged, rebuild it with: dateline-index --db " +
+                                                           path + " --rebuild INPUT...");
   } catch (const Xapian::Error& e) {
     throw DatabaseError(DatabaseError::Kind::kIo,
                         path + ": " + e.get_type() + ": " + e.get_msg() +
@@ -124,8 +129,8 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
     try {
       Xapian::Database old(path_);
       if (auto stamp = schema::read_stamp(old)) previous = AnalyzerConfig::parse(stamp->analyzer);
-    } catch (const std::exception&) {
-      // Damaged or foreign: --rebuild is the cure, the defaults apply.
+    } catch (...) {
+      // Damaged or foreign (Xapian::Error is not a std::exception): --rebuild is the cure, defaults apply.
     }
   }
 

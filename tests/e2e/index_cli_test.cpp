@@ -364,6 +364,10 @@ TEST_F(IndexCli, ForeignOrDamagedDatabasesAreRefusedInOneLine) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(r.err.rfind("dateline-index: " + damaged.string() + ": ", 0), 0u) << r.err;
+  // --rebuild recovers a damaged database.
+  auto rebuilt = index({"--db", damaged.string(), "--json", "--rebuild", (fixtures_dir() / "articles").string()});
+  EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_EQ(counts(summary(rebuilt)), "5 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
 
   fs::path home = dir_.path() / "home";
   fs::create_directories(home);
