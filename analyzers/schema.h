@@ -101,7 +101,9 @@ std::string boolean_term(std::string_view prefix, std::string_view value);
 // Each document's data is a JSON object (UTF-8):
 //   {"id", "path", "title", "subtitle", "outlet", "date", "author", "url",
 //    "passage" (1-based; 0 on the article document), "text", "start", "end" (byte offsets of the
-//    passage in the source file), "speakers": [...], "passages" (article document only: count)}
+//    passage in the source file), "speakers": [...], "passages" (article document only: count),
+//    "file" (article document only: absolute path of the source file, for `dateline-index --prune`;
+//    absent for standard input)}
 // Absent fields are omitted, never filled with a guess.
 
 // ---- Metadata ---------------------------------------------------------------------------------
