@@ -54,6 +54,9 @@ TEST(Speakers, QuoteThenSubjectAndVerb) {
       {"guillemets", {"« Nous sommes prêts », Emmanuel Macron said."}, {{"Emmanuel Macron"}}},
       {"low-high quotes", {"„Wir sind bereit“, Olaf Scholz told reporters."}, {{"Olaf Scholz"}}},
       {"title stripped", {"“It is over,” Lt. Col. Ivan Petrov said."}, {{"Ivan Petrov"}}},
+      {"unknown place before a title", {"“It worked,” Kyiv Mayor Vitali Klitschko wrote on Telegram."},
+       {{"Vitali Klitschko"}}},
+      {"a surname that is a title word", {"“Yes,” John King said."}, {{"John King"}}},
       {"auxiliaries and adverbs", {"“No,” Anna Berg has also repeatedly insisted."},
        {{"Anna Berg"}}},
   });
