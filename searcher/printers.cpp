@@ -177,7 +177,7 @@ class JsonPrinter : public Printer {
 
   void end(const SearchResult& result) override {
     if (result.suggestion) doc_["suggestion"] = *result.suggestion;
-    out_ << dump_json(doc_, options_.pretty && !options_.batch) << '\n';
+    out_ << dump_json(doc_, options_.pretty) << '\n';
     out_.flush();
   }
 
@@ -405,7 +405,7 @@ void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
     j["first_date"] = opt(info.first_date);
     j["last_date"] = opt(info.last_date);
     j["undated"] = info.undated;
-    out << dump_json(j, format == Format::kJson) << '\n';
+    out << dump_json(j) << '\n';
     out.flush();
     return;
   }

@@ -88,7 +88,14 @@ void fill_hit(Hit& hit, const Xapian::Document& doc) {
 
 std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, const Xapian::MSetIterator& it) {
   std::vector<std::string> out;
-  for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) out.push_back(*t);
+  for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
+    // Boolean filter terms (KP, XID..., XO...) match too but weigh nothing: show only text terms,
+    // i.e. unprefixed body terms, S title terms and Z stemmed terms.
+    const std::string& term = *t;
+    const char c = term.empty() ? 'a' : term[0];
+    if (c >= 'A' && c <= 'Z' && c != schema::kTitle[0] && c != schema::kStemmed[0]) continue;
+    out.push_back(term);
+  }
   return out;
 }
 
@@ -110,6 +117,10 @@ PassageQueries passage_queries(const CompiledQuery& compiled) {
   std::vector<Xapian::Query> words;
   for (const auto& t : compiled.highlight_terms) words.emplace_back(str(schema::kBody) + t);
   for (const auto& s : compiled.highlight_stems) words.emplace_back(str(schema::kStemmed) + str(schema::kBody) + s);
+  for (const auto& p : compiled.highlight_prefixes) {
+    // Capped expansion: passage choice only needs the commonest forms of a wildcard.
+    words.emplace_back(Xapian::Query::OP_WILDCARD, str(schema::kBody) + p, 50, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  }
   PassageQueries out;
   out.terms = Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
   // Pairs of consecutive query words (in query order, capped so long queries stay cheap).
@@ -247,8 +258,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   enquire.set_query(query);
   enquire.set_weighting_scheme(bm25());
   std::unique_ptr<Xapian::MultiValueKeyMaker> sorter;
-  if (options.sort != SortOrder::kRelevance) {
-    sorter = date_sorter(options.sort);
+  // Nothing weighs (only filters): relevance cannot order the hits, so the newest come first.
+  const SortOrder order = !compiled.scored && options.sort == SortOrder::kRelevance ? SortOrder::kDateDesc : options.sort;
+  if (order != SortOrder::kRelevance) {
+    sorter = date_sorter(order);
     enquire.set_sort_by_key_then_relevance(sorter.get(), false);
   }
   if (passage_mode && options.per_article > 0) {
@@ -270,31 +283,32 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       std::min<uint64_t>(expand_from_top ? options.offset + options.limit : options.limit, doccount));
   Xapian::MSet mset = enquire.get_mset(first, wanted, check_at_least);
 
-  // Totals.
+  // Totals. With check_at_least = doccount every match was seen: exact. Sampling (--fast-facets) is
+  // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
+  // bound loose, so "seen everything" cannot be told from the bound alone otherwise).
+  const uint64_t lower =
+      passage_mode ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
+  const uint64_t upper =
+      passage_mode ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
+  const bool all_seen = !options.fast_facets || (lower == upper && (!spy || spy->documents_seen() >= upper));
+  result.total_exact = all_seen;
   if (passage_mode) {
     const uint64_t seen = spy->documents_seen();
-    const uint64_t upper = mset.get_uncollapsed_matches_upper_bound();
-    result.total_exact = seen >= upper;
-    if (result.total_exact || seen == 0) {
+    if (all_seen) {
       result.total = spy->articles_seen();
-      if (seen == 0 && upper > 0) {
-        result.total = mset.get_matches_estimated();
-      }
+    } else if (seen == 0) {
+      result.total = mset.get_matches_estimated();
     } else {
+      // Scale the distinct articles of the sample by the estimated passages per sampled passage.
       const double ratio = static_cast<double>(mset.get_uncollapsed_matches_estimated()) / static_cast<double>(seen);
       result.total = static_cast<uint64_t>(std::llround(static_cast<double>(spy->articles_seen()) * ratio));
     }
   } else {
-    result.total = mset.get_matches_estimated();
-    result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    result.total = all_seen ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
   }
-  if (spy && !options.facets.empty()) {
-    const uint64_t upper =
-        passage_mode ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
-    result.facets = spy->results(spy->documents_seen() >= upper, options.facet_limit);
-  }
+  if (spy && !options.facets.empty()) result.facets = spy->results(all_seen, options.facet_limit);
 
-  const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems};
+  const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems, compiled.highlight_prefixes};
   const std::string weighting = weighting_description();
   auto finish_hit = [&](Hit& hit) {
     if (options.want_snippets && hit.text) {

@@ -87,7 +87,9 @@ Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const S
   std::vector<Word> words;
   for (const Token& t : analyzer.analyze(passage)) {
     if (t.begin >= t.end || t.end > passage.size()) continue;
-    bool matched = term_set.count(t.term) > 0 || (!t.stem.empty() && stem_set.count(t.stem) > 0);
+    bool matched = term_set.count(t.term) > 0 || (!t.stem.empty() && stem_set.count(t.stem) > 0) ||
+                   std::any_of(terms.prefixes.begin(), terms.prefixes.end(),
+                               [&t](const std::string& p) { return !p.empty() && t.term.rfind(p, 0) == 0; });
     words.push_back({unit_at(units, t.begin), unit_at(units, t.end), matched, t.stem.empty() ? t.term : t.stem});
   }
 

@@ -27,10 +27,12 @@ struct Snippet {
   bool operator==(const Snippet&) const = default;
 };
 
-/// The words to highlight: a token matches when its term is in `terms` or its stem is in `stems`.
+/// The words to highlight: a token matches when its term is in `terms`, its stem is in `stems`, or its
+/// term starts with one of `prefixes`.
 struct SnippetTerms {
   std::vector<std::string> terms;  ///< unstemmed, folded terms (Token::term)
   std::vector<std::string> stems;  ///< stems: every word with this stem matches
+  std::vector<std::string> prefixes;  ///< folded wildcard prefixes: every term starting with one matches
 };
 
 /// Cuts the snippet of at most `max_chars` code points (ellipses included; at least 1) from `passage`.
