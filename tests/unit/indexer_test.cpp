@@ -1,0 +1,245 @@
+/** @file
+ *  @brief Tests of the indexer's pieces: input expansion, language names, report rendering, run_index().
+ */
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "analyzers/schema.h"
+#include "indexer/indexer.h"
+#include "indexer/inputs.h"
+#include "indexer/report.h"
+#include "tests/support/test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace dateline {
+namespace {
+
+void touch(const fs::path& p, const std::string& text = "x") {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+// "file (root)" per item, paths relative to `base` for readability.
+std::vector<std::string> describe(const ExpandedInputs& in, const fs::path& base) {
+  std::vector<std::string> out;
+  for (const auto& item : in.items) {
+    if (item.is_stdin) {
+      out.push_back("-");
+      continue;
+    }
+    std::string s = item.file.lexically_relative(base).generic_string();
+    if (!item.id_root.empty()) s += " (" + item.id_root.lexically_relative(base).generic_string() + ")";
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<std::string> describe(const std::vector<Diagnostic>& ds, const fs::path& base) {
+  std::vector<std::string> out;
+  for (const auto& d : ds) out.push_back(fs::path(d.file).lexically_relative(base).generic_string() + ": " + d.reason);
+  return out;
+}
+
+TEST(Inputs, DirectoriesAreWalkedSortedSkippingHiddenAndNonArticles) {
+  test::TempDir dir;
+  fs::path root = dir.path() / "news";
+  touch(root / "b.txt");
+  touch(root / "a.jsonl");
+  touch(root / "sub" / "c.txt.gz");
+  touch(root / "sub" / "c.txt.meta.json");  // a sidecar: read with its article, not on its own
+  touch(root / "notes.md");
+  touch(root / ".hidden" / "d.txt");
+  touch(root / ".e.txt");
+  auto in = expand_inputs({root.string()});
+  EXPECT_EQ(describe(in, dir.path()),
+            (std::vector<std::string>{"news/a.jsonl (news)", "news/b.txt (news)", "news/sub/c.txt.gz (news)"}));
+  EXPECT_TRUE(in.diagnostics.empty());
+  EXPECT_EQ(in.total_bytes, 3u);
+  ASSERT_EQ(in.roots.size(), 1u);
+  EXPECT_EQ(in.roots[0], root.lexically_normal());
+}
+
+TEST(Inputs, FilesNamedDirectlyAreTakenWhateverTheirExtension) {
+  test::TempDir dir;
+  touch(dir.path() / "story");
+  auto in = expand_inputs({(dir.path() / "." / "story").string(), "-", "-"});
+  EXPECT_EQ(describe(in, dir.path()), (std::vector<std::string>{"story", "-"}));  // stdin once
+  EXPECT_TRUE(in.items[0].id_root.empty());
+  EXPECT_EQ(in.items[0].file, (dir.path() / "story").lexically_normal());
+}
+
+TEST(Inputs, ProblemsBecomeDiagnosticsNotExceptions) {
+  test::TempDir dir;
+  fs::path root = dir.path() / "news";
+  touch(root / "a.txt");
+  fs::create_symlink(root, root / "loop");
+  fs::create_symlink(root / "nowhere.txt", root / "dangling.txt");
+  fs::create_symlink(root / "nowhere.md", root / "dangling.md");  // not an article: not worth a word
+  fs::create_symlink(root / "self.txt", root / "self.txt");
+  auto in = expand_inputs({root.string(), (dir.path() / "missing").string(), ""});
+  EXPECT_EQ(describe(in, dir.path()), (std::vector<std::string>{"news/a.txt (news)"}));
+  std::vector<std::string> expected{
+      "news/dangling.txt: broken symbolic link (No such file or directory)",
+      "news/loop: symbolic link loop: leads back to a directory being indexed",
+      "news/self.txt: symbolic link loop",
+      "missing: No such file or directory",
+  };
+  auto got = describe(in.diagnostics, dir.path());
+  ASSERT_EQ(got.size(), 5u);
+  got.pop_back();  // the empty argument
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(in.diagnostics.back().reason, "empty file name");
+  for (const auto& d : in.diagnostics) EXPECT_TRUE(d.skipped);
+}
+
+TEST(Inputs, AFileReachedTwiceIsReadOnce) {
+  test::TempDir dir;
+  fs::path root = dir.path() / "news";
+  touch(root / "a.txt");
+  fs::create_symlink(root / "a.txt", root / "b.txt");
+  auto in = expand_inputs({root.string(), (root / "a.txt").string()});
+  EXPECT_EQ(describe(in, dir.path()), (std::vector<std::string>{"news/a.txt (news)"}));
+}
+
+TEST(Inputs, PathUnder) {
+  struct Case {
+    const char* file;
+    const char* root;
+    bool under;
+  };
+  for (const Case& c : std::vector<Case>{{"/a/b/c.txt", "/a/b", true},
+                                         {"/a/b/c.txt", "/a/b/", true},
+                                         {"/a/b/c.txt", "/a/b/c.txt", true},
+                                         {"/a/bc/d.txt", "/a/b", false},
+                                         {"/a/b", "/a/b/c", false},
+                                         {"/x/b/c.txt", "/a", false}}) {
+    EXPECT_EQ(path_under(c.file, c.root), c.under) << c.file << " under " << c.root;
+  }
+}
+
+TEST(Languages, NamesAndCodes) {
+  struct Case {
+    const char* given;
+    const char* canonical;
+  };
+  for (const Case& c : std::vector<Case>{{"english", "english"},
+                                         {"en", "english"},
+                                         {"FR", "french"},
+                                         {"German2", "german2"},
+                                         {"none", "none"},
+                                         {"ru", "russian"}}) {
+    EXPECT_EQ(canonical_language(c.given), c.canonical) << c.given;
+  }
+  EXPECT_THROW(canonical_language("klingon"), UsageError);
+  EXPECT_THROW(canonical_language(""), UsageError);
+  EXPECT_EQ(language_code("english"), "en");
+  EXPECT_EQ(language_code("german2"), "de");
+  EXPECT_EQ(language_code("porter"), "en");
+  EXPECT_EQ(language_code("none"), "");
+}
+
+TEST(Report, DiagnosticsAndSummaries) {
+  EXPECT_EQ(format_diagnostic(Diagnostic{"a.jsonl", 3, "malformed JSON", true}), "a.jsonl:3: malformed JSON");
+  EXPECT_EQ(format_diagnostic(Diagnostic{"a.txt", 0, "binary file", true}), "a.txt: binary file");
+  IndexReport r;
+  r.added = 5;
+  r.unchanged = 1;
+  r.articles = 6;
+  r.passages = 70;
+  r.bytes = 41234;
+  r.seconds = 0.5;
+  r.db = "db";
+  r.skipped.push_back(Diagnostic{"x.jsonl", 2, "bad", true});
+  r.warnings.push_back(Diagnostic{"y.txt", 0, "re-encoded", false});
+  EXPECT_EQ(report_text(r),
+            "5 added, 0 updated, 1 unchanged, 0 deleted, 1 skipped; 6 articles, 70 passages, 41.2 kB in 0.50 s -> db");
+  EXPECT_EQ(nlohmann::json::parse(report_json(r)),
+            nlohmann::json::parse(R"({"added":5,"updated":0,"unchanged":1,"deleted":0,
+              "skipped":[{"path":"x.jsonl","line":2,"reason":"bad"}],
+              "warnings":[{"path":"y.txt","line":0,"reason":"re-encoded"}],
+              "articles":6,"passages":70,"bytes":41234,"seconds":0.5,"db":"db"})"));
+}
+
+TEST(Report, ListingOfADryRunArticle) {
+  Article a;
+  a.id = "a.txt";
+  a.path = "dir/a.txt";
+  a.outlet = "The Outlet";
+  a.passages.push_back(Passage{"First line\nsecond line", 5, 27, {"Jane Doe"}});
+  EXPECT_EQ(article_listing(a),
+            "a.txt\n"
+            "  path:     dir/a.txt\n"
+            "  title:    (unknown)\n"
+            "  outlet:   The Outlet\n"
+            "  date:     (unknown)\n"
+            "  author:   (unknown)\n"
+            "  speakers: Jane Doe\n"
+            "  passages: 1\n"
+            "  [1] bytes 5-27, speakers: Jane Doe\n"
+            "      First line\n"
+            "      second line\n"
+            "\n");
+}
+
+// A Reporter that records what it is told.
+class Recorder : public Reporter {
+ public:
+  void diagnostic(const Diagnostic& d) override { diagnostics.push_back(d.file + ":" + std::to_string(d.line)); }
+  void record(const Article& a) override { records.push_back(a.id); }
+  std::vector<std::string> diagnostics;
+  std::vector<std::string> records;
+};
+
+TEST(RunIndex, ValidatesOptions) {
+  Recorder rec;
+  IndexOptions o;
+  o.db_path = "db";
+  EXPECT_THROW(run_index(o, rec), UsageError);  // no input
+  o.inputs = {"x"};
+  o.threads = 0;
+  EXPECT_THROW(run_index(o, rec), UsageError);
+  o.threads = 1;
+  o.dry_run = true;
+  o.rebuild = true;
+  EXPECT_THROW(run_index(o, rec), UsageError);
+}
+
+TEST(RunIndex, JsonLinesFromMemoryWithABadRecord) {
+  test::TempDir dir;
+  Recorder rec;
+  IndexOptions o;
+  o.db_path = (dir.path() / "db").string();
+  o.inputs = {"-"};
+  o.stdin_data = "{\"id\":\"one\",\"text\":\"Alpha beta.\"}\nnot json\n{\"id\":\"two\",\"text\":\"Gamma.\"}\n";
+  IndexReport r = run_index(o, rec);
+  EXPECT_EQ(r.added, 2u);
+  EXPECT_EQ(r.passages, 2u);
+  EXPECT_EQ(r.bytes, o.stdin_data.size());
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].file, "<stdin>");
+  EXPECT_EQ(r.skipped[0].line, 2u);
+  EXPECT_EQ(rec.diagnostics, (std::vector<std::string>{"<stdin>:2"}));
+  Xapian::Database db(o.db_path);
+  EXPECT_EQ(db.get_termfreq("KA"), 2u);
+  EXPECT_EQ(db.get_termfreq("Zalpha"), 2u);
+
+  // Dry run: records reported, nothing written.
+  IndexOptions dry = o;
+  dry.dry_run = true;
+  dry.db_path = (dir.path() / "never").string();
+  Recorder rec2;
+  IndexReport d = run_index(dry, rec2);
+  EXPECT_EQ(rec2.records, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(d.articles, 2u);
+  EXPECT_FALSE(fs::exists(dry.db_path));
+}
+
+}  // namespace
+}  // namespace dateline
