@@ -419,6 +419,9 @@ class NameBook {
       } else if (auto full = fullest(words)) {
         r.name = *full;
         r.person = true;
+      } else if (auto by_first = by_first_word(f)) {
+        r.name = *by_first;  // "Lai" for "Lai Ching-te": family name first
+        r.person = true;
       } else {
         // An unresolved single word: a name only if the article never uses it as a common word or a place,
         // and it is no bare institution noun ("Police said", "Government said").
@@ -513,6 +516,13 @@ class NameBook {
     return names::join(*best);
   }
 
+  // The one registered person whose name starts with this word, when no one ends with it.
+  std::optional<std::string> by_first_word(const std::string& folded) const {
+    auto it = by_first_.find(folded);
+    if (it == by_first_.end() || it->second.size() != 1) return std::nullopt;
+    return *it->second.begin();
+  }
+
   void add_name(std::vector<std::string> words) {
     words = names::strip_titles(std::move(words));
     if (words.size() < 2 || is_plural(words)) return;
@@ -526,6 +536,7 @@ class NameBook {
     if (std::any_of(words.begin(), words.end(), [](const std::string& w) { return names::is_stopword(w); })) return;
     auto& list = by_last_[fold(words.back())];
     if (std::find(list.begin(), list.end(), words) == list.end()) list.push_back(words);
+    by_first_[fold(words.front())].insert(names::join(words));
   }
 
   // "Organization for Security and Co-operation in Europe (OSCE)": the article defines an acronym. The
@@ -589,6 +600,7 @@ class NameBook {
   std::unordered_set<std::string> not_people_, not_people_last_;
   std::unordered_set<std::string> lowercase_, places_;
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
+  std::map<std::string, std::set<std::string>> by_first_;
   std::map<std::string, std::string> acronyms_;
   std::set<std::string> speakers_seen_;
 };
@@ -719,7 +731,7 @@ class Attributor {
         const Token& t = toks_[h - 1];
         if (t.kind == Kind::Quote) break;
         if (t.kind == Kind::Punct && (t.text == "," || t.text == ";" || t.text == ":" || t.text == "(" ||
-                                      t.text == "\xE2\x80\x94" || t.text == "\xE2\x80\x93")) {
+                                      t.text == "-" || t.text == "\xE2\x80\x94" || t.text == "\xE2\x80\x93")) {
           break;
         }
         --h;
@@ -806,6 +818,13 @@ class Attributor {
       size_t open = k - 1;
       while (open > b_ && !(toks_[open].kind == Kind::Punct && toks_[open].text == "(") && k - open < 12) --open;
       if (toks_[open].kind == Kind::Punct && toks_[open].text == "(" && open > b_) k = open;
+    }
+    // "China's foreign ministry on Tuesday warned": step over a time phrase between subject and verb.
+    if (k >= b_ + 2 && toks_[k - 1].kind == Kind::Word && names::is_stopword(toks_[k - 1].text) &&
+        names::starts_upper(toks_[k - 1].text) && toks_[k - 2].kind == Kind::Word &&
+        (toks_[k - 2].text == "on" || toks_[k - 2].text == "in" || toks_[k - 2].text == "last")) {
+      k -= 2;
+      if (k == b_) return;
     }
     const Token& t = toks_[k - 1];
     const size_t after = i + 1 + particle;

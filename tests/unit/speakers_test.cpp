@@ -71,6 +71,7 @@ TEST(Speakers, InvertedSaidX) {
        {"Valery Sakhashchyk is a retired colonel.",
         "“The work of the forces is the key factor” that stopped it, said Sakhashchyk, now in exile."},
        {{}, {"Valery Sakhashchyk"}}},
+      {"time phrase before the verb", {"BEIJING - China's foreign ministry on Tuesday warned Taiwan."}, {{}}},
       {"said Thursday is no one", {"“We left,” said Thursday's statement."}, {{}}},
       {"said the generic noun", {"“We are ready,” said the ministry."}, {{}}},
   });
@@ -161,6 +162,10 @@ TEST(Speakers, NameResolutionToFullestForm) {
       {"middle initial is the fullest form", {"Jane Q. Public was there.", "Jane Public said hello."}, {{}, {"Jane Q. Public"}}},
       {"two people share a surname: no guess",
        {"Joe Biden and Hunter Biden arrived.", "Biden said the trip went well."}, {{}, {"Biden"}}},
+      {"family name first", {"Taiwanese President Lai Ching-te spoke.", "Lai added that dialogue was possible."},
+       {{"Lai Ching-te"}, {"Lai Ching-te"}}},
+      {"a first name shared by two people: no guess",
+       {"Alexander Volfovich met Alexander Lukashenko.", "Alexander said it was fine."}, {{}, {"Alexander"}}},
       {"particles", {"Ursula von der Leyen arrived.", "Von der Leyen added that sanctions would follow."},
        {{}, {"Ursula von der Leyen"}}},
   });
