@@ -73,7 +73,7 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
     o.per_article = parse_number("per-article", v, 1'000'000);
   } else if (key == "snippet-chars" || key == "snippet_chars") {
     o.snippet_chars = parse_number("snippet-chars", v, 1'000'000);
-    if (o.snippet_chars == 0) throw UsageError("--snippet-chars: must be at least 1");
+    if (o.snippet_chars < 10) throw UsageError("--snippet-chars: must be at least 10");
   } else if (key == "facet-limit" || key == "facet_limit") {
     o.facet_limit = parse_number("facet-limit", v, 1'000'000);
   } else if (key == "sort") {

@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr size_t kMinChars = 3;  // two ellipses and one character
 
 // Length of a valid UTF-8 sequence at s[i], or 0 when the byte does not start one.
 size_t utf8_length(std::string_view s, size_t i) {
@@ -79,7 +80,7 @@ size_t count_code_points(std::string_view utf8) { return split_units(utf8).size(
 
 Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const SnippetTerms& terms,
                      size_t max_chars) {
-  if (max_chars == 0) max_chars = 1;
+  max_chars = std::max<size_t>(max_chars, kMinChars);
   const std::vector<Unit> units = split_units(passage);
   const std::unordered_set<std::string> term_set(terms.terms.begin(), terms.terms.end());
   const std::unordered_set<std::string> stem_set(terms.stems.begin(), terms.stems.end());
@@ -98,7 +99,7 @@ Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const S
   size_t last = units.size();
   if (units.size() > max_chars) {
     // Room for an ellipsis at each end, so the result never exceeds max_chars.
-    const size_t budget = max_chars > 2 ? max_chars - 2 : 1;
+    const size_t budget = max_chars - 2;
     size_t best_word = 0;
     size_t best_count = 0;
     size_t best_end_word = 0;  // one past the last whole word of the best window
@@ -111,7 +112,11 @@ Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const S
         if (words[j].matched) ++in_window[words[j].key];
         ++j;
       }
-      if (i == 0 || in_window.size() > best_count) {  // strictly more: ties keep the earliest window
+      // Strictly more matched words wins, so ties keep the earliest window; a window holding at least
+      // one whole word beats one that would have to cut its only word (equal counts).
+      const bool better = in_window.size() > best_count ||
+                          (in_window.size() == best_count && best_end_word == best_word && j > i);
+      if (i == 0 || better) {
         best_word = i;
         best_count = in_window.size();
         best_end_word = j;

@@ -35,7 +35,8 @@ struct SnippetTerms {
   std::vector<std::string> prefixes;  ///< folded wildcard prefixes: every term starting with one matches
 };
 
-/// Cuts the snippet of at most `max_chars` code points (ellipses included; at least 1) from `passage`.
+/// Cuts the snippet of at most `max_chars` code points (ellipses included; values below 3 count as 3)
+/// from `passage`.
 /// The window holds the most distinct matched words (ties: the earliest window); it starts and ends at
 /// word boundaries and never splits a UTF-8 sequence (a single word longer than the window is the only
 /// case cut inside a word, at a code point boundary). The passage is analysed with `analyzer`, the

@@ -1,1 +1,2 @@
 # Tests of the searcher area (dateline_add_test lines).
+dateline_add_test(snippets_test unit/snippets_test.cpp LIBS dateline::searcher)
