@@ -1,0 +1,573 @@
+/** @file
+ *  @brief Searcher over small databases built here with Xapian, following analyzers/schema.h:
+ *  article vs passage ranking, collapse, paging, sorting, errors, and facets against a brute-force count.
+ */
+#include "searcher/searcher.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+#include "analyzers/schema.h"
+#include "tests/support/test_support.h"
+
+namespace {
+
+using dateline::Analyzer;
+using dateline::FacetKind;
+using dateline::SearchOptions;
+using dateline::Searcher;
+namespace schema = dateline::schema;
+
+struct TestPassage {
+  std::string text;
+  std::vector<std::string> speakers;
+};
+
+struct TestArticle {
+  std::string id;
+  std::optional<std::string> title;
+  std::optional<std::string> outlet;
+  std::optional<std::string> date;  // ISO
+  std::vector<std::string> authors;
+  std::vector<TestPassage> passages;
+};
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::vector<std::string> unique_speakers(const TestArticle& a) {
+  std::vector<std::string> out;
+  for (const auto& p : a.passages) {
+    for (const auto& s : p.speakers) {
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+  }
+  return out;
+}
+
+// What dateline-index writes (schema.h), reduced to what the searcher reads.
+void add_text(Xapian::Document& doc, const Analyzer& an, const std::string& text, const std::string& prefix,
+              unsigned weight, bool positional) {
+  for (const auto& t : an.analyze(text)) {
+    if (positional) {
+      doc.add_posting(prefix + t.term, t.position, weight);
+    } else {
+      doc.add_term(prefix + t.term, weight);
+    }
+    if (!t.stem.empty()) doc.add_term("Z" + prefix + t.stem, weight);
+  }
+}
+
+void add_shared(Xapian::Document& doc, const Analyzer& an, const TestArticle& a,
+                const std::vector<std::string>& speakers) {
+  if (a.title) add_text(doc, an, *a.title, std::string(schema::kTitle), 3, true);
+  doc.add_boolean_term(schema::boolean_term(schema::kArticleId, a.id));
+  doc.add_value(schema::kSlotArticleId, a.id);
+  if (a.outlet) {
+    doc.add_boolean_term(schema::boolean_term(schema::kOutlet, *a.outlet));
+    doc.add_value(schema::kSlotOutlet, *a.outlet);
+  }
+  for (const auto& au : a.authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, au));
+  if (!a.authors.empty()) doc.add_value(schema::kSlotAuthor, join(a.authors, "\n"));
+  for (const auto& s : speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
+  if (!speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(speakers, "\n"));
+  if (a.date) {
+    std::string d = a.date->substr(0, 4) + a.date->substr(5, 2) + a.date->substr(8, 2);
+    doc.add_boolean_term("Y" + d.substr(0, 4));
+    doc.add_boolean_term("M" + d.substr(0, 6));
+    doc.add_boolean_term("D" + d);
+    doc.add_value(schema::kSlotDate, d);
+  }
+}
+
+nlohmann::json common_data(const TestArticle& a) {
+  nlohmann::json j;
+  j["id"] = a.id;
+  j["path"] = "corpus/" + a.id;
+  if (a.title) j["title"] = *a.title;
+  if (a.outlet) j["outlet"] = *a.outlet;
+  if (a.date) j["date"] = *a.date;
+  if (!a.authors.empty()) j["author"] = join(a.authors, ", ");
+  return j;
+}
+
+void add_article(Xapian::WritableDatabase& db, const Analyzer& an, const TestArticle& a) {
+  const std::string id_term = schema::boolean_term(schema::kArticleId, a.id);
+  db.delete_document(id_term);
+  Xapian::Document article;
+  const auto all_speakers = unique_speakers(a);
+  add_shared(article, an, a, all_speakers);
+  if (!all_speakers.empty()) article.add_value(schema::kSlotArticleSpeakers, join(all_speakers, "\n"));
+  article.add_boolean_term("KA");
+  article.add_boolean_term("Q" + a.id + "#0");
+  article.add_value(schema::kSlotPassage, Xapian::sortable_serialise(0));
+  nlohmann::json data = common_data(a);
+  data["passage"] = 0;
+  data["passages"] = a.passages.size();
+  data["speakers"] = all_speakers;
+  for (const auto& p : a.passages) add_text(article, an, p.text, "", 1, false);
+  article.set_data(data.dump());
+  db.add_document(article);
+  uint64_t n = 0;
+  for (const auto& p : a.passages) {
+    ++n;
+    Xapian::Document doc;
+    add_shared(doc, an, a, p.speakers);
+    add_text(doc, an, p.text, "", 1, true);
+    doc.add_boolean_term("KP");
+    doc.add_boolean_term("Q" + a.id + "#" + std::to_string(n));
+    doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(static_cast<double>(n)));
+    nlohmann::json pd = common_data(a);
+    pd["passage"] = n;
+    pd["text"] = p.text;
+    pd["speakers"] = p.speakers;
+    doc.set_data(pd.dump());
+    db.add_document(doc);
+  }
+  for (const auto& p : a.passages) {
+    for (const auto& t : an.analyze(p.text)) db.add_spelling(t.term);
+  }
+}
+
+std::string build_db(const std::filesystem::path& dir, const std::vector<TestArticle>& articles) {
+  std::string path = (dir / "db").string();
+  Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE);
+  Analyzer an;
+  schema::write_stamp(db, an.config().serialise());
+  for (const auto& a : articles) add_article(db, an, a);
+  db.commit();
+  return path;
+}
+
+std::vector<std::string> ids(const dateline::SearchResult& r) {
+  std::vector<std::string> out;
+  for (const auto& h : r.hits) out.push_back(h.id);
+  return out;
+}
+
+SearchOptions query(const std::string& q) {
+  SearchOptions o;
+  o.query = q;
+  return o;
+}
+
+// ---- a small hand-made corpus ---------------------------------------------------------------------
+
+std::vector<TestArticle> small_corpus() {
+  return {
+      {"spread", "Border report", "Reuters", "2022-03-01", {"Ann Lee"},
+       {{"Alpha words open the first paragraph.", {}}, {"Beta words close the second one.", {"Viktor Gulevich"}}}},
+      {"together", "Minsk notes", "Newsweek", "2021-05-02", {},
+       {{"Nothing here.", {}}, {"Alpha beta side by side in one passage.", {"Alexander Lukashenko"}}}},
+      {"phrases", std::nullopt, "Reuters", std::nullopt, {"Ann Lee", "Bo Chen"},
+       {{"The special operation began.", {"Alexander Lukashenko"}},
+        {"Again the special operation, and again.", {"Vladimir Putin"}},
+        {"A third special operation mention.", {"Alexander Lukashenko"}}}},
+      {"titled", "Troops at the border", std::nullopt, "2023-01-09", {},
+       {{"The story has no matching body words.", {}}}},
+  };
+}
+
+class SmallCorpus : public ::testing::Test {
+ protected:
+  void SetUp() override { path_ = build_db(dir_.path(), small_corpus()); }
+  dateline::test::TempDir dir_;
+  std::string path_;
+};
+
+TEST_F(SmallCorpus, ArticleScoringFindsWordsSpreadOverPassages) {
+  Searcher s(path_);
+  SearchOptions o = query("alpha beta");
+  o.compile.match_all = true;
+  auto r = s.search(o);
+  std::vector<std::string> got = ids(r);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"spread", "together"}));
+  EXPECT_EQ(r.total, 2u);
+  EXPECT_TRUE(r.total_exact);
+  // Ranking passages instead, no single passage of "spread" holds both words.
+  o.scoring = dateline::Scoring::kPassage;
+  EXPECT_EQ(ids(s.search(o)), (std::vector<std::string>{"together"}));
+}
+
+TEST_F(SmallCorpus, BestPassageHasTheWords) {
+  Searcher s(path_);
+  auto r = s.search(query("alpha beta"));
+  for (const auto& h : r.hits) {
+    if (h.id == "together") {
+      EXPECT_EQ(h.passage, 2u);
+      EXPECT_EQ(h.speakers, (std::vector<std::string>{"Alexander Lukashenko"}));
+      ASSERT_TRUE(h.snippet);
+      EXPECT_EQ(h.snippet->text, "Alpha beta side by side in one passage.");
+      EXPECT_EQ(h.snippet->highlights, (std::vector<dateline::Highlight>{{0, 5}, {6, 10}}));
+    }
+  }
+  SearchOptions o = query("alpha beta");
+  o.per_article = 0;  // every matching passage
+  auto all = s.search(o);
+  std::multiset<std::string> per_id;
+  for (const auto& h : all.hits) per_id.insert(h.id);
+  EXPECT_EQ(per_id.count("spread"), 2u);
+  EXPECT_EQ(per_id.count("together"), 1u);
+}
+
+TEST_F(SmallCorpus, TitleOnlyMatchShowsTheFirstPassage) {
+  Searcher s(path_);
+  auto r = s.search(query("troops"));
+  ASSERT_EQ(ids(r), (std::vector<std::string>{"titled"}));
+  EXPECT_EQ(r.hits[0].passage, 1u);
+  EXPECT_EQ(r.hits[0].title, "Troops at the border");
+  EXPECT_EQ(r.hits[0].date, "2023-01-09");
+}
+
+TEST_F(SmallCorpus, PhraseCollapsesPassagesByArticle) {
+  Searcher s(path_);
+  SearchOptions o = query("\"special operation\"");
+  o.facets = {FacetKind::kSpeaker, FacetKind::kAuthor};
+  auto r = s.search(o);
+  EXPECT_EQ(ids(r), (std::vector<std::string>{"phrases"}));
+  EXPECT_EQ(r.total, 1u);
+  ASSERT_EQ(r.facets.size(), 2u);
+  // Three passages match; Lukashenko speaks in two of them: the article counts once.
+  EXPECT_EQ(r.facets[0].values,
+            (std::vector<dateline::FacetCount>{{"Alexander Lukashenko", 1}, {"Vladimir Putin", 1}}));
+  EXPECT_EQ(r.facets[1].values, (std::vector<dateline::FacetCount>{{"Ann Lee", 1}, {"Bo Chen", 1}}));
+  o.per_article = 2;
+  EXPECT_EQ(s.search(o).hits.size(), 2u);
+  o.per_article = 0;
+  auto all = s.search(o);
+  EXPECT_EQ(all.hits.size(), 3u);
+  EXPECT_EQ(all.total, 1u);
+}
+
+TEST_F(SmallCorpus, SortByDateUnknownLast) {
+  Searcher s(path_);
+  SearchOptions o = query("alpha OR special OR troops");
+  o.sort = dateline::SortOrder::kDate;
+  EXPECT_EQ(ids(s.search(o)), (std::vector<std::string>{"together", "spread", "titled", "phrases"}));
+  o.sort = dateline::SortOrder::kDateDesc;
+  EXPECT_EQ(ids(s.search(o)), (std::vector<std::string>{"titled", "spread", "together", "phrases"}));
+}
+
+TEST_F(SmallCorpus, PagingConcatenatesToTheFullList) {
+  Searcher s(path_);
+  SearchOptions o = query("alpha OR special OR troops OR nothing");
+  auto full = ids(s.search(o));
+  ASSERT_EQ(full.size(), 4u);
+  std::vector<std::string> paged;
+  for (size_t off = 0; off < 4; off += 3) {
+    o.offset = off;
+    o.limit = 3;
+    auto page = s.search(o);
+    for (size_t i = 0; i < page.hits.size(); ++i) EXPECT_EQ(page.hits[i].rank, off + i + 1);
+    auto got = ids(page);
+    paged.insert(paged.end(), got.begin(), got.end());
+  }
+  EXPECT_EQ(paged, full);
+}
+
+TEST_F(SmallCorpus, CountMatchesTotal) {
+  Searcher s(path_);
+  EXPECT_EQ(s.count(query("special OR alpha")), (std::pair<uint64_t, bool>{3, true}));
+  EXPECT_EQ(s.count(query("\"special operation\"")), (std::pair<uint64_t, bool>{1, true}));
+}
+
+TEST_F(SmallCorpus, NothingMatchesSuggestsASpelling) {
+  Searcher s(path_);
+  auto r = s.search(query("specal"));
+  EXPECT_TRUE(r.hits.empty());
+  EXPECT_EQ(r.total, 0u);
+  EXPECT_EQ(r.suggestion, "special");
+}
+
+TEST_F(SmallCorpus, ExplainNamesTheTerms) {
+  Searcher s(path_);
+  SearchOptions o = query("beta");
+  o.explain = true;
+  auto r = s.search(o);
+  ASSERT_FALSE(r.hits.empty());
+  ASSERT_TRUE(r.hits[0].explain);
+  EXPECT_EQ(r.hits[0].explain->scoring, "article");
+  EXPECT_EQ(r.hits[0].explain->article_terms, (std::vector<std::string>{"Zbeta"}));
+  EXPECT_EQ(r.hits[0].explain->parsed, "(WORD beta)");
+  EXPECT_GT(r.hits[0].explain->article_score, 0.0);
+}
+
+TEST_F(SmallCorpus, Info) {
+  Searcher s(path_);
+  auto info = s.info();
+  EXPECT_EQ(info.articles, 4u);
+  EXPECT_EQ(info.passages, 8u);
+  EXPECT_EQ(info.outlets, (std::vector<dateline::FacetCount>{{"Reuters", 2}, {"Newsweek", 1}}));
+  EXPECT_EQ(info.speakers, 3u);
+  EXPECT_EQ(info.authors, 2u);
+  EXPECT_EQ(info.first_date, "2021-05-02");
+  EXPECT_EQ(info.last_date, "2023-01-09");
+  EXPECT_EQ(info.undated, 1u);
+}
+
+TEST_F(SmallCorpus, ReadersSurviveCommitsMidSearch) {
+  Searcher s(path_);
+  ASSERT_EQ(s.search(query("alpha")).total, 2u);
+  {
+    Xapian::WritableDatabase w(path_, Xapian::DB_OPEN);
+    Analyzer an;
+    for (int i = 0; i < 6; ++i) {
+      add_article(w, an, {"extra" + std::to_string(i), std::nullopt, std::nullopt, std::nullopt, {},
+                          {{"alpha again " + std::string(200, 'x'), {}}}});
+      w.commit();
+    }
+  }
+  auto r = s.search(query("alpha"));  // old revision gone: reopen and retry, never an error
+  EXPECT_GE(r.total, 2u);
+}
+
+// ---- opening ------------------------------------------------------------------------------------
+
+TEST(SearcherOpen, MissingDatabaseSaysHowToCreateOne) {
+  dateline::test::TempDir dir;
+  std::string path = (dir.path() / "nope").string();
+  try {
+    Searcher s(path);
+    FAIL() << "opened a missing database";
+  } catch (const dateline::DatabaseError& e) {
+    EXPECT_EQ(e.kind(), dateline::DatabaseError::Kind::kMissing);
+    EXPECT_EQ(std::string(e.what()), path + ": no Dateline database here; create one with: dateline-index --db " +
+                                         path + " FILES...");
+  }
+}
+
+TEST(SearcherOpen, XapianDatabaseWithoutStampIsRefused) {
+  dateline::test::TempDir dir;
+  std::string path = (dir.path() / "plain").string();
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+    db.add_document(Xapian::Document());
+    db.commit();
+  }
+  try {
+    Searcher s(path);
+    FAIL();
+  } catch (const dateline::DatabaseError& e) {
+    EXPECT_EQ(e.kind(), dateline::DatabaseError::Kind::kNotOurs);
+  }
+}
+
+TEST(SearcherOpen, NewerSchemaIsRefusedInOneLine) {
+  dateline::test::TempDir dir;
+  std::string path = (dir.path() / "future").string();
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+    db.set_metadata(std::string(schema::kMetaVersion), "99");
+    db.set_metadata(std::string(schema::kMetaAnalyzer), "language=english;fold_accents=1");
+    db.commit();
+  }
+  try {
+    Searcher s(path);
+    FAIL();
+  } catch (const dateline::DatabaseError& e) {
+    EXPECT_EQ(e.kind(), dateline::DatabaseError::Kind::kVersion);
+    EXPECT_NE(std::string(e.what()).find("99"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+  }
+}
+
+TEST(SearcherOpen, DamagedDatabaseIsAnError) {
+  dateline::test::TempDir dir;
+  std::string path = (dir.path() / "broken").string();
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+    db.commit();
+  }
+  // Truncate every table file: Xapian must refuse, and we must say so in one line.
+  for (const auto& f : std::filesystem::directory_iterator(path)) {
+    if (f.path().extension() == ".glass" || f.path().filename() == "iamglass") {
+      std::ofstream(f.path(), std::ios::trunc) << "garbage";
+    }
+  }
+  try {
+    Searcher s(path);
+    FAIL();
+  } catch (const dateline::DatabaseError& e) {
+    EXPECT_TRUE(e.kind() == dateline::DatabaseError::Kind::kDamaged ||
+                e.kind() == dateline::DatabaseError::Kind::kVersion)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind(path + ": ", 0), 0u) << e.what();
+  }
+}
+
+TEST(SearcherOptions, ParseSortAndScoring) {
+  EXPECT_EQ(dateline::parse_sort("-date"), dateline::SortOrder::kDateDesc);
+  EXPECT_EQ(dateline::parse_sort("date"), dateline::SortOrder::kDate);
+  EXPECT_EQ(dateline::parse_sort("relevance"), dateline::SortOrder::kRelevance);
+  EXPECT_EQ(dateline::parse_sort("+date"), std::nullopt);
+  EXPECT_EQ(dateline::parse_scoring("passage"), dateline::Scoring::kPassage);
+  EXPECT_EQ(dateline::parse_scoring("bm25"), std::nullopt);
+}
+
+// ---- facets against a brute-force count ---------------------------------------------------------
+
+const std::vector<std::string> kVocabulary = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta"};
+const std::vector<std::string> kOutlets = {"Reuters", "The Washington Times", "Newsweek"};
+const std::vector<std::string> kSpeakers = {"Alexander Lukashenko", "Vladimir Putin", "Viktor Gulevich",
+                                            "Svetlana Tikhanovskaya"};
+const std::vector<std::string> kAuthors = {"Ann Lee", "Bo Chen", "Cy Diaz"};
+
+std::vector<TestArticle> random_corpus(unsigned seed, size_t n) {
+  std::mt19937 rng(seed);
+  auto pick = [&rng](size_t k) { return static_cast<size_t>(rng() % k); };
+  std::vector<TestArticle> out;
+  for (size_t i = 0; i < n; ++i) {
+    TestArticle a;
+    a.id = "a" + std::to_string(i);
+    if (pick(4) != 0) a.outlet = kOutlets[pick(kOutlets.size())];
+    if (pick(5) != 0) {
+      char d[16];
+      std::snprintf(d, sizeof d, "%04zu-%02zu-%02zu", 2020 + pick(4), 1 + pick(12), 1 + pick(28));
+      a.date = d;
+    }
+    for (size_t k = pick(3); k > 0; --k) {
+      const std::string& au = kAuthors[pick(kAuthors.size())];
+      if (std::find(a.authors.begin(), a.authors.end(), au) == a.authors.end()) a.authors.push_back(au);
+    }
+    for (size_t p = 1 + pick(5); p > 0; --p) {
+      TestPassage tp;
+      for (size_t w = 4 + pick(8); w > 0; --w) tp.text += (tp.text.empty() ? "" : " ") + kVocabulary[pick(kVocabulary.size())];
+      tp.text += ".";
+      for (size_t k = pick(3); k > 0; --k) {
+        const std::string& sp = kSpeakers[pick(kSpeakers.size())];
+        if (std::find(tp.speakers.begin(), tp.speakers.end(), sp) == tp.speakers.end()) tp.speakers.push_back(sp);
+      }
+      a.passages.push_back(std::move(tp));
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+bool has_phrase(const std::string& text, const std::string& w1, const std::string& w2) {
+  return (" " + text.substr(0, text.size() - 1) + " ").find(" " + w1 + " " + w2 + " ") != std::string::npos;
+}
+
+bool has_word(const std::string& text, const std::string& w) {
+  return (" " + text.substr(0, text.size() - 1) + " ").find(" " + w + " ") != std::string::npos;
+}
+
+using Counts = std::map<std::string, std::map<std::string, uint64_t>>;
+
+Counts to_counts(const std::vector<dateline::FacetResult>& facets) {
+  Counts c;
+  for (const auto& f : facets) {
+    c[f.name];
+    for (const auto& v : f.values) c[f.name][v.value] = v.count;
+  }
+  return c;
+}
+
+// Each matching article counts once per value; speakers come from the matching passages (passage
+// mode) or from the whole article (article mode).
+Counts brute_force(const std::vector<TestArticle>& corpus, bool passage_mode,
+                   const std::function<bool(const std::string&)>& matches, uint64_t& total) {
+  Counts c{{"outlet", {}}, {"speaker", {}}, {"author", {}}, {"year", {}}, {"month", {}}};
+  total = 0;
+  for (const auto& a : corpus) {
+    std::set<std::string> speakers;
+    bool any = false;
+    for (const auto& p : a.passages) {
+      if (!matches(p.text)) continue;
+      any = true;
+      if (passage_mode) speakers.insert(p.speakers.begin(), p.speakers.end());
+    }
+    if (!any) continue;
+    ++total;
+    if (!passage_mode) {
+      for (const auto& s : unique_speakers(a)) speakers.insert(s);
+    }
+    if (a.outlet) ++c["outlet"][*a.outlet];
+    for (const auto& s : speakers) ++c["speaker"][s];
+    for (const auto& au : a.authors) ++c["author"][au];
+    if (a.date) {
+      ++c["year"][a.date->substr(0, 4)];
+      ++c["month"][a.date->substr(0, 7)];
+    }
+  }
+  return c;
+}
+
+class FacetOracle : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(FacetOracle, MatchesBruteForce) {
+  dateline::test::TempDir dir;
+  const auto corpus = random_corpus(GetParam(), 80);
+  Searcher s(build_db(dir.path(), corpus));
+  const std::vector<FacetKind> all = {FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor, FacetKind::kYear,
+                                      FacetKind::kMonth};
+  struct Q {
+    std::string text;
+    bool positional;
+    std::function<bool(const std::string&)> matches;
+  };
+  const std::vector<Q> queries = {
+      {"\"alpha beta\"", true, [](const std::string& t) { return has_phrase(t, "alpha", "beta"); }},
+      {"\"gamma delta\"", true, [](const std::string& t) { return has_phrase(t, "gamma", "delta"); }},
+      {"zeta", false, [](const std::string& t) { return has_word(t, "zeta"); }},
+      {"theta", false, [](const std::string& t) { return has_word(t, "theta"); }},
+  };
+  for (const auto& q : queries) {
+    SCOPED_TRACE(q.text);
+    SearchOptions o = query(q.text);
+    o.facets = all;
+    o.facet_limit = 0;
+    auto r = s.search(o);
+    uint64_t total = 0;
+    Counts expected = brute_force(corpus, q.positional, q.matches, total);
+    EXPECT_EQ(r.total, total);
+    EXPECT_TRUE(r.total_exact);
+    EXPECT_EQ(to_counts(r.facets), expected);
+    for (const auto& f : r.facets) EXPECT_TRUE(f.exact);
+    // Ranking passages for a plain word must count the same articles.
+    if (!q.positional) {
+      o.scoring = dateline::Scoring::kPassage;
+      auto rp = s.search(o);
+      uint64_t total_p = 0;
+      EXPECT_EQ(rp.total, total);
+      EXPECT_EQ(to_counts(rp.facets), brute_force(corpus, true, q.matches, total_p));
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, FacetOracle, ::testing::Values(1u, 7u, 42u));
+
+TEST(FacetSpy, SortsByCountThenValueAndLimits) {
+  std::unordered_map<std::string, uint64_t> counts{{"b", 2}, {"a", 2}, {"c", 5}, {"d", 1}};
+  EXPECT_EQ(dateline::sort_counts(counts, 0),
+            (std::vector<dateline::FacetCount>{{"c", 5}, {"a", 2}, {"b", 2}, {"d", 1}}));
+  EXPECT_EQ(dateline::sort_counts(counts, 2), (std::vector<dateline::FacetCount>{{"c", 5}, {"a", 2}}));
+}
+
+TEST(FacetSpy, ValuesOfADocument) {
+  Xapian::Document doc;
+  doc.add_value(schema::kSlotDate, "20220224");
+  doc.add_value(schema::kSlotSpeakers, "A\nB\n\nA");
+  doc.add_value(schema::kSlotArticleSpeakers, "C");
+  doc.add_value(schema::kSlotAuthor, "X\nY");
+  EXPECT_EQ(dateline::facet_values(doc, FacetKind::kYear, true), (std::vector<std::string>{"2022"}));
+  EXPECT_EQ(dateline::facet_values(doc, FacetKind::kMonth, true), (std::vector<std::string>{"2022-02"}));
+  EXPECT_EQ(dateline::facet_values(doc, FacetKind::kSpeaker, true), (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(dateline::facet_values(doc, FacetKind::kSpeaker, false), (std::vector<std::string>{"C"}));
+  EXPECT_EQ(dateline::facet_values(doc, FacetKind::kAuthor, false), (std::vector<std::string>{"X", "Y"}));
+  EXPECT_TRUE(dateline::facet_values(doc, FacetKind::kOutlet, false).empty());
+  EXPECT_EQ(dateline::parse_facet("month"), FacetKind::kMonth);
+  EXPECT_EQ(dateline::parse_facet("months"), std::nullopt);
+}
+
+}  // namespace
