@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 #include <xapian.h>
 
@@ -71,6 +72,7 @@ class IndexWriter {
  private:
   void begin_batch();
   void delete_article_documents(const std::string& id_term);
+  void flush_spelling();
 
   std::string path_;
   Xapian::WritableDatabase db_;
@@ -79,6 +81,8 @@ class IndexWriter {
   bool in_transaction_ = false;
   uint64_t pending_articles_ = 0;
   uint64_t pending_bytes_ = 0;
+  /// Spelling frequency changes of the current batch, applied by commit(): word -> net change.
+  std::unordered_map<std::string, int64_t> spelling_delta_;
 };
 
 /// Runs `fn` and turns Xapian exceptions into DatabaseError naming `path` (one line).
