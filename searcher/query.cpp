@@ -273,7 +273,7 @@ bool ends_word(char32_t c) { return is_separator(c) || is_paren(c) || is_quote(c
 
 enum class Tok { kWord, kPrefix, kPhrase, kField, kLParen, kRParen, kAnd, kOr, kNot, kNear, kPlus, kMinus, kEnd };
 
-struct Token {
+struct LexToken {
   Tok type = Tok::kEnd;
   size_t column = 0;     ///< 1-based code-point column of the token's first character
   std::string text;      ///< word, prefix (without '*'), phrase or field value
@@ -303,15 +303,15 @@ class Lexer {
  public:
   explicit Lexer(std::string_view text) : text_(text), cps_(decode(text)) {}
 
-  std::vector<Token> run() {
-    std::vector<Token> out;
+  std::vector<LexToken> run() {
+    std::vector<LexToken> out;
     bool force_term = false;  // after a glued sign, operators are read as words: `-NOT`, `+OR`
     size_t i = 0;
     while (true) {
       while (i < cps_.size() && is_separator(cps_[i].cp)) ++i;
       if (i >= cps_.size()) break;
       char32_t c = cps_[i].cp;
-      Token tok;
+      LexToken tok;
       tok.column = i + 1;
       if (c == '(' || c == ')') {
         tok.type = c == '(' ? Tok::kLParen : Tok::kRParen;
@@ -346,7 +346,7 @@ class Lexer {
       force_term = false;
       out.push_back(std::move(tok));
     }
-    Token end;
+    LexToken end;
     end.type = Tok::kEnd;
     end.column = cps_.size() + 1;
     out.push_back(std::move(end));
@@ -393,7 +393,7 @@ class Lexer {
 
   /// Sorts a bare run of word characters into operator, field, wildcard prefix or word. `next` is the
   /// code-point index after the run and moves past a quoted field value.
-  void classify(const std::string& word, size_t start, bool force_term, Token& tok, size_t& next) {
+  void classify(const std::string& word, size_t start, bool force_term, LexToken& tok, size_t& next) {
     size_t column = start + 1;
     if (!force_term) {
       if (word == "AND" || word == "OR" || word == "NOT") {
@@ -518,7 +518,7 @@ size_t code_points(std::string_view s) { return decode(s).size(); }
 
 class Parser {
  public:
-  explicit Parser(std::vector<Token> tokens) : toks_(std::move(tokens)) {}
+  explicit Parser(std::vector<LexToken> tokens) : toks_(std::move(tokens)) {}
 
   NodePtr run() {
     if (peek().type == Tok::kEnd) throw QueryError("empty query", 1);
@@ -527,9 +527,9 @@ class Parser {
   }
 
  private:
-  const Token& peek() const { return toks_[pos_]; }
-  const Token& next() {
-    const Token& t = toks_[pos_];
+  const LexToken& peek() const { return toks_[pos_]; }
+  const LexToken& next() {
+    const LexToken& t = toks_[pos_];
     if (t.type != Tok::kEnd) ++pos_;
     return t;
   }
@@ -557,7 +557,7 @@ class Parser {
   NodePtr parse_seq(bool in_parens) {
     std::vector<NodePtr> items;
     while (true) {
-      const Token& t = peek();
+      const LexToken& t = peek();
       if (t.type == Tok::kEnd) break;
       if (t.type == Tok::kRParen) {
         if (in_parens) break;
@@ -580,7 +580,7 @@ class Parser {
     NodePtr node = make(kind, left->column);
     node->children.push_back(left);
     while (peek().type == op) {
-      const Token& t = next();
+      const LexToken& t = next();
       if (!starts_operand(peek().type)) {
         throw QueryError(std::string("'") + token_name(op) + "' is missing its right operand", t.column);
       }
@@ -593,7 +593,7 @@ class Parser {
   NodePtr parse_and() { return parse_binary(Tok::kAnd, NodeKind::kAnd, &Parser::parse_unary); }
 
   NodePtr parse_unary() {
-    const Token& t = peek();
+    const LexToken& t = peek();
     if (t.type != Tok::kNot && t.type != Tok::kPlus && t.type != Tok::kMinus) return parse_near();
     next();
     DepthGuard guard(depth_, t.column);
@@ -615,10 +615,10 @@ class Parser {
     NodePtr node = make(NodeKind::kNear, first->column);
     node->children.push_back(first);
     while (peek().type == Tok::kNear) {
-      const Token& op = next();
+      const LexToken& op = next();
       // Several NEARs make one proximity group; its window is the widest one asked for.
       node->distance = std::max(node->distance, op.distance);
-      const Token& t = peek();
+      const LexToken& t = peek();
       if (!starts_operand(t.type)) throw QueryError("'NEAR' is missing its right operand", op.column);
       if (t.type != Tok::kWord && t.type != Tok::kPhrase) {
         throw QueryError("NEAR joins words and phrases only", t.column);
@@ -629,7 +629,7 @@ class Parser {
   }
 
   NodePtr parse_primary() {
-    const Token& t = next();
+    const LexToken& t = next();
     switch (t.type) {
       case Tok::kLParen: {
         DepthGuard guard(depth_, t.column);
@@ -666,7 +666,7 @@ class Parser {
     }
   }
 
-  static NodePtr field_node(const Token& t) {
+  static NodePtr field_node(const LexToken& t) {
     if (t.field == "date" || t.field == "year" || t.field == "month") return date_node(t);
     NodePtr node = make(NodeKind::kField, t.column);
     node->field = t.field;
@@ -694,7 +694,7 @@ class Parser {
   }
 
   /// date:/year:/month: values: one date, or a range A..B with either side left open.
-  static NodePtr date_node(const Token& t) {
+  static NodePtr date_node(const LexToken& t) {
     NodePtr node = make(NodeKind::kDate, t.column);
     std::string_view value = t.text;
     size_t dots = value.find("..");
@@ -730,7 +730,7 @@ class Parser {
     return node;
   }
 
-  std::vector<Token> toks_;
+  std::vector<LexToken> toks_;
   size_t pos_ = 0;
   size_t depth_ = 0;
 };

@@ -169,7 +169,10 @@ class Compiler {
   }
 
   Part prefix(const QueryNode& node, bool positive, std::string_view field_prefix) {
-    std::string folded = analyzer_.fold(node.text);
+    // A prefix that is one index word keeps that word's form ("U.S.*" -> "u.s", as "U.S." is indexed);
+    // anything else is folded as typed.
+    std::vector<Token> tokens = analyzer_.analyze(node.text);
+    std::string folded = tokens.size() == 1 ? tokens.front().term : analyzer_.fold(node.text);
     if (code_points(folded) < 2) {
       throw QueryError("a wildcard needs at least 2 characters before '*'", node.column);
     }

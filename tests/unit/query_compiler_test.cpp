@@ -81,6 +81,8 @@ TEST(QueryCompiler, PhrasesNearAndWildcards) {
            {"ukrain*", "Query(WILDCARD SYNONYM ukrain)"},
            {"Ukrain*", "Query(WILDCARD SYNONYM ukrain)"},
            {"CAFÉ*", "Query(WILDCARD SYNONYM cafe)"},
+           {"U.S.*", "Query(WILDCARD SYNONYM u.s)"},
+           {"a.*", "col 1: a wildcard needs at least 2 characters before '*'"},
            {"title:ukrain*", "Query(WILDCARD SYNONYM Sukrain)"},
        }) {
     EXPECT_EQ(describe(c.query), c.expected) << "query: " << c.query;

@@ -47,6 +47,8 @@ TEST(QueryParser, WordsPhrasesAndWildcards) {
       {"ukrain*", "(PREFIX ukrain)"},
       {"ukrain**", "(PREFIX ukrain)"},
       {"*ukraine", "(WORD *ukraine)"},
+      // describe() quotes a word only when it would be ambiguous bare.
+      {"a\\b", "(WORD \"a\\\\b\")"},
       {"troops \"the war\" kyiv*", "(DEFAULT (WORD troops) (PHRASE \"the war\") (PREFIX kyiv))"},
       // Control characters and Unicode spaces separate terms.
       {"putin\x01lukashenko", "(DEFAULT (WORD putin) (WORD lukashenko))"},
