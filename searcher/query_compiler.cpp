@@ -103,7 +103,8 @@ class Compiler {
 
   std::vector<Query> name_words(std::string_view prefix, std::string_view value, size_t column) {
     std::vector<Query> words;
-    for (const Token& token : analyze(value, column)) words.emplace_back(prefixed(prefix, token.term));
+    // schema::boolean_term() as the document builder makes these terms (same normalisation and cut).
+    for (const Token& token : analyze(value, column)) words.emplace_back(schema::boolean_term(prefix, token.term));
     return words;
   }
 
