@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -269,6 +270,16 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
 
   ExpandedInputs inputs = expand_inputs(options.inputs, options.stdin_data.size());
   for (const auto& d : inputs.diagnostics) note(d);
+  if (!options.manifest.empty()) {
+    // A manifest kept beside the articles (news/manifest.jsonl) is metadata, not articles.
+    std::error_code ec;
+    std::filesystem::path m = std::filesystem::absolute(options.manifest, ec).lexically_normal();
+    std::erase_if(inputs.items, [&](const InputItem& item) {
+      if (item.is_stdin || item.absolute != m.string()) return false;
+      inputs.total_bytes -= item.size;
+      return true;
+    });
+  }
 
   if (!inputs.items.empty()) {
     // Each worker owns an Analyzer (they are not thread-safe); made here so a bad setting throws here.

@@ -305,6 +305,21 @@ TEST_F(IndexCli, ProblemInputsAreSkippedAndTheRestIndexed) {
   EXPECT_NE(reasons.find("missing.txt: No such file or directory"), std::string::npos) << reasons;
 }
 
+TEST_F(IndexCli, ManifestOverridesMetadataAndIsNotIndexedItself) {
+  fs::path articles = copy_fixtures(dir_);
+  fs::path manifest = articles / "manifest.jsonl";
+  std::ofstream(manifest) << "{\"path\":\"" << kSeed0 << "\",\"id\":\"custom-id\",\"outlet\":\"Other Outlet\"}\n";
+  auto r = index({"--db", db_.string(), "--json", "--manifest", manifest.string(), articles.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(counts(summary(r)), "5 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
+  EXPECT_GT(termfreq(db_, "XIDcustom-id"), 1u);
+  EXPECT_EQ(termfreq(db_, schema::boolean_term(schema::kArticleId, kSeed0)), 0u);
+  EXPECT_GT(termfreq(db_, schema::boolean_term(schema::kOutlet, "Other Outlet")), 0u);
+  auto bad = index({"--db", db_.string(), "--manifest", (dir_.path() / "none.jsonl").string(), articles.string()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--manifest: "), std::string::npos) << bad.err;
+}
+
 TEST_F(IndexCli, DuplicateIdsInOneRunAreReported) {
   fs::path file = dir_.path() / "dup.jsonl";
   std::ofstream(file) << "{\"id\":\"same\",\"text\":\"One.\"}\n{\"id\":\"same\",\"text\":\"Two.\"}\n";
