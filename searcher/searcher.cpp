@@ -245,7 +245,9 @@ std::pair<uint64_t, bool> Searcher::count(const SearchOptions& options) {
 SearchResult Searcher::search_once(const SearchOptions& options) {
   SearchResult result;
   result.query = options.query;
-  const ParsedQuery parsed = parse_query(options.query);
+  // Flag filters alone (no query words) list the articles they select.
+  const bool blank = options.query.find_first_not_of(" \t\r\n") == std::string::npos;
+  const ParsedQuery parsed = blank ? ParsedQuery() : parse_query(options.query);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, options.compile);
   const bool passage_mode = compiled.has_positional || options.scoring == Scoring::kPassage;
   const Xapian::doccount doccount = db_.get_doccount();
@@ -352,26 +354,52 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       const double article_score = it.get_weight();
       const Xapian::Query in_article(Xapian::Query::OP_AND, Xapian::Query(article_id_term(article, article_hit.id)), kp);
 
-      // Best passages: the OR of the query words (a passage with some of them can win) plus the
-      // proximity bonus, inside this article only.
-      Xapian::Enquire pe(db_);
-      const Xapian::Query pquery(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_OR, pq.terms, pq.proximity),
-                                 in_article);
-      pe.set_query(pquery);
-      pe.set_weighting_scheme(bm25());
-      pe.set_docid_order(Xapian::Enquire::ASCENDING);
-      const auto per = static_cast<Xapian::doccount>(options.per_article == 0 ? doccount : options.per_article);
-      Xapian::MSet pset = pe.get_mset(0, per);
-      std::unique_ptr<Xapian::Enquire> fallback;
-      Xapian::MultiValueKeyMaker by_passage;
-      by_passage.add_value(schema::kSlotPassage);
-      if (pset.empty()) {
-        // No passage has a query word (the match was in the title or a field): show the first passage.
-        fallback = std::make_unique<Xapian::Enquire>(db_);
-        fallback->set_query(in_article);
-        fallback->set_weighting_scheme(Xapian::BoolWeight());
-        fallback->set_sort_by_key(&by_passage, false);
-        pset = fallback->get_mset(0, 1);
+      // Best passages, inside this article only, in three tiers:
+      //  1. passages matching the whole query (so --speaker/speaker: picks that speaker's passages),
+      //     ranked with the query words and the proximity bonus;
+      //  2. passages with any query word (words spread over paragraphs: a passage with some wins);
+      //  3. the first passage (the match was in the title or a field only).
+      const auto per = static_cast<size_t>(options.per_article == 0 ? doccount : options.per_article);
+      const Xapian::Query words(Xapian::Query::OP_OR, pq.terms, pq.proximity);
+      const Xapian::Query tier_queries[] = {
+          Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND_MAYBE, base, words), in_article),
+          Xapian::Query(Xapian::Query::OP_FILTER, words, in_article),
+      };
+      struct Picked {
+        Xapian::docid did;
+        double weight;
+        Xapian::Document doc;
+        std::vector<std::string> terms;
+        std::string query;
+      };
+      std::vector<Picked> picked;
+      for (const Xapian::Query& tq : tier_queries) {
+        if (tq.empty()) continue;
+        Xapian::Enquire pe(db_);
+        pe.set_query(tq);
+        pe.set_weighting_scheme(bm25());
+        pe.set_docid_order(Xapian::Enquire::ASCENDING);
+        Xapian::MSet pset = pe.get_mset(0, static_cast<Xapian::doccount>(std::min<size_t>(per, doccount)));
+        for (auto pit = pset.begin(); pit != pset.end() && picked.size() < per; ++pit) {
+          bool dup = std::any_of(picked.begin(), picked.end(), [&pit](const Picked& p) { return p.did == *pit; });
+          if (dup) continue;
+          picked.push_back({*pit, pit.get_weight(), pit.get_document(),
+                            options.explain ? matching_terms(pe, pit) : std::vector<std::string>{},
+                            options.explain ? tq.get_description() : std::string()});
+        }
+        if (!picked.empty()) break;  // passages matching the whole query are the ones to show
+      }
+      if (picked.empty()) {
+        Xapian::Enquire fe(db_);
+        Xapian::MultiValueKeyMaker by_passage;
+        by_passage.add_value(schema::kSlotPassage);
+        fe.set_query(in_article);
+        fe.set_weighting_scheme(Xapian::BoolWeight());
+        fe.set_sort_by_key(&by_passage, false);
+        Xapian::MSet first_passage = fe.get_mset(0, 1);
+        for (auto pit = first_passage.begin(); pit != first_passage.end(); ++pit) {
+          picked.push_back({*pit, 0.0, pit.get_document(), {}, options.explain ? in_article.get_description() : ""});
+        }
       }
       std::optional<Xapian::MSet> bonus_set;
       if (options.explain && !pq.proximity.empty()) {
@@ -387,7 +415,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         finish_hit(hit);
         result.hits.push_back(std::move(hit));
       };
-      if (pset.empty()) {
+      if (picked.empty()) {
         // An article without passage documents: the article itself is the hit.
         Hit hit = article_hit;
         hit.score = article_score;
@@ -400,9 +428,9 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         emit(std::move(hit));
         continue;
       }
-      for (auto pit = pset.begin(); pit != pset.end(); ++pit) {
+      for (Picked& p : picked) {
         Hit hit;
-        fill_hit(hit, pit.get_document());
+        fill_hit(hit, p.doc);
         // Article metadata wins over a passage document's copy (they should agree).
         hit.id = article_hit.id;
         if (article_hit.path) hit.path = article_hit.path;
@@ -410,17 +438,17 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         if (article_hit.outlet) hit.outlet = article_hit.outlet;
         if (article_hit.date) hit.date = article_hit.date;
         if (article_hit.author) hit.author = article_hit.author;
-        hit.score = article_score + ranking::kPassageMix * pit.get_weight();
+        hit.score = article_score + ranking::kPassageMix * p.weight;
         if (options.explain) {
           Explanation ex = base_explanation("article");
           ex.article_score = article_score;
           ex.article_terms = matching_terms(enquire, it);
-          ex.passage_score = pit.get_weight();
-          ex.passage_query = (fallback ? in_article : pquery).get_description();
-          if (!fallback) ex.passage_terms = matching_terms(pe, pit);
+          ex.passage_score = p.weight;
+          ex.passage_query = std::move(p.query);
+          ex.passage_terms = std::move(p.terms);
           if (bonus_set) {
             for (auto b = bonus_set->begin(); b != bonus_set->end(); ++b) {
-              if (*b == *pit) ex.proximity_bonus = b.get_weight();
+              if (*b == p.did) ex.proximity_bonus = b.get_weight();
             }
           }
           hit.explain = std::move(ex);

@@ -1,0 +1,470 @@
+/** @file
+ *  @brief dateline-search end to end: index index-fixtures/ with dateline-index into a temp dir, then run
+ *  every query form, filter, facet and format; exit codes; batch; seed queries; goldens in expected/cli/.
+ *
+ *  Goldens: index-fixtures/expected/cli/NAME.args (one argument per line; --db is added), NAME.out (stdout,
+ *  normalised: scores masked, the source and database paths replaced by <src> and <db>), NAME.code (exit
+ *  status). JSON output is compared field by field. DATELINE_UPDATE_GOLDEN=1 rewrites .out and .code.
+ */
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "tests/support/test_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using dateline::test::bin_dir;
+using dateline::test::fixtures_dir;
+using dateline::test::RunResult;
+using nlohmann::json;
+
+class SearchCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::make_unique<dateline::test::TempDir>();
+    db_ = (dir_->path() / "db").string();
+    index_ = dateline::test::run({(bin_dir() / "dateline-index").string(), "--db", db_, "-q",
+                                  (fixtures_dir() / "articles").string()});
+  }
+  static void TearDownTestSuite() { dir_.reset(); }
+
+  void SetUp() override {
+    ASSERT_TRUE(index_.exit_code == 0 || index_.exit_code == 1) << "dateline-index failed: " << index_.err;
+  }
+
+  static RunResult search(std::vector<std::string> args, const std::string& input = "",
+                          const std::vector<std::string>& env = {}) {
+    args.insert(args.begin(), {(bin_dir() / "dateline-search").string(), "--db", db_});
+    return dateline::test::run(args, input, env);
+  }
+
+  static std::vector<std::string> lines(const std::string& out) {
+    std::vector<std::string> v;
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);) v.push_back(l);
+    return v;
+  }
+
+  static std::set<std::string> id_set(const std::string& out) {
+    auto v = lines(out);
+    return {v.begin(), v.end()};
+  }
+
+  static std::unique_ptr<dateline::test::TempDir> dir_;
+  static std::string db_;
+  static RunResult index_;
+};
+
+std::unique_ptr<dateline::test::TempDir> SearchCli::dir_;
+std::string SearchCli::db_;
+RunResult SearchCli::index_;
+
+// ---- seed queries ---------------------------------------------------------------------------------
+
+TEST_F(SearchCli, SeedQueriesReturnExactlyTheListedArticles) {
+  json seeds = json::parse(dateline::test::read_file(fixtures_dir() / "expected" / "queries.json"));
+  for (const auto& q : seeds["queries"]) {
+    std::vector<std::string> args = {"--format", "ids", "--limit", "100"};
+    if (q.contains("outlet")) args.insert(args.end(), {"--outlet", q["outlet"].get<std::string>()});
+    args.push_back(q["query"].get<std::string>());
+    auto r = search(args);
+    std::set<std::string> expected;
+    for (const auto& id : q["articles"]) expected.insert(id.get<std::string>());
+    SCOPED_TRACE(q.dump());
+    EXPECT_EQ(id_set(r.out), expected) << r.err;
+    EXPECT_EQ(r.exit_code, expected.empty() ? 1 : 0) << r.err;
+  }
+}
+
+// ---- query forms and filters ----------------------------------------------------------------------
+
+struct FormCase {
+  std::vector<std::string> args;
+  std::set<std::string> ids;
+};
+
+TEST_F(SearchCli, EveryQueryFormAndFilter) {
+  const std::string wt = "000_3b666ab643cd8169.txt", et = "001_92f7a0f3706d96b5.txt",
+                    pr = "002_969715c8f9e81f1a.txt", b3 = "003_193a5e913a49cda4.txt",
+                    nw = "004_2c84ca1d4691ff6c.txt";
+  const std::vector<FormCase> cases = {
+      {{"Zyabrovka airfield"}, {nw}},
+      {{"\"cover me\""}, {pr}},
+      {{"outlet:newsweek"}, {nw}},
+      {{"author:sands"}, {wt}},
+      {{"date:2023"}, {b3}},
+      {{"date:2022-02..2022-06 belarus"}, {wt}},
+      {{"Zyabrov*"}, {nw}},
+      {{"Zyabrovka OR \"cover me\""}, {nw, pr}},
+      {{"airfield AND Zyabrovka"}, {nw}},
+      {{"airfield NOT Zyabrovka"}, {}},
+      {{"--match", "all", "Zyabrovka", "Lukashenko"}, {nw}},
+      {{"--outlet", "Washington Times", "troop"}, {wt}},
+      {{"--outlet", "washingtontimes.com", "troop"}, {wt}},
+      {{"--since", "2023", "troop"}, {b3}},
+      {{"--until", "2022-03", "troop"}, {wt}},
+      {{"--since", "2022-10-12", "--until", "2022-10-12", "troop"}, {et}},
+      {{"--author", "David R. Sands", "troop"}, {wt}},
+      {{"--outlet", "Newsweek", "--outlet", "Pravda.Ru"}, {nw, pr}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"--format", "ids", "--limit", "100"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto r = search(args);
+    std::string shown;
+    for (const auto& a : c.args) shown += "[" + a + "]";
+    EXPECT_EQ(id_set(r.out), c.ids) << shown << "\n" << r.err;
+    EXPECT_EQ(r.exit_code, c.ids.empty() ? 1 : 0) << shown << "\n" << r.err;
+  }
+}
+
+TEST_F(SearchCli, SpeakerFilterPrefersPassagesOfThatSpeaker) {
+  auto speaks = [](const json& hit) {
+    for (const auto& s : hit["speakers"]) {
+      if (s.get<std::string>().find("Lukashenko") != std::string::npos) return true;
+    }
+    return false;
+  };
+  // Ranking passages: every hit is a passage where he is quoted.
+  auto p = search({"--format", "jsonl", "--scoring", "passage", "--per-article", "0", "--speaker", "Lukashenko", "troops"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  std::set<std::string> with_passage;
+  for (const auto& l : lines(p.out)) {
+    json hit = json::parse(l);
+    EXPECT_TRUE(speaks(hit)) << l;
+    with_passage.insert(hit["id"].get<std::string>());
+  }
+  ASSERT_FALSE(with_passage.empty());
+  // Ranking articles: an article that has such a passage shows it.
+  auto a = search({"--format", "jsonl", "--speaker", "Lukashenko", "troops"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  for (const auto& l : lines(a.out)) {
+    json hit = json::parse(l);
+    if (with_passage.count(hit["id"].get<std::string>()) > 0) {
+      EXPECT_TRUE(speaks(hit)) << l;
+    }
+  }
+}
+
+// ---- facets, totals -------------------------------------------------------------------------------
+
+TEST_F(SearchCli, FacetsCountDistinctArticles) {
+  auto r = search({"--format", "json", "--facet", "outlet", "--facet", "year", "--facet", "speaker",
+                   "\"special military operation\""});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["total"]["value"], 4);
+  EXPECT_EQ(j["total"]["exact"], true);
+  uint64_t years = 0;
+  for (const auto& v : j["facets"]["year"]) years += v["count"].get<uint64_t>();
+  EXPECT_LE(years, 4u);  // an article counts once, however many passages match
+  for (const auto& v : j["facets"]["speaker"]) EXPECT_LE(v["count"].get<uint64_t>(), 4u);
+  auto fast = search({"--format", "json", "--fast-facets", "--facet", "outlet", "troop"});
+  ASSERT_EQ(fast.exit_code, 0) << fast.err;
+  EXPECT_TRUE(json::parse(fast.out)["total"]["exact"].is_boolean());
+}
+
+TEST_F(SearchCli, CountAndInfo) {
+  auto c = search({"--count", "troop"});
+  EXPECT_EQ(c.exit_code, 0);
+  EXPECT_EQ(c.out, "4\n");
+  auto none = search({"--count", "zzyzxqq"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.out, "0\n");
+  auto info = search({"--info", "--format", "json"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  json j = json::parse(info.out);
+  EXPECT_EQ(j["articles"], 5);
+  EXPECT_EQ(j["index_schema_version"], 1);
+}
+
+// ---- formats and output rules ---------------------------------------------------------------------
+
+TEST_F(SearchCli, EveryFormatWorksAndStdoutCarriesResultsOnly) {
+  for (const char* f : {"text", "json", "jsonl", "tsv", "ids", "trec"}) {
+    auto r = search({"--format", f, "-vv", "troop"});
+    EXPECT_EQ(r.exit_code, 0) << f << ": " << r.err;
+    EXPECT_FALSE(r.out.empty()) << f;
+    EXPECT_EQ(r.out.find("info:"), std::string::npos) << f << ": a log line on stdout";
+  }
+  auto j = search({"--format", "json", "-v", "troop"});
+  EXPECT_FALSE(json::parse(j.out, nullptr, false).is_discarded()) << j.out;
+}
+
+TEST_F(SearchCli, SnippetLimitAndHighlightsInCodePoints) {
+  auto r = search({"--format", "jsonl", "--snippet-chars", "60", "--limit", "5", "troop"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& l : lines(r.out)) {
+    json hit = json::parse(l);
+    std::string snippet = hit["snippet"];
+    // Count code points.
+    size_t cps = 0;
+    for (char c : snippet) cps += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    EXPECT_LE(cps, 60u) << snippet;
+    for (const auto& h : hit["highlights"]) {
+      EXPECT_LT(h[0].get<size_t>(), h[1].get<size_t>());
+      EXPECT_LE(h[1].get<size_t>(), cps);
+    }
+  }
+}
+
+TEST_F(SearchCli, ColourOnlyWhenAsked) {
+  auto plain = search({"troop"});
+  EXPECT_EQ(plain.out.find('\x1b'), std::string::npos);
+  auto coloured = search({"--color", "always", "troop"});
+  EXPECT_NE(coloured.out.find("\x1b[1;31m"), std::string::npos);
+}
+
+TEST_F(SearchCli, ExplainShowsTheQuery) {
+  auto r = search({"--format", "json", "--explain", "--limit", "1", "troop"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json hit = json::parse(r.out)["hits"][0];
+  EXPECT_EQ(hit["explain"]["scoring"], "article");
+  EXPECT_NE(hit["explain"]["query"].get<std::string>().find("Ztroop"), std::string::npos);
+  auto p = search({"--format", "json", "--explain", "--limit", "1", "\"cover me\""});
+  EXPECT_EQ(json::parse(p.out)["hits"][0]["explain"]["scoring"], "passage");
+}
+
+// ---- exit codes and errors ------------------------------------------------------------------------
+
+TEST_F(SearchCli, ExitCodesAndErrorMessages) {
+  EXPECT_EQ(search({"troop"}).exit_code, 0);
+  auto none = search({"zzyzxqq"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.out, "");
+  auto quote = search({"\"special military"});
+  EXPECT_EQ(quote.exit_code, 2);
+  EXPECT_EQ(quote.out, "");
+  EXPECT_EQ(quote.err.rfind("dateline-search: query error: ", 0), 0u) << quote.err;
+  EXPECT_NE(quote.err.find("\n  \"special military\n  ^\n"), std::string::npos) << quote.err;
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--limit", "x", "troop"}, {"--format", "xml", "troop"}, {"--facet", "colour", "troop"},
+        {"--sort", "newest", "troop"}, {"--since", "2022-13-45", "troop"}, {}}) {
+    auto r = search(bad);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err.rfind("dateline-search: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  const std::string missing = (dir_->path() / "missing-db").string();
+  auto m = dateline::test::run({(bin_dir() / "dateline-search").string(), "--db", missing, "troop"});
+  EXPECT_EQ(m.exit_code, 2);
+  EXPECT_EQ(m.err, "dateline-search: " + missing + ": no Dateline database here; create one with: dateline-index --db " +
+                       missing + " FILES...\n");
+}
+
+TEST_F(SearchCli, NoHitsSuggestsASpelling) {
+  auto text = search({"Zyabrovkka"});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_NE(text.err.find("did you mean: zyabrovka"), std::string::npos) << text.err;
+  auto j = search({"--format", "json", "Zyabrovkka"});
+  EXPECT_EQ(j.exit_code, 1);
+  EXPECT_EQ(json::parse(j.out)["suggestion"], "zyabrovka");
+}
+
+// ---- batch ----------------------------------------------------------------------------------------
+
+TEST_F(SearchCli, BatchTagsResultsAndReportsBadLines) {
+  dateline::test::TempDir tmp;
+  const std::string timings = (tmp.path() / "t.tsv").string();
+  const std::string input =
+      "troop\n"
+      "{\"id\": \"q2\", \"query\": \"Kyiv\", \"outlet\": [\"Newsweek\"]}\n"
+      "\"special military\n"
+      "{\"id\": 4, \"query\": \"Zyabrovka\", \"limit\": 1, \"facet\": [\"outlet\"]}\n"
+      "{\"id\": \"q5\", \"query\": \"x\", \"colour\": 1}\n";
+  auto r = search({"--batch", "--format", "json", "--timings", timings}, input);
+  EXPECT_EQ(r.exit_code, 2);
+  auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 3u) << r.out;
+  EXPECT_EQ(json::parse(out[0])["qid"], "1");
+  EXPECT_EQ(json::parse(out[0])["total"]["value"], 4);
+  EXPECT_EQ(json::parse(out[1])["qid"], "q2");
+  EXPECT_EQ(json::parse(out[1])["total"]["value"], 0);
+  EXPECT_EQ(json::parse(out[2])["qid"], "4");
+  EXPECT_EQ(json::parse(out[2])["facets"]["outlet"][0]["value"], "Newsweek");
+  auto err = lines(r.err);
+  ASSERT_EQ(err.size(), 2u) << r.err;
+  json e3 = json::parse(err[0]);
+  EXPECT_EQ(e3["type"], "error");
+  EXPECT_EQ(e3["line"], 3);
+  EXPECT_EQ(e3["column"], 1);
+  json e5 = json::parse(err[1]);
+  EXPECT_EQ(e5["line"], 5);
+  EXPECT_EQ(e5["qid"], "q5");
+  auto t = lines(dateline::test::read_file(timings));
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[1].rfind("q2\t", 0), 0u);
+  EXPECT_GT(std::stoll(t[1].substr(3)), 0);
+
+  auto trec = search({"--batch", "--format", "trec"}, "{\"id\":\"7\",\"query\":\"troop\"}\nKyiv\n");
+  EXPECT_EQ(trec.exit_code, 0) << trec.err;
+  auto tl = lines(trec.out);
+  ASSERT_EQ(tl.size(), 7u) << trec.out;
+  EXPECT_EQ(tl[0].rfind("7 Q0 ", 0), 0u);
+  EXPECT_EQ(tl[4].rfind("2 Q0 ", 0), 0u);
+}
+
+TEST_F(SearchCli, ClosedPipeEndsQuietly) {
+  dateline::test::TempDir tmp;
+  std::ofstream(tmp.path() / "q.txt") << [] {
+    std::string s;
+    for (int i = 0; i < 3000; ++i) s += "troop\n";
+    return s;
+  }();
+  const std::string cmd = "'" + (bin_dir() / "dateline-search").string() + "' --db '" + db_ +
+                          "' --batch --format jsonl --per-article 0 < '" + (tmp.path() / "q.txt").string() +
+                          "' | head -c 1 > /dev/null; echo \"${PIPESTATUS[0]}\"";
+  auto r = dateline::test::run({"/bin/bash", "-c", cmd});
+  EXPECT_EQ(r.out, "0\n") << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+// ---- goldens --------------------------------------------------------------------------------------
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  if (from.empty()) return s;
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
+// Masks what legitimately varies: scores (any index change moves BM25) and absolute paths.
+void mask_json(json& j) {
+  if (j.is_object()) {
+    for (auto& [k, v] : j.items()) {
+      if ((k == "score" || k == "article_score" || k == "passage_score" || k == "proximity_bonus") && v.is_number()) {
+        v = "<score>";
+      } else {
+        mask_json(v);
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& v : j) mask_json(v);
+  }
+}
+
+std::string normalise(const std::string& out, const std::vector<std::string>& args, const std::string& db) {
+  std::string s = replace_all(out, db, "<db>");
+  s = replace_all(s, dateline::test::source_dir().string(), "<src>");
+  const auto has = [&args](const std::string& a, const std::string& b) {
+    for (size_t i = 0; i + 1 < args.size(); ++i) {
+      if (args[i] == a && args[i + 1] == b) return true;
+    }
+    return false;
+  };
+  std::string result;
+  std::istringstream in(s);
+  bool header = true;
+  for (std::string l; std::getline(in, l);) {
+    if (!l.empty() && l[0] == '{') {
+      json j = json::parse(l, nullptr, false);
+      if (!j.is_discarded()) {
+        mask_json(j);
+        l = j.dump(-1, ' ', false, json::error_handler_t::replace);
+      }
+    } else if (has("--format", "tsv") && !header) {
+      size_t a = l.find('\t'), b = a == std::string::npos ? a : l.find('\t', a + 1);
+      if (b != std::string::npos) l = l.substr(0, a + 1) + "<score>" + l.substr(b);
+    } else if (has("--format", "trec")) {
+      std::istringstream f(l);
+      std::string q, q0, id, rank, score, tag;
+      f >> q >> q0 >> id >> rank >> score >> tag;
+      l = q + " " + q0 + " " + id + " " + rank + " <score> " + tag;
+    }
+    header = false;
+    result += l + "\n";
+  }
+  return result;
+}
+
+// First difference between two JSON values, as a path ("hits/0/title: expected ..., got ...").
+std::string json_diff(const json& want, const json& got, const std::string& path) {
+  if (want.type() != got.type()) return path + ": expected " + want.dump() + ", got " + got.dump();
+  if (want.is_object()) {
+    for (auto& [k, v] : want.items()) {
+      if (!got.contains(k)) return path + "/" + k + ": missing";
+      std::string d = json_diff(v, got[k], path + "/" + k);
+      if (!d.empty()) return d;
+    }
+    for (auto& [k, v] : got.items()) {
+      if (!want.contains(k)) return path + "/" + k + ": unexpected field " + v.dump();
+    }
+    return "";
+  }
+  if (want.is_array()) {
+    for (size_t i = 0; i < std::min(want.size(), got.size()); ++i) {
+      std::string d = json_diff(want[i], got[i], path + "/" + std::to_string(i));
+      if (!d.empty()) return d;
+    }
+    if (want.size() != got.size()) {
+      return path + ": expected " + std::to_string(want.size()) + " items, got " + std::to_string(got.size());
+    }
+    return "";
+  }
+  return want == got ? "" : path + ": expected " + want.dump() + ", got " + got.dump();
+}
+
+std::string line_diff(const std::string& want, const std::string& got) {
+  std::istringstream a(want), b(got);
+  std::string la, lb, report;
+  for (int n = 1;; ++n) {
+    bool ha = static_cast<bool>(std::getline(a, la)), hb = static_cast<bool>(std::getline(b, lb));
+    if (!ha && !hb) break;
+    if (!ha) la = "<end>";
+    if (!hb) lb = "<end>";
+    if (la == lb) continue;
+    if (!la.empty() && la[0] == '{' && !lb.empty() && lb[0] == '{') {
+      json ja = json::parse(la, nullptr, false), jb = json::parse(lb, nullptr, false);
+      if (!ja.is_discarded() && !jb.is_discarded()) {
+        report += "line " + std::to_string(n) + ": " + json_diff(ja, jb, "") + "\n";
+        continue;
+      }
+    }
+    report += "line " + std::to_string(n) + ":\n  expected: " + la + "\n  got:      " + lb + "\n";
+  }
+  return report;
+}
+
+TEST_F(SearchCli, Goldens) {
+  const fs::path dir = fixtures_dir() / "expected" / "cli";
+  const bool update = std::getenv("DATELINE_UPDATE_GOLDEN") != nullptr &&
+                      std::string(std::getenv("DATELINE_UPDATE_GOLDEN")) == "1";
+  std::vector<fs::path> cases;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".args") cases.push_back(e.path());
+  }
+  std::sort(cases.begin(), cases.end());
+  ASSERT_FALSE(cases.empty()) << "no goldens in " << dir;
+  for (const auto& args_file : cases) {
+    const std::string name = args_file.stem().string();
+    SCOPED_TRACE(name);
+    std::vector<std::string> args;
+    std::istringstream in(dateline::test::read_file(args_file));
+    for (std::string l; std::getline(in, l);) {
+      if (!l.empty()) args.push_back(l);
+    }
+    auto r = search(args);
+    const std::string got = normalise(r.out, args, db_);
+    const fs::path out_file = fs::path(args_file).replace_extension(".out");
+    const fs::path code_file = fs::path(args_file).replace_extension(".code");
+    if (update) {
+      std::ofstream(out_file, std::ios::binary) << got;
+      std::ofstream(code_file) << r.exit_code << "\n";
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(out_file)) << "run with DATELINE_UPDATE_GOLDEN=1 to create " << out_file;
+    const std::string want = dateline::test::read_file(out_file);
+    EXPECT_EQ(std::stoi(dateline::test::read_file(code_file)), r.exit_code) << r.err;
+    std::string diff = line_diff(want, got);
+    EXPECT_TRUE(diff.empty()) << name << " differs from " << out_file << ":\n" << diff << "stderr: " << r.err;
+  }
+}
+
+}  // namespace
