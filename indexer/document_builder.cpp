@@ -39,9 +39,10 @@ std::string utf8_head(std::string_view s, size_t max) {
   return std::string(s.substr(0, cut));
 }
 
-// prefix + normalised id (+ suffix), with the long-id rule of article_id_term().
+// prefix + id (+ suffix), with the long-id rule of article_id_term(). Ids are taken byte for byte, never
+// case-folded: "Report.txt" and "report.txt" are two articles (file systems and record ids are case-sensitive).
 std::string id_based_term(std::string_view prefix, std::string_view id, std::string_view suffix) {
-  std::string norm = schema::normalise_boolean(id);
+  std::string norm(id);
   if (prefix.size() + norm.size() + suffix.size() <= kMaxIndexTermBytes) {
     return std::string(prefix) + norm + std::string(suffix);
   }

@@ -254,9 +254,15 @@ TEST(DocumentTerms, LongIdsGetAHashedTailInsteadOfColliding) {
   EXPECT_NE(unique_term(a, 1), unique_term(a, 2));
   EXPECT_LE(unique_term(a, 123456).size(), kMaxIndexTermBytes);
   EXPECT_EQ(unique_term(a, 7).substr(unique_term(a, 7).size() - 2), "#7");
-  // Short ids are the schema's plain boolean terms.
-  EXPECT_EQ(article_id_term("Dir/A.txt"), schema::boolean_term(schema::kArticleId, "Dir/A.txt"));
-  EXPECT_EQ(unique_term("Dir/A.txt", 3), "Qdir/a.txt#3");
+  // Short ids are the prefix and the id byte for byte.
+  EXPECT_EQ(article_id_term("Dir/A.txt"), "XIDDir/A.txt");
+  EXPECT_EQ(unique_term("Dir/A.txt", 3), "QDir/A.txt#3");
+}
+
+// Regression: ids were case-folded, so "Report.txt" replaced "report.txt" (file systems are case-sensitive).
+TEST(DocumentTerms, IdsDifferingOnlyInCaseAreDifferentArticles) {
+  EXPECT_NE(article_id_term("Report.txt"), article_id_term("report.txt"));
+  EXPECT_NE(unique_term("Report.txt", 1), unique_term("report.txt", 1));
 }
 
 TEST(DocumentTerms, HashFollowsContentAndExtraction) {
