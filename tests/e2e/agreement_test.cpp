@@ -1,0 +1,134 @@
+/** @file
+ *  @brief Index-time and query-time analysis agree: every word and phrase of each fixture passage, typed as a
+ *  query, finds that passage.
+ *
+ *  The fixtures are read by the real reader, turned into documents by the real document builder and searched with
+ *  queries from the real parser and compiler; only the Analyzer is shared between the two sides. If the two ever
+ *  made different terms from the same text, a passage would stop finding itself.
+ */
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "articles/reader.h"
+#include "indexer/document_builder.h"
+#include "searcher/query.h"
+#include "tests/support/test_support.h"
+
+namespace {
+
+using dateline::Analyzer;
+using dateline::AnalyzerConfig;
+
+struct IndexedPassage {
+  std::string article_id;
+  uint64_t number;
+  std::string text;
+};
+
+class Agreement : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    dateline::DocumentBuilder builder(analyzer_);
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dateline::test::fixtures_dir() / "articles")) {
+      files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());  // passages_.front() is then seed 000's first passage
+    for (const auto& file : files) {
+      std::vector<dateline::Diagnostic> diagnostics;
+      dateline::ReadOptions options;
+      options.id_root = file.parent_path();
+      dateline::read_file(
+          file, options,
+          [&](dateline::Article&& article) {
+            auto built = builder.build(article);
+            for (auto& d : built.documents) db_.add_document(d.document);
+            uint64_t n = 0;
+            for (const auto& p : article.passages) passages_.push_back({article.id, ++n, p.text});
+          },
+          diagnostics);
+      for (const auto& d : diagnostics) EXPECT_FALSE(d.skipped) << d.file << ": " << d.reason;
+    }
+    db_.commit();
+    ASSERT_GT(passages_.size(), 50u);
+  }
+
+  // Does `query_text`, parsed and compiled, match passage `p`?
+  bool finds(const std::string& query_text, const IndexedPassage& p) {
+    auto compiled = dateline::compile_query(dateline::parse_query(query_text), {}, analyzer_);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, compiled.query,
+                                    Xapian::Query(dateline::unique_term(p.article_id, p.number))));
+    return enquire.get_mset(0, 1).size() == 1;
+  }
+
+  Analyzer analyzer_{AnalyzerConfig{}};
+  Xapian::WritableDatabase db_;
+  std::vector<IndexedPassage> passages_;
+};
+
+// The raw words of a passage, as a user would copy them out of the text.
+std::vector<std::string> raw_words(const Analyzer& analyzer, const std::string& text) {
+  std::vector<std::string> words;
+  for (const auto& t : analyzer.analyze(text)) words.push_back(text.substr(t.begin, t.end - t.begin));
+  return words;
+}
+
+TEST_F(Agreement, EveryWordFindsItsPassage) {
+  size_t checked = 0;
+  for (const auto& p : passages_) {
+    for (const auto& w : raw_words(analyzer_, p.text)) {
+      // Quoted: the exact form (also keeps words such as AND or NOT from being read as operators).
+      EXPECT_TRUE(finds("\"" + w + "\"", p)) << "word \"" << w << "\" of " << p.article_id << " #" << p.number;
+      if (w != "AND" && w != "OR" && w != "NOT" && w != "NEAR") {
+        EXPECT_TRUE(finds(w, p)) << "word " << w << " of " << p.article_id << " #" << p.number;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 2000u);
+  // The harness can say no: a word in no passage, and a passage's word looked up in another passage.
+  EXPECT_FALSE(finds("qqzyabrovkaqq", passages_.front()));
+  EXPECT_FALSE(finds("\"Zyabrovka airfield\"", passages_.front()));
+}
+
+TEST_F(Agreement, EveryPhraseOfTwoToFourWordsFindsItsPassage) {
+  size_t checked = 0;
+  for (const auto& p : passages_) {
+    auto words = raw_words(analyzer_, p.text);
+    for (size_t len = 2; len <= 4; ++len) {
+      for (size_t i = 0; i + len <= words.size(); ++i) {
+        std::string phrase;
+        for (size_t k = i; k < i + len; ++k) phrase += (k == i ? "" : " ") + words[k];
+        EXPECT_TRUE(finds("\"" + phrase + "\"", p)) << "phrase \"" << phrase << "\" of " << p.article_id;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 5000u);
+}
+
+// The seed's no-break space (000: "special \u00a0military") and curly apostrophes agree on both sides.
+TEST_F(Agreement, SpacesAndApostrophesOfTheSeedsAgree) {
+  bool found_nbsp = false;
+  for (const auto& p : passages_) {
+    if (p.text.find("special \u00a0military") != std::string::npos) {
+      found_nbsp = true;
+      EXPECT_TRUE(finds("\"special military operation\"", p));
+    }
+    if (p.text.find("Belarus\u2019 decision") != std::string::npos) {
+      EXPECT_TRUE(finds("\"Belarus' decision\"", p));
+      EXPECT_TRUE(finds("\"Belarus\u2019 decision\"", p));
+    }
+  }
+  EXPECT_TRUE(found_nbsp) << "fixture 000 should hold a no-break space inside the phrase";
+}
+
+}  // namespace
