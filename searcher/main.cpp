@@ -363,7 +363,7 @@ int main(int argc, char** argv) {
       ("scoring", "Rank article documents or passages (article|passage; for benchmarks)", cxxopts::value<std::string>()->default_value("article"), "WHAT");
   // clang-format on
   options.positional_help("QUERY...");
-  options.custom_help("[OPTIONS]");
+  options.custom_help("[OPTIONS] QUERY...");
 
   int code = exit_code::kError;
   try {
