@@ -3,6 +3,8 @@
  */
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "tests/support/test_support.h"
 
 using dateline::test::bin_dir;
@@ -29,6 +31,21 @@ TEST_P(Binaries, UnknownFlagIsAnErrorWithExitTwo) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(GetParam() + ": "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("no-such-flag"), std::string::npos) << r.err;
+}
+
+// Every long flag that --help lists is documented in README.md (flags are defined once, with their docs).
+TEST_P(Binaries, EveryFlagInHelpIsInTheReadme) {
+  auto r = run({(bin_dir() / GetParam()).string(), "--help"});
+  ASSERT_EQ(r.exit_code, 0);
+  std::string readme = dateline::test::read_file(dateline::test::source_dir() / "README.md");
+  std::regex flag(R"((^|\s)(--[a-z][a-z-]+))");
+  size_t flags = 0;
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), flag); it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[2];
+    ++flags;
+    EXPECT_NE(readme.find("`" + name), std::string::npos) << name << " of " << GetParam() << " is not in README.md";
+  }
+  EXPECT_GE(flags, 10u);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothBinaries, Binaries, ::testing::Values("dateline-index", "dateline-search"),
