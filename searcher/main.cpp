@@ -3,6 +3,7 @@
  */
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -174,15 +175,55 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   return r;
 }
 
-/// "dateline-search: query error: MESSAGE" and, when the column is known, the query with a caret.
-void print_query_error(const QueryError& e, const std::string& query, const std::string& where = "") {
-  dateline::cli::print_error(kProgram, where + "query error: " + e.what());
-  if (e.column() == 0) return;
-  std::string shown = dateline::cli::terminal_safe(query);
-  for (char& c : shown) {
-    if (c == '\n' || c == '\t') c = ' ';
+/// A message cut to 300 bytes (at a UTF-8 boundary) with "...": errors may quote the query, and a 1 MB
+/// query must not come back as a 1 MB message.
+std::string clip_message(std::string message) {
+  constexpr size_t kMaxMessage = 300;
+  if (message.size() > kMaxMessage) {
+    size_t cut = kMaxMessage;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+    message = message.substr(0, cut) + "...";
   }
-  std::fprintf(stderr, "  %s\n  %s^\n", shown.c_str(), std::string(e.column() - 1, ' ').c_str());
+  return message;
+}
+
+/// "dateline-search: query error: MESSAGE" and, when the column is known, the query with a caret,
+/// clipped to kContext code points each side of the column (marked "...").
+void print_query_error(const QueryError& e, const std::string& query, const std::string& where = "") {
+  constexpr size_t kContext = 40;
+  dateline::cli::print_error(kProgram, where + "query error: " + clip_message(e.what()));
+  if (e.column() == 0) return;
+  // Code point by code point, so the caret stays under column() after escaping controls.
+  std::string shown;
+  size_t caret = 0;
+  size_t point = 0;
+  size_t first = e.column() > kContext + 1 ? e.column() - 1 - kContext : 0;
+  if (first > 0) {
+    shown = "...";
+    caret = 3;
+  }
+  for (size_t i = 0; i < query.size(); ++point) {
+    size_t n = 1;
+    auto b = static_cast<unsigned char>(query[i]);
+    if (b >= 0xC0) n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+    n = std::min(n, query.size() - i);
+    if (point > e.column() - 1 + kContext) {
+      shown += "...";
+      break;
+    }
+    if (point >= first) {
+      std::string piece = dateline::cli::terminal_safe(std::string_view(query).substr(i, n));
+      for (char& c : piece) {
+        if (c == '\n' || c == '\t') c = ' ';
+      }
+      if (point < e.column() - 1) {
+        for (char c : piece) caret += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      }
+      shown += piece;
+    }
+    i += n;
+  }
+  std::fprintf(stderr, "  %s\n  %s^\n", shown.c_str(), std::string(caret, ' ').c_str());
 }
 
 /// Ends quietly when stdout was closed by the reader (`| head -1`): true means stop now.
@@ -237,8 +278,9 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     std::optional<std::string> qid = std::to_string(line_no);
     SearchOptions options = r.search;
-    auto fail = [&](const std::string& message, std::optional<size_t> column) {
+    auto fail = [&](const std::string& full_message, std::optional<size_t> column) {
       any_failed = true;
+      std::string message = clip_message(full_message);  // a huge query line must not come back whole
       if (json_errors) {
         std::fprintf(stderr, "%s\n", dateline::error_json(line_no, qid, message, column).c_str());
       } else {

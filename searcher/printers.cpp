@@ -357,13 +357,30 @@ std::string dump_json(const nlohmann::ordered_json& j, bool pretty) {
 std::string escape_tsv(std::string_view field) {
   std::string out;
   out.reserve(field.size());
-  for (char c : field) {
+  for (size_t i = 0; i < field.size(); ++i) {
+    char c = field[i];
+    auto b = static_cast<unsigned char>(c);
     switch (c) {
       case '\\': out += "\\\\"; break;
       case '\t': out += "\\t"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
-      default: out += c;
+      default:
+        // Other controls (ESC, BEL, DEL, C1 U+0080..U+009F) as backslash escapes too: TSV often ends on a
+        // terminal, where raw ESC sequences from an article could retitle or recolour it.
+        if (b < 0x20 || b == 0x7F) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", b);
+          out += buf;
+        } else if (b == 0xC2 && i + 1 < field.size() && static_cast<unsigned char>(field[i + 1]) < 0xA0 &&
+                   static_cast<unsigned char>(field[i + 1]) >= 0x80) {
+          char buf[12];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(field[i + 1]));
+          out += buf;
+          ++i;
+        } else {
+          out += c;
+        }
     }
   }
   return out;

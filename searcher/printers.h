@@ -58,7 +58,8 @@ nlohmann::ordered_json hit_json(const Hit& hit);
 /// Serialises JSON as one line (compact) or indented, replacing invalid UTF-8 with U+FFFD, never throwing.
 std::string dump_json(const nlohmann::ordered_json& j, bool pretty = false);
 
-/// TSV field escaping: backslash, tab, newline and carriage return become \\ \t \n \r.
+/// TSV field escaping: backslash, tab, newline and carriage return become \\ \t \n \r; other C0
+/// controls and DEL become \xNN, C1 controls \u00NN (no raw terminal escapes).
 std::string escape_tsv(std::string_view field);
 
 /// Prints `--count` output: the number (text, tsv, ids, trec; "QID\tN" in batch) or a JSON object.

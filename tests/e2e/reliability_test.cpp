@@ -485,14 +485,6 @@ TEST(HostileInputs, EachReportedOthersIndexed) {
   write_file(in / "good.txt",
              "Quiet harbour reopens\n\nBy Ann Author\n\nThe zanzibarite harbour reopened on Monday after repairs, "
              "officials said.\n");
-  // A single 50 MB line of plain text without a newline.
-  {
-    std::string word = "lorem ipsum dolor ";
-    std::string big;
-    big.reserve(50u << 20);
-    while (big.size() < (50u << 20)) big += word;
-    write_file(in / "one_line.txt", big);
-  }
   // Unreadable file, dangling symlink (the same code path as a file that vanishes between listing and
   // reading), and a symbolic-link loop.
   write_file(in / "unreadable.txt", "Secret\n\nThis harbour text cannot be read.\n");
@@ -533,7 +525,7 @@ TEST(HostileInputs, EachReportedOthersIndexed) {
       EXPECT_FALSE(s->value("reason", "").empty()) << e.path_end;
     }
   }
-  // Nothing good was lost: the good records, the good article, the repaired texts and the long line.
+  // Nothing good was lost: the good records, the good article, the repaired texts.
   EXPECT_EQ(find_skip(list, "good.jsonl"), nullptr) << all;
   EXPECT_EQ(find_skip(list, "malformed.jsonl", 1), nullptr) << all;
   EXPECT_EQ(find_skip(list, "malformed.jsonl", 3), nullptr) << all;
@@ -547,8 +539,6 @@ TEST(HostileInputs, EachReportedOthersIndexed) {
   }
   RunResult s = search({"--db", db.string(), "--count", "zanzibarite"});
   EXPECT_EQ(s.exit_code, 0) << s.err;
-  RunResult big = search({"--db", db.string(), "--count", "lorem"});
-  EXPECT_EQ(big.exit_code, 0) << "the 50 MB line was lost: " << big.err << "\n" << all;
   // Re-running changes nothing and reports the same problems.
   fs::permissions(in / "closed", fs::perms::owner_read);
   RunResult again = index({"--db", db.string(), "--json", in.string()});
@@ -558,6 +548,37 @@ TEST(HostileInputs, EachReportedOthersIndexed) {
   ASSERT_TRUE(j2.is_object());
   EXPECT_EQ(j2.value("added", 99), 0);
   EXPECT_EQ(j2["skipped"].size(), j["skipped"].size());
+}
+
+// A single 50 MB line of plain text without a newline (its own test: it is the slow one, run once): indexed,
+// cut into passages at the size bound, searchable, beside a normal article.
+TEST(HostileInputs, FiftyMegabyteLineIsIndexed) {
+  TempDir tmp;
+  fs::path in = tmp.path() / "in";
+  fs::create_directories(in);
+  {
+    std::string word = "lorem ipsum dolor ";
+    std::string big;
+    big.reserve(50u << 20);
+    while (big.size() < (50u << 20)) big += word;
+    write_file(in / "one_line.txt", big);
+  }
+  write_file(in / "good.txt", "Quiet harbour reopens\n\nThe zanzibarite harbour reopened on Monday.\n");
+  fs::path db = tmp.path() / "db";
+  RunResult r = index({"--db", db.string(), "--json", in.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  json j = summary(r);
+  ASSERT_TRUE(j.is_object()) << r.out << r.err;
+  EXPECT_EQ(j.value("added", 0), 2);
+  EXPECT_GT(j.value("passages", 0), (50 << 20) / 1200 / 2);  // cut near the 1200-byte passage bound
+  Census c = census(db);
+  EXPECT_TRUE(c.problems.empty());
+  EXPECT_EQ(c.passages.size(), 2u);
+  EXPECT_EQ(search({"--db", db.string(), "--count", "lorem"}).exit_code, 0);
+  EXPECT_EQ(search({"--db", db.string(), "--count", "zanzibarite"}).exit_code, 0);
+  RunResult hit = search({"--db", db.string(), "--format", "json", "lorem"});
+  EXPECT_EQ(hit.exit_code, 0) << hit.err;
+  EXPECT_LT(hit.out.size(), 64u << 10) << "a search must not print the 50 MB article";
 }
 
 // ---- Hostile queries --------------------------------------------------------------------------------
