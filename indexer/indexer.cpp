@@ -56,6 +56,14 @@ class EventQueue {
 
   /// False when the consumer has given up (fatal error): the producer should stop.
   bool push(Event event, uint64_t bytes) {
+    // Free what the writer has finished with here, on the producer's thread: the writer is the
+    // pipeline's bottleneck, and freeing a built article's documents was a few percent of its time.
+    std::vector<Event> done;
+    {
+      std::lock_guard lock(mutex_);
+      done.swap(retired_);
+    }
+    done.clear();
     std::unique_lock lock(mutex_);
     // One oversized item always gets through an empty queue, or a huge article would block forever.
     not_full_.wait(lock, [&] {
@@ -78,6 +86,17 @@ class EventQueue {
     bytes_ -= bytes;
     not_full_.notify_all();
     return std::move(event);
+  }
+
+  /// The consumer hands back an event it has finished with, to be freed by the next push(). Once
+  /// every producer is done nobody would, so it is freed at once (outside the lock).
+  void retire(Event event) {
+    std::unique_lock lock(mutex_);
+    if (producers_ == 0 || aborted_) {
+      lock.unlock();
+      return;  // `event` is destroyed here
+    }
+    retired_.push_back(std::move(event));
   }
 
   void producer_done() {
@@ -104,6 +123,7 @@ class EventQueue {
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
   std::deque<std::pair<Event, uint64_t>> items_;
+  std::vector<Event> retired_;  ///< events the consumer has finished with, freed by producers
   size_t max_items_;
   uint64_t max_bytes_;
   uint64_t bytes_ = 0;
@@ -352,6 +372,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
         }
         ++report.articles;
         report.passages += a.passages;
+        queue.retire(std::move(*event));
       }
       reporter.progress(report.articles, bytes_done, inputs.total_bytes);
     }

@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
         ("manifest", "JSON Lines file of metadata overrides, one object with \"path\" per article",
          cxxopts::value<std::string>(), "FILE")
         ("batch-size", "Articles per commit (also committed every 64 MB of text)",
-         cxxopts::value<long long>()->default_value("2000"), "N")
+         cxxopts::value<long long>()->default_value("500"), "N")
         ("max-passage-bytes", "Cut longer paragraphs at sentence boundaries",
          cxxopts::value<long long>()->default_value("1200"), "N")
         ("inputs", "Files, directories or - for standard input", cxxopts::value<std::vector<std::string>>());
