@@ -87,6 +87,10 @@ inline constexpr std::array<Field, 7> kFields{{
     {"id", kArticleId, FieldKind::kBoolean, static_cast<int>(kSlotArticleId), 1},
 }};
 
+/// wdf of each title/subtitle word among the article document's body terms: the title is also
+/// article text for ranking (one BM25 field, as Anserini/Omega index title + body).
+inline constexpr unsigned kTitleBodyWeight = 1;
+
 /// Looks a field up by its query name; nullptr when unknown.
 const Field* find_field(std::string_view name);
 

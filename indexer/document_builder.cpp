@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "analyzers/schema.h"
@@ -252,8 +253,21 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   out.id_term = article_id_term(article.id);
   out.source_file = std::string(source_file);
 
-  static const unsigned kTitleWeight = schema::find_field("title")->weight;
+  // DATELINE_TITLE_WDF: relevance ablations only (bench/relevance); the schema's weight otherwise.
+  static const unsigned kTitleWeight = [] {
+    const char* env = std::getenv("DATELINE_TITLE_WDF");  // NOLINT(concurrency-mt-unsafe): read-only
+    const unsigned schema_weight = schema::find_field("title")->weight;
+    if (env == nullptr || *env < '1' || *env > '9') return schema_weight;
+    return static_cast<unsigned>(std::strtoul(env, nullptr, 10));
+  }();
   static const unsigned kBodyWeight = schema::find_field("text")->weight;
+  // wdf of a title word among the article document's body terms (see below). DATELINE_TITLE_BODY_WDF
+  // (0-9) overrides it for relevance ablations only.
+  static const unsigned kTitleBodyWeight = [] {
+    const char* env = std::getenv("DATELINE_TITLE_BODY_WDF");  // NOLINT(concurrency-mt-unsafe): read-only
+    if (env == nullptr || *env < '0' || *env > '9') return schema::kTitleBodyWeight;
+    return static_cast<unsigned>(std::strtoul(env, nullptr, 10));
+  }();
 
   // Analyse the shared parts once.
   std::vector<Token> title_tokens = article.title ? analyzer_.analyze(*article.title, 1) : std::vector<Token>{};
@@ -336,6 +350,12 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     data["speakers"] = all_speakers;
     if (!out.source_file.empty()) data["file"] = out.source_file;
     doc.set_data(dump(data));
+    // Title and subtitle words also count as article text (one BM25 field, as Anserini and Omega
+    // index title + body): scored queries rank articles on body terms, whose statistics a title-only
+    // field (few, short) would distort. The S/ZS title terms above stay for title: queries.
+    TermAdder body(doc, bd.spelling);
+    body.add(title_tokens, schema::kBody, kTitleBodyWeight, false);
+    body.add(subtitle_tokens, schema::kBody, kTitleBodyWeight, false);
   }
 
   uint64_t n = 0;

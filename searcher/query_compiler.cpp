@@ -7,6 +7,9 @@
  *  join the scored part with OP_FILTER, as Xapian's QueryParser does for boolean prefixes.
  */
 #include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
 #include <set>
 #include <utility>
 
@@ -14,6 +17,7 @@
 #include "articles/outlets.h"
 #include "searcher/query.h"
 #include "searcher/query_ast.h"
+#include "searcher/searcher.h"
 
 namespace dateline {
 
@@ -33,10 +37,31 @@ Query combine(Query::op op, const std::vector<Query>& queries) {
   return Query(op, queries.begin(), queries.end());
 }
 
-double title_weight() {
-  const schema::Field* title = schema::find_field("title");
-  return title != nullptr ? static_cast<double>(title->weight) : 1.0;
+// Experiment knobs (bench/relevance ablations only): DATELINE_RANKING="name=value,...". The default
+// ranking never depends on it; an unset variable or unknown name leaves the named constant in force.
+double ranking_knob(const char* name, double fallback) {
+  const char* env = std::getenv("DATELINE_RANKING");  // NOLINT(concurrency-mt-unsafe): read-only
+  if (env == nullptr) return fallback;
+  const std::string spec(env);
+  const std::string key = std::string(name) + "=";
+  size_t at = 0;
+  while ((at = spec.find(key, at)) != std::string::npos) {
+    if (at == 0 || spec[at - 1] == ',') {
+      try {
+        return std::stod(spec.substr(at + key.size()));
+      } catch (const std::exception&) {
+        return fallback;
+      }
+    }
+    at += key.size();
+  }
+  return fallback;
 }
+
+// Query-time scale of title terms. The title's weight is already in its wdf (the document builder
+// multiplies it by schema kFields "title" weight); ZS and Z terms have their own statistics, so the
+// title term's BM25 weight is scaled only by ranking::kTitleQueryScale on top.
+double title_weight() { return ranking_knob("tscale", ranking::kTitleQueryScale); }
 
 std::string prefixed(std::string_view prefix, std::string_view term) {
   std::string out(prefix);
@@ -53,7 +78,8 @@ size_t code_points(std::string_view s) {
 class Compiler {
  public:
   Compiler(const Analyzer& analyzer, const CompileOptions& options, CompiledQuery& out)
-      : analyzer_(analyzer), options_(options), out_(out), title_weight_(title_weight()) {}
+      : analyzer_(analyzer), options_(options), out_(out), title_weight_(title_weight()),
+        coordination_(ranking_knob("coord", ranking::kCoordinationBonus ? 1 : 0) != 0) {}
 
   Part compile(const QueryNode& node, bool positive) {
     switch (node.kind) {
@@ -289,7 +315,8 @@ class Compiler {
     if (!optional.empty()) {
       // Coordination: every passage with any word matches; those with all of them score higher.
       Query any = combine(Query::OP_OR, optional);
-      out.query = optional.size() == 1 ? any : Query(Query::OP_AND_MAYBE, any, combine(Query::OP_AND, optional));
+      out.query = optional.size() == 1 || !coordination_ ? any
+                                                         : Query(Query::OP_AND_MAYBE, any, combine(Query::OP_AND, optional));
       out.kind = PartKind::kScored;
     }
     if (!required.empty()) {
@@ -341,6 +368,7 @@ class Compiler {
   const CompileOptions& options_;
   CompiledQuery& out_;
   double title_weight_;
+  bool coordination_;  // AND_MAYBE bonus for matching every optional word
   size_t terms_ = 0;
   std::set<std::string> seen_terms_;
   std::set<std::string> seen_stems_;

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -28,9 +29,31 @@ constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer 
 
 std::string str(std::string_view s) { return std::string(s); }
 
+// Experiment knobs (bench/relevance ablations only): DATELINE_RANKING="k1=0.9,b=0.4,...". The default
+// ranking never depends on it; an unset variable or unknown name leaves the ranking:: constant.
+double ranking_knob(const char* name, double fallback) {
+  const char* env = std::getenv("DATELINE_RANKING");  // NOLINT(concurrency-mt-unsafe): read-only
+  if (env == nullptr) return fallback;
+  const std::string spec(env);
+  const std::string key = std::string(name) + "=";
+  size_t at = 0;
+  while ((at = spec.find(key, at)) != std::string::npos) {
+    if (at == 0 || spec[at - 1] == ',') {
+      try {
+        return std::stod(spec.substr(at + key.size()));
+      } catch (const std::exception&) {
+        return fallback;
+      }
+    }
+    at += key.size();
+  }
+  return fallback;
+}
+
 Xapian::BM25Weight bm25() {
-  return Xapian::BM25Weight(ranking::kBm25K1, ranking::kBm25K2, ranking::kBm25K3, ranking::kBm25B,
-                            ranking::kBm25MinNormLen);
+  static const double k1 = ranking_knob("k1", ranking::kBm25K1);
+  static const double b = ranking_knob("b", ranking::kBm25B);
+  return Xapian::BM25Weight(k1, ranking::kBm25K2, ranking::kBm25K3, b, ranking::kBm25MinNormLen);
 }
 
 std::string weighting_description() {
@@ -346,12 +369,28 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     const PassageQueries pq = passage_queries(compiled);
     const Xapian::Query kp(str(schema::kKindPassage));
     size_t hit_index = 0;  // hits produced so far (for paging when expanding from the top)
+    const bool need_passages =
+        options.want_snippets || options.explain || options.per_article != 1 || ranking::kPassageMix != 0.0;
+    auto emit = [&](Hit&& hit) {
+      if (hit_index++ < (expand_from_top ? options.offset : 0)) return;
+      if (result.hits.size() >= options.limit) return;
+      hit.rank = options.offset + result.hits.size() + 1;
+      finish_hit(hit);
+      result.hits.push_back(std::move(hit));
+    };
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       if (result.hits.size() >= options.limit) break;
       const Xapian::Document article = it.get_document();
       Hit article_hit;
       fill_hit(article_hit, article);
       const double article_score = it.get_weight();
+      if (!need_passages) {
+        // ids/trec: nothing printed depends on the passage, and the passage does not change the score.
+        Hit hit = article_hit;
+        hit.score = article_score;
+        emit(std::move(hit));
+        continue;
+      }
       const Xapian::Query in_article(Xapian::Query::OP_AND, Xapian::Query(article_id_term(article, article_hit.id)), kp);
 
       // Best passages, inside this article only, in three tiers:
@@ -408,13 +447,6 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         be.set_weighting_scheme(bm25());
         bonus_set = be.get_mset(0, doccount);
       }
-      auto emit = [&](Hit&& hit) {
-        if (hit_index++ < (expand_from_top ? options.offset : 0)) return;
-        if (result.hits.size() >= options.limit) return;
-        hit.rank = options.offset + result.hits.size() + 1;
-        finish_hit(hit);
-        result.hits.push_back(std::move(hit));
-      };
       if (picked.empty()) {
         // An article without passage documents: the article itself is the hit.
         Hit hit = article_hit;

@@ -64,7 +64,9 @@ struct SearchOptions {
   bool fast_facets = false;      ///< count facets and totals on a sample (reported as inexact)
   bool explain = false;          ///< fill Hit::explain
   size_t snippet_chars = 200;    ///< snippet length at most, in code points
-  bool want_snippets = true;     ///< false: skip snippet work (ids/trec output)
+  bool want_snippets = true;     ///< false: skip snippet work (ids/trec output); with per_article 1
+                                 ///< and no explain, article hits then skip the best-passage choice
+                                 ///< too (Hit::passage, speakers and text stay unset)
   bool suggest = true;           ///< spelling suggestion when nothing matches
 };
 
@@ -122,14 +124,20 @@ struct DatabaseInfo {
 
 /// Named ranking constants: every number the ranking uses lives here.
 namespace ranking {
-inline constexpr double kBm25K1 = 1.2;        ///< term-frequency saturation
+inline constexpr double kBm25K1 = 0.9;        ///< term-frequency saturation (Anserini's default)
 inline constexpr double kBm25K2 = 0.0;        ///< query-length correction (off, as Lucene)
 inline constexpr double kBm25K3 = 1.0;        ///< within-query frequency
-inline constexpr double kBm25B = 0.75;        ///< document-length normalisation
+inline constexpr double kBm25B = 0.4;         ///< document-length normalisation (Anserini's default)
 inline constexpr double kBm25MinNormLen = 0.5;
 /// Title weight: applied at index time as a wdf multiplier (schema::kFields "title" weight), so a
 /// title word counts this many body occurrences; quoted here for --explain.
 inline constexpr unsigned kTitleWeight = 3;
+/// Query-time scale of a title (ZS/S) term's BM25 weight, on top of the wdf multiplier above. The
+/// title words are also article text (schema::kTitleBodyWeight), so this is a small extra bonus for a
+/// word in the headline, not the title's whole say (3.0 cost 0.05 nDCG@10 on SciFact; bench/RESULTS.md).
+inline constexpr double kTitleQueryScale = 0.25;
+/// Plain words (default OR): documents holding every word get the AND's weight again (OP_AND_MAYBE).
+inline constexpr bool kCoordinationBonus = true;
 /// Passage choice within an article: a pair of query words within this many positions earns a bonus.
 inline constexpr unsigned kProximityWindow = 8;
 /// Weight of each close pair relative to one BM25 term match in the passage-selection query.

@@ -48,18 +48,18 @@ struct Case {
 
 TEST(QueryCompiler, Words) {
   for (const Case& c : std::vector<Case>{
-           {"troops", "Query((Ztroop OR 3 * ZStroop))"},
-           {"Troops", "Query((Ztroop OR 3 * ZStroop))"},
+           {"troops", "Query((Ztroop OR 0.25 * ZStroop))"},
+           {"Troops", "Query((Ztroop OR 0.25 * ZStroop))"},
            {"russian troops",
-            "Query((((Zrussian OR 3 * ZSrussian) OR (Ztroop OR 3 * ZStroop)) AND_MAYBE "
-            "((Zrussian OR 3 * ZSrussian) AND (Ztroop OR 3 * ZStroop))))"},
+            "Query((((Zrussian OR 0.25 * ZSrussian) OR (Ztroop OR 0.25 * ZStroop)) AND_MAYBE "
+            "((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop))))"},
            // Unstemmed words (numbers, abbreviations) use the exact term.
-           {"70,000", "Query((70,000 OR 3 * S70,000))"},
-           {"U.S.", "Query((u.s OR 3 * Su.s))"},
+           {"70,000", "Query((70,000 OR 0.25 * S70,000))"},
+           {"U.S.", "Query((u.s OR 0.25 * Su.s))"},
            // One typed word, several index words: a phrase.
-           {"Belarus-Ukraine", "Query(((belarus PHRASE 2 ukraine) OR 3 * (Sbelarus PHRASE 2 Sukraine)))"},
+           {"Belarus-Ukraine", "Query(((belarus PHRASE 2 ukraine) OR 0.25 * (Sbelarus PHRASE 2 Sukraine)))"},
            // Punctuation analyses to nothing and drops out; only nothing at all is an error.
-           {"troops &", "Query((Ztroop OR 3 * ZStroop))"},
+           {"troops &", "Query((Ztroop OR 0.25 * ZStroop))"},
            {"&", "col 1: the query has no searchable words"},
            {"\"\"", "col 1: the query has no searchable words"},
        }) {
@@ -71,13 +71,13 @@ TEST(QueryCompiler, PhrasesNearAndWildcards) {
   for (const Case& c : std::vector<Case>{
            {"\"special military operation\"",
             "Query(((special PHRASE 3 military PHRASE 3 operation) OR "
-            "3 * (Sspecial PHRASE 3 Smilitary PHRASE 3 Soperation)))"},
-           {"\"troops\"", "Query((troops OR 3 * Stroops))"},
+            "0.25 * (Sspecial PHRASE 3 Smilitary PHRASE 3 Soperation)))"},
+           {"\"troops\"", "Query((troops OR 0.25 * Stroops))"},
            // NEAR/N: window N + 1 for two words (at most N positions apart), + 1 per extra word.
-           {"putin NEAR/5 ukraine", "Query(((putin NEAR 6 ukraine) OR 3 * (Sputin NEAR 6 Sukraine)))"},
-           {"putin NEAR ukraine", "Query(((putin NEAR 11 ukraine) OR 3 * (Sputin NEAR 11 Sukraine)))"},
+           {"putin NEAR/5 ukraine", "Query(((putin NEAR 6 ukraine) OR 0.25 * (Sputin NEAR 6 Sukraine)))"},
+           {"putin NEAR ukraine", "Query(((putin NEAR 11 ukraine) OR 0.25 * (Sputin NEAR 11 Sukraine)))"},
            {"\"united states\" NEAR/2 putin",
-            "Query(((united NEAR 4 states NEAR 4 putin) OR 3 * (Sunited NEAR 4 Sstates NEAR 4 Sputin)))"},
+            "Query(((united NEAR 4 states NEAR 4 putin) OR 0.25 * (Sunited NEAR 4 Sstates NEAR 4 Sputin)))"},
            {"ukrain*", "Query(WILDCARD SYNONYM ukrain)"},
            {"Ukrain*", "Query(WILDCARD SYNONYM ukrain)"},
            {"CAFÉ*", "Query(WILDCARD SYNONYM cafe)"},
@@ -91,19 +91,19 @@ TEST(QueryCompiler, PhrasesNearAndWildcards) {
 
 TEST(QueryCompiler, BooleanOperators) {
   for (const Case& c : std::vector<Case>{
-           {"troops AND kyiv", "Query(((Ztroop OR 3 * ZStroop) AND (Zkyiv OR 3 * ZSkyiv)))"},
-           {"troops OR kyiv", "Query(((Ztroop OR 3 * ZStroop) OR (Zkyiv OR 3 * ZSkyiv)))"},
-           {"troops AND NOT kyiv", "Query(((Ztroop OR 3 * ZStroop) AND_NOT (Zkyiv OR 3 * ZSkyiv)))"},
-           {"troops NOT kyiv", "Query(((Ztroop OR 3 * ZStroop) AND_NOT (Zkyiv OR 3 * ZSkyiv)))"},
+           {"troops AND kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND (Zkyiv OR 0.25 * ZSkyiv)))"},
+           {"troops OR kyiv", "Query(((Ztroop OR 0.25 * ZStroop) OR (Zkyiv OR 0.25 * ZSkyiv)))"},
+           {"troops AND NOT kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT (Zkyiv OR 0.25 * ZSkyiv)))"},
+           {"troops NOT kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT (Zkyiv OR 0.25 * ZSkyiv)))"},
            {"troops -kyiv -war",
-            "Query(((Ztroop OR 3 * ZStroop) AND_NOT ((Zkyiv OR 3 * ZSkyiv) OR (Zwar OR 3 * ZSwar))))"},
-           {"+troops kyiv", "Query(((Ztroop OR 3 * ZStroop) AND_MAYBE (Zkyiv OR 3 * ZSkyiv)))"},
-           {"+troops +kyiv", "Query(((Ztroop OR 3 * ZStroop) AND (Zkyiv OR 3 * ZSkyiv)))"},
+            "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT ((Zkyiv OR 0.25 * ZSkyiv) OR (Zwar OR 0.25 * ZSwar))))"},
+           {"+troops kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_MAYBE (Zkyiv OR 0.25 * ZSkyiv)))"},
+           {"+troops +kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND (Zkyiv OR 0.25 * ZSkyiv)))"},
            // Only negative: everything except.
-           {"-war", "Query(0 * (<alldocuments> AND_NOT (Zwar OR 3 * ZSwar)))"},
-           {"NOT war", "Query(0 * (<alldocuments> AND_NOT (Zwar OR 3 * ZSwar)))"},
+           {"-war", "Query(0 * (<alldocuments> AND_NOT (Zwar OR 0.25 * ZSwar)))"},
+           {"NOT war", "Query(0 * (<alldocuments> AND_NOT (Zwar OR 0.25 * ZSwar)))"},
            {"troops OR NOT war",
-            "Query(((Ztroop OR 3 * ZStroop) OR 0 * (<alldocuments> AND_NOT (Zwar OR 3 * ZSwar))))"},
+            "Query(((Ztroop OR 0.25 * ZStroop) OR 0 * (<alldocuments> AND_NOT (Zwar OR 0.25 * ZSwar))))"},
        }) {
     EXPECT_EQ(describe(c.query), c.expected) << "query: " << c.query;
   }
@@ -113,12 +113,12 @@ TEST(QueryCompiler, MatchAll) {
   CompileOptions all;
   all.match_all = true;
   for (const Case& c : std::vector<Case>{
-           {"russian troops", "Query(((Zrussian OR 3 * ZSrussian) AND (Ztroop OR 3 * ZStroop)))"},
+           {"russian troops", "Query(((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)))"},
            {"russian troops -war",
-            "Query((((Zrussian OR 3 * ZSrussian) AND (Ztroop OR 3 * ZStroop)) AND_NOT (Zwar OR 3 * ZSwar)))"},
+            "Query((((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)) AND_NOT (Zwar OR 0.25 * ZSwar)))"},
            {"russian OR belarusian troops",
-            "Query((((Zrussian OR 3 * ZSrussian) OR (Zbelarusian OR 3 * ZSbelarusian)) AND "
-            "(Ztroop OR 3 * ZStroop)))"},
+            "Query((((Zrussian OR 0.25 * ZSrussian) OR (Zbelarusian OR 0.25 * ZSbelarusian)) AND "
+            "(Ztroop OR 0.25 * ZStroop)))"},
        }) {
     EXPECT_EQ(describe(c.query, {}, all), c.expected) << "query: " << c.query;
   }
@@ -145,10 +145,10 @@ TEST(QueryCompiler, FieldsAndDates) {
            {"date:2022-02..", "Query(VALUE_GE 0 20220201)"},
            {"date:..2022-06", "Query(VALUE_LE 0 20220630)"},
            // Filters never change scores: OP_FILTER, or weight 0 beside scored alternatives.
-           {"troops speaker:lukashenko", "Query(((Ztroop OR 3 * ZStroop) FILTER XSWlukashenko))"},
-           {"troops date:2022-02..2022-06", "Query(((Ztroop OR 3 * ZStroop) FILTER VALUE_RANGE 0 20220201 20220630))"},
-           {"troops OR outlet:tass", "Query(((Ztroop OR 3 * ZStroop) OR 0 * XOtass))"},
-           {"troops -outlet:tass", "Query(((Ztroop OR 3 * ZStroop) AND_NOT XOtass))"},
+           {"troops speaker:lukashenko", "Query(((Ztroop OR 0.25 * ZStroop) FILTER XSWlukashenko))"},
+           {"troops date:2022-02..2022-06", "Query(((Ztroop OR 0.25 * ZStroop) FILTER VALUE_RANGE 0 20220201 20220630))"},
+           {"troops OR outlet:tass", "Query(((Ztroop OR 0.25 * ZStroop) OR 0 * XOtass))"},
+           {"troops -outlet:tass", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT XOtass))"},
            {"speaker:\"...\"", "col 1: speaker: '...' has no words to match"},
            {"title:\"...\"", "col 7: title: '...' has no words to match"},
        }) {
@@ -159,18 +159,18 @@ TEST(QueryCompiler, FieldsAndDates) {
 TEST(QueryCompiler, FlagFilters) {
   Filters outlets;
   outlets.outlets = {"tass", "Washington Times"};
-  EXPECT_EQ(describe("troops", outlets), "Query(((Ztroop OR 3 * ZStroop) FILTER (XOtass OR XOthe washington times)))");
+  EXPECT_EQ(describe("troops", outlets), "Query(((Ztroop OR 0.25 * ZStroop) FILTER (XOtass OR XOthe washington times)))");
   Filters kinds;
   kinds.speakers = {"lukashenko", "Vladimir Putin"};
   kinds.authors = {"smith"};
   kinds.since = "2022-02";
   kinds.until = "2022";
   EXPECT_EQ(describe("troops", kinds),
-            "Query(((Ztroop OR 3 * ZStroop) FILTER ((XSWlukashenko OR (XSWvladimir AND XSWputin)) AND XAWsmith AND "
+            "Query(((Ztroop OR 0.25 * ZStroop) FILTER ((XSWlukashenko OR (XSWvladimir AND XSWputin)) AND XAWsmith AND "
             "VALUE_RANGE 0 20220201 20221231)))");
   Filters since;
   since.since = "2022-02-24";
-  EXPECT_EQ(describe("troops", since), "Query(((Ztroop OR 3 * ZStroop) FILTER VALUE_GE 0 20220224))");
+  EXPECT_EQ(describe("troops", since), "Query(((Ztroop OR 0.25 * ZStroop) FILTER VALUE_GE 0 20220224))");
   Filters until;
   until.until = "2022-02";
   EXPECT_EQ(describe("speaker:putin", until), "Query(0 * (XSWputin AND VALUE_LE 0 20220228))");
