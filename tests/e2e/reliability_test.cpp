@@ -672,6 +672,39 @@ TEST_F(HostileQueries, BoundedAnswerOrOneLineError) {
   }
 }
 
+// Regression (found by BoundedAnswerOrOneLineError): a 1 MB query came back whole in the error message and
+// its caret line. Now the message is cut at 300 bytes and the query shown 40 code points each side of the
+// caret, which stays under the right character after controls are escaped.
+TEST_F(HostileQueries, RegressionQueryErrorEchoIsClippedAndCaretAligned) {
+  struct Case {
+    std::string query;
+    std::string expected_err;
+  };
+  std::string words;
+  for (int i = 0; i < 30; ++i) words += "w\xc3\xb6rd ";
+  const Case kCases[] = {
+      {"a \x1b[31m ) b",
+       "dateline-search: query error: unbalanced parenthesis: ')' has no matching '('\n"
+       "  a \\x1b[31m ) b\n"
+       "             ^\n"},
+      {words + ") harbour" + repeat(" x", 60),
+       "dateline-search: query error: unbalanced parenthesis: ')' has no matching '('\n"
+       "  ...w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd ) harbour" +
+           repeat(" x", 16) + "...\n" + std::string(2 + 43, ' ') + "^\n"},
+  };
+  for (const Case& c : kCases) {
+    RunResult r = search({"--db", db_->string(), "--", c.query});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, c.expected_err);
+  }
+  RunResult big = search({"--db", db_->string(), "--", "date:" + repeat("1", 5000)});
+  EXPECT_EQ(big.exit_code, 2);
+  EXPECT_EQ(lines(big.err), 3u) << big.err;
+  EXPECT_LT(big.err.size(), 500u) << big.err;
+  EXPECT_EQ(big.err.find("dateline-search: query error: bad date '" + repeat("1", 290) + "...\n"), 0u) << big.err;
+  EXPECT_NE(big.err.find("\n  date:" + repeat("1", 41) + "...\n       ^\n"), std::string::npos) << big.err;
+}
+
 // ---- Terminal safety ---------------------------------------------------------------------------------
 
 /// Code points of a UTF-8 string that must never reach a terminal raw: C0 controls but tab and newline,
