@@ -328,6 +328,12 @@ class Lexer {
         continue;
       }
       if ((c == '+' || c == '-') && (i + 1 >= cps_.size() || is_separator(cps_[i + 1].cp) || cps_[i + 1].cp == ')')) {
+        // "(+)" / "(-)" as in "alpha (+)-thalassemia" or "(-)-epicatechin" is notation, not an empty group.
+        if (!out.empty() && out.back().type == Tok::kLParen && i + 1 < cps_.size() && cps_[i + 1].cp == ')') {
+          out.pop_back();
+          i += 2;
+          continue;
+        }
         ++i;  // a lone sign is punctuation between terms
         continue;
       }

@@ -50,6 +50,8 @@ TEST(QueryParser, WordsPhrasesAndWildcards) {
       // describe() quotes a word only when it would be ambiguous bare.
       {"a\\b", "(WORD \"a\\\\b\")"},
       {"troops \"the war\" kyiv*", "(DEFAULT (WORD troops) (PHRASE \"the war\") (PREFIX kyiv))"},
+      // SciFact claim 42: "(+)" is notation, not an empty group (a bare "()" stays an error).
+      {"alpha (+)- thalassemia", "(DEFAULT (WORD alpha) (WORD thalassemia))"},
       // Control characters and Unicode spaces separate terms.
       {"putin\x01lukashenko", "(DEFAULT (WORD putin) (WORD lukashenko))"},
       {"putin\u00a0lukashenko\u3000kyiv", "(DEFAULT (WORD putin) (WORD lukashenko) (WORD kyiv))"},
