@@ -177,12 +177,20 @@ class Compiler {
     std::vector<Token> tokens = analyze(node.text, node.column);
     if (tokens.empty()) return {};
     if (positive) {
-      for (const Token& token : tokens) highlight_term(token.term);
-      if (tokens.size() == 1) highlight_stem(tokens.front().stem);
+      for (const Token& token : tokens) {
+        highlight_term(token.term);
+        highlight_stem(token.stem);
+      }
     }
-    // "Belarus-Ukraine" is one typed word but several index words: they must stay together.
-    if (tokens.size() > 1) return {body_or_title_phrase(tokens), PartKind::kScored};
-    return {stemmed_word(tokens.front()), PartKind::kScored};
+    if (tokens.size() == 1) return {stemmed_word(tokens.front()), PartKind::kScored};
+    // "Belarus-Ukraine", "IL-10": one typed word, several index words. They are all required, each stemmed,
+    // but not as a phrase: a phrase can only match passages (article documents carry no positions), so an
+    // unquoted compound would silently drop out of article ranking and turn the whole query positional.
+    // Quoting it ("Belarus-Ukraine") asks for the exact phrase.
+    std::vector<Query> parts;
+    parts.reserve(tokens.size());
+    for (const Token& token : tokens) parts.push_back(stemmed_word(token));
+    return {Query(Query::OP_AND, parts.begin(), parts.end()), PartKind::kScored};
   }
 
   Part phrase(const QueryNode& node, bool positive) {

@@ -57,7 +57,9 @@ TEST(QueryCompiler, Words) {
            {"70,000", "Query((70,000 OR 0.25 * S70,000))"},
            {"U.S.", "Query((u.s OR 0.25 * Su.s))"},
            // One typed word, several index words: a phrase.
-           {"Belarus-Ukraine", "Query(((belarus PHRASE 2 ukraine) OR 0.25 * (Sbelarus PHRASE 2 Sukraine)))"},
+           // An unquoted compound requires its parts, stemmed, anywhere (article documents have no positions).
+           {"Belarus-Ukraine", "Query(((Zbelarus OR 0.25 * ZSbelarus) AND (Zukrain OR 0.25 * ZSukrain)))"},
+           {"\"Belarus-Ukraine\"", "Query(((belarus PHRASE 2 ukraine) OR 0.25 * (Sbelarus PHRASE 2 Sukraine)))"},
            // Punctuation analyses to nothing and drops out; only nothing at all is an error.
            {"troops &", "Query((Ztroop OR 0.25 * ZStroop))"},
            {"&", "col 1: the query has no searchable words"},
@@ -214,7 +216,8 @@ TEST(QueryCompiler, HighlightTermsAndFlags) {
            {"troops", "troops", "troop", "", false},
            {"Russian troops troops", "russian troops", "russian troop", "", false},
            {"\"special military operation\"", "special military operation", "", "", true},
-           {"Belarus-Ukraine", "belarus ukraine", "", "", true},
+           {"Belarus-Ukraine", "belarus ukraine", "belarus ukrain", "", false},
+           {"\"Belarus-Ukraine\"", "belarus ukraine", "", "", true},
            {"putin NEAR/3 kyiv", "putin kyiv", "", "", true},
            {"troops -war NOT peace", "troops", "troop", "", false},
            {"troops OR -war", "troops", "troop", "", false},
@@ -325,7 +328,8 @@ TEST(QueryCompiler, MatchesAgainstAnIndex) {
            {"\"military special operation\"", ""},
            {"\"Troops\"", "1 3"},  // the exact form, in a body (1) or a title (3); "troop" (3) does not count
            {"Belarus-Ukraine", "1"},
-           {"Ukraine-Belarus", ""},
+           {"Ukraine-Belarus", "1"},  // unquoted: both parts, in any order
+           {"\"Ukraine-Belarus\"", ""},  // quoted: the phrase, in this order
            // NEAR/N: at most N positions apart, either order (putin is word 1, ukraine word 8).
            {"putin NEAR/7 ukraine", "2"},
            {"ukraine NEAR/7 putin", "2"},
