@@ -253,16 +253,6 @@ std::vector<std::string_view> segments(std::string_view line) {
   return out;
 }
 
-size_t word_count(std::string_view s) {
-  size_t n = 0;
-  bool in_word = false;
-  for (char c : s) {
-    bool space = c == ' ' || c == '\t';
-    if (!space && !in_word) ++n;
-    in_word = !space;
-  }
-  return n;
-}
 
 /// A label alone on its line ("Updated:", "Published"), which labels the next line's date.
 Label bare_label(std::string_view line) {
@@ -305,7 +295,7 @@ std::optional<std::string> byline_then_date(std::string_view seg) {
     ++tries;
     std::string_view head = trim(seg.substr(0, i));
     auto iso = parse_date(seg.substr(i + skip));
-    if (!iso || head.empty() || word_count(head) > 8) continue;
+    if (!iso || head.empty() || count_words(head) > 8) continue;
     std::string_view names = head;
     for (std::string_view by : {"posted by ", "published by ", "written by ", "by "}) {
       if (iequals_prefix(names, by)) {
@@ -414,7 +404,7 @@ std::optional<LineDate> date_of_line(std::string_view line) {
       continue;
     }
     // Other segments must be short furniture (outlet, byline, section), not a sentence.
-    if (word_count(seg) > 6 || ends_sentence(seg)) return std::nullopt;
+    if (count_words(seg) > 6 || ends_sentence(seg)) return std::nullopt;
   }
   if (date_segments == 0) return std::nullopt;
   return published ? published : updated;
@@ -467,7 +457,7 @@ std::optional<std::string> extract_date(std::string_view utf8_text) {
       ++header_lines;
       // The body starts at the first real paragraph; captions above it are still header furniture.
       bool paragraph = !is_caption_line(line) &&
-                       (line.size() >= 250 || (word_count(line) >= 20 && ends_sentence(line)));
+                       (line.size() >= 250 || (count_words(line) >= 20 && ends_sentence(line)));
       if (paragraph || header_lines >= kMaxHeaderLines) in_header = false;
     }
   }

@@ -158,16 +158,6 @@ bool names_agency(std::string_view part_lower) {
   return false;
 }
 
-size_t count_words(std::string_view s) {
-  size_t n = 0;
-  bool in_word = false;
-  for (char c : s) {
-    bool space = c == ' ' || c == '\t';
-    if (!space && !in_word) ++n;
-    in_word = !space;
-  }
-  return n;
-}
 
 /// Splits a credit ("Mikhail Klimentyev/Sputnik/AFP via Getty Images") into its names.
 std::vector<std::string_view> credit_parts(std::string_view s) {
@@ -439,6 +429,17 @@ void process_block(std::string_view text, const std::vector<Line>& block, size_t
 }
 
 }  // namespace
+
+size_t count_words(std::string_view s) {
+  size_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    bool space = c == ' ' || c == '\t';
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
+  return n;
+}
 
 std::string_view trim_space(std::string_view s) {
   while (!s.empty()) {

@@ -60,4 +60,7 @@ std::vector<std::pair<size_t, size_t>> sentence_spans(std::string_view utf8);
 /// `s` without leading and trailing whitespace (ASCII and U+00A0 no-break space).
 std::string_view trim_space(std::string_view s);
 
+/// Number of words in a line: runs of characters other than ASCII space and tab.
+size_t count_words(std::string_view s);
+
 }  // namespace dateline

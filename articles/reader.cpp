@@ -633,20 +633,10 @@ bool starts_like_headline(std::string_view line) {
   return true;  // capitals, digits, quotes, non-ASCII letters
 }
 
-size_t word_count(std::string_view s) {
-  size_t n = 0;
-  bool in_word = false;
-  for (char c : s) {
-    bool space = c == ' ' || c == '\t';
-    if (!space && !in_word) ++n;
-    in_word = !space;
-  }
-  return n;
-}
 
 bool looks_like_headline(std::string_view line, size_t max_bytes) {
   if (line.empty() || line.size() > max_bytes) return false;
-  size_t words = word_count(line);
+  size_t words = count_words(line);
   if (words < 2 || words > 40) return false;
   if (!starts_like_headline(line)) return false;
   char last = line.back();

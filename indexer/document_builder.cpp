@@ -54,8 +54,9 @@ std::string id_based_term(std::string_view prefix, std::string_view id, std::str
   return std::string(prefix) + utf8_head(norm, room) + tail + std::string(suffix);
 }
 
-// Made of letters only (marks allowed inside words, e.g. Devanagari vowel signs): worth a spelling entry.
-bool letters_only(std::string_view term) {
+}  // namespace
+
+bool is_spelling_word(std::string_view term) {
   if (term.empty()) return false;
   const auto* s = reinterpret_cast<const uint8_t*>(term.data());
   auto n = static_cast<int32_t>(term.size());
@@ -75,6 +76,8 @@ bool letters_only(std::string_view term) {
   }
   return any_letter;
 }
+
+namespace {
 
 std::vector<std::string> split_authors(const std::optional<std::string>& author) {
   std::vector<std::string> out;
@@ -186,7 +189,7 @@ class TermAdder {
       if (!tok.stem.empty() && stem_prefix.size() + tok.stem.size() <= kMaxIndexTermBytes) {
         doc_.add_term(stem_prefix + tok.stem, weight);
       }
-      if (letters_only(tok.term)) spelling_.insert(tok.term);
+      if (is_spelling_word(tok.term)) spelling_.insert(tok.term);
     }
     return last;
   }

@@ -36,6 +36,10 @@ struct BuiltArticle {
   std::vector<std::string> warnings;  ///< e.g. an unparseable date left out of the date terms
 };
 
+/// Is this unstemmed term a spelling-dictionary word? Letters only (marks allowed inside words, e.g.
+/// Devanagari vowel signs): numbers, abbreviations with dots and mixed tokens are not suggested.
+bool is_spelling_word(std::string_view term);
+
 /// The longest term the builder writes, in bytes (Xapian refuses terms over 245 bytes).
 inline constexpr size_t kMaxIndexTermBytes = 240;
 

@@ -32,26 +32,6 @@ bool looks_like_xapian_db(const fs::path& dir) {
   return false;
 }
 
-bool letters_only(std::string_view term) {
-  if (term.empty()) return false;
-  const auto* s = reinterpret_cast<const uint8_t*>(term.data());
-  auto n = static_cast<int32_t>(term.size());
-  int32_t i = 0;
-  bool any_letter = false;
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (c < 0) return false;
-    if (u_isalpha(c)) {
-      any_letter = true;
-      continue;
-    }
-    int8_t type = u_charType(c);
-    if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK) continue;
-    return false;
-  }
-  return any_letter;
-}
 
 // The spelling words a stored document contributed (the builder's rule, read back from its terms):
 // unprefixed body terms and S title terms made of letters only. Prefixes are ASCII capitals and
@@ -67,7 +47,7 @@ std::set<std::string> spelling_words(const Xapian::Document& doc) {
     } else if (!word.empty() && word.front() >= 'A' && word.front() <= 'Z') {
       continue;
     }
-    if (letters_only(word)) words.emplace(word);
+    if (is_spelling_word(word)) words.emplace(word);
   }
   return words;
 }

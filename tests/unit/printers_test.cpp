@@ -149,7 +149,8 @@ TEST(Printers, Tsv) {
             "1\t5.7500\t001.txt\t2022-10-12\t\tBelarus Insists\t1\ttab\\there\\nnew line \\\\ back\n"
             "2\t1.5000\t000.txt\t2022-02-24\tThe Washington Times\t\t2\t"
             "\xE2\x80\x9COur troops are not there,\xE2\x80\x9D he said.\n"
-            "3\t1.5000\t000.txt\t2022-02-24\tThe Washington Times\t\t5\tTroops\x1b[31m massed.\n");
+            // Control characters from article text are escaped, never written raw (terminal safety).
+            "3\t1.5000\t000.txt\t2022-02-24\tThe Washington Times\t\t5\tTroops\\x1b[31m massed.\n");
 }
 
 TEST(Printers, TsvBatchHeaderOnceWithQidColumn) {
