@@ -41,128 +41,147 @@ void run_cases(const Analyzer& analyzer, const std::vector<Case>& cases) {
 
 TEST(Analyzer, ApostrophesReadAlike) {
   const Analyzer analyzer;
-  run_cases(analyzer, {
-      {"straight possessive", "Belarus's", "belarus's[1]@0-9"},
-      {"curly possessive U+2019", "Belarus\u2019s", "belarus's[1]@0-11"},
-      {"modifier letter U+02BC", "Belarus\u02BCs", "belarus's[1]@0-10"},
-      {"fullwidth U+FF07", "Belarus\uFF07s", "belarus's[1]@0-11"},
-      {"curly contraction", "don\u2019t", "don't[1]@0-7"},
-      {"straight contraction", "don't", "don't[1]@0-5"},
-      {"left quote as apostrophe", "don\u2018t", "don't[1]@0-7"},
-      {"trailing straight apostrophe", "Belarus' army", "belarus[1]@0-7 army[2]@9-13"},
-      {"trailing curly apostrophe", "Belarus\u2019 army", "belarus[1]@0-7 army[2]@11-15"},
-      {"trailing U+02BC apostrophe", "Belarus\u02BC army", "belarus[1]@0-7 army[2]@10-14"},
-      {"quoted word", "\u2018Hello\u2019 she said", "hello[1]@3-8 she[2]@12-15 said[3]@16-20"},
-  });
+  run_cases(analyzer,
+            {
+                {"straight possessive", "Belarus's", "belarus's[1]@0-9"},
+                {"curly possessive U+2019", "Belarus\u2019s", "belarus's[1]@0-11"},
+                {"modifier letter U+02BC", "Belarus\u02BCs", "belarus's[1]@0-10"},
+                {"fullwidth U+FF07", "Belarus\uFF07s", "belarus's[1]@0-11"},
+                {"curly contraction", "don\u2019t", "don't[1]@0-7"},
+                {"straight contraction", "don't", "don't[1]@0-5"},
+                {"left quote as apostrophe", "don\u2018t", "don't[1]@0-7"},
+                {"trailing straight apostrophe", "Belarus' army", "belarus[1]@0-7 army[2]@9-13"},
+                {"trailing curly apostrophe", "Belarus\u2019 army", "belarus[1]@0-7 army[2]@11-15"},
+                {"trailing U+02BC apostrophe", "Belarus\u02BC army", "belarus[1]@0-7 army[2]@10-14"},
+                {"quoted word", "\u2018Hello\u2019 she said", "hello[1]@3-8 she[2]@12-15 said[3]@16-20"},
+            });
 }
 
 TEST(Analyzer, EveryKindOfSpaceSeparates) {
   const Analyzer analyzer;
-  run_cases(analyzer, {
-      {"space + no-break space", "special \u00a0military operation",
-       "special[1]@0-7 military[2]@10-18 operation[3]@19-28"},
-      {"no-break space alone", "special\u00a0military", "special[1]@0-7 military[2]@9-17"},
-      {"thin, narrow no-break, ideographic", "a\u2009b\u202Fc\u3000d",
-       "a[1]@0-1 b[2]@4-5 c[3]@8-9 d[4]@12-13"},
-      {"em space, line separator", "x\u2003y\u2028z", "x[1]@0-1 y[2]@4-5 z[3]@8-9"},
-      {"tabs and newlines", "one\ttwo\r\nthree\n", "one[1]@0-3 two[2]@4-7 three[3]@9-14"},
-  });
+  run_cases(analyzer,
+            {
+                {"space + no-break space", "special \u00a0military operation",
+                 "special[1]@0-7 military[2]@10-18 operation[3]@19-28"},
+                {"no-break space alone", "special\u00a0military", "special[1]@0-7 military[2]@9-17"},
+                {"thin, narrow no-break, ideographic", "a\u2009b\u202Fc\u3000d",
+                 "a[1]@0-1 b[2]@4-5 c[3]@8-9 d[4]@12-13"},
+                {"em space, line separator", "x\u2003y\u2028z", "x[1]@0-1 y[2]@4-5 z[3]@8-9"},
+                {"tabs and newlines", "one\ttwo\r\nthree\n", "one[1]@0-3 two[2]@4-7 three[3]@9-14"},
+            });
 }
 
 TEST(Analyzer, HyphenatedCompoundsSplit) {
   const Analyzer analyzer;
-  run_cases(analyzer, {
-      {"hyphen", "Belarus-Ukraine border", "belarus[1]@0-7 ukraine[2]@8-15 border[3]@16-22"},
-      {"number-word", "70,000-strong", "70,000[1]@0-6 strong[2]@7-13"},
-      {"en dash", "Belarus\u2013Ukraine", "belarus[1]@0-7 ukraine[2]@10-17"},
-      {"non-breaking hyphen", "Belarus\u2011Ukraine", "belarus[1]@0-7 ukraine[2]@10-17"},
-  });
+  run_cases(analyzer,
+            {
+                {"hyphen", "Belarus-Ukraine border", "belarus[1]@0-7 ukraine[2]@8-15 border[3]@16-22"},
+                {"number-word", "70,000-strong", "70,000[1]@0-6 strong[2]@7-13"},
+                {"en dash", "Belarus\u2013Ukraine", "belarus[1]@0-7 ukraine[2]@10-17"},
+                {"non-breaking hyphen", "Belarus\u2011Ukraine", "belarus[1]@0-7 ukraine[2]@10-17"},
+            });
 }
 
 TEST(Analyzer, NumbersAbbreviationsAddresses) {
   const Analyzer analyzer;
-  run_cases(analyzer, {
-      {"numbers", "at 5 a.m. on 3.5", "at[1]@0-2 5[2]@3-4 a.m[3]@5-8 on[4]@10-12 3.5[5]@13-16"},
-      {"thousands", "70,000 troops", "70,000[1]@0-6 troops[2]@7-13"},
-      {"abbreviations", "U.S. and U.S.A.", "u.s[1]@0-3 and[2]@5-8 u.s.a[3]@9-14"},
-      {"date", "2022-02-24", "2022[1]@0-4 02[2]@5-7 24[3]@8-10"},
-      {"email and url", "mail john.doe@example.com or https://www.bbc.co.uk/news",
-       "mail[1]@0-4 john.doe@example.com[2]@5-25 or[3]@26-28 https[4]@29-34 "
-       "www.bbc.co.uk[5]@37-50 news[6]@51-55"},
-  });
+  run_cases(analyzer,
+            {
+                {"numbers", "at 5 a.m. on 3.5", "at[1]@0-2 5[2]@3-4 a.m[3]@5-8 on[4]@10-12 3.5[5]@13-16"},
+                {"thousands", "70,000 troops", "70,000[1]@0-6 troops[2]@7-13"},
+                {"abbreviations", "U.S. and U.S.A.", "u.s[1]@0-3 and[2]@5-8 u.s.a[3]@9-14"},
+                {"date", "2022-02-24", "2022[1]@0-4 02[2]@5-7 24[3]@8-10"},
+                {"email and url", "mail john.doe@example.com or https://www.bbc.co.uk/news",
+                 "mail[1]@0-4 john.doe@example.com[2]@5-25 or[3]@26-28 https[4]@29-34 "
+                 "www.bbc.co.uk[5]@37-50 news[6]@51-55"},
+            });
 }
 
 TEST(Analyzer, NonLatinScripts) {
   const Analyzer analyzer;
-  run_cases(analyzer, {
-      {"cyrillic", "Привет, мир", "привет[1]@0-12 мир[2]@14-20"},
-      {"cyrillic short i kept, yo folded", "Йошкар-Ола ёлка", "йошкар[1]@0-12 ола[2]@13-19 елка[3]@20-28"},
-      {"greek with tonos", "Γειά σου", "γεια[1]@0-8 σου[2]@9-15"},
-      {"greek final sigma folds", "ΟΔΟΣ οδός", "οδοσ[1]@0-8 οδοσ[2]@9-17"},
-      {"arabic", "مرحبا بالعالم", "مرحبا[1]@0-10 بالعالم[2]@11-25"},
-      {"hebrew", "שלום עולם", "שלום[1]@0-8 עולם[2]@9-17"},
-      {"chinese dictionary words", "中华人民共和国", "中华[1]@0-6 人民[2]@6-12 共和国[3]@12-21"},
-      {"thai dictionary words", "ภาษาไทยง่ายนิดเดียว",
-       "ภาษา[1]@0-12 ไทย[2]@12-21 ง่าย[3]@21-33 นิด[4]@33-42 เดียว[5]@42-57"},
-  });
+  run_cases(analyzer,
+            {
+                {"cyrillic", "Привет, мир", "привет[1]@0-12 мир[2]@14-20"},
+                {"cyrillic short i kept, yo folded", "Йошкар-Ола ёлка",
+                 "йошкар[1]@0-12 ола[2]@13-19 елка[3]@20-28"},
+                {"greek with tonos", "Γειά σου", "γεια[1]@0-8 σου[2]@9-15"},
+                {"greek final sigma folds", "ΟΔΟΣ οδός", "οδοσ[1]@0-8 οδοσ[2]@9-17"},
+                {"arabic", "مرحبا بالعالم", "مرحبا[1]@0-10 بالعالم[2]@11-25"},
+                {"hebrew", "שלום עולם", "שלום[1]@0-8 עולם[2]@9-17"},
+                {"chinese dictionary words", "中华人民共和国", "中华[1]@0-6 人民[2]@6-12 共和国[3]@12-21"},
+                {"thai dictionary words", "ภาษาไทยง่ายนิดเดียว",
+                 "ภาษา[1]@0-12 ไทย[2]@12-21 ง่าย[3]@21-33 นิด[4]@33-42 เดียว[5]@42-57"},
+            });
 }
 
 TEST(Analyzer, InvalidUtf8ReadsAsReplacement) {
   const Analyzer analyzer;
   run_cases(analyzer, {
-      {"0xFF inside a word", "ab\xFF" "cd", "ab[1]@0-2 cd[2]@3-5"},
-      {"lone continuation byte", "\x80x", "x[1]@1-2"},
-      {"truncated 2-byte sequence", "caf\xC3 bar", "caf[1]@0-3 bar[2]@5-8"},
-      {"truncated 3-byte sequence", "a\xE2\x80 b", "a[1]@0-1 b[2]@4-5"},
-      {"overlong 2-byte", "\xC0\xAFx y", "x[1]@2-3 y[2]@4-5"},
-      {"overlong 3-byte", "\xE0\x80\xAFy", "y[1]@3-4"},
-      {"encoded surrogate", "\xED\xA0\x80z", "z[1]@3-4"},
-      {"above U+10FFFF", "\xF4\x90\x80\x80q", "q[1]@4-5"},
-      {"truncated 4-byte at end", "ok \xF0\x9F\x98", "ok[1]@0-2"},
-      {"invalid byte then accented word", "\xFE" "café au lait", "cafe[1]@1-6 au[2]@7-9 lait[3]@10-14"},
-      {"valid emoji between words", "a\xF0\x9F\x98\x80" "b", "a[1]@0-1 b[2]@5-6"},
-  });
+                          {"0xFF inside a word",
+                           "ab\xFF"
+                           "cd",
+                           "ab[1]@0-2 cd[2]@3-5"},
+                          {"lone continuation byte", "\x80x", "x[1]@1-2"},
+                          {"truncated 2-byte sequence", "caf\xC3 bar", "caf[1]@0-3 bar[2]@5-8"},
+                          {"truncated 3-byte sequence", "a\xE2\x80 b", "a[1]@0-1 b[2]@4-5"},
+                          {"overlong 2-byte", "\xC0\xAFx y", "x[1]@2-3 y[2]@4-5"},
+                          {"overlong 3-byte", "\xE0\x80\xAFy", "y[1]@3-4"},
+                          {"encoded surrogate", "\xED\xA0\x80z", "z[1]@3-4"},
+                          {"above U+10FFFF", "\xF4\x90\x80\x80q", "q[1]@4-5"},
+                          {"truncated 4-byte at end", "ok \xF0\x9F\x98", "ok[1]@0-2"},
+                          {"invalid byte then accented word",
+                           "\xFE"
+                           "café au lait",
+                           "cafe[1]@1-6 au[2]@7-9 lait[3]@10-14"},
+                          {"valid emoji between words",
+                           "a\xF0\x9F\x98\x80"
+                           "b",
+                           "a[1]@0-1 b[2]@5-6"},
+                      });
 }
 
 TEST(Analyzer, NulAndControlCharactersSeparate) {
   const Analyzer analyzer;
   run_cases(analyzer, {
-      {"nul, SOH, DEL", std::string("one\0two\x01three\x7Fx", 18), "one[1]@0-3 two[2]@4-7 three[3]@8-13 x[4]@14-15"},
-      {"C1 next line", "a\xC2\x85" "b", "a[1]@0-1 b[2]@3-4"},
-      {"escape sequence", "red\x1B[0mtext", "red[1]@0-3 0mtext[2]@5-11"},
-  });
+                          {"nul, SOH, DEL", std::string("one\0two\x01three\x7Fx", 15),
+                           "one[1]@0-3 two[2]@4-7 three[3]@8-13 x[4]@14-15"},
+                          {"C1 next line",
+                           "a\xC2\x85"
+                           "b",
+                           "a[1]@0-1 b[2]@3-4"},
+                          {"escape sequence", "red\x1B[0mtext", "red[1]@0-3 0mtext[2]@5-11"},
+                      });
 }
 
 TEST(Analyzer, FoldsCompatibilityCaseAndAccents) {
   const Analyzer analyzer;
   run_cases(analyzer, {
-      {"ligature", "\uFB01nance", "finance[1]@0-8"},
-      {"fullwidth letters", "\uFF21\uFF22\uFF23", "abc[1]@0-9"},
-      {"sharp s full case fold", "Straße", "strasse[1]@0-7"},
-      {"acute accent", "Café CAFÉ", "cafe[1]@0-5 cafe[2]@6-11"},
-      {"decomposed accent", "Cafe\u0301", "cafe[1]@0-6"},
-      {"dotted capital I", "İstanbul", "istanbul[1]@0-9"},
-      {"stroke letters", "Łukaszenka Øresund", "lukaszenka[1]@0-11 oresund[2]@12-20"},
-      {"soft hyphen vanishes", "inter\u00ADnational", "international[1]@0-15"},
-      {"arabic-indic digits", "\u0662\u0660\u0662\u0662", "2022[1]@0-8"},
-      {"devanagari digits", "\u0968\u0966\u0968\u0968 x", "2022[1]@0-12 x[2]@13-14"},
-      {"fullwidth digits", "\uFF12\uFF10\uFF12\uFF12", "2022[1]@0-12"},
-  });
+                          {"ligature", "\uFB01nance", "finance[1]@0-8"},
+                          {"fullwidth letters", "\uFF21\uFF22\uFF23", "abc[1]@0-9"},
+                          {"sharp s full case fold", "Straße", "strasse[1]@0-7"},
+                          {"acute accent", "Café CAFÉ", "cafe[1]@0-5 cafe[2]@6-11"},
+                          {"decomposed accent", "Cafe\u0301", "cafe[1]@0-6"},
+                          {"dotted capital I", "İstanbul", "istanbul[1]@0-9"},
+                          {"stroke letters", "Łukaszenka Øresund", "lukaszenka[1]@0-11 oresund[2]@12-20"},
+                          {"soft hyphen vanishes", "inter\u00ADnational", "international[1]@0-15"},
+                          {"arabic-indic digits", "\u0662\u0660\u0662\u0662", "2022[1]@0-8"},
+                          {"devanagari digits", "\u0968\u0966\u0968\u0968 x", "2022[1]@0-12 x[2]@13-14"},
+                          {"fullwidth digits", "\uFF12\uFF10\uFF12\uFF12", "2022[1]@0-12"},
+                      });
   const Analyzer keep_accents(AnalyzerConfig{"english", false});
   run_cases(keep_accents, {
-      {"accent kept", "Café", "café[1]@0-5"},
-      {"case still folded", "ÉLYSÉE", "élysée[1]@0-8"},
-      {"stroke kept", "Łukaszenka", "łukaszenka[1]@0-11"},
-  });
+                              {"accent kept", "Café", "café[1]@0-5"},
+                              {"case still folded", "ÉLYSÉE", "élysée[1]@0-8"},
+                              {"stroke kept", "Łukaszenka", "łukaszenka[1]@0-11"},
+                          });
 }
 
 TEST(Analyzer, StopWordsKeptAndPositionsStartWhereAsked) {
   const Analyzer analyzer;
   run_cases(analyzer, {
-      {"stop words", "the Of and", "the[1]@0-3 of[2]@4-6 and[3]@7-10"},
-      {"punctuation only", " -- ... !? ", ""},
-      {"empty", "", ""},
-  });
+                          {"stop words", "the Of and", "the[1]@0-3 of[2]@4-6 and[3]@7-10"},
+                          {"punctuation only", " -- ... !? ", ""},
+                          {"empty", "", ""},
+                      });
   EXPECT_EQ(describe_offsets(analyzer.analyze("a b", 10)), "a[10]@0-1 b[11]@2-3");
   std::vector<Token> out;
   EXPECT_EQ(analyzer.analyze_into("one two", out, 5), 7u);
@@ -194,10 +213,10 @@ TEST(Analyzer, Stems) {
     std::string stem;  // of the only token
   };
   const std::vector<StemCase> cases = {
-      {"troops", "troop"},      {"Belarus's", "belarus"}, {"Belarus\u2019s", "belarus"},
-      {"running", "run"},       {"70,000", ""},           {"3.5", ""},
-      {"U.S.", ""},             {"covid19", ""},          {"john@example.com", ""},
-      {"中华", ""},             {"Café", "cafe"},         {"the", "the"},
+      {"troops", "troop"}, {"Belarus's", "belarus"}, {"Belarus\u2019s", "belarus"},
+      {"running", "run"},  {"70,000", ""},           {"3.5", ""},
+      {"U.S.", ""},        {"covid19", ""},          {"john@example.com", ""},
+      {"中华", ""},        {"Café", "cafe"},         {"the", "the"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.input);
@@ -220,9 +239,15 @@ TEST(Analyzer, FoldMatchesAnalyze) {
     std::string folded;
   };
   const std::vector<FoldCase> cases = {
-      {"Belarus\u2019s", "belarus's"}, {"U.S.", "u.s."},     {"CAFÉ", "cafe"},
-      {"\uFF21\uFF22\uFF23", "abc"},    {"Straße", "strasse"}, {"Łuka", "luka"},
-      {"ab\xFF", "ab\uFFFD"},           {"", ""},         {"\u0662\u0660", "20"},
+      {"Belarus\u2019s", "belarus's"},
+      {"U.S.", "u.s."},
+      {"CAFÉ", "cafe"},
+      {"\uFF21\uFF22\uFF23", "abc"},
+      {"Straße", "strasse"},
+      {"Łuka", "luka"},
+      {"ab\xFF", "ab\uFFFD"},
+      {"", ""},
+      {"\u0662\u0660", "20"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.word);
@@ -233,7 +258,8 @@ TEST(Analyzer, FoldMatchesAnalyze) {
 TEST(AnalyzerConfig, SerialiseAndParse) {
   EXPECT_EQ(AnalyzerConfig{}.serialise(), "language=english;fold_accents=1");
   EXPECT_EQ((AnalyzerConfig{"none", false}.serialise()), "language=none;fold_accents=0");
-  for (const AnalyzerConfig& c : {AnalyzerConfig{}, AnalyzerConfig{"russian", false}, AnalyzerConfig{"none", true}}) {
+  for (const AnalyzerConfig& c :
+       {AnalyzerConfig{}, AnalyzerConfig{"russian", false}, AnalyzerConfig{"none", true}}) {
     EXPECT_EQ(AnalyzerConfig::parse(c.serialise()), c);
   }
   EXPECT_EQ(AnalyzerConfig::parse("language=en").language, "english");  // canonical name
@@ -298,7 +324,8 @@ TEST(Analyzer, LargeInputIsChunkedWithoutLosingWords) {
 TEST(Analyzer, FixturesAgreeWithQuerySide) {
   const Analyzer analyzer;
   std::vector<std::filesystem::path> files;
-  for (const auto& dir : {test::fixtures_dir() / "articles", test::source_dir() / "tests" / "data" / "hostile"}) {
+  for (const auto& dir :
+       {test::fixtures_dir() / "articles", test::source_dir() / "tests" / "data" / "hostile"}) {
     if (!std::filesystem::exists(dir)) continue;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
       if (entry.is_regular_file()) files.push_back(entry.path());
