@@ -23,7 +23,9 @@ namespace {
 // every UAX #29 rule), whatever the caller passes; ICU's int32_t indexes can never overflow.
 constexpr size_t kChunkBytes = size_t{1} << 18;
 
-bool is_separator_byte(unsigned char b) { return b <= 0x20 || b == 0x7F; }
+bool is_separator_byte(unsigned char b) {
+  return b <= 0x20 || b == 0x7F;
+}
 
 // End of the chunk starting at `start`: text.size() if it fits, else the last separator byte
 // before the limit; failing that (a megabyte without a space: junk), a UTF-8 character boundary.
@@ -112,9 +114,9 @@ struct Analyzer::Impl {
   text::Stemmer stemmer;
   text::Folder folder;
   std::unique_ptr<icu::BreakIterator> words;
-  icu::UnicodeString buffer;    ///< UTF-16 of the current chunk (reused)
+  icu::UnicodeString buffer;      ///< UTF-16 of the current chunk (reused)
   std::vector<uint32_t> offsets;  ///< UTF-16 index -> byte offset in the chunk (reused)
-  icu::UnicodeString query_word;     ///< fold()'s input: never the buffer `words` points into
+  icu::UnicodeString query_word;  ///< fold()'s input: never the buffer `words` points into
   std::vector<uint32_t> query_offsets;
 };
 
@@ -156,7 +158,9 @@ Analyzer::~Analyzer() = default;
 Analyzer::Analyzer(Analyzer&&) noexcept = default;
 Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
 
-const AnalyzerConfig& Analyzer::config() const { return impl_->config; }
+const AnalyzerConfig& Analyzer::config() const {
+  return impl_->config;
+}
 
 std::vector<Token> Analyzer::analyze(std::string_view text, uint32_t first_position) const {
   std::vector<Token> out;
@@ -206,6 +210,8 @@ std::string describe(const std::vector<Token>& tokens) {
   return out;
 }
 
-std::string available_languages() { return Xapian::Stem::get_available_languages(); }
+std::string available_languages() {
+  return Xapian::Stem::get_available_languages();
+}
 
 }  // namespace dateline

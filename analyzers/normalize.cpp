@@ -18,7 +18,9 @@ constexpr char16_t kReplacement = 0xFFFD;
 
 // Lookup for ASCII bytes: control characters (U+0000..U+001F, U+007F) read as a space, so NUL
 // bytes and stray escapes separate words instead of gluing them or being dropped silently.
-constexpr bool is_ascii_control(unsigned char b) { return b < 0x20 || b == 0x7F; }
+constexpr bool is_ascii_control(unsigned char b) {
+  return b < 0x20 || b == 0x7F;
+}
 
 }  // namespace
 
@@ -42,8 +44,8 @@ UChar32 map_code_point(UChar32 c) {
   // Every space separator (Zs: U+00A0, U+1680, U+2000..U+200A, U+202F, U+205F, U+3000) and the
   // line/paragraph separators. U+202F matters most: UAX #29 classes it ExtendNumLet, so left alone
   // "special\u202Fmilitary" would be ONE word.
-  if (c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-      c == 0x202F || c == 0x205F || c == 0x3000) {
+  if (c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+      c == 0x205F || c == 0x3000) {
     return 0x20;
   }
   return c;
@@ -162,15 +164,24 @@ bool strips_marks_after(UScriptCode script) {
 // ASCIIFoldingFilter makes the same choice). Input is already case-folded (lower case).
 const char16_t* fold_special_letter(UChar32 c) {
   switch (c) {
-    case 0x00E6: return u"ae";  // æ
-    case 0x00F8: return u"o";   // ø
-    case 0x0111: return u"d";   // đ
-    case 0x0127: return u"h";   // ħ
-    case 0x0131: return u"i";   // ı dotless i
-    case 0x0142: return u"l";   // ł
-    case 0x0153: return u"oe";  // œ
-    case 0x0167: return u"t";   // ŧ
-    default: return nullptr;
+    case 0x00E6:
+      return u"ae";  // æ
+    case 0x00F8:
+      return u"o";  // ø
+    case 0x0111:
+      return u"d";  // đ
+    case 0x0127:
+      return u"h";  // ħ
+    case 0x0131:
+      return u"i";  // ı dotless i
+    case 0x0142:
+      return u"l";  // ł
+    case 0x0153:
+      return u"oe";  // œ
+    case 0x0167:
+      return u"t";  // ŧ
+    default:
+      return nullptr;
   }
 }
 

@@ -6,8 +6,8 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
-#include <stdexcept>
 #include <xapian.h>
+#include <stdexcept>
 
 namespace dateline::schema {
 
@@ -21,7 +21,8 @@ const Field* find_field(std::string_view name) {
 std::string normalise_boolean(std::string_view value) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(value.data(), static_cast<int32_t>(value.size())));
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(value.data(), static_cast<int32_t>(value.size())));
   icu::UnicodeString folded = U_SUCCESS(status) ? nfkc_cf->normalize(u, status) : u.foldCase();
   if (U_FAILURE(status)) folded = u.foldCase();
   std::string utf8;
@@ -78,8 +79,8 @@ void check_readable(const Stamp& stamp, std::string_view path) {
   if (stamp.version >= kOldestReadable && stamp.version <= kVersion) return;
   std::string msg = std::string(path) + ": index schema version " + std::to_string(stamp.version) +
                     " is not readable by this build (it reads " + std::to_string(kOldestReadable) + ".." +
-                    std::to_string(kVersion) + "); rebuild it with: dateline-index --db " + std::string(path) +
-                    " --rebuild INPUT...";
+                    std::to_string(kVersion) + "); rebuild it with: dateline-index --db " +
+                    std::string(path) + " --rebuild INPUT...";
   throw std::runtime_error(msg);
 }
 

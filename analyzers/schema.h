@@ -35,34 +35,34 @@ struct Field {
   std::string_view name;    ///< as typed in queries (`outlet:`), also the facet name
   std::string_view prefix;  ///< Xapian term prefix (Omega conventions: single capitals, or X...)
   FieldKind kind;
-  int value_slot;           ///< value slot holding the field for facets/sorting, or -1
-  unsigned weight;          ///< wdf multiplier for text fields (title counts more than body)
+  int value_slot;   ///< value slot holding the field for facets/sorting, or -1
+  unsigned weight;  ///< wdf multiplier for text fields (title counts more than body)
 };
 
 // ---- Term prefixes ---------------------------------------------------------------------------
 // Text: unstemmed terms carry positions; stemmed terms carry "Z" before the field prefix and no
 // positions (Xapian's STEM_SOME convention: `Ztroop`, `ZStroop`).
-inline constexpr std::string_view kBody = "";           ///< passage text (positional)
-inline constexpr std::string_view kTitle = "S";         ///< article title and subtitle (positional)
-inline constexpr std::string_view kStemmed = "Z";       ///< put before a text prefix for stemmed terms
+inline constexpr std::string_view kBody = "";      ///< passage text (positional)
+inline constexpr std::string_view kTitle = "S";    ///< article title and subtitle (positional)
+inline constexpr std::string_view kStemmed = "Z";  ///< put before a text prefix for stemmed terms
 // Boolean filter terms: prefix + normalised value (see normalise_boolean()).
-inline constexpr std::string_view kOutlet = "XO";       ///< canonical outlet name
-inline constexpr std::string_view kAuthor = "A";        ///< author name
-inline constexpr std::string_view kSpeaker = "XSP";     ///< speaker quoted in this passage
+inline constexpr std::string_view kOutlet = "XO";           ///< canonical outlet name
+inline constexpr std::string_view kAuthor = "A";            ///< author name
+inline constexpr std::string_view kSpeaker = "XSP";         ///< speaker quoted in this passage
 inline constexpr std::string_view kArticleSpeaker = "XSA";  ///< speaker quoted anywhere in the article
 // Name words, so `speaker:lukashenko` finds "Alexander Lukashenko": prefix + each folded word of the name
 // (analysed with the database's Analyzer, unstemmed).
-inline constexpr std::string_view kSpeakerWord = "XSW";  ///< a word of a speaker name of this passage
+inline constexpr std::string_view kSpeakerWord = "XSW";         ///< a word of a speaker name of this passage
 inline constexpr std::string_view kArticleSpeakerWord = "XSB";  ///< a word of any speaker name in the article
-inline constexpr std::string_view kAuthorWord = "XAW";   ///< a word of the author's name
-inline constexpr std::string_view kOutletWord = "XOW";   ///< a word of the canonical outlet name
-inline constexpr std::string_view kYear = "Y";          ///< Y2022
-inline constexpr std::string_view kMonth = "M";         ///< M202202
-inline constexpr std::string_view kDay = "D";           ///< D20220224
-inline constexpr std::string_view kArticleId = "XID";   ///< on every document of an article
-inline constexpr std::string_view kUnique = "Q";        ///< Q<article id>#<passage number>: one document
-inline constexpr std::string_view kKind = "K";          ///< KP passage document, KA article document
-inline constexpr std::string_view kLanguage = "L";      ///< Len, Lfr... (ISO 639-1 of the stemmer)
+inline constexpr std::string_view kAuthorWord = "XAW";          ///< a word of the author's name
+inline constexpr std::string_view kOutletWord = "XOW";          ///< a word of the canonical outlet name
+inline constexpr std::string_view kYear = "Y";                  ///< Y2022
+inline constexpr std::string_view kMonth = "M";                 ///< M202202
+inline constexpr std::string_view kDay = "D";                   ///< D20220224
+inline constexpr std::string_view kArticleId = "XID";           ///< on every document of an article
+inline constexpr std::string_view kUnique = "Q";    ///< Q<article id>#<passage number>: one document
+inline constexpr std::string_view kKind = "K";      ///< KP passage document, KA article document
+inline constexpr std::string_view kLanguage = "L";  ///< Len, Lfr... (ISO 639-1 of the stemmer)
 inline constexpr std::string_view kKindPassage = "KP";
 inline constexpr std::string_view kKindArticle = "KA";
 

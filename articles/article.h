@@ -20,17 +20,17 @@ struct Passage {
 
 /// An article: the record the indexer turns into documents.
 struct Article {
-  std::string id;                      ///< stable id: the record's id, else the path relative to the input root
-  std::string path;                    ///< file it came from (as given), with ":LINE" for JSON Lines records
-  std::optional<std::string> title;    ///< headline; absent when the text has none
-  std::optional<std::string> subtitle; ///< deck under the headline
-  std::optional<std::string> outlet;   ///< canonical publisher name (data/outlets.tsv), absent when not stated
-  std::optional<std::string> date;     ///< publication date, ISO 8601 "YYYY-MM-DD"
-  std::optional<std::string> author;   ///< byline; several authors joined by ", "
+  std::string id;                    ///< stable id: the record's id, else the path relative to the input root
+  std::string path;                  ///< file it came from (as given), with ":LINE" for JSON Lines records
+  std::optional<std::string> title;  ///< headline; absent when the text has none
+  std::optional<std::string> subtitle;  ///< deck under the headline
+  std::optional<std::string> outlet;  ///< canonical publisher name (data/outlets.tsv), absent when not stated
+  std::optional<std::string> date;    ///< publication date, ISO 8601 "YYYY-MM-DD"
+  std::optional<std::string> author;  ///< byline; several authors joined by ", "
   std::optional<std::string> url;
-  std::optional<std::string> language; ///< ISO 639-1 when the record says so ("en")
+  std::optional<std::string> language;  ///< ISO 639-1 when the record says so ("en")
   std::vector<Passage> passages;
-  std::string content_hash;            ///< hex hash of the source bytes and the metadata overrides
+  std::string content_hash;  ///< hex hash of the source bytes and the metadata overrides
 };
 
 /// A problem with one input, reported and skipped past: never fatal to a run.

@@ -25,9 +25,15 @@ struct Tok {
   int value = 0;     // numbers
 };
 
-bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_ascii_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 /// Splits into runs of letters, runs of digits and single punctuation characters. Non-ASCII bytes
 /// (no-break spaces, dashes) and whitespace separate tokens.
@@ -60,9 +66,9 @@ std::vector<Tok> tokenize(std::string_view s) {
 }
 
 int month_of(std::string_view w) {
-  static constexpr std::array<std::string_view, 12> kFull{"january", "february", "march",     "april",
-                                                          "may",     "june",     "july",      "august",
-                                                          "september", "october", "november", "december"};
+  static constexpr std::array<std::string_view, 12> kFull{"january",   "february", "march",    "april",
+                                                          "may",       "june",     "july",     "august",
+                                                          "september", "october",  "november", "december"};
   for (size_t m = 0; m < kFull.size(); ++m) {
     if (w == kFull[m]) return static_cast<int>(m) + 1;
     if (w.size() >= 3 && w.size() < kFull[m].size() && kFull[m].substr(0, w.size()) == w) {
@@ -74,7 +80,7 @@ int month_of(std::string_view w) {
 }
 
 bool is_weekday(std::string_view w) {
-  static constexpr std::array<std::string_view, 7> kDays{"monday", "tuesday", "wednesday", "thursday",
+  static constexpr std::array<std::string_view, 7> kDays{"monday", "tuesday",  "wednesday", "thursday",
                                                          "friday", "saturday", "sunday"};
   for (auto d : kDays) {
     if (w == d) return true;
@@ -87,15 +93,17 @@ bool is_weekday(std::string_view w) {
 
 bool is_zone(std::string_view w) {
   static constexpr std::array<std::string_view, 27> kZones{
-      "z",   "utc", "gmt",  "et",   "est",  "edt", "ct",   "cst", "cdt", "mt",  "mst",  "mdt", "pt", "pst",
-      "pdt", "bst", "cet",  "cest", "eet",  "eest", "msk", "ist", "jst", "aest", "aedt", "wib", "hkt"};
+      "z",   "utc", "gmt", "et",   "est", "edt",  "ct",  "cst", "cdt", "mt",   "mst",  "mdt", "pt", "pst",
+      "pdt", "bst", "cet", "cest", "eet", "eest", "msk", "ist", "jst", "aest", "aedt", "wib", "hkt"};
   return std::find(kZones.begin(), kZones.end(), w) != kZones.end();
 }
 
 bool punct(const std::vector<Tok>& t, size_t i, char c) {
   return i < t.size() && t[i].kind == Kind::kPunct && t[i].text[0] == c;
 }
-bool num(const std::vector<Tok>& t, size_t i) { return i < t.size() && t[i].kind == Kind::kNum; }
+bool num(const std::vector<Tok>& t, size_t i) {
+  return i < t.size() && t[i].kind == Kind::kNum;
+}
 bool word(const std::vector<Tok>& t, size_t i, std::string_view w) {
   return i < t.size() && t[i].kind == Kind::kWord && t[i].text == w;
 }
@@ -117,7 +125,8 @@ std::vector<Tok> strip_time_and_weekday(const std::vector<Tok>& t) {
     bool bare_ampm = num(t, i) && t[i].text.size() <= 2 && ampm_length(t, i + 1) > 0;
     if (colon_time || bare_ampm) {
       // "T" glued before an ISO time, or "at" before a spoken one.
-      if (!out.empty() && out.back().kind == Kind::kWord && (out.back().text == "t" || out.back().text == "at"))
+      if (!out.empty() && out.back().kind == Kind::kWord &&
+          (out.back().text == "t" || out.back().text == "at"))
         out.pop_back();
       size_t j = i + 1;
       if (colon_time) {
@@ -150,7 +159,9 @@ std::vector<Tok> strip_time_and_weekday(const std::vector<Tok>& t) {
   return out;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 std::optional<std::string> make_date(int y, int m, int d) {
   if (y < 1800 || y > 2199 || m < 1 || m > 12 || d < 1) return std::nullopt;
@@ -162,8 +173,12 @@ std::optional<std::string> make_date(int y, int m, int d) {
   return std::string(buf);
 }
 
-bool is_year(const Tok& t) { return t.kind == Kind::kNum && t.text.size() == 4; }
-bool is_small(const Tok& t) { return t.kind == Kind::kNum && t.text.size() <= 2; }
+bool is_year(const Tok& t) {
+  return t.kind == Kind::kNum && t.text.size() == 4;
+}
+bool is_small(const Tok& t) {
+  return t.kind == Kind::kNum && t.text.size() <= 2;
+}
 
 std::string_view trim(std::string_view s) {
   auto space_at_front = [&](std::string_view v) -> size_t {
@@ -215,7 +230,8 @@ Label strip_label(std::string_view& s) {
   for (const auto& e : kLabels) {
     if (!iequals_prefix(s, e.text)) continue;
     std::string_view rest = s.substr(e.text.size());
-    if (!rest.empty() && (is_ascii_alpha(rest[0]) || is_ascii_digit(rest[0]))) continue;  // "dateline", "posted2"
+    if (!rest.empty() && (is_ascii_alpha(rest[0]) || is_ascii_digit(rest[0])))
+      continue;  // "dateline", "posted2"
     rest = trim(rest);
     if (!rest.empty() && rest[0] == ':') rest = trim(rest.substr(1));
     if (iequals_prefix(rest, "on ")) rest = trim(rest.substr(3));
@@ -228,8 +244,8 @@ Label strip_label(std::string_view& s) {
 
 /// Splits a header line at the separators pages put between byline, outlet and date.
 std::vector<std::string_view> segments(std::string_view line) {
-  static constexpr std::array<std::string_view, 9> kSeps{" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", "|",
-                                                         " \xC2\xB7 ", "\xE2\x80\xA2", " / ", " -- ", "\t"};
+  static constexpr std::array<std::string_view, 9> kSeps{
+      " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", "|", " \xC2\xB7 ", "\xE2\x80\xA2", " / ", " -- ", "\t"};
   std::vector<std::string_view> out;
   size_t start = 0;
   size_t i = 0;
@@ -253,7 +269,6 @@ std::vector<std::string_view> segments(std::string_view line) {
   return out;
 }
 
-
 /// A label alone on its line ("Updated:", "Published"), which labels the next line's date.
 Label bare_label(std::string_view line) {
   std::string_view s = trim(line);
@@ -267,7 +282,8 @@ bool ends_sentence(std::string_view s) {
   char c = s.back();
   if (c == '.' || c == '!' || c == '?') return true;
   // A closing quote after the period: ." or .” (E2 80 9D) or .’
-  if (s.size() >= 4 && (s.substr(s.size() - 3) == "\xE2\x80\x9D" || s.substr(s.size() - 3) == "\xE2\x80\x99")) {
+  if (s.size() >= 4 &&
+      (s.substr(s.size() - 3) == "\xE2\x80\x9D" || s.substr(s.size() - 3) == "\xE2\x80\x99")) {
     char p = s[s.size() - 4];
     return p == '.' || p == '!' || p == '?';
   }
@@ -289,8 +305,10 @@ std::optional<std::string> byline_then_date(std::string_view seg) {
   size_t tries = 0;
   for (size_t i = 0; i < seg.size() && tries < 6; ++i) {
     size_t skip = 0;
-    if (seg.compare(i, 2, ", ") == 0) skip = 2;
-    else if (seg.compare(i, 4, " on ") == 0) skip = 4;
+    if (seg.compare(i, 2, ", ") == 0)
+      skip = 2;
+    else if (seg.compare(i, 4, " on ") == 0)
+      skip = 4;
     if (skip == 0) continue;
     ++tries;
     std::string_view head = trim(seg.substr(0, i));
@@ -348,9 +366,12 @@ std::optional<std::string> parse_date(std::string_view text) {
     }
     if (core.size() != 3) return std::nullopt;  // no year, or extra numbers
     const Tok &a = core[0], &b = core[1], &c = core[2];
-    if (a.kind == Kind::kWord && is_small(b) && is_year(c)) return make_date(c.value, month_of(a.text), b.value);
-    if (is_small(a) && b.kind == Kind::kWord && is_year(c)) return make_date(c.value, month_of(b.text), a.value);
-    if (is_year(a) && b.kind == Kind::kWord && is_small(c)) return make_date(a.value, month_of(b.text), c.value);
+    if (a.kind == Kind::kWord && is_small(b) && is_year(c))
+      return make_date(c.value, month_of(a.text), b.value);
+    if (is_small(a) && b.kind == Kind::kWord && is_year(c))
+      return make_date(c.value, month_of(b.text), a.value);
+    if (is_year(a) && b.kind == Kind::kWord && is_small(c))
+      return make_date(a.value, month_of(b.text), c.value);
     return std::nullopt;
   }
   if (month_words > 1) return std::nullopt;
@@ -410,7 +431,9 @@ std::optional<LineDate> date_of_line(std::string_view line) {
   return published ? published : updated;
 }
 
-bool is_date_line(std::string_view line) { return date_of_line(line).has_value(); }
+bool is_date_line(std::string_view line) {
+  return date_of_line(line).has_value();
+}
 
 std::optional<std::string> extract_date(std::string_view utf8_text) {
   std::optional<std::string> header_date, labelled_published, updated;
@@ -456,8 +479,8 @@ std::optional<std::string> extract_date(std::string_view utf8_text) {
     if (in_header) {
       ++header_lines;
       // The body starts at the first real paragraph; captions above it are still header furniture.
-      bool paragraph = !is_caption_line(line) &&
-                       (line.size() >= 250 || (count_words(line) >= 20 && ends_sentence(line)));
+      bool paragraph =
+          !is_caption_line(line) && (line.size() >= 250 || (count_words(line) >= 20 && ends_sentence(line)));
       if (paragraph || header_lines >= kMaxHeaderLines) in_header = false;
     }
   }

@@ -14,8 +14,8 @@
 namespace dateline {
 namespace {
 
-constexpr size_t kSniffBytes = 8192;          // binary check looks at the first 8 KiB, like git and grep
-constexpr size_t kDetectBytes = 64 * 1024;    // ucsdet needs a sample, not the whole file
+constexpr size_t kSniffBytes = 8192;        // binary check looks at the first 8 KiB, like git and grep
+constexpr size_t kDetectBytes = 64 * 1024;  // ucsdet needs a sample, not the whole file
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 /// Length of the well-formed UTF-8 sequence at `s[i]`, or 0 when the bytes there are not one
@@ -45,13 +45,25 @@ size_t invalid_length(std::string_view s, size_t i) {
   unsigned char c = byte(i);
   size_t want = 0;
   unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) want = 1;
-  else if (c == 0xE0) { want = 2; lo = 0xA0; }
-  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) want = 2;
-  else if (c == 0xED) { want = 2; hi = 0x9F; }
-  else if (c == 0xF0) { want = 3; lo = 0x90; }
-  else if (c >= 0xF1 && c <= 0xF3) want = 3;
-  else if (c == 0xF4) { want = 3; hi = 0x8F; }
+  if (c >= 0xC2 && c <= 0xDF)
+    want = 1;
+  else if (c == 0xE0) {
+    want = 2;
+    lo = 0xA0;
+  } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
+    want = 2;
+  else if (c == 0xED) {
+    want = 2;
+    hi = 0x9F;
+  } else if (c == 0xF0) {
+    want = 3;
+    lo = 0x90;
+  } else if (c >= 0xF1 && c <= 0xF3)
+    want = 3;
+  else if (c == 0xF4) {
+    want = 3;
+    hi = 0x8F;
+  }
   size_t len = 1;
   for (size_t k = 0; k < want && i + len < s.size(); ++k) {
     unsigned char b = byte(i + len);
@@ -116,7 +128,8 @@ std::string DecodedText::describe() const {
              " replaced by U+FFFD";
     case TextStatus::kConverted:
       if (confidence > 0)
-        return "not UTF-8: converted from " + charset + " (detected, confidence " + std::to_string(confidence) + "%)";
+        return "not UTF-8: converted from " + charset + " (detected, confidence " +
+               std::to_string(confidence) + "%)";
       return "not UTF-8: converted from " + charset + " (assumed: detection was inconclusive)";
     case TextStatus::kEmpty:
       return "empty";
@@ -172,7 +185,8 @@ DecodedText decode_text(std::string_view bytes) {
   if (bytes.substr(0, 3) == kUtf8Bom) bytes.remove_prefix(3);
 
   // UTF-16 with a BOM is text although it is full of NUL bytes.
-  if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
+  if (bytes.size() >= 2 &&
+      ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
     const char* cs = bytes[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE";
     if (auto text = convert(bytes.substr(2), cs)) {
       result.status = is_blank(*text) ? TextStatus::kEmpty : TextStatus::kConverted;

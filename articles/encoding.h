@@ -23,9 +23,9 @@ enum class TextStatus {
 struct DecodedText {
   TextStatus status = TextStatus::kUtf8;
   std::string text;
-  std::string charset;       ///< the charset converted from (kConverted), else "UTF-8"
-  size_t replaced = 0;       ///< invalid byte sequences replaced by U+FFFD (kRepaired)
-  int confidence = 0;        ///< ucsdet confidence 0..100 (kConverted); 0 when it was a fallback guess
+  std::string charset;  ///< the charset converted from (kConverted), else "UTF-8"
+  size_t replaced = 0;  ///< invalid byte sequences replaced by U+FFFD (kRepaired)
+  int confidence = 0;   ///< ucsdet confidence 0..100 (kConverted); 0 when it was a fallback guess
 
   /// One-line note for a warning Diagnostic: "not UTF-8: converted from windows-1252 (confidence 42%)",
   /// "invalid UTF-8: 3 byte sequences replaced by U+FFFD". Empty for kUtf8.

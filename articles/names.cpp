@@ -32,9 +32,13 @@ char32_t next_cp(std::string_view s, size_t& i) {
   return c < 0 ? U'\uFFFD' : static_cast<char32_t>(c);
 }
 
-bool is_space_cp(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\u00A0'; }
+bool is_space_cp(char32_t c) {
+  return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\u00A0';
+}
 
-bool is_letter_cp(char32_t c) { return u_isalpha(static_cast<UChar32>(c)) != 0; }
+bool is_letter_cp(char32_t c) {
+  return u_isalpha(static_cast<UChar32>(c)) != 0;
+}
 
 // A lexicon phrase key: words folded, trailing dots dropped, joined by single spaces.
 std::string key_of(const std::vector<std::string>& words, size_t begin, size_t end) {
@@ -83,9 +87,12 @@ const TitleLexicon& title_lexicon() {
       if (tab == std::string_view::npos) continue;
       std::string_view kind = trim(line.substr(0, tab));
       std::string_view phrase = trim(line.substr(tab + 1));
-      if (kind == "title") l.titles.add(phrase);
-      else if (kind == "modifier") l.modifiers.add(phrase);
-      else if (kind == "role") l.roles.add(phrase);
+      if (kind == "title")
+        l.titles.add(phrase);
+      else if (kind == "modifier")
+        l.modifiers.add(phrase);
+      else if (kind == "role")
+        l.roles.add(phrase);
     }
     return l;
   }();
@@ -97,7 +104,8 @@ const TitleLexicon& title_lexicon() {
 const PhraseSet& countries() {
   static const PhraseSet set = [] {
     PhraseSet s;
-    for (const char* const* code = icu::Locale::getISOCountries(); code != nullptr && *code != nullptr; ++code) {
+    for (const char* const* code = icu::Locale::getISOCountries(); code != nullptr && *code != nullptr;
+         ++code) {
       icu::UnicodeString display;
       icu::Locale("", *code).getDisplayCountry(icu::Locale::getEnglish(), display);
       std::string name;
@@ -107,8 +115,8 @@ const PhraseSet& countries() {
       if (!name.empty() && name != *code) s.add(name);
     }
     for (const char* extra : {"U.S.", "US", "USA", "U.S.A.", "United States of America", "America", "Britain",
-                              "Great Britain", "U.K.", "UK", "England", "Scotland", "Wales", "Turkey", "Czech Republic",
-                              "Holland", "Soviet Union", "USSR", "Crimea"}) {
+                              "Great Britain", "U.K.", "UK", "England", "Scotland", "Wales", "Turkey",
+                              "Czech Republic", "Holland", "Soviet Union", "USSR", "Crimea"}) {
       s.add(extra);
     }
     return s;
@@ -130,32 +138,120 @@ const std::unordered_set<std::string>& photo_agency_set() {
 }
 
 const std::unordered_set<std::string_view>& stopword_set() {
-  static const std::unordered_set<std::string_view> set = {
-      "the", "a", "an", "but", "and", "or", "nor", "however", "meanwhile", "on", "in", "at", "by", "for", "from",
-      "to", "of", "with", "as", "after", "before", "since", "when", "while", "if", "because", "although",
-      "though", "despite", "during", "also", "then", "later", "earlier", "now", "still", "yet", "so", "instead",
-      "separately", "above", "below", "both", "this", "that", "these", "those", "there", "here", "it", "its",
-      "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "my", "your", "who", "what", "where",
-      "why", "how", "which", "last", "next", "today", "yesterday", "tomorrow", "tonight", "monday", "tuesday",
-      "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
-      "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr",
-      "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "asked", "speaking", "according", "updated",
-      "published", "source", "photo", "video", "read", "more", "click", "advertisement", "related", "note",
-      "not", "no", "yes", "all", "some", "many", "most", "every", "each", "other", "another", "such", "just",
-      "even", "only", "like", "unlike", "among", "between", "without", "within", "under", "over", "into",
-      "about", "around", "through", "across", "against", "amid", "per", "via", "following", "including",
-      "please", "thank", "thanks", "whether", "again", "already", "once", "first", "finally", "indeed",
-      "overall", "moreover", "furthermore", "therefore", "thus", "otherwise", "anyway", "still", "perhaps",
-      "maybe", "why", "subscribe", "share", "comments", "watch", "listen", "follow", "sign", "log", "home",
-      "will", "would", "can", "could", "should", "must", "might", "shall", "is", "are", "was", "were", "be",
-      "has", "have", "had", "do", "does", "did", "let", "one", "two", "three", "several", "few", "any", "none"};
+  static const std::unordered_set<std::string_view> set = {"the",         "a",
+                                                           "an",          "but",
+                                                           "and",         "or",
+                                                           "nor",         "however",
+                                                           "meanwhile",   "on",
+                                                           "in",          "at",
+                                                           "by",          "for",
+                                                           "from",        "to",
+                                                           "of",          "with",
+                                                           "as",          "after",
+                                                           "before",      "since",
+                                                           "when",        "while",
+                                                           "if",          "because",
+                                                           "although",    "though",
+                                                           "despite",     "during",
+                                                           "also",        "then",
+                                                           "later",       "earlier",
+                                                           "now",         "still",
+                                                           "yet",         "so",
+                                                           "instead",     "separately",
+                                                           "above",       "below",
+                                                           "both",        "this",
+                                                           "that",        "these",
+                                                           "those",       "there",
+                                                           "here",        "it",
+                                                           "its",         "he",
+                                                           "she",         "they",
+                                                           "we",          "i",
+                                                           "you",         "his",
+                                                           "her",         "their",
+                                                           "our",         "my",
+                                                           "your",        "who",
+                                                           "what",        "where",
+                                                           "why",         "how",
+                                                           "which",       "last",
+                                                           "next",        "today",
+                                                           "yesterday",   "tomorrow",
+                                                           "tonight",     "monday",
+                                                           "tuesday",     "wednesday",
+                                                           "thursday",    "friday",
+                                                           "saturday",    "sunday",
+                                                           "january",     "february",
+                                                           "march",       "april",
+                                                           "may",         "june",
+                                                           "july",        "august",
+                                                           "september",   "october",
+                                                           "november",    "december",
+                                                           "jan",         "feb",
+                                                           "mar",         "apr",
+                                                           "jun",         "jul",
+                                                           "aug",         "sep",
+                                                           "sept",        "oct",
+                                                           "nov",         "dec",
+                                                           "asked",       "speaking",
+                                                           "according",   "updated",
+                                                           "published",   "source",
+                                                           "photo",       "video",
+                                                           "read",        "more",
+                                                           "click",       "advertisement",
+                                                           "related",     "note",
+                                                           "not",         "no",
+                                                           "yes",         "all",
+                                                           "some",        "many",
+                                                           "most",        "every",
+                                                           "each",        "other",
+                                                           "another",     "such",
+                                                           "just",        "even",
+                                                           "only",        "like",
+                                                           "unlike",      "among",
+                                                           "between",     "without",
+                                                           "within",      "under",
+                                                           "over",        "into",
+                                                           "about",       "around",
+                                                           "through",     "across",
+                                                           "against",     "amid",
+                                                           "per",         "via",
+                                                           "following",   "including",
+                                                           "please",      "thank",
+                                                           "thanks",      "whether",
+                                                           "again",       "already",
+                                                           "once",        "first",
+                                                           "finally",     "indeed",
+                                                           "overall",     "moreover",
+                                                           "furthermore", "therefore",
+                                                           "thus",        "otherwise",
+                                                           "anyway",      "still",
+                                                           "perhaps",     "maybe",
+                                                           "why",         "subscribe",
+                                                           "share",       "comments",
+                                                           "watch",       "listen",
+                                                           "follow",      "sign",
+                                                           "log",         "home",
+                                                           "will",        "would",
+                                                           "can",         "could",
+                                                           "should",      "must",
+                                                           "might",       "shall",
+                                                           "is",          "are",
+                                                           "was",         "were",
+                                                           "be",          "has",
+                                                           "have",        "had",
+                                                           "do",          "does",
+                                                           "did",         "let",
+                                                           "one",         "two",
+                                                           "three",       "several",
+                                                           "few",         "any",
+                                                           "none"};
   return set;
 }
 
 bool is_month_or_weekday(std::string_view folded) {
   static const std::unordered_set<std::string_view> set = {
-      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-      "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"};
+      "monday",  "tuesday",   "wednesday", "thursday", "friday",  "saturday", "sunday",
+      "january", "february",  "march",     "april",    "may",     "june",     "july",
+      "august",  "september", "october",   "november", "december"};
   return set.count(folded) != 0;
 }
 
@@ -164,7 +260,8 @@ bool is_month_or_weekday(std::string_view folded) {
 // ---- UTF-8 text helpers -------------------------------------------------------------------------
 
 std::string fold(std::string_view utf8) {
-  bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  bool ascii =
+      std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (ascii) {  // fast path: most of the text
     std::string out(utf8);
     for (char& c : out) {
@@ -172,7 +269,8 @@ std::string fold(std::string_view utf8) {
     }
     return out;
   }
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   u.foldCase();
   std::string out;
   u.toUTF8String(out);
@@ -313,7 +411,8 @@ std::string title_case_caps(std::string_view name) {
       out += w;
       continue;
     }
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(w.data(), static_cast<int32_t>(w.size())));
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(w.data(), static_cast<int32_t>(w.size())));
     u.toLower();
     // Upper-case the first letter and every letter after a hyphen or apostrophe ("JEAN-LUC" -> "Jean-Luc").
     bool next_upper = true;
@@ -335,13 +434,14 @@ std::string title_case_caps(std::string_view name) {
 
 std::string_view strip_punct(std::string_view word) {
   auto is_strip = [](char c) {
-    return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' || c == '"' || c == '!' ||
-           c == '?' || c == '*' || c == '|';
+    return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' || c == '"' ||
+           c == '!' || c == '?' || c == '*' || c == '|';
   };
   while (!word.empty() && is_strip(word.front())) word.remove_prefix(1);
   while (!word.empty() && is_strip(word.back())) word.remove_suffix(1);
   // A final "." stays on an initial ("R.") or an abbreviation with inner dots ("U.S."); else it goes.
-  if (word.size() > 2 && word.back() == '.' && word.substr(0, word.size() - 1).find('.') == std::string_view::npos) {
+  if (word.size() > 2 && word.back() == '.' &&
+      word.substr(0, word.size() - 1).find('.') == std::string_view::npos) {
     word.remove_suffix(1);
   }
   return word;
@@ -349,29 +449,39 @@ std::string_view strip_punct(std::string_view word) {
 
 // ---- Lexicons -----------------------------------------------------------------------------------
 
-size_t title_length(const std::vector<std::string>& words, size_t i) { return title_lexicon().titles.longest_at(words, i); }
+size_t title_length(const std::vector<std::string>& words, size_t i) {
+  return title_lexicon().titles.longest_at(words, i);
+}
 
-size_t role_length(const std::vector<std::string>& words, size_t i) { return title_lexicon().roles.longest_at(words, i); }
+size_t role_length(const std::vector<std::string>& words, size_t i) {
+  return title_lexicon().roles.longest_at(words, i);
+}
 
 size_t modifier_length(const std::vector<std::string>& words, size_t i) {
   return title_lexicon().modifiers.longest_at(words, i);
 }
 
-size_t country_length(const std::vector<std::string>& words, size_t i) { return countries().longest_at(words, i); }
+size_t country_length(const std::vector<std::string>& words, size_t i) {
+  return countries().longest_at(words, i);
+}
 
 bool is_country(std::string_view name) {
   std::vector<std::string> w = split_words(name);
   return !w.empty() && country_length(w, 0) == w.size();
 }
 
-bool is_photo_agency(std::string_view name) { return photo_agency_set().count(collapse_spaces(fold(name))) != 0; }
+bool is_photo_agency(std::string_view name) {
+  return photo_agency_set().count(collapse_spaces(fold(name))) != 0;
+}
 
-bool is_stopword(std::string_view word) { return stopword_set().count(fold(word)) != 0; }
+bool is_stopword(std::string_view word) {
+  return stopword_set().count(fold(word)) != 0;
+}
 
 bool is_particle(std::string_view word) {
-  static const std::unordered_set<std::string_view> set = {"van", "von", "de", "der", "den", "da", "di", "du", "del",
-                                                           "della", "dos", "das", "la", "le", "al", "el", "bin",
-                                                           "ibn", "ben", "ter", "ten", "y", "zu", "af", "St."};
+  static const std::unordered_set<std::string_view> set = {
+      "van", "von", "de", "der", "den", "da",  "di",  "du",  "del", "della", "dos", "das", "la",
+      "le",  "al",  "el", "bin", "ibn", "ben", "ter", "ten", "y",   "zu",    "af",  "St."};
   return set.count(word) != 0;
 }
 
@@ -382,24 +492,38 @@ bool is_connector(std::string_view word) {
 
 bool is_org_word(std::string_view word) {
   static const std::unordered_set<std::string_view> set = {
-      "institute", "project", "council", "ministry", "department", "agency", "program", "programme", "center",
-      "centre", "committee", "party", "army", "forces", "force", "group", "bank", "university", "college",
-      "foundation", "office", "service", "services", "command", "staff", "republic", "oblast", "region", "union",
-      "organization", "organisation", "association", "commission", "court", "parliament", "government", "police",
-      "corporation", "company", "network", "endowment", "fund", "society", "federation", "coalition", "alliance",
-      "movement", "front", "guard", "navy", "administration", "authority", "board", "bureau", "assembly",
-      "congress", "senate", "house", "cabinet", "directorate", "embassy", "mission", "watch", "international",
-      "inc", "inc.", "ltd", "ltd.", "llc", "corp", "corp.", "club", "church", "initiative", "institution",
-      "laboratory", "lab", "team", "unit", "brigade", "battalion", "regiment", "division", "corps", "fleet",
-      "secretariat", "trust", "platform", "observatory", "monitor", "kremlin", "pentagon", "ministry", "duma",
-      "rada", "school", "academy", "hospital", "tribunal", "office", "prosecutors", "police", "commissariat",
-      "conference", "forum", "consortium", "industries", "group", "systems", "labs", "media", "press", "news",
-      "times", "post", "journal", "daily", "herald", "tribune", "gazette", "radio", "tv", "television",
-      "channel", "magazine", "review"};
+      "institute",      "project",     "council",      "ministry",      "department",
+      "agency",         "program",     "programme",    "center",        "centre",
+      "committee",      "party",       "army",         "forces",        "force",
+      "group",          "bank",        "university",   "college",       "foundation",
+      "office",         "service",     "services",     "command",       "staff",
+      "republic",       "oblast",      "region",       "union",         "organization",
+      "organisation",   "association", "commission",   "court",         "parliament",
+      "government",     "police",      "corporation",  "company",       "network",
+      "endowment",      "fund",        "society",      "federation",    "coalition",
+      "alliance",       "movement",    "front",        "guard",         "navy",
+      "administration", "authority",   "board",        "bureau",        "assembly",
+      "congress",       "senate",      "house",        "cabinet",       "directorate",
+      "embassy",        "mission",     "watch",        "international", "inc",
+      "inc.",           "ltd",         "ltd.",         "llc",           "corp",
+      "corp.",          "club",        "church",       "initiative",    "institution",
+      "laboratory",     "lab",         "team",         "unit",          "brigade",
+      "battalion",      "regiment",    "division",     "corps",         "fleet",
+      "secretariat",    "trust",       "platform",     "observatory",   "monitor",
+      "kremlin",        "pentagon",    "ministry",     "duma",          "rada",
+      "school",         "academy",     "hospital",     "tribunal",      "office",
+      "prosecutors",    "police",      "commissariat", "conference",    "forum",
+      "consortium",     "industries",  "group",        "systems",       "labs",
+      "media",          "press",       "news",         "times",         "post",
+      "journal",        "daily",       "herald",       "tribune",       "gazette",
+      "radio",          "tv",          "television",   "channel",       "magazine",
+      "review"};
   return set.count(fold(strip_punct(word))) != 0;
 }
 
-bool is_person_pronoun(std::string_view word) { return word == "he" || word == "she" || word == "He" || word == "She"; }
+bool is_person_pronoun(std::string_view word) {
+  return word == "he" || word == "she" || word == "He" || word == "She";
+}
 
 // ---- Names --------------------------------------------------------------------------------------
 
@@ -471,7 +595,8 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
   }
   words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i));
   // Trailing stopwords ("Lukashenko Thursday") are not part of the name either.
-  while (!words.empty() && is_stopword(words.back()) && is_month_or_weekday(fold(words.back()))) words.pop_back();
+  while (!words.empty() && is_stopword(words.back()) && is_month_or_weekday(fold(words.back())))
+    words.pop_back();
   return words;
 }
 
@@ -510,7 +635,8 @@ std::optional<std::string> person_name(std::string_view text) {
     ++name_words;
   }
   if (name_words < 2 || name_words > 4) return std::nullopt;
-  if (title_length(words, 0) != 0 || role_length(words, 0) != 0 || modifier_length(words, 0) != 0) return std::nullopt;
+  if (title_length(words, 0) != 0 || role_length(words, 0) != 0 || modifier_length(words, 0) != 0)
+    return std::nullopt;
   for (size_t i = 0; i < words.size(); ++i) {
     if (role_length(words, i) != 0) return std::nullopt;  // "Jane Doe Correspondent"
   }

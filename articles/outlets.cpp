@@ -25,7 +25,7 @@ using names::split_lines;
 using names::trim;
 
 struct Gazetteer {
-  std::vector<std::vector<std::string>> entries;   // canonical name first, then aliases
+  std::vector<std::vector<std::string>> entries;    // canonical name first, then aliases
   std::unordered_map<std::string, size_t> by_name;  // name key -> entry
   std::unordered_map<std::string, size_t> by_domain;
 };
@@ -78,7 +78,8 @@ const Gazetteer& gazetteer() {
         size_t p = 0;
         while (p <= list.size()) {
           size_t bar = list.find('|', p);
-          std::string_view item = trim(list.substr(p, bar == std::string_view::npos ? std::string_view::npos : bar - p));
+          std::string_view item =
+              trim(list.substr(p, bar == std::string_view::npos ? std::string_view::npos : bar - p));
           if (!item.empty()) fn(item);
           if (bar == std::string_view::npos) break;
           p = bar + 1;
@@ -131,7 +132,8 @@ std::optional<size_t> lookup(std::string_view name_or_domain) {
   std::string_view t = trim(name_or_domain);
   if (t.empty()) return std::nullopt;
   const bool one_word = t.find_first_of(" \t") == std::string_view::npos;
-  bool url_like = one_word && (t.find("://") != std::string_view::npos || t.rfind("www.", 0) == 0 || t.rfind("WWW.", 0) == 0);
+  bool url_like = one_word && (t.find("://") != std::string_view::npos || t.rfind("www.", 0) == 0 ||
+                               t.rfind("WWW.", 0) == 0);
   if (url_like) {
     if (auto d = lookup_domain(t)) return d;
   }
@@ -236,13 +238,29 @@ void invitation_signal(std::string_view line, Scores& scores) {
 // "X was not able to (independently) confirm", "X reached out", "X has contacted": the subject is the
 // outlet writing. Phrases are matched in the folded line, the subject taken from the words before.
 void newsroom_signal(std::string_view line, Scores& scores) {
-  static const std::vector<std::string_view> phrases = {
-      " was not able to", " were not able to", " was unable to", " could not independently",
-      " could not immediately", " has not been able to", " has been unable to", " was not immediately able",
-      " cannot independently", " could not verify", " could not confirm", " has not independently",
-      " reached out", " has contacted", " contacted ", " has asked ", " has requested comment",
-      " has reached out", " is not responsible", " has approached", " did not receive a response",
-      " has not received a response", " has been unable"};
+  static const std::vector<std::string_view> phrases = {" was not able to",
+                                                        " were not able to",
+                                                        " was unable to",
+                                                        " could not independently",
+                                                        " could not immediately",
+                                                        " has not been able to",
+                                                        " has been unable to",
+                                                        " was not immediately able",
+                                                        " cannot independently",
+                                                        " could not verify",
+                                                        " could not confirm",
+                                                        " has not independently",
+                                                        " reached out",
+                                                        " has contacted",
+                                                        " contacted ",
+                                                        " has asked ",
+                                                        " has requested comment",
+                                                        " has reached out",
+                                                        " is not responsible",
+                                                        " has approached",
+                                                        " did not receive a response",
+                                                        " has not received a response",
+                                                        " has been unable"};
   std::string low = names::ascii_lower(line);  // same byte offsets as `line`
   for (std::string_view p : phrases) {
     size_t pos = 0;
@@ -252,7 +270,8 @@ void newsroom_signal(std::string_view line, Scores& scores) {
     }
   }
   // "when contacted by X" / "in a statement to X" name the outlet asking.
-  for (std::string_view p : {"contacted by ", "in response to questions from ", "in an email to ", "in a statement to "}) {
+  for (std::string_view p :
+       {"contacted by ", "in response to questions from ", "in an email to ", "in a statement to "}) {
     size_t pos = low.find(p);
     if (pos != std::string::npos) {
       if (auto id = known_prefix(line.substr(pos + p.size()))) scores.add(*id, 5);
@@ -301,7 +320,8 @@ void wire_dateline_signal(std::string_view line, Scores& scores) {
   size_t close = line.find(')', open);
   if (close == std::string_view::npos) return;
   std::string_view after = trim(line.substr(close + 1));
-  bool dash = after.rfind("-", 0) == 0 || after.rfind("\xE2\x80\x94", 0) == 0 || after.rfind("\xE2\x80\x93", 0) == 0;
+  bool dash =
+      after.rfind("-", 0) == 0 || after.rfind("\xE2\x80\x94", 0) == 0 || after.rfind("\xE2\x80\x93", 0) == 0;
   if (!dash) return;
   if (auto id = lookup(line.substr(open + 1, close - open - 1))) scores.add(*id, 8);
 }

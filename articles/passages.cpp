@@ -47,7 +47,8 @@ UChar32 first_code_point(std::string_view s) {
   if (s.empty()) return -1;
   int32_t i = 0;
   UChar32 c;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(std::min<size_t>(s.size(), 8)), c);
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(std::min<size_t>(s.size(), 8)),
+          c);
   return c < 0 ? 0xFFFD : c;
 }
 
@@ -66,14 +67,16 @@ class BoilerplateMatcher {
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.empty() || line[0] == '#') continue;
-      icu::UnicodeString pattern = icu::UnicodeString::fromUTF8(icu::StringPiece(line.data(), static_cast<int32_t>(line.size())));
+      icu::UnicodeString pattern =
+          icu::UnicodeString::fromUTF8(icu::StringPiece(line.data(), static_cast<int32_t>(line.size())));
       // Compile each alone first so a bad line is named (a broken data file is a build defect).
       UErrorCode status = U_ZERO_ERROR;
       UParseError perr;
-      std::unique_ptr<icu::RegexPattern> check(icu::RegexPattern::compile(pattern, UREGEX_CASE_INSENSITIVE, perr, status));
+      std::unique_ptr<icu::RegexPattern> check(
+          icu::RegexPattern::compile(pattern, UREGEX_CASE_INSENSITIVE, perr, status));
       if (U_FAILURE(status))
-        throw std::logic_error("articles/data/boilerplate.txt:" + std::to_string(line_no) + ": bad pattern (" +
-                               u_errorName(status) + ")");
+        throw std::logic_error("articles/data/boilerplate.txt:" + std::to_string(line_no) +
+                               ": bad pattern (" + u_errorName(status) + ")");
       if (!combined.isEmpty()) combined += u'|';
       combined += u"(?:";
       combined += pattern;
@@ -158,7 +161,6 @@ bool names_agency(std::string_view part_lower) {
   return false;
 }
 
-
 /// Splits a credit ("Mikhail Klimentyev/Sputnik/AFP via Getty Images") into its names.
 std::vector<std::string_view> credit_parts(std::string_view s) {
   std::vector<std::string_view> parts;
@@ -166,9 +168,12 @@ std::vector<std::string_view> credit_parts(std::string_view s) {
   size_t start = 0, i = 0;
   while (i <= s.size()) {
     size_t sep = 0;
-    if (i == s.size()) sep = 1;
-    else if (s[i] == '/' || s[i] == ',' || s[i] == ';') sep = 1;
-    else if (lower.compare(i, 5, " via ") == 0) sep = 5;
+    if (i == s.size())
+      sep = 1;
+    else if (s[i] == '/' || s[i] == ',' || s[i] == ';')
+      sep = 1;
+    else if (lower.compare(i, 5, " via ") == 0)
+      sep = 5;
     if (sep > 0) {
       parts.push_back(trim_space(s.substr(start, i - start)));
       i += sep;
@@ -191,15 +196,16 @@ bool is_credit_text(std::string_view content) {
   content = trim_space(content);
   if (content.empty() || content.size() > 120) return false;
   std::string lower = ascii_lower(content);
-  for (std::string_view label : {"photo:", "photo by ", "photos by ", "image:", "image by ", "picture:",
-                                 "credit:", "courtesy of ", "courtesy ", "file photo"})
+  for (std::string_view label : {"photo:", "photo by ", "photos by ", "image:", "image by ",
+                                 "picture:", "credit:", "courtesy of ", "courtesy ", "file photo"})
     if (lower.rfind(label, 0) == 0) return true;
   auto parts = credit_parts(content);
   bool agency = false, all_capitalised = true;
   for (auto p : parts) {
     if (p.empty() || count_words(p) > 5 || ends_like_sentence(p)) return false;
     // A credit is names: no brackets, no sentence inside it.
-    if (p.find_first_of("()[]\"") != std::string_view::npos || p.find(". ") != std::string_view::npos) return false;
+    if (p.find_first_of("()[]\"") != std::string_view::npos || p.find(". ") != std::string_view::npos)
+      return false;
     bool names = names_agency(ascii_lower(p));
     agency = agency || names;
     // Every word of a name part is capitalised ("Ramil Sitdikov"), unless it names an agency ("dpa").
@@ -216,8 +222,8 @@ bool is_credit_text(std::string_view content) {
     if (!names && !all_capitalised) return false;
   }
   if (agency) return true;
-  bool separated = parts.size() >= 2 && (content.find('/') != std::string_view::npos ||
-                                         lower.find(" via ") != std::string::npos);
+  bool separated = parts.size() >= 2 &&
+                   (content.find('/') != std::string_view::npos || lower.find(" via ") != std::string::npos);
   return separated && all_capitalised;
 }
 
@@ -233,12 +239,14 @@ bool is_name_only(std::string_view line) {
     pos = sp + 1;
     if (w.empty()) continue;
     ++words;
-    static const std::unordered_set<std::string_view> kParticles{"de", "da", "van", "von", "der", "den", "al",
-                                                                 "bin", "la", "le", "du", "dos", "del", "di", "and", "&"};
+    static const std::unordered_set<std::string_view> kParticles{"de",  "da",  "van", "von", "der", "den",
+                                                                 "al",  "bin", "la",  "le",  "du",  "dos",
+                                                                 "del", "di",  "and", "&"};
     if (kParticles.count(w) != 0) continue;
     if (!u_isupper(first_code_point(w))) return false;
     for (char c : w)
-      if ((c >= '0' && c <= '9') || c == ':' || c == '!' || c == '?' || c == '"' || c == '(' || c == ')') return false;
+      if ((c >= '0' && c <= '9') || c == ':' || c == '!' || c == '?' || c == '"' || c == '(' || c == ')')
+        return false;
   }
   if (words < 2 || words > 5) return false;
   // A period only after an initial or "Jr."
@@ -270,7 +278,8 @@ icu::BreakIterator* sentence_iterator() {
   thread_local std::unique_ptr<icu::BreakIterator> it = [] {
     UErrorCode status = U_ZERO_ERROR;
     // "ss=standard": ICU's sentence-break suppressions, so "Mr. Lukashenko" is one sentence.
-    std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createSentenceInstance(icu::Locale("en@ss=standard"), status));
+    std::unique_ptr<icu::BreakIterator> bi(
+        icu::BreakIterator::createSentenceInstance(icu::Locale("en@ss=standard"), status));
     if (U_FAILURE(status)) {
       status = U_ZERO_ERROR;
       bi.reset(icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
@@ -283,7 +292,8 @@ icu::BreakIterator* sentence_iterator() {
 icu::BreakIterator* word_iterator() {
   thread_local std::unique_ptr<icu::BreakIterator> it = [] {
     UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    std::unique_ptr<icu::BreakIterator> bi(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
     return U_SUCCESS(status) ? std::move(bi) : nullptr;
   }();
   return it.get();
@@ -331,7 +341,8 @@ void cut_at_words(std::string_view text, size_t b, size_t e, size_t max, std::ve
   size_t pos = b;
   while (pos < e) {
     // Leading whitespace is not part of the piece: skip it before measuring.
-    while (pos < e && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\t' || text[pos] == '\r')) ++pos;
+    while (pos < e && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\t' || text[pos] == '\r'))
+      ++pos;
     if (e - pos <= max) {
       emit(text, pos, e, out);
       break;
@@ -362,14 +373,15 @@ void emit_paragraph(std::string_view text, size_t b, size_t e, size_t max, std::
     return;
   }
   auto sentences = sentence_spans(para);
-  size_t cur = b;       // start of the passage being built
-  size_t fitted = b;    // end of the last sentence that fits in it
+  size_t cur = b;     // start of the passage being built
+  size_t fitted = b;  // end of the last sentence that fits in it
   for (const auto& [sb0, se0] : sentences) {
     const size_t sb = sb0 + b, se = se0 + b;
     // Measure without the trailing whitespace that emit() trims anyway.
     std::string_view sentence = trim_space(text.substr(sb, se - sb));
     if (sentence.empty()) continue;
-    const size_t se_trim = sentence.empty() ? sb : static_cast<size_t>(sentence.data() - text.data()) + sentence.size();
+    const size_t se_trim =
+        sentence.empty() ? sb : static_cast<size_t>(sentence.data() - text.data()) + sentence.size();
     if (se_trim - cur <= max) {
       fitted = se;
       continue;
@@ -377,7 +389,8 @@ void emit_paragraph(std::string_view text, size_t b, size_t e, size_t max, std::
     if (fitted > cur) {
       emit(text, cur, fitted, out);
       cur = fitted;
-      while (cur < se && (text[cur] == ' ' || text[cur] == '\n' || text[cur] == '\t' || text[cur] == '\r')) ++cur;
+      while (cur < se && (text[cur] == ' ' || text[cur] == '\n' || text[cur] == '\t' || text[cur] == '\r'))
+        ++cur;
     }
     if (se_trim - cur <= max) {
       fitted = se;
@@ -395,7 +408,8 @@ struct Line {
   size_t end;
 };
 
-void process_block(std::string_view text, const std::vector<Line>& block, size_t max, std::vector<Passage>& out) {
+void process_block(std::string_view text, const std::vector<Line>& block, size_t max,
+                   std::vector<Passage>& out) {
   const size_t n = block.size();
   auto line_at = [&](size_t i) { return text.substr(block[i].begin, block[i].end - block[i].begin); };
   std::vector<bool> drop(n, false);
@@ -444,16 +458,23 @@ size_t count_words(std::string_view s) {
 std::string_view trim_space(std::string_view s) {
   while (!s.empty()) {
     unsigned char c = static_cast<unsigned char>(s.front());
-    if (c == ' ' || (c >= '\t' && c <= '\r')) s.remove_prefix(1);
-    else if (s.substr(0, 2) == "\xC2\xA0") s.remove_prefix(2);
-    else if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);  // U+FEFF left inside text
-    else break;
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+      s.remove_prefix(1);
+    else if (s.substr(0, 2) == "\xC2\xA0")
+      s.remove_prefix(2);
+    else if (s.substr(0, 3) == "\xEF\xBB\xBF")
+      s.remove_prefix(3);  // U+FEFF left inside text
+    else
+      break;
   }
   while (!s.empty()) {
     unsigned char c = static_cast<unsigned char>(s.back());
-    if (c == ' ' || (c >= '\t' && c <= '\r')) s.remove_suffix(1);
-    else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xA0") s.remove_suffix(2);
-    else break;
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+      s.remove_suffix(1);
+    else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xA0")
+      s.remove_suffix(2);
+    else
+      break;
   }
   return s;
 }
@@ -468,7 +489,8 @@ std::vector<std::pair<size_t, size_t>> sentence_spans(std::string_view utf8) {
   }
   icu::BreakIterator* it = sentence_iterator();
   UErrorCode status = U_ZERO_ERROR;
-  UText* ut = it != nullptr ? utext_openUTF8(nullptr, utf8.data(), static_cast<int64_t>(utf8.size()), &status) : nullptr;
+  UText* ut = it != nullptr ? utext_openUTF8(nullptr, utf8.data(), static_cast<int64_t>(utf8.size()), &status)
+                            : nullptr;
   if (it == nullptr || U_FAILURE(status)) {
     if (ut != nullptr) utext_close(ut);
     spans.emplace_back(0, utf8.size());
@@ -501,11 +523,13 @@ bool is_caption_line(std::string_view line) {
   if (line.empty() || line.size() > kMaxCaptionLine) return false;
   if (is_credit_line(line)) return true;
   if (line.back() != ')') return false;
-  // The parenthesised group at the very end: "... on May 23, 2022. (Sputnik/Ramil Sitdikov/Kremlin via Reuters)"
+  // The parenthesised group at the very end: "... on May 23, 2022. (Sputnik/Ramil Sitdikov/Kremlin via
+  // Reuters)"
   int depth = 0;
   size_t open = std::string_view::npos;
   for (size_t i = line.size(); i-- > 0;) {
-    if (line[i] == ')') ++depth;
+    if (line[i] == ')')
+      ++depth;
     else if (line[i] == '(' && --depth == 0) {
       open = i;
       break;
@@ -535,7 +559,8 @@ bool is_by_line(std::string_view line) {
     size_t cut = rest.find_first_of(",|", pos);
     size_t dash = rest.find(" - ", pos);
     size_t next = std::min(cut, dash);
-    std::string_view seg = trim_space(rest.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos));
+    std::string_view seg =
+        trim_space(rest.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos));
     pos = next == std::string_view::npos ? rest.size() + 1 : next + (next == dash ? 3 : 1);
     if (seg.empty()) continue;
     if (segment++ > 0 && is_date_line(seg)) continue;
@@ -548,7 +573,8 @@ bool is_by_line(std::string_view line) {
       p = sp + 1;
       if (w.empty()) continue;
       ++words;
-      if (w == "and" || w == "&" || w == "de" || w == "van" || w == "von" || w == "al" || w == "and," ) continue;
+      if (w == "and" || w == "&" || w == "de" || w == "van" || w == "von" || w == "al" || w == "and,")
+        continue;
       UChar32 c = first_code_point(w);
       if (!u_isupper(c) && !u_isdigit(c)) return false;
     }
@@ -562,7 +588,8 @@ bool is_boilerplate_line(std::string_view line) {
   if (line.empty() || line.size() > kMaxCaptionLine) return false;
   if (is_caption_line(line)) return true;
   if (line.size() > kMaxRegexLine) return false;
-  return boilerplate_matcher().matches(line) || is_date_line(line) || is_by_line(line) || is_byline_line(line);
+  return boilerplate_matcher().matches(line) || is_date_line(line) || is_by_line(line) ||
+         is_byline_line(line);
 }
 
 std::vector<Passage> split_passages(std::string_view utf8, const PassageOptions& options) {

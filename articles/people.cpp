@@ -40,7 +40,8 @@ std::string_view strip_bullets(std::string_view line) {
   line = trim(line);
   for (bool again = true; again;) {
     again = false;
-    for (std::string_view b : {"\xE2\x80\xA2", "\xC2\xB7", "-", "*", "\xE2\x80\x94", "\xE2\x80\x93", "|", ">"}) {
+    for (std::string_view b :
+         {"\xE2\x80\xA2", "\xC2\xB7", "-", "*", "\xE2\x80\x94", "\xE2\x80\x93", "|", ">"}) {
       if (line.rfind(b, 0) == 0) {
         line = trim(line.substr(b.size()));
         again = true;
@@ -76,7 +77,8 @@ std::vector<std::string> byline_names(std::string_view list) {
         len = sep.size();
       }
     }
-    pieces.emplace_back(trim(std::string_view(s).substr(b, best == std::string::npos ? std::string::npos : best - b)));
+    pieces.emplace_back(
+        trim(std::string_view(s).substr(b, best == std::string::npos ? std::string::npos : best - b)));
     if (best == std::string::npos) break;
     b = best + len;
   }
@@ -108,8 +110,10 @@ std::vector<std::string> author_label_line(std::string_view line) {
   line = strip_bullets(line);
   if (line.size() > 160) return {};
   static const std::vector<std::string_view> labels = {
-      "author's name", "author`s name", "author\xE2\x80\x99s name", "author name", "authors:", "author:",
-      "written by", "words by", "reporting by", "reported by", "story by", "text by"};
+      "author's name", "author`s name", "author\xE2\x80\x99s name",
+      "author name",   "authors:",      "author:",
+      "written by",    "words by",      "reporting by",
+      "reported by",   "story by",      "text by"};
   for (std::string_view label : labels) {
     if (starts_with_ci(line, label)) {
       std::string_view rest = trim(line.substr(label.size()));
@@ -125,7 +129,8 @@ std::optional<std::string> contact_line(std::string_view line) {
   line = strip_bullets(line);
   if (line.size() > 240) return std::nullopt;
   std::string low = names::ascii_lower(line);  // same byte offsets as `line`
-  for (std::string_view phrase : {" can be reached", " can be contacted", " may be reached", " can be emailed"}) {
+  for (std::string_view phrase :
+       {" can be reached", " can be contacted", " may be reached", " can be emailed"}) {
     size_t p = low.find(phrase);
     if (p == std::string::npos) continue;
     return names::person_name(line.substr(0, p));
@@ -137,7 +142,8 @@ std::optional<std::string> contact_line(std::string_view line) {
 bool editor_line(std::string_view line) {
   line = strip_bullets(line);
   if (line.size() > 160) return false;
-  for (std::string_view label : {"editor:", "editor ", "edited by", "editing by", "translated by", "translator:"}) {
+  for (std::string_view label :
+       {"editor:", "editor ", "edited by", "editing by", "translated by", "translator:"}) {
     if (starts_with_ci(line, label)) return !byline_names(trim(line.substr(label.size()))).empty();
   }
   return false;
@@ -176,7 +182,9 @@ struct VerbForm {
   bool participle = false;             ///< a past participle ("said", "told", "warned"): passive after "was"
 };
 
-bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+bool is_vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
 
 const std::unordered_map<std::string, VerbForm>& verb_forms() {
   static const std::unordered_map<std::string, VerbForm> forms = [] {
@@ -190,7 +198,8 @@ const std::unordered_map<std::string, VerbForm>& verb_forms() {
       std::vector<std::string> irregular;
       const std::string& base = words[0];
       if (words.size() == 2 && words[1].size() <= 4 && words[1].find_first_of("aeiou") != std::string::npos &&
-          (words[1] == "out" || words[1] == "on" || words[1] == "for" || words[1] == "up" || words[1] == "back")) {
+          (words[1] == "out" || words[1] == "on" || words[1] == "for" || words[1] == "up" ||
+           words[1] == "back")) {
         particle = words[1];
       } else {
         irregular.assign(words.begin() + 1, words.end());
@@ -199,18 +208,25 @@ const std::unordered_map<std::string, VerbForm>& verb_forms() {
       const char last = base.back();
       const bool cons_y = last == 'y' && base.size() > 1 && !is_vowel(base[base.size() - 2]);
       // third person
-      if (cons_y) generated.emplace_back(base.substr(0, base.size() - 1) + "ies", false);
-      else if (last == 's' || last == 'x' || last == 'z' || last == 'o' || base.ends_with("sh") || base.ends_with("ch"))
+      if (cons_y)
+        generated.emplace_back(base.substr(0, base.size() - 1) + "ies", false);
+      else if (last == 's' || last == 'x' || last == 'z' || last == 'o' || base.ends_with("sh") ||
+               base.ends_with("ch"))
         generated.emplace_back(base + "es", false);
-      else generated.emplace_back(base + "s", false);
+      else
+        generated.emplace_back(base + "s", false);
       // past / participle
-      if (last == 'e') generated.emplace_back(base + "d", true);
-      else if (cons_y) generated.emplace_back(base.substr(0, base.size() - 1) + "ied", true);
-      else generated.emplace_back(base + "ed", true);
+      if (last == 'e')
+        generated.emplace_back(base + "d", true);
+      else if (cons_y)
+        generated.emplace_back(base.substr(0, base.size() - 1) + "ied", true);
+      else
+        generated.emplace_back(base + "ed", true);
       // -ing
       if (last == 'e' && !base.ends_with("ee") && !base.ends_with("ye") && !base.ends_with("oe"))
         generated.emplace_back(base.substr(0, base.size() - 1) + "ing", false);
-      else generated.emplace_back(base + "ing", false);
+      else
+        generated.emplace_back(base + "ing", false);
       for (const std::string& f : irregular) {
         bool participle = !(f.ends_with("s") || f.ends_with("ing"));
         generated.emplace_back(f, participle);
@@ -218,8 +234,10 @@ const std::unordered_map<std::string, VerbForm>& verb_forms() {
       for (const auto& [form, participle] : generated) {
         VerbForm& v = m[form];
         v.participle = v.participle || participle;
-        if (!particle.empty()) v.particles.push_back(particle);
-        else v.particles.push_back("");
+        if (!particle.empty())
+          v.particles.push_back(particle);
+        else
+          v.particles.push_back("");
       }
     }
     return m;
@@ -249,18 +267,25 @@ const VerbForm* speech_verb_at(const std::vector<Token>& toks, size_t i, size_t 
 // Words that may stand between a subject and its verb ("X has also said", "X reportedly wrote").
 bool aux_or_adverb(std::string_view w) {
   static const std::unordered_set<std::string_view> set = {
-      "has", "have", "had", "also", "then", "later", "previously", "repeatedly", "once", "again", "already",
-      "further", "recently", "earlier", "first", "publicly", "privately", "reportedly", "allegedly", "literally",
-      "is", "was", "are", "were", "been", "being", "will", "would", "could", "may", "might", "can", "just",
-      "still", "even", "now", "too", "not", "never", "always", "often", "subsequently", "separately",
-      "similarly", "additionally", "openly", "explicitly", "flatly", "bluntly", "firmly", "had", "did", "does"};
+      "has",        "have",      "had",          "also",       "then",       "later",     "previously",
+      "repeatedly", "once",      "again",        "already",    "further",    "recently",  "earlier",
+      "first",      "publicly",  "privately",    "reportedly", "allegedly",  "literally", "is",
+      "was",        "are",       "were",         "been",       "being",      "will",      "would",
+      "could",      "may",       "might",        "can",        "just",       "still",     "even",
+      "now",        "too",       "not",          "never",      "always",     "often",     "subsequently",
+      "separately", "similarly", "additionally", "openly",     "explicitly", "flatly",    "bluntly",
+      "firmly",     "had",       "did",          "does"};
   if (set.count(w) != 0) return true;
   if (w.size() > 4 && w.ends_with("ly") && names::starts_lower(w)) return true;
   return w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t");
 }
 
-bool be_form(std::string_view w) { return w == "is" || w == "was" || w == "are" || w == "were" || w == "been" || w == "being" || w == "be"; }
-bool negation(std::string_view w) { return w == "not" || w == "never" || w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t"); }
+bool be_form(std::string_view w) {
+  return w == "is" || w == "was" || w == "are" || w == "were" || w == "been" || w == "being" || w == "be";
+}
+bool negation(std::string_view w) {
+  return w == "not" || w == "never" || w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t");
+}
 
 // Nouns for someone speaking on an organisation's behalf.
 bool voice_noun(std::string_view w) {
@@ -269,9 +294,9 @@ bool voice_noun(std::string_view w) {
 }
 
 bool is_preposition(std::string_view w) {
-  static const std::unordered_set<std::string_view> set = {"of", "at", "for", "from", "with", "in", "on", "to",
-                                                           "by", "near", "inside", "within", "under", "behind",
-                                                           "about", "against", "among", "like"};
+  static const std::unordered_set<std::string_view> set = {
+      "of",   "at",     "for",    "from",  "with",   "in",    "on",      "to",    "by",
+      "near", "inside", "within", "under", "behind", "about", "against", "among", "like"};
   return set.count(w) != 0;
 }
 
@@ -299,7 +324,9 @@ struct Phrase {
 Phrase phrase_forward(const std::vector<Token>& toks, size_t i, size_t end) {
   Phrase p;
   p.begin = i;
-  if (i < end && toks[i].kind == Kind::Word && fold(toks[i].text) == "the" && i + 1 < end && name_token(toks[i + 1])) ++i;
+  if (i < end && toks[i].kind == Kind::Word && fold(toks[i].text) == "the" && i + 1 < end &&
+      name_token(toks[i + 1]))
+    ++i;
   while (i < end) {
     if (name_token(toks[i])) {
       p.words.push_back(toks[i].text);
@@ -354,9 +381,12 @@ Phrase phrase_backward(const std::vector<Token>& toks, size_t last, size_t begin
 std::vector<std::string> head_of(const std::vector<std::string>& words) {
   for (size_t i = 1; i < words.size(); ++i) {
     if (words[i] != "of" && words[i] != "for" && words[i] != "on") continue;
-    std::vector<std::string> left = names::strip_titles(std::vector<std::string>(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)));
-    if (left.size() >= 2 && !names::is_org_name(left)) return {words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)};
-    if (names::is_org_name(left) || left.size() <= 1) return words;  // "University of ...", "Secretary of State"
+    std::vector<std::string> left = names::strip_titles(
+        std::vector<std::string>(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)));
+    if (left.size() >= 2 && !names::is_org_name(left))
+      return {words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)};
+    if (names::is_org_name(left) || left.size() <= 1)
+      return words;  // "University of ...", "Secretary of State"
   }
   return words;
 }
@@ -371,7 +401,8 @@ std::vector<std::string> acronyms_of(const std::vector<std::string>& words) {
     if (c >= 0x80 || c == 0) return {};  // ASCII acronyms only
     auto up = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
     if (names::starts_upper(w)) caps += up;
-    if (w != "the" && w != "of" && w != "for" && w != "a" && w != "an" && w != "on" && w != "in" && w != "to") most += up;
+    if (w != "the" && w != "of" && w != "for" && w != "a" && w != "an" && w != "on" && w != "in" && w != "to")
+      most += up;
   }
   std::vector<std::string> out;
   if (caps.size() >= 2) out.push_back(caps);
@@ -475,7 +506,8 @@ class NameBook {
     if (and_it == words.end()) and_it = std::find(words.begin(), words.end(), "&");
     if (and_it == words.end()) return false;
     if (names::is_org_word(words.back())) return false;
-    return std::none_of(words.begin(), words.end(), [](const std::string& w) { return w == "of" || w == "for"; });
+    return std::none_of(words.begin(), words.end(),
+                        [](const std::string& w) { return w == "of" || w == "for"; });
   }
 
   bool allowed(const std::string& name) const {
@@ -533,7 +565,8 @@ class NameBook {
       return;
     }
     if (words.size() > 4) return;
-    if (std::any_of(words.begin(), words.end(), [](const std::string& w) { return names::is_stopword(w); })) return;
+    if (std::any_of(words.begin(), words.end(), [](const std::string& w) { return names::is_stopword(w); }))
+      return;
     auto& list = by_last_[fold(words.back())];
     if (std::find(list.begin(), list.end(), words) == list.end()) list.push_back(words);
     by_first_[fold(words.front())].insert(names::join(words));
@@ -542,7 +575,8 @@ class NameBook {
   // "Organization for Security and Co-operation in Europe (OSCE)": the article defines an acronym. The
   // name is the shortest run of words before the parenthesis whose initials spell it.
   void define_acronym(const std::vector<Token>& toks, size_t open) {
-    if (open + 2 >= toks.size() || toks[open + 2].text != ")" || !names::is_all_caps(toks[open + 1].text)) return;
+    if (open + 2 >= toks.size() || toks[open + 2].text != ")" || !names::is_all_caps(toks[open + 1].text))
+      return;
     const std::string& acr = toks[open + 1].text;
     std::vector<std::string> words;
     for (size_t k = open; k > 0 && open - k < 12; --k) {
@@ -561,16 +595,16 @@ class NameBook {
 
   void learn(std::string_view text) {
     std::vector<Token> toks = quotes::tokenize(text, /*mask_quotes=*/false);
-    static const std::unordered_set<std::string_view> locative = {"in", "into", "from", "across", "near", "inside",
-                                                                  "throughout", "toward", "towards", "over"};
+    static const std::unordered_set<std::string_view> locative = {
+        "in", "into", "from", "across", "near", "inside", "throughout", "toward", "towards", "over"};
     size_t covered = 0;  // tokens before this belong to a phrase already read
     for (size_t i = 0; i < toks.size(); ++i) {
       const Token& t = toks[i];
       if (t.kind == Kind::Punct && t.text == "(") define_acronym(toks, i);
       if (t.kind != Kind::Word) continue;
       if (names::starts_lower(t.text)) lowercase_.insert(fold(t.text));
-      if (locative.count(t.text) != 0 && i + 1 < toks.size() && name_token(toks[i + 1]) && !toks[i + 1].possessive &&
-          !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
+      if (locative.count(t.text) != 0 && i + 1 < toks.size() && name_token(toks[i + 1]) &&
+          !toks[i + 1].possessive && !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
         places_.insert(fold(toks[i + 1].text));
       }
       if (!name_token(t) || i < covered) continue;
@@ -582,7 +616,8 @@ class NameBook {
       std::vector<std::string> head = head_of(p.words);
       if (head.size() != p.words.size()) {
         add_name(head);
-        add_name(std::vector<std::string>(p.words.begin() + static_cast<std::ptrdiff_t>(head.size()) + 1, p.words.end()));
+        add_name(std::vector<std::string>(p.words.begin() + static_cast<std::ptrdiff_t>(head.size()) + 1,
+                                          p.words.end()));
       }
       std::vector<std::string> part;
       for (const std::string& w : p.words) {
@@ -711,7 +746,9 @@ class Attributor {
       pronoun(i);
       return;
     }
-    if (!name_token(t) && !(t.kind == Kind::Word && fold(t.text) == "the" && i + 1 < e_ && name_token(toks_[i + 1]))) return;
+    if (!name_token(t) &&
+        !(t.kind == Kind::Word && fold(t.text) == "the" && i + 1 < e_ && name_token(toks_[i + 1])))
+      return;
     Phrase p = phrase_forward(toks_, i, e_);
     if (p.possessive) return;  // "according to Russia's defence ministry": someone else's words
     add_phrase(p.words);
@@ -730,15 +767,19 @@ class Attributor {
       while (h > b_) {
         const Token& t = toks_[h - 1];
         if (t.kind == Kind::Quote) break;
-        if (t.kind == Kind::Punct && (t.text == "," || t.text == ";" || t.text == ":" || t.text == "(" ||
-                                      t.text == "-" || t.text == "\xE2\x80\x94" || t.text == "\xE2\x80\x93")) {
+        if (t.kind == Kind::Punct &&
+            (t.text == "," || t.text == ";" || t.text == ":" || t.text == "(" || t.text == "-" ||
+             t.text == "\xE2\x80\x94" || t.text == "\xE2\x80\x93")) {
           break;
         }
         --h;
       }
       if (last - h > 30) return std::nullopt;
-      while (h < last && toks_[h].kind == Kind::Word && names::is_stopword(toks_[h].text) && fold(toks_[h].text) != "the") ++h;
-      if (!name_token(toks_[h]) && !(fold(toks_[h].text) == "the" && h + 1 <= last && name_token(toks_[h + 1]))) {
+      while (h < last && toks_[h].kind == Kind::Word && names::is_stopword(toks_[h].text) &&
+             fold(toks_[h].text) != "the")
+        ++h;
+      if (!name_token(toks_[h]) &&
+          !(fold(toks_[h].text) == "the" && h + 1 <= last && name_token(toks_[h + 1]))) {
         // "A spokesperson for the Ministry of Defence said": the organisation speaks through its voice;
         // any other generic head ("a source close to X") is nobody we can name.
         for (size_t v = h; v < j; ++v) {
@@ -767,7 +808,8 @@ class Attributor {
     if (p.words.empty() || p.possessive) return false;
     if (need_boundary && p.end < e_) {
       const Token& n = toks_[p.end];
-      bool boundary = n.kind == Kind::Punct && (n.text == "," || n.text == "." || n.text == ";" || n.text == "(");
+      bool boundary =
+          n.kind == Kind::Punct && (n.text == "," || n.text == "." || n.text == ";" || n.text == "(");
       if (!boundary) return false;
     }
     return add_phrase(p.words);
@@ -816,7 +858,8 @@ class Attributor {
     // "The North Atlantic Treaty Organization (NATO) said": step over a parenthesis after the subject.
     if (toks_[k - 1].kind == Kind::Punct && toks_[k - 1].text == ")") {
       size_t open = k - 1;
-      while (open > b_ && !(toks_[open].kind == Kind::Punct && toks_[open].text == "(") && k - open < 12) --open;
+      while (open > b_ && !(toks_[open].kind == Kind::Punct && toks_[open].text == "(") && k - open < 12)
+        --open;
       if (toks_[open].kind == Kind::Punct && toks_[open].text == "(" && open > b_) k = open;
     }
     // "China's foreign ministry on Tuesday warned": step over a time phrase between subject and verb.
@@ -835,7 +878,8 @@ class Attributor {
         bool sentence_start = k - 1 == b_ || (k - 2 == b_ && toks_[b_].kind == Kind::Quote);
         if (!(sentence_start && book_.generic_plural(*s))) add_phrase(*s);
       }
-    } else if (t.kind == Kind::Quote || (t.kind == Kind::Punct && t.text == "," && k - 1 > b_ && toks_[k - 2].kind == Kind::Quote)) {
+    } else if (t.kind == Kind::Quote ||
+               (t.kind == Kind::Punct && t.text == "," && k - 1 > b_ && toks_[k - 2].kind == Kind::Quote)) {
       if (steps == 0) inverted(after, false);  // `“…,” said Viktor Gulevich`
     } else if (t.kind == Kind::Punct && t.text == ",") {
       if (!appositive(k - 1) && steps == 0) inverted(after, true);  // `…, said Sakhashchyk, now living …`

@@ -29,20 +29,28 @@ std::vector<Cp> decode(std::string_view s) {
     int32_t start = i;
     UChar32 c = 0;
     U8_NEXT(s.data(), i, n, c);
-    out.push_back({c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), static_cast<size_t>(start), static_cast<size_t>(i)});
+    out.push_back(
+        {c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), static_cast<size_t>(start), static_cast<size_t>(i)});
   }
   return out;
 }
 
-bool is_space(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\u00A0'; }
+bool is_space(char32_t c) {
+  return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\u00A0';
+}
 bool is_alnum(char32_t c) {
   auto u = static_cast<UChar32>(c);
-  return u_isalpha(u) || u_isdigit(u) || u_charType(u) == U_NON_SPACING_MARK || u_charType(u) == U_COMBINING_SPACING_MARK;
+  return u_isalpha(u) || u_isdigit(u) || u_charType(u) == U_NON_SPACING_MARK ||
+         u_charType(u) == U_COMBINING_SPACING_MARK;
 }
 
 constexpr char32_t kStraight = U'"';
-bool is_opening_mark(char32_t c) { return c == U'\u201C' || c == U'\u201E' || c == U'\u00AB' || c == U'\u201F'; }
-bool is_closing_mark(char32_t c) { return c == U'\u201D' || c == U'\u00BB'; }
+bool is_opening_mark(char32_t c) {
+  return c == U'\u201C' || c == U'\u201E' || c == U'\u00AB' || c == U'\u201F';
+}
+bool is_closing_mark(char32_t c) {
+  return c == U'\u201D' || c == U'\u00BB';
+}
 
 // Context of a straight quote: what stands before and after it.
 bool opener_context(char32_t prev) {
@@ -58,10 +66,11 @@ bool closer_context(char32_t next) {
 // Abbreviations whose final dot is part of the word, not a full stop.
 bool is_abbreviation(std::string_view w) {
   static const std::unordered_set<std::string_view> set = {
-      "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Lt", "Col", "Gen", "Sen", "Rep", "Gov", "St", "Jr", "Sr", "Capt",
-      "Sgt", "Maj", "Adm", "Cpl", "Pvt", "Brig", "Rev", "Cmdr", "Gens", "Sens", "Reps", "Messrs", "No", "Nos",
-      "vs", "etc", "Inc", "Ltd", "Co", "Corp", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov",
-      "Dec", "approx", "est", "Ft", "Mt", "Ave", "Blvd", "Dept", "Univ", "Assn", "Bros", "ed", "Vol", "Fig"};
+      "Mr",   "Mrs",  "Ms",   "Mx",     "Dr",   "Prof", "Lt",   "Col",  "Gen", "Sen",  "Rep",    "Gov",
+      "St",   "Jr",   "Sr",   "Capt",   "Sgt",  "Maj",  "Adm",  "Cpl",  "Pvt", "Brig", "Rev",    "Cmdr",
+      "Gens", "Sens", "Reps", "Messrs", "No",   "Nos",  "vs",   "etc",  "Inc", "Ltd",  "Co",     "Corp",
+      "Jan",  "Feb",  "Mar",  "Apr",    "Aug",  "Sept", "Sep",  "Oct",  "Nov", "Dec",  "approx", "est",
+      "Ft",   "Mt",   "Ave",  "Blvd",   "Dept", "Univ", "Assn", "Bros", "ed",  "Vol",  "Fig"};
   return set.count(w) != 0;
 }
 
@@ -75,8 +84,8 @@ std::vector<QuoteSpan> find_quotes(std::string_view text) {
     char32_t mark;
   };
   std::vector<Open> stack;
-  bool nested = false;         // the current outer quote held an inner one
-  size_t last_close_end = 0;   // end of the last closing mark inside the current outer quote
+  bool nested = false;        // the current outer quote held an inner one
+  size_t last_close_end = 0;  // end of the last closing mark inside the current outer quote
 
   auto close_one = [&](size_t end) {
     if (stack.size() == 1) {
@@ -159,7 +168,8 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
       continue;
     }
     if (!is_alnum(cp.c)) {
-      tokens.push_back({Kind::Punct, std::string(text.substr(cp.begin, cp.end - cp.begin)), cp.begin, cp.end});
+      tokens.push_back(
+          {Kind::Punct, std::string(text.substr(cp.begin, cp.end - cp.begin)), cp.begin, cp.end});
       ++k;
       continue;
     }
@@ -195,7 +205,8 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
     Token t{Kind::Word, word, wb, we};
     // Possessives: "Lukashenko’s" / "Lukashenko's", and "Belarus’" / "Belarus'" after a final s.
     for (std::string_view poss : {std::string_view("\xE2\x80\x99s"), std::string_view("'s")}) {
-      if (t.text.size() > poss.size() && t.text.compare(t.text.size() - poss.size(), poss.size(), poss) == 0) {
+      if (t.text.size() > poss.size() &&
+          t.text.compare(t.text.size() - poss.size(), poss.size(), poss) == 0) {
         t.text.resize(t.text.size() - poss.size());
         t.possessive = true;
         break;
@@ -220,7 +231,8 @@ std::vector<std::pair<size_t, size_t>> sentences(const std::vector<Token>& token
     const Token& t = tokens[i];
     bool boundary = false;
     const Token* next = i + 1 < tokens.size() ? &tokens[i + 1] : nullptr;
-    if (t.kind == Kind::Punct && (t.text == "." || t.text == "!" || t.text == "?" || t.text == "\xE2\x80\xA6")) {
+    if (t.kind == Kind::Punct &&
+        (t.text == "." || t.text == "!" || t.text == "?" || t.text == "\xE2\x80\xA6")) {
       // "... 5 p.m. local time" never gets here (the dots stay in the word); a full stop before a
       // lower-case word is an abbreviation we did not know, not a sentence end.
       boundary = next == nullptr || !(next->kind == Kind::Word && names::starts_lower(next->text));

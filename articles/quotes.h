@@ -18,8 +18,8 @@ namespace dateline::quotes {
 /// One quotation: byte range [begin, end) in the text, marks included.
 struct QuoteSpan {
   size_t begin = 0;
-  size_t end = 0;       ///< one past the closing mark, or the text's end when unclosed
-  bool closed = true;   ///< false: the quote runs to the end of the text (continues in the next passage)
+  size_t end = 0;      ///< one past the closing mark, or the text's end when unclosed
+  bool closed = true;  ///< false: the quote runs to the end of the text (continues in the next passage)
 };
 
 /// Outermost quotations of `text`, in order. Nested quotes are inside their outer span. When a nested
@@ -34,12 +34,12 @@ enum class Kind { Word, Punct, Quote };
 /// flagged. With quote masking, a whole quotation is one Quote token.
 struct Token {
   Kind kind = Kind::Word;
-  std::string text;        ///< the word, the punctuation character, or the quotation's inner text
-  size_t begin = 0;        ///< byte offsets in the tokenized text
+  std::string text;  ///< the word, the punctuation character, or the quotation's inner text
+  size_t begin = 0;  ///< byte offsets in the tokenized text
   size_t end = 0;
-  bool possessive = false; ///< Word: "Lukashenko’s" -> text "Lukashenko", possessive
-  bool closed = true;      ///< Quote: has its closing mark
-  char32_t last = 0;       ///< Quote: last non-space character inside (',' in `“…,” he said`)
+  bool possessive = false;  ///< Word: "Lukashenko’s" -> text "Lukashenko", possessive
+  bool closed = true;       ///< Quote: has its closing mark
+  char32_t last = 0;        ///< Quote: last non-space character inside (',' in `“…,” he said`)
 };
 
 /// Tokenizes `text`. With `mask_quotes`, each quotation becomes one Quote token; without, quotation

@@ -29,14 +29,14 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr size_t kMaxJsonDepth = 64;          // nlohmann parses recursively: refuse deeper records first
+constexpr size_t kMaxJsonDepth = 64;  // nlohmann parses recursively: refuse deeper records first
 constexpr size_t kMaxTitleBytes = 200;
 constexpr size_t kMaxSubtitleBytes = 300;
-constexpr size_t kMaxSkippedLeadLines = 5;    // masthead / share-bar lines skipped before the title
+constexpr size_t kMaxSkippedLeadLines = 5;  // masthead / share-bar lines skipped before the title
 constexpr std::string_view kHashSalt = "dateline-reader-1";  // bump when extraction changes what is indexed
 
-const std::set<std::string, std::less<>> kOverrideFields{"id",     "title", "subtitle", "outlet",
-                                                         "date",   "author", "url",     "language"};
+const std::set<std::string, std::less<>> kOverrideFields{"id",   "title",  "subtitle", "outlet",
+                                                         "date", "author", "url",      "language"};
 
 enum class Format { kText, kJsonLines, kJson, kSniff };
 
@@ -73,7 +73,8 @@ std::string hex64(uint64_t v) {
 }
 
 /// XXH3-64 of the record bytes, the overrides (sorted: std::map) and the passage bound.
-std::string content_hash(std::string_view bytes, const MetadataOverrides& overrides, size_t max_passage_bytes) {
+std::string content_hash(std::string_view bytes, const MetadataOverrides& overrides,
+                         size_t max_passage_bytes) {
   std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(), XXH3_freeState);
   if (!state) return hex64(XXH3_64bits(bytes.data(), bytes.size()));
   XXH3_64bits_reset(state.get());
@@ -97,12 +98,16 @@ size_t json_depth(std::string_view s, size_t limit) {
   bool in_string = false, escape = false;
   for (char c : s) {
     if (in_string) {
-      if (escape) escape = false;
-      else if (c == '\\') escape = true;
-      else if (c == '"') in_string = false;
+      if (escape)
+        escape = false;
+      else if (c == '\\')
+        escape = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '[' || c == '{') {
       deepest = std::max(deepest, ++depth);
       if (deepest > limit) return deepest;
@@ -165,17 +170,20 @@ std::string language_code(std::string_view value) {
   std::string v = ascii_lower(trim_space(value));
   size_t cut = v.find_first_of("-_");
   std::string primary = v.substr(0, cut);
-  if (primary.size() == 2 && std::all_of(primary.begin(), primary.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+  if (primary.size() == 2 &&
+      std::all_of(primary.begin(), primary.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
     return primary;
   static const std::map<std::string, std::string, std::less<>> kNames{
-      {"arabic", "ar"},     {"danish", "da"},  {"dutch", "nl"},      {"english", "en"},    {"finnish", "fi"},
-      {"french", "fr"},     {"german", "de"},  {"greek", "el"},      {"hungarian", "hu"},  {"indonesian", "id"},
-      {"irish", "ga"},      {"italian", "it"}, {"lithuanian", "lt"}, {"nepali", "ne"},     {"norwegian", "no"},
-      {"portuguese", "pt"}, {"romanian", "ro"}, {"russian", "ru"},   {"spanish", "es"},    {"swedish", "sv"},
-      {"tamil", "ta"},      {"turkish", "tr"}, {"armenian", "hy"},   {"basque", "eu"},     {"catalan", "ca"},
-      {"ukrainian", "uk"},  {"polish", "pl"},  {"belarusian", "be"}, {"eng", "en"},        {"fra", "fr"},
-      {"fre", "fr"},        {"deu", "de"},     {"ger", "de"},        {"spa", "es"},        {"rus", "ru"},
-      {"ita", "it"},        {"por", "pt"},     {"nld", "nl"},        {"dut", "nl"},        {"ukr", "uk"}};
+      {"arabic", "ar"},     {"danish", "da"},     {"dutch", "nl"},     {"english", "en"},
+      {"finnish", "fi"},    {"french", "fr"},     {"german", "de"},    {"greek", "el"},
+      {"hungarian", "hu"},  {"indonesian", "id"}, {"irish", "ga"},     {"italian", "it"},
+      {"lithuanian", "lt"}, {"nepali", "ne"},     {"norwegian", "no"}, {"portuguese", "pt"},
+      {"romanian", "ro"},   {"russian", "ru"},    {"spanish", "es"},   {"swedish", "sv"},
+      {"tamil", "ta"},      {"turkish", "tr"},    {"armenian", "hy"},  {"basque", "eu"},
+      {"catalan", "ca"},    {"ukrainian", "uk"},  {"polish", "pl"},    {"belarusian", "be"},
+      {"eng", "en"},        {"fra", "fr"},        {"fre", "fr"},       {"deu", "de"},
+      {"ger", "de"},        {"spa", "es"},        {"rus", "ru"},       {"ita", "it"},
+      {"por", "pt"},        {"nld", "nl"},        {"dut", "nl"},       {"ukr", "uk"}};
   auto it = kNames.find(v);
   return it != kNames.end() ? it->second : std::string();
 }
@@ -198,14 +206,21 @@ void set_field(Article& a, const std::string& field, const std::string& raw, Pro
                std::string_view origin) {
   std::string value = tidy(raw);
   auto clear_or = [&](std::optional<std::string>& slot, std::string v) {
-    if (v.empty()) slot.reset();
-    else slot = std::move(v);
+    if (v.empty())
+      slot.reset();
+    else
+      slot = std::move(v);
   };
-  if (field == "title") clear_or(a.title, value);
-  else if (field == "subtitle") clear_or(a.subtitle, value);
-  else if (field == "author") clear_or(a.author, value);
-  else if (field == "url") clear_or(a.url, value);
-  else if (field == "outlet") clear_or(a.outlet, value.empty() ? value : canonical_outlet_or_self(value));
+  if (field == "title")
+    clear_or(a.title, value);
+  else if (field == "subtitle")
+    clear_or(a.subtitle, value);
+  else if (field == "author")
+    clear_or(a.author, value);
+  else if (field == "url")
+    clear_or(a.url, value);
+  else if (field == "outlet")
+    clear_or(a.outlet, value.empty() ? value : canonical_outlet_or_self(value));
   else if (field == "date") {
     if (value.empty()) {
       a.date.reset();
@@ -213,7 +228,8 @@ void set_field(Article& a, const std::string& field, const std::string& raw, Pro
       a.date = *iso;
     } else {
       a.date.reset();
-      problems.warn(line, std::string(origin) + " date \"" + value.substr(0, 80) + "\" is not a date I can read; date left unknown");
+      problems.warn(line, std::string(origin) + " date \"" + value.substr(0, 80) +
+                              "\" is not a date I can read; date left unknown");
     }
   } else if (field == "language") {
     if (value.empty()) {
@@ -222,11 +238,14 @@ void set_field(Article& a, const std::string& field, const std::string& raw, Pro
       a.language = code;
     } else {
       a.language.reset();
-      problems.warn(line, std::string(origin) + " language \"" + value.substr(0, 40) + "\" is not a language code; ignored");
+      problems.warn(line, std::string(origin) + " language \"" + value.substr(0, 40) +
+                              "\" is not a language code; ignored");
     }
   } else if (field == "id") {
-    if (value.empty()) problems.warn(line, std::string(origin) + " id is empty; kept \"" + a.id + "\"");
-    else a.id = value;
+    if (value.empty())
+      problems.warn(line, std::string(origin) + " id is empty; kept \"" + a.id + "\"");
+    else
+      a.id = value;
   }
 }
 
@@ -315,8 +334,10 @@ MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& di
         problems.warn(0, "unknown field \"" + key + "\" ignored");
         continue;
       }
-      if (auto v = override_value(value)) out[key] = *v;
-      else problems.warn(0, "field \"" + key + "\" has an unusable type; ignored");
+      if (auto v = override_value(value))
+        out[key] = *v;
+      else
+        problems.warn(0, "field \"" + key + "\" has an unusable type; ignored");
     }
     return out;  // the first sidecar found is the one
   }
@@ -331,8 +352,8 @@ fs::path manifest_key(const fs::path& p) {
 
 /// Everything needed to turn one input's bytes into articles.
 struct Input {
-  std::string display;        // path as given, for Article::path and diagnostics
-  std::string id;             // the file's id (relative path)
+  std::string display;  // path as given, for Article::path and diagnostics
+  std::string id;       // the file's id (relative path)
   Format format = Format::kSniff;
   MetadataOverrides sidecar;  // plain text only
   const MetadataOverrides* manifest = nullptr;
@@ -378,10 +399,14 @@ class Reader {
     if (format == Format::kSniff || format == Format::kJson) {
       std::string_view t = trim_space(decoded.text);
       char first = t.empty() ? '\0' : t.front();
-      if (first == '[') format = Format::kJson;
-      else if (first == '{') format = input.format == Format::kJson ? Format::kJson : Format::kJsonLines;
-      else if (input.format == Format::kJson) format = Format::kJsonLines;  // let the line reader report it
-      else format = Format::kText;
+      if (first == '[')
+        format = Format::kJson;
+      else if (first == '{')
+        format = input.format == Format::kJson ? Format::kJson : Format::kJsonLines;
+      else if (input.format == Format::kJson)
+        format = Format::kJsonLines;  // let the line reader report it
+      else
+        format = Format::kText;
     }
     switch (format) {
       case Format::kText:
@@ -461,9 +486,12 @@ class Reader {
       char c = text[i];
       if (c == '\n') ++line_no;
       if (in_string) {
-        if (escape) escape = false;
-        else if (c == '\\') escape = true;
-        else if (c == '"') in_string = false;
+        if (escape)
+          escape = false;
+        else if (c == '\\')
+          escape = true;
+        else if (c == '"')
+          in_string = false;
         continue;
       }
       bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -481,8 +509,7 @@ class Reader {
           finish(i);
           closed = true;
           std::string_view rest = trim_space(text.substr(i + 1));
-          if (!rest.empty())
-            problems.skip(line_no, "malformed JSON: unexpected data after the closing ']'");
+          if (!rest.empty()) problems.skip(line_no, "malformed JSON: unexpected data after the closing ']'");
           break;
         }
       } else if (c == ',' && depth == 1) {
@@ -499,7 +526,8 @@ class Reader {
   void parse_record(std::string_view bytes, size_t line_no, const Input& input, Problems& problems) {
     if (!bytes.empty() && bytes.back() == '\r') bytes.remove_suffix(1);
     if (json_depth(bytes, kMaxJsonDepth) > kMaxJsonDepth) {
-      problems.skip(line_no, "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      problems.skip(line_no,
+                    "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
       return;
     }
     json j;
@@ -520,11 +548,13 @@ class Reader {
       }
       return nullptr;
     };
-    auto string_field = [&](std::initializer_list<const char*> names, const char* label) -> std::optional<std::string> {
+    auto string_field = [&](std::initializer_list<const char*> names,
+                            const char* label) -> std::optional<std::string> {
       const json* v = field(names);
       if (v == nullptr) return std::nullopt;
       if (auto s = override_value(*v)) return s;
-      problems.warn(line_no, std::string("field \"") + label + "\" has an unusable type (" + v->type_name() + "); ignored");
+      problems.warn(line_no, std::string("field \"") + label + "\" has an unusable type (" + v->type_name() +
+                                 "); ignored");
       return std::nullopt;
     };
 
@@ -537,7 +567,8 @@ class Reader {
     }
     if (tv->is_string()) {
       text = tv->get<std::string>();
-    } else if (tv->is_array() && std::all_of(tv->begin(), tv->end(), [](const json& e) { return e.is_string(); })) {
+    } else if (tv->is_array() &&
+               std::all_of(tv->begin(), tv->end(), [](const json& e) { return e.is_string(); })) {
       for (const auto& e : *tv) {
         if (!text.empty()) text += "\n\n";
         text += e.get<std::string>();
@@ -555,10 +586,12 @@ class Reader {
     } else if (idv != nullptr && (idv->is_number_integer() || idv->is_number_unsigned())) {
       a.id = idv->dump();
     } else {
-      if (idv != nullptr) problems.warn(line_no, "field \"id\" is not a string or integer; id made from the line");
+      if (idv != nullptr)
+        problems.warn(line_no, "field \"id\" is not a string or integer; id made from the line");
       a.id = input.id + ":" + std::to_string(line_no);
     }
-    if (auto v = string_field({"title", "headline"}, "title")) set_field(a, "title", *v, problems, line_no, "record");
+    if (auto v = string_field({"title", "headline"}, "title"))
+      set_field(a, "title", *v, problems, line_no, "record");
     if (auto v = string_field({"subtitle", "deck"}, "subtitle"))
       set_field(a, "subtitle", *v, problems, line_no, "record");
     if (auto v = string_field({"outlet", "source", "publisher"}, "outlet"))
@@ -576,10 +609,13 @@ class Reader {
         auto t = dv->get<int64_t>();
         if (t > 100'000'000'000LL || t < -100'000'000'000LL) t /= 1000;
         std::string iso = civil_date(t);
-        if (auto ok = parse_date(iso)) a.date = *ok;
-        else problems.warn(line_no, "record date " + dv->dump() + " is out of range; date left unknown");
+        if (auto ok = parse_date(iso))
+          a.date = *ok;
+        else
+          problems.warn(line_no, "record date " + dv->dump() + " is out of range; date left unknown");
       } else {
-        problems.warn(line_no, std::string("field \"date\" has an unusable type (") + dv->type_name() + "); ignored");
+        problems.warn(line_no,
+                      std::string("field \"date\" has an unusable type (") + dv->type_name() + "); ignored");
       }
     }
 
@@ -632,7 +668,6 @@ bool starts_like_headline(std::string_view line) {
   if (c >= 'a' && c <= 'z') return false;
   return true;  // capitals, digits, quotes, non-ASCII letters
 }
-
 
 bool looks_like_headline(std::string_view line, size_t max_bytes) {
   if (line.empty() || line.size() > max_bytes) return false;
@@ -713,7 +748,8 @@ Headline extract_headline(std::string_view utf8) {
   return h;
 }
 
-Article parse_text_article(std::string_view utf8, std::string id, std::string path, size_t max_passage_bytes) {
+Article parse_text_article(std::string_view utf8, std::string id, std::string path,
+                           size_t max_passage_bytes) {
   Article a;
   a.id = std::move(id);
   a.path = std::move(path);
@@ -729,8 +765,8 @@ Article parse_text_article(std::string_view utf8, std::string id, std::string pa
   return a;
 }
 
-void read_buffer(std::string_view bytes, std::string_view name, const ReadOptions& options, const ArticleSink& sink,
-                 std::vector<Diagnostic>& diagnostics) {
+void read_buffer(std::string_view bytes, std::string_view name, const ReadOptions& options,
+                 const ArticleSink& sink, std::vector<Diagnostic>& diagnostics) {
   Input input;
   input.display = std::string(name);
   input.id = std::string(name);
@@ -765,7 +801,8 @@ void read_file(const fs::path& file, const ReadOptions& options, const ArticleSi
   input.display = file.string();
   input.id = file_id(file, options.id_root);
   input.format = format_of(file);
-  if (input.format == Format::kText || input.format == Format::kSniff) input.sidecar = read_sidecar(file, diagnostics);
+  if (input.format == Format::kText || input.format == Format::kSniff)
+    input.sidecar = read_sidecar(file, diagnostics);
   if (options.manifest != nullptr) {
     auto it = options.manifest->by_path.find(manifest_key(file).string());
     if (it != options.manifest->by_path.end()) input.manifest = &it->second;

@@ -44,9 +44,9 @@ using ArticleSink = std::function<void(Article&&)>;
 /// by its magic bytes. Text is decoded with decode_text() (encoding.h): binary and empty files are skipped
 /// with a Diagnostic, re-encoded ones give a warning (skipped = false). A plain-text file NAME.txt picks up
 /// overrides from NAME.meta.json (or NAME.txt.meta.json) beside it. JSON records: `id`/`_id`, `title`,
-/// `subtitle`, `text`/`body` (a string or an array of paragraph strings), `outlet`/`source`, `date`/`published`
-/// (a date string, or Unix seconds/milliseconds), `author` (string or array), `url`, `language`/`lang`;
-/// null means absent. Records without an id get "<id>:<line>" where <id> is the file's id.
+/// `subtitle`, `text`/`body` (a string or an array of paragraph strings), `outlet`/`source`,
+/// `date`/`published` (a date string, or Unix seconds/milliseconds), `author` (string or array), `url`,
+/// `language`/`lang`; null means absent. Records without an id get "<id>:<line>" where <id> is the file's id.
 /// Article::content_hash is XXH3-64 (16 hex digits) of the record's bytes, the overrides applied and the
 /// passage size bound.
 void read_file(const std::filesystem::path& file, const ReadOptions& options, const ArticleSink& sink,

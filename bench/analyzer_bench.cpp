@@ -133,7 +133,9 @@ void BM_AnalyzeStemmed(benchmark::State& state) {
   set_words_counter(state, count);
 }
 
-void BM_AnalyzeIntoStemmed(benchmark::State& state) { run_analyzer(state, dateline::AnalyzerConfig{}); }
+void BM_AnalyzeIntoStemmed(benchmark::State& state) {
+  run_analyzer(state, dateline::AnalyzerConfig{});
+}
 void BM_AnalyzeIntoUnstemmed(benchmark::State& state) {
   run_analyzer(state, dateline::AnalyzerConfig{"none", true});
 }

@@ -22,13 +22,10 @@ std::string resolve_db_path(const std::string& flag_value) {
 }
 
 void add_common_options(cxxopts::Options& options, std::string_view db_help) {
-  options.add_options("Common")
-      ("db", std::string(db_help) + " (default: $DATELINE_DB, else ./dateline-db)",
-       cxxopts::value<std::string>()->default_value(""), "PATH")
-      ("v,verbose", "More log output on stderr (-v info, -vv debug)")
-      ("q,quiet", "Only errors on stderr")
-      ("h,help", "Show this help and exit")
-      ("V,version", "Show the version and exit");
+  options.add_options("Common")("db", std::string(db_help) + " (default: $DATELINE_DB, else ./dateline-db)",
+                                cxxopts::value<std::string>()->default_value(""), "PATH")(
+      "v,verbose", "More log output on stderr (-v info, -vv debug)")("q,quiet", "Only errors on stderr")(
+      "h,help", "Show this help and exit")("V,version", "Show the version and exit");
 }
 
 void setup_logging(std::string_view program, const cxxopts::ParseResult& args) {
@@ -55,7 +52,9 @@ void print_error(std::string_view program, std::string_view message) {
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
-bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+bool is_terminal(int fd) {
+  return ::isatty(fd) == 1;
+}
 
 bool want_colour(int fd) {
   if (!is_terminal(fd)) return false;

@@ -10,7 +10,9 @@ namespace dateline::cli {
 Progress::Progress(uint64_t total_bytes, bool enabled)
     : total_(total_bytes), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::update(uint64_t articles, uint64_t bytes) {
   if (!enabled_) return;
@@ -25,8 +27,9 @@ void Progress::update(uint64_t articles, uint64_t bytes) {
     double frac = static_cast<double>(bytes) / static_cast<double>(total_);
     double eta = frac > 0 ? secs * (1 - frac) / frac : 0;
     int filled = static_cast<int>(frac * 20);
-    std::snprintf(line, sizeof line, "\r[%-20.*s] %3.0f%% %llu articles, %.1f MB, %.0f/s, ETA %.0fs   ", filled,
-                  "####################", frac * 100, static_cast<unsigned long long>(articles), mb, rate, eta);
+    std::snprintf(line, sizeof line, "\r[%-20.*s] %3.0f%% %llu articles, %.1f MB, %.0f/s, ETA %.0fs   ",
+                  filled, "####################", frac * 100, static_cast<unsigned long long>(articles), mb,
+                  rate, eta);
   } else {
     std::snprintf(line, sizeof line, "\r%llu articles, %.1f MB, %.0f/s   ",
                   static_cast<unsigned long long>(articles), mb, rate);

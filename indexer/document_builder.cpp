@@ -30,7 +30,9 @@ std::string hex16(uint64_t v) {
   return buf;
 }
 
-uint64_t hash64(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+uint64_t hash64(std::string_view s) {
+  return XXH3_64bits(s.data(), s.size());
+}
 
 // Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
 std::string utf8_head(std::string_view s, size_t max) {
@@ -41,7 +43,8 @@ std::string utf8_head(std::string_view s, size_t max) {
 }
 
 // prefix + id (+ suffix), with the long-id rule of article_id_term(). Ids are taken byte for byte, never
-// case-folded: "Report.txt" and "report.txt" are two articles (file systems and record ids are case-sensitive).
+// case-folded: "Report.txt" and "report.txt" are two articles (file systems and record ids are
+// case-sensitive).
 std::string id_based_term(std::string_view prefix, std::string_view id, std::string_view suffix) {
   std::string norm(id);
   if (prefix.size() + norm.size() + suffix.size() <= kMaxIndexTermBytes) {
@@ -201,7 +204,9 @@ class TermAdder {
 
 }  // namespace
 
-std::string article_id_term(std::string_view id) { return id_based_term(schema::kArticleId, id, ""); }
+std::string article_id_term(std::string_view id) {
+  return id_based_term(schema::kArticleId, id, "");
+}
 
 std::string unique_term(std::string_view id, uint64_t passage) {
   std::string suffix = "#";
@@ -273,7 +278,8 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   }();
 
   // Analyse the shared parts once.
-  std::vector<Token> title_tokens = article.title ? analyzer_.analyze(*article.title, 1) : std::vector<Token>{};
+  std::vector<Token> title_tokens =
+      article.title ? analyzer_.analyze(*article.title, 1) : std::vector<Token>{};
   uint32_t subtitle_first = 1;
   if (!title_tokens.empty()) subtitle_first = title_tokens.back().position + kFieldGap;
   std::vector<Token> subtitle_tokens =
@@ -293,7 +299,8 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   std::vector<std::string> all_speakers = article_speakers(article);
   std::set<std::string> all_speaker_words = name_words(all_speakers);
   std::set<std::string> author_words = name_words(authors);
-  std::set<std::string> outlet_words = article.outlet ? name_words({*article.outlet}) : std::set<std::string>{};
+  std::set<std::string> outlet_words =
+      article.outlet ? name_words({*article.outlet}) : std::set<std::string>{};
 
   std::string date_compact = article.date ? compact_date(*article.date) : std::string();
   if (article.date && date_compact.empty()) {
@@ -329,7 +336,8 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     if (!all_speakers.empty()) doc.add_value(schema::kSlotArticleSpeakers, join(all_speakers, '\n'));
     if (!date_compact.empty()) {
       doc.add_boolean_term(std::string(schema::kYear) + date_compact.substr(0, 4));
-      if (date_compact.size() >= 6) doc.add_boolean_term(std::string(schema::kMonth) + date_compact.substr(0, 6));
+      if (date_compact.size() >= 6)
+        doc.add_boolean_term(std::string(schema::kMonth) + date_compact.substr(0, 6));
       if (date_compact.size() == 8) doc.add_boolean_term(std::string(schema::kDay) + date_compact);
       doc.add_value(schema::kSlotDate, date_compact);
     }

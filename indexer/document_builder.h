@@ -1,16 +1,17 @@
 /** @file
- *  @brief Article -> Xapian documents (one per passage plus one article document): the only place index terms are made.
+ *  @brief Article -> Xapian documents (one per passage plus one article document): the only place index terms
+ * are made.
  *
  *  Follows analyzers/schema.h exactly; docs/index-format.md describes the result for people.
  */
 #pragma once
 
+#include <xapian.h>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <xapian.h>
 
 #include "analyzers/analyzer.h"
 #include "articles/article.h"
@@ -25,14 +26,14 @@ struct BuiltDocument {
 
 /// Everything the writer needs for one article.
 struct BuiltArticle {
-  std::string id;          ///< article id
-  std::string hash;        ///< 16 hex digits: what kSlotHash holds (source hash + extracted record)
-  std::string id_term;     ///< article_id_term(id): on every document of the article
-  std::string source_file; ///< absolute source file, empty for standard input ("file" in the data)
+  std::string id;           ///< article id
+  std::string hash;         ///< 16 hex digits: what kSlotHash holds (source hash + extracted record)
+  std::string id_term;      ///< article_id_term(id): on every document of the article
+  std::string source_file;  ///< absolute source file, empty for standard input ("file" in the data)
   /// documents[0] is the article document (KA), then passages 1..n (KP).
   std::vector<BuiltDocument> documents;
-  uint64_t passages = 0;    ///< number of passage documents
-  uint64_t text_bytes = 0;  ///< bytes of passage text (the writer's batch-size measure)
+  uint64_t passages = 0;              ///< number of passage documents
+  uint64_t text_bytes = 0;            ///< bytes of passage text (the writer's batch-size measure)
   std::vector<std::string> warnings;  ///< e.g. an unparseable date left out of the date terms
 };
 

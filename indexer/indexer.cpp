@@ -1,5 +1,6 @@
 /** @file
- *  @brief run_index(): inputs -> reader + builder on worker threads -> bounded queue -> one writer, batch commits.
+ *  @brief run_index(): inputs -> reader + builder on worker threads -> bounded queue -> one writer, batch
+ * commits.
  */
 #include "indexer/indexer.h"
 
@@ -232,7 +233,8 @@ void validate(const IndexOptions& o) {
   if (o.dry_run && (o.prune || o.rebuild || !o.delete_ids.empty())) {
     throw UsageError("--dry-run cannot be combined with --prune, --rebuild or --delete");
   }
-  if (o.rebuild && !o.delete_ids.empty()) throw UsageError("--rebuild empties the database; --delete makes no sense");
+  if (o.rebuild && !o.delete_ids.empty())
+    throw UsageError("--rebuild empties the database; --delete makes no sense");
   if (o.db_path.empty() && !o.dry_run) throw UsageError("no database path");
 }
 
@@ -273,8 +275,8 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     wo.fold_accents = options.fold_accents;
     writer.emplace(wo);
     config = writer->config();
-    reporter.message(Reporter::Level::kInfo, (writer->created() ? "created " : "opened ") + options.db_path + " (" +
-                                                 config.serialise() + ")");
+    reporter.message(Reporter::Level::kInfo, (writer->created() ? "created " : "opened ") + options.db_path +
+                                                 " (" + config.serialise() + ")");
   }
 
   // --delete first, so that indexing in the same run can put an article back.
@@ -308,8 +310,8 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     try {
       for (size_t i = 0; i < workers; ++i) analyzers.emplace_back(config);
     } catch (const std::exception& e) {
-      throw DatabaseError(DatabaseError::Kind::kCorrupt,
-                          options.db_path + ": cannot use analyzer settings " + config.serialise() + ": " + e.what());
+      throw DatabaseError(DatabaseError::Kind::kCorrupt, options.db_path + ": cannot use analyzer settings " +
+                                                             config.serialise() + ": " + e.what());
     }
     ReadOptions read_options;
     read_options.manifest = options.manifest.empty() ? nullptr : &manifest;
@@ -344,8 +346,10 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
         }
         auto [it, fresh] = seen.emplace(article_id_term(a.id), a.path);
         if (!fresh) {
-          note(Diagnostic{a.path, 0, "duplicate article id \"" + a.id + "\" (already read from " + it->second +
-                                         " in this run); not indexed", true});
+          note(Diagnostic{a.path, 0,
+                          "duplicate article id \"" + a.id + "\" (already read from " + it->second +
+                              " in this run); not indexed",
+                          true});
           continue;
         }
         if (options.dry_run) {
@@ -354,20 +358,30 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
           std::string other;
           auto outcome = writer->write(*a.built, &other);
           switch (outcome) {
-            case IndexWriter::Outcome::kAdded: ++report.added; break;
-            case IndexWriter::Outcome::kUpdated: ++report.updated; break;
-            case IndexWriter::Outcome::kUnchanged: ++report.unchanged; break;
+            case IndexWriter::Outcome::kAdded:
+              ++report.added;
+              break;
+            case IndexWriter::Outcome::kUpdated:
+              ++report.updated;
+              break;
+            case IndexWriter::Outcome::kUnchanged:
+              ++report.unchanged;
+              break;
             case IndexWriter::Outcome::kCollision:
-              note(Diagnostic{a.path, 0, "article id \"" + a.id + "\" clashes with \"" + other +
-                                             "\" already in the database (ids are compared case-insensitively); "
-                                             "not indexed", true});
+              note(Diagnostic{a.path, 0,
+                              "article id \"" + a.id + "\" clashes with \"" + other +
+                                  "\" already in the database (ids are compared case-insensitively); "
+                                  "not indexed",
+                              true});
               continue;
           }
           for (const auto& w : a.built->warnings) note(Diagnostic{a.path, 0, w, false});
-          if (writer->pending_articles() >= options.batch_size || writer->pending_bytes() >= options.batch_bytes) {
+          if (writer->pending_articles() >= options.batch_size ||
+              writer->pending_bytes() >= options.batch_bytes) {
             uint64_t n = writer->pending_articles();
             writer->commit();
-            reporter.message(Reporter::Level::kDebug, "committed a batch of " + std::to_string(n) + " articles");
+            reporter.message(Reporter::Level::kDebug,
+                             "committed a batch of " + std::to_string(n) + " articles");
           }
         }
         ++report.articles;

@@ -43,16 +43,16 @@ class DatabaseError : public std::runtime_error {
 
 /// Validated options of one run (main.cpp turns flags into these).
 struct IndexOptions {
-  std::string db_path;                 ///< database directory (created when missing unless dry_run)
-  std::vector<std::string> inputs;     ///< files, directories, or "-" for standard input
-  unsigned threads = 1;                ///< analysis threads (>= 1); the writer is one more thread
-  bool dry_run = false;                ///< extract and report records, never open the database
-  bool prune = false;                  ///< delete articles whose source file under an input root is gone
-  std::vector<std::string> delete_ids; ///< article ids to delete
-  bool rebuild = false;                ///< empty the database first (under its lock), then index
-  std::optional<std::string> language; ///< stemmer for a new database (Snowball name or ISO 639-1 code)
-  std::optional<bool> fold_accents;    ///< accent folding for a new database
-  std::string manifest;                ///< manifest file with metadata overrides, or empty
+  std::string db_path;                  ///< database directory (created when missing unless dry_run)
+  std::vector<std::string> inputs;      ///< files, directories, or "-" for standard input
+  unsigned threads = 1;                 ///< analysis threads (>= 1); the writer is one more thread
+  bool dry_run = false;                 ///< extract and report records, never open the database
+  bool prune = false;                   ///< delete articles whose source file under an input root is gone
+  std::vector<std::string> delete_ids;  ///< article ids to delete
+  bool rebuild = false;                 ///< empty the database first (under its lock), then index
+  std::optional<std::string> language;  ///< stemmer for a new database (Snowball name or ISO 639-1 code)
+  std::optional<bool> fold_accents;     ///< accent folding for a new database
+  std::string manifest;                 ///< manifest file with metadata overrides, or empty
   /// Articles per commit (>= 1). 500 (about 3,000 documents) rather than more: Xapian's in-memory
   /// inversion (std::maps per term and document) slows down as a batch grows, so on news.jsonl 500
   /// took 14% less CPU than 2000 and 40% less peak memory (measured with bench/index).
@@ -68,11 +68,12 @@ struct IndexReport {
   uint64_t updated = 0;    ///< articles whose content hash changed: re-indexed
   uint64_t unchanged = 0;  ///< articles already indexed with the same content hash
   uint64_t deleted = 0;    ///< articles removed by --delete or --prune
-  uint64_t articles = 0;   ///< articles read from the inputs (added + updated + unchanged, or all in a dry run)
-  uint64_t passages = 0;   ///< passages of those articles
-  uint64_t bytes = 0;      ///< bytes of input read (files and standard input)
-  double seconds = 0;      ///< wall-clock time of the run
-  std::string db;          ///< database path
+  uint64_t articles =
+      0;  ///< articles read from the inputs (added + updated + unchanged, or all in a dry run)
+  uint64_t passages = 0;  ///< passages of those articles
+  uint64_t bytes = 0;     ///< bytes of input read (files and standard input)
+  double seconds = 0;     ///< wall-clock time of the run
+  std::string db;         ///< database path
   bool dry_run = false;
   std::vector<Diagnostic> skipped;   ///< inputs or records not indexed, sorted by file then line
   std::vector<Diagnostic> warnings;  ///< indexed, but something was worth saying

@@ -32,7 +32,8 @@ class Walker {
       int err = errno;
       struct stat lst {};
       if (::lstat(arg.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
-        problem(arg, err == ELOOP ? "symbolic link loop" : "broken symbolic link (" + std::string(std::strerror(err)) + ")");
+        problem(arg, err == ELOOP ? "symbolic link loop"
+                                  : "broken symbolic link (" + std::string(std::strerror(err)) + ")");
       } else {
         problem(arg, std::strerror(err));
       }
@@ -75,7 +76,8 @@ class Walker {
     out_.items.push_back(std::move(item));
   }
 
-  void walk(const fs::path& dir, const fs::path& root, const struct stat& dir_st, std::vector<FileKey>& ancestors) {
+  void walk(const fs::path& dir, const fs::path& root, const struct stat& dir_st,
+            std::vector<FileKey>& ancestors) {
     FileKey key{dir_st.st_dev, dir_st.st_ino};
     if (std::find(ancestors.begin(), ancestors.end(), key) != ancestors.end()) {
       problem(dir, "symbolic link loop: leads back to a directory being indexed");
@@ -111,7 +113,8 @@ class Walker {
           problem(entry, "symbolic link loop");
         } else if (is_link) {
           // Only worth a word when it looks like an article: a dangling link to some other file is noise.
-          if (is_article_file(entry)) problem(entry, "broken symbolic link (" + std::string(std::strerror(err)) + ")");
+          if (is_article_file(entry))
+            problem(entry, "broken symbolic link (" + std::string(std::strerror(err)) + ")");
         } else {
           problem(entry, std::strerror(err));  // vanished between listing and stat, or no permission
         }

@@ -14,10 +14,11 @@ namespace dateline {
 
 /// One thing to read.
 struct InputItem {
-  std::filesystem::path file;     ///< as reached from the argument (root / relative path); empty for stdin
-  std::filesystem::path id_root;  ///< the directory argument it was found under; empty for a file given directly
-  std::string absolute;           ///< absolute, lexically normal path (for --prune); empty for stdin
-  uint64_t size = 0;              ///< bytes, from stat (0 for stdin and pipes)
+  std::filesystem::path file;  ///< as reached from the argument (root / relative path); empty for stdin
+  std::filesystem::path
+      id_root;           ///< the directory argument it was found under; empty for a file given directly
+  std::string absolute;  ///< absolute, lexically normal path (for --prune); empty for stdin
+  uint64_t size = 0;     ///< bytes, from stat (0 for stdin and pipes)
   bool is_stdin = false;
 };
 

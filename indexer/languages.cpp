@@ -18,14 +18,14 @@ namespace {
 // Snowball stemmers of Xapian 1.4 and the ISO 639-1 code of their language. Variants (porter,
 // lovins, german2, kraaij_pohlmann...) map to their language; the first row of a code is canonical.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kLanguages{{
-    {"arabic", "ar"},    {"armenian", "hy"},  {"basque", "eu"},     {"catalan", "ca"},
-    {"danish", "da"},    {"dutch", "nl"},     {"english", "en"},    {"finnish", "fi"},
-    {"french", "fr"},    {"german", "de"},    {"greek", "el"},      {"hindi", "hi"},
-    {"hungarian", "hu"}, {"indonesian", "id"}, {"irish", "ga"},     {"italian", "it"},
-    {"lithuanian", "lt"}, {"nepali", "ne"},   {"norwegian", "nb"},  {"portuguese", "pt"},
-    {"romanian", "ro"},  {"russian", "ru"},   {"serbian", "sr"},    {"spanish", "es"},
-    {"swedish", "sv"},   {"tamil", "ta"},     {"turkish", "tr"},    {"yiddish", "yi"},
-    {"earlyenglish", "en"}, {"porter", "en"}, {"lovins", "en"},     {"german2", "de"},
+    {"arabic", "ar"},          {"armenian", "hy"},   {"basque", "eu"},    {"catalan", "ca"},
+    {"danish", "da"},          {"dutch", "nl"},      {"english", "en"},   {"finnish", "fi"},
+    {"french", "fr"},          {"german", "de"},     {"greek", "el"},     {"hindi", "hi"},
+    {"hungarian", "hu"},       {"indonesian", "id"}, {"irish", "ga"},     {"italian", "it"},
+    {"lithuanian", "lt"},      {"nepali", "ne"},     {"norwegian", "nb"}, {"portuguese", "pt"},
+    {"romanian", "ro"},        {"russian", "ru"},    {"serbian", "sr"},   {"spanish", "es"},
+    {"swedish", "sv"},         {"tamil", "ta"},      {"turkish", "tr"},   {"yiddish", "yi"},
+    {"earlyenglish", "en"},    {"porter", "en"},     {"lovins", "en"},    {"german2", "de"},
     {"kraaij_pohlmann", "nl"},
 }};
 
@@ -41,7 +41,8 @@ std::string language_code(std::string_view snowball_name) {
 std::string canonical_language(std::string_view language) {
   std::string lower = schema::normalise_boolean(language);
   if (lower == "none") return lower;
-  if (lower.empty()) throw UsageError("--language needs a value (available: " + available_languages() + ", or none)");
+  if (lower.empty())
+    throw UsageError("--language needs a value (available: " + available_languages() + ", or none)");
   std::string name = lower;
   for (const auto& [n, code] : kLanguages) {
     if (code == lower) {
@@ -53,8 +54,8 @@ std::string canonical_language(std::string_view language) {
     Xapian::Stem stem(name);
     (void)stem;
   } catch (const Xapian::Error&) {
-    throw UsageError("unknown --language \"" + std::string(language) + "\" (available: " + available_languages() +
-                     ", or none)");
+    throw UsageError("unknown --language \"" + std::string(language) +
+                     "\" (available: " + available_languages() + ", or none)");
   }
   return name;
 }

@@ -110,8 +110,8 @@ class CliReporter : public dateline::Reporter {
 long long number(const cxxopts::ParseResult& args, const char* name, long long min, long long max) {
   long long v = args[name].as<long long>();
   if (v < min || v > max) {
-    throw dateline::UsageError("--" + std::string(name) + " must be between " + std::to_string(min) + " and " +
-                               std::to_string(max));
+    throw dateline::UsageError("--" + std::string(name) + " must be between " + std::to_string(min) +
+                               " and " + std::to_string(max));
   }
   return v;
 }
@@ -140,24 +140,25 @@ int main(int argc, char** argv) {
     cxxopts::Options options(kProgram, "Index news articles into a Dateline database.");
     dateline::cli::add_common_options(options, "Database to create or update");
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    options.add_options("Indexing")
-        ("threads", "Analysis threads (default: number of cores)",
-         cxxopts::value<long long>()->default_value(std::to_string(cores)), "N")
-        ("json", "Print the summary as one JSON object on stdout (with --dry-run: records as JSON Lines)")
-        ("dry-run", "Read and extract only: print the records, touch no database")
-        ("prune", "Delete articles whose file, under the given inputs, no longer exists")
-        ("delete", "Delete the article with this id (repeatable)", cxxopts::value<std::vector<std::string>>(), "ID")
-        ("rebuild", "Empty the database first, then index (keeps its language unless --language is given)")
-        ("language", "Stemmer language of a new database: a Snowball name or ISO code, or none (default: english)",
-         cxxopts::value<std::string>(), "LANG")
-        ("no-fold-accents", "New database: keep accents (\"café\" and \"cafe\" differ)")
-        ("manifest", "JSON Lines file of metadata overrides, one object with \"path\" per article",
-         cxxopts::value<std::string>(), "FILE")
-        ("batch-size", "Articles per commit (also committed every 64 MB of text)",
-         cxxopts::value<long long>()->default_value("500"), "N")
-        ("max-passage-bytes", "Cut longer paragraphs at sentence boundaries",
-         cxxopts::value<long long>()->default_value("1200"), "N")
-        ("inputs", "Files, directories or - for standard input", cxxopts::value<std::vector<std::string>>());
+    options.add_options("Indexing")("threads", "Analysis threads (default: number of cores)",
+                                    cxxopts::value<long long>()->default_value(std::to_string(cores)), "N")(
+        "json", "Print the summary as one JSON object on stdout (with --dry-run: records as JSON Lines)")(
+        "dry-run", "Read and extract only: print the records, touch no database")(
+        "prune", "Delete articles whose file, under the given inputs, no longer exists")(
+        "delete", "Delete the article with this id (repeatable)", cxxopts::value<std::vector<std::string>>(),
+        "ID")("rebuild",
+              "Empty the database first, then index (keeps its language unless --language is given)")(
+        "language",
+        "Stemmer language of a new database: a Snowball name or ISO code, or none (default: english)",
+        cxxopts::value<std::string>(),
+        "LANG")("no-fold-accents", "New database: keep accents (\"café\" and \"cafe\" differ)")(
+        "manifest", "JSON Lines file of metadata overrides, one object with \"path\" per article",
+        cxxopts::value<std::string>(),
+        "FILE")("batch-size", "Articles per commit (also committed every 64 MB of text)",
+                cxxopts::value<long long>()->default_value("500"),
+                "N")("max-passage-bytes", "Cut longer paragraphs at sentence boundaries",
+                     cxxopts::value<long long>()->default_value("1200"), "N")(
+        "inputs", "Files, directories or - for standard input", cxxopts::value<std::vector<std::string>>());
     options.parse_positional({"inputs"});
     options.positional_help("INPUT...");
     auto args = options.parse(argc, argv);
@@ -173,13 +174,15 @@ int main(int argc, char** argv) {
 
     dateline::IndexOptions io;
     io.dry_run = args.count("dry-run") > 0;
-    io.db_path = io.dry_run ? args["db"].as<std::string>() : dateline::cli::resolve_db_path(args["db"].as<std::string>());
+    io.db_path = io.dry_run ? args["db"].as<std::string>()
+                            : dateline::cli::resolve_db_path(args["db"].as<std::string>());
     if (args.count("inputs")) io.inputs = args["inputs"].as<std::vector<std::string>>();
     io.threads = static_cast<unsigned>(number(args, "threads", 1, 1024));
     io.prune = args.count("prune") > 0;
     if (args.count("delete")) io.delete_ids = args["delete"].as<std::vector<std::string>>();
     io.rebuild = args.count("rebuild") > 0;
-    if (args.count("language")) io.language = dateline::canonical_language(args["language"].as<std::string>());
+    if (args.count("language"))
+      io.language = dateline::canonical_language(args["language"].as<std::string>());
     if (args.count("no-fold-accents")) io.fold_accents = false;
     if (args.count("manifest")) io.manifest = args["manifest"].as<std::string>();
     io.batch_size = static_cast<size_t>(number(args, "batch-size", 1, 100'000'000));
@@ -195,7 +198,9 @@ int main(int argc, char** argv) {
     dateline::IndexReport report = dateline::run_index(io, reporter);
     reporter.finish();
 
-    if (!quiet) std::fprintf(stderr, "%s: %s\n", kProgram, dateline::cli::terminal_safe(dateline::report_text(report)).c_str());
+    if (!quiet)
+      std::fprintf(stderr, "%s: %s\n", kProgram,
+                   dateline::cli::terminal_safe(dateline::report_text(report)).c_str());
     if (json && !io.dry_run) write_stdout(dateline::report_json(report) + "\n");
     return report.skipped.empty() ? dateline::exit_code::kOk : dateline::exit_code::kSomeSkipped;
   } catch (const ClosedPipe&) {

@@ -57,9 +57,9 @@ std::string report_text(const IndexReport& r) {
   std::snprintf(secs, sizeof secs, "%.2f s", r.seconds);
   std::string out;
   if (r.dry_run) {
-    out = "dry run: " + std::to_string(r.articles) + " articles, " + std::to_string(r.passages) + " passages, " +
-          human_bytes(r.bytes) + " read in " + secs + ", " + std::to_string(r.skipped.size()) +
-          " skipped; no database touched";
+    out = "dry run: " + std::to_string(r.articles) + " articles, " + std::to_string(r.passages) +
+          " passages, " + human_bytes(r.bytes) + " read in " + secs + ", " +
+          std::to_string(r.skipped.size()) + " skipped; no database touched";
     return out;
   }
   out = std::to_string(r.added) + " added, " + std::to_string(r.updated) + " updated, " +
@@ -112,7 +112,8 @@ std::string article_listing(const Article& a) {
   }
   std::string joined;
   for (const auto& s : speakers) joined += (joined.empty() ? "" : ", ") + s;
-  field("speakers:", speakers.empty() ? std::optional<std::string>("(none)") : std::optional<std::string>(joined));
+  field("speakers:",
+        speakers.empty() ? std::optional<std::string>("(none)") : std::optional<std::string>(joined));
   out += "  passages: " + std::to_string(a.passages.size()) + "\n";
   size_t n = 0;
   for (const auto& p : a.passages) {

@@ -5,12 +5,12 @@
 
 #include <sys/stat.h>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <cerrno>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
@@ -31,7 +31,6 @@ bool looks_like_xapian_db(const fs::path& dir) {
   }
   return false;
 }
-
 
 // The spelling words a stored document contributed (the builder's rule, read back from its terms):
 // unprefixed body terms and S title terms made of letters only. Prefixes are ASCII capitals and
@@ -80,9 +79,10 @@ void rethrow_database_error(const std::string& path) {
     throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": cannot open database (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseError& e) {
     // Reading a truncated or overwritten table ends here ("EOF reading block 4").
-    throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": cannot read or write the database (" + e.get_msg() +
-                                                           "); if it is damaged, rebuild it with: dateline-index --db " +
-                                                           path + " --rebuild INPUT...");
+    throw DatabaseError(DatabaseError::Kind::kCorrupt,
+                        path + ": cannot read or write the database (" + e.get_msg() +
+                            "); if it is damaged, rebuild it with: dateline-index --db " + path +
+                            " --rebuild INPUT...");
   } catch (const Xapian::Error& e) {
     throw DatabaseError(DatabaseError::Kind::kIo,
                         path + ": " + e.get_type() + ": " + e.get_msg() +
@@ -96,7 +96,8 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
   auto status = fs::status(dir, ec);
   bool exists = !ec && fs::exists(status);
   if (exists && !fs::is_directory(status)) {
-    throw DatabaseError(DatabaseError::Kind::kCorrupt, path_ + ": is not a directory (a database is a directory)");
+    throw DatabaseError(DatabaseError::Kind::kCorrupt,
+                        path_ + ": is not a directory (a database is a directory)");
   }
   if (exists && !fs::is_empty(dir, ec) && !looks_like_xapian_db(dir)) {
     throw DatabaseError(DatabaseError::Kind::kCorrupt,
@@ -115,7 +116,8 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
   }
 
   try {
-    db_ = Xapian::WritableDatabase(path_, options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+    db_ = Xapian::WritableDatabase(
+        path_, options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }
@@ -146,15 +148,15 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
       throw DatabaseError(DatabaseError::Kind::kVersion,
                           path_ + ": index schema version " + std::to_string(stamp->version) +
                               " can be searched but not updated by this build (it writes " +
-                              std::to_string(schema::kVersion) + "); rebuild it with: dateline-index --db " + path_ +
-                              " --rebuild INPUT...");
+                              std::to_string(schema::kVersion) + "); rebuild it with: dateline-index --db " +
+                              path_ + " --rebuild INPUT...");
     }
     try {
       config_ = AnalyzerConfig::parse(stamp->analyzer);
     } catch (const std::exception& e) {
-      throw DatabaseError(DatabaseError::Kind::kCorrupt,
-                          path_ + ": unreadable analyzer settings in " + std::string(schema::kMetaAnalyzer) + " (" +
-                              e.what() + ")");
+      throw DatabaseError(DatabaseError::Kind::kCorrupt, path_ + ": unreadable analyzer settings in " +
+                                                             std::string(schema::kMetaAnalyzer) + " (" +
+                                                             e.what() + ")");
     }
     if (options.language && *options.language != config_.language) {
       throw UsageError(path_ + ": the database was created with --language " + config_.language +
@@ -215,7 +217,8 @@ IndexWriter::Outcome IndexWriter::write(const BuiltArticle& article, std::string
     }
     // Also clears passages left without their article document (cannot happen with whole-article
     // batches, but costs nothing when there are none).
-    if (outcome == Outcome::kUpdated || db_.term_exists(article.id_term)) delete_article_documents(article.id_term);
+    if (outcome == Outcome::kUpdated || db_.term_exists(article.id_term))
+      delete_article_documents(article.id_term);
     for (const auto& bd : article.documents) {
       db_.add_document(bd.document);
       for (const auto& word : bd.spelling) ++spelling_delta_[word];

@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include <xapian.h>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -11,7 +12,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-#include <xapian.h>
 
 #include "analyzers/analyzer.h"
 #include "indexer/document_builder.h"

@@ -70,7 +70,8 @@ std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kin
       split_lines(doc.get_value(schema::kSlotAuthor), out);
       break;
     case FacetKind::kSpeaker:
-      split_lines(doc.get_value(passage_document ? schema::kSlotSpeakers : schema::kSlotArticleSpeakers), out);
+      split_lines(doc.get_value(passage_document ? schema::kSlotSpeakers : schema::kSlotArticleSpeakers),
+                  out);
       break;
     case FacetKind::kYear:
     case FacetKind::kMonth: {
@@ -86,9 +87,11 @@ std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kin
   return out;
 }
 
-FacetSpy::FacetSpy(std::vector<FacetKind> kinds, bool passage_documents) : passage_documents_(passage_documents) {
+FacetSpy::FacetSpy(std::vector<FacetKind> kinds, bool passage_documents)
+    : passage_documents_(passage_documents) {
   for (FacetKind k : kinds) {
-    bool duplicate = std::any_of(counters_.begin(), counters_.end(), [k](const Counter& c) { return c.kind == k; });
+    bool duplicate =
+        std::any_of(counters_.begin(), counters_.end(), [k](const Counter& c) { return c.kind == k; });
     if (!duplicate) counters_.push_back(Counter{k, {}, {}});
   }
 }
@@ -112,7 +115,8 @@ void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
   }
 }
 
-std::vector<FacetCount> sort_counts(const std::unordered_map<std::string, uint64_t>& counts, size_t max_values) {
+std::vector<FacetCount> sort_counts(const std::unordered_map<std::string, uint64_t>& counts,
+                                    size_t max_values) {
   std::vector<FacetCount> out;
   out.reserve(counts.size());
   for (const auto& [value, count] : counts) out.push_back({value, count});

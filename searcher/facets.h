@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include <xapian.h>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,7 +12,6 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-#include <xapian.h>
 
 namespace dateline {
 
@@ -76,6 +76,7 @@ class FacetSpy : public Xapian::MatchSpy {
 };
 
 /// Sorts counts by count descending, then value ascending, and keeps the first `max_values` (0 = all).
-std::vector<FacetCount> sort_counts(const std::unordered_map<std::string, uint64_t>& counts, size_t max_values);
+std::vector<FacetCount> sort_counts(const std::unordered_map<std::string, uint64_t>& counts,
+                                    size_t max_values);
 
 }  // namespace dateline

@@ -56,8 +56,8 @@ size_t parse_number(const std::string& flag, const std::string& text, size_t max
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc() || ptr != end || value > max) {
-    throw UsageError("--" + flag + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" + text +
-                     "'");
+    throw UsageError("--" + flag + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" +
+                     text + "'");
   }
   return value;
 }
@@ -102,7 +102,8 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
     o.facets.clear();
     for (const auto& name : values) {
       auto f = dateline::parse_facet(name);
-      if (!f) throw UsageError("--facet: unknown facet '" + name + "' (known: " + dateline::facet_names() + ")");
+      if (!f)
+        throw UsageError("--facet: unknown facet '" + name + "' (known: " + dateline::facet_names() + ")");
       o.facets.push_back(*f);
     }
   } else if (key == "fast-facets" || key == "fast_facets") {
@@ -115,8 +116,9 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
   return true;
 }
 
-const char* const kSearchFlags[] = {"limit", "offset", "per-article", "snippet-chars", "facet-limit", "sort",
-                                    "scoring", "match", "outlet", "speaker", "author", "since", "until", "facet"};
+const char* const kSearchFlags[] = {"limit",  "offset",  "per-article", "snippet-chars", "facet-limit",
+                                    "sort",   "scoring", "match",       "outlet",        "speaker",
+                                    "author", "since",   "until",       "facet"};
 
 std::string join_words(const std::vector<std::string>& words) {
   std::string q;
@@ -142,8 +144,8 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   r.search.explain = args.count("explain") > 0;
   auto format = dateline::parse_format(args["format"].as<std::string>());
   if (!format) {
-    throw UsageError("--format: expected text, json, jsonl, tsv, ids or trec, got '" + args["format"].as<std::string>() +
-                     "'");
+    throw UsageError("--format: expected text, json, jsonl, tsv, ids or trec, got '" +
+                     args["format"].as<std::string>() + "'");
   }
   r.format = *format;
   r.search.want_snippets = r.format != Format::kIds && r.format != Format::kTrec;
@@ -165,10 +167,12 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   r.print.batch = r.batch;
   r.search.query = join_words(args.unmatched());
   if (r.batch && !r.search.query.empty()) {
-    throw UsageError("--batch reads the queries from stdin: give no QUERY words (got '" + r.search.query + "')");
+    throw UsageError("--batch reads the queries from stdin: give no QUERY words (got '" + r.search.query +
+                     "')");
   }
   const auto& f = r.search.filters;
-  const bool has_filter = !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
+  const bool has_filter =
+      !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
   if (!r.batch && !r.info && r.search.query.empty() && !has_filter) {
     throw UsageError("no query given (try: dateline-search --help)");
   }
@@ -286,7 +290,8 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
       } else {
         std::string where = "stdin:" + std::to_string(line_no) + ": ";
         if (qid) where += "query " + *qid + ": ";
-        dateline::cli::print_error(kProgram, where + message + (column ? " (column " + std::to_string(*column) + ")" : ""));
+        dateline::cli::print_error(
+            kProgram, where + message + (column ? " (column " + std::to_string(*column) + ")" : ""));
       }
     };
     try {
@@ -336,7 +341,8 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
         result = searcher.search(options);
       }
       const auto micros =
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+              .count();
       if (r.timings) timings << qid.value_or("") << '\t' << micros << '\n';
       if (counted) {
         dateline::print_count(std::cout, r.format, options.query, counted->first, counted->second, qid, true);
@@ -347,7 +353,8 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
       }
       if (stdout_closed()) return exit_code::kHits;
     } catch (const QueryError& e) {
-      fail("query error: " + std::string(e.what()), e.column() > 0 ? std::optional<size_t>(e.column()) : std::nullopt);
+      fail("query error: " + std::string(e.what()),
+           e.column() > 0 ? std::optional<size_t>(e.column()) : std::nullopt);
     } catch (const UsageError& e) {
       fail(e.what(), std::nullopt);
     }
@@ -361,8 +368,10 @@ std::string help_epilogue() {
          "(title: outlet: author: speaker: date: id:), AND OR NOT, parentheses, prefix*. Put -- before\n"
          "query words that start with '-'.\n"
          "\n"
-         "Batch (--batch): one query per stdin line, or a JSON object per line {\"id\": ..., \"query\": ...,\n"
-         "plus any search flag name as a key: \"limit\", \"outlet\": [...], \"facet\": [...], \"since\", ...}.\n"
+         "Batch (--batch): one query per stdin line, or a JSON object per line {\"id\": ..., \"query\": "
+         "...,\n"
+         "plus any search flag name as a key: \"limit\", \"outlet\": [...], \"facet\": [...], \"since\", "
+         "...}.\n"
          "\n"
          "Exit status: 0 some hit, 1 no hit, 2 error (usage, query syntax, database).\n";
 }

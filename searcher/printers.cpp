@@ -73,7 +73,8 @@ class TextPrinter : public Printer {
 
   void begin(const SearchResult& result, const std::optional<std::string>& qid) override {
     if (options_.batch) {
-      out_ << "== " << cli::terminal_safe(qid.value_or("")) << ": " << cli::terminal_safe(result.query) << '\n';
+      out_ << "== " << cli::terminal_safe(qid.value_or("")) << ": " << cli::terminal_safe(result.query)
+           << '\n';
     }
   }
 
@@ -136,14 +137,15 @@ class TextPrinter : public Printer {
     };
     out_ << "   explain: score " << fixed(hit.score, 4) << " = ";
     if (ex.scoring == "article") {
-      out_ << "article " << ex.weighting << " " << fixed(ex.article_score, 4) << " [terms: "
-           << cli::terminal_safe(join(ex.article_terms)) << "]\n";
-      out_ << "   passage " << (hit.passage ? std::to_string(*hit.passage) : std::string("-")) << " chosen with "
-           << fixed(ex.passage_score, 4) << " (proximity bonus " << fixed(ex.proximity_bonus, 4) << ") [terms: "
-           << cli::terminal_safe(join(ex.passage_terms)) << "]\n";
+      out_ << "article " << ex.weighting << " " << fixed(ex.article_score, 4)
+           << " [terms: " << cli::terminal_safe(join(ex.article_terms)) << "]\n";
+      out_ << "   passage " << (hit.passage ? std::to_string(*hit.passage) : std::string("-"))
+           << " chosen with " << fixed(ex.passage_score, 4) << " (proximity bonus "
+           << fixed(ex.proximity_bonus, 4) << ") [terms: " << cli::terminal_safe(join(ex.passage_terms))
+           << "]\n";
     } else {
-      out_ << "passage " << ex.weighting << " " << fixed(ex.passage_score, 4) << " [terms: "
-           << cli::terminal_safe(join(ex.passage_terms)) << "]\n";
+      out_ << "passage " << ex.weighting << " " << fixed(ex.passage_score, 4)
+           << " [terms: " << cli::terminal_safe(join(ex.passage_terms)) << "]\n";
     }
     out_ << "   parsed: " << cli::terminal_safe(ex.parsed) << '\n';
     out_ << "   query: " << cli::terminal_safe(ex.query) << '\n';
@@ -225,8 +227,8 @@ class TsvPrinter : public Printer {
     if (options_.batch) out_ << escape_tsv(qid_.value_or("")) << '\t';
     out_ << hit.rank << '\t' << fixed(hit.score, 4) << '\t' << escape_tsv(hit.id) << '\t'
          << escape_tsv(hit.date.value_or("")) << '\t' << escape_tsv(hit.outlet.value_or("")) << '\t'
-         << escape_tsv(hit.title.value_or("")) << '\t' << (hit.passage ? std::to_string(*hit.passage) : "") << '\t'
-         << escape_tsv(hit.snippet ? hit.snippet->text : "") << '\n';
+         << escape_tsv(hit.title.value_or("")) << '\t' << (hit.passage ? std::to_string(*hit.passage) : "")
+         << '\t' << escape_tsv(hit.snippet ? hit.snippet->text : "") << '\n';
   }
   void facets(const std::vector<FacetResult>& /*facets*/) override {}
   void end(const SearchResult& /*result*/) override { out_.flush(); }
@@ -314,12 +316,18 @@ std::optional<Format> parse_format(std::string_view name) {
 
 std::unique_ptr<Printer> make_printer(Format format, std::ostream& out, const PrintOptions& options) {
   switch (format) {
-    case Format::kText: return std::make_unique<TextPrinter>(out, options);
-    case Format::kJson: return std::make_unique<JsonPrinter>(out, options);
-    case Format::kJsonl: return std::make_unique<JsonlPrinter>(out);
-    case Format::kTsv: return std::make_unique<TsvPrinter>(out, options);
-    case Format::kIds: return std::make_unique<IdsPrinter>(out, options);
-    case Format::kTrec: return std::make_unique<TrecPrinter>(out);
+    case Format::kText:
+      return std::make_unique<TextPrinter>(out, options);
+    case Format::kJson:
+      return std::make_unique<JsonPrinter>(out, options);
+    case Format::kJsonl:
+      return std::make_unique<JsonlPrinter>(out);
+    case Format::kTsv:
+      return std::make_unique<TsvPrinter>(out, options);
+    case Format::kIds:
+      return std::make_unique<IdsPrinter>(out, options);
+    case Format::kTrec:
+      return std::make_unique<TrecPrinter>(out);
   }
   return std::make_unique<TextPrinter>(out, options);
 }
@@ -361,10 +369,18 @@ std::string escape_tsv(std::string_view field) {
     char c = field[i];
     auto b = static_cast<unsigned char>(c);
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         // Other controls (ESC, BEL, DEL, C1 U+0080..U+009F) as backslash escapes too: TSV often ends on a
         // terminal, where raw ESC sequences from an article could retitle or recolour it.

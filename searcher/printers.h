@@ -30,9 +30,9 @@ std::optional<Format> parse_format(std::string_view name);
 
 /// How results are written.
 struct PrintOptions {
-  bool colour = false;   ///< text: highlights in bold red, headings bold (only when stdout is a terminal)
-  bool batch = false;    ///< several queries: tsv/ids lines start with the query id
-  bool pretty = false;   ///< json: indented; by default one compact line per query (pipe into `jq` to read)
+  bool colour = false;  ///< text: highlights in bold red, headings bold (only when stdout is a terminal)
+  bool batch = false;   ///< several queries: tsv/ids lines start with the query id
+  bool pretty = false;  ///< json: indented; by default one compact line per query (pipe into `jq` to read)
 };
 
 /// One printer per run; print() once per query. Writes to the stream only (never stderr).

@@ -38,7 +38,9 @@ namespace dateline {
 
 namespace {
 
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in_month(int year, int month) {
   static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -77,7 +79,9 @@ std::string PartialDate::iso() const {
   return buf;
 }
 
-std::string PartialDate::first_day() const { return ymd(year, month == 0 ? 1 : month, day == 0 ? 1 : day); }
+std::string PartialDate::first_day() const {
+  return ymd(year, month == 0 ? 1 : month, day == 0 ? 1 : day);
+}
 
 std::string PartialDate::last_day() const {
   int m = month == 0 ? 12 : month;
@@ -127,17 +131,28 @@ std::string bare_or_quoted(std::string_view text) {
 
 const char* kind_name(NodeKind kind) {
   switch (kind) {
-    case NodeKind::kWord: return "WORD";
-    case NodeKind::kPhrase: return "PHRASE";
-    case NodeKind::kPrefix: return "PREFIX";
-    case NodeKind::kNear: return "NEAR";
-    case NodeKind::kField: return "FIELD";
-    case NodeKind::kDate: return "DATE";
-    case NodeKind::kDefault: return "DEFAULT";
-    case NodeKind::kAnd: return "AND";
-    case NodeKind::kOr: return "OR";
-    case NodeKind::kNot: return "NOT";
-    case NodeKind::kRequired: return "REQUIRED";
+    case NodeKind::kWord:
+      return "WORD";
+    case NodeKind::kPhrase:
+      return "PHRASE";
+    case NodeKind::kPrefix:
+      return "PREFIX";
+    case NodeKind::kNear:
+      return "NEAR";
+    case NodeKind::kField:
+      return "FIELD";
+    case NodeKind::kDate:
+      return "DATE";
+    case NodeKind::kDefault:
+      return "DEFAULT";
+    case NodeKind::kAnd:
+      return "AND";
+    case NodeKind::kOr:
+      return "OR";
+    case NodeKind::kNot:
+      return "NOT";
+    case NodeKind::kRequired:
+      return "REQUIRED";
   }
   return "?";
 }
@@ -196,9 +211,13 @@ ParsedQuery::ParsedQuery() = default;
 ParsedQuery::ParsedQuery(std::shared_ptr<const QueryNode> root) : root_(std::move(root)) {}
 ParsedQuery::~ParsedQuery() = default;
 
-std::string ParsedQuery::describe() const { return root_ ? root_->describe() : "(EMPTY)"; }
+std::string ParsedQuery::describe() const {
+  return root_ ? root_->describe() : "(EMPTY)";
+}
 
-bool ParsedQuery::empty() const { return root_ == nullptr; }
+bool ParsedQuery::empty() const {
+  return root_ == nullptr;
+}
 
 // ---- Lexer --------------------------------------------------------------------------------------
 
@@ -267,18 +286,36 @@ bool is_quote(char32_t c) {
          c == 0xFF02;
 }
 
-bool is_paren(char32_t c) { return c == '(' || c == ')'; }
+bool is_paren(char32_t c) {
+  return c == '(' || c == ')';
+}
 
-bool ends_word(char32_t c) { return is_separator(c) || is_paren(c) || is_quote(c); }
+bool ends_word(char32_t c) {
+  return is_separator(c) || is_paren(c) || is_quote(c);
+}
 
-enum class Tok { kWord, kPrefix, kPhrase, kField, kLParen, kRParen, kAnd, kOr, kNot, kNear, kPlus, kMinus, kEnd };
+enum class Tok {
+  kWord,
+  kPrefix,
+  kPhrase,
+  kField,
+  kLParen,
+  kRParen,
+  kAnd,
+  kOr,
+  kNot,
+  kNear,
+  kPlus,
+  kMinus,
+  kEnd
+};
 
 struct LexToken {
   Tok type = Tok::kEnd;
-  size_t column = 0;     ///< 1-based code-point column of the token's first character
-  std::string text;      ///< word, prefix (without '*'), phrase or field value
-  std::string field;     ///< kField: lower-case name
-  bool quoted = false;   ///< kField: value was in quotes
+  size_t column = 0;        ///< 1-based code-point column of the token's first character
+  std::string text;         ///< word, prefix (without '*'), phrase or field value
+  std::string field;        ///< kField: lower-case name
+  bool quoted = false;      ///< kField: value was in quotes
   size_t value_column = 0;  ///< kField: column of the value's first character (inside the quotes)
   unsigned distance = 0;    ///< kNear
 };
@@ -320,14 +357,16 @@ class Lexer {
         out.push_back(std::move(tok));
         continue;
       }
-      if ((c == '+' || c == '-') && i + 1 < cps_.size() && !is_separator(cps_[i + 1].cp) && cps_[i + 1].cp != ')') {
+      if ((c == '+' || c == '-') && i + 1 < cps_.size() && !is_separator(cps_[i + 1].cp) &&
+          cps_[i + 1].cp != ')') {
         tok.type = c == '+' ? Tok::kPlus : Tok::kMinus;
         ++i;
         force_term = true;
         out.push_back(std::move(tok));
         continue;
       }
-      if ((c == '+' || c == '-') && (i + 1 >= cps_.size() || is_separator(cps_[i + 1].cp) || cps_[i + 1].cp == ')')) {
+      if ((c == '+' || c == '-') &&
+          (i + 1 >= cps_.size() || is_separator(cps_[i + 1].cp) || cps_[i + 1].cp == ')')) {
         // "(+)" / "(-)" as in "alpha (+)-thalassemia" or "(-)-epicatechin" is notation, not an empty group.
         if (!out.empty() && out.back().type == Tok::kLParen && i + 1 < cps_.size() && cps_[i + 1].cp == ')') {
           out.pop_back();
@@ -459,9 +498,9 @@ class Lexer {
           return;
         }
         if (value.empty() && is_known_field(name)) {
-          throw QueryError("field '" + name + "' needs a value (as in " + name + ":word or " + name +
-                               ":\"some words\")",
-                           column);
+          throw QueryError(
+              "field '" + name + "' needs a value (as in " + name + ":word or " + name + ":\"some words\")",
+              column);
         }
       }
     }
@@ -469,7 +508,8 @@ class Lexer {
     while (stars < word.size() && word[word.size() - 1 - stars] == '*') ++stars;
     if (stars > 0) {
       std::string prefix = word.substr(0, word.size() - stars);
-      if (prefix.empty()) throw QueryError("'*' needs at least 2 characters before it (as in ukrain*)", column);
+      if (prefix.empty())
+        throw QueryError("'*' needs at least 2 characters before it (as in ukrain*)", column);
       if (decode(prefix).size() < 2) {
         throw QueryError("a wildcard needs at least 2 characters before '*'", column);
       }
@@ -492,15 +532,24 @@ class Lexer {
 
 const char* token_name(Tok type) {
   switch (type) {
-    case Tok::kAnd: return "AND";
-    case Tok::kOr: return "OR";
-    case Tok::kNot: return "NOT";
-    case Tok::kNear: return "NEAR";
-    case Tok::kPlus: return "+";
-    case Tok::kMinus: return "-";
-    case Tok::kLParen: return "(";
-    case Tok::kRParen: return ")";
-    default: return "term";
+    case Tok::kAnd:
+      return "AND";
+    case Tok::kOr:
+      return "OR";
+    case Tok::kNot:
+      return "NOT";
+    case Tok::kNear:
+      return "NEAR";
+    case Tok::kPlus:
+      return "+";
+    case Tok::kMinus:
+      return "-";
+    case Tok::kLParen:
+      return "(";
+    case Tok::kRParen:
+      return ")";
+    default:
+      return "term";
   }
 }
 
@@ -520,7 +569,9 @@ bool starts_operand(Tok type) {
   }
 }
 
-size_t code_points(std::string_view s) { return decode(s).size(); }
+size_t code_points(std::string_view s) {
+  return decode(s).size();
+}
 
 class Parser {
  public:
@@ -544,7 +595,8 @@ class Parser {
   struct DepthGuard {
     DepthGuard(size_t& depth, size_t column) : depth_(depth) {
       if (++depth_ > kMaxQueryDepth) {
-        throw QueryError("query nested too deeply (at most " + std::to_string(kMaxQueryDepth) + " levels)", column);
+        throw QueryError("query nested too deeply (at most " + std::to_string(kMaxQueryDepth) + " levels)",
+                         column);
       }
     }
     ~DepthGuard() { --depth_; }
@@ -614,7 +666,9 @@ class Parser {
   NodePtr parse_near() {
     NodePtr first = parse_primary();
     if (peek().type != Tok::kNear) return first;
-    auto near_operand = [](const NodePtr& n) { return n->kind == NodeKind::kWord || n->kind == NodeKind::kPhrase; };
+    auto near_operand = [](const NodePtr& n) {
+      return n->kind == NodeKind::kWord || n->kind == NodeKind::kPhrase;
+    };
     if (!near_operand(first)) {
       throw QueryError("NEAR joins words and phrases only", first->column);
     }
@@ -640,7 +694,8 @@ class Parser {
       case Tok::kLParen: {
         DepthGuard guard(depth_, t.column);
         if (peek().type == Tok::kRParen) throw QueryError("empty parentheses", t.column);
-        if (peek().type == Tok::kEnd) throw QueryError("unbalanced parenthesis: '(' is never closed", t.column);
+        if (peek().type == Tok::kEnd)
+          throw QueryError("unbalanced parenthesis: '(' is never closed", t.column);
         NodePtr inner = parse_seq(true);
         if (peek().type != Tok::kRParen) {
           throw QueryError("unbalanced parenthesis: '(' is never closed", t.column);
@@ -713,7 +768,8 @@ class Parser {
       bool right_shape = date && (t.field == "date" || (t.field == "year" && date->month == 0) ||
                                   (t.field == "month" && date->month != 0 && date->day == 0));
       if (!right_shape) {
-        throw QueryError("bad " + t.field + " '" + std::string(part) + "' (expected " + expected + ")", column);
+        throw QueryError("bad " + t.field + " '" + std::string(part) + "' (expected " + expected + ")",
+                         column);
       }
       return *date;
     };
@@ -726,7 +782,8 @@ class Parser {
     std::string_view left = value.substr(0, dots);
     std::string_view right = value.substr(dots + 2);
     if (left.empty() && right.empty()) {
-      throw QueryError("a " + t.field + " range needs at least one end (as in 2022-02..2022-06)", t.value_column);
+      throw QueryError("a " + t.field + " range needs at least one end (as in 2022-02..2022-06)",
+                       t.value_column);
     }
     if (!left.empty()) node->from = bound(left, 0);
     if (!right.empty()) node->to = bound(right, dots + 2);

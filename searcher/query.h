@@ -6,13 +6,13 @@
  */
 #pragma once
 
+#include <xapian.h>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <xapian.h>
 
 #include "analyzers/analyzer.h"
 
@@ -59,8 +59,8 @@ struct Filters {
   std::vector<std::string> outlets;   ///< matched case-insensitively and through outlet aliases
   std::vector<std::string> speakers;  ///< a name or part of one ("lukashenko")
   std::vector<std::string> authors;
-  std::optional<std::string> since;   ///< ISO date, inclusive ("2022", "2022-02", "2022-02-24" allowed)
-  std::optional<std::string> until;   ///< ISO date, inclusive
+  std::optional<std::string> since;  ///< ISO date, inclusive ("2022", "2022-02", "2022-02-24" allowed)
+  std::optional<std::string> until;  ///< ISO date, inclusive
 };
 
 struct CompileOptions {
@@ -69,12 +69,13 @@ struct CompileOptions {
 
 /// What the searcher needs from a query.
 struct CompiledQuery {
-  Xapian::Query query;                     ///< over passage and article documents (no kind filter applied)
+  Xapian::Query query;                       ///< over passage and article documents (no kind filter applied)
   std::vector<std::string> highlight_terms;  ///< unstemmed terms (Token::term) to highlight in snippets
   std::vector<std::string> highlight_stems;  ///< stems whose every form is highlighted
   std::vector<std::string> highlight_prefixes;  ///< folded wildcard prefixes (`ukrain*` -> "ukrain")
-  bool has_positional = false;             ///< holds a phrase or NEAR (cannot match article documents)
-  bool scored = true;  ///< false when nothing in the query weighs (only filters, or a pure NOT): all weights 0
+  bool has_positional = false;                  ///< holds a phrase or NEAR (cannot match article documents)
+  bool scored =
+      true;  ///< false when nothing in the query weighs (only filters, or a pure NOT): all weights 0
 };
 
 /// Builds the Xapian query for a parsed query plus flag filters. Throws QueryError (column 0 for

@@ -8,9 +8,9 @@
  */
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
 #include <string>
-#include <set>
 #include <utility>
 
 #include "analyzers/schema.h"
@@ -61,7 +61,9 @@ double ranking_knob(const char* name, double fallback) {
 // Query-time scale of title terms. The title's weight is already in its wdf (the document builder
 // multiplies it by schema kFields "title" weight); ZS and Z terms have their own statistics, so the
 // title term's BM25 weight is scaled only by ranking::kTitleQueryScale on top.
-double title_weight() { return ranking_knob("tscale", ranking::kTitleQueryScale); }
+double title_weight() {
+  return ranking_knob("tscale", ranking::kTitleQueryScale);
+}
 
 std::string prefixed(std::string_view prefix, std::string_view term) {
   std::string out(prefix);
@@ -78,22 +80,36 @@ size_t code_points(std::string_view s) {
 class Compiler {
  public:
   Compiler(const Analyzer& analyzer, const CompileOptions& options, CompiledQuery& out)
-      : analyzer_(analyzer), options_(options), out_(out), title_weight_(title_weight()),
+      : analyzer_(analyzer),
+        options_(options),
+        out_(out),
+        title_weight_(title_weight()),
         coordination_(ranking_knob("coord", ranking::kCoordinationBonus ? 1 : 0) != 0) {}
 
   Part compile(const QueryNode& node, bool positive) {
     switch (node.kind) {
-      case NodeKind::kWord: return word(node, positive);
-      case NodeKind::kPhrase: return phrase(node, positive);
-      case NodeKind::kPrefix: return prefix(node, positive, schema::kBody);
-      case NodeKind::kNear: return near(node, positive);
-      case NodeKind::kField: return field(node, positive);
-      case NodeKind::kDate: return {date_query(node), PartKind::kFilter};
-      case NodeKind::kDefault: return group(node, positive, /*default_op=*/true);
-      case NodeKind::kAnd: return group(node, positive, /*default_op=*/false);
-      case NodeKind::kOr: return any_of(node, positive);
-      case NodeKind::kNot: return negation(node);
-      case NodeKind::kRequired: return compile(*node.children.front(), positive);
+      case NodeKind::kWord:
+        return word(node, positive);
+      case NodeKind::kPhrase:
+        return phrase(node, positive);
+      case NodeKind::kPrefix:
+        return prefix(node, positive, schema::kBody);
+      case NodeKind::kNear:
+        return near(node, positive);
+      case NodeKind::kField:
+        return field(node, positive);
+      case NodeKind::kDate:
+        return {date_query(node), PartKind::kFilter};
+      case NodeKind::kDefault:
+        return group(node, positive, /*default_op=*/true);
+      case NodeKind::kAnd:
+        return group(node, positive, /*default_op=*/false);
+      case NodeKind::kOr:
+        return any_of(node, positive);
+      case NodeKind::kNot:
+        return negation(node);
+      case NodeKind::kRequired:
+        return compile(*node.children.front(), positive);
     }
     return {};
   }
@@ -130,7 +146,8 @@ class Compiler {
   std::vector<Query> name_words(std::string_view prefix, std::string_view value, size_t column) {
     std::vector<Query> words;
     // schema::boolean_term() as the document builder makes these terms (same normalisation and cut).
-    for (const Token& token : analyze(value, column)) words.emplace_back(schema::boolean_term(prefix, token.term));
+    for (const Token& token : analyze(value, column))
+      words.emplace_back(schema::boolean_term(prefix, token.term));
     return words;
   }
 
@@ -144,10 +161,11 @@ class Compiler {
   /// One analysed word, stemmed: body stem OR (title stem, weighted like the title field).
   Query stemmed_word(const Token& token) {
     if (token.stem.empty()) return exact_word(token.term);
-    return Query(Query::OP_OR, Query(prefixed(schema::kStemmed, token.stem)),
-                 Query(Query::OP_SCALE_WEIGHT,
-                       Query(prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), token.stem)),
-                       title_weight_));
+    return Query(
+        Query::OP_OR, Query(prefixed(schema::kStemmed, token.stem)),
+        Query(Query::OP_SCALE_WEIGHT,
+              Query(prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), token.stem)),
+              title_weight_));
   }
 
   /// One word in its exact (unstemmed) form, in body or title.
@@ -323,8 +341,9 @@ class Compiler {
     if (!optional.empty()) {
       // Coordination: every passage with any word matches; those with all of them score higher.
       Query any = combine(Query::OP_OR, optional);
-      out.query = optional.size() == 1 || !coordination_ ? any
-                                                         : Query(Query::OP_AND_MAYBE, any, combine(Query::OP_AND, optional));
+      out.query = optional.size() == 1 || !coordination_
+                      ? any
+                      : Query(Query::OP_AND_MAYBE, any, combine(Query::OP_AND, optional));
       out.kind = PartKind::kScored;
     }
     if (!required.empty()) {
@@ -366,8 +385,8 @@ class Compiler {
     if (parts.empty()) return {};
     std::vector<Query> queries;
     for (const Part& p : parts) {
-      queries.push_back(any_scored && p.kind == PartKind::kFilter ? Query(Query::OP_SCALE_WEIGHT, p.query, 0.0)
-                                                                  : p.query);
+      queries.push_back(
+          any_scored && p.kind == PartKind::kFilter ? Query(Query::OP_SCALE_WEIGHT, p.query, 0.0) : p.query);
     }
     return {combine(Query::OP_OR, queries), any_scored ? PartKind::kScored : PartKind::kFilter};
   }
@@ -387,7 +406,8 @@ class Compiler {
 PartialDate flag_date(std::string_view flag, const std::string& value) {
   std::optional<PartialDate> date = parse_partial_date(value);
   if (!date) {
-    throw QueryError(std::string(flag) + ": bad date '" + value + "' (expected YYYY, YYYY-MM or YYYY-MM-DD)", 0);
+    throw QueryError(std::string(flag) + ": bad date '" + value + "' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+                     0);
   }
   return *date;
 }
@@ -439,7 +459,8 @@ CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, c
   std::vector<Query> kinds = flag_filters(filters, compiler);
   switch (part.kind) {
     case PartKind::kScored:
-      out.query = kinds.empty() ? part.query : Query(Query::OP_FILTER, part.query, combine(Query::OP_AND, kinds));
+      out.query =
+          kinds.empty() ? part.query : Query(Query::OP_FILTER, part.query, combine(Query::OP_AND, kinds));
       break;
     case PartKind::kFilter:
       // Only filters: every match weighs 0 (the searcher then orders by date or document).
@@ -448,8 +469,8 @@ CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, c
       out.scored = false;
       break;
     case PartKind::kNone:
-      out.query = kinds.empty() ? Query::MatchAll
-                                : Query(Query::OP_SCALE_WEIGHT, combine(Query::OP_AND, kinds), 0.0);
+      out.query =
+          kinds.empty() ? Query::MatchAll : Query(Query::OP_SCALE_WEIGHT, combine(Query::OP_AND, kinds), 0.0);
       out.scored = false;
       break;
   }

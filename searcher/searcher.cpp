@@ -27,7 +27,9 @@ namespace {
 
 constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer commits mid-search
 
-std::string str(std::string_view s) { return std::string(s); }
+std::string str(std::string_view s) {
+  return std::string(s);
+}
 
 // Experiment knobs (bench/relevance ablations only): DATELINE_RANKING="k1=0.9,b=0.4,...". The default
 // ranking never depends on it; an unset variable or unknown name leaves the ranking:: constant.
@@ -59,8 +61,8 @@ Xapian::BM25Weight bm25() {
 std::string weighting_description() {
   char buf[160];
   std::snprintf(buf, sizeof buf, "BM25(k1=%g, k2=%g, k3=%g, b=%g, min_normlen=%g), title wdf x%u",
-                ranking::kBm25K1, ranking::kBm25K2, ranking::kBm25K3, ranking::kBm25B, ranking::kBm25MinNormLen,
-                ranking::kTitleWeight);
+                ranking::kBm25K1, ranking::kBm25K2, ranking::kBm25K3, ranking::kBm25B,
+                ranking::kBm25MinNormLen, ranking::kTitleWeight);
   return buf;
 }
 
@@ -97,7 +99,8 @@ void fill_hit(Hit& hit, const Xapian::Document& doc) {
   hit.speakers.clear();
   hit.text.reset();
   if (data.is_object()) {
-    if (auto it = data.find("passage"); it != data.end() && it->is_number_unsigned() && it->get<uint64_t>() > 0) {
+    if (auto it = data.find("passage");
+        it != data.end() && it->is_number_unsigned() && it->get<uint64_t>() > 0) {
       hit.passage = static_cast<uint32_t>(it->get<uint64_t>());
     }
     if (auto it = data.find("speakers"); it != data.end() && it->is_array()) {
@@ -139,10 +142,12 @@ struct PassageQueries {
 PassageQueries passage_queries(const CompiledQuery& compiled) {
   std::vector<Xapian::Query> words;
   for (const auto& t : compiled.highlight_terms) words.emplace_back(str(schema::kBody) + t);
-  for (const auto& s : compiled.highlight_stems) words.emplace_back(str(schema::kStemmed) + str(schema::kBody) + s);
+  for (const auto& s : compiled.highlight_stems)
+    words.emplace_back(str(schema::kStemmed) + str(schema::kBody) + s);
   for (const auto& p : compiled.highlight_prefixes) {
     // Capped expansion: passage choice only needs the commonest forms of a wildcard.
-    words.emplace_back(Xapian::Query::OP_WILDCARD, str(schema::kBody) + p, 50, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    words.emplace_back(Xapian::Query::OP_WILDCARD, str(schema::kBody) + p, 50,
+                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   }
   PassageQueries out;
   out.terms = Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
@@ -152,12 +157,13 @@ PassageQueries passage_queries(const CompiledQuery& compiled) {
   const auto& terms = compiled.highlight_terms;
   for (size_t i = 0; i + 1 < terms.size() && i + 1 < kMaxPairTerms; ++i) {
     if (terms[i] == terms[i + 1]) continue;
-    Xapian::Query pair[] = {Xapian::Query(str(schema::kBody) + terms[i]), Xapian::Query(str(schema::kBody) + terms[i + 1])};
+    Xapian::Query pair[] = {Xapian::Query(str(schema::kBody) + terms[i]),
+                            Xapian::Query(str(schema::kBody) + terms[i + 1])};
     pairs.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
                        Xapian::Query(Xapian::Query::OP_NEAR, pair, pair + 2, ranking::kProximityWindow),
                        ranking::kProximityBonus);
-    pairs.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, 2),
-                       ranking::kPhraseBonus);
+    pairs.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, 2), ranking::kPhraseBonus);
   }
   out.proximity = Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
   return out;
@@ -209,17 +215,20 @@ Searcher::Searcher(const std::string& path) : path_(path) {
   } catch (const Xapian::DatabaseOpeningError& e) {
     throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": cannot open database: " + e.get_msg());
   } catch (const Xapian::Error& e) {
-    throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": cannot open database: " + e.get_description());
+    throw DatabaseError(DatabaseError::Kind::kDamaged,
+                        path + ": cannot open database: " + e.get_description());
   }
   std::optional<schema::Stamp> stamp;
   try {
     stamp = schema::read_stamp(db_);
   } catch (const Xapian::Error& e) {
-    throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": cannot read database metadata: " + e.get_msg());
+    throw DatabaseError(DatabaseError::Kind::kDamaged,
+                        path + ": cannot read database metadata: " + e.get_msg());
   }
   if (!stamp) {
-    throw DatabaseError(DatabaseError::Kind::kNotOurs,
-                        path + ": not a Dateline database (no " + str(schema::kMetaVersion) + " stamp)" + create_hint);
+    throw DatabaseError(
+        DatabaseError::Kind::kNotOurs,
+        path + ": not a Dateline database (no " + str(schema::kMetaVersion) + " stamp)" + create_hint);
   }
   try {
     schema::check_readable(*stamp, path);
@@ -284,7 +293,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   enquire.set_weighting_scheme(bm25());
   std::unique_ptr<Xapian::MultiValueKeyMaker> sorter;
   // Nothing weighs (only filters): relevance cannot order the hits, so the newest come first.
-  const SortOrder order = !compiled.scored && options.sort == SortOrder::kRelevance ? SortOrder::kDateDesc : options.sort;
+  const SortOrder order =
+      !compiled.scored && options.sort == SortOrder::kRelevance ? SortOrder::kDateDesc : options.sort;
   if (order != SortOrder::kRelevance) {
     sorter = date_sorter(order);
     enquire.set_sort_by_key_then_relevance(sorter.get(), false);
@@ -325,7 +335,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       result.total = mset.get_matches_estimated();
     } else {
       // Scale the distinct articles of the sample by the estimated passages per sampled passage.
-      const double ratio = static_cast<double>(mset.get_uncollapsed_matches_estimated()) / static_cast<double>(seen);
+      const double ratio =
+          static_cast<double>(mset.get_uncollapsed_matches_estimated()) / static_cast<double>(seen);
       result.total = static_cast<uint64_t>(std::llround(static_cast<double>(spy->articles_seen()) * ratio));
     }
   } else {
@@ -333,7 +344,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   }
   if (spy && !options.facets.empty()) result.facets = spy->results(all_seen, options.facet_limit);
 
-  const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems, compiled.highlight_prefixes};
+  const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
+                                   compiled.highlight_prefixes};
   const std::string weighting = weighting_description();
   auto finish_hit = [&](Hit& hit) {
     if (options.want_snippets && hit.text) {
@@ -391,7 +403,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         emit(std::move(hit));
         continue;
       }
-      const Xapian::Query in_article(Xapian::Query::OP_AND, Xapian::Query(article_id_term(article, article_hit.id)), kp);
+      const Xapian::Query in_article(Xapian::Query::OP_AND,
+                                     Xapian::Query(article_id_term(article, article_hit.id)), kp);
 
       // Best passages, inside this article only, in three tiers:
       //  1. passages matching the whole query (so --speaker/speaker: picks that speaker's passages),
@@ -401,7 +414,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       const auto per = static_cast<size_t>(options.per_article == 0 ? doccount : options.per_article);
       const Xapian::Query words(Xapian::Query::OP_OR, pq.terms, pq.proximity);
       const Xapian::Query tier_queries[] = {
-          Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND_MAYBE, base, words), in_article),
+          Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND_MAYBE, base, words),
+                        in_article),
           Xapian::Query(Xapian::Query::OP_FILTER, words, in_article),
       };
       struct Picked {
@@ -420,7 +434,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         pe.set_docid_order(Xapian::Enquire::ASCENDING);
         Xapian::MSet pset = pe.get_mset(0, static_cast<Xapian::doccount>(std::min<size_t>(per, doccount)));
         for (auto pit = pset.begin(); pit != pset.end() && picked.size() < per; ++pit) {
-          bool dup = std::any_of(picked.begin(), picked.end(), [&pit](const Picked& p) { return p.did == *pit; });
+          bool dup =
+              std::any_of(picked.begin(), picked.end(), [&pit](const Picked& p) { return p.did == *pit; });
           if (dup) continue;
           picked.push_back({*pit, pit.get_weight(), pit.get_document(),
                             options.explain ? matching_terms(pe, pit) : std::vector<std::string>{},
@@ -437,7 +452,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         fe.set_sort_by_key(&by_passage, false);
         Xapian::MSet first_passage = fe.get_mset(0, 1);
         for (auto pit = first_passage.begin(); pit != first_passage.end(); ++pit) {
-          picked.push_back({*pit, 0.0, pit.get_document(), {}, options.explain ? in_article.get_description() : ""});
+          picked.push_back(
+              {*pit, 0.0, pit.get_document(), {}, options.explain ? in_article.get_description() : ""});
         }
       }
       std::optional<Xapian::MSet> bonus_set;
@@ -570,7 +586,8 @@ DatabaseInfo Searcher::info() {
       if (!hi.empty()) info.last_date = slot_date_to_iso(hi);
       return info;
     } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= kModifiedRetries) throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": the database kept changing; try again");
+      if (attempt >= kModifiedRetries)
+        throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": the database kept changing; try again");
       db_.reopen();
     } catch (const Xapian::DatabaseError& e) {
       throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());

@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include <xapian.h>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -10,7 +11,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-#include <xapian.h>
 
 #include "analyzers/analyzer.h"
 #include "searcher/facets.h"
@@ -23,10 +23,10 @@ namespace dateline {
 class DatabaseError : public std::runtime_error {
  public:
   enum class Kind {
-    kMissing,   ///< nothing at the path
-    kNotOurs,   ///< a file/Xapian database without a Dateline stamp
-    kDamaged,   ///< Xapian says corrupt, or cannot open it
-    kVersion,   ///< a schema version this build does not read
+    kMissing,  ///< nothing at the path
+    kNotOurs,  ///< a file/Xapian database without a Dateline stamp
+    kDamaged,  ///< Xapian says corrupt, or cannot open it
+    kVersion,  ///< a schema version this build does not read
   };
   DatabaseError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   Kind kind() const { return kind_; }
@@ -51,23 +51,23 @@ enum class Scoring {
 
 /// Everything one search needs (validated by the caller: main.cpp turns flags into this).
 struct SearchOptions {
-  std::string query;             ///< query text (the query language of searcher/query.h)
-  Filters filters;               ///< --outlet, --speaker, --author, --since, --until
-  CompileOptions compile;        ///< --match all|any
+  std::string query;       ///< query text (the query language of searcher/query.h)
+  Filters filters;         ///< --outlet, --speaker, --author, --since, --until
+  CompileOptions compile;  ///< --match all|any
   SortOrder sort = SortOrder::kRelevance;
   Scoring scoring = Scoring::kArticle;
-  size_t limit = 10;             ///< hits to return at most
-  size_t offset = 0;             ///< hits to skip (paging)
-  size_t per_article = 1;        ///< passages per article at most; 0 = every matching passage
-  std::vector<FacetKind> facets; ///< facets to count over the whole match set
-  size_t facet_limit = 10;       ///< values per facet at most; 0 = all
-  bool fast_facets = false;      ///< count facets and totals on a sample (reported as inexact)
-  bool explain = false;          ///< fill Hit::explain
-  size_t snippet_chars = 200;    ///< snippet length at most, in code points
-  bool want_snippets = true;     ///< false: skip snippet work (ids/trec output); with per_article 1
-                                 ///< and no explain, article hits then skip the best-passage choice
-                                 ///< too (Hit::passage, speakers and text stay unset)
-  bool suggest = true;           ///< spelling suggestion when nothing matches
+  size_t limit = 10;              ///< hits to return at most
+  size_t offset = 0;              ///< hits to skip (paging)
+  size_t per_article = 1;         ///< passages per article at most; 0 = every matching passage
+  std::vector<FacetKind> facets;  ///< facets to count over the whole match set
+  size_t facet_limit = 10;        ///< values per facet at most; 0 = all
+  bool fast_facets = false;       ///< count facets and totals on a sample (reported as inexact)
+  bool explain = false;           ///< fill Hit::explain
+  size_t snippet_chars = 200;     ///< snippet length at most, in code points
+  bool want_snippets = true;      ///< false: skip snippet work (ids/trec output); with per_article 1
+                                  ///< and no explain, article hits then skip the best-passage choice
+                                  ///< too (Hit::passage, speakers and text stay unset)
+  bool suggest = true;            ///< spelling suggestion when nothing matches
 };
 
 /// How one hit's score was made (--explain).
@@ -86,21 +86,21 @@ struct Explanation {
 
 /// One result: a passage of an article (with the article's metadata). Unknown fields are absent.
 struct Hit {
-  size_t rank = 0;     ///< 1-based, counting from the first page (offset + i + 1)
-  double score = 0;    ///< the ranking score (BM25 of the article, or of the passage)
-  std::string id;      ///< article id
+  size_t rank = 0;   ///< 1-based, counting from the first page (offset + i + 1)
+  double score = 0;  ///< the ranking score (BM25 of the article, or of the passage)
+  std::string id;    ///< article id
   std::optional<std::string> path, title, outlet, date, author;
-  std::optional<uint32_t> passage;   ///< 1-based passage number
-  std::vector<std::string> speakers; ///< quoted in this passage
-  std::optional<std::string> text;   ///< the passage text
+  std::optional<uint32_t> passage;    ///< 1-based passage number
+  std::vector<std::string> speakers;  ///< quoted in this passage
+  std::optional<std::string> text;    ///< the passage text
   std::optional<Snippet> snippet;
   std::optional<Explanation> explain;
 };
 
 /// What a search found.
 struct SearchResult {
-  std::string query;          ///< as given
-  uint64_t total = 0;         ///< matching articles (distinct), exact unless total_exact is false
+  std::string query;   ///< as given
+  uint64_t total = 0;  ///< matching articles (distinct), exact unless total_exact is false
   bool total_exact = true;
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;
@@ -111,23 +111,23 @@ struct SearchResult {
 struct DatabaseInfo {
   std::string path;
   int schema_version = 0;
-  std::string analyzer;                 ///< serialised AnalyzerConfig
-  uint64_t documents = 0;               ///< Xapian documents (passages + articles)
+  std::string analyzer;    ///< serialised AnalyzerConfig
+  uint64_t documents = 0;  ///< Xapian documents (passages + articles)
   uint64_t articles = 0;
   uint64_t passages = 0;
-  std::vector<FacetCount> outlets;      ///< articles per outlet
-  uint64_t speakers = 0;                ///< distinct speakers quoted
-  uint64_t authors = 0;                 ///< distinct authors
+  std::vector<FacetCount> outlets;                   ///< articles per outlet
+  uint64_t speakers = 0;                             ///< distinct speakers quoted
+  uint64_t authors = 0;                              ///< distinct authors
   std::optional<std::string> first_date, last_date;  ///< "YYYY-MM-DD"
-  uint64_t undated = 0;                 ///< articles without a date
+  uint64_t undated = 0;                              ///< articles without a date
 };
 
 /// Named ranking constants: every number the ranking uses lives here.
 namespace ranking {
-inline constexpr double kBm25K1 = 0.9;        ///< term-frequency saturation (Anserini's default)
-inline constexpr double kBm25K2 = 0.0;        ///< query-length correction (off, as Lucene)
-inline constexpr double kBm25K3 = 1.0;        ///< within-query frequency
-inline constexpr double kBm25B = 0.4;         ///< document-length normalisation (Anserini's default)
+inline constexpr double kBm25K1 = 0.9;  ///< term-frequency saturation (Anserini's default)
+inline constexpr double kBm25K2 = 0.0;  ///< query-length correction (off, as Lucene)
+inline constexpr double kBm25K3 = 1.0;  ///< within-query frequency
+inline constexpr double kBm25B = 0.4;   ///< document-length normalisation (Anserini's default)
 inline constexpr double kBm25MinNormLen = 0.5;
 /// Title weight: applied at index time as a wdf multiplier (schema::kFields "title" weight), so a
 /// title word counts this many body occurrences; quoted here for --explain.

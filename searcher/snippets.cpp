@@ -15,9 +15,9 @@ namespace dateline {
 
 namespace {
 
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026 HORIZONTAL ELLIPSIS
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-constexpr size_t kMinChars = 3;  // two ellipses and one character
+constexpr size_t kMinChars = 3;                            // two ellipses and one character
 
 // Length of a valid UTF-8 sequence at s[i], or 0 when the byte does not start one.
 size_t utf8_length(std::string_view s, size_t i) {
@@ -76,7 +76,9 @@ struct Word {
 
 }  // namespace
 
-size_t count_code_points(std::string_view utf8) { return split_units(utf8).size(); }
+size_t count_code_points(std::string_view utf8) {
+  return split_units(utf8).size();
+}
 
 Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const SnippetTerms& terms,
                      size_t max_chars) {
@@ -91,7 +93,8 @@ Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const S
     bool matched = term_set.count(t.term) > 0 || (!t.stem.empty() && stem_set.count(t.stem) > 0) ||
                    std::any_of(terms.prefixes.begin(), terms.prefixes.end(),
                                [&t](const std::string& p) { return !p.empty() && t.term.rfind(p, 0) == 0; });
-    words.push_back({unit_at(units, t.begin), unit_at(units, t.end), matched, t.stem.empty() ? t.term : t.stem});
+    words.push_back(
+        {unit_at(units, t.begin), unit_at(units, t.end), matched, t.stem.empty() ? t.term : t.stem});
   }
 
   // Choose the window [first, last) in units.
@@ -102,9 +105,9 @@ Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const S
     const size_t budget = max_chars - 2;
     size_t best_word = 0;
     size_t best_count = 0;
-    size_t best_end_word = 0;  // one past the last whole word of the best window
+    size_t best_end_word = 0;                           // one past the last whole word of the best window
     std::unordered_map<std::string, size_t> in_window;  // matched key -> occurrences in window
-    size_t j = 0;  // one past the last word in the window of word i
+    size_t j = 0;                                       // one past the last word in the window of word i
     for (size_t i = 0; i < words.size(); ++i) {
       const size_t start = i == 0 ? 0 : words[i].begin_unit;
       if (j < i) j = i;
@@ -159,7 +162,8 @@ Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const S
   // Highlight boundaries, as unit indices inside the window.
   std::vector<std::pair<size_t, size_t>> marks;
   for (const Word& w : words) {
-    if (w.matched && w.begin_unit >= first && w.end_unit <= last) marks.emplace_back(w.begin_unit, w.end_unit);
+    if (w.matched && w.begin_unit >= first && w.end_unit <= last)
+      marks.emplace_back(w.begin_unit, w.end_unit);
   }
 
   Snippet out;

@@ -22,7 +22,7 @@ struct Highlight {
 
 /// A cut of a passage for display.
 struct Snippet {
-  std::string text;                 ///< UTF-8; "…" (U+2026) where text was cut; runs of whitespace as one space
+  std::string text;  ///< UTF-8; "…" (U+2026) where text was cut; runs of whitespace as one space
   std::vector<Highlight> highlights;  ///< matched words, in order, non-overlapping
   bool operator==(const Snippet&) const = default;
 };
@@ -30,8 +30,8 @@ struct Snippet {
 /// The words to highlight: a token matches when its term is in `terms`, its stem is in `stems`, or its
 /// term starts with one of `prefixes`.
 struct SnippetTerms {
-  std::vector<std::string> terms;  ///< unstemmed, folded terms (Token::term)
-  std::vector<std::string> stems;  ///< stems: every word with this stem matches
+  std::vector<std::string> terms;     ///< unstemmed, folded terms (Token::term)
+  std::vector<std::string> stems;     ///< stems: every word with this stem matches
   std::vector<std::string> prefixes;  ///< folded wildcard prefixes: every term starting with one matches
 };
 

@@ -2,9 +2,9 @@
  *  @brief Index-time and query-time analysis agree: every word and phrase of each fixture passage, typed as a
  *  query, finds that passage.
  *
- *  The fixtures are read by the real reader, turned into documents by the real document builder and searched with
- *  queries from the real parser and compiler; only the Analyzer is shared between the two sides. If the two ever
- *  made different terms from the same text, a passage would stop finding itself.
+ *  The fixtures are read by the real reader, turned into documents by the real document builder and searched
+ * with queries from the real parser and compiler; only the Analyzer is shared between the two sides. If the
+ * two ever made different terms from the same text, a passage would stop finding itself.
  */
 #include <gtest/gtest.h>
 #include <xapian.h>
@@ -37,7 +37,8 @@ class Agreement : public ::testing::Test {
     db_ = Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
     dateline::DocumentBuilder builder(analyzer_);
     std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dateline::test::fixtures_dir() / "articles")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(dateline::test::fixtures_dir() / "articles")) {
       files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());  // passages_.front() is then seed 000's first passage
@@ -86,7 +87,8 @@ TEST_F(Agreement, EveryWordFindsItsPassage) {
   for (const auto& p : passages_) {
     for (const auto& w : raw_words(analyzer_, p.text)) {
       // Quoted: the exact form (also keeps words such as AND or NOT from being read as operators).
-      EXPECT_TRUE(finds("\"" + w + "\"", p)) << "word \"" << w << "\" of " << p.article_id << " #" << p.number;
+      EXPECT_TRUE(finds("\"" + w + "\"", p))
+          << "word \"" << w << "\" of " << p.article_id << " #" << p.number;
       if (w != "AND" && w != "OR" && w != "NOT" && w != "NEAR") {
         EXPECT_TRUE(finds(w, p)) << "word " << w << " of " << p.article_id << " #" << p.number;
       }

@@ -43,7 +43,8 @@ TEST_P(Binaries, EveryFlagInHelpIsInTheReadme) {
   for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), flag); it != std::sregex_iterator(); ++it) {
     std::string name = (*it)[2];
     ++flags;
-    EXPECT_NE(readme.find("`" + name), std::string::npos) << name << " of " << GetParam() << " is not in README.md";
+    EXPECT_NE(readme.find("`" + name), std::string::npos)
+        << name << " of " << GetParam() << " is not in README.md";
   }
   EXPECT_GE(flags, 10u);
 }

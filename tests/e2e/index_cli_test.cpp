@@ -48,9 +48,10 @@ json summary(const RunResult& r) {
 
 std::string counts(const json& j) {
   if (!j.is_object()) return "<no summary>";
-  return std::to_string(j.value("added", -1)) + " added, " + std::to_string(j.value("updated", -1)) + " updated, " +
-         std::to_string(j.value("unchanged", -1)) + " unchanged, " + std::to_string(j.value("deleted", -1)) +
-         " deleted, " + std::to_string(j.contains("skipped") ? j["skipped"].size() : 99) + " skipped";
+  return std::to_string(j.value("added", -1)) + " added, " + std::to_string(j.value("updated", -1)) +
+         " updated, " + std::to_string(j.value("unchanged", -1)) + " unchanged, " +
+         std::to_string(j.value("deleted", -1)) + " deleted, " +
+         std::to_string(j.contains("skipped") ? j["skipped"].size() : 99) + " skipped";
 }
 
 fs::path copy_fixtures(const TempDir& dir) {
@@ -195,7 +196,8 @@ TEST_F(IndexCli, DeleteRemovesEveryDocumentOfTheArticle) {
   // Deleting it again: nothing to delete is reported and raises the exit code.
   auto again = index({"--db", db_.string(), "--json", "--delete", kSeed0});
   EXPECT_EQ(again.exit_code, 1);
-  EXPECT_NE(again.err.find(std::string(kSeed0) + ": --delete: no article with this id"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find(std::string(kSeed0) + ": --delete: no article with this id"), std::string::npos)
+      << again.err;
 }
 
 TEST_F(IndexCli, PruneRemovesArticlesWhoseFileIsGone) {
@@ -226,7 +228,8 @@ TEST_F(IndexCli, PruneOnlyLooksUnderTheGivenRoots) {
 }
 
 TEST_F(IndexCli, DryRunJsonPrintsRecordsAndTouchesNoDatabase) {
-  auto r = index({"--db", db_.string(), "--dry-run", "--json", (fixtures_dir() / "articles" / kSeed0).string()});
+  auto r =
+      index({"--db", db_.string(), "--dry-run", "--json", (fixtures_dir() / "articles" / kSeed0).string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(fs::exists(db_));
   std::istringstream lines(r.out);
@@ -290,15 +293,19 @@ TEST_F(IndexCli, MalformedJsonLineIsSkippedWithFileAndLine) {
 
 TEST_F(IndexCli, ProblemInputsAreSkippedAndTheRestIndexed) {
   fs::path articles = copy_fixtures(dir_);
-  fs::create_symlink(articles, articles / "loop");             // a directory loop
+  fs::create_symlink(articles, articles / "loop");                       // a directory loop
   fs::create_symlink(articles / "gone.txt", articles / "dangling.txt");  // a broken link
-  std::ofstream(articles / "binary.txt", std::ios::binary) << std::string("\x7f" "ELF\0\0\0\x01\x02\0\0", 12);
+  std::ofstream(articles / "binary.txt", std::ios::binary) << std::string(
+      "\x7f"
+      "ELF\0\0\0\x01\x02\0\0",
+      12);
   auto r = index({"--db", db_.string(), "--json", articles.string(), (dir_.path() / "missing.txt").string()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   json j = summary(r);
   EXPECT_EQ(j["added"], 5) << r.err;
   std::string reasons;
-  for (const auto& s : j["skipped"]) reasons += s["path"].get<std::string>() + ": " + s["reason"].get<std::string>() + "\n";
+  for (const auto& s : j["skipped"])
+    reasons += s["path"].get<std::string>() + ": " + s["reason"].get<std::string>() + "\n";
   EXPECT_NE(reasons.find("loop: symbolic link loop"), std::string::npos) << reasons;
   EXPECT_NE(reasons.find("dangling.txt: broken symbolic link"), std::string::npos) << reasons;
   EXPECT_NE(reasons.find("binary.txt: binary file"), std::string::npos) << reasons;
@@ -308,14 +315,16 @@ TEST_F(IndexCli, ProblemInputsAreSkippedAndTheRestIndexed) {
 TEST_F(IndexCli, ManifestOverridesMetadataAndIsNotIndexedItself) {
   fs::path articles = copy_fixtures(dir_);
   fs::path manifest = articles / "manifest.jsonl";
-  std::ofstream(manifest) << "{\"path\":\"" << kSeed0 << "\",\"id\":\"custom-id\",\"outlet\":\"Other Outlet\"}\n";
+  std::ofstream(manifest) << "{\"path\":\"" << kSeed0
+                          << "\",\"id\":\"custom-id\",\"outlet\":\"Other Outlet\"}\n";
   auto r = index({"--db", db_.string(), "--json", "--manifest", manifest.string(), articles.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(counts(summary(r)), "5 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
   EXPECT_GT(termfreq(db_, "XIDcustom-id"), 1u);
   EXPECT_EQ(termfreq(db_, schema::boolean_term(schema::kArticleId, kSeed0)), 0u);
   EXPECT_GT(termfreq(db_, schema::boolean_term(schema::kOutlet, "Other Outlet")), 0u);
-  auto bad = index({"--db", db_.string(), "--manifest", (dir_.path() / "none.jsonl").string(), articles.string()});
+  auto bad =
+      index({"--db", db_.string(), "--manifest", (dir_.path() / "none.jsonl").string(), articles.string()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--manifest: "), std::string::npos) << bad.err;
 }
@@ -328,7 +337,8 @@ TEST_F(IndexCli, DuplicateIdsInOneRunAreReported) {
   json j = summary(r);
   EXPECT_EQ(j["added"], 1);
   ASSERT_EQ(j["skipped"].size(), 1u);
-  EXPECT_NE(j["skipped"][0]["reason"].get<std::string>().find("duplicate article id \"same\""), std::string::npos);
+  EXPECT_NE(j["skipped"][0]["reason"].get<std::string>().find("duplicate article id \"same\""),
+            std::string::npos);
 }
 
 TEST_F(IndexCli, LockedDatabaseFailsAtOnce) {
@@ -338,7 +348,8 @@ TEST_F(IndexCli, LockedDatabaseFailsAtOnce) {
   auto r = index({"--db", db_.string(), (fixtures_dir() / "articles").string()});
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "dateline-index: " + db_.string() + ": database is locked by another dateline-index (or Xapian writer)\n");
+  EXPECT_EQ(r.err, "dateline-index: " + db_.string() +
+                       ": database is locked by another dateline-index (or Xapian writer)\n");
   EXPECT_LT(secs, 30.0);  // a hang would be caught by the ctest timeout; this documents "never wait"
 }
 
@@ -370,7 +381,8 @@ TEST_F(IndexCli, ForeignOrDamagedDatabasesAreRefusedInOneLine) {
   }
   auto foreign = index({"--db", db_.string(), (fixtures_dir() / "articles").string()});
   EXPECT_EQ(foreign.exit_code, 2);
-  EXPECT_NE(foreign.err.find("is a Xapian database but not a Dateline one"), std::string::npos) << foreign.err;
+  EXPECT_NE(foreign.err.find("is a Xapian database but not a Dateline one"), std::string::npos)
+      << foreign.err;
 
   fs::path damaged = dir_.path() / "damaged";
   ASSERT_EQ(index({"--db", damaged.string(), (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
@@ -380,7 +392,8 @@ TEST_F(IndexCli, ForeignOrDamagedDatabasesAreRefusedInOneLine) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(r.err.rfind("dateline-index: " + damaged.string() + ": ", 0), 0u) << r.err;
   // --rebuild recovers a damaged database.
-  auto rebuilt = index({"--db", damaged.string(), "--json", "--rebuild", (fixtures_dir() / "articles").string()});
+  auto rebuilt =
+      index({"--db", damaged.string(), "--json", "--rebuild", (fixtures_dir() / "articles").string()});
   EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
   EXPECT_EQ(counts(summary(rebuilt)), "5 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
 
@@ -393,20 +406,28 @@ TEST_F(IndexCli, ForeignOrDamagedDatabasesAreRefusedInOneLine) {
 }
 
 TEST_F(IndexCli, LanguageIsStoredAndCannotChangeWithoutRebuild) {
-  ASSERT_EQ(index({"--db", db_.string(), "--language", "fr", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  ASSERT_EQ(index({"--db", db_.string(), "--language", "fr", (fixtures_dir() / "articles" / kSeed0).string()})
+                .exit_code,
+            0);
   {
     Xapian::Database d(db_.string());
     EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1");
     EXPECT_GT(d.get_termfreq("Lfr"), 0u);
   }
   // Same language again, or none given: fine. Another one: refused.
-  EXPECT_EQ(index({"--db", db_.string(), "--language", "french", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  EXPECT_EQ(
+      index({"--db", db_.string(), "--language", "french", (fixtures_dir() / "articles" / kSeed0).string()})
+          .exit_code,
+      0);
   EXPECT_EQ(index({"--db", db_.string(), (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
-  auto r = index({"--db", db_.string(), "--language", "english", (fixtures_dir() / "articles" / kSeed0).string()});
+  auto r =
+      index({"--db", db_.string(), "--language", "english", (fixtures_dir() / "articles" / kSeed0).string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("created with --language french"), std::string::npos) << r.err;
   // --rebuild keeps the stored language when none is given.
-  ASSERT_EQ(index({"--db", db_.string(), "--rebuild", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code, 0);
+  ASSERT_EQ(
+      index({"--db", db_.string(), "--rebuild", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code,
+      0);
   Xapian::Database d(db_.string());
   EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1");
   auto bad = index({"--db", db_.string(), "--language", "klingon", "x"});
@@ -437,8 +458,10 @@ TEST_F(IndexCli, UsageErrorsExitTwo) {
 
 TEST_F(IndexCli, SmallBatchesAndManyThreadsGiveTheSameIndex) {
   fs::path a = dir_.path() / "a", b = dir_.path() / "b";
-  ASSERT_EQ(index({"--db", a.string(), "--threads", "1", (fixtures_dir() / "articles").string()}).exit_code, 0);
-  ASSERT_EQ(index({"--db", b.string(), "--threads", "4", "--batch-size", "1", (fixtures_dir() / "articles").string()})
+  ASSERT_EQ(index({"--db", a.string(), "--threads", "1", (fixtures_dir() / "articles").string()}).exit_code,
+            0);
+  ASSERT_EQ(index({"--db", b.string(), "--threads", "4", "--batch-size", "1",
+                   (fixtures_dir() / "articles").string()})
                 .exit_code,
             0);
   EXPECT_EQ(snapshot(a), snapshot(b));

@@ -48,8 +48,12 @@ constexpr unsigned kSlotPassage = 6;
 const std::string kArticleTerm = "KA";
 const std::string kPassageTerm = "KP";
 
-std::string index_bin() { return (bin_dir() / "dateline-index").string(); }
-std::string search_bin() { return (bin_dir() / "dateline-search").string(); }
+std::string index_bin() {
+  return (bin_dir() / "dateline-index").string();
+}
+std::string search_bin() {
+  return (bin_dir() / "dateline-search").string();
+}
 
 RunResult index(std::vector<std::string> args, const std::string& input = "") {
   args.insert(args.begin(), index_bin());
@@ -138,8 +142,8 @@ class Background {
 /// `n` JSON Lines records with ids rel-00000..., three paragraphs each (so several passages per
 /// article), words from a small vocabulary so every record matches "harbour".
 std::string make_jsonl(int n) {
-  static const char* kWords[] = {"river", "council", "budget", "harbour", "mayor", "bridge", "school",
-                                 "market", "winter", "railway", "museum", "election", "festival", "doctor"};
+  static const char* kWords[] = {"river",  "council", "budget",  "harbour", "mayor",    "bridge",   "school",
+                                 "market", "winter",  "railway", "museum",  "election", "festival", "doctor"};
   std::string out;
   for (int i = 0; i < n; ++i) {
     std::string paras;
@@ -174,7 +178,8 @@ Census census(const Xapian::Database& db) {
   Census c;
   c.documents = db.get_doccount();
   std::set<Xapian::docid> article_docs;
-  for (auto p = db.postlist_begin(kArticleTerm); p != db.postlist_end(kArticleTerm); ++p) article_docs.insert(*p);
+  for (auto p = db.postlist_begin(kArticleTerm); p != db.postlist_end(kArticleTerm); ++p)
+    article_docs.insert(*p);
   std::map<std::string, uint64_t> declared;  // from the article document's data
   std::map<std::string, std::set<double>> numbers;
   std::map<std::string, uint64_t> seen;
@@ -189,7 +194,8 @@ Census census(const Xapian::Database& db) {
     Xapian::Document doc = db.get_document(*p);
     std::string id = doc.get_value(kSlotArticleId);
     double n = Xapian::sortable_unserialise(doc.get_value(kSlotPassage));
-    if (!numbers[id].insert(n).second) c.problems.push_back("duplicate passage " + std::to_string(n) + " of " + id);
+    if (!numbers[id].insert(n).second)
+      c.problems.push_back("duplicate passage " + std::to_string(n) + " of " + id);
     ++seen[id];
   }
   for (const auto& [id, count] : seen) {
@@ -199,7 +205,8 @@ Census census(const Xapian::Database& db) {
     uint64_t have = seen.count(id) != 0 ? seen[id] : 0;
     if (have != count) {
       c.problems.push_back(id + ": " + std::to_string(have) + " of " + std::to_string(count) + " passages");
-    } else if (count > 0 && (*numbers[id].begin() != 1 || *numbers[id].rbegin() != static_cast<double>(count))) {
+    } else if (count > 0 &&
+               (*numbers[id].begin() != 1 || *numbers[id].rbegin() != static_cast<double>(count))) {
       c.problems.push_back(id + ": passages not numbered 1.." + std::to_string(count));
     }
     c.passages[id] = have;
@@ -207,7 +214,9 @@ Census census(const Xapian::Database& db) {
   return c;
 }
 
-Census census(const fs::path& db) { return census(Xapian::Database(db.string())); }
+Census census(const fs::path& db) {
+  return census(Xapian::Database(db.string()));
+}
 
 /// Document count of a database being written, 0 while it cannot be opened yet.
 Xapian::doccount doccount(const fs::path& db) {
@@ -261,7 +270,8 @@ TEST_F(Large, KillNineKeepsLastCommitAndRerunCompletes) {
   ASSERT_NE(clean_, nullptr);
   TempDir tmp;
   fs::path db = tmp.path() / "db";
-  std::vector<std::string> cmd{index_bin(), "--db", db.string(), "--json", "--batch-size", "200", input().string()};
+  std::vector<std::string> cmd{index_bin(),    "--db", db.string(),     "--json",
+                               "--batch-size", "200",  input().string()};
   bool killed = false;
   {
     Background bg(cmd, tmp.path() / "out", tmp.path() / "err");
@@ -276,7 +286,8 @@ TEST_F(Large, KillNineKeepsLastCommitAndRerunCompletes) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
-  if (!killed) GTEST_SKIP() << "the indexer finished before it could be killed: nothing to test on this machine";
+  if (!killed)
+    GTEST_SKIP() << "the indexer finished before it could be killed: nothing to test on this machine";
 
   Census after = census(db);
   EXPECT_TRUE(after.problems.empty()) << after.problems.front();
@@ -313,8 +324,8 @@ TEST_F(Large, ReadersDuringWritesSeeWholeArticles) {
   write_file(tmp.path() / "one.jsonl", first);
   ASSERT_EQ(index({"--db", db.string(), (tmp.path() / "one.jsonl").string()}).exit_code, 0);
 
-  Background bg({index_bin(), "--db", db.string(), "--batch-size", "200", input().string()}, tmp.path() / "out",
-                tmp.path() / "err");
+  Background bg({index_bin(), "--db", db.string(), "--batch-size", "200", input().string()},
+                tmp.path() / "out", tmp.path() / "err");
   ASSERT_GT(bg.pid(), 0);
   std::atomic<bool> stop{false};
   std::vector<std::string> reader_problems;
@@ -343,15 +354,16 @@ TEST_F(Large, ReadersDuringWritesSeeWholeArticles) {
   while (!bg.finished() && seconds_since(t0) < 300) {
     RunResult r = search({"--db", db.string(), "--count", "harbour"});
     ++searches;
-    if (r.exit_code != 0 && r.exit_code != 1) search_problems.push_back(std::to_string(r.exit_code) + ": " + r.err);
+    if (r.exit_code != 0 && r.exit_code != 1)
+      search_problems.push_back(std::to_string(r.exit_code) + ": " + r.err);
   }
   stop = true;
   reader.join();
   EXPECT_EQ(bg.wait(), 0) << dateline::test::read_file(tmp.path() / "err");
-  EXPECT_TRUE(search_problems.empty()) << search_problems.size() << " failed searches of " << searches << "; first "
-                                       << search_problems.front();
-  EXPECT_TRUE(reader_problems.empty()) << reader_problems.size() << " problems in " << reads << " reads; first "
-                                       << reader_problems.front();
+  EXPECT_TRUE(search_problems.empty()) << search_problems.size() << " failed searches of " << searches
+                                       << "; first " << search_problems.front();
+  EXPECT_TRUE(reader_problems.empty())
+      << reader_problems.size() << " problems in " << reads << " reads; first " << reader_problems.front();
   EXPECT_GT(searches, 0);
   EXPECT_GT(reads + retries, 0);
   Census done = census(db);
@@ -365,8 +377,8 @@ TEST_F(Large, SecondWriterFailsFastFirstCompletes) {
   TempDir tmp;
   fs::path db = tmp.path() / "db";
   write_file(tmp.path() / "other.jsonl", make_jsonl(5));
-  Background bg({index_bin(), "--db", db.string(), "--batch-size", "200", input().string()}, tmp.path() / "out",
-                tmp.path() / "err");
+  Background bg({index_bin(), "--db", db.string(), "--batch-size", "200", input().string()},
+                tmp.path() / "out", tmp.path() / "err");
   ASSERT_GT(bg.pid(), 0);
   // Wait until the first writer holds the database (it has created it: the version file exists).
   auto t0 = Clock::now();
@@ -411,8 +423,12 @@ struct Damage {
   void (*apply)(const fs::path& file);
 };
 
-void truncate_half(const fs::path& f) { fs::resize_file(f, fs::file_size(f) / 2); }
-void truncate_empty(const fs::path& f) { fs::resize_file(f, 0); }
+void truncate_half(const fs::path& f) {
+  fs::resize_file(f, fs::file_size(f) / 2);
+}
+void truncate_empty(const fs::path& f) {
+  fs::resize_file(f, 0);
+}
 void overwrite(const fs::path& f) {
   std::fstream io(f, std::ios::in | std::ios::out | std::ios::binary);
   std::string junk(static_cast<size_t>(fs::file_size(f)), 'J');
@@ -445,8 +461,10 @@ TEST(DamagedDatabase, OneLineErrorExitTwoFromBothBinaries) {
     d.apply(db / d.file);
     // Searches that must touch the postlists, term lists and document data.
     for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"--db", db.string(), "harbour"}, {"--db", db.string(), "--count", "harbour"},
-          {"--db", db.string(), "--info"}, {"--db", db.string(), "--format", "json", "--facet", "outlet", "river"}}) {
+         {std::vector<std::string>{"--db", db.string(), "harbour"},
+          {"--db", db.string(), "--count", "harbour"},
+          {"--db", db.string(), "--info"},
+          {"--db", db.string(), "--format", "json", "--facet", "outlet", "river"}}) {
       RunResult r = search(args);
       EXPECT_EQ(r.exit_code, 2) << args.back() << "\n" << r.out << r.err;
       EXPECT_EQ(lines(r.err), 1u) << r.err;
@@ -463,12 +481,15 @@ TEST(DamagedDatabase, OneLineErrorExitTwoFromBothBinaries) {
 // ---- Hostile inputs ---------------------------------------------------------------------------------
 
 /// The skipped entries of a --json summary, as "path|line|reason".
-std::vector<json> skipped(const json& j) { return j.contains("skipped") ? j["skipped"].get<std::vector<json>>() : std::vector<json>{}; }
+std::vector<json> skipped(const json& j) {
+  return j.contains("skipped") ? j["skipped"].get<std::vector<json>>() : std::vector<json>{};
+}
 
 const json* find_skip(const std::vector<json>& list, const std::string& path_end, int line = -1) {
   for (const auto& s : list) {
     std::string p = s.value("path", "");
-    if (p.size() >= path_end.size() && p.compare(p.size() - path_end.size(), path_end.size(), path_end) == 0 &&
+    if (p.size() >= path_end.size() &&
+        p.compare(p.size() - path_end.size(), path_end.size(), path_end) == 0 &&
         (line < 0 || s.value("line", -1) == line)) {
       return &s;
     }
@@ -482,9 +503,10 @@ TEST(HostileInputs, EachReportedOthersIndexed) {
   fs::copy(dateline::test::source_dir() / "tests" / "data" / "hostile", in, fs::copy_options::recursive);
   // Good inputs beside the bad ones.
   write_file(in / "good.jsonl", make_jsonl(20));
-  write_file(in / "good.txt",
-             "Quiet harbour reopens\n\nBy Ann Author\n\nThe zanzibarite harbour reopened on Monday after repairs, "
-             "officials said.\n");
+  write_file(
+      in / "good.txt",
+      "Quiet harbour reopens\n\nBy Ann Author\n\nThe zanzibarite harbour reopened on Monday after repairs, "
+      "officials said.\n");
   // Unreadable file, dangling symlink (the same code path as a file that vanishes between listing and
   // reading), and a symbolic-link loop.
   write_file(in / "unreadable.txt", "Secret\n\nThis harbour text cannot be read.\n");
@@ -513,9 +535,9 @@ TEST(HostileInputs, EachReportedOthersIndexed) {
     bool skip_as_root;
   };
   const Expect kSkipped[] = {
-      {"image.txt", -1, false},       {"empty.txt", -1, false},         {"whitespace_only.txt", -1, false},
-      {"malformed.jsonl", 2, false},  {"deeply_nested.jsonl", 1, false}, {"dangling.txt", -1, false},
-      {"loop", -1, false},            {"unreadable.txt", -1, true},      {"closed", -1, true},
+      {"image.txt", -1, false},      {"empty.txt", -1, false},          {"whitespace_only.txt", -1, false},
+      {"malformed.jsonl", 2, false}, {"deeply_nested.jsonl", 1, false}, {"dangling.txt", -1, false},
+      {"loop", -1, false},           {"unreadable.txt", -1, true},      {"closed", -1, true},
   };
   for (const Expect& e : kSkipped) {
     if (e.skip_as_root && root) continue;
@@ -637,7 +659,9 @@ TEST_F(HostileQueries, BoundedAnswerOrOneLineError) {
       {"star words", "* * * harbour*"},
       {"5000 wildcards", repeat("h* ", 5000)},
       {"control characters", std::string("harbour\x01\x02\x7f\x1b[31m river\x1b]0;title\x07", 30)},
-      {"C1 controls", "harbour \xc2\x9b" "31m \xc2\x85 river"},
+      {"C1 controls",
+       "harbour \xc2\x9b"
+       "31m \xc2\x85 river"},
       {"invalid UTF-8", "harbour \xff\xfe \xc0\xaf river"},
       {"NUL-free escapes", "\\\\\\\" \\( harbour \\"},
       {"field soup", repeat("title:outlet:date:", 1000) + "x"},
@@ -652,12 +676,11 @@ TEST_F(HostileQueries, BoundedAnswerOrOneLineError) {
       for (char& ch : line) {
         if (ch == '\n') ch = ' ';
       }
-      RunResult r = batch ? search({"--db", db_->string(), "--batch", "--count"}, line + "\n")
-                          : [&] {
-                              std::vector<std::string> args{"--db", db_->string(), "--count", "--"};
-                              for (auto& a : as_args(c.query)) args.push_back(a);
-                              return search(args);
-                            }();
+      RunResult r = batch ? search({"--db", db_->string(), "--batch", "--count"}, line + "\n") : [&] {
+        std::vector<std::string> args{"--db", db_->string(), "--count", "--"};
+        for (auto& a : as_args(c.query)) args.push_back(a);
+        return search(args);
+      }();
       double took = seconds_since(t0);
       EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1 || r.exit_code == 2) << r.exit_code << " " << r.err;
       EXPECT_LT(took, 10.0) << (batch ? "batch" : "args");
@@ -689,7 +712,8 @@ TEST_F(HostileQueries, RegressionQueryErrorEchoIsClippedAndCaretAligned) {
        "             ^\n"},
       {words + ") harbour" + repeat(" x", 60),
        "dateline-search: query error: unbalanced parenthesis: ')' has no matching '('\n"
-       "  ...w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd ) harbour" +
+       "  ...w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd w\xc3\xb6rd "
+       ") harbour" +
            repeat(" x", 16) + "...\n" + std::string(2 + 43, ' ') + "^\n"},
   };
   for (const Case& c : kCases) {
@@ -701,7 +725,8 @@ TEST_F(HostileQueries, RegressionQueryErrorEchoIsClippedAndCaretAligned) {
   EXPECT_EQ(big.exit_code, 2);
   EXPECT_EQ(lines(big.err), 3u) << big.err;
   EXPECT_LT(big.err.size(), 500u) << big.err;
-  EXPECT_EQ(big.err.find("dateline-search: query error: bad date '" + repeat("1", 290) + "...\n"), 0u) << big.err;
+  EXPECT_EQ(big.err.find("dateline-search: query error: bad date '" + repeat("1", 290) + "...\n"), 0u)
+      << big.err;
   EXPECT_NE(big.err.find("\n  date:" + repeat("1", 41) + "...\n       ^\n"), std::string::npos) << big.err;
 }
 
@@ -717,7 +742,8 @@ std::string unsafe_bytes(const std::string& s) {
       found += "byte " + std::to_string(b) + " at " + std::to_string(i) + "; ";
     } else if (b == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
-      found += "C1 U+00" + std::to_string(static_cast<unsigned char>(s[i + 1])) + " at " + std::to_string(i) + "; ";
+      found += "C1 U+00" + std::to_string(static_cast<unsigned char>(s[i + 1])) + " at " + std::to_string(i) +
+               "; ";
     }
   }
   return found;
@@ -728,27 +754,32 @@ TEST(TerminalSafety, TextOutputHasNoRawControls) {
   fs::path in = tmp.path() / "in";
   fs::create_directories(in);
   std::string esc = "\x1b[31mred\x1b[0m \x1b]0;pwned title\x07 \x1b[2J";
-  std::string c1 = "\xc2\x9b" "31m \xc2\x85 \xc2\x90 \xc2\x9d";
+  std::string c1 =
+      "\xc2\x9b"
+      "31m \xc2\x85 \xc2\x90 \xc2\x9d";
   write_file(in / "evil.txt", "Harbour " + esc + " headline " + c1 + "\n\nBy Mallory " + esc +
                                   "\n\nThe quarantine harbour " + esc + " reopened " + c1 +
-                                  " on Monday, \"we are ready " + esc + "\" said Mayor Eve Evil" + c1 + ".\n");
-  write_file(in / "evil.jsonl",
-             json{{"id", "evil-json" + esc},
-                  {"title", "Title " + esc + c1},
-                  {"author", "Auth " + esc},
-                  {"outlet", "Out " + esc + c1},
-                  {"date", "2022-01-02"},
-                  {"text", "The quarantine harbour text " + esc + c1 + " goes on."}}
-                     .dump() +
-                 "\n");
+                                  " on Monday, \"we are ready " + esc + "\" said Mayor Eve Evil" + c1 +
+                                  ".\n");
+  write_file(in / "evil.jsonl", json{{"id", "evil-json" + esc},
+                                     {"title", "Title " + esc + c1},
+                                     {"author", "Auth " + esc},
+                                     {"outlet", "Out " + esc + c1},
+                                     {"date", "2022-01-02"},
+                                     {"text", "The quarantine harbour text " + esc + c1 + " goes on."}}
+                                        .dump() +
+                                    "\n");
   fs::path db = tmp.path() / "db";
   RunResult r = index({"--db", db.string(), in.string()});
   EXPECT_LE(r.exit_code, 1) << r.err;
   EXPECT_EQ(unsafe_bytes(r.err), "") << r.err;
   for (const std::vector<std::string>& extra :
-       {std::vector<std::string>{"quarantine"}, {"--explain", "quarantine"}, {"--facet", "outlet", "--facet", "author",
-                                                                              "--facet", "speaker", "quarantine"},
-        {"--format", "tsv", "quarantine"}, {"--count", "quarantine"}, {"--info"}}) {
+       {std::vector<std::string>{"quarantine"},
+        {"--explain", "quarantine"},
+        {"--facet", "outlet", "--facet", "author", "--facet", "speaker", "quarantine"},
+        {"--format", "tsv", "quarantine"},
+        {"--count", "quarantine"},
+        {"--info"}}) {
     std::vector<std::string> args{"--db", db.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     RunResult s = search(args);

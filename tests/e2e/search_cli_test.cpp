@@ -31,8 +31,8 @@ class SearchCli : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = std::make_unique<dateline::test::TempDir>();
     db_ = (dir_->path() / "db").string();
-    index_ = dateline::test::run({(bin_dir() / "dateline-index").string(), "--db", db_, "-q",
-                                  (fixtures_dir() / "articles").string()});
+    index_ = dateline::test::run(
+        {(bin_dir() / "dateline-index").string(), "--db", db_, "-q", (fixtures_dir() / "articles").string()});
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
@@ -134,7 +134,8 @@ TEST_F(SearchCli, SpeakerFilterPrefersPassagesOfThatSpeaker) {
     return false;
   };
   // Ranking passages: every hit is a passage where he is quoted.
-  auto p = search({"--format", "jsonl", "--scoring", "passage", "--per-article", "0", "--speaker", "Lukashenko", "troops"});
+  auto p = search({"--format", "jsonl", "--scoring", "passage", "--per-article", "0", "--speaker",
+                   "Lukashenko", "troops"});
   ASSERT_EQ(p.exit_code, 0) << p.err;
   std::set<std::string> with_passage;
   for (const auto& l : lines(p.out)) {
@@ -245,9 +246,12 @@ TEST_F(SearchCli, ExitCodesAndErrorMessages) {
   EXPECT_EQ(quote.out, "");
   EXPECT_EQ(quote.err.rfind("dateline-search: query error: ", 0), 0u) << quote.err;
   EXPECT_NE(quote.err.find("\n  \"special military\n  ^\n"), std::string::npos) << quote.err;
-  for (const std::vector<std::string>& bad :
-       {std::vector<std::string>{"--limit", "x", "troop"}, {"--format", "xml", "troop"}, {"--facet", "colour", "troop"},
-        {"--sort", "newest", "troop"}, {"--since", "2022-13-45", "troop"}, {}}) {
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"--limit", "x", "troop"},
+                                              {"--format", "xml", "troop"},
+                                              {"--facet", "colour", "troop"},
+                                              {"--sort", "newest", "troop"},
+                                              {"--since", "2022-13-45", "troop"},
+                                              {}}) {
     auto r = search(bad);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(r.err.rfind("dateline-search: ", 0), 0u) << r.err;
@@ -256,8 +260,9 @@ TEST_F(SearchCli, ExitCodesAndErrorMessages) {
   const std::string missing = (dir_->path() / "missing-db").string();
   auto m = dateline::test::run({(bin_dir() / "dateline-search").string(), "--db", missing, "troop"});
   EXPECT_EQ(m.exit_code, 2);
-  EXPECT_EQ(m.err, "dateline-search: " + missing + ": no Dateline database here; create one with: dateline-index --db " +
-                       missing + " FILES...\n");
+  EXPECT_EQ(m.err, "dateline-search: " + missing +
+                       ": no Dateline database here; create one with: dateline-index --db " + missing +
+                       " FILES...\n");
 }
 
 TEST_F(SearchCli, NoHitsSuggestsASpelling) {
@@ -331,7 +336,8 @@ TEST_F(SearchCli, ClosedPipeEndsQuietly) {
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   if (from.empty()) return s;
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -339,7 +345,8 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 void mask_json(json& j) {
   if (j.is_object()) {
     for (auto& [k, v] : j.items()) {
-      if ((k == "score" || k == "article_score" || k == "passage_score" || k == "proximity_bonus") && v.is_number()) {
+      if ((k == "score" || k == "article_score" || k == "passage_score" || k == "proximity_bonus") &&
+          v.is_number()) {
         v = "<score>";
       } else {
         mask_json(v);

@@ -1,5 +1,6 @@
 /** @file
- *  @brief libFuzzer target: the analyzer on any bytes yields tokens whose offsets lie inside the input, in order.
+ *  @brief libFuzzer target: the analyzer on any bytes yields tokens whose offsets lie inside the input, in
+ * order.
  */
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,6 @@
 /** @file
- *  @brief libFuzzer target: any bytes as a plain-text or JSON Lines input give articles or diagnostics, never a crash.
+ *  @brief libFuzzer target: any bytes as a plain-text or JSON Lines input give articles or diagnostics, never
+ * a crash.
  */
 #include <cstddef>
 #include <cstdint>

@@ -25,7 +25,9 @@ std::filesystem::path source_dir() {
   return dir != nullptr ? dir : DATELINE_SOURCE_DIR_DEFAULT;
 }
 
-std::filesystem::path fixtures_dir() { return source_dir() / "index-fixtures"; }
+std::filesystem::path fixtures_dir() {
+  return source_dir() / "index-fixtures";
+}
 
 std::filesystem::path bin_dir() {
   const char* dir = std::getenv("DATELINE_BIN_DIR");
@@ -40,13 +42,16 @@ TempDir::TempDir() {
 
 TempDir::~TempDir() {
   std::error_code ec;
-  std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+  std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add,
+                               ec);
   std::filesystem::remove_all(path_, ec);
 }
 
-RunResult run(const std::vector<std::string>& argv, const std::string& input, const std::vector<std::string>& env) {
+RunResult run(const std::vector<std::string>& argv, const std::string& input,
+              const std::vector<std::string>& env) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0)
+    throw std::runtime_error("pipe failed");
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
   for (const auto& e : env) env_strings.push_back(e);

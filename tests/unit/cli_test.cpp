@@ -21,7 +21,7 @@ TEST(TerminalSafe, EscapesControlCharacters) {
   EXPECT_EQ(terminal_safe("plain text\n"), "plain text\n");
   EXPECT_EQ(terminal_safe("a\x1b[31mred"), "a\\x1b[31mred");
   EXPECT_EQ(terminal_safe("bell\x07"), "bell\\x07");
-  EXPECT_EQ(terminal_safe("csi\xc2\x9b"), "csi\\u009b");  // C1 control U+009B
+  EXPECT_EQ(terminal_safe("csi\xc2\x9b"), "csi\\u009b");   // C1 control U+009B
   EXPECT_EQ(terminal_safe("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 kept
   EXPECT_EQ(terminal_safe("bad\xff"), "bad\xef\xbf\xbd");  // invalid byte -> U+FFFD
   EXPECT_EQ(terminal_safe("cut\xe2\x80"), "cut\xef\xbf\xbd\xef\xbf\xbd");

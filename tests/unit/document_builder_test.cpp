@@ -55,8 +55,10 @@ std::vector<std::string> describe_values(const Xapian::Document& doc) {
   std::vector<std::string> out;
   for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
     std::string value = *v;
-    if (v.get_valueno() == schema::kSlotPassage) value = std::to_string(static_cast<int>(Xapian::sortable_unserialise(value)));
-    if (v.get_valueno() == schema::kSlotHash) value = value.size() == 16 ? "<16 hex>" : "<bad hash: " + value + ">";
+    if (v.get_valueno() == schema::kSlotPassage)
+      value = std::to_string(static_cast<int>(Xapian::sortable_unserialise(value)));
+    if (v.get_valueno() == schema::kSlotHash)
+      value = value.size() == 16 ? "<16 hex>" : "<bad hash: " + value + ">";
     std::string shown;
     for (char c : value) shown += c == '\n' ? std::string("\\n") : std::string(1, c);
     out.push_back(std::to_string(v.get_valueno()) + "=" + shown);
@@ -64,7 +66,9 @@ std::vector<std::string> describe_values(const Xapian::Document& doc) {
   return out;
 }
 
-std::vector<std::string> spelling(const BuiltDocument& d) { return {d.spelling.begin(), d.spelling.end()}; }
+std::vector<std::string> spelling(const BuiltDocument& d) {
+  return {d.spelling.begin(), d.spelling.end()};
+}
 
 Article sample_article() {
   Article a;
@@ -84,12 +88,32 @@ Article sample_article() {
 
 // Terms every document of sample_article() has, whatever its kind.
 std::vector<std::string> shared_terms() {
-  return {"Stroops[1]:3", "Sleave[2]:3", "Sminsk[102]:3", "Ssays[103]:3",
-          "ZStroop:3", "ZSleav:3", "ZSminsk:3", "ZSsay:3",
-          "XOthe washington times", "XOWthe", "XOWwashington", "XOWtimes",
-          "Ajane doe", "Ajohn roe", "XAWjane", "XAWdoe", "XAWjohn", "XAWroe",
-          "XSAalexander lukashenko", "XSBalexander", "XSBlukashenko",
-          "Y2022", "M202202", "D20220224", "Len", "XIDa.txt"};
+  return {"Stroops[1]:3",
+          "Sleave[2]:3",
+          "Sminsk[102]:3",
+          "Ssays[103]:3",
+          "ZStroop:3",
+          "ZSleav:3",
+          "ZSminsk:3",
+          "ZSsay:3",
+          "XOthe washington times",
+          "XOWthe",
+          "XOWwashington",
+          "XOWtimes",
+          "Ajane doe",
+          "Ajohn roe",
+          "XAWjane",
+          "XAWdoe",
+          "XAWjohn",
+          "XAWroe",
+          "XSAalexander lukashenko",
+          "XSBalexander",
+          "XSBlukashenko",
+          "Y2022",
+          "M202202",
+          "D20220224",
+          "Len",
+          "XIDa.txt"};
 }
 
 std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -109,29 +133,32 @@ TEST_F(DocumentBuilderTest, OneArticleDocumentThenOnePerPassage) {
   EXPECT_EQ(built.passages, 2u);
   EXPECT_EQ(built.id, "a.txt");
   EXPECT_EQ(built.id_term, "XIDa.txt");
-  EXPECT_EQ(built.text_bytes, std::string("Troops went home.").size() + std::string("No troops, Belarus's 2022.").size());
+  EXPECT_EQ(built.text_bytes,
+            std::string("Troops went home.").size() + std::string("No troops, Belarus's 2022.").size());
   EXPECT_TRUE(built.warnings.empty());
 }
 
 TEST_F(DocumentBuilderTest, PassageDocumentTerms) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   EXPECT_EQ(sorted(describe_terms(built.documents[1].document)),
-            plus(shared_terms(), {"troops[1]", "went[2]", "home[3]", "Ztroop:1", "Zwent:1", "Zhome:1", "KP", "Qa.txt#1",
-                                  "XSPalexander lukashenko", "XSWalexander", "XSWlukashenko"}));
+            plus(shared_terms(), {"troops[1]", "went[2]", "home[3]", "Ztroop:1", "Zwent:1", "Zhome:1", "KP",
+                                  "Qa.txt#1", "XSPalexander lukashenko", "XSWalexander", "XSWlukashenko"}));
   // Numbers have no stem; a possessive keeps its apostrophe; no speaker terms without speakers.
   EXPECT_EQ(sorted(describe_terms(built.documents[2].document)),
-            plus(shared_terms(), {"no[1]", "troops[2]", "belarus's[3]", "2022[4]", "Zno:1", "Ztroop:1", "Zbelarus:1",
-                                  "KP", "Qa.txt#2"}));
+            plus(shared_terms(), {"no[1]", "troops[2]", "belarus's[3]", "2022[4]", "Zno:1", "Ztroop:1",
+                                  "Zbelarus:1", "KP", "Qa.txt#2"}));
 }
 
 TEST_F(DocumentBuilderTest, ArticleDocumentSumsBodyTermsWithoutPositions) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   EXPECT_EQ(sorted(describe_terms(built.documents[0].document)),
             // Title and subtitle words ("Troops leave", "Minsk says") count once more as article text.
-            plus(shared_terms(), {"troops:3", "leave:1", "minsk:1", "says:1", "went:1", "home:1", "no:1", "belarus's:1",
-                                  "2022:1", "Ztroop:3", "Zleav:1", "Zminsk:1", "Zsay:1", "Zwent:1", "Zhome:1", "Zno:1",
-                                  "Zbelarus:1", "KA", "Qa.txt#0", "XSPalexander lukashenko", "XSWalexander",
-                                  "XSWlukashenko"}));
+            plus(shared_terms(),
+                 {"troops:3",     "leave:1",      "minsk:1",     "says:1",   "went:1",
+                  "home:1",       "no:1",         "belarus's:1", "2022:1",   "Ztroop:3",
+                  "Zleav:1",      "Zminsk:1",     "Zsay:1",      "Zwent:1",  "Zhome:1",
+                  "Zno:1",        "Zbelarus:1",   "KA",          "Qa.txt#0", "XSPalexander lukashenko",
+                  "XSWalexander", "XSWlukashenko"}));
 }
 
 TEST_F(DocumentBuilderTest, Values) {
@@ -141,12 +168,13 @@ TEST_F(DocumentBuilderTest, Values) {
                                       "4=Jane Doe\\nJohn Roe", "5=Alexander Lukashenko", "6=0",
                                       "7=Alexander Lukashenko"}));
   EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotHash), built.hash);
-  EXPECT_EQ(describe_values(built.documents[1].document),
-            (std::vector<std::string>{"0=20220224", "1=a.txt", "3=The Washington Times", "4=Jane Doe\\nJohn Roe",
-                                      "5=Alexander Lukashenko", "6=1", "7=Alexander Lukashenko"}));
+  EXPECT_EQ(
+      describe_values(built.documents[1].document),
+      (std::vector<std::string>{"0=20220224", "1=a.txt", "3=The Washington Times", "4=Jane Doe\\nJohn Roe",
+                                "5=Alexander Lukashenko", "6=1", "7=Alexander Lukashenko"}));
   EXPECT_EQ(describe_values(built.documents[2].document),
-            (std::vector<std::string>{"0=20220224", "1=a.txt", "3=The Washington Times", "4=Jane Doe\\nJohn Roe",
-                                      "6=2", "7=Alexander Lukashenko"}));
+            (std::vector<std::string>{"0=20220224", "1=a.txt", "3=The Washington Times",
+                                      "4=Jane Doe\\nJohn Roe", "6=2", "7=Alexander Lukashenko"}));
 }
 
 TEST_F(DocumentBuilderTest, DocumentData) {
@@ -167,7 +195,8 @@ TEST_F(DocumentBuilderTest, SpellingWordsAreLetterOnlyTermsOncePerDocument) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   EXPECT_EQ(spelling(built.documents[1]),
             (std::vector<std::string>{"home", "leave", "minsk", "says", "troops", "went"}));
-  EXPECT_EQ(spelling(built.documents[2]), (std::vector<std::string>{"leave", "minsk", "no", "says", "troops"}));
+  EXPECT_EQ(spelling(built.documents[2]),
+            (std::vector<std::string>{"leave", "minsk", "no", "says", "troops"}));
   EXPECT_EQ(spelling(built.documents[0]),
             (std::vector<std::string>{"home", "leave", "minsk", "no", "says", "troops", "went"}));
 }
@@ -211,7 +240,8 @@ TEST_F(DocumentBuilderTest, DateTermsFollowThePrecisionGiven) {
     BuiltArticle built = builder_.build(a);
     std::vector<std::string> dates;
     for (const auto& t : describe_terms(built.documents[1].document)) {
-      if ((t[0] == 'Y' || t[0] == 'M' || t[0] == 'D') && t.size() > 1 && t[1] >= '0' && t[1] <= '9') dates.push_back(t);
+      if ((t[0] == 'Y' || t[0] == 'M' || t[0] == 'D') && t.size() > 1 && t[1] >= '0' && t[1] <= '9')
+        dates.push_back(t);
     }
     EXPECT_EQ(sorted(dates), c.terms);
     EXPECT_EQ(built.documents[1].document.get_value(schema::kSlotDate), c.slot);
@@ -225,7 +255,8 @@ TEST_F(DocumentBuilderTest, SpeakersOfSeveralPassagesKeepFirstSeenOrder) {
   a.passages.push_back(Passage{"one", 0, 3, {"Zed Last", "Amy First"}});
   a.passages.push_back(Passage{"two", 4, 7, {"Amy First", "", "Bob Middle"}});
   BuiltArticle built = builder_.build(a);
-  EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotArticleSpeakers), "Zed Last\nAmy First\nBob Middle");
+  EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotArticleSpeakers),
+            "Zed Last\nAmy First\nBob Middle");
   EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotSpeakers), "Zed Last\nAmy First\nBob Middle");
   EXPECT_EQ(built.documents[1].document.get_value(schema::kSlotSpeakers), "Zed Last\nAmy First");
   // Empty names are dropped, never indexed as an empty speaker.
@@ -244,7 +275,8 @@ TEST_F(DocumentBuilderTest, LanguageTermComesFromTheStemmerElseTheRecord) {
   EXPECT_EQ(sorted(describe_terms(none.documents[1].document)), sorted({"mots[1]", "KP", "Ql#1", "XIDl"}));
   a.language = "FR";
   BuiltArticle fr = builder.build(a);
-  EXPECT_EQ(sorted(describe_terms(fr.documents[1].document)), sorted({"mots[1]", "KP", "Ql#1", "XIDl", "Lfr"}));
+  EXPECT_EQ(sorted(describe_terms(fr.documents[1].document)),
+            sorted({"mots[1]", "KP", "Ql#1", "XIDl", "Lfr"}));
 }
 
 TEST(DocumentTerms, LongIdsGetAHashedTailInsteadOfColliding) {
@@ -290,7 +322,8 @@ TEST(DocumentTerms, RecordJsonHasMetadataAndPassages) {
   EXPECT_EQ(j["outlet"], "The Washington Times");
   EXPECT_EQ(j["speakers"], nlohmann::json::parse(R"(["Alexander Lukashenko"])"));
   ASSERT_EQ(j["passages"].size(), 2u);
-  EXPECT_EQ(j["passages"][1], nlohmann::json::parse(R"({"passage":2,"text":"No troops, Belarus's 2022.","start":29,
+  EXPECT_EQ(j["passages"][1],
+            nlohmann::json::parse(R"({"passage":2,"text":"No troops, Belarus's 2022.","start":29,
                                                        "end":55,"speakers":[]})"));
   EXPECT_FALSE(j.contains("title") && j["title"].is_null());
 }

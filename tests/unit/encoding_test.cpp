@@ -34,41 +34,54 @@ struct Utf8Case {
 
 class ValidUtf8 : public ::testing::TestWithParam<Utf8Case> {};
 
-TEST_P(ValidUtf8, Validates) { EXPECT_EQ(dateline::is_valid_utf8(GetParam().bytes), GetParam().valid); }
+TEST_P(ValidUtf8, Validates) {
+  EXPECT_EQ(dateline::is_valid_utf8(GetParam().bytes), GetParam().valid);
+}
 
 INSTANTIATE_TEST_SUITE_P(Sequences, ValidUtf8,
                          ::testing::Values(Utf8Case{"plain ascii text, long enough for the fast path", true},
-                                           Utf8Case{"caf\xC3\xA9", true}, Utf8Case{"\xE2\x80\x9Cquote\xE2\x80\x9D", true},
-                                           Utf8Case{"\xF0\x9F\x98\x80", true},        // U+1F600
-                                           Utf8Case{"\xF4\x8F\xBF\xBF", true},        // U+10FFFF
-                                           Utf8Case{"caf\xE9", false},                // Latin-1 é
-                                           Utf8Case{"\xC0\xAF", false},               // overlong '/'
-                                           Utf8Case{"\xED\xA0\x80", false},           // UTF-16 surrogate
-                                           Utf8Case{"\xF4\x90\x80\x80", false},       // above U+10FFFF
-                                           Utf8Case{"abc\xE2\x80", false},            // truncated
+                                           Utf8Case{"caf\xC3\xA9", true},
+                                           Utf8Case{"\xE2\x80\x9Cquote\xE2\x80\x9D", true},
+                                           Utf8Case{"\xF0\x9F\x98\x80", true},   // U+1F600
+                                           Utf8Case{"\xF4\x8F\xBF\xBF", true},   // U+10FFFF
+                                           Utf8Case{"caf\xE9", false},           // Latin-1 é
+                                           Utf8Case{"\xC0\xAF", false},          // overlong '/'
+                                           Utf8Case{"\xED\xA0\x80", false},      // UTF-16 surrogate
+                                           Utf8Case{"\xF4\x90\x80\x80", false},  // above U+10FFFF
+                                           Utf8Case{"abc\xE2\x80", false},       // truncated
                                            Utf8Case{"\x80 stray continuation", false}, Utf8Case{"", true}));
 
 TEST(RepairUtf8, ReplacesMaximalSubparts) {
   size_t replaced = 0;
-  EXPECT_EQ(dateline::repair_utf8("a\xE2\x80" "b\xFF" "c\xC3\xA9", &replaced), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xC3\xA9");
+  EXPECT_EQ(dateline::repair_utf8("a\xE2\x80"
+                                  "b\xFF"
+                                  "c\xC3\xA9",
+                                  &replaced),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD"
+            "c\xC3\xA9");
   EXPECT_EQ(replaced, 2u);
 }
 
 TEST(DecodeText, Utf8IsKeptByteForByteAndBomDropped) {
-  auto d = dateline::decode_text("\xEF\xBB\xBF" "Caf\xC3\xA9 \xE2\x80\x9Cnews\xE2\x80\x9D\n");
+  auto d = dateline::decode_text(
+      "\xEF\xBB\xBF"
+      "Caf\xC3\xA9 \xE2\x80\x9Cnews\xE2\x80\x9D\n");
   EXPECT_EQ(d.status, TextStatus::kUtf8);
   EXPECT_EQ(d.text, "Caf\xC3\xA9 \xE2\x80\x9Cnews\xE2\x80\x9D\n");
   EXPECT_EQ(d.describe(), "");
 }
 
 TEST(DecodeText, Windows1252IsConvertedWithAWarning) {
-  std::string bytes = dateline::test::read_file(dateline::test::source_dir() / "tests/data/articles/windows1252.txt");
+  std::string bytes =
+      dateline::test::read_file(dateline::test::source_dir() / "tests/data/articles/windows1252.txt");
   auto d = dateline::decode_text(bytes);
   EXPECT_EQ(d.status, TextStatus::kConverted);
   EXPECT_EQ(d.charset, "windows-1252");
-  EXPECT_EQ(d.text,
-            "Minister\xE2\x80\x99s budget \xE2\x80\x9Cwins\xE2\x80\x9D approval\n\nThe caf\xC3\xA9 owners said the "
-            "\xE2\x80\x9Cnew rules\xE2\x80\x9D were fair, according to the minister\xE2\x80\x99s office.\n");
+  EXPECT_EQ(
+      d.text,
+      "Minister\xE2\x80\x99s budget \xE2\x80\x9Cwins\xE2\x80\x9D approval\n\nThe caf\xC3\xA9 owners said the "
+      "\xE2\x80\x9Cnew rules\xE2\x80\x9D were fair, according to the minister\xE2\x80\x99s office.\n");
   EXPECT_NE(d.describe().find("windows-1252"), std::string::npos) << d.describe();
   EXPECT_EQ(d.describe().rfind("not UTF-8: converted from windows-1252", 0), 0u) << d.describe();
 }
@@ -82,7 +95,10 @@ TEST(DecodeText, MostlyUtf8IsRepaired) {
 }
 
 TEST(DecodeText, Utf16WithBomIsConverted) {
-  std::string bytes("\xFF\xFE" "H\0i\0 \0\xE9\0", 10);
+  std::string bytes(
+      "\xFF\xFE"
+      "H\0i\0 \0\xE9\0",
+      10);
   auto d = dateline::decode_text(bytes);
   EXPECT_EQ(d.status, TextStatus::kConverted);
   EXPECT_EQ(d.text, "Hi \xC3\xA9");
@@ -107,12 +123,13 @@ TEST_P(DecodeKind, Classifies) {
 
 INSTANTIATE_TEST_SUITE_P(
     Inputs, DecodeKind,
-    ::testing::Values(KindCase{"empty", "", TextStatus::kEmpty}, KindCase{"spaces", " \n\t\r\n ", TextStatus::kEmpty},
-                      KindCase{"bom and nbsp", "\xEF\xBB\xBF \xC2\xA0\n", TextStatus::kEmpty},
-                      KindCase{"nul byte", std::string("text with a \0 NUL byte in it", 28), TextStatus::kBinary},
-                      KindCase{"png header", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16), TextStatus::kBinary},
-                      KindCase{"control bytes", std::string(40, '\x01') + "some text here", TextStatus::kBinary},
-                      KindCase{"text", "Plain text.\n", TextStatus::kUtf8}));
+    ::testing::Values(
+        KindCase{"empty", "", TextStatus::kEmpty}, KindCase{"spaces", " \n\t\r\n ", TextStatus::kEmpty},
+        KindCase{"bom and nbsp", "\xEF\xBB\xBF \xC2\xA0\n", TextStatus::kEmpty},
+        KindCase{"nul byte", std::string("text with a \0 NUL byte in it", 28), TextStatus::kBinary},
+        KindCase{"png header", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16), TextStatus::kBinary},
+        KindCase{"control bytes", std::string(40, '\x01') + "some text here", TextStatus::kBinary},
+        KindCase{"text", "Plain text.\n", TextStatus::kUtf8}));
 
 TEST(Gunzip, RoundTripsAndConcatenatesMembers) {
   std::string error;

@@ -18,9 +18,12 @@ json expected_metadata() {
   return json::parse(dateline::test::read_file(dateline::test::fixtures_dir() / "expected/metadata.json"));
 }
 
-std::string describe(const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : "null"; }
+std::string describe(const std::optional<std::string>& v) {
+  return v ? "\"" + *v + "\"" : "null";
+}
 
-void expect_field(const json& want, const char* field, const std::optional<std::string>& got, const std::string& id) {
+void expect_field(const json& want, const char* field, const std::optional<std::string>& got,
+                  const std::string& id) {
   if (!want.contains(field)) return;
   if (want[field].is_null()) {
     EXPECT_FALSE(got.has_value()) << id << ": " << field << " should be absent, got " << describe(got);
@@ -72,7 +75,8 @@ TEST_P(GoldArticle, EveryBodyParagraphIsKept) {
     if (nl == std::string::npos) nl = text.size();
     std::string line = text.substr(pos, nl - pos);
     pos = nl + 1;
-    bool caption = line.find("via Reuters)") != std::string::npos || line.find(" Above, ") != std::string::npos;
+    bool caption =
+        line.find("via Reuters)") != std::string::npos || line.find(" Above, ") != std::string::npos;
     if (line.size() >= 200 && !caption) {
       EXPECT_NE(joined.find(line.substr(0, 150)), std::string::npos) << id << ": lost paragraph: " << line;
     }

@@ -45,7 +45,8 @@ bool same_speaker(const std::string& found, const std::string& gold) {
 }
 
 bool matches_any(const std::string& found, const std::vector<std::string>& golds) {
-  return std::any_of(golds.begin(), golds.end(), [&](const std::string& g) { return same_speaker(found, g); });
+  return std::any_of(golds.begin(), golds.end(),
+                     [&](const std::string& g) { return same_speaker(found, g); });
 }
 
 json metadata() {
@@ -94,7 +95,8 @@ TEST(GoldPeople, SpeakersMustBeFoundNeverFalse) {
     std::vector<std::string> allowed = must;
     allowed.insert(allowed.end(), may.begin(), may.end());
     for (const std::string& m : must) {
-      bool ok = std::any_of(found.begin(), found.end(), [&](const std::string& f) { return same_speaker(f, m); });
+      bool ok =
+          std::any_of(found.begin(), found.end(), [&](const std::string& f) { return same_speaker(f, m); });
       EXPECT_TRUE(ok) << id << ": missing speaker " << m;
       ++must_total;
       must_found += ok ? 1 : 0;
@@ -108,8 +110,8 @@ TEST(GoldPeople, SpeakersMustBeFoundNeverFalse) {
     }
   }
   // The figures the lead asked for (precision: found speakers that are in must+may; recall: must found).
-  std::cout << "speakers: precision " << found_expected << "/" << found_total << ", must recall " << must_found
-            << "/" << must_total << "\n";
+  std::cout << "speakers: precision " << found_expected << "/" << found_total << ", must recall "
+            << must_found << "/" << must_total << "\n";
 }
 
 }  // namespace

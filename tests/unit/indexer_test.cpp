@@ -43,7 +43,8 @@ std::vector<std::string> describe(const ExpandedInputs& in, const fs::path& base
 
 std::vector<std::string> describe(const std::vector<Diagnostic>& ds, const fs::path& base) {
   std::vector<std::string> out;
-  for (const auto& d : ds) out.push_back(fs::path(d.file).lexically_relative(base).generic_string() + ": " + d.reason);
+  for (const auto& d : ds)
+    out.push_back(fs::path(d.file).lexically_relative(base).generic_string() + ": " + d.reason);
   return out;
 }
 
@@ -58,8 +59,8 @@ TEST(Inputs, DirectoriesAreWalkedSortedSkippingHiddenAndNonArticles) {
   touch(root / ".hidden" / "d.txt");
   touch(root / ".e.txt");
   auto in = expand_inputs({root.string()});
-  EXPECT_EQ(describe(in, dir.path()),
-            (std::vector<std::string>{"news/a.jsonl (news)", "news/b.txt (news)", "news/sub/c.txt.gz (news)"}));
+  EXPECT_EQ(describe(in, dir.path()), (std::vector<std::string>{"news/a.jsonl (news)", "news/b.txt (news)",
+                                                                "news/sub/c.txt.gz (news)"}));
   EXPECT_TRUE(in.diagnostics.empty());
   EXPECT_EQ(in.total_bytes, 3u);
   ASSERT_EQ(in.roots.size(), 1u);
@@ -159,7 +160,8 @@ TEST(Report, DiagnosticsAndSummaries) {
   r.skipped.push_back(Diagnostic{"x.jsonl", 2, "bad", true});
   r.warnings.push_back(Diagnostic{"y.txt", 0, "re-encoded", false});
   EXPECT_EQ(report_text(r),
-            "5 added, 0 updated, 1 unchanged, 0 deleted, 1 skipped; 6 articles, 70 passages, 41.2 kB in 0.50 s -> db");
+            "5 added, 0 updated, 1 unchanged, 0 deleted, 1 skipped; 6 articles, 70 passages, 41.2 kB in 0.50 "
+            "s -> db");
   EXPECT_EQ(nlohmann::json::parse(report_json(r)),
             nlohmann::json::parse(R"({"added":5,"updated":0,"unchanged":1,"deleted":0,
               "skipped":[{"path":"x.jsonl","line":2,"reason":"bad"}],
@@ -191,7 +193,9 @@ TEST(Report, ListingOfADryRunArticle) {
 // A Reporter that records what it is told.
 class Recorder : public Reporter {
  public:
-  void diagnostic(const Diagnostic& d) override { diagnostics.push_back(d.file + ":" + std::to_string(d.line)); }
+  void diagnostic(const Diagnostic& d) override {
+    diagnostics.push_back(d.file + ":" + std::to_string(d.line));
+  }
   void record(const Article& a) override { records.push_back(a.id); }
   std::vector<std::string> diagnostics;
   std::vector<std::string> records;
@@ -217,7 +221,8 @@ TEST(RunIndex, JsonLinesFromMemoryWithABadRecord) {
   IndexOptions o;
   o.db_path = (dir.path() / "db").string();
   o.inputs = {"-"};
-  o.stdin_data = "{\"id\":\"one\",\"text\":\"Alpha beta.\"}\nnot json\n{\"id\":\"two\",\"text\":\"Gamma.\"}\n";
+  o.stdin_data =
+      "{\"id\":\"one\",\"text\":\"Alpha beta.\"}\nnot json\n{\"id\":\"two\",\"text\":\"Gamma.\"}\n";
   IndexReport r = run_index(o, rec);
   EXPECT_EQ(r.added, 2u);
   EXPECT_EQ(r.passages, 2u);

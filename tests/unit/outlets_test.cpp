@@ -85,7 +85,8 @@ TEST(CanonicalOutlet, OrSelfTidiesUnknownNames) {
 }
 
 TEST(OutletAliases, ListsCanonicalThenAliases) {
-  EXPECT_EQ(outlet_aliases("WaPo"), (std::vector<std::string>{"The Washington Post", "Washington Post", "WaPo"}));
+  EXPECT_EQ(outlet_aliases("WaPo"),
+            (std::vector<std::string>{"The Washington Post", "Washington Post", "WaPo"}));
   EXPECT_EQ(outlet_aliases("newsweek.com"), (std::vector<std::string>{"Newsweek"}));
   EXPECT_TRUE(outlet_aliases("Nobody's Gazette").empty());
 }
@@ -137,19 +138,24 @@ struct OutletCase {
 
 TEST(ExtractOutlet, PublisherSignalsWinCitedOutletsNever) {
   const std::vector<OutletCase> cases = {
-      {"copyright line", "Story text here.\n\nCopyright \xC2\xA9 2024 The Washington Times, LLC. Click here.\n",
+      {"copyright line",
+       "Story text here.\n\nCopyright \xC2\xA9 2024 The Washington Times, LLC. Click here.\n",
        "The Washington Times"},
       {"copyright symbol only", "Text.\n\n\xC2\xA9 2023 Reuters. All rights reserved.\n", "Reuters"},
       {"copyright with year range", "Text.\nCopyright 2019-2023 Kyiv Post\n", "Kyiv Post"},
-      {"header line", "- The Washington Times - Thursday, February 24, 2022\n\nBody.\n", "The Washington Times"},
+      {"header line", "- The Washington Times - Thursday, February 24, 2022\n\nBody.\n",
+       "The Washington Times"},
       {"header with pipe", "Al Jazeera | 3 March 2022\n\nBody text.\n", "Al Jazeera"},
       {"subscribe", "Body.\n\nSubscribe to Pravda.Ru Telegram channel, Facebook, RSS!\n", "Pravda.Ru"},
       {"not able to confirm", "Body.\nNewsweek was not able to independently confirm these restrictions.\n",
        "Newsweek"},
-      {"reached out", "Body.\nThe Kyiv Independent reached out to the ministry for comment.\n", "Kyiv Independent"},
+      {"reached out", "Body.\nThe Kyiv Independent reached out to the ministry for comment.\n",
+       "Kyiv Independent"},
       {"has contacted", "Body.\nThe Guardian has contacted the embassy.\n", "The Guardian"},
-      {"wire dateline", "KYIV, Ukraine (Reuters) - Ukraine said on Monday that talks would resume.\n", "Reuters"},
-      {"wire dateline with em dash", "MOSCOW (AP) \xE2\x80\x94 Officials said nothing.\n", "Associated Press"},
+      {"wire dateline", "KYIV, Ukraine (Reuters) - Ukraine said on Monday that talks would resume.\n",
+       "Reuters"},
+      {"wire dateline with em dash", "MOSCOW (AP) \xE2\x80\x94 Officials said nothing.\n",
+       "Associated Press"},
       {"staff e-mail", "Body.\n\xE2\x80\xA2 David R. Sands can be reached at dsands@washingtontimes.com.\n",
        "The Washington Times"},
       {"strongest signal wins",
@@ -160,10 +166,12 @@ TEST(ExtractOutlet, PublisherSignalsWinCitedOutletsNever) {
       {"told outlet", "Mark Voyger told London's Daily Express that there is a concern.\n", std::nullopt},
       {"reported by", "In an open letter that was reported by the Express, officers argued.\n", std::nullopt},
       {"photo credit", "Caption.\nMikhail Klimentyev/Sputnik/AFP via Getty Images\n", std::nullopt},
-      {"photo credit in parentheses", "Caption. (Sputnik/Ramil Sitdikov/Kremlin via Reuters)\n", std::nullopt},
+      {"photo credit in parentheses", "Caption. (Sputnik/Ramil Sitdikov/Kremlin via Reuters)\n",
+       std::nullopt},
       {"news agency", "according to an account in the official BelTA news agency.\n", std::nullopt},
       {"interview with", "In an interview with The Guardian, he said so.\n", std::nullopt},
-      {"a bare link is too weak", "Read more: https://www.bbc.com/news/world-12345 about it.\n", std::nullopt},
+      {"a bare link is too weak", "Read more: https://www.bbc.com/news/world-12345 about it.\n",
+       std::nullopt},
       {"platforms are not outlets", "Subscribe to our YouTube channel and Telegram!\n", std::nullopt},
       {"lower-case subject", "The agency was not able to confirm it.\n", std::nullopt},
       {"nothing at all", "", std::nullopt},

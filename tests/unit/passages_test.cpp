@@ -53,7 +53,8 @@ TEST_P(Boilerplate, Classifies) {
 INSTANTIATE_TEST_SUITE_P(
     Lines, Boilerplate,
     ::testing::Values(
-        LineCase{"Copyright \xC2\xA9 2024 The Washington Times, LLC. Click here for reprint permission.", true},
+        LineCase{"Copyright \xC2\xA9 2024 The Washington Times, LLC. Click here for reprint permission.",
+                 true},
         LineCase{"Please read our comment policy before commenting.", true},
         LineCase{"Click to Read More and View Comments", true}, LineCase{"Click to Hide", true},
         LineCase{"\xE2\x80\xA2 David R. Sands can be reached at dsands@washingtontimes.com.", true},
@@ -65,16 +66,19 @@ INSTANTIATE_TEST_SUITE_P(
         LineCase{"Updated:", true}, LineCase{"0:00", true}, LineCase{"10:42 AM ET", true},
         LineCase{"10/12/2022", true}, LineCase{"- The Washington Times - Thursday, February 24, 2022", true},
         LineCase{"Mikhail Klimentyev/Sputnik/AFP via Getty Images", true},
-        LineCase{"Russian President Vladimir Putin and Belarusian President Alexander Lukashenko walk during a "
-                 "meeting in Sochi, Russia, on May 23, 2022. (Sputnik/Ramil Sitdikov/Kremlin via Reuters)",
-                 true},
+        LineCase{
+            "Russian President Vladimir Putin and Belarusian President Alexander Lukashenko walk during a "
+            "meeting in Sochi, Russia, on May 23, 2022. (Sputnik/Ramil Sitdikov/Kremlin via Reuters)",
+            true},
         LineCase{"By David R. Sands", true}, LineCase{"BY JANE DOE and JOHN ROE | Reuters", true},
-        LineCase{"Share this article", true}, LineCase{"Share on Facebook", true}, LineCase{"Advertisement", true},
-        LineCase{"Read more: Lukashenko says troops will stay", true}, LineCase{"All rights reserved.", true},
-        LineCase{"Sign up for our daily newsletter", true}, LineCase{"Photo: Reuters", true},
+        LineCase{"Share this article", true}, LineCase{"Share on Facebook", true},
+        LineCase{"Advertisement", true}, LineCase{"Read more: Lukashenko says troops will stay", true},
+        LineCase{"All rights reserved.", true}, LineCase{"Sign up for our daily newsletter", true},
+        LineCase{"Photo: Reuters", true},
         // Text, not furniture:
         LineCase{"Share prices fell sharply on Monday.", false},
-        LineCase{"\xE2\x80\x9C" "By entering the war against Ukraine, Belarus will be evicted from the community of "
+        LineCase{"\xE2\x80\x9C"
+                 "By entering the war against Ukraine, Belarus will be evicted from the community of "
                  "civilized states,\xE2\x80\x9D the officers reportedly wrote.",
                  false},
         LineCase{"By Monday, troops had withdrawn from the border.", false},
@@ -104,8 +108,9 @@ INSTANTIATE_TEST_SUITE_P(
                       CaptionCase{"AP Photo/Evan Vucci", true, true}, CaptionCase{"Getty Images", true, true},
                       CaptionCase{"(Photo by Jane Doe/Reuters)", true, true},
                       CaptionCase{"Putin meets Lukashenko in Sochi. (AP Photo/Evan Vucci)", true, false},
-                      CaptionCase{"Leaders in Sochi, on May 23, 2022. (Sputnik/Ramil Sitdikov/Kremlin via Reuters)",
-                                  true, false},
+                      CaptionCase{
+                          "Leaders in Sochi, on May 23, 2022. (Sputnik/Ramil Sitdikov/Kremlin via Reuters)",
+                          true, false},
                       CaptionCase{"The talks were held in Sochi (Russia) last May.", false, false},
                       CaptionCase{"He said the war would end soon (without giving a date)", false, false},
                       CaptionCase{"Belarus/Ukraine conflict", false, false},
@@ -166,7 +171,8 @@ TEST(SplitPassages, LongParagraphIsCutAtSentences) {
   std::string para;
   std::vector<std::string> sentences;
   for (int i = 0; i < 30; ++i) {
-    std::string s = "Mr. Lukashenko said sentence number " + std::to_string(i) + " was \xE2\x80\x9Cquite important\xE2\x80\x9D.";
+    std::string s = "Mr. Lukashenko said sentence number " + std::to_string(i) +
+                    " was \xE2\x80\x9Cquite important\xE2\x80\x9D.";
     sentences.push_back(s);
     para += s + (i + 1 < 30 ? " " : "");
   }

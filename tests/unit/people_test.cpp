@@ -21,24 +21,29 @@ struct AuthorCase {
 TEST(ExtractAuthor, Bylines) {
   const std::vector<AuthorCase> cases = {
       {"by line", "Headline here\nBy Jane Doe\n\nBody text.\n", "Jane Doe"},
-      {"by line with outlet", "Headline\nBy David R. Sands, The Washington Times\n\nBody.\n", "David R. Sands"},
+      {"by line with outlet", "Headline\nBy David R. Sands, The Washington Times\n\nBody.\n",
+       "David R. Sands"},
       {"by line with two authors", "Headline\nBy Jane Doe and John Smith\nBody.\n", "Jane Doe, John Smith"},
       {"by line with three authors and a role",
-       "Headline\nBy Jane Doe, John Smith and Ann Lee, Staff Writers\nBody.\n", "Jane Doe, John Smith, Ann Lee"},
+       "Headline\nBy Jane Doe, John Smith and Ann Lee, Staff Writers\nBody.\n",
+       "Jane Doe, John Smith, Ann Lee"},
       {"by line in capitals", "Headline\nBY JANE DOE\nBody.\n", "Jane Doe"},
       {"by line with date tail", "Headline\nBy Maria Garcia | March 3, 2022\nBody.\n", "Maria Garcia"},
       {"by line with particle", "Headline\nBy Ursula van der Berg\nBody.\n", "Ursula van der Berg"},
       {"by line with hyphen and apostrophe", "Headline\nBy Jean-Luc O'Brien\nBody.\n", "Jean-Luc O'Brien"},
-      {"by line in Cyrillic", "\xD0\x97\xD0\xB0\xD0\xB3\xD0\xBE\xD0\xBB\xD0\xBE\xD0\xB2\xD0\xBE\xD0\xBA\n"
-                              "By \xD0\x90\xD0\xBD\xD0\xBD\xD0\xB0 \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD\xD0\xBE\xD0\xB2\xD0\xB0\n",
+      {"by line in Cyrillic",
+       "\xD0\x97\xD0\xB0\xD0\xB3\xD0\xBE\xD0\xBB\xD0\xBE\xD0\xB2\xD0\xBE\xD0\xBA\n"
+       "By \xD0\x90\xD0\xBD\xD0\xBD\xD0\xB0 \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD\xD0\xBE\xD0\xB2\xD0\xB0\n",
        "\xD0\x90\xD0\xBD\xD0\xBD\xD0\xB0 \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD\xD0\xBE\xD0\xB2\xD0\xB0"},
-      {"author's name", "Body.\n\nAuthor`s name Andrey Mihayloff\nEditor Dmitry Sudakov\n", "Andrey Mihayloff"},
+      {"author's name", "Body.\n\nAuthor`s name Andrey Mihayloff\nEditor Dmitry Sudakov\n",
+       "Andrey Mihayloff"},
       {"author's name curly", "Body.\nAuthor\xE2\x80\x99s name Olga Petrova\n", "Olga Petrova"},
       {"author label", "Body.\nAuthor: Tom Baker\n", "Tom Baker"},
       {"reporting by", "Body.\nReporting by Pavel Polityuk; Editing by Alex Richardson\n", "Pavel Polityuk"},
       {"can be reached", "Body.\n\xE2\x80\xA2 David R. Sands can be reached at dsands@washingtontimes.com.\n",
        "David R. Sands"},
-      {"name above header date", "Title\n\nTitle\nCaption text (Reuters)\nNaveen Athrappully\n10/12/2022\nUpdated:\n",
+      {"name above header date",
+       "Title\n\nTitle\nCaption text (Reuters)\nNaveen Athrappully\n10/12/2022\nUpdated:\n",
        "Naveen Athrappully"},
       {"name below header date", "Title\nFebruary 24, 2022\nSophie Turner\n\nBody text.\n", "Sophie Turner"},
       // Not authors.
@@ -50,7 +55,8 @@ TEST(ExtractAuthor, Bylines) {
       {"name without a date", "Title\nNaveen Athrappully\nBody text goes here.\n", std::nullopt},
       {"outlet beside a date", "Newsweek\n10/12/2022\nBody.\n", std::nullopt},
       {"a place beside a date", "United Kingdom\n10/12/2022\nBody.\n", std::nullopt},
-      {"no byline", "December 6, 2023\n\n\nAlexander Lukashenko owes a massive debt to the Kremlin.\n", std::nullopt},
+      {"no byline", "December 6, 2023\n\n\nAlexander Lukashenko owes a massive debt to the Kremlin.\n",
+       std::nullopt},
       {"empty", "", std::nullopt},
   };
   for (const AuthorCase& c : cases) {
@@ -71,7 +77,8 @@ TEST(IsBylineLine, BylineAndContactLines) {
       {"Reporting by Pavel Polityuk; Editing by Alex Richardson", true},
       {"By entering the war against Ukraine, Belarus will be evicted.", false},
       {"Belarus Insists Troop Deployment With Russia Is \xE2\x80\x98Purely Defensive\xE2\x80\x99", false},
-      {"Lukashenko can be reached only through his office, officials said, and he declined to comment.", false},
+      {"Lukashenko can be reached only through his office, officials said, and he declined to comment.",
+       false},
       {"The editor of the paper said nothing.", false},
       {"", false},
   };

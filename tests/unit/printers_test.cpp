@@ -118,9 +118,10 @@ TEST(Printers, JsonWithQidAndSuggestionAndNoHits) {
 TEST(Printers, JsonReplacesInvalidUtf8InsteadOfThrowing) {
   SearchResult r;
   r.query = std::string("bad \xff byte");
-  EXPECT_EQ(render(Format::kJson, r),
-            "{\"schema_version\":1,\"query\":\"bad \xEF\xBF\xBD byte\",\"total\":{\"value\":0,\"exact\":true},"
-            "\"hits\":[],\"facets\":{}}\n");
+  EXPECT_EQ(
+      render(Format::kJson, r),
+      "{\"schema_version\":1,\"query\":\"bad \xEF\xBF\xBD byte\",\"total\":{\"value\":0,\"exact\":true},"
+      "\"hits\":[],\"facets\":{}}\n");
 }
 
 TEST(Printers, Jsonl) {
@@ -209,7 +210,8 @@ TEST(Printers, Count) {
   dateline::print_count(b, Format::kJson, "troop", 4, true, std::nullopt, false);
   dateline::print_count(c, Format::kIds, "troop", 4, true, "q9", true);
   EXPECT_EQ(a.str(), "4\n");
-  EXPECT_EQ(b.str(), R"({"schema_version":1,"query":"troop","total":{"value":4,"exact":true}})" "\n");
+  EXPECT_EQ(b.str(), R"({"schema_version":1,"query":"troop","total":{"value":4,"exact":true}})"
+                     "\n");
   EXPECT_EQ(c.str(), "q9\t4\n");
 }
 

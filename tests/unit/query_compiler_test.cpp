@@ -18,8 +18,8 @@ namespace {
 
 using dateline::Analyzer;
 using dateline::AnalyzerConfig;
-using dateline::CompileOptions;
 using dateline::CompiledQuery;
+using dateline::CompileOptions;
 using dateline::Filters;
 using dateline::QueryError;
 
@@ -57,9 +57,11 @@ TEST(QueryCompiler, Words) {
            {"70,000", "Query((70,000 OR 0.25 * S70,000))"},
            {"U.S.", "Query((u.s OR 0.25 * Su.s))"},
            // One typed word, several index words: a phrase.
-           // An unquoted compound requires its parts, stemmed, anywhere (article documents have no positions).
+           // An unquoted compound requires its parts, stemmed, anywhere (article documents have no
+           // positions).
            {"Belarus-Ukraine", "Query(((Zbelarus OR 0.25 * ZSbelarus) AND (Zukrain OR 0.25 * ZSukrain)))"},
-           {"\"Belarus-Ukraine\"", "Query(((belarus PHRASE 2 ukraine) OR 0.25 * (Sbelarus PHRASE 2 Sukraine)))"},
+           {"\"Belarus-Ukraine\"",
+            "Query(((belarus PHRASE 2 ukraine) OR 0.25 * (Sbelarus PHRASE 2 Sukraine)))"},
            // Punctuation analyses to nothing and drops out; only nothing at all is an error.
            {"troops &", "Query((Ztroop OR 0.25 * ZStroop))"},
            {"&", "col 1: the query has no searchable words"},
@@ -98,7 +100,8 @@ TEST(QueryCompiler, BooleanOperators) {
            {"troops AND NOT kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT (Zkyiv OR 0.25 * ZSkyiv)))"},
            {"troops NOT kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT (Zkyiv OR 0.25 * ZSkyiv)))"},
            {"troops -kyiv -war",
-            "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT ((Zkyiv OR 0.25 * ZSkyiv) OR (Zwar OR 0.25 * ZSwar))))"},
+            "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT ((Zkyiv OR 0.25 * ZSkyiv) OR (Zwar OR 0.25 * "
+            "ZSwar))))"},
            {"+troops kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_MAYBE (Zkyiv OR 0.25 * ZSkyiv)))"},
            {"+troops +kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND (Zkyiv OR 0.25 * ZSkyiv)))"},
            // Only negative: everything except.
@@ -117,7 +120,8 @@ TEST(QueryCompiler, MatchAll) {
   for (const Case& c : std::vector<Case>{
            {"russian troops", "Query(((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)))"},
            {"russian troops -war",
-            "Query((((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)) AND_NOT (Zwar OR 0.25 * ZSwar)))"},
+            "Query((((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)) AND_NOT (Zwar OR 0.25 * "
+            "ZSwar)))"},
            {"russian OR belarusian troops",
             "Query((((Zrussian OR 0.25 * ZSrussian) OR (Zbelarusian OR 0.25 * ZSbelarusian)) AND "
             "(Ztroop OR 0.25 * ZStroop)))"},
@@ -148,7 +152,8 @@ TEST(QueryCompiler, FieldsAndDates) {
            {"date:..2022-06", "Query(VALUE_LE 0 20220630)"},
            // Filters never change scores: OP_FILTER, or weight 0 beside scored alternatives.
            {"troops speaker:lukashenko", "Query(((Ztroop OR 0.25 * ZStroop) FILTER XSWlukashenko))"},
-           {"troops date:2022-02..2022-06", "Query(((Ztroop OR 0.25 * ZStroop) FILTER VALUE_RANGE 0 20220201 20220630))"},
+           {"troops date:2022-02..2022-06",
+            "Query(((Ztroop OR 0.25 * ZStroop) FILTER VALUE_RANGE 0 20220201 20220630))"},
            {"troops OR outlet:tass", "Query(((Ztroop OR 0.25 * ZStroop) OR 0 * XOtass))"},
            {"troops -outlet:tass", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT XOtass))"},
            {"speaker:\"...\"", "col 1: speaker: '...' has no words to match"},
@@ -161,14 +166,16 @@ TEST(QueryCompiler, FieldsAndDates) {
 TEST(QueryCompiler, FlagFilters) {
   Filters outlets;
   outlets.outlets = {"tass", "Washington Times"};
-  EXPECT_EQ(describe("troops", outlets), "Query(((Ztroop OR 0.25 * ZStroop) FILTER (XOtass OR XOthe washington times)))");
+  EXPECT_EQ(describe("troops", outlets),
+            "Query(((Ztroop OR 0.25 * ZStroop) FILTER (XOtass OR XOthe washington times)))");
   Filters kinds;
   kinds.speakers = {"lukashenko", "Vladimir Putin"};
   kinds.authors = {"smith"};
   kinds.since = "2022-02";
   kinds.until = "2022";
   EXPECT_EQ(describe("troops", kinds),
-            "Query(((Ztroop OR 0.25 * ZStroop) FILTER ((XSWlukashenko OR (XSWvladimir AND XSWputin)) AND XAWsmith AND "
+            "Query(((Ztroop OR 0.25 * ZStroop) FILTER ((XSWlukashenko OR (XSWvladimir AND XSWputin)) AND "
+            "XAWsmith AND "
             "VALUE_RANGE 0 20220201 20221231)))");
   Filters since;
   since.since = "2022-02-24";
@@ -185,7 +192,8 @@ TEST(QueryCompiler, FlagFilters) {
 
   Filters bad;
   bad.since = "2022-13";
-  EXPECT_EQ(describe("troops", bad), "col 0: --since: bad date '2022-13' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+  EXPECT_EQ(describe("troops", bad),
+            "col 0: --since: bad date '2022-13' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
   Filters reversed;
   reversed.since = "2022-06";
   reversed.until = "2022-02";
@@ -254,7 +262,8 @@ void add_text(Xapian::Document& doc, const std::string& text, const std::string&
 }
 
 void add_words(Xapian::Document& doc, std::string_view prefix, const std::string& name) {
-  for (const dateline::Token& t : analyzer().analyze(name)) doc.add_boolean_term(std::string(prefix) + t.term);
+  for (const dateline::Token& t : analyzer().analyze(name))
+    doc.add_boolean_term(std::string(prefix) + t.term);
 }
 
 Xapian::Database small_index() {
@@ -263,8 +272,8 @@ Xapian::Database small_index() {
   for (const Doc& d : std::vector<Doc>{
            {"Russian troops crossed the Belarus-Ukraine border", "Invasion begins", "2022-02-24",
             "The Washington Times", "John Smith", "Alexander Lukashenko"},
-           {"Putin said the special military operation in Ukraine would continue", "Putin speaks", "2022-06-30",
-            "Pravda.Ru", "Ivan Petrov", "Vladimir Putin"},
+           {"Putin said the special military operation in Ukraine would continue", "Putin speaks",
+            "2022-06-30", "Pravda.Ru", "Ivan Petrov", "Vladimir Putin"},
            {"The troop movements near Kyiv worried Ukraine", "Troops near Kyiv", "2022-07-01", "Daily Planet",
             "Jane Doe", ""},
            {"Sanctions hit the Russian economy hard", "Economy", "", "TASS", "", ""},
@@ -290,8 +299,8 @@ Xapian::Database small_index() {
 }
 
 /// Document ids matched by the query, in rank order.
-std::vector<Xapian::docid> ranked(const Xapian::Database& db, const std::string& text, const Filters& filters = {},
-                                  CompileOptions options = {}) {
+std::vector<Xapian::docid> ranked(const Xapian::Database& db, const std::string& text,
+                                  const Filters& filters = {}, CompileOptions options = {}) {
   Xapian::Enquire enquire(db);
   enquire.set_query(compile(text, filters, options).query);
   Xapian::MSet mset = enquire.get_mset(0, 100);
@@ -328,7 +337,7 @@ TEST(QueryCompiler, MatchesAgainstAnIndex) {
            {"\"military special operation\"", ""},
            {"\"Troops\"", "1 3"},  // the exact form, in a body (1) or a title (3); "troop" (3) does not count
            {"Belarus-Ukraine", "1"},
-           {"Ukraine-Belarus", "1"},  // unquoted: both parts, in any order
+           {"Ukraine-Belarus", "1"},     // unquoted: both parts, in any order
            {"\"Ukraine-Belarus\"", ""},  // quoted: the phrase, in this order
            // NEAR/N: at most N positions apart, either order (putin is word 1, ukraine word 8).
            {"putin NEAR/7 ukraine", "2"},
@@ -395,7 +404,8 @@ bool survives(const std::string& text) {
 
 TEST(QueryCompiler, HostileInputReturnsOrThrowsQueryError) {
   std::mt19937 rng(24022022);
-  const std::string alphabet = "ab \"()*:-+/.\\NEAR/AND OR NOT title:date:2022-02..speaker:\x01\xff\xc3\xa9\xe2\x80\x9c";
+  const std::string alphabet =
+      "ab \"()*:-+/.\\NEAR/AND OR NOT title:date:2022-02..speaker:\x01\xff\xc3\xa9\xe2\x80\x9c";
   for (int round = 0; round < 2000; ++round) {
     std::string text;
     size_t length = rng() % 80;

@@ -60,7 +60,10 @@ TEST(QueryParser, WordsPhrasesAndWildcards) {
 
 TEST(QueryParser, ControlCharactersSeparate) {
   EXPECT_EQ(parse_query(std::string("putin\0kyiv", 10)).describe(), "(DEFAULT (WORD putin) (WORD kyiv))");
-  EXPECT_EQ(parse_query("a\x7f" "b").describe(), "(DEFAULT (WORD a) (WORD b))");
+  EXPECT_EQ(parse_query("a\x7f"
+                        "b")
+                .describe(),
+            "(DEFAULT (WORD a) (WORD b))");
 }
 
 TEST(QueryParser, OperatorsAndPrecedence) {
@@ -163,7 +166,8 @@ TEST(QueryParser, Errors) {
       {"troops)", "col 7: unbalanced parenthesis: ')' has no matching '('"},
       {"()", "col 1: empty parentheses"},
       {"foo:bar", "col 1: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month)"},
-      {"troops Foo:\"x y\"", "col 8: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month)"},
+      {"troops Foo:\"x y\"",
+       "col 8: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month)"},
       {"speaker:", "col 1: field 'speaker' needs a value (as in speaker:word or speaker:\"some words\")"},
       {"date:2022-13-45", "col 6: bad date '2022-13-45' (expected YYYY, YYYY-MM or YYYY-MM-DD)"},
       {"date:2023-02-29", "col 6: bad date '2023-02-29' (expected YYYY, YYYY-MM or YYYY-MM-DD)"},
@@ -215,7 +219,8 @@ TEST(QueryParser, HostileInputLimits) {
 
 TEST(QueryParser, RandomBytesNeverCrash) {
   std::mt19937 rng(20220224);
-  const std::string alphabet = "ab \"()*:-+/.\\NEAR/AND OR NOT date:2022-02..speaker:\x01\xff\xc3\xa9\xe2\x80\x9c";
+  const std::string alphabet =
+      "ab \"()*:-+/.\\NEAR/AND OR NOT date:2022-02..speaker:\x01\xff\xc3\xa9\xe2\x80\x9c";
   for (int round = 0; round < 3000; ++round) {
     std::string text;
     size_t length = rng() % 64;
@@ -250,7 +255,8 @@ TEST(QueryParser, PartialDates) {
     EXPECT_EQ(date->first_day(), c.first) << c.text;
     EXPECT_EQ(date->last_day(), c.last) << c.text;
   }
-  for (const char* bad : {"", "0000", "2022-2", "2022-00", "2022-02-30", "2022/02/24", "20220224", "2022-02-24x"}) {
+  for (const char* bad :
+       {"", "0000", "2022-2", "2022-00", "2022-02-30", "2022/02/24", "20220224", "2022-02-24x"}) {
     EXPECT_FALSE(dateline::parse_partial_date(bad).has_value()) << bad;
   }
 }

@@ -25,13 +25,15 @@ struct Result {
 
 Result read(const fs::path& file, dateline::ReadOptions options = {}) {
   Result r;
-  dateline::read_file(file, options, [&](Article&& a) { r.articles.push_back(std::move(a)); }, r.diagnostics);
+  dateline::read_file(
+      file, options, [&](Article&& a) { r.articles.push_back(std::move(a)); }, r.diagnostics);
   return r;
 }
 
 Result read_bytes(std::string_view bytes, std::string_view name = "stdin") {
   Result r;
-  dateline::read_buffer(bytes, name, {}, [&](Article&& a) { r.articles.push_back(std::move(a)); }, r.diagnostics);
+  dateline::read_buffer(
+      bytes, name, {}, [&](Article&& a) { r.articles.push_back(std::move(a)); }, r.diagnostics);
   return r;
 }
 
@@ -65,7 +67,9 @@ std::vector<std::string> describe(const std::vector<Diagnostic>& ds, const fs::p
   return out;
 }
 
-fs::path data_dir() { return dateline::test::source_dir() / "tests/data/articles"; }
+fs::path data_dir() {
+  return dateline::test::source_dir() / "tests/data/articles";
+}
 
 const char* const kArticle =
     "Minister Resigns Over Budget Row\n\nBy Jane Doe | March 3, 2021\n\n"
@@ -85,7 +89,8 @@ TEST(ReadText, PlainTextArticle) {
   EXPECT_EQ(a.title.value_or("-"), "Minister Resigns Over Budget Row");
   EXPECT_EQ(a.date.value_or("-"), "2021-03-03");
   ASSERT_EQ(a.passages.size(), 2u);
-  EXPECT_EQ(a.passages[0].text, "The finance minister resigned on Wednesday after a row over the budget, officials said.");
+  EXPECT_EQ(a.passages[0].text,
+            "The finance minister resigned on Wednesday after a row over the budget, officials said.");
   EXPECT_EQ(std::string(kArticle).substr(a.passages[1].begin, a.passages[1].end - a.passages[1].begin),
             a.passages[1].text);
   EXPECT_EQ(a.content_hash.size(), 16u);
@@ -112,7 +117,8 @@ TEST(ReadJsonLines, MalformedLineInTheMiddleIsReportedAndTheOthersRead) {
         "\"date\": \"2022-02-24T10:00:00Z\", \"author\": null, \"url\": null}\n"
         "{\"id\": \"two\", \"title\": \"Cut short\", \"text\": \"Second st\n"
         "\n"
-        "{\"_id\": 4, \"title\": \"Fourth\", \"body\": \"Fourth story.\\n\\nSecond paragraph.\", \"lang\": \"en-GB\"}\n"
+        "{\"_id\": 4, \"title\": \"Fourth\", \"body\": \"Fourth story.\\n\\nSecond paragraph.\", \"lang\": "
+        "\"en-GB\"}\n"
         "[1, 2, 3]\n"
         "{\"id\": \"six\", \"title\": \"No text\"}\n"
         "{\"title\": \"No id\", \"text\": \"Text without an id.\", \"date\": \"sometime last week\"}\n");
@@ -151,8 +157,9 @@ TEST(ReadJsonLines, DeepNestingIsRefusedWithoutCrashing) {
   Result r = read_bytes(input, "deep.jsonl");
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_EQ(r.articles[0].id, "ok");
-  EXPECT_EQ(describe(r.diagnostics),
-            (std::vector<std::string>{"deep.jsonl:1: malformed JSON: nested deeper than 64 levels [skipped]"}));
+  EXPECT_EQ(
+      describe(r.diagnostics),
+      (std::vector<std::string>{"deep.jsonl:1: malformed JSON: nested deeper than 64 levels [skipped]"}));
 }
 
 TEST(ReadJsonLines, OutletIsCanonicalisedAndAuthorsJoined) {
@@ -191,7 +198,8 @@ TEST(ReadJson, UnterminatedArrayIsReported) {
 TEST(ReadGzip, TextAndJsonLinesInsideGzip) {
   dateline::test::TempDir dir;
   write(dir.path() / "a.txt.gz", gzip(kArticle));
-  write(dir.path() / "b.jsonl.gz", gzip("{\"id\": \"1\", \"text\": \"One.\"}\n{\"id\": \"2\", \"text\": \"Two.\"}\n"));
+  write(dir.path() / "b.jsonl.gz",
+        gzip("{\"id\": \"1\", \"text\": \"One.\"}\n{\"id\": \"2\", \"text\": \"Two.\"}\n"));
   dateline::ReadOptions options;
   options.id_root = dir.path();
   Result a = read(dir.path() / "a.txt.gz", options);
@@ -210,7 +218,8 @@ TEST(ReadGzip, CorruptGzipIsADiagnostic) {
   Result cut = read(dir.path() / "cut.txt.gz");
   EXPECT_TRUE(cut.articles.empty());
   EXPECT_EQ(describe(cut.diagnostics, dir.path()),
-            (std::vector<std::string>{"cut.txt.gz:0: corrupt gzip: unexpected end of data (truncated file) [skipped]"}));
+            (std::vector<std::string>{
+                "cut.txt.gz:0: corrupt gzip: unexpected end of data (truncated file) [skipped]"}));
   Result fake = read(dir.path() / "fake.txt.gz");
   EXPECT_EQ(describe(fake.diagnostics, dir.path()),
             (std::vector<std::string>{"fake.txt.gz:0: corrupt gzip: not in gzip format [skipped]"}));
@@ -252,10 +261,12 @@ TEST(ReadOverrides, ManifestWinsOverSidecarAndAppliesToJsonLines) {
   fs::create_directories(dir.path() / "sub");
   write(dir.path() / "sub/a.txt", kArticle);
   write(dir.path() / "sub/a.meta.json", R"({"author": "Sidecar Author", "language": "fr"})");
-  write(dir.path() / "b.jsonl", "{\"id\": \"b1\", \"text\": \"One.\"}\n{\"id\": \"b2\", \"text\": \"Two.\"}\n");
+  write(dir.path() / "b.jsonl",
+        "{\"id\": \"b1\", \"text\": \"One.\"}\n{\"id\": \"b2\", \"text\": \"Two.\"}\n");
   write(dir.path() / "manifest.jsonl",
         "{\"path\": \"sub/a.txt\", \"author\": \"Manifest Author\", \"date\": \"2020-01-02\"}\n"
-        "{\"path\": \"" + (dir.path() / "b.jsonl").string() + "\", \"outlet\": \"Newsweek\", \"id\": \"nope\"}\n");
+        "{\"path\": \"" +
+            (dir.path() / "b.jsonl").string() + "\", \"outlet\": \"Newsweek\", \"id\": \"nope\"}\n");
   dateline::Manifest m = dateline::read_manifest(dir.path() / "manifest.jsonl");
   EXPECT_EQ(m.by_path.size(), 2u);
   dateline::ReadOptions options;
@@ -281,11 +292,13 @@ TEST(ReadManifest, MalformedManifestThrowsWithFileAndLine) {
     const char* content;
     const char* reason;
   };
-  for (const Case& c : {Case{"{\"path\": \"a.txt\"}\n{\"path\": \"b.txt\", \"autor\": \"x\"}\n", ":2: unknown field \"autor\""},
-                        Case{"{\"title\": \"x\"}\n", ":1: missing \"path\""},
-                        Case{"\n{\"path\": \"a.txt\"}\n{\"path\": \"./a.txt\"}\n", ":3: duplicate path \"./a.txt\""},
-                        Case{"{\"path\": \"a.txt\", \"title\": {\"x\": 1}}\n", ":1: field \"title\" must be"},
-                        Case{"{oops\n", ":1: malformed JSON: "}}) {
+  for (const Case& c :
+       {Case{"{\"path\": \"a.txt\"}\n{\"path\": \"b.txt\", \"autor\": \"x\"}\n",
+             ":2: unknown field \"autor\""},
+        Case{"{\"title\": \"x\"}\n", ":1: missing \"path\""},
+        Case{"\n{\"path\": \"a.txt\"}\n{\"path\": \"./a.txt\"}\n", ":3: duplicate path \"./a.txt\""},
+        Case{"{\"path\": \"a.txt\", \"title\": {\"x\": 1}}\n", ":1: field \"title\" must be"},
+        Case{"{oops\n", ":1: malformed JSON: "}}) {
     write(dir.path() / "m.jsonl", c.content);
     try {
       dateline::read_manifest(dir.path() / "m.jsonl");
@@ -301,7 +314,8 @@ TEST(ReadManifest, MalformedManifestThrowsWithFileAndLine) {
 TEST(ReadEncoding, Windows1252IsConvertedWithAWarning) {
   Result r = read(data_dir() / "windows1252.txt");
   ASSERT_EQ(r.articles.size(), 1u);
-  EXPECT_EQ(r.articles[0].title.value_or("-"), "Minister\xE2\x80\x99s budget \xE2\x80\x9Cwins\xE2\x80\x9D approval");
+  EXPECT_EQ(r.articles[0].title.value_or("-"),
+            "Minister\xE2\x80\x99s budget \xE2\x80\x9Cwins\xE2\x80\x9D approval");
   ASSERT_EQ(r.articles[0].passages.size(), 1u);
   EXPECT_EQ(r.articles[0].passages[0].text,
             "The caf\xC3\xA9 owners said the \xE2\x80\x9Cnew rules\xE2\x80\x9D were fair, according to the "
@@ -322,18 +336,19 @@ TEST(ReadEncoding, BinaryEmptyAndUnreadableFilesAreSkipped) {
     const char* name;
     const char* diagnostic;
   };
-  for (const Case& c : {Case{"image.txt", "image.txt:0: binary file [skipped]"},
-                        Case{"empty.txt", "empty.txt:0: empty [skipped]"},
-                        Case{"blank.txt", "blank.txt:0: empty [skipped]"},
-                        Case{"furniture.txt",
-                             "furniture.txt:0: no article text (only a title, captions or page furniture) [skipped]"},
-                        Case{"missing.txt", "missing.txt:0: cannot open: No such file or directory [skipped]"}}) {
+  for (const Case& c :
+       {Case{"image.txt", "image.txt:0: binary file [skipped]"},
+        Case{"empty.txt", "empty.txt:0: empty [skipped]"}, Case{"blank.txt", "blank.txt:0: empty [skipped]"},
+        Case{"furniture.txt",
+             "furniture.txt:0: no article text (only a title, captions or page furniture) [skipped]"},
+        Case{"missing.txt", "missing.txt:0: cannot open: No such file or directory [skipped]"}}) {
     Result r = read(dir.path() / c.name);
     EXPECT_TRUE(r.articles.empty()) << c.name;
     EXPECT_EQ(describe(r.diagnostics, dir.path()), (std::vector<std::string>{c.diagnostic}));
   }
   Result d = read(dir.path());
-  EXPECT_EQ(describe(d.diagnostics), (std::vector<std::string>{dir.path().string() + ":0: is a directory [skipped]"}));
+  EXPECT_EQ(describe(d.diagnostics),
+            (std::vector<std::string>{dir.path().string() + ":0: is a directory [skipped]"}));
 }
 
 TEST(ReadBuffer, SniffsTheFormat) {
@@ -362,15 +377,18 @@ struct FileCase {
 
 class IsArticleFile : public ::testing::TestWithParam<FileCase> {};
 
-TEST_P(IsArticleFile, Recognises) { EXPECT_EQ(dateline::is_article_file(GetParam().name), GetParam().article); }
+TEST_P(IsArticleFile, Recognises) {
+  EXPECT_EQ(dateline::is_article_file(GetParam().name), GetParam().article);
+}
 
 INSTANTIATE_TEST_SUITE_P(Names, IsArticleFile,
-                         ::testing::Values(FileCase{"a.txt", true}, FileCase{"a.TXT", true}, FileCase{"a.text", true},
-                                           FileCase{"a.jsonl", true}, FileCase{"a.ndjson", true},
-                                           FileCase{"a.json", true}, FileCase{"a.txt.gz", true},
-                                           FileCase{"dir/a.jsonl.gz", true}, FileCase{"a.meta.json", false},
-                                           FileCase{"a.png", false}, FileCase{"a.gz", false},
-                                           FileCase{"README", false}, FileCase{"a.tar.gz", false}));
+                         ::testing::Values(FileCase{"a.txt", true}, FileCase{"a.TXT", true},
+                                           FileCase{"a.text", true}, FileCase{"a.jsonl", true},
+                                           FileCase{"a.ndjson", true}, FileCase{"a.json", true},
+                                           FileCase{"a.txt.gz", true}, FileCase{"dir/a.jsonl.gz", true},
+                                           FileCase{"a.meta.json", false}, FileCase{"a.png", false},
+                                           FileCase{"a.gz", false}, FileCase{"README", false},
+                                           FileCase{"a.tar.gz", false}));
 
 TEST(ExtractHeadline, TitleSubtitleAndBody) {
   struct Case {
@@ -378,18 +396,17 @@ TEST(ExtractHeadline, TitleSubtitleAndBody) {
     const char* title;
     const char* subtitle;
   };
-  for (const Case& c : {Case{"Headline Here\n\nDeck line under it\n\nBody paragraph that ends.\n", "Headline Here",
-                             "Deck line under it"},
-                        Case{"Repeated Headline\n\nRepeated Headline\nBody text follows.\n", "Repeated Headline", nullptr},
-                        Case{"December 6, 2023\n\nNot A Title\n", nullptr, nullptr},
-                        Case{"This first line is a sentence and it ends with a period like a paragraph.\n", nullptr,
-                             nullptr},
-                        Case{"Advertisement\nReal Headline After Furniture\n\nBody.\n", "Real Headline After Furniture",
-                             nullptr},
-                        Case{"U.S. Troops Head Home From the U.S.\n\nBody text here.\n", "U.S. Troops Head Home From the U.S.",
-                             nullptr},
-                        Case{"lowercase start is not a headline\n\nBody.\n", nullptr, nullptr},
-                        Case{"", nullptr, nullptr}}) {
+  for (const Case& c :
+       {Case{"Headline Here\n\nDeck line under it\n\nBody paragraph that ends.\n", "Headline Here",
+             "Deck line under it"},
+        Case{"Repeated Headline\n\nRepeated Headline\nBody text follows.\n", "Repeated Headline", nullptr},
+        Case{"December 6, 2023\n\nNot A Title\n", nullptr, nullptr},
+        Case{"This first line is a sentence and it ends with a period like a paragraph.\n", nullptr, nullptr},
+        Case{"Advertisement\nReal Headline After Furniture\n\nBody.\n", "Real Headline After Furniture",
+             nullptr},
+        Case{"U.S. Troops Head Home From the U.S.\n\nBody text here.\n",
+             "U.S. Troops Head Home From the U.S.", nullptr},
+        Case{"lowercase start is not a headline\n\nBody.\n", nullptr, nullptr}, Case{"", nullptr, nullptr}}) {
     dateline::Headline h = dateline::extract_headline(c.text);
     EXPECT_EQ(h.title.value_or("<none>"), c.title ? c.title : "<none>") << c.text;
     EXPECT_EQ(h.subtitle.value_or("<none>"), c.subtitle ? c.subtitle : "<none>") << c.text;

@@ -20,8 +20,8 @@ namespace {
 
 using dateline::Analyzer;
 using dateline::FacetKind;
-using dateline::SearchOptions;
 using dateline::Searcher;
+using dateline::SearchOptions;
 namespace schema = dateline::schema;
 
 struct TestPassage {
@@ -164,15 +164,32 @@ SearchOptions query(const std::string& q) {
 
 std::vector<TestArticle> small_corpus() {
   return {
-      {"spread", "Border report", "Reuters", "2022-03-01", {"Ann Lee"},
-       {{"Alpha words open the first paragraph.", {}}, {"Beta words close the second one.", {"Viktor Gulevich"}}}},
-      {"together", "Minsk notes", "Newsweek", "2021-05-02", {},
+      {"spread",
+       "Border report",
+       "Reuters",
+       "2022-03-01",
+       {"Ann Lee"},
+       {{"Alpha words open the first paragraph.", {}},
+        {"Beta words close the second one.", {"Viktor Gulevich"}}}},
+      {"together",
+       "Minsk notes",
+       "Newsweek",
+       "2021-05-02",
+       {},
        {{"Nothing here.", {}}, {"Alpha beta side by side in one passage.", {"Alexander Lukashenko"}}}},
-      {"phrases", std::nullopt, "Reuters", std::nullopt, {"Ann Lee", "Bo Chen"},
+      {"phrases",
+       std::nullopt,
+       "Reuters",
+       std::nullopt,
+       {"Ann Lee", "Bo Chen"},
        {{"The special operation began.", {"Alexander Lukashenko"}},
         {"Again the special operation, and again.", {"Vladimir Putin"}},
         {"A third special operation mention.", {"Alexander Lukashenko"}}}},
-      {"titled", "Troops at the border", std::nullopt, "2023-01-09", {},
+      {"titled",
+       "Troops at the border",
+       std::nullopt,
+       "2023-01-09",
+       {},
        {{"The story has no matching body words.", {}}}},
   };
 }
@@ -322,8 +339,13 @@ TEST_F(SmallCorpus, ReadersSurviveCommitsMidSearch) {
     Xapian::WritableDatabase w(path_, Xapian::DB_OPEN);
     Analyzer an;
     for (int i = 0; i < 6; ++i) {
-      add_article(w, an, {"extra" + std::to_string(i), std::nullopt, std::nullopt, std::nullopt, {},
-                          {{"alpha again " + std::string(200, 'x'), {}}}});
+      add_article(w, an,
+                  {"extra" + std::to_string(i),
+                   std::nullopt,
+                   std::nullopt,
+                   std::nullopt,
+                   {},
+                   {{"alpha again " + std::string(200, 'x'), {}}}});
       w.commit();
     }
   }
@@ -341,8 +363,9 @@ TEST(SearcherOpen, MissingDatabaseSaysHowToCreateOne) {
     FAIL() << "opened a missing database";
   } catch (const dateline::DatabaseError& e) {
     EXPECT_EQ(e.kind(), dateline::DatabaseError::Kind::kMissing);
-    EXPECT_EQ(std::string(e.what()), path + ": no Dateline database here; create one with: dateline-index --db " +
-                                         path + " FILES...");
+    EXPECT_EQ(
+        std::string(e.what()),
+        path + ": no Dateline database here; create one with: dateline-index --db " + path + " FILES...");
   }
 }
 
@@ -441,11 +464,13 @@ std::vector<TestArticle> random_corpus(unsigned seed, size_t n) {
     }
     for (size_t p = 1 + pick(5); p > 0; --p) {
       TestPassage tp;
-      for (size_t w = 4 + pick(8); w > 0; --w) tp.text += (tp.text.empty() ? "" : " ") + kVocabulary[pick(kVocabulary.size())];
+      for (size_t w = 4 + pick(8); w > 0; --w)
+        tp.text += (tp.text.empty() ? "" : " ") + kVocabulary[pick(kVocabulary.size())];
       tp.text += ".";
       for (size_t k = pick(3); k > 0; --k) {
         const std::string& sp = kSpeakers[pick(kSpeakers.size())];
-        if (std::find(tp.speakers.begin(), tp.speakers.end(), sp) == tp.speakers.end()) tp.speakers.push_back(sp);
+        if (std::find(tp.speakers.begin(), tp.speakers.end(), sp) == tp.speakers.end())
+          tp.speakers.push_back(sp);
       }
       a.passages.push_back(std::move(tp));
     }
@@ -509,8 +534,8 @@ TEST_P(FacetOracle, MatchesBruteForce) {
   dateline::test::TempDir dir;
   const auto corpus = random_corpus(GetParam(), 80);
   Searcher s(build_db(dir.path(), corpus));
-  const std::vector<FacetKind> all = {FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor, FacetKind::kYear,
-                                      FacetKind::kMonth};
+  const std::vector<FacetKind> all = {FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor,
+                                      FacetKind::kYear, FacetKind::kMonth};
   struct Q {
     std::string text;
     bool positional;

@@ -42,7 +42,9 @@ struct Case {
   std::vector<Highlight> highlights;
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class SnippetCases : public ::testing::TestWithParam<Case> {};
 
@@ -62,37 +64,73 @@ INSTANTIATE_TEST_SUITE_P(
     Snippets, SnippetCases,
     ::testing::Values(
         // Short passage: whole, the stemmed form highlighted.
-        Case{"WholePassageStemmedMatch", "Troops crossed the border.", words({"troop"}), 200,
-             "Troops crossed the border.", {{0, 6}}},
+        Case{"WholePassageStemmedMatch",
+             "Troops crossed the border.",
+             words({"troop"}),
+             200,
+             "Troops crossed the border.",
+             {{0, 6}}},
         // Offsets count code points, not bytes: Лукашенко is 9 code points, 18 bytes; “ is one.
-        Case{"CodePointOffsets", "Лукашенко said “troops” wait", words({"troop"}), 200,
-             "Лукашенко said “troops” wait", {{16, 22}}},
+        Case{"CodePointOffsets",
+             "Лукашенко said “troops” wait",
+             words({"troop"}),
+             200,
+             "Лукашенко said “troops” wait",
+             {{16, 22}}},
         // Match late: the earliest window (budget 20 - 2 = 18) that holds it starts at jjjj (45).
-        Case{"WindowWithEllipses", "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk troops llll mmmm",
-             words({"troop"}), 20, "\u2026jjjj kkkk troops\u2026", {{11, 17}}},
+        Case{"WindowWithEllipses",
+             "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk troops llll mmmm",
+             words({"troop"}),
+             20,
+             "\u2026jjjj kkkk troops\u2026",
+             {{11, 17}}},
         // Two distinct words beat three copies of one.
         Case{"MostDistinctTermsWins",
              "troops troops troops aaaa bbbb cccc dddd eeee ffff gggg border troops hhhh",
-             words({"troop", "border"}), 20, "\u2026gggg border troops\u2026", {{6, 12}, {13, 19}}},
+             words({"troop", "border"}),
+             20,
+             "\u2026gggg border troops\u2026",
+             {{6, 12}, {13, 19}}},
         // Equal counts: the earliest window, without a leading ellipsis.
-        Case{"TiesTakeTheEarliestWindow", "border aaaa bbbb cccc dddd eeee ffff gggg hhhh border",
-             words({"border"}), 20, "border aaaa bbbb\u2026", {{0, 6}}},
+        Case{"TiesTakeTheEarliestWindow",
+             "border aaaa bbbb cccc dddd eeee ffff gggg hhhh border",
+             words({"border"}),
+             20,
+             "border aaaa bbbb\u2026",
+             {{0, 6}}},
         // Punctuation clinging to the last word stays.
-        Case{"TrailingPunctuationKept", "aaaa bbbb, cccc dddd eeee ffff gggg", words({"zzzz"}), 16,
-             "aaaa bbbb,\u2026", {}},
+        Case{"TrailingPunctuationKept",
+             "aaaa bbbb, cccc dddd eeee ffff gggg",
+             words({"zzzz"}),
+             16,
+             "aaaa bbbb,\u2026",
+             {}},
         // Whitespace runs (newlines, tabs) become one space.
-        Case{"WhitespaceCollapsed", "troops\n\n  crossed\tthe border", words({"troop"}), 200,
-             "troops crossed the border", {{0, 6}}},
+        Case{"WhitespaceCollapsed",
+             "troops\n\n  crossed\tthe border",
+             words({"troop"}),
+             200,
+             "troops crossed the border",
+             {{0, 6}}},
         // An invalid byte becomes U+FFFD, one code point.
-        Case{"InvalidUtf8Replaced", std::string("troops \xff border"), words({"troop", "border"}), 200,
-             "troops \uFFFD border", {{0, 6}, {9, 15}}},
+        Case{"InvalidUtf8Replaced",
+             std::string("troops \xff border"),
+             words({"troop", "border"}),
+             200,
+             "troops \uFFFD border",
+             {{0, 6}, {9, 15}}},
         // A word longer than the window is the only thing cut inside a word.
         Case{"OverlongWordCutAtCodePoint", std::string(50, 'a'), words({"b"}), 10, "aaaaaaaa\u2026", {}},
         // Wildcards: every word starting with the prefix.
-        Case{"PrefixMatches", "Ukrainian troops in Ukraine", SnippetTerms{{}, {}, {"ukrain"}}, 200,
-             "Ukrainian troops in Ukraine", {{0, 9}, {20, 27}}},
+        Case{"PrefixMatches",
+             "Ukrainian troops in Ukraine",
+             SnippetTerms{{}, {}, {"ukrain"}},
+             200,
+             "Ukrainian troops in Ukraine",
+             {{0, 9}, {20, 27}}},
         // Unstemmed-only term (a phrase word): other forms are not highlighted.
-        Case{"ExactTermOnly", "troop troops", SnippetTerms{{"troop"}, {}, {}}, 200, "troop troops", {{0, 5}}}),
+        Case{
+            "ExactTermOnly", "troop troops", SnippetTerms{{"troop"}, {}, {}}, 200, "troop troops", {{0, 5}}}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // ---- properties over many window sizes ------------------------------------------------------------
@@ -124,7 +162,8 @@ TEST(SnippetProperties, NeverCutsWordsOrUtf8AndRespectsTheLimit) {
     std::string core = s.text;
     bool lead = core.rfind(ellipsis, 0) == 0;
     if (lead) core.erase(0, ellipsis.size());
-    bool trail = core.size() >= ellipsis.size() && core.compare(core.size() - ellipsis.size(), ellipsis.size(), ellipsis) == 0;
+    bool trail = core.size() >= ellipsis.size() &&
+                 core.compare(core.size() - ellipsis.size(), ellipsis.size(), ellipsis) == 0;
     if (trail) core.erase(core.size() - ellipsis.size());
     size_t at = passage.find(core);
     ASSERT_NE(at, std::string::npos) << s.text;

@@ -15,8 +15,8 @@ namespace {
 // Many more distinct words than the cache holds, some longer than its inline limit, each looked up
 // several times in a shuffled-ish order: every answer must equal an uncached Xapian::Stem call.
 TEST(Stemmer, CacheAgreesWithXapianStem) {
-  const std::vector<std::string> roots = {"troop", "run", "border", "sanction", "nation", "general",
-                                          "happy", "country", "relate", "conditional"};
+  const std::vector<std::string> roots = {"troop",   "run",   "border",  "sanction", "nation",
+                                          "general", "happy", "country", "relate",   "conditional"};
   const std::vector<std::string> suffixes = {"", "s", "ing", "ed", "ies", "ational", "ness", "'s"};
   std::vector<std::string> words;
   for (int n = 0; n < 6000; ++n) {
@@ -34,7 +34,8 @@ TEST(Stemmer, CacheAgreesWithXapianStem) {
   for (int pass = 0; pass < 3; ++pass) {
     for (size_t i = 0; i < words.size(); ++i) {
       // Interleave a hot word between cold ones, as real text does.
-      const std::string& word = (i % 3 == 0) ? roots[i % roots.size()] + "s" : words[(i * 7919 + pass) % words.size()];
+      const std::string& word =
+          (i % 3 == 0) ? roots[i % roots.size()] + "s" : words[(i * 7919 + pass) % words.size()];
       ASSERT_EQ(std::string(cached.stem(word)), oracle(word)) << word;
       ++checked;
     }
@@ -48,8 +49,11 @@ TEST(Stemmer, LanguagesAreValidatedAndCanonical) {
     std::string input;
     std::string canonical;
   };
-  for (const Case& c : std::vector<Case>{{"english", "english"}, {"en", "english"}, {"ru", "russian"},
-                                         {"none", "none"}, {"porter", "porter"}}) {
+  for (const Case& c : std::vector<Case>{{"english", "english"},
+                                         {"en", "english"},
+                                         {"ru", "russian"},
+                                         {"none", "none"},
+                                         {"porter", "porter"}}) {
     EXPECT_EQ(canonical_language(c.input), c.canonical) << c.input;
   }
   for (const std::string bad : {"", "EN", "klingon", "english "}) {
