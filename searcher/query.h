@@ -78,6 +78,10 @@ struct CompiledQuery {
       true;  ///< false when nothing in the query weighs (only filters, or a pure NOT): all weights 0
 };
 
+/// Experiment knob for the relevance benchmarks only: the value of `name` in $DATELINE_RANKING
+/// ("k1=0.9,b=0.4,tscale=0.25,coord=1"), else `fallback`. The default ranking never depends on it.
+double ranking_knob(const char* name, double fallback);
+
 /// Builds the Xapian query for a parsed query plus flag filters. Throws QueryError (column 0 for
 /// problems in flag values, e.g. a bad --since date). An empty ParsedQuery with no filters gives
 /// Query::MatchAll; a query whose words all analyse to nothing ("&") is a QueryError.

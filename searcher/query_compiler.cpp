@@ -37,27 +37,6 @@ Query combine(Query::op op, const std::vector<Query>& queries) {
   return Query(op, queries.begin(), queries.end());
 }
 
-// Experiment knobs (bench/relevance ablations only): DATELINE_RANKING="name=value,...". The default
-// ranking never depends on it; an unset variable or unknown name leaves the named constant in force.
-double ranking_knob(const char* name, double fallback) {
-  const char* env = std::getenv("DATELINE_RANKING");  // NOLINT(concurrency-mt-unsafe): read-only
-  if (env == nullptr) return fallback;
-  const std::string spec(env);
-  const std::string key = std::string(name) + "=";
-  size_t at = 0;
-  while ((at = spec.find(key, at)) != std::string::npos) {
-    if (at == 0 || spec[at - 1] == ',') {
-      try {
-        return std::stod(spec.substr(at + key.size()));
-      } catch (const std::exception&) {
-        return fallback;
-      }
-    }
-    at += key.size();
-  }
-  return fallback;
-}
-
 // Query-time scale of title terms. The title's weight is already in its wdf (the document builder
 // multiplies it by schema kFields "title" weight); ZS and Z terms have their own statistics, so the
 // title term's BM25 weight is scaled only by ranking::kTitleQueryScale on top.
@@ -475,6 +454,27 @@ CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, c
       break;
   }
   return out;
+}
+
+// Experiment knobs (bench/relevance ablations only): DATELINE_RANKING="name=value,...". The default
+// ranking never depends on it; an unset variable or unknown name leaves the named constant in force.
+double ranking_knob(const char* name, double fallback) {
+  const char* env = std::getenv("DATELINE_RANKING");  // NOLINT(concurrency-mt-unsafe): read-only
+  if (env == nullptr) return fallback;
+  const std::string spec(env);
+  const std::string key = std::string(name) + "=";
+  size_t at = 0;
+  while ((at = spec.find(key, at)) != std::string::npos) {
+    if (at == 0 || spec[at - 1] == ',') {
+      try {
+        return std::stod(spec.substr(at + key.size()));
+      } catch (const std::exception&) {
+        return fallback;
+      }
+    }
+    at += key.size();
+  }
+  return fallback;
 }
 
 }  // namespace dateline

@@ -31,27 +31,6 @@ std::string str(std::string_view s) {
   return std::string(s);
 }
 
-// Experiment knobs (bench/relevance ablations only): DATELINE_RANKING="k1=0.9,b=0.4,...". The default
-// ranking never depends on it; an unset variable or unknown name leaves the ranking:: constant.
-double ranking_knob(const char* name, double fallback) {
-  const char* env = std::getenv("DATELINE_RANKING");  // NOLINT(concurrency-mt-unsafe): read-only
-  if (env == nullptr) return fallback;
-  const std::string spec(env);
-  const std::string key = std::string(name) + "=";
-  size_t at = 0;
-  while ((at = spec.find(key, at)) != std::string::npos) {
-    if (at == 0 || spec[at - 1] == ',') {
-      try {
-        return std::stod(spec.substr(at + key.size()));
-      } catch (const std::exception&) {
-        return fallback;
-      }
-    }
-    at += key.size();
-  }
-  return fallback;
-}
-
 Xapian::BM25Weight bm25() {
   static const double k1 = ranking_knob("k1", ranking::kBm25K1);
   static const double b = ranking_knob("b", ranking::kBm25B);
