@@ -108,6 +108,8 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
     }
   } else if (key == "fast-facets" || key == "fast_facets") {
     o.fast_facets = v == "true" || v == "1";
+  } else if (key == "exact-total" || key == "exact_total") {
+    if (v == "true" || v == "1") o.exact_total_up_to = dateline::kAllMatches;
   } else if (key == "explain") {
     o.explain = v == "true" || v == "1";
   } else {
@@ -149,6 +151,12 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   }
   r.format = *format;
   r.search.want_snippets = r.format != Format::kIds && r.format != Format::kTrec;
+  // ids and trec print no total: do not count matches past the page unless asked to.
+  if (args.count("exact-total") > 0) {
+    r.search.exact_total_up_to = dateline::kAllMatches;
+  } else if (!r.search.want_snippets) {
+    r.search.exact_total_up_to = 0;
+  }
   const std::string colour = args["color"].as<std::string>();
   if (colour == "auto") {
     r.print.colour = r.format == Format::kText && dateline::cli::want_colour(1);
@@ -406,7 +414,8 @@ int main(int argc, char** argv) {
   options.add_options("Facets")
       ("facet", "Count matching articles per value: outlet, speaker, author, year, month (repeatable)", cxxopts::value<std::string>(), "NAME")
       ("facet-limit", "Values per facet at most (0: all)", cxxopts::value<std::string>()->default_value("10"), "N")
-      ("fast-facets", "Count totals and facets on a sample (reported as inexact)");
+      ("fast-facets", "Count totals and facets on a sample (reported as inexact)")
+      ("exact-total", "Count every matching article (default: exact up to 10,000, then an estimate)");
   options.add_options("Batch")
       ("batch", "Read queries from stdin, one per line (text or JSON objects)")
       ("timings", "With --batch: write ID<TAB>MICROSECONDS per query to FILE", cxxopts::value<std::string>(), "FILE");

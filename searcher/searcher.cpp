@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "analyzers/schema.h"
@@ -249,6 +250,7 @@ std::pair<uint64_t, bool> Searcher::count(const SearchOptions& options) {
   o.want_snippets = false;
   o.explain = false;
   o.suggest = false;
+  o.exact_total_up_to = kAllMatches;  // a count is the whole answer: exact unless --fast-facets
   SearchResult r = search(o);
   return {r.total, r.total_exact};
 }
@@ -287,7 +289,16 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     spy = std::make_unique<FacetSpy>(options.facets, passage_mode);
     enquire.add_matchspy(spy.get());
   }
-  const Xapian::doccount check_at_least = options.fast_facets ? 0 : doccount;
+  // How many matches the matcher must look at: all of them for exact facets; otherwise enough for an
+  // exact total up to exact_total_up_to (past it Xapian's pruning may skip the rest: the total is then
+  // an estimate). --fast-facets samples whatever the pruning leaves.
+  Xapian::doccount check_at_least = 0;
+  if (!options.fast_facets) {
+    check_at_least =
+        options.facets.empty()
+            ? static_cast<Xapian::doccount>(std::min<uint64_t>(doccount, options.exact_total_up_to))
+            : doccount;
+  }
 
   // Article scoring with several passages per article pages over hits, not articles: fetch enough
   // articles from the top (each gives at least one hit) and cut the page after expansion.
@@ -297,14 +308,15 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       std::min<uint64_t>(expand_from_top ? options.offset + options.limit : options.limit, doccount));
   Xapian::MSet mset = enquire.get_mset(first, wanted, check_at_least);
 
-  // Totals. With check_at_least = doccount every match was seen: exact. Sampling (--fast-facets) is
+  // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
   // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
   // bound loose, so "seen everything" cannot be told from the bound alone otherwise).
   const uint64_t lower =
       passage_mode ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
   const uint64_t upper =
       passage_mode ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
-  const bool all_seen = !options.fast_facets || (lower == upper && (!spy || spy->documents_seen() >= upper));
+  const bool all_seen =
+      check_at_least >= doccount || (lower == upper && (!spy || spy->documents_seen() >= upper));
   result.total_exact = all_seen;
   if (passage_mode) {
     const uint64_t seen = spy->documents_seen();
@@ -369,7 +381,92 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       finish_hit(hit);
       result.hits.push_back(std::move(hit));
     };
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    // Best passages of every article on the page, chosen with one query per tier for all of them
+    // (collapsed by article) rather than one query per article, in three tiers:
+    //  1. passages matching the whole query (so --speaker/speaker: picks that speaker's passages),
+    //     ranked with the query words and the proximity bonus;
+    //  2. passages with any query word (words spread over paragraphs: a passage with some wins);
+    //  3. the first passage (the match was in the title or a field only).
+    struct Picked {
+      Xapian::docid did;
+      double weight;
+      Xapian::Document doc;
+      std::vector<std::string> terms;
+      std::string query;
+    };
+    const auto per = static_cast<size_t>(options.per_article == 0 ? doccount : options.per_article);
+    const Xapian::Query words(Xapian::Query::OP_OR, pq.terms, pq.proximity);
+    const Xapian::Query tier_queries[] = {Xapian::Query(Xapian::Query::OP_AND_MAYBE, base, words), words};
+    std::vector<std::string> page_ids;  // article ids in rank order, as far as the page can reach
+    std::vector<std::string> page_id_terms;
+    std::map<std::string, std::vector<Picked>> picks;  // article id -> its passages, best first
+    if (need_passages) {
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        const Xapian::Document article = it.get_document();
+        std::string id = article.get_value(schema::kSlotArticleId);
+        page_id_terms.push_back(article_id_term(article, id));
+        page_ids.push_back(std::move(id));
+      }
+      // The articles of `ids` as a filter on their passage documents.
+      auto in_articles = [&](const std::vector<size_t>& which) {
+        std::vector<Xapian::Query> id_terms;
+        for (size_t k : which) id_terms.emplace_back(page_id_terms[k]);
+        return Xapian::Query(Xapian::Query::OP_AND,
+                             Xapian::Query(Xapian::Query::OP_OR, id_terms.begin(), id_terms.end()), kp);
+      };
+      std::vector<size_t> pending(page_ids.size());
+      for (size_t k = 0; k < pending.size(); ++k) pending[k] = k;
+      auto collect = [&](Xapian::Enquire& e, const Xapian::MSet& set, const Xapian::Query& tier) {
+        for (auto pit = set.begin(); pit != set.end(); ++pit) {
+          const Xapian::Document doc = pit.get_document();
+          auto& list = picks[doc.get_value(schema::kSlotArticleId)];
+          if (list.size() >= per) continue;
+          std::string description;
+          if (options.explain) {
+            // The query as it would select this article's passages alone.
+            const Xapian::Query mine(
+                Xapian::Query::OP_AND,
+                Xapian::Query(article_id_term(doc, doc.get_value(schema::kSlotArticleId))), kp);
+            description = tier.empty()
+                              ? mine.get_description()
+                              : Xapian::Query(Xapian::Query::OP_FILTER, tier, mine).get_description();
+          }
+          list.push_back(
+              {*pit, pit.get_weight(), doc,
+               options.explain && !tier.empty() ? matching_terms(e, pit) : std::vector<std::string>{},
+               std::move(description)});
+        }
+        std::erase_if(pending, [&](size_t k) { return picks.count(page_ids[k]) > 0; });
+      };
+      const auto depth = [&](size_t articles) {
+        return static_cast<Xapian::doccount>(
+            std::min<uint64_t>(static_cast<uint64_t>(articles) * per, doccount));
+      };
+      for (const Xapian::Query& tier : tier_queries) {
+        if (pending.empty()) break;
+        const Xapian::Query tq(Xapian::Query::OP_FILTER, tier, in_articles(pending));
+        if (tier.empty() || tq.empty()) continue;
+        Xapian::Enquire pe(db_);
+        pe.set_query(tq);
+        pe.set_weighting_scheme(bm25());
+        pe.set_docid_order(Xapian::Enquire::ASCENDING);
+        if (options.per_article > 0)
+          pe.set_collapse_key(schema::kSlotArticleId, static_cast<Xapian::doccount>(per));
+        collect(pe, pe.get_mset(0, depth(pending.size())), tier);
+      }
+      if (!pending.empty()) {
+        Xapian::Enquire fe(db_);
+        Xapian::MultiValueKeyMaker by_passage;
+        by_passage.add_value(schema::kSlotPassage);
+        fe.set_query(in_articles(pending));
+        fe.set_weighting_scheme(Xapian::BoolWeight());
+        fe.set_sort_by_key(&by_passage, false);
+        fe.set_collapse_key(schema::kSlotArticleId, 1);
+        collect(fe, fe.get_mset(0, depth(pending.size())), Xapian::Query());
+      }
+    }
+    size_t page_index = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it, ++page_index) {
       if (result.hits.size() >= options.limit) break;
       const Xapian::Document article = it.get_document();
       Hit article_hit;
@@ -382,59 +479,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         emit(std::move(hit));
         continue;
       }
-      const Xapian::Query in_article(Xapian::Query::OP_AND,
-                                     Xapian::Query(article_id_term(article, article_hit.id)), kp);
-
-      // Best passages, inside this article only, in three tiers:
-      //  1. passages matching the whole query (so --speaker/speaker: picks that speaker's passages),
-      //     ranked with the query words and the proximity bonus;
-      //  2. passages with any query word (words spread over paragraphs: a passage with some wins);
-      //  3. the first passage (the match was in the title or a field only).
-      const auto per = static_cast<size_t>(options.per_article == 0 ? doccount : options.per_article);
-      const Xapian::Query words(Xapian::Query::OP_OR, pq.terms, pq.proximity);
-      const Xapian::Query tier_queries[] = {
-          Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND_MAYBE, base, words),
-                        in_article),
-          Xapian::Query(Xapian::Query::OP_FILTER, words, in_article),
-      };
-      struct Picked {
-        Xapian::docid did;
-        double weight;
-        Xapian::Document doc;
-        std::vector<std::string> terms;
-        std::string query;
-      };
+      const Xapian::Query in_article(Xapian::Query::OP_AND, Xapian::Query(page_id_terms[page_index]), kp);
       std::vector<Picked> picked;
-      for (const Xapian::Query& tq : tier_queries) {
-        if (tq.empty()) continue;
-        Xapian::Enquire pe(db_);
-        pe.set_query(tq);
-        pe.set_weighting_scheme(bm25());
-        pe.set_docid_order(Xapian::Enquire::ASCENDING);
-        Xapian::MSet pset = pe.get_mset(0, static_cast<Xapian::doccount>(std::min<size_t>(per, doccount)));
-        for (auto pit = pset.begin(); pit != pset.end() && picked.size() < per; ++pit) {
-          bool dup =
-              std::any_of(picked.begin(), picked.end(), [&pit](const Picked& p) { return p.did == *pit; });
-          if (dup) continue;
-          picked.push_back({*pit, pit.get_weight(), pit.get_document(),
-                            options.explain ? matching_terms(pe, pit) : std::vector<std::string>{},
-                            options.explain ? tq.get_description() : std::string()});
-        }
-        if (!picked.empty()) break;  // passages matching the whole query are the ones to show
-      }
-      if (picked.empty()) {
-        Xapian::Enquire fe(db_);
-        Xapian::MultiValueKeyMaker by_passage;
-        by_passage.add_value(schema::kSlotPassage);
-        fe.set_query(in_article);
-        fe.set_weighting_scheme(Xapian::BoolWeight());
-        fe.set_sort_by_key(&by_passage, false);
-        Xapian::MSet first_passage = fe.get_mset(0, 1);
-        for (auto pit = first_passage.begin(); pit != first_passage.end(); ++pit) {
-          picked.push_back(
-              {*pit, 0.0, pit.get_document(), {}, options.explain ? in_article.get_description() : ""});
-        }
-      }
+      if (auto found = picks.find(page_ids[page_index]); found != picks.end())
+        picked = std::move(found->second);
       std::optional<Xapian::MSet> bonus_set;
       if (options.explain && !pq.proximity.empty()) {
         Xapian::Enquire be(db_);

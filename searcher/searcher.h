@@ -49,6 +49,10 @@ enum class Scoring {
   kPassage,  ///< rank passage documents, collapsed by article
 };
 
+/// SearchOptions::exact_total_up_to: the default (Elasticsearch's), and "count every match".
+inline constexpr uint64_t kDefaultExactTotalUpTo = 10000;
+inline constexpr uint64_t kAllMatches = UINT64_MAX;
+
 /// Everything one search needs (validated by the caller: main.cpp turns flags into this).
 struct SearchOptions {
   std::string query;       ///< query text (the query language of searcher/query.h)
@@ -62,12 +66,17 @@ struct SearchOptions {
   std::vector<FacetKind> facets;  ///< facets to count over the whole match set
   size_t facet_limit = 10;        ///< values per facet at most; 0 = all
   bool fast_facets = false;       ///< count facets and totals on a sample (reported as inexact)
-  bool explain = false;           ///< fill Hit::explain
-  size_t snippet_chars = 200;     ///< snippet length at most, in code points
-  bool want_snippets = true;      ///< false: skip snippet work (ids/trec output); with per_article 1
-                                  ///< and no explain, article hits then skip the best-passage choice
-                                  ///< too (Hit::passage, speakers and text stay unset)
-  bool suggest = true;            ///< spelling suggestion when nothing matches
+  /// Count matching articles exactly up to this many; past it the matcher may stop early and the total
+  /// is an estimate (SearchResult::total_exact false), as Elasticsearch's track_total_hits and Lucene's
+  /// total-hits threshold do. Facets (without fast_facets) and Searcher::count() always see every match.
+  /// 0: no counting past the page (ids/trec output, which prints no total). kAllMatches: always exact.
+  uint64_t exact_total_up_to = kDefaultExactTotalUpTo;
+  bool explain = false;        ///< fill Hit::explain
+  size_t snippet_chars = 200;  ///< snippet length at most, in code points
+  bool want_snippets = true;   ///< false: skip snippet work (ids/trec output); with per_article 1
+                               ///< and no explain, article hits then skip the best-passage choice
+                               ///< too (Hit::passage, speakers and text stay unset)
+  bool suggest = true;         ///< spelling suggestion when nothing matches
 };
 
 /// How one hit's score was made (--explain).

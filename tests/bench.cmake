@@ -8,3 +8,18 @@ if(Python3_FOUND)
   # The three queries each have one relevant document that shares their rare words: a working engine puts it first.
   set_tests_properties(bench_relevance_smoke PROPERTIES PASS_REGULAR_EXPRESSION "\"ndcg@10\": 1.0,")
 endif()
+
+# bench/index and bench/search on a 12-article invented corpus (tests/data/news-mini.jsonl): the scripts run end to
+# end and print a row per run / per query class and format.
+if(Python3_FOUND)
+  add_test(NAME bench_index_smoke
+           COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/bench/index --bin ${CMAKE_BINARY_DIR}/bin
+                   --corpus ${PROJECT_SOURCE_DIR}/tests/data/news-mini.jsonl --copies 2 --threads 1 --json)
+  set_tests_properties(bench_index_smoke PROPERTIES
+                       PASS_REGULAR_EXPRESSION "\"corpus\": \"x2\",[^}]*\"articles\": 24,[^}]*\"passages\": [1-9]")
+  add_test(NAME bench_search_smoke
+           COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/bench/search --bin ${CMAKE_BINARY_DIR}/bin
+                   --corpus ${PROJECT_SOURCE_DIR}/tests/data/news-mini.jsonl --min-df 2 --per-class 2 --passes 1 --json)
+  set_tests_properties(bench_search_smoke PROPERTIES
+                       PASS_REGULAR_EXPRESSION "\"format\": \"json\",[^}]*\"class\": \"facet\",[^}]*\"queries\": 2,")
+endif()

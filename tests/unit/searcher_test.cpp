@@ -570,6 +570,44 @@ TEST_P(FacetOracle, MatchesBruteForce) {
   }
 }
 
+// Totals are exact up to SearchOptions::exact_total_up_to: the threshold never changes the hits, and a total
+// reported as exact always is.
+TEST_P(FacetOracle, TotalThresholdNeverLies) {
+  dateline::test::TempDir dir;
+  const auto corpus = random_corpus(GetParam(), 80);
+  Searcher s(build_db(dir.path(), corpus));
+  const std::vector<std::pair<std::string, std::function<bool(const std::string&)>>> queries = {
+      {"zeta", [](const std::string& t) { return has_word(t, "zeta"); }},
+      {"zeta OR theta", [](const std::string& t) { return has_word(t, "zeta") || has_word(t, "theta"); }},
+      {"\"alpha beta\"", [](const std::string& t) { return has_phrase(t, "alpha", "beta"); }},
+  };
+  for (const auto& [text, matches] : queries) {
+    SCOPED_TRACE(text);
+    uint64_t expected = 0;
+    brute_force(corpus, false, matches, expected);
+    SearchOptions o = query(text);
+    o.limit = 5;
+    o.exact_total_up_to = dateline::kAllMatches;
+    const auto exact = s.search(o);
+    EXPECT_EQ(exact.total, expected);
+    EXPECT_TRUE(exact.total_exact);
+    for (uint64_t up_to : {uint64_t{0}, uint64_t{1}, uint64_t{3}, dateline::kDefaultExactTotalUpTo}) {
+      SCOPED_TRACE(up_to);
+      o.exact_total_up_to = up_to;
+      const auto r = s.search(o);
+      EXPECT_EQ(ids(r), ids(exact));
+      if (r.total_exact) {
+        EXPECT_EQ(r.total, expected);
+      }
+      if (up_to >= expected) {
+        EXPECT_TRUE(r.total_exact);
+        EXPECT_EQ(r.total, expected);
+      }
+    }
+    EXPECT_EQ(s.count(o), (std::pair<uint64_t, bool>{expected, true}));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Seeds, FacetOracle, ::testing::Values(1u, 7u, 42u));
 
 TEST(FacetSpy, SortsByCountThenValueAndLimits) {
