@@ -92,22 +92,33 @@ std::string content_hash(std::string_view bytes, const MetadataOverrides& overri
   return hex64(XXH3_64bits_digest(state.get()));
 }
 
+/// Where a byte-by-byte scan of JSON text stands with respect to string literals (escapes included).
+struct JsonStringState {
+  bool in_string = false;
+  bool escape = false;
+
+  /// True when `c` belongs to a string literal already open (its closing quote included): the caller
+  /// skips it. A '"' outside a string is the caller's to see; it then sets in_string.
+  bool inside(char c) {
+    if (!in_string) return false;
+    if (escape)
+      escape = false;
+    else if (c == '\\')
+      escape = true;
+    else if (c == '"')
+      in_string = false;
+    return true;
+  }
+};
+
 /// Deepest nesting of `[`/`{` in JSON text (strings skipped); stops counting once past `limit`.
 size_t json_depth(std::string_view s, size_t limit) {
   size_t depth = 0, deepest = 0;
-  bool in_string = false, escape = false;
+  JsonStringState str;
   for (char c : s) {
-    if (in_string) {
-      if (escape)
-        escape = false;
-      else if (c == '\\')
-        escape = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
+    if (str.inside(c)) continue;
     if (c == '"')
-      in_string = true;
+      str.in_string = true;
     else if (c == '[' || c == '{') {
       deepest = std::max(deepest, ++depth);
       if (deepest > limit) return deepest;
@@ -474,7 +485,8 @@ class Reader {
     size_t start = static_cast<size_t>(t.data() - text.data());
     size_t line_no = 1 + static_cast<size_t>(std::count(text.data(), text.data() + start, '\n'));
     size_t depth = 0;
-    bool in_string = false, escape = false, closed = false;
+    JsonStringState str;
+    bool closed = false;
     size_t elem_begin = std::string_view::npos, elem_line = line_no;
     auto finish = [&](size_t end) {
       if (elem_begin == std::string_view::npos) return;
@@ -485,22 +497,14 @@ class Reader {
     for (size_t i = start; i < text.size(); ++i) {
       char c = text[i];
       if (c == '\n') ++line_no;
-      if (in_string) {
-        if (escape)
-          escape = false;
-        else if (c == '\\')
-          escape = true;
-        else if (c == '"')
-          in_string = false;
-        continue;
-      }
+      if (str.inside(c)) continue;
       bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
       if (depth == 1 && elem_begin == std::string_view::npos && !space && c != ',' && c != ']') {
         elem_begin = i;
         elem_line = line_no;
       }
       if (c == '"') {
-        in_string = true;
+        str.in_string = true;
       } else if (c == '[' || c == '{') {
         ++depth;
       } else if (c == ']' || c == '}') {
