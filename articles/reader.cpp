@@ -3,14 +3,18 @@
  */
 #include "articles/reader.h"
 
+#include <unicode/ucnv.h>
 #include <xxhash.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -361,12 +365,413 @@ fs::path manifest_key(const fs::path& p) {
   return (ec ? p : abs).lexically_normal();
 }
 
+// ---- Streaming: bytes in chunks -> gunzip -> UTF-8 -> lines ----------------------------------------------
+
+constexpr size_t kChunkBytes = 64 * 1024;  // one read(2)/inflate step
+// The charset of a streamed input is decided on its first 64 KiB: decode_text()'s own sample size, so an
+// input that ends within it is decoded exactly as read_buffer() does (it is handed to the same code, whole).
+constexpr size_t kProbeBytes = 64 * 1024;
+constexpr size_t kGunzipLimit = size_t{4} << 30;  // gunzip()'s default, for inputs read whole
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+/// A stream of bytes read in chunks.
+class Source {
+ public:
+  virtual ~Source() = default;
+  /// Appends up to `n` bytes to `out` and returns how many; 0 at the end or on an error (see error()).
+  virtual size_t read(std::string& out, size_t n) = 0;
+  /// Why reading stopped early, as a Diagnostic reason; empty when it did not.
+  const std::string& error() const { return error_; }
+
+ protected:
+  std::string error_;
+};
+
+/// An open C stream (a file, standard input). Not owned.
+class FileSource : public Source {
+ public:
+  explicit FileSource(std::FILE* f) : f_(f) {}
+  size_t read(std::string& out, size_t n) override {
+    size_t at = out.size();
+    out.resize(at + n);
+    size_t got = std::fread(out.data() + at, 1, n, f_);
+    out.resize(at + got);
+    if (got == 0 && std::ferror(f_) && error_.empty())
+      error_ = std::string("cannot read: ") + std::strerror(errno);
+    return got;
+  }
+
+ private:
+  std::FILE* f_;
+};
+
+/// Gzip data from another Source, inflated chunk by chunk. Behaves as gunzip() (encoding.h) does on the
+/// whole input, with the same messages: concatenated members are one stream, trailing bytes that are not
+/// another member are ignored, and more than `limit` bytes of output is an error.
+class GunzipSource : public Source {
+ public:
+  /// `head`: bytes already read from `in` (starting with the gzip magic number).
+  GunzipSource(Source& in, std::string head) : in_(in), buf_(std::move(head)) {
+    // 15 + 32: maximum window, and detect gzip or zlib headers automatically (as gunzip()).
+    if (inflateInit2(&zs_, 15 + 32) != Z_OK) {
+      error_ = "corrupt gzip: cannot initialise zlib";
+      return;
+    }
+    ready_ = true;
+    zs_.next_in = reinterpret_cast<Bytef*>(buf_.data());
+    zs_.avail_in = static_cast<uInt>(buf_.size());
+  }
+  ~GunzipSource() override {
+    if (ready_) inflateEnd(&zs_);
+  }
+  GunzipSource(const GunzipSource&) = delete;
+  GunzipSource& operator=(const GunzipSource&) = delete;
+
+  void set_limit(size_t limit) { limit_ = limit; }
+
+  size_t read(std::string& out, size_t n) override {
+    if (!ready_ || done_ || !error_.empty()) return 0;
+    size_t at = out.size();
+    out.resize(at + n);
+    zs_.next_out = reinterpret_cast<Bytef*>(out.data() + at);
+    zs_.avail_out = static_cast<uInt>(n);
+    while (zs_.avail_out > 0 && error_.empty()) {
+      if (zs_.avail_in == 0 && !in_eof_) refill();
+      int rc = inflate(&zs_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        // Another member follows (cat a.gz b.gz > c.gz)? Trailing zero padding is ignored, like gzip(1).
+        if (zs_.avail_in < 2 && !in_eof_) refill();
+        if (!is_gzip(std::string_view(reinterpret_cast<const char*>(zs_.next_in), zs_.avail_in))) {
+          done_ = true;
+          break;
+        }
+        inflateReset(&zs_);
+        continue;
+      }
+      if (rc == Z_OK) continue;
+      if (rc == Z_BUF_ERROR && zs_.avail_in == 0 && in_eof_) {
+        if (error_.empty()) error_ = "corrupt gzip: unexpected end of data (truncated file)";
+        break;
+      }
+      if (rc == Z_BUF_ERROR) continue;  // no progress this round only because input or output ran out
+      error_ = std::string("corrupt gzip: ") + (zs_.msg != nullptr ? zs_.msg : "invalid data");
+    }
+    size_t produced = n - zs_.avail_out;
+    total_ += produced;
+    if (error_.empty() && total_ > limit_)
+      error_ = "corrupt gzip: decompressed size exceeds " + std::to_string(limit_) + " bytes";
+    out.resize(error_.empty() ? at + produced : at);
+    return error_.empty() ? produced : 0;
+  }
+
+ private:
+  /// Keeps the unconsumed input and appends the next chunk of `in_`.
+  void refill() {
+    buf_.erase(0, buf_.size() - zs_.avail_in);
+    if (in_.read(buf_, kChunkBytes) == 0) {
+      in_eof_ = true;
+      if (!in_.error().empty()) error_ = in_.error();
+    }
+    zs_.next_in = reinterpret_cast<Bytef*>(buf_.data());
+    zs_.avail_in = static_cast<uInt>(buf_.size());
+  }
+
+  Source& in_;
+  std::string buf_;  // input: zs_.next_in points into it
+  z_stream zs_{};
+  bool ready_ = false, in_eof_ = false, done_ = false;
+  size_t total_ = 0;
+  size_t limit_ = kGunzipLimit;
+};
+
+/// Turns a streamed input's bytes (BOM already dropped) into UTF-8 text, chunk by chunk.
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  /// Appends the text of the next bytes `raw` to `out`; `last`: no bytes follow.
+  virtual void decode(std::string_view raw, bool last, std::string& out) = 0;
+  /// The input-wide warning decode_text() would give (DecodedText::describe()), once all is decoded; or "".
+  virtual std::string note() const = 0;
+};
+
+/// Bytes at the end of `s` that start a UTF-8 sequence still waiting for continuation bytes (0 to 3).
+size_t incomplete_utf8_tail(std::string_view s) {
+  for (size_t k = 1; k <= std::min<size_t>(3, s.size()); ++k) {
+    auto c = static_cast<unsigned char>(s[s.size() - k]);
+    if (c >= 0x80 && c <= 0xBF) continue;  // a continuation byte: look further back for its lead
+    size_t need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    return k < need ? k : 0;
+  }
+  return 0;
+}
+
+/// UTF-8, each invalid sequence replaced by U+FFFD as repair_utf8() does. A sequence cut by a chunk boundary
+/// waits for the next chunk, so the text and the count are those of repairing the whole input at once.
+class Utf8Decoder : public Decoder {
+ public:
+  void decode(std::string_view raw, bool last, std::string& out) override {
+    std::string joined;
+    if (!carry_.empty()) {
+      joined = carry_;
+      joined += raw;
+      raw = joined;
+    }
+    size_t keep = last ? 0 : incomplete_utf8_tail(raw);
+    std::string_view body = raw.substr(0, raw.size() - keep);
+    if (is_valid_utf8(body)) {
+      out += body;
+    } else {
+      size_t n = 0;
+      out += repair_utf8(body, &n);
+      replaced_ += n;
+    }
+    carry_.assign(raw.substr(raw.size() - keep));
+  }
+  std::string note() const override {
+    if (replaced_ == 0) return "";
+    DecodedText d;
+    d.status = TextStatus::kRepaired;
+    d.replaced = replaced_;
+    return d.describe();
+  }
+
+ private:
+  std::string carry_;
+  size_t replaced_ = 0;
+};
+
+/// Another charset, converted by ICU as a stream (stateful and multi-byte charsets included).
+class IcuDecoder : public Decoder {
+ public:
+  /// Opens the converters; ok() is false when ICU cannot (unknown charset, missing data).
+  IcuDecoder(std::string charset, int confidence) : charset_(std::move(charset)), confidence_(confidence) {
+    // ISO-8859-1 with bytes in 0x80-0x9F is read as windows-1252 (see decode_text()). The two agree on every
+    // other byte, so converting as windows-1252 from the start gives the same text; the name reported
+    // depends on whether such a byte turns up anywhere in the input.
+    latin1_ = charset_ == "ISO-8859-1";
+    UErrorCode status = U_ZERO_ERROR;
+    from_.reset(ucnv_open(latin1_ ? "windows-1252" : charset_.c_str(), &status));
+    if (U_FAILURE(status)) from_.reset();
+    status = U_ZERO_ERROR;
+    to_.reset(ucnv_open("UTF-8", &status));
+    if (U_FAILURE(status)) to_.reset();
+  }
+  bool ok() const { return from_ && to_; }
+
+  void decode(std::string_view raw, bool last, std::string& out) override {
+    if (latin1_ && !c1_) {
+      c1_ = std::any_of(raw.begin(), raw.end(), [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return c >= 0x80 && c <= 0x9F;
+      });
+    }
+    const char* src = raw.data();
+    const char* src_end = src + raw.size();
+    char buf[16 * 1024];
+    for (;;) {
+      char* target = buf;
+      UErrorCode status = U_ZERO_ERROR;
+      // Undecodable bytes become U+FFFD (the converters' default substitution), as in decode_text().
+      ucnv_convertEx(to_.get(), from_.get(), &target, buf + sizeof buf, &src, src_end, pivot_, &pivot_source_,
+                     &pivot_target_, pivot_ + kPivot, first_, last, &status);
+      first_ = false;
+      out.append(buf, static_cast<size_t>(target - buf));
+      if (status != U_BUFFER_OVERFLOW_ERROR) break;
+    }
+  }
+  std::string note() const override {
+    DecodedText d;
+    d.status = TextStatus::kConverted;
+    d.charset = latin1_ && c1_ ? "windows-1252" : charset_;
+    d.confidence = confidence_;
+    return d.describe();
+  }
+
+ private:
+  static constexpr size_t kPivot = 1024;
+  struct Close {
+    void operator()(UConverter* c) const { ucnv_close(c); }
+  };
+  std::string charset_;
+  int confidence_;
+  bool latin1_ = false, c1_ = false, first_ = true;
+  std::unique_ptr<UConverter, Close> from_, to_;
+  UChar pivot_[kPivot];
+  UChar* pivot_source_ = pivot_;
+  UChar* pivot_target_ = pivot_;
+};
+
+/// Does `line` hold nothing but white space (is_blank() in encoding.cpp, trim_space() empties it), fed byte
+/// by byte? For lines too long to keep.
+class BlankScanner {
+ public:
+  void feed(std::string_view s) {
+    for (char ch : s) {
+      if (!blank_) return;
+      auto c = static_cast<unsigned char>(ch);
+      switch (state_) {
+        case 0:
+          if (c == 0xC2)
+            state_ = 1;  // U+00A0 is C2 A0
+          else if (c == 0xEF)
+            state_ = 2;  // U+FEFF is EF BB BF
+          else
+            blank_ = c == ' ' || (c >= '\t' && c <= '\r');
+          break;
+        case 1:
+          blank_ = c == 0xA0;
+          state_ = 0;
+          break;
+        case 2:
+          blank_ = c == 0xBB;
+          state_ = 3;
+          break;
+        default:
+          blank_ = c == 0xBF;
+          state_ = 0;
+          break;
+      }
+    }
+  }
+  bool blank() const { return blank_ && state_ == 0; }
+
+ private:
+  bool blank_ = true;
+  int state_ = 0;
+};
+
+/// Cuts streamed UTF-8 text into lines numbered from 1 ('\n' not included; a '\r' before it is, as when the
+/// whole text is cut). A line longer than `max_bytes` + 1 (a '\r' may still be dropped) is not kept: it is
+/// handed on empty, flagged `too_long`, unless it is blank (then it is dropped, as blank lines are).
+class LineSplitter {
+ public:
+  using OnLine = std::function<void(size_t line_no, std::string_view line, bool too_long)>;
+  LineSplitter(size_t max_bytes, OnLine on_line) : max_(max_bytes), on_line_(std::move(on_line)) {}
+
+  void feed(std::string_view text) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      std::string_view piece =
+          text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+      if (nl != std::string_view::npos && pending_.empty() && !too_long_ && piece.size() <= max_ + 1) {
+        on_line_(++line_no_, piece, false);  // a whole line in this chunk: no copy
+      } else {
+        add(piece);
+        if (nl != std::string_view::npos) end_line();
+      }
+      if (nl == std::string_view::npos) break;
+      pos = nl + 1;
+    }
+  }
+  /// The last line, when the text does not end with '\n'.
+  void finish() {
+    if (!pending_.empty() || too_long_) end_line();
+  }
+
+ private:
+  void add(std::string_view piece) {
+    if (!too_long_ && pending_.size() + piece.size() <= max_ + 1) {
+      pending_ += piece;
+      return;
+    }
+    if (!too_long_) {
+      too_long_ = true;
+      blank_ = BlankScanner();
+      blank_.feed(pending_);
+      std::string().swap(pending_);  // free it now: the line is never held whole
+    }
+    blank_.feed(piece);
+  }
+  void end_line() {
+    ++line_no_;
+    if (too_long_) {
+      if (!blank_.blank()) on_line_(line_no_, {}, true);
+    } else {
+      on_line_(line_no_, pending_, false);
+    }
+    if (pending_.capacity() > 16 * kChunkBytes)
+      std::string().swap(pending_);  // a long record passed: do not keep its room
+    else
+      pending_.clear();
+    too_long_ = false;
+  }
+
+  size_t max_;
+  OnLine on_line_;
+  std::string pending_;  // the current line so far, when it spans chunks
+  bool too_long_ = false;
+  BlankScanner blank_;
+  size_t line_no_ = 0;
+};
+
+/// A .json file that starts with '{' is one record object (possibly pretty-printed) or JSON Lines:
+/// read_json() tells them apart with json::accept() on the whole text. This scan says early that the text
+/// cannot be one object: a raw newline inside a string, or anything but white space after the first
+/// value. Until then the text is held (one object: bounded by the record limit).
+class FirstValueScan {
+ public:
+  /// Scans `text` (the whole decoded text so far; it only grows) from where the last call stopped.
+  /// True when the text is certainly not one JSON value, so it is JSON Lines.
+  bool not_one_value(std::string_view text) {
+    for (; pos_ < text.size(); ++pos_) {
+      char c = text[pos_];
+      if (!closed_) {
+        if (depth_ == 0) {
+          if (c == '{') depth_ = 1;  // only white space comes before it (the format was sniffed so)
+          continue;
+        }
+        if (str_.inside(c)) {
+          if (c == '\n') return true;  // JSON strings hold no raw newline
+          continue;
+        }
+        if (c == '"')
+          str_.in_string = true;
+        else if (c == '{' || c == '[')
+          ++depth_;
+        else if ((c == '}' || c == ']') && --depth_ == 0)
+          closed_ = true;
+        continue;
+      }
+      // After the first value only what trim_space() cuts from the end may follow: ASCII space, U+00A0.
+      if (c == ' ' || (c >= '\t' && c <= '\r')) continue;
+      if (c == '\xC2' && pos_ + 1 == text.size()) return false;  // half a U+00A0: wait for the rest
+      if (c == '\xC2' && text[pos_ + 1] == '\xA0') {
+        ++pos_;
+        continue;
+      }
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  size_t pos_ = 0;
+  size_t depth_ = 0;
+  bool closed_ = false;
+  JsonStringState str_;
+};
+
+/// The format of an input once its first non-blank character is known: text, JSON Lines or a JSON document.
+/// std::nullopt while `text` (decoded, possibly only a first part) is all white space and more may follow.
+std::optional<Format> resolved_format(Format by_name, std::string_view text, bool complete) {
+  if (by_name == Format::kText || by_name == Format::kJsonLines) return by_name;
+  std::string_view t = trim_space(text);
+  if (t.empty() && !complete) return std::nullopt;
+  char first = t.empty() ? '\0' : t.front();
+  if (first == '[') return Format::kJson;
+  if (first == '{') return by_name == Format::kJson ? Format::kJson : Format::kJsonLines;
+  if (by_name == Format::kJson) return Format::kJsonLines;  // let the line reader report it
+  return Format::kText;
+}
+
 /// Everything needed to turn one input's bytes into articles.
 struct Input {
   std::string display;  // path as given, for Article::path and diagnostics
   std::string id;       // the file's id (relative path)
   Format format = Format::kSniff;
   MetadataOverrides sidecar;  // plain text only
+  fs::path sidecar_of;        // streamed: read `sidecar` for this file once its first bytes are read
   const MetadataOverrides* manifest = nullptr;
 };
 
@@ -375,6 +780,7 @@ class Reader {
   Reader(const ReadOptions& options, const ArticleSink& sink, std::vector<Diagnostic>& diagnostics)
       : options_(options), sink_(sink), diagnostics_(diagnostics) {}
 
+  /// The whole-buffer path: all of the input's bytes in memory.
   void read(std::string_view bytes, const Input& input) {
     Problems problems(input.display, diagnostics_);
     std::string inflated;
@@ -391,6 +797,191 @@ class Reader {
       problems.skip(0, "corrupt gzip: not in gzip format");
       return;
     }
+    read_plain(bytes, input, problems);
+  }
+
+  /// The streaming path: JSON Lines are cut into records as they arrive, holding one chunk and one line
+  /// (at most max_record_bytes + 1) at a time; anything else is read whole and handed to read_plain(), as
+  /// read() does. What it gives equals read()'s on the same bytes, except (reader.h) that the charset is
+  /// decided on the first 64 KiB, that an error after the first 64 KiB (corrupt gzip, read error) comes
+  /// after the records before it, and that a JSON document read whole has a size limit.
+  void read_stream(Source& raw, Input input) {
+    Problems problems(input.display, diagnostics_);
+    std::string bytes;  // the input's first bytes, decompressed: kept until the format is known
+    while (bytes.size() < 2 && raw.read(bytes, kChunkBytes) > 0) {
+    }
+    if (!raw.error().empty()) {
+      problems.skip(0, raw.error());
+      return;
+    }
+    // The sidecar is read once the file proved readable, before its content is looked at (as read_file()
+    // always did).
+    if (!input.sidecar_of.empty()) input.sidecar = read_sidecar(input.sidecar_of, diagnostics_);
+    std::unique_ptr<GunzipSource> gz;
+    Source* src = &raw;
+    if (is_gzip(bytes)) {
+      gz = std::make_unique<GunzipSource>(raw, std::move(bytes));
+      bytes.clear();
+      src = gz.get();
+    } else if (ends_with(ascii_lower(input.display), ".gz")) {
+      problems.skip(0, "corrupt gzip: not in gzip format");
+      return;
+    }
+    bool eof = false;
+    auto more = [&](std::string& into) {
+      size_t n = src->read(into, kChunkBytes);
+      eof = n == 0;
+      return n;
+    };
+    auto failed = [&] {
+      if (src->error().empty()) return false;
+      problems.skip(0, src->error());
+      return true;
+    };
+    // An input that ends within the probe window is read whole: exactly read()'s result.
+    while (!eof && bytes.size() < kUtf8Bom.size() + kProbeBytes) more(bytes);
+    if (failed()) return;
+    size_t first_diagnostic = diagnostics_.size();
+    auto read_whole = [&](bool limited) {
+      while (!eof) {
+        more(bytes);
+        if (limited && bytes.size() > options_.max_json_document_bytes) {
+          problems.skip(0, "JSON document larger than " + std::to_string(options_.max_json_document_bytes) +
+                               " bytes: not read (JSON Lines of any size are read record by record)");
+          return;
+        }
+      }
+      if (!failed()) read_plain(bytes, input, problems);
+    };
+    if (eof || input.format == Format::kText) {
+      read_whole(false);
+      return;
+    }
+    if (gz) gz->set_limit(SIZE_MAX);  // streamed: no size limit (but not when read whole)
+
+    size_t skip = 0;  // byte order marks
+    std::unique_ptr<Decoder> decoder = make_decoder(bytes, problems, skip);
+    if (!decoder) return;
+    std::string text;  // decoded, not yet cut into lines
+    decoder->decode(std::string_view(bytes).substr(skip), false, text);
+    size_t decoded = bytes.size();
+    auto decode_more = [&] {
+      if (more(bytes) == 0) return false;
+      decoder->decode(std::string_view(bytes).substr(decoded), false, text);
+      decoded = bytes.size();
+      return true;
+    };
+    std::optional<Format> format;
+    while (!(format = resolved_format(input.format, text, eof)) && decode_more()) {
+    }
+    if (failed()) return;
+    if (!format) format = resolved_format(input.format, text, true);
+    std::string_view t = trim_space(text);
+    bool array = *format == Format::kJson && !t.empty() && t.front() == '[';
+    if (*format == Format::kText || array) {
+      if (gz) gz->set_limit(kGunzipLimit);
+      read_whole(array);
+      return;
+    }
+    if (*format == Format::kJson) {
+      // .json starting with '{': one object (read whole, as read() does) unless the text proves otherwise.
+      FirstValueScan scan;
+      while (!scan.not_one_value(text) && text.size() <= options_.max_record_bytes + kProbeBytes &&
+             decode_more()) {
+      }
+      if (failed()) return;
+      if (eof && !scan.not_one_value(text)) {
+        read_plain(bytes, input, problems);
+        return;
+      }
+    }
+    std::string().swap(bytes);  // JSON Lines from here on: the raw bytes are no longer needed
+
+    bool blank = true;
+    LineSplitter lines(options_.max_record_bytes, [&](size_t line_no, std::string_view line, bool too_long) {
+      if (too_long) {
+        blank = false;
+        problems.skip(line_no, record_too_long());
+        return;
+      }
+      if (trim_space(line).empty()) return;
+      blank = false;
+      parse_record(line, line_no, input, problems);
+    });
+    lines.feed(text);
+    std::string().swap(text);  // it may have held a first record of a .json; chunks are smaller
+    std::string chunk;
+    while (!eof) {
+      chunk.clear();
+      text.clear();
+      if (more(chunk) == 0) break;
+      decoder->decode(chunk, false, text);
+      lines.feed(text);
+    }
+    if (failed()) {
+      // Records before the error were handed on; the line it cut short is dropped.
+    } else {
+      text.clear();
+      decoder->decode({}, true, text);
+      lines.feed(text);
+      lines.finish();
+      if (blank) {
+        problems.skip(0, "empty");
+        return;
+      }
+    }
+    if (std::string note = decoder->note(); !note.empty() && !blank) {
+      // read() says it before the records' problems: the same place, now that it is known (unless the
+      // caller took Diagnostics out of the vector meanwhile).
+      first_diagnostic = std::min(first_diagnostic, diagnostics_.size());
+      diagnostics_.insert(diagnostics_.begin() + static_cast<std::ptrdiff_t>(first_diagnostic),
+                          Diagnostic{input.display, 0, std::move(note), false});
+    }
+  }
+
+ private:
+  static bool is_utf16_bom(std::string_view b) {
+    return b.size() >= 2 && ((b[0] == '\xFF' && b[1] == '\xFE') || (b[0] == '\xFE' && b[1] == '\xFF'));
+  }
+
+  /// How a streamed input is decoded, decided on its first bytes (`head`, at least the probe window) as
+  /// decode_text() decides on the whole input. Null (and a Diagnostic) for a binary input.
+  /// `skip` is set to the length of the byte order mark(s) the decoder is not to see.
+  std::unique_ptr<Decoder> make_decoder(std::string_view head, Problems& problems, size_t& skip) const {
+    size_t bom = head.compare(0, kUtf8Bom.size(), kUtf8Bom) == 0 ? kUtf8Bom.size() : 0;
+    skip = bom;
+    std::string_view after = head.substr(bom);
+    if (is_utf16_bom(after)) {
+      auto d = std::make_unique<IcuDecoder>(after[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE", 100);
+      if (d->ok()) {
+        skip += 2;
+        return d;
+      }
+    }
+    // decode_text() on the window: the same sample it takes from a whole input (binary check, ucsdet).
+    DecodedText probe = decode_text(head.substr(0, bom + kProbeBytes));
+    if (probe.status == TextStatus::kBinary) {
+      problems.skip(0, "binary file");
+      return nullptr;
+    }
+    if (probe.status == TextStatus::kConverted) {
+      // A UTF-8 sequence cut by the window's end is not evidence of another charset.
+      std::string_view window = head.substr(0, bom + kProbeBytes);
+      size_t cut = incomplete_utf8_tail(window);
+      if (cut > 0 && decode_text(window.substr(0, window.size() - cut)).status != TextStatus::kConverted)
+        return std::make_unique<Utf8Decoder>();
+      auto d = std::make_unique<IcuDecoder>(probe.charset, probe.confidence);
+      if (d->ok()) return d;
+    }
+    return std::make_unique<Utf8Decoder>();
+  }
+
+  std::string record_too_long() const {
+    return "record longer than " + std::to_string(options_.max_record_bytes) + " bytes; not read";
+  }
+
+  /// Decoded bytes (gzip already inflated) to articles: text, JSON Lines or a JSON document.
+  void read_plain(std::string_view bytes, const Input& input, Problems& problems) {
     DecodedText decoded = decode_text(bytes);
     switch (decoded.status) {
       case TextStatus::kBinary:
@@ -406,19 +997,7 @@ class Reader {
       case TextStatus::kUtf8:
         break;
     }
-    Format format = input.format;
-    if (format == Format::kSniff || format == Format::kJson) {
-      std::string_view t = trim_space(decoded.text);
-      char first = t.empty() ? '\0' : t.front();
-      if (first == '[')
-        format = Format::kJson;
-      else if (first == '{')
-        format = input.format == Format::kJson ? Format::kJson : Format::kJsonLines;
-      else if (input.format == Format::kJson)
-        format = Format::kJsonLines;  // let the line reader report it
-      else
-        format = Format::kText;
-    }
+    Format format = *resolved_format(input.format, decoded.text, true);
     switch (format) {
       case Format::kText:
         read_text(bytes, decoded.text, input, problems);
@@ -434,7 +1013,6 @@ class Reader {
     }
   }
 
- private:
   MetadataOverrides merged(const Input& input) const {
     MetadataOverrides all = input.sidecar;
     if (input.manifest != nullptr)
@@ -529,6 +1107,10 @@ class Reader {
   /// One JSON record (a JSON Lines line or an array element) to an Article.
   void parse_record(std::string_view bytes, size_t line_no, const Input& input, Problems& problems) {
     if (!bytes.empty() && bytes.back() == '\r') bytes.remove_suffix(1);
+    if (bytes.size() > options_.max_record_bytes) {
+      problems.skip(line_no, record_too_long());
+      return;
+    }
     if (json_depth(bytes, kMaxJsonDepth) > kMaxJsonDepth) {
       problems.skip(line_no,
                     "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
@@ -778,6 +1360,16 @@ void read_buffer(std::string_view bytes, std::string_view name, const ReadOption
   Reader(options, sink, diagnostics).read(bytes, input);
 }
 
+void read_stream(std::FILE* in, std::string_view name, const ReadOptions& options, const ArticleSink& sink,
+                 std::vector<Diagnostic>& diagnostics) {
+  Input input;
+  input.display = std::string(name);
+  input.id = std::string(name);
+  input.format = Format::kSniff;
+  FileSource source(in);
+  Reader(options, sink, diagnostics).read_stream(source, std::move(input));
+}
+
 void read_file(const fs::path& file, const ReadOptions& options, const ArticleSink& sink,
                std::vector<Diagnostic>& diagnostics) {
   Problems problems(file.string(), diagnostics);
@@ -786,32 +1378,22 @@ void read_file(const fs::path& file, const ReadOptions& options, const ArticleSi
     problems.skip(0, "is a directory");
     return;
   }
-  std::string bytes;
-  {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), std::fclose);
-    if (!f) {
-      problems.skip(0, std::string("cannot open: ") + std::strerror(errno));
-      return;
-    }
-    char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) bytes.append(buf, n);
-    if (std::ferror(f.get())) {
-      problems.skip(0, std::string("cannot read: ") + std::strerror(errno));
-      return;
-    }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), std::fclose);
+  if (!f) {
+    problems.skip(0, std::string("cannot open: ") + std::strerror(errno));
+    return;
   }
   Input input;
   input.display = file.string();
   input.id = file_id(file, options.id_root);
   input.format = format_of(file);
-  if (input.format == Format::kText || input.format == Format::kSniff)
-    input.sidecar = read_sidecar(file, diagnostics);
+  if (input.format == Format::kText || input.format == Format::kSniff) input.sidecar_of = file;
   if (options.manifest != nullptr) {
     auto it = options.manifest->by_path.find(manifest_key(file).string());
     if (it != options.manifest->by_path.end()) input.manifest = &it->second;
   }
-  Reader(options, sink, diagnostics).read(bytes, input);
+  FileSource source(f.get());
+  Reader(options, sink, diagnostics).read_stream(source, std::move(input));
 }
 
 Manifest read_manifest(const fs::path& file) {

@@ -1,8 +1,15 @@
 /** @file
  *  @brief Reads input files (plain text, JSON Lines, .gz of either, sidecar/manifest metadata) into Articles.
+ *
+ *  Memory: read_file() and read_stream() read JSON Lines (.jsonl, .ndjson, a .json or standard input that
+ *  turns out to be JSON Lines, and their .gz) record by record, holding one 64 KiB chunk and one line
+ *  (at most ReadOptions::max_record_bytes) at a time, whatever the file's size. A plain-text article is one
+ *  record per file and is read whole (no size limit; a .gz inflates to at most 4 GiB); so is a JSON array
+ *  (up to ReadOptions::max_json_document_bytes) and a .json holding one record object.
  */
 #pragma once
 
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -31,6 +38,12 @@ struct ReadOptions {
   std::filesystem::path id_root;       ///< ids of plain-text files are their path relative to this
   const Manifest* manifest = nullptr;  ///< optional overrides
   size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries
+  /// A JSON record (a JSON Lines line, an array element, a .json object) longer than this many bytes
+  /// (decoded UTF-8, a line's '\r' aside) is skipped with a Diagnostic at its line, and never held whole.
+  size_t max_record_bytes = size_t{32} << 20;
+  /// read_file()/read_stream(): a JSON array, which is read whole, larger than this many bytes (after gzip)
+  /// is refused with one Diagnostic rather than read into memory. read_buffer() has its bytes already.
+  size_t max_json_document_bytes = size_t{256} << 20;
 };
 
 using ArticleSink = std::function<void(Article&&)>;
@@ -49,11 +62,34 @@ using ArticleSink = std::function<void(Article&&)>;
 /// `language`/`lang`; null means absent. Records without an id get "<id>:<line>" where <id> is the file's id.
 /// Article::content_hash is XXH3-64 (16 hex digits) of the record's bytes, the overrides applied and the
 /// passage size bound.
+///
+/// JSON Lines are streamed (see the file comment), with the articles and Diagnostics read_buffer() gives for
+/// the same bytes, except in three corners:
+///  - The charset is decided on the first 64 KiB (after gzip), as decode_text() decides on the whole input
+///    (and with its 64 KiB ucsdet sample): valid or mostly valid UTF-8 is read as UTF-8 with invalid
+///    sequences replaced by U+FFFD, anything else is converted from the charset detected there. A file whose
+///    first 64 KiB is UTF-8 (or plain ASCII) and whose later lines are in another charset gets U+FFFD there,
+///    where the whole-file decision might have converted it. Files of at most 64 KiB are decided exactly as
+///    before (they are handed to the whole-buffer code), and so is every file whose first 64 KiB has the
+///    same verdict as the whole. The charset warning is still one Diagnostic at line 0, ahead of the
+///    records'.
+///  - An error after the first 64 KiB (corrupt or truncated gzip, a read error) is reported (line 0, same
+///    reason) after the records before it were handed on; the line it cut short is dropped. Whole-buffer
+///    reading reports it alone, before any record.
+///  - A .json that starts with '{' and whose first value spans more than max_record_bytes is read as JSON
+///    Lines (a one-line record over the limit is skipped either way).
 void read_file(const std::filesystem::path& file, const ReadOptions& options, const ArticleSink& sink,
                std::vector<Diagnostic>& diagnostics);
 
-/// Same for bytes already in memory (standard input): `name` is used for ids and messages,
-/// the format is sniffed from the content (JSON Lines when the first non-blank byte is '{').
+/// read_file() for an open stream (standard input): `name` is used for ids and messages, the format is
+/// sniffed from the content as read_buffer() does; JSON Lines are streamed. `in` is read to its end, not
+/// closed.
+void read_stream(std::FILE* in, std::string_view name, const ReadOptions& options, const ArticleSink& sink,
+                 std::vector<Diagnostic>& diagnostics);
+
+/// Same for bytes already in memory: `name` is used for ids and messages, the format is sniffed from the
+/// content (JSON Lines when the first non-blank byte is '{'). The whole-buffer path: the reference the
+/// streaming readers are tested against (tests/unit/reader_stream_test.cpp).
 void read_buffer(std::string_view bytes, std::string_view name, const ReadOptions& options,
                  const ArticleSink& sink, std::vector<Diagnostic>& diagnostics);
 
