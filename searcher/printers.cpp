@@ -108,7 +108,23 @@ class TextPrinter : public Printer {
     }
   }
 
-  void end(const SearchResult& /*result*/) override { out_.flush(); }
+  // A closing line, as Omega's "1-10 of about 4,145 matches": how many articles match, which hits are shown.
+  // Nothing matched: nothing on stdout, as grep (exit status 1 says it).
+  void end(const SearchResult& result) override {
+    if (result.hits.empty() && result.total == 0) {
+      out_.flush();
+      return;
+    }
+    out_ << (result.total_exact ? "" : "about ") << result.total << " matching article"
+         << (result.total == 1 && result.total_exact ? "" : "s");
+    if (result.hits.size() == 1) {
+      out_ << "; hit " << result.hits.front().rank << " shown";
+    } else if (!result.hits.empty()) {
+      out_ << "; hits " << result.hits.front().rank << '-' << result.hits.back().rank << " shown";
+    }
+    out_ << '\n';
+    out_.flush();
+  }
 
  private:
   std::string snippet_text(const Snippet& s) const {

@@ -75,7 +75,8 @@ TEST(Printers, Text) {
             "facet outlet:\n"
             "  1  The Washington Times\n"
             "facet year:\n"
-            "  2  2022\n");
+            "  2  2022\n"
+            "2 matching articles; hits 1-3 shown\n");
 }
 
 TEST(Printers, TextColourHighlightsByCodePoint) {
@@ -89,7 +90,8 @@ TEST(Printers, TextColourHighlightsByCodePoint) {
             "2. \x1b[1m000.txt \xC2\xB7 The Washington Times \xC2\xB7 2022-02-24\x1b[0m\n"
             "   speakers: Alexander Lukashenko, Vladimir Putin\n"
             "   \xE2\x80\x9COur \x1b[1;31mtroops\x1b[0m are not there,\xE2\x80\x9D he said.\n"
-            "\n");
+            "\n"
+            "2 matching articles; hit 2 shown\n");
 }
 
 TEST(Printers, Json) {
