@@ -44,6 +44,17 @@ double title_weight() {
   return ranking_knob("tscale", ranking::kTitleQueryScale);
 }
 
+// Lucene's English stop words (EnglishAnalyzer / StopAnalyzer.ENGLISH_STOP_WORDS_SET, the list Anserini
+// and most BM25 baselines use). Dropped from bag-of-words queries only (ranking::kDropStopWords): the
+// index keeps them, so phrases, NEAR and a query of stop words alone still find them.
+bool is_english_stop_word(std::string_view term) {
+  static constexpr std::string_view kWords[] = {
+      "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+      "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+      "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
+  return std::find(std::begin(kWords), std::end(kWords), term) != std::end(kWords);
+}
+
 std::string prefixed(std::string_view prefix, std::string_view term) {
   std::string out(prefix);
   out += term;
@@ -63,7 +74,11 @@ class Compiler {
         options_(options),
         out_(out),
         title_weight_(title_weight()),
-        coordination_(ranking_knob("coord", ranking::kCoordinationBonus ? 1 : 0) != 0) {}
+        coordination_(ranking_knob("coord", ranking::kCoordinationBonus ? 1 : 0) != 0),
+        drop_stop_words_(ranking_knob("stop", ranking::kDropStopWords ? 1 : 0) != 0 &&
+                         analyzer.config().language == "english"),
+        compound_parts_optional_(ranking_knob("compound", ranking::kCompoundPartsOptional ? 1 : 0) != 0),
+        acronym_plurals_(ranking_knob("acro", ranking::kAcronymPlurals ? 1 : 0) != 0) {}
 
   Part compile(const QueryNode& node, bool positive) {
     switch (node.kind) {
@@ -137,14 +152,38 @@ class Compiler {
     if (!stem.empty() && seen_stems_.insert(stem).second) out_.highlight_stems.push_back(stem);
   }
 
-  /// One analysed word, stemmed: body stem OR (title stem, weighted like the title field).
-  Query stemmed_word(const Token& token) {
+  /// For an acronym as typed, the stem of its other number, which the Snowball stemmer does not merge
+  /// ("RNAs" -> "rna", "RXRs" -> "rxr", "NGO" -> "ngos"; "miRNAs" is stemmed to "mirna" already);
+  /// empty for any other word. An acronym: at least two capital letters (digits may follow), plus a
+  /// lower-case "s" for a plural.
+  std::string acronym_other_number(std::string_view typed, const Token& token) const {
+    // Only where the stemmer left the word as it is: "TROOPS" and "AIDS" are stemmed like words.
+    if (!acronym_plurals_ || token.stem != token.term || typed.size() < 3) return {};
+    auto capital = [](char c) { return c >= 'A' && c <= 'Z'; };
+    std::string other;
+    if (std::all_of(typed.begin(), typed.end(),
+                    [&](char c) { return capital(c) || (c >= '0' && c <= '9'); }) &&
+        capital(typed[0]) && capital(typed[1])) {
+      other = analyzer_.stem(token.term + "s");  // "RNA" -> "rnas"
+    } else if (typed.back() == 's' && capital(typed[typed.size() - 2]) && capital(typed[typed.size() - 3])) {
+      other =
+          analyzer_.stem(std::string_view(token.term).substr(0, token.term.size() - 1));  // "RNAs" -> "rna"
+    }
+    return other == token.stem ? std::string() : other;
+  }
+
+  /// One analysed word, stemmed: body stem OR (title stem, weighted like the title field). `also` is a
+  /// second stem that is the same word (acronym_other_number()), or empty: both count as one term
+  /// (OP_SYNONYM: one BM25 weight from their combined frequencies).
+  Query stemmed_word(const Token& token, const std::string& also = {}) {
     if (token.stem.empty()) return exact_word(token.term);
-    return Query(
-        Query::OP_OR, Query(prefixed(schema::kStemmed, token.stem)),
-        Query(Query::OP_SCALE_WEIGHT,
-              Query(prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), token.stem)),
-              title_weight_));
+    auto one = [&](const std::string& prefix) {
+      if (also.empty()) return Query(prefixed(prefix, token.stem));
+      return Query(Query::OP_SYNONYM, Query(prefixed(prefix, token.stem)), Query(prefixed(prefix, also)));
+    };
+    return Query(Query::OP_OR, one(std::string(schema::kStemmed)),
+                 Query(Query::OP_SCALE_WEIGHT,
+                       one(std::string(schema::kStemmed) + std::string(schema::kTitle)), title_weight_));
   }
 
   /// One word in its exact (unstemmed) form, in body or title.
@@ -170,24 +209,48 @@ class Compiler {
                  Query(Query::OP_SCALE_WEIGHT, phrase_over(schema::kTitle, tokens), title_weight_));
   }
 
+  /// True when `text` analyses to English stop words only (and stop words are dropped at all).
+  bool only_stop_words(std::string_view text) const {
+    if (!drop_stop_words_) return false;
+    std::vector<Token> tokens = analyzer_.analyze(text);
+    return !tokens.empty() && std::all_of(tokens.begin(), tokens.end(),
+                                          [](const Token& t) { return is_english_stop_word(t.term); });
+  }
+
   Part word(const QueryNode& node, bool positive) {
     std::vector<Token> tokens = analyze(node.text, node.column);
     if (tokens.empty()) return {};
+    if (drop_stop_words_ && tokens.size() > 1) {
+      // "state-of-the-art": the compound's stop words add nothing but cost; its other parts stay required.
+      std::vector<Token> kept;
+      for (Token& t : tokens) {
+        if (!is_english_stop_word(t.term)) kept.push_back(std::move(t));
+      }
+      if (!kept.empty()) tokens = std::move(kept);
+    }
     if (positive) {
       for (const Token& token : tokens) {
         highlight_term(token.term);
         highlight_stem(token.stem);
       }
     }
-    if (tokens.size() == 1) return {stemmed_word(tokens.front()), PartKind::kScored};
-    // "Belarus-Ukraine", "IL-10": one typed word, several index words. They are all required, each stemmed,
-    // but not as a phrase: a phrase can only match passages (article documents carry no positions), so an
-    // unquoted compound would silently drop out of article ranking and turn the whole query positional.
-    // Quoting it ("Belarus-Ukraine") asks for the exact phrase.
+    auto stemmed = [&](const Token& t) {
+      return stemmed_word(
+          t, acronym_other_number(std::string_view(node.text).substr(t.begin, t.end - t.begin), t));
+    };
+    if (tokens.size() == 1) return {stemmed(tokens.front()), PartKind::kScored};
+    // "Belarus-Ukraine", "IL-10", "PPAR-RXRs": one typed word, several index words, each stemmed. Not a
+    // phrase: a phrase can only match passages (article documents carry no positions), so an unquoted
+    // compound would silently drop out of article ranking and turn the whole query positional. Quoting
+    // it ("Belarus-Ukraine") asks for the exact phrase. Among the optional words of a bag of words
+    // (ranking::kCompoundPartsOptional) each part is a word of the bag, as Lucene's and Elasticsearch's
+    // analyzers make them, so one part in another form ("RXR" for "RXRs") does not cost the others; a
+    // required compound (+word, --match all, AND, alone) needs every part.
     std::vector<Query> parts;
     parts.reserve(tokens.size());
-    for (const Token& token : tokens) parts.push_back(stemmed_word(token));
-    return {Query(Query::OP_AND, parts.begin(), parts.end()), PartKind::kScored};
+    for (const Token& token : tokens) parts.push_back(stemmed(token));
+    const Query::op op = optional_word_ && compound_parts_optional_ ? Query::OP_OR : Query::OP_AND;
+    return {Query(op, parts.begin(), parts.end()), PartKind::kScored};
   }
 
   Part phrase(const QueryNode& node, bool positive) {
@@ -302,14 +365,33 @@ class Compiler {
     std::vector<Query> optional;
     std::vector<Query> filters;
     std::vector<Query> excluded;
-    for (const auto& child : node.children) {
+    // Bag of words: optional words that are stop words only ("the", "of") are dropped when the group
+    // has other words to rank by (Lucene's and Anserini's behaviour; ranking::kDropStopWords).
+    std::vector<bool> stop(node.children.size(), false);
+    bool has_content = false;
+    if (default_op && drop_stop_words_) {
+      for (size_t i = 0; i < node.children.size(); ++i) {
+        const QueryNode& child = *node.children[i];
+        if (child.kind == NodeKind::kWord && only_stop_words(child.text)) {
+          stop[i] = true;
+        } else if (child.kind != NodeKind::kNot && child.kind != NodeKind::kDate &&
+                   !(child.kind == NodeKind::kField && child.field != "title")) {
+          has_content = true;
+        }
+      }
+    }
+    for (size_t i = 0; i < node.children.size(); ++i) {
+      const auto& child = node.children[i];
+      if (stop[i] && has_content) continue;
       if (child->kind == NodeKind::kNot) {
         Part p = compile(*child->children.front(), false);
         if (p.kind != PartKind::kNone) excluded.push_back(p.query);
         continue;
       }
       bool is_required = !default_op || child->kind == NodeKind::kRequired;
+      optional_word_ = !is_required && !options_.match_all && child->kind == NodeKind::kWord;
       Part p = compile(*child, positive);
+      optional_word_ = false;
       if (p.kind == PartKind::kFilter) {
         filters.push_back(p.query);
       } else if (p.kind == PartKind::kScored) {
@@ -374,7 +456,11 @@ class Compiler {
   const CompileOptions& options_;
   CompiledQuery& out_;
   double title_weight_;
-  bool coordination_;  // AND_MAYBE bonus for matching every optional word
+  bool coordination_;             // AND_MAYBE bonus for matching every optional word
+  bool drop_stop_words_;          // ranking::kDropStopWords (and an English analyzer)
+  bool compound_parts_optional_;  // ranking::kCompoundPartsOptional
+  bool acronym_plurals_;          // ranking::kAcronymPlurals
+  bool optional_word_ = false;    // compiling an optional word of a DEFAULT group
   size_t terms_ = 0;
   std::set<std::string> seen_terms_;
   std::set<std::string> seen_stems_;

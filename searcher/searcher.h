@@ -147,6 +147,16 @@ inline constexpr unsigned kTitleWeight = 3;
 inline constexpr double kTitleQueryScale = 0.25;
 /// Plain words (default OR): documents holding every word get the AND's weight again (OP_AND_MAYBE).
 inline constexpr bool kCoordinationBonus = true;
+/// Plain (bag-of-words) query words that are English stop words ("the", "of": Lucene's 33) are dropped
+/// when the query has other words; phrases, NEAR and `+the` keep them, and so does the index. They
+/// weigh almost nothing in BM25 but match nearly every article (cost: exact totals count them all).
+inline constexpr bool kDropStopWords = true;
+/// An unquoted compound ("PPAR-RXRs", "Belarus-Ukraine") among the optional words of a query: each
+/// part is one more optional word (false: the parts are all required, as for a required compound).
+inline constexpr bool kCompoundPartsOptional = true;
+/// An acronym typed in capitals also matches its other number, which Snowball does not merge:
+/// "RNAs" finds "RNA", "NGO" finds "NGOs" (one term for BM25, OP_SYNONYM).
+inline constexpr bool kAcronymPlurals = true;
 /// Passage choice within an article: a pair of query words within this many positions earns a bonus.
 inline constexpr unsigned kProximityWindow = 8;
 /// Weight of each close pair relative to one BM25 term match in the passage-selection query.

@@ -56,12 +56,38 @@ TEST(QueryCompiler, Words) {
            // Unstemmed words (numbers, abbreviations) use the exact term.
            {"70,000", "Query((70,000 OR 0.25 * S70,000))"},
            {"U.S.", "Query((u.s OR 0.25 * Su.s))"},
-           // One typed word, several index words: a phrase.
-           // An unquoted compound requires its parts, stemmed, anywhere (article documents have no
-           // positions).
+           // One typed word, several index words. An unquoted compound on its own requires its parts,
+           // stemmed, anywhere (article documents have no positions)...
            {"Belarus-Ukraine", "Query(((Zbelarus OR 0.25 * ZSbelarus) AND (Zukrain OR 0.25 * ZSukrain)))"},
+           // ...among other words its parts are optional words too.
+           {"Belarus-Ukraine border",
+            "Query(((((Zbelarus OR 0.25 * ZSbelarus) OR (Zukrain OR 0.25 * ZSukrain)) OR (Zborder OR 0.25 * "
+            "ZSborder)) AND_MAYBE (((Zbelarus OR 0.25 * ZSbelarus) OR (Zukrain OR 0.25 * ZSukrain)) AND "
+            "(Zborder OR 0.25 * ZSborder))))"},
+           {"+Belarus-Ukraine border",
+            "Query((((Zbelarus OR 0.25 * ZSbelarus) AND (Zukrain OR 0.25 * ZSukrain)) AND_MAYBE (Zborder OR "
+            "0.25 * ZSborder)))"},
            {"\"Belarus-Ukraine\"",
             "Query(((belarus PHRASE 2 ukraine) OR 0.25 * (Sbelarus PHRASE 2 Sukraine)))"},
+           // English stop words drop out of a bag of words with other words; alone, quoted, required or
+           // all stop words they stay. Inside a compound they drop out too.
+           {"the troops", "Query((Ztroop OR 0.25 * ZStroop))"},
+           {"the", "Query((Zthe OR 0.25 * ZSthe))"},
+           {"to be",
+            "Query((((Zto OR 0.25 * ZSto) OR (Zbe OR 0.25 * ZSbe)) AND_MAYBE ((Zto OR 0.25 * ZSto) AND (Zbe "
+            "OR "
+            "0.25 * ZSbe))))"},
+           {"+the troops", "Query(((Zthe OR 0.25 * ZSthe) AND_MAYBE (Ztroop OR 0.25 * ZStroop)))"},
+           {"\"the troops\"", "Query(((the PHRASE 2 troops) OR 0.25 * (Sthe PHRASE 2 Stroops)))"},
+           {"state-of-the-art", "Query(((Zstate OR 0.25 * ZSstate) AND (Zart OR 0.25 * ZSart)))"},
+           // An acronym in capitals is one word with its other number, which Snowball leaves apart.
+           {"RNAs", "Query(((Zrnas SYNONYM Zrna) OR 0.25 * (ZSrnas SYNONYM ZSrna)))"},
+           {"NGO", "Query(((Zngo SYNONYM Zngos) OR 0.25 * (ZSngo SYNONYM ZSngos)))"},
+           {"miRNAs", "Query((Zmirna OR 0.25 * ZSmirna))"},  // stemmed to the singular already
+           {"rnas", "Query((Zrnas OR 0.25 * ZSrnas))"},      // not typed as an acronym
+           {"Troops", "Query((Ztroop OR 0.25 * ZStroop))"},
+           {"TROOPS", "Query((Ztroop OR 0.25 * ZStroop))"},  // the stemmer merges the numbers itself
+           {"AIDS", "Query((Zaid OR 0.25 * ZSaid))"},
            // Punctuation analyses to nothing and drops out; only nothing at all is an error.
            {"troops &", "Query((Ztroop OR 0.25 * ZStroop))"},
            {"&", "col 1: the query has no searchable words"},
@@ -119,6 +145,11 @@ TEST(QueryCompiler, MatchAll) {
   all.match_all = true;
   for (const Case& c : std::vector<Case>{
            {"russian troops", "Query(((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)))"},
+           {"the russian troops", "Query(((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)))"},
+           // Required: a compound needs every part.
+           {"Belarus-Ukraine border",
+            "Query((((Zbelarus OR 0.25 * ZSbelarus) AND (Zukrain OR 0.25 * ZSukrain)) AND (Zborder OR 0.25 * "
+            "ZSborder)))"},
            {"russian troops -war",
             "Query((((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)) AND_NOT (Zwar OR 0.25 * "
             "ZSwar)))"},
@@ -337,8 +368,12 @@ TEST(QueryCompiler, MatchesAgainstAnIndex) {
            {"\"military special operation\"", ""},
            {"\"Troops\"", "1 3"},  // the exact form, in a body (1) or a title (3); "troop" (3) does not count
            {"Belarus-Ukraine", "1"},
-           {"Ukraine-Belarus", "1"},     // unquoted: both parts, in any order
-           {"\"Ukraine-Belarus\"", ""},  // quoted: the phrase, in this order
+           {"Ukraine-Belarus", "1"},             // unquoted: both parts, in any order
+           {"\"Ukraine-Belarus\"", ""},          // quoted: the phrase, in this order
+           {"Kyiv-Belarus", ""},                 // alone, both parts are required
+           {"Kyiv-Belarus sanctions", "1 3 4"},  // among other words, each part counts on its own
+           {"the sanctions", "4"},               // "the" (in every document) is dropped
+           {"the", "1 2 3 4"},
            // NEAR/N: at most N positions apart, either order (putin is word 1, ukraine word 8).
            {"putin NEAR/7 ukraine", "2"},
            {"ukraine NEAR/7 putin", "2"},
