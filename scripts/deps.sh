@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Dateline needs that are missing. Idempotent; silent when nothing is missing.
-# Sourced or run by scripts/demo and scripts/test.
+# Run by scripts/demo, scripts/test and scripts/fuzz.
+#   scripts/deps.sh [EXTRA_PACKAGE...]   also the packages named (scripts/fuzz: clang-14 libclang-rt-14-dev)
 set -euo pipefail
 
 DATELINE_PACKAGES=(
@@ -10,6 +11,7 @@ DATELINE_PACKAGES=(
   libcxxopts-dev libspdlog-dev nlohmann-json3-dev
   zlib1g-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  "$@"
 )
 
 missing=()
