@@ -151,6 +151,7 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   }
   r.format = *format;
   r.search.want_snippets = r.format != Format::kIds && r.format != Format::kTrec;
+  r.search.ids_only = !r.search.want_snippets;
   // ids and trec print no total: do not count matches past the page unless asked to.
   if (args.count("exact-total") > 0) {
     r.search.exact_total_up_to = dateline::kAllMatches;

@@ -338,6 +338,14 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
   const std::string weighting = weighting_description();
+  // A hit of the ranked page: every field, or (ids/trec) just the id, from its value slot.
+  auto fill_page_hit = [&](Hit& hit, const Xapian::Document& doc) {
+    if (options.ids_only) {
+      hit.id = doc.get_value(schema::kSlotArticleId);
+    } else {
+      fill_hit(hit, doc);
+    }
+  };
   auto finish_hit = [&](Hit& hit) {
     if (options.want_snippets && hit.text) {
       hit.snippet = make_snippet(*hit.text, analyzer_, snippet_terms, options.snippet_chars);
@@ -358,7 +366,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       Hit hit;
       hit.rank = options.offset + i + 1;
       hit.score = it.get_weight();
-      fill_hit(hit, it.get_document());
+      fill_page_hit(hit, it.get_document());
       finish_hit(hit);
       if (options.explain) {
         Explanation ex = base_explanation("passage");
@@ -470,7 +478,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       if (result.hits.size() >= options.limit) break;
       const Xapian::Document article = it.get_document();
       Hit article_hit;
-      fill_hit(article_hit, article);
+      fill_page_hit(article_hit, article);
       const double article_score = it.get_weight();
       if (!need_passages) {
         // ids/trec: nothing printed depends on the passage, and the passage does not change the score.

@@ -76,6 +76,8 @@ struct SearchOptions {
   bool want_snippets = true;   ///< false: skip snippet work (ids/trec output); with per_article 1
                                ///< and no explain, article hits then skip the best-passage choice
                                ///< too (Hit::passage, speakers and text stay unset)
+  bool ids_only = false;       ///< hits carry rank, score and id only (ids/trec output): the
+                               ///< documents' data is not read
   bool suggest = true;         ///< spelling suggestion when nothing matches
 };
 
