@@ -396,13 +396,17 @@ class FileSource : public Source {
     out.resize(at + n);
     size_t got = std::fread(out.data() + at, 1, n, f_);
     out.resize(at + got);
+    bytes_ += got;
     if (got == 0 && std::ferror(f_) && error_.empty())
       error_ = std::string("cannot read: ") + std::strerror(errno);
     return got;
   }
+  /// Bytes read from the file so far.
+  uint64_t bytes() const { return bytes_; }
 
  private:
   std::FILE* f_;
+  uint64_t bytes_ = 0;
 };
 
 /// Gzip data from another Source, inflated chunk by chunk. Behaves as gunzip() (encoding.h) does on the
@@ -1360,14 +1364,15 @@ void read_buffer(std::string_view bytes, std::string_view name, const ReadOption
   Reader(options, sink, diagnostics).read(bytes, input);
 }
 
-void read_stream(std::FILE* in, std::string_view name, const ReadOptions& options, const ArticleSink& sink,
-                 std::vector<Diagnostic>& diagnostics) {
+uint64_t read_stream(std::FILE* in, std::string_view name, const ReadOptions& options,
+                     const ArticleSink& sink, std::vector<Diagnostic>& diagnostics) {
   Input input;
   input.display = std::string(name);
   input.id = std::string(name);
   input.format = Format::kSniff;
   FileSource source(in);
   Reader(options, sink, diagnostics).read_stream(source, std::move(input));
+  return source.bytes();
 }
 
 void read_file(const fs::path& file, const ReadOptions& options, const ArticleSink& sink,

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -83,9 +84,9 @@ void read_file(const std::filesystem::path& file, const ReadOptions& options, co
 
 /// read_file() for an open stream (standard input): `name` is used for ids and messages, the format is
 /// sniffed from the content as read_buffer() does; JSON Lines are streamed. `in` is read to its end, not
-/// closed.
-void read_stream(std::FILE* in, std::string_view name, const ReadOptions& options, const ArticleSink& sink,
-                 std::vector<Diagnostic>& diagnostics);
+/// closed. Returns the number of bytes read from `in`.
+uint64_t read_stream(std::FILE* in, std::string_view name, const ReadOptions& options,
+                     const ArticleSink& sink, std::vector<Diagnostic>& diagnostics);
 
 /// Same for bytes already in memory: `name` is used for ids and messages, the format is sniffed from the
 /// content (JSON Lines when the first non-blank byte is '{'). The whole-buffer path: the reference the

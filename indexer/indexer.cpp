@@ -140,7 +140,8 @@ uint64_t text_bytes(const Article& a) {
 
 /// One worker: takes inputs in turn, reads them, builds each article's documents, queues the results.
 void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
-          const ReadOptions& base, bool dry_run, const std::string& stdin_data, EventQueue& queue) {
+          const ReadOptions& base, bool dry_run, const std::string& stdin_data, std::FILE* stdin_stream,
+          EventQueue& queue) {
   DocumentBuilder builder(analyzer);
   for (;;) {
     size_t index = next.fetch_add(1);
@@ -175,9 +176,13 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
       }
       stop = !queue.push(std::move(event), bytes);
     };
+    uint64_t bytes_read = item.size;  // a streamed standard input counts what was read
     try {
       if (item.is_stdin) {
-        read_buffer(stdin_data, kStdinName, options, sink, diagnostics);
+        if (stdin_stream != nullptr)
+          bytes_read = read_stream(stdin_stream, kStdinName, options, sink, diagnostics);
+        else
+          read_buffer(stdin_data, kStdinName, options, sink, diagnostics);
       } else {
         read_file(item.file, options, sink, diagnostics);
       }
@@ -189,7 +194,7 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     for (auto& d : diagnostics) {
       if (!stop) stop = !queue.push(std::move(d), 0);
     }
-    if (stop || !queue.push(FileDone{item.size}, 0)) break;
+    if (stop || !queue.push(FileDone{bytes_read}, 0)) break;
   }
   queue.producer_done();
 }
@@ -322,7 +327,8 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     WorkerPool pool(queue);
     for (size_t i = 0; i < workers; ++i) {
       pool.start([&, i] {
-        work(inputs.items, next, analyzers[i], read_options, options.dry_run, options.stdin_data, queue);
+        work(inputs.items, next, analyzers[i], read_options, options.dry_run, options.stdin_data,
+             options.stdin_stream, queue);
       });
     }
 

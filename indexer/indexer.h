@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -59,7 +60,10 @@ struct IndexOptions {
   size_t batch_size = 500;
   uint64_t batch_bytes = 64ull << 20;  ///< also commit once this many bytes of passage text are pending
   size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries (>= 64)
-  std::string stdin_data;              ///< the bytes of standard input when inputs holds "-" (read by main)
+  std::string stdin_data;              ///< the bytes of standard input when inputs holds "-" (tests)
+  /// Standard input when inputs holds "-", given by main and read by one worker as a stream (JSON Lines
+  /// record by record, articles/reader.h read_stream()); when set, stdin_data is not used.
+  std::FILE* stdin_stream = nullptr;
 };
 
 /// Counters and problems of one run.

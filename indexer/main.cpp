@@ -116,22 +116,6 @@ long long number(const cxxopts::ParseResult& args, const char* name, long long m
   return v;
 }
 
-std::string read_stdin() {
-  std::string data;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(0, buf, sizeof buf);
-    if (n > 0) {
-      data.append(buf, static_cast<size_t>(n));
-    } else if (n == 0) {
-      break;
-    } else if (errno != EINTR) {
-      throw std::runtime_error("cannot read standard input");
-    }
-  }
-  return data;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,7 +176,7 @@ int main(int argc, char** argv) {
 
     bool wants_stdin = false;
     for (const auto& in : io.inputs) wants_stdin = wants_stdin || in == "-";
-    if (wants_stdin) io.stdin_data = read_stdin();
+    if (wants_stdin) io.stdin_stream = stdin;  // streamed by a worker (JSON Lines record by record)
 
     CliReporter reporter(json, !quiet);
     dateline::IndexReport report = dateline::run_index(io, reporter);
