@@ -176,6 +176,17 @@ uint32_t Analyzer::analyze_into(std::string_view text, std::vector<Token>& out,
   return impl_->run(text, out, first_position);
 }
 
+bool Analyzer::is_stop_word(std::string_view term) const {
+  if (impl_->config.language != "english") return false;
+  // Lucene's EnglishAnalyzer / StopAnalyzer.ENGLISH_STOP_WORDS_SET. Changing it changes the article
+  // documents' terms: a schema version bump (analyzers/schema.h).
+  static constexpr std::string_view kWords[] = {
+      "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+      "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+      "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
+  return std::find(std::begin(kWords), std::end(kWords), term) != std::end(kWords);
+}
+
 std::string Analyzer::stem(std::string_view term) const {
   if (!impl_->stemmer.enabled() || term.empty()) return {};
   // Decide stemmability exactly as analyze() does: re-fold the term (folding is idempotent, so a

@@ -57,7 +57,8 @@ struct Token {
 ///    digits of any script -> ASCII, then with fold_accents nonspacing marks stripped after Latin,
 ///    Greek, Cyrillic (except the breve of й/ў), Arabic and Hebrew letters, and ł ø đ ħ ı ŧ æ œ
 ///    spelled out in ASCII.
-///  - Stop words are kept (phrases need them); terms over kMaxTermBytes are dropped.
+///  - Stop words are kept (phrases need them; is_stop_word() tells them); terms over kMaxTermBytes
+///    are dropped.
 class Analyzer {
  public:
   /// Throws std::invalid_argument for an unknown language, std::runtime_error when ICU's data
@@ -82,6 +83,12 @@ class Analyzer {
   /// is "none", or the term is not made of letters (and apostrophes/marks) only, or it is CJK.
   /// For any token t of analyze(), stem(t.term) == t.stem.
   std::string stem(std::string_view term) const;
+
+  /// Is this folded term (as in Token::term) a stop word of the analyzer's language? For English,
+  /// Lucene's 33 (EnglishAnalyzer's list, which Anserini and most BM25 baselines use); no other language
+  /// has a list, so nothing else is a stop word. Article documents leave stop words out of their ranking
+  /// terms and bag-of-words queries drop them; passage documents keep every word (phrases need them).
+  bool is_stop_word(std::string_view term) const;
 
   /// Folds one word as analyze() would (for prefix* wildcards and field values typed by users):
   /// the same character mapping, NFKC_Casefold and accent folding, applied to the whole string

@@ -18,6 +18,17 @@ const Field* find_field(std::string_view name) {
   return nullptr;
 }
 
+bool is_text_term(std::string_view term) {
+  if (term.empty()) return false;
+  const auto starts = [&](std::string_view prefix) {
+    return term.size() > prefix.size() && term.substr(0, prefix.size()) == prefix &&
+           !(term[prefix.size()] >= 'A' && term[prefix.size()] <= 'Z');
+  };
+  if (!(term[0] >= 'A' && term[0] <= 'Z')) return true;  // unprefixed: passage body
+  return starts(kTitle) || starts(std::string(kStemmed)) ||
+         starts(std::string(kStemmed) + std::string(kTitle)) || starts(kArticleText) || starts(kArticleTitle);
+}
+
 std::string normalise_boolean(std::string_view value) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
@@ -59,7 +70,7 @@ std::string boolean_term(std::string_view prefix, std::string_view value) {
 void write_stamp(Xapian::WritableDatabase& db, std::string_view analyzer_config) {
   db.set_metadata(std::string(kMetaVersion), std::to_string(kVersion));
   db.set_metadata(std::string(kMetaAnalyzer), std::string(analyzer_config));
-  db.set_metadata(std::string(kMetaFeatures), "passages,article-documents,spelling");
+  db.set_metadata(std::string(kMetaFeatures), "passages,article-documents,article-terms,spelling");
 }
 
 std::optional<Stamp> read_stamp(const Xapian::Database& db) {
@@ -73,6 +84,26 @@ std::optional<Stamp> read_stamp(const Xapian::Database& db) {
   }
   stamp.analyzer = db.get_metadata(std::string(kMetaAnalyzer));
   return stamp;
+}
+
+uint64_t read_metadata_number(const Xapian::Database& db, std::string_view key) {
+  const std::string v = db.get_metadata(std::string(key));
+  if (v.empty() || v.size() > 19) return 0;
+  uint64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
+}
+
+Lengths read_lengths(const Xapian::Database& db) {
+  return {read_metadata_number(db, kMetaArticleLength), read_metadata_number(db, kMetaPassageLength)};
+}
+
+void write_lengths(Xapian::WritableDatabase& db, const Lengths& lengths) {
+  db.set_metadata(std::string(kMetaArticleLength), std::to_string(lengths.articles));
+  db.set_metadata(std::string(kMetaPassageLength), std::to_string(lengths.passages));
 }
 
 void check_readable(const Stamp& stamp, std::string_view path) {

@@ -20,9 +20,11 @@ class WritableDatabase;
 namespace dateline::schema {
 
 /// The version of the index layout this build writes. Bump on any incompatible change.
-inline constexpr int kVersion = 1;
+/// 2: article documents carry their own ranking terms (kArticleText, kArticleTitle) instead of the
+///    passage documents' body and title terms, so a ranked query reads posting lists of articles only.
+inline constexpr int kVersion = 2;
 /// The oldest layout this build can read.
-inline constexpr int kOldestReadable = 1;
+inline constexpr int kOldestReadable = 2;
 
 /// How a field's terms are made.
 enum class FieldKind {
@@ -40,11 +42,18 @@ struct Field {
 };
 
 // ---- Term prefixes ---------------------------------------------------------------------------
-// Text: unstemmed terms carry positions; stemmed terms carry "Z" before the field prefix and no
-// positions (Xapian's STEM_SOME convention: `Ztroop`, `ZStroop`).
+// Passage documents: unstemmed terms carry positions; stemmed terms carry "Z" before the field prefix
+// and no positions (Xapian's STEM_SOME convention: `Ztroop`, `ZStroop`).
 inline constexpr std::string_view kBody = "";      ///< passage text (positional)
 inline constexpr std::string_view kTitle = "S";    ///< article title and subtitle (positional)
 inline constexpr std::string_view kStemmed = "Z";  ///< put before a text prefix for stemmed terms
+// Article documents: the ranking field, one term per word, no positions: the word's stem, or the word
+// itself when the analyzer gives no stem (numbers, CJK, language "none"). Title and subtitle words count
+// as article text too; kArticleTitle repeats them for the headline bonus and `title:word`. Their own
+// prefixes keep passage documents out of the posting lists a ranked query reads (5-6 passages per
+// article), and passage documents' text terms off article documents.
+inline constexpr std::string_view kArticleText = "W";    ///< article text: title, subtitle and every passage
+inline constexpr std::string_view kArticleTitle = "WS";  ///< title and subtitle words of the article
 // Boolean filter terms: prefix + normalised value (see normalise_boolean()).
 inline constexpr std::string_view kOutlet = "XO";           ///< canonical outlet name
 inline constexpr std::string_view kAuthor = "A";            ///< author name
@@ -65,6 +74,17 @@ inline constexpr std::string_view kKind = "K";      ///< KP passage document, KA
 inline constexpr std::string_view kLanguage = "L";  ///< Len, Lfr... (ISO 639-1 of the stemmer)
 inline constexpr std::string_view kKindPassage = "KP";
 inline constexpr std::string_view kKindArticle = "KA";
+
+// ---- Document ids --------------------------------------------------------------------------------
+// Article documents take docids below kFirstPassageDocid, passage documents docids from it on, so the
+// article documents a ranked query reads lie together in every posting list, in the document-length
+// list and in the value streams (interleaved with 5-6 passages each, every length and value lookup
+// decoded past them: ranked queries took 1.8x the time). An updated article keeps its article docid.
+// 2^28 leaves room for 268 million articles and 4 billion passages per database, and for up to 8
+// such databases searched together (Xapian 1.4 interleaves shards' 32-bit docids).
+inline constexpr uint32_t kFirstPassageDocid = uint32_t{1} << 28;
+/// Metadata: the highest article docid given so far (decimal text), so a new article gets the next.
+inline constexpr std::string_view kMetaLastArticleDocid = "dateline.last_article_docid";
 
 // ---- Value slots ------------------------------------------------------------------------------
 inline constexpr unsigned kSlotDate = 0;       ///< "YYYYMMDD" (sorts as text; empty when unknown)
@@ -91,6 +111,11 @@ inline constexpr std::array<Field, 7> kFields{{
 /// article text for ranking (one BM25 field, as Anserini/Omega index title + body).
 inline constexpr unsigned kTitleBodyWeight = 1;
 
+/// Is `term` a text term of either kind of document (passage body or title, unstemmed or Z-stemmed;
+/// article text or title), as opposed to a boolean filter term? Text words are case-folded, so a
+/// capital letter can only be a prefix.
+bool is_text_term(std::string_view term);
+
 /// Looks a field up by its query name; nullptr when unknown.
 const Field* find_field(std::string_view name);
 
@@ -114,6 +139,25 @@ std::string boolean_term(std::string_view prefix, std::string_view value);
 inline constexpr std::string_view kMetaVersion = "dateline.schema_version";
 inline constexpr std::string_view kMetaAnalyzer = "dateline.analyzer";  ///< AnalyzerConfig::serialise()
 inline constexpr std::string_view kMetaFeatures = "dateline.features";
+
+/// Total length (sum of wdf, as Xapian counts a document's length) of all article documents and of all
+/// passage documents, kept up to date by dateline-index so the searcher can weigh each kind of document
+/// with its own average length (Xapian's own average is over both kinds together). Decimal text.
+inline constexpr std::string_view kMetaArticleLength = "dateline.stats.article_length";
+inline constexpr std::string_view kMetaPassageLength = "dateline.stats.passage_length";
+
+struct Lengths {
+  uint64_t articles = 0;  ///< kMetaArticleLength
+  uint64_t passages = 0;  ///< kMetaPassageLength
+};
+
+/// A decimal number stored under `key` in the metadata; 0 when missing or unreadable.
+uint64_t read_metadata_number(const Xapian::Database& db, std::string_view key);
+
+/// The stored totals; 0 for a key that is missing or unreadable.
+Lengths read_lengths(const Xapian::Database& db);
+/// Stores the totals (in the writer's current transaction).
+void write_lengths(Xapian::WritableDatabase& db, const Lengths& lengths);
 
 /// What a database says about itself.
 struct Stamp {

@@ -7,6 +7,7 @@
 #include <unicode/utf8.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -171,36 +172,53 @@ Json common_data(const Article& a) {
   return j;
 }
 
-// Adds one analysed text to a document: unstemmed terms (positional or not) and Z-prefixed stems.
-// Returns the last position used (or first_position - 1 when the text has no words).
+// Adds one analysed text to a passage document: unstemmed positional terms and Z-prefixed stems, and
+// collects its spelling words.
 class TermAdder {
  public:
   TermAdder(Xapian::Document& doc, std::set<std::string>& spelling) : doc_(doc), spelling_(spelling) {}
 
-  uint32_t add(const std::vector<Token>& tokens, std::string_view prefix, unsigned weight, bool positional) {
-    uint32_t last = 0;
+  /// Returns the wdf added (the document's length grows by it).
+  uint64_t add(const std::vector<Token>& tokens, std::string_view prefix, unsigned weight) {
     std::string stem_prefix = std::string(schema::kStemmed) + std::string(prefix);
+    uint64_t added = 0;
     for (const auto& tok : tokens) {
-      last = tok.position;
       if (tok.term.empty() || prefix.size() + tok.term.size() > kMaxIndexTermBytes) continue;
-      std::string term = std::string(prefix) + tok.term;
-      if (positional) {
-        doc_.add_posting(term, tok.position, weight);
-      } else {
-        doc_.add_term(term, weight);
-      }
+      doc_.add_posting(std::string(prefix) + tok.term, tok.position, weight);
+      added += weight;
       if (!tok.stem.empty() && stem_prefix.size() + tok.stem.size() <= kMaxIndexTermBytes) {
         doc_.add_term(stem_prefix + tok.stem, weight);
+        added += weight;
       }
       if (is_spelling_word(tok.term)) spelling_.insert(tok.term);
     }
-    return last;
+    return added;
   }
 
  private:
   Xapian::Document& doc_;
   std::set<std::string>& spelling_;
 };
+
+// Adds one analysed text to an article document: one term per word under `prefix`, the stem or, for a
+// word without one, the word itself (schema::kArticleText), leaving out the language's stop words (as
+// Lucene's EnglishAnalyzer does for BM25). No positions and no spelling words: passage documents carry
+// both. Returns the wdf added (the document's length grows by it).
+uint64_t add_article_terms(Xapian::Document& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
+                           std::string_view prefix, unsigned weight) {
+  std::string term(prefix);
+  uint64_t added = 0;
+  for (const auto& tok : tokens) {
+    const std::string& word = tok.stem.empty() ? tok.term : tok.stem;
+    if (word.empty() || prefix.size() + word.size() > kMaxIndexTermBytes) continue;
+    if (analyzer.is_stop_word(tok.term)) continue;
+    term.resize(prefix.size());
+    term += word;
+    doc.add_term(term, weight);
+    added += weight;
+  }
+  return added;
+}
 
 }  // namespace
 
@@ -313,10 +331,6 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   auto add_shared = [&](BuiltDocument& bd, const std::vector<std::string>& speakers,
                         const std::set<std::string>& speaker_words) {
     Xapian::Document& doc = bd.document;
-    TermAdder adder(doc, bd.spelling);
-    adder.add(title_tokens, schema::kTitle, kTitleWeight, true);
-    adder.add(subtitle_tokens, schema::kTitle, kTitleWeight, true);
-
     doc.add_boolean_term(out.id_term);
     if (article.outlet && !article.outlet->empty()) {
       doc.add_boolean_term(schema::boolean_term(schema::kOutlet, *article.outlet));
@@ -345,12 +359,14 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     doc.add_value(schema::kSlotArticleId, article.id);
   };
 
-  // The article document first: every passage's body terms without positions, wdf summed.
+  // The article document first: its own ranking terms (schema::kArticleText, kArticleTitle), no positions.
   out.documents.emplace_back();
   {
     BuiltDocument& bd = out.documents.back();
     add_shared(bd, all_speakers, all_speaker_words);
     Xapian::Document& doc = bd.document;
+    bd.length += add_article_terms(doc, analyzer_, title_tokens, schema::kArticleTitle, kTitleWeight);
+    bd.length += add_article_terms(doc, analyzer_, subtitle_tokens, schema::kArticleTitle, kTitleWeight);
     doc.add_boolean_term(std::string(schema::kKindArticle));
     doc.add_boolean_term(unique_term(article.id, 0));
     doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(0));
@@ -362,11 +378,10 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     if (!out.source_file.empty()) data["file"] = out.source_file;
     doc.set_data(dump(data));
     // Title and subtitle words also count as article text (one BM25 field, as Anserini and Omega
-    // index title + body): scored queries rank articles on body terms, whose statistics a title-only
-    // field (few, short) would distort. The S/ZS title terms above stay for title: queries.
-    TermAdder body(doc, bd.spelling);
-    body.add(title_tokens, schema::kBody, kTitleBodyWeight, false);
-    body.add(subtitle_tokens, schema::kBody, kTitleBodyWeight, false);
+    // index title + body): scored queries rank articles on article text, whose statistics a title-only
+    // field (few, short) would distort. The kArticleTitle terms above are the headline bonus.
+    bd.length += add_article_terms(doc, analyzer_, title_tokens, schema::kArticleText, kTitleBodyWeight);
+    bd.length += add_article_terms(doc, analyzer_, subtitle_tokens, schema::kArticleText, kTitleBodyWeight);
   }
 
   uint64_t n = 0;
@@ -379,7 +394,10 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     BuiltDocument bd;
     add_shared(bd, speakers, speaker_words);
     Xapian::Document& doc = bd.document;
-    TermAdder(doc, bd.spelling).add(tokens, schema::kBody, kBodyWeight, true);
+    TermAdder adder(doc, bd.spelling);
+    bd.length += adder.add(title_tokens, schema::kTitle, kTitleWeight);
+    bd.length += adder.add(subtitle_tokens, schema::kTitle, kTitleWeight);
+    bd.length += adder.add(tokens, schema::kBody, kBodyWeight);
     doc.add_boolean_term(std::string(schema::kKindPassage));
     doc.add_boolean_term(unique_term(article.id, n));
     doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(static_cast<double>(n)));
@@ -391,9 +409,9 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     data["speakers"] = speakers;
     doc.set_data(dump(data));
 
-    // The same words, without positions, on the article document.
+    // The same words as article text on the article document.
     BuiltDocument& article_doc = out.documents.front();
-    TermAdder(article_doc.document, article_doc.spelling).add(tokens, schema::kBody, kBodyWeight, false);
+    article_doc.length += add_article_terms(article_doc.document, analyzer_, tokens, schema::kArticleText, kBodyWeight);
 
     out.text_bytes += passage.text.size();
     out.documents.push_back(std::move(bd));

@@ -22,6 +22,7 @@ namespace dateline {
 struct BuiltDocument {
   Xapian::Document document;
   std::set<std::string> spelling;  ///< unstemmed body/title terms made of letters only, once each
+  uint64_t length = 0;             ///< its length as Xapian counts it: the sum of its terms' wdf
 };
 
 /// Everything the writer needs for one article.

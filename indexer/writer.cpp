@@ -7,8 +7,10 @@
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#include <algorithm>
 #include <cerrno>
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -137,6 +139,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
       schema::write_stamp(db_, config_.serialise());
       db_.commit();
       created_ = true;
+      init_docids();
       return;
     }
     try {
@@ -167,6 +170,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
                        (config_.fold_accents ? std::string("with") : std::string("without")) +
                        " accent folding; to change that add --rebuild");
     }
+    init_docids();
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }
@@ -183,6 +187,34 @@ IndexWriter::~IndexWriter() {
   }
 }
 
+void IndexWriter::init_docids() {
+  last_article_docid_ =
+      static_cast<Xapian::docid>(schema::read_metadata_number(db_, schema::kMetaLastArticleDocid));
+  const Xapian::docid last = db_.get_lastdocid();
+  next_passage_docid_ = last >= schema::kFirstPassageDocid ? last + 1 : schema::kFirstPassageDocid;
+  // lastdocid wrapped past 2^32 - 1: the database is full (new_passage_docid() says so).
+  if (next_passage_docid_ == 0) next_passage_docid_ = std::numeric_limits<Xapian::docid>::max();
+}
+
+Xapian::docid IndexWriter::new_article_docid() {
+  if (last_article_docid_ + 1 >= schema::kFirstPassageDocid) {
+    throw DatabaseError(DatabaseError::Kind::kIo,
+                        path_ + ": full: a Dateline database holds at most " +
+                            std::to_string(schema::kFirstPassageDocid - 1) +
+                            " articles; index the rest into another database");
+  }
+  article_docid_changed_ = true;
+  return ++last_article_docid_;
+}
+
+Xapian::docid IndexWriter::new_passage_docid() {
+  if (next_passage_docid_ == std::numeric_limits<Xapian::docid>::max()) {
+    throw DatabaseError(DatabaseError::Kind::kIo,
+                        path_ + ": full: no passage document ids left; index the rest into another database");
+  }
+  return next_passage_docid_++;
+}
+
 void IndexWriter::begin_batch() {
   if (in_transaction_) return;
   db_.begin_transaction(true);
@@ -193,8 +225,13 @@ void IndexWriter::delete_article_documents(const std::string& id_term) {
   // Keep the spelling dictionary's counts true: take back what each old document added.
   std::vector<Xapian::docid> ids;
   for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p) ids.push_back(*p);
+  static const std::string kArticlePassage = Xapian::sortable_serialise(0);
   for (Xapian::docid did : ids) {
-    for (const auto& word : spelling_words(db_.get_document(did))) --spelling_delta_[word];
+    const Xapian::Document doc = db_.get_document(did);
+    for (const auto& word : spelling_words(doc)) --spelling_delta_[word];
+    const auto length = static_cast<int64_t>(db_.get_doclength(did));
+    (doc.get_value(schema::kSlotPassage) == kArticlePassage ? article_length_delta_ : passage_length_delta_) -=
+        length;
   }
   db_.delete_document(id_term);
 }
@@ -204,8 +241,10 @@ IndexWriter::Outcome IndexWriter::write(const BuiltArticle& article, std::string
     begin_batch();
     std::string q0 = unique_term(article.id, 0);
     Outcome outcome = Outcome::kAdded;
+    Xapian::docid article_did = 0;  // an updated article keeps its article docid
     auto pl = db_.postlist_begin(q0);
     if (pl != db_.postlist_end(q0)) {
+      article_did = *pl;
       Xapian::Document old = db_.get_document(*pl);
       std::string old_id = old.get_value(schema::kSlotArticleId);
       if (old_id != article.id) {
@@ -219,9 +258,17 @@ IndexWriter::Outcome IndexWriter::write(const BuiltArticle& article, std::string
     // batches, but costs nothing when there are none).
     if (outcome == Outcome::kUpdated || db_.term_exists(article.id_term))
       delete_article_documents(article.id_term);
-    for (const auto& bd : article.documents) {
-      db_.add_document(bd.document);
+    if (article_did == 0 || article_did >= schema::kFirstPassageDocid) article_did = new_article_docid();
+    for (size_t i = 0; i < article.documents.size(); ++i) {
+      const BuiltDocument& bd = article.documents[i];
+      // documents[0] is the article document (document_builder.h), added at commit (flush_documents()).
+      if (i == 0) {
+        pending_article_docs_.emplace_back(article_did, bd.document);
+      } else {
+        db_.replace_document(new_passage_docid(), bd.document);
+      }
       for (const auto& word : bd.spelling) ++spelling_delta_[word];
+      (i == 0 ? article_length_delta_ : passage_length_delta_) += static_cast<int64_t>(bd.length);
     }
     ++pending_articles_;
     pending_bytes_ += article.text_bytes;
@@ -277,10 +324,41 @@ void IndexWriter::flush_spelling() {
   spelling_delta_.clear();
 }
 
+void IndexWriter::flush_lengths() {
+  if (article_docid_changed_) {
+    db_.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article_docid_));
+    article_docid_changed_ = false;
+  }
+  if (article_length_delta_ == 0 && passage_length_delta_ == 0) return;
+  schema::Lengths lengths = schema::read_lengths(db_);
+  auto apply = [](uint64_t total, int64_t delta) {
+    const int64_t t = static_cast<int64_t>(total) + delta;
+    return static_cast<uint64_t>(t < 0 ? 0 : t);
+  };
+  lengths.articles = apply(lengths.articles, article_length_delta_);
+  lengths.passages = apply(lengths.passages, passage_length_delta_);
+  schema::write_lengths(db_, lengths);
+  article_length_delta_ = 0;
+  passage_length_delta_ = 0;
+}
+
+void IndexWriter::flush_documents() {
+  // The batch's article documents in docid order, after its passages: Xapian writes a document's term
+  // list and data into B-trees keyed by docid at once, and fills their blocks only while keys arrive in
+  // order; adding each article document between its passages, in another docid range, left the blocks
+  // half empty (+16% on disk). Passages go in as they come, keeping the writer busy while readers read.
+  std::sort(pending_article_docs_.begin(), pending_article_docs_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [did, doc] : pending_article_docs_) db_.replace_document(did, doc);
+  pending_article_docs_.clear();
+}
+
 void IndexWriter::commit() {
   if (!in_transaction_) return;
   try {
+    flush_documents();
     flush_spelling();
+    flush_lengths();
     in_transaction_ = false;
     db_.commit_transaction();
   } catch (const Xapian::Error&) {

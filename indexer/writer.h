@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/schema.h"
 #include "indexer/document_builder.h"
 
 namespace dateline {
@@ -72,7 +73,12 @@ class IndexWriter {
  private:
   void begin_batch();
   void delete_article_documents(const std::string& id_term);
+  void flush_documents();
   void flush_spelling();
+  void flush_lengths();
+  void init_docids();
+  Xapian::docid new_article_docid();
+  Xapian::docid new_passage_docid();
 
   std::string path_;
   Xapian::WritableDatabase db_;
@@ -83,6 +89,16 @@ class IndexWriter {
   uint64_t pending_bytes_ = 0;
   /// Spelling frequency changes of the current batch, applied by commit(): word -> net change.
   std::unordered_map<std::string, int64_t> spelling_delta_;
+  /// Changes of the current batch to the stored document lengths (schema::Lengths), applied by commit().
+  int64_t article_length_delta_ = 0;
+  int64_t passage_length_delta_ = 0;
+  /// Document ids (schema::kFirstPassageDocid): the last article docid given (stored at commit when
+  /// changed) and the next passage docid.
+  Xapian::docid last_article_docid_ = 0;
+  bool article_docid_changed_ = false;
+  Xapian::docid next_passage_docid_ = schema::kFirstPassageDocid;
+  /// Article documents of the current batch, added by commit() (flush_documents()).
+  std::vector<std::pair<Xapian::docid, Xapian::Document>> pending_article_docs_;
 };
 
 /// Runs `fn` and turns Xapian exceptions into DatabaseError naming `path` (one line).

@@ -69,11 +69,16 @@ struct CompileOptions {
 
 /// What the searcher needs from a query.
 struct CompiledQuery {
-  Xapian::Query query;                       ///< over passage and article documents (no kind filter applied)
+  Xapian::Query query;  ///< over passage documents (no kind filter applied)
+  /// The same query over article documents (their kArticleText/kArticleTitle terms); empty when
+  /// needs_passages (no kind filter applied).
+  Xapian::Query article_query;
   std::vector<std::string> highlight_terms;  ///< unstemmed terms (Token::term) to highlight in snippets
   std::vector<std::string> highlight_stems;  ///< stems whose every form is highlighted
   std::vector<std::string> highlight_prefixes;  ///< folded wildcard prefixes (`ukrain*` -> "ukrain")
-  bool has_positional = false;                  ///< holds a phrase or NEAR (cannot match article documents)
+  /// Holds a phrase, NEAR, an exact word form ("troops") or a wildcard: only passage documents, with
+  /// their positions and unstemmed words, can answer it.
+  bool needs_passages = false;
   bool scored =
       true;  ///< false when nothing in the query weighs (only filters, or a pure NOT): all weights 0
 };

@@ -44,17 +44,6 @@ double title_weight() {
   return ranking_knob("tscale", ranking::kTitleQueryScale);
 }
 
-// Lucene's English stop words (EnglishAnalyzer / StopAnalyzer.ENGLISH_STOP_WORDS_SET, the list Anserini
-// and most BM25 baselines use). Dropped from bag-of-words queries only (ranking::kDropStopWords): the
-// index keeps them, so phrases, NEAR and a query of stop words alone still find them.
-bool is_english_stop_word(std::string_view term) {
-  static constexpr std::string_view kWords[] = {
-      "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
-      "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
-      "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
-  return std::find(std::begin(kWords), std::end(kWords), term) != std::end(kWords);
-}
-
 std::string prefixed(std::string_view prefix, std::string_view term) {
   std::string out(prefix);
   out += term;
@@ -67,16 +56,22 @@ size_t code_points(std::string_view s) {
   return n;
 }
 
+/// Which documents a compiled query runs over: their text terms differ (schema.h).
+enum class Target {
+  kPassage,  ///< passage documents: unstemmed positional terms, Z stems, S/ZS title terms
+  kArticle,  ///< article documents: kArticleText / kArticleTitle terms, no positions, no exact forms
+};
+
 class Compiler {
  public:
-  Compiler(const Analyzer& analyzer, const CompileOptions& options, CompiledQuery& out)
+  Compiler(const Analyzer& analyzer, const CompileOptions& options, Target target, CompiledQuery& out)
       : analyzer_(analyzer),
         options_(options),
+        target_(target),
         out_(out),
         title_weight_(title_weight()),
         coordination_(ranking_knob("coord", ranking::kCoordinationBonus ? 1 : 0) != 0),
-        drop_stop_words_(ranking_knob("stop", ranking::kDropStopWords ? 1 : 0) != 0 &&
-                         analyzer.config().language == "english"),
+        drop_stop_words_(ranking_knob("stop", ranking::kDropStopWords ? 1 : 0) != 0),
         compound_parts_optional_(ranking_knob("compound", ranking::kCompoundPartsOptional ? 1 : 0) != 0),
         acronym_plurals_(ranking_knob("acro", ranking::kAcronymPlurals ? 1 : 0) != 0) {}
 
@@ -172,24 +167,40 @@ class Compiler {
     return other == token.stem ? std::string() : other;
   }
 
-  /// One analysed word, stemmed: body stem OR (title stem, weighted like the title field). `also` is a
+  /// Marks the query as one only passage documents can answer (a phrase, NEAR, an exact word form, a
+  /// wildcard: article documents hold stems without positions). The article compilation is then dropped.
+  void needs_passages() { out_.needs_passages = true; }
+
+  /// One analysed word, stemmed: text stem OR (title stem, weighted like the title field). `also` is a
   /// second stem that is the same word (acronym_other_number()), or empty: both count as one term
-  /// (OP_SYNONYM: one BM25 weight from their combined frequencies).
+  /// (OP_SYNONYM: one BM25 weight from their combined frequencies). A word without a stem (a number,
+  /// "u.s") is its exact term on passage documents and its kArticleText term on article documents.
   Query stemmed_word(const Token& token, const std::string& also = {}) {
-    if (token.stem.empty()) return exact_word(token.term);
+    const bool article = target_ == Target::kArticle;
+    // Article documents leave stop words out (Analyzer::is_stop_word): a stop word the query keeps
+    // ("+the", a query of stop words only) is looked for in passages.
+    if (article && analyzer_.is_stop_word(token.term)) needs_passages();
+    if (token.stem.empty() && !article) return exact_word(token.term);
+    const std::string& word = token.stem.empty() ? token.term : token.stem;
     auto one = [&](const std::string& prefix) {
-      if (also.empty()) return Query(prefixed(prefix, token.stem));
-      return Query(Query::OP_SYNONYM, Query(prefixed(prefix, token.stem)), Query(prefixed(prefix, also)));
+      if (also.empty()) return Query(prefixed(prefix, word));
+      return Query(Query::OP_SYNONYM, Query(prefixed(prefix, word)), Query(prefixed(prefix, also)));
     };
-    return Query(Query::OP_OR, one(std::string(schema::kStemmed)),
-                 Query(Query::OP_SCALE_WEIGHT,
-                       one(std::string(schema::kStemmed) + std::string(schema::kTitle)), title_weight_));
+    const std::string text = article ? std::string(schema::kArticleText) : std::string(schema::kStemmed);
+    const std::string title = article ? std::string(schema::kArticleTitle)
+                                      : std::string(schema::kStemmed) + std::string(schema::kTitle);
+    return Query(Query::OP_OR, one(text), Query(Query::OP_SCALE_WEIGHT, one(title), title_weight_));
   }
 
-  /// One word in its exact (unstemmed) form, in body or title.
+  /// One word in its exact (unstemmed) form, in body or title (passage documents only).
   Query exact_word(const std::string& term) {
+    needs_passages_if_article();
     return Query(Query::OP_OR, Query(prefixed(schema::kBody, term)),
                  Query(Query::OP_SCALE_WEIGHT, Query(prefixed(schema::kTitle, term)), title_weight_));
+  }
+
+  void needs_passages_if_article() {
+    if (target_ == Target::kArticle) needs_passages();
   }
 
   /// A phrase over one positional field's terms. The window spans the tokens' positions, so a gap the
@@ -204,7 +215,7 @@ class Compiler {
   }
 
   Query body_or_title_phrase(const std::vector<Token>& tokens) {
-    out_.has_positional = true;
+    needs_passages();
     return Query(Query::OP_OR, phrase_over(schema::kBody, tokens),
                  Query(Query::OP_SCALE_WEIGHT, phrase_over(schema::kTitle, tokens), title_weight_));
   }
@@ -214,7 +225,7 @@ class Compiler {
     if (!drop_stop_words_) return false;
     std::vector<Token> tokens = analyzer_.analyze(text);
     return !tokens.empty() && std::all_of(tokens.begin(), tokens.end(),
-                                          [](const Token& t) { return is_english_stop_word(t.term); });
+                                          [&](const Token& t) { return analyzer_.is_stop_word(t.term); });
   }
 
   Part word(const QueryNode& node, bool positive) {
@@ -224,7 +235,7 @@ class Compiler {
       // "state-of-the-art": the compound's stop words add nothing but cost; its other parts stay required.
       std::vector<Token> kept;
       for (Token& t : tokens) {
-        if (!is_english_stop_word(t.term)) kept.push_back(std::move(t));
+        if (!analyzer_.is_stop_word(t.term)) kept.push_back(std::move(t));
       }
       if (!kept.empty()) tokens = std::move(kept);
     }
@@ -272,6 +283,7 @@ class Compiler {
       throw QueryError("a wildcard needs at least 2 characters before '*'", node.column);
     }
     ++terms_;
+    needs_passages_if_article();  // wildcards expand over the exact word forms of passage documents
     if (positive && seen_prefixes_.insert(folded).second) out_.highlight_prefixes.push_back(folded);
     return {Query(Query::OP_WILDCARD, prefixed(field_prefix, folded), kMaxWildcardExpansion,
                   Query::WILDCARD_LIMIT_MOST_FREQUENT),
@@ -291,7 +303,7 @@ class Compiler {
       for (const Token& token : tokens) highlight_term(token.term);
     }
     if (tokens.size() == 1) return {exact_word(tokens.front().term), PartKind::kScored};
-    out_.has_positional = true;
+    needs_passages();
     auto near_over = [&](std::string_view prefix) {
       std::vector<Query> terms;
       for (const Token& token : tokens) terms.emplace_back(prefixed(prefix, token.term));
@@ -326,13 +338,20 @@ class Compiler {
       for (const Token& token : tokens) highlight_term(token.term);
     }
     if (tokens.size() > 1) {
-      out_.has_positional = true;
+      needs_passages();
       return {phrase_over(schema::kTitle, tokens), PartKind::kScored};
     }
     const Token& token = tokens.front();
-    if (value.kind == NodeKind::kPhrase || token.stem.empty()) {
+    if (value.kind == NodeKind::kPhrase) {
+      needs_passages_if_article();
       return {Query(prefixed(schema::kTitle, token.term)), PartKind::kScored};
     }
+    if (target_ == Target::kArticle) {
+      if (positive) highlight_stem(token.stem);
+      return {Query(prefixed(schema::kArticleTitle, token.stem.empty() ? token.term : token.stem)),
+              PartKind::kScored};
+    }
+    if (token.stem.empty()) return {Query(prefixed(schema::kTitle, token.term)), PartKind::kScored};
     if (positive) highlight_stem(token.stem);
     return {Query(prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), token.stem)),
             PartKind::kScored};
@@ -454,6 +473,7 @@ class Compiler {
 
   const Analyzer& analyzer_;
   const CompileOptions& options_;
+  Target target_;
   CompiledQuery& out_;
   double title_weight_;
   bool coordination_;             // AND_MAYBE bonus for matching every optional word
@@ -508,12 +528,11 @@ std::vector<Query> flag_filters(const Filters& filters, Compiler& compiler) {
   return kinds;
 }
 
-}  // namespace
-
-CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
-                            const CompileOptions& options) {
-  CompiledQuery out;
-  Compiler compiler(analyzer, options, out);
+/// The query over one kind of document: fills out.query (and, for the passage target, the highlight
+/// terms, `scored` and needs_passages for what the article target cannot answer).
+void compile_for(Target target, const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
+                 const CompileOptions& options, CompiledQuery& out) {
+  Compiler compiler(analyzer, options, target, out);
   Part part;
   if (const QueryNode* root = parsed.root()) {
     part = compiler.compile(*root, true);
@@ -539,6 +558,18 @@ CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, c
       out.scored = false;
       break;
   }
+}
+
+}  // namespace
+
+CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
+                            const CompileOptions& options) {
+  CompiledQuery out;
+  compile_for(Target::kPassage, parsed, filters, analyzer, options, out);
+  CompiledQuery article;
+  compile_for(Target::kArticle, parsed, filters, analyzer, options, article);
+  out.needs_passages = out.needs_passages || article.needs_passages;
+  if (!out.needs_passages) out.article_query = article.query;
   return out;
 }
 

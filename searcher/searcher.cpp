@@ -21,6 +21,7 @@
 #include <memory>
 
 #include "analyzers/schema.h"
+#include "searcher/weight.h"
 
 namespace dateline {
 
@@ -32,17 +33,18 @@ std::string str(std::string_view s) {
   return std::string(s);
 }
 
-Xapian::BM25Weight bm25() {
+// BM25 over one kind of document (searcher/weight.h): its collection size and average length.
+KindBM25Weight bm25(const Xapian::Database& db, bool passages) {
   static const double k1 = ranking_knob("k1", ranking::kBm25K1);
   static const double b = ranking_knob("b", ranking::kBm25B);
-  return Xapian::BM25Weight(k1, ranking::kBm25K2, ranking::kBm25K3, b, ranking::kBm25MinNormLen);
+  return KindBM25Weight(k1, ranking::kBm25K3, b, ranking::kBm25MinNormLen, kind_stats(db, passages));
 }
 
-std::string weighting_description() {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "BM25(k1=%g, k2=%g, k3=%g, b=%g, min_normlen=%g), title wdf x%u",
-                ranking::kBm25K1, ranking::kBm25K2, ranking::kBm25K3, ranking::kBm25B,
-                ranking::kBm25MinNormLen, ranking::kTitleWeight);
+std::string weighting_description(bool passages) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "BM25(k1=%g, k3=%g, b=%g, min_normlen=%g) over %s documents, title wdf x%u",
+                ranking::kBm25K1, ranking::kBm25K3, ranking::kBm25B, ranking::kBm25MinNormLen,
+                passages ? "passage" : "article", ranking::kTitleWeight);
   return buf;
 }
 
@@ -95,12 +97,8 @@ void fill_hit(Hit& hit, const Xapian::Document& doc) {
 std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, const Xapian::MSetIterator& it) {
   std::vector<std::string> out;
   for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
-    // Boolean filter terms (KP, XID..., XO...) match too but weigh nothing: show only text terms,
-    // i.e. unprefixed body terms, S title terms and Z stemmed terms.
-    const std::string& term = *t;
-    const char c = term.empty() ? 'a' : term[0];
-    if (c >= 'A' && c <= 'Z' && c != schema::kTitle[0] && c != schema::kStemmed[0]) continue;
-    out.push_back(term);
+    // Boolean filter terms (KP, XID..., XO...) match too but weigh nothing: show only text terms.
+    if (schema::is_text_term(*t)) out.push_back(*t);
   }
   return out;
 }
@@ -262,16 +260,20 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const bool blank = options.query.find_first_not_of(" \t\r\n") == std::string::npos;
   const ParsedQuery parsed = blank ? ParsedQuery() : parse_query(options.query);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, options.compile);
-  const bool passage_mode = compiled.has_positional || options.scoring == Scoring::kPassage;
+  const bool passage_mode = compiled.needs_passages || options.scoring == Scoring::kPassage;
   const Xapian::doccount doccount = db_.get_doccount();
 
-  Xapian::Query base = compiled.query.empty() ? Xapian::Query::MatchAll : compiled.query;
+  // The query over the documents ranked (article or passage terms), and over passage documents for
+  // choosing each hit's best passage.
+  const Xapian::Query passage_base = compiled.query.empty() ? Xapian::Query::MatchAll : compiled.query;
+  const Xapian::Query& ranked = passage_mode ? compiled.query : compiled.article_query;
+  const Xapian::Query base = ranked.empty() ? Xapian::Query::MatchAll : ranked;
   const Xapian::Query kind(str(passage_mode ? schema::kKindPassage : schema::kKindArticle));
   const Xapian::Query query(Xapian::Query::OP_FILTER, base, kind);
 
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);
-  enquire.set_weighting_scheme(bm25());
+  enquire.set_weighting_scheme(bm25(db_, passage_mode));
   std::unique_ptr<Xapian::MultiValueKeyMaker> sorter;
   // Nothing weighs (only filters): relevance cannot order the hits, so the newest come first.
   const SortOrder order =
@@ -337,7 +339,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
 
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
-  const std::string weighting = weighting_description();
+  const std::string weighting = weighting_description(passage_mode);
   // A hit of the ranked page: every field, or (ids/trec) just the id, from its value slot.
   auto fill_page_hit = [&](Hit& hit, const Xapian::Document& doc) {
     if (options.ids_only) {
@@ -378,6 +380,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
   } else {
     const PassageQueries pq = passage_queries(compiled);
+    const KindBM25Weight passage_weight = bm25(db_, true);
     const Xapian::Query kp(str(schema::kKindPassage));
     size_t hit_index = 0;  // hits produced so far (for paging when expanding from the top)
     const bool need_passages =
@@ -404,7 +407,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     };
     const auto per = static_cast<size_t>(options.per_article == 0 ? doccount : options.per_article);
     const Xapian::Query words(Xapian::Query::OP_OR, pq.terms, pq.proximity);
-    const Xapian::Query tier_queries[] = {Xapian::Query(Xapian::Query::OP_AND_MAYBE, base, words), words};
+    const Xapian::Query tier_queries[] = {Xapian::Query(Xapian::Query::OP_AND_MAYBE, passage_base, words),
+                                          words};
     std::vector<std::string> page_ids;  // article ids in rank order, as far as the page can reach
     std::vector<std::string> page_id_terms;
     std::map<std::string, std::vector<Picked>> picks;  // article id -> its passages, best first
@@ -456,7 +460,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         if (tier.empty() || tq.empty()) continue;
         Xapian::Enquire pe(db_);
         pe.set_query(tq);
-        pe.set_weighting_scheme(bm25());
+        pe.set_weighting_scheme(passage_weight);
         pe.set_docid_order(Xapian::Enquire::ASCENDING);
         if (options.per_article > 0)
           pe.set_collapse_key(schema::kSlotArticleId, static_cast<Xapian::doccount>(per));
@@ -495,7 +499,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       if (options.explain && !pq.proximity.empty()) {
         Xapian::Enquire be(db_);
         be.set_query(Xapian::Query(Xapian::Query::OP_FILTER, pq.proximity, in_article));
-        be.set_weighting_scheme(bm25());
+        be.set_weighting_scheme(passage_weight);
         bonus_set = be.get_mset(0, doccount);
       }
       if (picked.empty()) {

@@ -136,7 +136,6 @@ struct DatabaseInfo {
 /// Named ranking constants: every number the ranking uses lives here.
 namespace ranking {
 inline constexpr double kBm25K1 = 0.9;  ///< term-frequency saturation (Anserini's default)
-inline constexpr double kBm25K2 = 0.0;  ///< query-length correction (off, as Lucene)
 inline constexpr double kBm25K3 = 1.0;  ///< within-query frequency
 inline constexpr double kBm25B = 0.4;   ///< document-length normalisation (Anserini's default)
 inline constexpr double kBm25MinNormLen = 0.5;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzers/schema.h"
@@ -163,7 +164,8 @@ TEST_F(IndexCli, AnEditedFileIsUpdatedAndTheRestUnchanged) {
   auto r = index({"--db", db_.string(), "--json", articles.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(counts(summary(r)), "0 added, 1 updated, 4 unchanged, 0 deleted, 0 skipped");
-  EXPECT_EQ(termfreq(db_, "zanzibarization"), 2u);  // its passage and its article document
+  EXPECT_EQ(termfreq(db_, "zanzibarization"), 1u);  // its passage
+  EXPECT_EQ(termfreq(db_, "Wzanzibar"), 1u);        // its article document
   EXPECT_EQ(termfreq(db_, "KA"), 5u);
 }
 
@@ -184,6 +186,41 @@ TEST_F(IndexCli, IncrementalUpdateEqualsACleanIndex) {
   for (auto w = inc.spellings_begin(); w != inc.spellings_end(); ++w) s1[*w] = w.get_termfreq();
   for (auto w = fresh.spellings_begin(); w != fresh.spellings_end(); ++w) s2[*w] = w.get_termfreq();
   EXPECT_EQ(s1, s2);
+  // So do the per-kind length totals the searcher weighs with: equal to the clean index's, and to the
+  // documents' own lengths.
+  auto lengths = [](const Xapian::Database& d) {
+    schema::Lengths sum;
+    for (auto p = d.postlist_begin("KA"); p != d.postlist_end("KA"); ++p) sum.articles += p.get_doclength();
+    for (auto p = d.postlist_begin("KP"); p != d.postlist_end("KP"); ++p) sum.passages += p.get_doclength();
+    return std::pair(sum.articles, sum.passages);
+  };
+  const schema::Lengths stored = schema::read_lengths(inc);
+  EXPECT_EQ(std::pair(stored.articles, stored.passages), lengths(inc));
+  EXPECT_EQ(lengths(inc), lengths(fresh));
+  EXPECT_GT(stored.articles, 0u);
+}
+
+TEST_F(IndexCli, ArticleDocidsBelowPassagesAndKeptOnUpdate) {
+  fs::path articles = copy_fixtures(dir_);
+  ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
+  auto docids = [&](const char* kind) {
+    Xapian::Database d(db_.string());
+    std::vector<Xapian::docid> out(d.postlist_begin(kind), d.postlist_end(kind));
+    return out;
+  };
+  const std::vector<Xapian::docid> before = docids("KA");
+  EXPECT_EQ(before, (std::vector<Xapian::docid>{1, 2, 3, 4, 5}));
+  for (Xapian::docid did : docids("KP")) EXPECT_GE(did, schema::kFirstPassageDocid);
+  const Xapian::docid last_passage = docids("KP").back();
+  append(articles / kSeed0, "\n\nA brand new closing paragraph.\n");
+  ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
+  EXPECT_EQ(docids("KA"), before);                // the updated article kept its docid
+  EXPECT_GT(docids("KP").back(), last_passage);  // its passages are new
+  fs::path extra = dir_.path() / "extra";
+  fs::create_directories(extra);
+  fs::copy_file(articles / kSeed0, extra / "copy.txt");
+  ASSERT_EQ(index({"--db", db_.string(), extra.string()}).exit_code, 0);
+  EXPECT_EQ(docids("KA").back(), 6u);  // a new article takes the next article docid
 }
 
 TEST_F(IndexCli, DeleteRemovesEveryDocumentOfTheArticle) {

@@ -184,7 +184,7 @@ TEST_F(SearchCli, CountAndInfo) {
   ASSERT_EQ(info.exit_code, 0) << info.err;
   json j = json::parse(info.out);
   EXPECT_EQ(j["articles"], 5);
-  EXPECT_EQ(j["index_schema_version"], 1);
+  EXPECT_EQ(j["index_schema_version"], 2);
 }
 
 // ---- formats and output rules ---------------------------------------------------------------------
@@ -229,7 +229,7 @@ TEST_F(SearchCli, ExplainShowsTheQuery) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json hit = json::parse(r.out)["hits"][0];
   EXPECT_EQ(hit["explain"]["scoring"], "article");
-  EXPECT_NE(hit["explain"]["query"].get<std::string>().find("Ztroop"), std::string::npos);
+  EXPECT_NE(hit["explain"]["query"].get<std::string>().find("Wtroop"), std::string::npos);
   auto p = search({"--format", "json", "--explain", "--limit", "1", "\"cover me\""});
   EXPECT_EQ(json::parse(p.out)["hits"][0]["explain"]["scoring"], "passage");
 }

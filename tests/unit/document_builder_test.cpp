@@ -86,17 +86,15 @@ Article sample_article() {
   return a;
 }
 
+// The title and subtitle terms of every passage document of sample_article().
+std::vector<std::string> title_terms() {
+  return {"Stroops[1]:3", "Sleave[2]:3", "Sminsk[102]:3", "Ssays[103]:3",
+          "ZStroop:3",    "ZSleav:3",    "ZSminsk:3",     "ZSsay:3"};
+}
+
 // Terms every document of sample_article() has, whatever its kind.
 std::vector<std::string> shared_terms() {
-  return {"Stroops[1]:3",
-          "Sleave[2]:3",
-          "Sminsk[102]:3",
-          "Ssays[103]:3",
-          "ZStroop:3",
-          "ZSleav:3",
-          "ZSminsk:3",
-          "ZSsay:3",
-          "XOthe washington times",
+  return {"XOthe washington times",
           "XOWthe",
           "XOWwashington",
           "XOWtimes",
@@ -141,24 +139,36 @@ TEST_F(DocumentBuilderTest, OneArticleDocumentThenOnePerPassage) {
 TEST_F(DocumentBuilderTest, PassageDocumentTerms) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   EXPECT_EQ(sorted(describe_terms(built.documents[1].document)),
-            plus(shared_terms(), {"troops[1]", "went[2]", "home[3]", "Ztroop:1", "Zwent:1", "Zhome:1", "KP",
-                                  "Qa.txt#1", "XSPalexander lukashenko", "XSWalexander", "XSWlukashenko"}));
-  // Numbers have no stem; a possessive keeps its apostrophe; no speaker terms without speakers.
+            plus(plus(shared_terms(), title_terms()),
+                 {"troops[1]", "went[2]", "home[3]", "Ztroop:1", "Zwent:1", "Zhome:1", "KP", "Qa.txt#1",
+                  "XSPalexander lukashenko", "XSWalexander", "XSWlukashenko"}));
+  // Numbers have no stem; a possessive keeps its apostrophe; no speaker terms without speakers; stop
+  // words stay (phrases need them).
   EXPECT_EQ(sorted(describe_terms(built.documents[2].document)),
-            plus(shared_terms(), {"no[1]", "troops[2]", "belarus's[3]", "2022[4]", "Zno:1", "Ztroop:1",
-                                  "Zbelarus:1", "KP", "Qa.txt#2"}));
+            plus(plus(shared_terms(), title_terms()),
+                 {"no[1]", "troops[2]", "belarus's[3]", "2022[4]", "Zno:1", "Ztroop:1", "Zbelarus:1", "KP",
+                  "Qa.txt#2"}));
 }
 
-TEST_F(DocumentBuilderTest, ArticleDocumentSumsBodyTermsWithoutPositions) {
+TEST_F(DocumentBuilderTest, ArticleDocumentHasItsOwnRankingTermsWithoutPositions) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   EXPECT_EQ(sorted(describe_terms(built.documents[0].document)),
-            // Title and subtitle words ("Troops leave", "Minsk says") count once more as article text.
+            // One W term per word (its stem; "2022" has none), title and subtitle words ("Troops leave",
+            // "Minsk says") among them and again as WS title terms; the stop word "no" left out.
             plus(shared_terms(),
-                 {"troops:3",     "leave:1",      "minsk:1",     "says:1",   "went:1",
-                  "home:1",       "no:1",         "belarus's:1", "2022:1",   "Ztroop:3",
-                  "Zleav:1",      "Zminsk:1",     "Zsay:1",      "Zwent:1",  "Zhome:1",
-                  "Zno:1",        "Zbelarus:1",   "KA",          "Qa.txt#0", "XSPalexander lukashenko",
+                 {"Wtroop:3", "Wleav:1", "Wminsk:1", "Wsay:1", "Wwent:1", "Whome:1", "Wbelarus:1", "W2022:1",
+                  "WStroop:3", "WSleav:3", "WSminsk:3", "WSsay:3", "KA", "Qa.txt#0", "XSPalexander lukashenko",
                   "XSWalexander", "XSWlukashenko"}));
+}
+
+TEST_F(DocumentBuilderTest, LengthIsTheSumOfWdf) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  for (const BuiltDocument& bd : built.documents) {
+    uint64_t sum = 0;
+    for (auto t = bd.document.termlist_begin(); t != bd.document.termlist_end(); ++t) sum += t.get_wdf();
+    EXPECT_EQ(bd.length, sum);
+  }
+  EXPECT_EQ(built.documents[0].length, 10u + 12u);  // W: 3 + 7 x 1; WS: 4 x 3
 }
 
 TEST_F(DocumentBuilderTest, Values) {
@@ -197,8 +207,8 @@ TEST_F(DocumentBuilderTest, SpellingWordsAreLetterOnlyTermsOncePerDocument) {
             (std::vector<std::string>{"home", "leave", "minsk", "says", "troops", "went"}));
   EXPECT_EQ(spelling(built.documents[2]),
             (std::vector<std::string>{"leave", "minsk", "no", "says", "troops"}));
-  EXPECT_EQ(spelling(built.documents[0]),
-            (std::vector<std::string>{"home", "leave", "minsk", "no", "says", "troops", "went"}));
+  // The article document adds none: its words are all in its passages.
+  EXPECT_TRUE(spelling(built.documents[0]).empty());
 }
 
 TEST_F(DocumentBuilderTest, AbsentMetadataMakesNoTermsValuesOrFields) {

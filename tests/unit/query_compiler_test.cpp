@@ -243,6 +243,24 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+TEST(QueryCompiler, ArticleQueriesUseArticleTerms) {
+  for (const Case& c : std::vector<Case>{
+           {"troops", "Query((Wtroop OR 0.25 * WStroop))"},
+           {"70,000", "Query((W70,000 OR 0.25 * WS70,000))"},
+           {"the troops", "Query((Wtroop OR 0.25 * WStroop))"},
+           {"title:troops", "Query(WStroop)"},
+           {"troops -war outlet:tass",
+            "Query((((Wtroop OR 0.25 * WStroop) FILTER XOtass) AND_NOT (Wwar OR 0.25 * WSwar)))"},
+           // Only passage documents can answer these: no article query.
+           {"\"troops\"", "Query()"},
+           {"troops NEAR/3 border", "Query()"},
+           {"troop*", "Query()"},
+           {"+the troops", "Query()"},
+       }) {
+    EXPECT_EQ(compile(c.query).article_query.get_description(), c.expected) << "query: " << c.query;
+  }
+}
+
 TEST(QueryCompiler, HighlightTermsAndFlags) {
   struct HighlightCase {
     const char* query;
@@ -260,14 +278,21 @@ TEST(QueryCompiler, HighlightTermsAndFlags) {
            {"putin NEAR/3 kyiv", "putin kyiv", "", "", true},
            {"troops -war NOT peace", "troops", "troop", "", false},
            {"troops OR -war", "troops", "troop", "", false},
-           {"ukrain* title:troops", "troops", "troop", "ukrain", false},
+           // Wildcards, exact forms and kept stop words need the passage documents' unstemmed words.
+           {"ukrain* title:troops", "troops", "troop", "ukrain", true},
+           {"\"troops\"", "troops", "", "", true},
+           {"title:\"troops\"", "troops", "", "", true},
+           {"+the troops", "the troops", "the troop", "", true},
+           {"the", "the", "the", "", true},
+           {"the troops", "troops", "troop", "", false},
+           {"70,000 title:troops", "70,000 troops", "troop", "", false},
            {"speaker:putin date:2022", "", "", "", false},
        }) {
     CompiledQuery q = compile(c.query);
     EXPECT_EQ(join(q.highlight_terms), c.terms) << c.query;
     EXPECT_EQ(join(q.highlight_stems), c.stems) << c.query;
     EXPECT_EQ(join(q.highlight_prefixes), c.prefixes) << c.query;
-    EXPECT_EQ(q.has_positional, c.positional) << c.query;
+    EXPECT_EQ(q.needs_passages, c.positional) << c.query;
   }
   EXPECT_TRUE(compile("troops").scored);
   EXPECT_FALSE(compile("speaker:putin").scored);
