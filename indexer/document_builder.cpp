@@ -411,7 +411,8 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
 
     // The same words as article text on the article document.
     BuiltDocument& article_doc = out.documents.front();
-    article_doc.length += add_article_terms(article_doc.document, analyzer_, tokens, schema::kArticleText, kBodyWeight);
+    article_doc.length +=
+        add_article_terms(article_doc.document, analyzer_, tokens, schema::kArticleText, kBodyWeight);
 
     out.text_bytes += passage.text.size();
     out.documents.push_back(std::move(bd));

@@ -9,8 +9,8 @@
 #include <unicode/utf8.h>
 #include <algorithm>
 #include <cerrno>
-#include <nlohmann/json.hpp>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 
@@ -198,10 +198,9 @@ void IndexWriter::init_docids() {
 
 Xapian::docid IndexWriter::new_article_docid() {
   if (last_article_docid_ + 1 >= schema::kFirstPassageDocid) {
-    throw DatabaseError(DatabaseError::Kind::kIo,
-                        path_ + ": full: a Dateline database holds at most " +
-                            std::to_string(schema::kFirstPassageDocid - 1) +
-                            " articles; index the rest into another database");
+    throw DatabaseError(DatabaseError::Kind::kIo, path_ + ": full: a Dateline database holds at most " +
+                                                      std::to_string(schema::kFirstPassageDocid - 1) +
+                                                      " articles; index the rest into another database");
   }
   article_docid_changed_ = true;
   return ++last_article_docid_;
@@ -230,8 +229,8 @@ void IndexWriter::delete_article_documents(const std::string& id_term) {
     const Xapian::Document doc = db_.get_document(did);
     for (const auto& word : spelling_words(doc)) --spelling_delta_[word];
     const auto length = static_cast<int64_t>(db_.get_doclength(did));
-    (doc.get_value(schema::kSlotPassage) == kArticlePassage ? article_length_delta_ : passage_length_delta_) -=
-        length;
+    (doc.get_value(schema::kSlotPassage) == kArticlePassage ? article_length_delta_
+                                                            : passage_length_delta_) -= length;
   }
   db_.delete_document(id_term);
 }

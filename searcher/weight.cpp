@@ -12,8 +12,8 @@ namespace dateline {
 
 KindStats kind_stats(const Xapian::Database& db, bool passages) {
   KindStats stats;
-  stats.documents =
-      static_cast<double>(db.get_termfreq(std::string(passages ? schema::kKindPassage : schema::kKindArticle)));
+  stats.documents = static_cast<double>(
+      db.get_termfreq(std::string(passages ? schema::kKindPassage : schema::kKindArticle)));
   const schema::Lengths lengths = schema::read_lengths(db);
   const double total = static_cast<double>(passages ? lengths.passages : lengths.articles);
   if (stats.documents > 0 && total > 0) {

@@ -214,7 +214,7 @@ TEST_F(IndexCli, ArticleDocidsBelowPassagesAndKeptOnUpdate) {
   const Xapian::docid last_passage = docids("KP").back();
   append(articles / kSeed0, "\n\nA brand new closing paragraph.\n");
   ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
-  EXPECT_EQ(docids("KA"), before);                // the updated article kept its docid
+  EXPECT_EQ(docids("KA"), before);               // the updated article kept its docid
   EXPECT_GT(docids("KP").back(), last_passage);  // its passages are new
   fs::path extra = dir_.path() / "extra";
   fs::create_directories(extra);

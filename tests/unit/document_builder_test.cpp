@@ -145,20 +145,19 @@ TEST_F(DocumentBuilderTest, PassageDocumentTerms) {
   // Numbers have no stem; a possessive keeps its apostrophe; no speaker terms without speakers; stop
   // words stay (phrases need them).
   EXPECT_EQ(sorted(describe_terms(built.documents[2].document)),
-            plus(plus(shared_terms(), title_terms()),
-                 {"no[1]", "troops[2]", "belarus's[3]", "2022[4]", "Zno:1", "Ztroop:1", "Zbelarus:1", "KP",
-                  "Qa.txt#2"}));
+            plus(plus(shared_terms(), title_terms()), {"no[1]", "troops[2]", "belarus's[3]", "2022[4]",
+                                                       "Zno:1", "Ztroop:1", "Zbelarus:1", "KP", "Qa.txt#2"}));
 }
 
 TEST_F(DocumentBuilderTest, ArticleDocumentHasItsOwnRankingTermsWithoutPositions) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
-  EXPECT_EQ(sorted(describe_terms(built.documents[0].document)),
-            // One W term per word (its stem; "2022" has none), title and subtitle words ("Troops leave",
-            // "Minsk says") among them and again as WS title terms; the stop word "no" left out.
-            plus(shared_terms(),
-                 {"Wtroop:3", "Wleav:1", "Wminsk:1", "Wsay:1", "Wwent:1", "Whome:1", "Wbelarus:1", "W2022:1",
-                  "WStroop:3", "WSleav:3", "WSminsk:3", "WSsay:3", "KA", "Qa.txt#0", "XSPalexander lukashenko",
-                  "XSWalexander", "XSWlukashenko"}));
+  EXPECT_EQ(
+      sorted(describe_terms(built.documents[0].document)),
+      // One W term per word (its stem; "2022" has none), title and subtitle words ("Troops leave",
+      // "Minsk says") among them and again as WS title terms; the stop word "no" left out.
+      plus(shared_terms(), {"Wtroop:3", "Wleav:1", "Wminsk:1", "Wsay:1", "Wwent:1", "Whome:1", "Wbelarus:1",
+                            "W2022:1", "WStroop:3", "WSleav:3", "WSminsk:3", "WSsay:3", "KA", "Qa.txt#0",
+                            "XSPalexander lukashenko", "XSWalexander", "XSWlukashenko"}));
 }
 
 TEST_F(DocumentBuilderTest, LengthIsTheSumOfWdf) {

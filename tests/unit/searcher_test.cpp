@@ -127,7 +127,8 @@ void add_article(Xapian::WritableDatabase& db, const Analyzer& an, const TestArt
     add_article_text(article, an, *a.title, std::string(schema::kArticleTitle), 3);
     add_article_text(article, an, *a.title, std::string(schema::kArticleText), 1);
   }
-  for (const auto& p : a.passages) add_article_text(article, an, p.text, std::string(schema::kArticleText), 1);
+  for (const auto& p : a.passages)
+    add_article_text(article, an, p.text, std::string(schema::kArticleText), 1);
   article.set_data(data.dump());
   db.add_document(article);
   uint64_t n = 0;
@@ -161,8 +162,10 @@ std::string build_db(const std::filesystem::path& dir, const std::vector<TestArt
   db.commit();
   // The per-kind length totals dateline-index keeps (schema::Lengths).
   schema::Lengths lengths;
-  for (auto p = db.postlist_begin("KA"); p != db.postlist_end("KA"); ++p) lengths.articles += p.get_doclength();
-  for (auto p = db.postlist_begin("KP"); p != db.postlist_end("KP"); ++p) lengths.passages += p.get_doclength();
+  for (auto p = db.postlist_begin("KA"); p != db.postlist_end("KA"); ++p)
+    lengths.articles += p.get_doclength();
+  for (auto p = db.postlist_begin("KP"); p != db.postlist_end("KP"); ++p)
+    lengths.passages += p.get_doclength();
   schema::write_lengths(db, lengths);
   db.commit();
   return path;
