@@ -57,19 +57,17 @@ inline constexpr std::string_view kArticleTitle = "WS";  ///< title and subtitle
 // Boolean filter terms: prefix + normalised value (see normalise_boolean()).
 inline constexpr std::string_view kOutlet = "XO";           ///< canonical outlet name
 inline constexpr std::string_view kAuthor = "A";            ///< author name
-inline constexpr std::string_view kSpeaker = "XSP";         ///< speaker quoted in this passage
-inline constexpr std::string_view kArticleSpeaker = "XSA";  ///< speaker quoted anywhere in the article
+inline constexpr std::string_view kSpeaker = "XSP";  ///< speaker quoted in this passage (article: anywhere)
 // Name words, so `speaker:lukashenko` finds "Alexander Lukashenko": prefix + each folded word of the name
 // (analysed with the database's Analyzer, unstemmed).
-inline constexpr std::string_view kSpeakerWord = "XSW";         ///< a word of a speaker name of this passage
-inline constexpr std::string_view kArticleSpeakerWord = "XSB";  ///< a word of any speaker name in the article
+inline constexpr std::string_view kSpeakerWord = "XSW";  ///< a word of a speaker name of this passage (article: any)
 inline constexpr std::string_view kAuthorWord = "XAW";          ///< a word of the author's name
 inline constexpr std::string_view kOutletWord = "XOW";          ///< a word of the canonical outlet name
 inline constexpr std::string_view kYear = "Y";                  ///< Y2022
 inline constexpr std::string_view kMonth = "M";                 ///< M202202
 inline constexpr std::string_view kDay = "D";                   ///< D20220224
 inline constexpr std::string_view kArticleId = "XID";           ///< on every document of an article
-inline constexpr std::string_view kUnique = "Q";    ///< Q<article id>#<passage number>: one document
+inline constexpr std::string_view kUnique = "Q";    ///< Q<article id>#0: the article document
 inline constexpr std::string_view kKind = "K";      ///< KP passage document, KA article document
 inline constexpr std::string_view kLanguage = "L";  ///< Len, Lfr... (ISO 639-1 of the stemmer)
 inline constexpr std::string_view kKindPassage = "KP";
@@ -92,9 +90,8 @@ inline constexpr unsigned kSlotArticleId = 1;  ///< article id: the collapse key
 inline constexpr unsigned kSlotHash = 2;       ///< content hash of the article (hex), article document only
 inline constexpr unsigned kSlotOutlet = 3;     ///< canonical outlet name, for facets
 inline constexpr unsigned kSlotAuthor = 4;     ///< author(s), for facets; several joined by '\n'
-inline constexpr unsigned kSlotSpeakers = 5;   ///< passage speakers joined by '\n', for facets
+inline constexpr unsigned kSlotSpeakers = 5;   ///< speakers joined by '\n' (passage's, or article's), for facets
 inline constexpr unsigned kSlotPassage = 6;    ///< passage number (Xapian::sortable_serialise), 0 = article
-inline constexpr unsigned kSlotArticleSpeakers = 7;  ///< speakers of the whole article joined by '\n'
 
 /// The field table: query field names, facets and `--info` read it.
 inline constexpr std::array<Field, 7> kFields{{

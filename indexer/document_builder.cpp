@@ -342,12 +342,7 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     if (!authors.empty()) doc.add_value(schema::kSlotAuthor, join(authors, '\n'));
     for (const auto& s : speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
     for (const auto& w : speaker_words) doc.add_boolean_term(schema::boolean_term(schema::kSpeakerWord, w));
-    for (const auto& s : all_speakers) doc.add_boolean_term(schema::boolean_term(schema::kArticleSpeaker, s));
-    for (const auto& w : all_speaker_words) {
-      doc.add_boolean_term(schema::boolean_term(schema::kArticleSpeakerWord, w));
-    }
     if (!speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(speakers, '\n'));
-    if (!all_speakers.empty()) doc.add_value(schema::kSlotArticleSpeakers, join(all_speakers, '\n'));
     if (!date_compact.empty()) {
       doc.add_boolean_term(std::string(schema::kYear) + date_compact.substr(0, 4));
       if (date_compact.size() >= 6)
@@ -399,7 +394,6 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     bd.length += adder.add(subtitle_tokens, schema::kTitle, kTitleWeight);
     bd.length += adder.add(tokens, schema::kBody, kBodyWeight);
     doc.add_boolean_term(std::string(schema::kKindPassage));
-    doc.add_boolean_term(unique_term(article.id, n));
     doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(static_cast<double>(n)));
     Json data = common_data(article);
     data["passage"] = n;

@@ -58,7 +58,7 @@ std::string facet_names() {
   return out;
 }
 
-std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kind, bool passage_document) {
+std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kind) {
   std::vector<std::string> out;
   switch (kind) {
     case FacetKind::kOutlet: {
@@ -70,8 +70,8 @@ std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kin
       split_lines(doc.get_value(schema::kSlotAuthor), out);
       break;
     case FacetKind::kSpeaker:
-      split_lines(doc.get_value(passage_document ? schema::kSlotSpeakers : schema::kSlotArticleSpeakers),
-                  out);
+      // A passage document's speakers are the passage's; an article document's, the whole article's.
+      split_lines(doc.get_value(schema::kSlotSpeakers), out);
       break;
     case FacetKind::kYear:
     case FacetKind::kMonth: {
@@ -103,7 +103,7 @@ void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
   // for the distinct total, which is cheap to keep either way.
   articles_.insert(article);
   for (Counter& c : counters_) {
-    for (std::string& v : facet_values(doc, c.kind, passage_documents_)) {
+    for (std::string& v : facet_values(doc, c.kind)) {
       if (passage_documents_) {
         std::string key = v;
         key += '\0';

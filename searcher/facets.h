@@ -41,9 +41,8 @@ struct FacetResult {
 
 /// The values one document gives a facet: the outlet; each author / speaker of a '\n'-joined slot;
 /// the year ("2022") or month ("2022-02") of the date slot. Empty values are skipped (unknown).
-/// `passage_document`: speakers come from the passage's own slot (kSlotSpeakers) rather than the
-/// article's (kSlotArticleSpeakers).
-std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kind, bool passage_document);
+/// Speakers are a passage document's own, or an article document's whole article's (kSlotSpeakers).
+std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kind);
 
 /// A MatchSpy that Xapian calls for every matching document before collapsing. It counts distinct
 /// articles (by the article id slot), overall and per facet value, so that a query matching three

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/schema.h"
 #include "articles/reader.h"
 #include "indexer/document_builder.h"
 #include "searcher/query.h"
@@ -61,12 +62,25 @@ class Agreement : public ::testing::Test {
     ASSERT_GT(passages_.size(), 50u);
   }
 
-  // Does `query_text`, parsed and compiled, match passage `p`?
+  // Does `query_text`, parsed and compiled, match passage `p`? And, when the query has an article-document
+  // form (a bag of words), does that match p's article document?
   bool finds(const std::string& query_text, const IndexedPassage& p) {
     auto compiled = dateline::compile_query(dateline::parse_query(query_text), {}, analyzer_);
+    const Xapian::Query article(dateline::article_id_term(p.article_id));
+    const std::string n = Xapian::sortable_serialise(static_cast<double>(p.number));
+    const Xapian::Query parts[] = {article, Xapian::Query(std::string(dateline::schema::kKindPassage)),
+                                   Xapian::Query(Xapian::Query::OP_VALUE_RANGE, dateline::schema::kSlotPassage, n, n)};
+    const Xapian::Query passage(Xapian::Query::OP_AND, std::begin(parts), std::end(parts));
+    if (!matches(Xapian::Query(Xapian::Query::OP_FILTER, compiled.query, passage))) return false;
+    if (compiled.needs_passages) return true;
+    return matches(Xapian::Query(Xapian::Query::OP_FILTER, compiled.article_query,
+                                 Xapian::Query(Xapian::Query::OP_AND, article,
+                                               Xapian::Query(std::string(dateline::schema::kKindArticle)))));
+  }
+
+  bool matches(const Xapian::Query& q) {
     Xapian::Enquire enquire(db_);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, compiled.query,
-                                    Xapian::Query(dateline::unique_term(p.article_id, p.number))));
+    enquire.set_query(q);
     return enquire.get_mset(0, 1).size() == 1;
   }
 

@@ -76,10 +76,12 @@ std::map<std::string, std::string> snapshot(const fs::path& db) {
   for (auto p = d.postlist_begin(""); p != d.postlist_end(""); ++p) {
     Xapian::Document doc = d.get_document(*p);
     std::ostringstream s;
+    // Documents are compared by article id and passage number (docids differ).
     std::string q;
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
       std::string term = *t;
-      if (term[0] == 'Q') q = term;
+      if (term.rfind(schema::kArticleId, 0) == 0)
+        q = term + "#" + std::to_string(Xapian::sortable_unserialise(doc.get_value(schema::kSlotPassage)));
       s << term << ':' << t.get_wdf() << '[';
       for (auto pos = t.positionlist_begin(); pos != t.positionlist_end(); ++pos) s << *pos << ',';
       s << "] ";
