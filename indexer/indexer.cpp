@@ -19,6 +19,7 @@
 
 #include "analyzers/analyzer.h"
 #include "articles/reader.h"
+#include "indexer/bulk.h"
 #include "indexer/document_builder.h"
 #include "indexer/inputs.h"
 #include "indexer/report.h"
@@ -308,6 +309,25 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     });
   }
 
+  // A database that starts empty is built by several writers when the inputs are large enough (bulk.h).
+  unsigned writers = options.writers;
+  if (writers == 0) {
+    writers = inputs.total_bytes >= kBulkMinBytes ? std::min(options.threads, kMaxAutoWriters) : 1;
+  }
+  std::optional<BulkBuilder> bulk;
+  if (writer && writers > 1 && !inputs.items.empty() && writer->empty()) {
+    BulkOptions bo;
+    bo.db_path = options.db_path;
+    bo.config = config;
+    bo.writers = writers;
+    bo.batch_size = options.batch_size;
+    bo.article_block = options.bulk_article_block;
+    bo.passage_block = options.bulk_passage_block;
+    bulk.emplace(bo);
+    reporter.message(Reporter::Level::kInfo, "building the new database with " + std::to_string(writers) +
+                                                 " writers (segments merged at the end)");
+  }
+
   if (!inputs.items.empty()) {
     // Each worker owns an Analyzer (they are not thread-safe); made here so a bad setting throws here.
     size_t workers = std::max<size_t>(1, std::min<size_t>(options.threads, inputs.items.size()));
@@ -360,6 +380,11 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
         }
         if (options.dry_run) {
           reporter.record(*a.record);
+        } else if (bulk) {
+          // The database started empty: every article is new.
+          for (const auto& w : a.built->warnings) note(Diagnostic{a.path, 0, w, false});
+          bulk->add(std::move(*a.built));
+          ++report.added;
         } else {
           std::string other;
           auto outcome = writer->write(*a.built, &other);
@@ -400,7 +425,21 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     report.bytes = bytes_done;
   }
 
-  if (options.prune) {
+  if (bulk) {
+    const auto merge_started = std::chrono::steady_clock::now();
+    const size_t segments = bulk->finish();
+    bulk.reset();
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - merge_started).count());
+    reporter.message(Reporter::Level::kInfo, "merged " + std::to_string(segments) + " segments into " +
+                                                 options.db_path + " in " + took + " s");
+    // The merged database replaced the files this writer holds open (empty, unchanged): close it unwritten.
+    writer.reset();
+  }
+
+  // After a bulk build everything in the database was read in this run: nothing to prune.
+  if (options.prune && writer) {
     for (const auto& id : writer->prune(inputs.roots)) {
       ++report.deleted;
       reporter.message(Reporter::Level::kInfo, "pruned " + id + " (its file is gone)");

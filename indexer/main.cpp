@@ -126,6 +126,11 @@ int main(int argc, char** argv) {
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     options.add_options("Indexing")("threads", "Analysis threads (default: number of cores)",
                                     cxxopts::value<long long>()->default_value(std::to_string(cores)), "N")(
+        "writers",
+        "Writer threads for a database that starts empty: N > 1 builds N segments at once, merged at the end "
+        "(an interrupted run then leaves it empty); 1 writes it directly; 0 = N threads, at most 4, when "
+        "the inputs hold 16 MB or more, else 1. A database with documents has one writer",
+        cxxopts::value<long long>()->default_value("0"), "N")(
         "json", "Print the summary as one JSON object on stdout (with --dry-run: records as JSON Lines)")(
         "dry-run", "Read and extract only: print the records, touch no database")(
         "prune", "Delete articles whose file, under the given inputs, no longer exists")(
@@ -162,6 +167,7 @@ int main(int argc, char** argv) {
                             : dateline::cli::resolve_db_path(args["db"].as<std::string>());
     if (args.count("inputs")) io.inputs = args["inputs"].as<std::vector<std::string>>();
     io.threads = static_cast<unsigned>(number(args, "threads", 1, 1024));
+    io.writers = static_cast<unsigned>(number(args, "writers", 0, 64));
     io.prune = args.count("prune") > 0;
     if (args.count("delete")) io.delete_ids = args["delete"].as<std::vector<std::string>>();
     io.rebuild = args.count("rebuild") > 0;

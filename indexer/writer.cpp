@@ -235,7 +235,7 @@ void IndexWriter::delete_article_documents(const std::string& id_term) {
   db_.delete_document(id_term);
 }
 
-IndexWriter::Outcome IndexWriter::write(const BuiltArticle& article, std::string* other_id) {
+IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* other_id) {
   try {
     begin_batch();
     std::string q0 = unique_term(article.id, 0);
@@ -259,10 +259,10 @@ IndexWriter::Outcome IndexWriter::write(const BuiltArticle& article, std::string
       delete_article_documents(article.id_term);
     if (article_did == 0 || article_did >= schema::kFirstPassageDocid) article_did = new_article_docid();
     for (size_t i = 0; i < article.documents.size(); ++i) {
-      const BuiltDocument& bd = article.documents[i];
+      BuiltDocument& bd = article.documents[i];
       // documents[0] is the article document (document_builder.h), added at commit (flush_documents()).
       if (i == 0) {
-        pending_article_docs_.emplace_back(article_did, bd.document);
+        pending_article_docs_.emplace_back(article_did, std::move(bd.document));
       } else {
         db_.replace_document(new_passage_docid(), bd.document);
       }
@@ -365,6 +365,15 @@ void IndexWriter::commit() {
   }
   pending_articles_ = 0;
   pending_bytes_ = 0;
+}
+
+bool IndexWriter::empty() const {
+  try {
+    return pending_articles_ == 0 && db_.get_doccount() == 0;
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  return false;
 }
 
 uint64_t IndexWriter::article_count() const {

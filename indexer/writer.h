@@ -50,8 +50,10 @@ class IndexWriter {
     kCollision,  ///< another article's id differs only in case/normalisation: nothing written
   };
   /// Writes one article (all its documents) into the current batch. On kCollision, `other_id` (when
-  /// given) receives the id already in the database.
-  Outcome write(const BuiltArticle& article, std::string* other_id = nullptr);
+  /// given) receives the id already in the database. The article document is moved out of `article`
+  /// (kept until commit): a Xapian::Document's reference count is not thread-safe, so no copy may stay
+  /// with the reader thread that frees `article`.
+  Outcome write(BuiltArticle& article, std::string* other_id = nullptr);
 
   /// Deletes every document of article `id`; false when there is none.
   bool remove(std::string_view id);
@@ -69,6 +71,9 @@ class IndexWriter {
 
   /// Articles (article documents) in the database, committed or pending.
   uint64_t article_count() const;
+
+  /// True when the database holds no document and nothing is pending (a bulk build may fill it).
+  bool empty() const;
 
  private:
   void begin_batch();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analyzers/schema.h"
+#include "tests/support/db_snapshot.h"
 #include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -67,30 +68,6 @@ fs::path copy_fixtures(const TempDir& dir) {
 uint64_t termfreq(const fs::path& db, const std::string& term) {
   Xapian::Database d(db.string());
   return d.get_termfreq(term);
-}
-
-// Every document keyed by its Q term: data, sorted terms with wdf and positions, values.
-std::map<std::string, std::string> snapshot(const fs::path& db) {
-  Xapian::Database d(db.string());
-  std::map<std::string, std::string> out;
-  for (auto p = d.postlist_begin(""); p != d.postlist_end(""); ++p) {
-    Xapian::Document doc = d.get_document(*p);
-    std::ostringstream s;
-    // Documents are compared by article id and passage number (docids differ).
-    std::string q;
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-      std::string term = *t;
-      if (term.rfind(schema::kArticleId, 0) == 0)
-        q = term + "#" + std::to_string(Xapian::sortable_unserialise(doc.get_value(schema::kSlotPassage)));
-      s << term << ':' << t.get_wdf() << '[';
-      for (auto pos = t.positionlist_begin(); pos != t.positionlist_end(); ++pos) s << *pos << ',';
-      s << "] ";
-    }
-    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) s << v.get_valueno() << '=' << *v << ' ';
-    s << doc.get_data();
-    out[q] = s.str();
-  }
-  return out;
 }
 
 void append(const fs::path& file, const std::string& text) {
@@ -179,15 +156,12 @@ TEST_F(IndexCli, IncrementalUpdateEqualsACleanIndex) {
   ASSERT_EQ(index({"--db", db_.string(), "--prune", articles.string()}).exit_code, 0);
   fs::path clean = dir_.path() / "clean";
   ASSERT_EQ(index({"--db", clean.string(), articles.string()}).exit_code, 0);
-  auto a = snapshot(db_), b = snapshot(clean);
+  auto a = dateline::test::snapshot(db_), b = dateline::test::snapshot(clean);
   ASSERT_EQ(a.size(), b.size());
   for (const auto& [q, doc] : b) EXPECT_EQ(a[q], doc) << q;
   // The spelling dictionary's counts follow deletions too.
+  EXPECT_EQ(dateline::test::spellings(db_), dateline::test::spellings(clean));
   Xapian::Database inc(db_.string()), fresh(clean.string());
-  std::map<std::string, Xapian::doccount> s1, s2;
-  for (auto w = inc.spellings_begin(); w != inc.spellings_end(); ++w) s1[*w] = w.get_termfreq();
-  for (auto w = fresh.spellings_begin(); w != fresh.spellings_end(); ++w) s2[*w] = w.get_termfreq();
-  EXPECT_EQ(s1, s2);
   // So do the per-kind length totals the searcher weighs with: equal to the clean index's, and to the
   // documents' own lengths.
   auto lengths = [](const Xapian::Database& d) {
@@ -204,16 +178,12 @@ TEST_F(IndexCli, IncrementalUpdateEqualsACleanIndex) {
 
 TEST_F(IndexCli, ArticleDocidsBelowPassagesAndKeptOnUpdate) {
   fs::path articles = copy_fixtures(dir_);
-  ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
-  auto docids = [&](const char* kind) {
-    Xapian::Database d(db_.string());
-    std::vector<Xapian::docid> out(d.postlist_begin(kind), d.postlist_end(kind));
-    return out;
-  };
-  const std::vector<Xapian::docid> before = docids("KA");
-  EXPECT_EQ(before, (std::vector<Xapian::docid>{1, 2, 3, 4, 5}));
-  for (Xapian::docid did : docids("KP")) EXPECT_GE(did, schema::kFirstPassageDocid);
-  const Xapian::docid last_passage = docids("KP").back();
+  ASSERT_EQ(index({"--db", db_.string(), "--writers", "1", articles.string()}).exit_code, 0);
+  auto docids = [&](const char* kind) { return dateline::test::docids(db_, kind); };
+  const std::vector<unsigned> before = docids("KA");
+  EXPECT_EQ(before, (std::vector<unsigned>{1, 2, 3, 4, 5}));
+  for (unsigned did : docids("KP")) EXPECT_GE(did, schema::kFirstPassageDocid);
+  const unsigned last_passage = docids("KP").back();
   append(articles / kSeed0, "\n\nA brand new closing paragraph.\n");
   ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
   EXPECT_EQ(docids("KA"), before);               // the updated article kept its docid
@@ -223,6 +193,46 @@ TEST_F(IndexCli, ArticleDocidsBelowPassagesAndKeptOnUpdate) {
   fs::copy_file(articles / kSeed0, extra / "copy.txt");
   ASSERT_EQ(index({"--db", db_.string(), extra.string()}).exit_code, 0);
   EXPECT_EQ(docids("KA").back(), 6u);  // a new article takes the next article docid
+}
+
+TEST_F(IndexCli, BulkBuildEqualsTheSingleWriter) {
+  fs::path articles = copy_fixtures(dir_);
+  fs::path one = dir_.path() / "one";
+  ASSERT_EQ(index({"--db", one.string(), "--writers", "1", articles.string()}).exit_code, 0);
+  auto r = index({"--db", db_.string(), "--writers", "3", "--json", articles.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(counts(summary(r)), "5 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
+  // The same documents, spelling dictionary and metadata (stamp, length totals), in the same layout.
+  EXPECT_EQ(dateline::test::snapshot(db_), dateline::test::snapshot(one));
+  EXPECT_EQ(dateline::test::spellings(db_), dateline::test::spellings(one));
+  auto meta = dateline::test::metadata(db_), meta_one = dateline::test::metadata(one);
+  EXPECT_EQ(meta.at(std::string(schema::kMetaLastArticleDocid)).empty(), false);
+  meta.erase(std::string(schema::kMetaLastArticleDocid));  // which docids the writers took may differ
+  meta_one.erase(std::string(schema::kMetaLastArticleDocid));
+  EXPECT_EQ(meta, meta_one);
+  for (unsigned did : dateline::test::docids(db_, "KA")) EXPECT_LT(did, schema::kFirstPassageDocid);
+  for (unsigned did : dateline::test::docids(db_, "KP")) EXPECT_GE(did, schema::kFirstPassageDocid);
+  EXPECT_FALSE(fs::exists(db_ / "dateline-bulk.tmp"));
+  // A database with documents has one writer, whatever --writers says: an edit is an update.
+  append(articles / kSeed0, "\n\nA brand new closing paragraph mentions zanzibarization once.\n");
+  auto again = index({"--db", db_.string(), "--writers", "3", "--json", articles.string()});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(counts(summary(again)), "0 added, 1 updated, 4 unchanged, 0 deleted, 0 skipped");
+  EXPECT_EQ(termfreq(db_, "zanzibarization"), 1u);
+  // --rebuild empties it: a bulk build again, equal to a clean single-writer index of the edited files.
+  ASSERT_EQ(index({"--db", one.string(), "--writers", "1", articles.string()}).exit_code, 0);
+  ASSERT_EQ(index({"--db", db_.string(), "--writers", "2", "--rebuild", articles.string()}).exit_code, 0);
+  EXPECT_EQ(dateline::test::snapshot(db_), dateline::test::snapshot(one));
+}
+
+TEST_F(IndexCli, BulkBuildRemovesWhatAnInterruptedOneLeft) {
+  ASSERT_EQ(index({"--db", db_.string(), "--writers", "1", "--delete", "nothing"}).exit_code, 1);
+  fs::create_directories(db_ / "dateline-bulk.tmp" / "a1");
+  std::ofstream(db_ / "dateline-bulk.tmp" / "a1" / "junk") << "left by a killed run";
+  auto r = index({"--db", db_.string(), "--writers", "2", (fixtures_dir() / "articles").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(db_ / "dateline-bulk.tmp"));
+  EXPECT_EQ(termfreq(db_, "KA"), 5u);
 }
 
 TEST_F(IndexCli, DeleteRemovesEveryDocumentOfTheArticle) {
@@ -503,7 +513,7 @@ TEST_F(IndexCli, SmallBatchesAndManyThreadsGiveTheSameIndex) {
                    (fixtures_dir() / "articles").string()})
                 .exit_code,
             0);
-  EXPECT_EQ(snapshot(a), snapshot(b));
+  EXPECT_EQ(dateline::test::snapshot(a), dateline::test::snapshot(b));
 }
 
 }  // namespace

@@ -270,8 +270,8 @@ TEST_F(Large, KillNineKeepsLastCommitAndRerunCompletes) {
   ASSERT_NE(clean_, nullptr);
   TempDir tmp;
   fs::path db = tmp.path() / "db";
-  std::vector<std::string> cmd{index_bin(),    "--db", db.string(),     "--json",
-                               "--batch-size", "200",  input().string()};
+  std::vector<std::string> cmd{index_bin(), "--db",         db.string(), "--json",        "--writers",
+                               "1",         "--batch-size", "200",       input().string()};
   bool killed = false;
   {
     Background bg(cmd, tmp.path() / "out", tmp.path() / "err");
@@ -307,6 +307,45 @@ TEST_F(Large, KillNineKeepsLastCommitAndRerunCompletes) {
   ASSERT_TRUE(j.is_object()) << again.out;
   EXPECT_EQ(j.value("added", 0u), kRecords - after.passages.size());
   EXPECT_EQ(j.value("unchanged", 0u), after.passages.size());
+  Census done = census(db);
+  EXPECT_TRUE(done.problems.empty()) << done.problems.front();
+  EXPECT_EQ(done.passages, clean_->passages);
+  EXPECT_EQ(done.documents, clean_->documents);
+}
+
+// A bulk build (several writers into an empty database) killed half way leaves the database as it was,
+// empty, openable and searchable; the next run removes the segments it left and completes the job.
+TEST_F(Large, KillNineDuringABulkBuildLeavesItEmptyAndRerunCompletes) {
+  ASSERT_NE(clean_, nullptr);
+  TempDir tmp;
+  fs::path db = tmp.path() / "db";
+  std::vector<std::string> cmd{index_bin(), "--db",         db.string(), "--json",        "--writers",
+                               "2",         "--batch-size", "200",       input().string()};
+  bool killed = false;
+  {
+    Background bg(cmd, tmp.path() / "out", tmp.path() / "err");
+    ASSERT_GT(bg.pid(), 0);
+    auto t0 = Clock::now();
+    const fs::path segments = db / "dateline-bulk.tmp";
+    while (!bg.finished() && seconds_since(t0) < 120) {
+      std::error_code ec;
+      if (fs::exists(segments, ec) && !fs::is_empty(segments, ec)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // some segments written
+        bg.kill9();
+        killed = bg.wait() == 128 + SIGKILL;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+  if (!killed)
+    GTEST_SKIP() << "the indexer finished before it could be killed: nothing to test on this machine";
+  EXPECT_EQ(doccount(db), 0u);
+  RunResult s = search({"--db", db.string(), "--count", "harbour"});
+  EXPECT_EQ(s.exit_code, 1) << s.err;  // no match, no error
+  RunResult again = dateline::test::run(cmd);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_FALSE(fs::exists(db / "dateline-bulk.tmp"));
   Census done = census(db);
   EXPECT_TRUE(done.problems.empty()) << done.problems.front();
   EXPECT_EQ(done.passages, clean_->passages);

@@ -14,6 +14,7 @@
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
 #include "indexer/report.h"
+#include "tests/support/db_snapshot.h"
 #include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -245,6 +246,46 @@ TEST(RunIndex, JsonLinesFromMemoryWithABadRecord) {
   EXPECT_EQ(rec2.records, (std::vector<std::string>{"one", "two"}));
   EXPECT_EQ(d.articles, 2u);
   EXPECT_FALSE(fs::exists(dry.db_path));
+}
+
+// Three writers, a commit per article, blocks of 2 article and 7 passage docids: many segments, each
+// rolled over mid-run, merged into what one writer makes.
+TEST(RunIndex, BulkBuildOfManySegmentsEqualsTheSingleWriter) {
+  test::TempDir dir;
+  Recorder rec;
+  IndexOptions one;
+  one.db_path = (dir.path() / "one").string();
+  one.inputs = {(test::fixtures_dir() / "articles").string(),
+                (test::source_dir() / "tests" / "data" / "news-mini.jsonl").string()};
+  one.writers = 1;
+  IndexReport r1 = run_index(one, rec);
+  IndexOptions bulk = one;
+  bulk.db_path = (dir.path() / "bulk").string();
+  bulk.writers = 3;
+  bulk.threads = 2;
+  bulk.batch_size = 1;
+  bulk.bulk_article_block = 2;
+  bulk.bulk_passage_block = 7;
+  IndexReport r2 = run_index(bulk, rec);
+  ASSERT_GT(r1.added, 6u);
+  EXPECT_EQ(r2.added, r1.added);
+  EXPECT_EQ(r2.passages, r1.passages);
+  EXPECT_EQ(test::snapshot(bulk.db_path), test::snapshot(one.db_path));
+  EXPECT_EQ(test::spellings(bulk.db_path), test::spellings(one.db_path));
+  Xapian::Database a(one.db_path), b(bulk.db_path);
+  EXPECT_EQ(schema::read_lengths(b).articles, schema::read_lengths(a).articles);
+  EXPECT_EQ(schema::read_lengths(b).passages, schema::read_lengths(a).passages);
+  EXPECT_EQ(schema::read_stamp(b)->analyzer, schema::read_stamp(a)->analyzer);
+  // The articles are spread over blocks of two docids, the last one given is the highest.
+  const std::vector<unsigned> articles = test::docids(bulk.db_path, "KA");
+  EXPECT_EQ(schema::read_metadata_number(b, schema::kMetaLastArticleDocid), articles.back());
+  EXPECT_LT(articles.back(), schema::kFirstPassageDocid);
+  EXPECT_GE(test::docids(bulk.db_path, "KP").front(), schema::kFirstPassageDocid);
+  // A later run updates it as any database: an article again is unchanged.
+  IndexOptions again = bulk;
+  IndexReport r3 = run_index(again, rec);
+  EXPECT_EQ(r3.unchanged, r1.added);
+  EXPECT_EQ(r3.added, 0u);
 }
 
 }  // namespace

@@ -1,0 +1,330 @@
+/** @file
+ *  @brief BulkBuilder: writer threads fill one-kind segments with docid blocks; finish() merges and installs.
+ */
+#include "indexer/bulk.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "analyzers/schema.h"
+#include "indexer/indexer.h"
+#include "indexer/writer.h"
+
+namespace fs = std::filesystem;
+
+namespace dateline {
+
+namespace {
+
+// Blocks of docids, handed out in order so that no two segments' ranges overlap.
+class BlockAllocator {
+ public:
+  BlockAllocator(uint32_t article_block, uint32_t passage_block)
+      : article_block_(std::max(1u, article_block)), passage_block_(std::max(1u, passage_block)) {}
+
+  /// [first, end) of the next article block, or std::nullopt when none is left.
+  std::optional<std::pair<uint64_t, uint64_t>> articles() {
+    std::lock_guard lock(mutex_);
+    const uint64_t first = 1 + article_blocks_ * article_block_;
+    if (first >= schema::kFirstPassageDocid) return std::nullopt;
+    ++article_blocks_;
+    return std::pair(first, std::min<uint64_t>(first + article_block_, schema::kFirstPassageDocid));
+  }
+  /// [first, end) of the next passage block, or std::nullopt when none is left.
+  std::optional<std::pair<uint64_t, uint64_t>> passages() {
+    std::lock_guard lock(mutex_);
+    const uint64_t first = schema::kFirstPassageDocid + passage_blocks_ * passage_block_;
+    // Xapian 1.4's docids are 32-bit: the whole block must lie below 2^32.
+    if (first + passage_block_ > uint64_t{1} << 32) return std::nullopt;
+    ++passage_blocks_;
+    return std::pair(first, first + passage_block_);
+  }
+
+ private:
+  std::mutex mutex_;
+  uint64_t article_block_;
+  uint64_t passage_block_;
+  uint64_t article_blocks_ = 0;
+  uint64_t passage_blocks_ = 0;
+};
+
+// One segment database: documents of one kind, docids [next, end).
+struct Segment {
+  std::string path;
+  Xapian::WritableDatabase db;
+  uint64_t next = 0;  // wider than a docid: the last block may end at 2^32
+  uint64_t end = 0;
+  bool open = false;
+};
+
+// What a writer thread contributes to the merged database's metadata.
+struct WriterTotals {
+  schema::Lengths lengths;
+  Xapian::docid last_article_docid = 0;
+  std::vector<std::string> segments;
+};
+
+// A writer thread's current article and passage segments.
+class SegmentWriter {
+ public:
+  SegmentWriter(std::string dir, BlockAllocator& blocks, size_t batch_size)
+      : dir_(std::move(dir)), blocks_(blocks), batch_size_(batch_size) {}
+
+  void write(const BuiltArticle& article) {
+    for (size_t i = 0; i < article.documents.size(); ++i) {
+      const BuiltDocument& bd = article.documents[i];
+      // documents[0] is the article document (document_builder.h).
+      const bool is_article = i == 0;
+      Segment& seg = is_article ? articles_ : passages_;
+      if (!seg.open || seg.next == seg.end) roll(seg, is_article);
+      const auto did = static_cast<Xapian::docid>(seg.next++);
+      seg.db.replace_document(did, bd.document);
+      if (is_article) {
+        totals_.lengths.articles += bd.length;
+        totals_.last_article_docid = std::max(totals_.last_article_docid, did);
+      } else {
+        totals_.lengths.passages += bd.length;
+        for (const auto& word : bd.spelling) ++spelling_[word];
+      }
+    }
+    if (++pending_ >= batch_size_) commit();
+  }
+
+  /// Commits and closes the segments; what the merge needs.
+  WriterTotals finish() {
+    commit();
+    close(articles_);
+    close(passages_);
+    return std::move(totals_);
+  }
+
+ private:
+  void commit() {
+    // One add_spelling() per distinct word and batch, as IndexWriter does; the compactor sums the
+    // segments' frequencies.
+    if (!spelling_.empty()) {
+      if (!passages_.open) roll(passages_, false);
+      for (const auto& [word, n] : spelling_)
+        passages_.db.add_spelling(word, static_cast<Xapian::termcount>(n));
+      spelling_.clear();
+    }
+    if (articles_.open) articles_.db.commit();
+    if (passages_.open) passages_.db.commit();
+    pending_ = 0;
+  }
+
+  void close(Segment& seg) {
+    if (!seg.open) return;
+    seg.db.commit();
+    seg.db.close();
+    seg.open = false;
+  }
+
+  void roll(Segment& seg, bool is_article) {
+    if (seg.open) {
+      if (!is_article && !spelling_.empty()) {
+        for (const auto& [word, n] : spelling_) seg.db.add_spelling(word, static_cast<Xapian::termcount>(n));
+        spelling_.clear();
+      }
+      close(seg);
+    }
+    auto block = is_article ? blocks_.articles() : blocks_.passages();
+    if (!block) {
+      throw std::runtime_error(is_article ? "full: a Dateline database holds at most " +
+                                                std::to_string(schema::kFirstPassageDocid - 1) + " articles"
+                                          : std::string("full: no passage document ids left"));
+    }
+    // Built by appending: GCC 12 misreports `"a" + std::string` under -Wrestrict.
+    std::string name(is_article ? "a" : "p");
+    name += std::to_string(block->first);
+    seg.path = (fs::path(dir_) / name).string();
+    // A segment is scratch until the merge: no fsync (the merged database is synced by the compactor).
+    seg.db = Xapian::WritableDatabase(seg.path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+    seg.next = block->first;
+    seg.end = block->second;
+    seg.open = true;
+    totals_.segments.push_back(seg.path);
+  }
+
+  std::string dir_;
+  BlockAllocator& blocks_;
+  size_t batch_size_;
+  Segment articles_;
+  Segment passages_;
+  std::unordered_map<std::string, int64_t> spelling_;
+  size_t pending_ = 0;
+  WriterTotals totals_;
+};
+
+}  // namespace
+
+struct BulkBuilder::Impl {
+  explicit Impl(const BulkOptions& o) : options(o), blocks(o.article_block, o.passage_block) {}
+  BulkOptions options;
+  std::string dir;
+  BlockAllocator blocks;
+
+  std::mutex mutex;
+  std::condition_variable not_full;
+  std::condition_variable not_empty;
+  std::deque<BuiltArticle> queue;
+  bool closed = false;  // no more articles
+  bool failed = false;  // a writer failed: everyone stops
+  std::string error;
+  std::vector<WriterTotals> totals;
+  std::vector<std::thread> threads;
+  bool finished = false;
+
+  size_t max_queue() const { return 4 * static_cast<size_t>(options.writers) + 16; }
+
+  void fail(const std::string& message) {
+    std::lock_guard lock(mutex);
+    if (!failed) error = message;
+    failed = true;
+    queue.clear();
+    not_full.notify_all();
+    not_empty.notify_all();
+  }
+
+  void run_writer() {
+    try {
+      SegmentWriter writer(dir, blocks, options.batch_size);
+      for (;;) {
+        std::optional<BuiltArticle> article;
+        {
+          std::unique_lock lock(mutex);
+          not_empty.wait(lock, [&] { return failed || closed || !queue.empty(); });
+          if (failed) return;
+          if (queue.empty()) break;  // closed and drained
+          article.emplace(std::move(queue.front()));
+          queue.pop_front();
+          not_full.notify_one();
+        }
+        writer.write(*article);
+      }
+      WriterTotals t = writer.finish();
+      std::lock_guard lock(mutex);
+      totals.push_back(std::move(t));
+    } catch (const Xapian::Error& e) {
+      fail(e.get_description());
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex);
+      closed = true;
+      not_empty.notify_all();
+    }
+    for (auto& t : threads) {
+      if (t.joinable()) t.join();
+    }
+    threads.clear();
+  }
+
+  DatabaseError error_for(const std::string& what) const {
+    return DatabaseError(DatabaseError::Kind::kIo, options.db_path + ": " + what);
+  }
+};
+
+std::string BulkBuilder::work_dir(const std::string& db_path) {
+  return (fs::path(db_path) / "dateline-bulk.tmp").string();
+}
+
+BulkBuilder::BulkBuilder(const BulkOptions& options) : impl_(std::make_unique<Impl>(options)) {
+  impl_->options.writers = std::max(1u, options.writers);
+  impl_->dir = work_dir(options.db_path);
+  std::error_code ec;
+  // Left by an interrupted bulk build: the caller holds the database's lock, so no live run owns it.
+  fs::remove_all(impl_->dir, ec);
+  if (!fs::create_directories(impl_->dir, ec) && ec) {
+    throw impl_->error_for("cannot create " + impl_->dir + " (" + ec.message() + ")");
+  }
+  for (unsigned i = 0; i < impl_->options.writers; ++i) {
+    impl_->threads.emplace_back([this] { impl_->run_writer(); });
+  }
+}
+
+BulkBuilder::~BulkBuilder() {
+  if (!impl_->finished) {
+    impl_->fail("bulk build abandoned");
+    impl_->stop();
+    std::error_code ec;
+    fs::remove_all(impl_->dir, ec);
+  }
+}
+
+void BulkBuilder::add(BuiltArticle&& article) {
+  std::unique_lock lock(impl_->mutex);
+  impl_->not_full.wait(lock, [&] { return impl_->failed || impl_->queue.size() < impl_->max_queue(); });
+  if (impl_->failed) throw impl_->error_for(impl_->error);
+  impl_->queue.push_back(std::move(article));
+  impl_->not_empty.notify_one();
+}
+
+size_t BulkBuilder::finish() {
+  Impl& d = *impl_;
+  d.stop();
+  if (d.failed) throw d.error_for(d.error);
+  std::vector<std::string> segments;
+  schema::Lengths lengths;
+  Xapian::docid last_article = 0;
+  for (const WriterTotals& t : d.totals) {
+    segments.insert(segments.end(), t.segments.begin(), t.segments.end());
+    lengths.articles += t.lengths.articles;
+    lengths.passages += t.lengths.passages;
+    last_article = std::max(last_article, t.last_article_docid);
+  }
+  std::error_code ec;
+  if (!segments.empty()) {
+    const fs::path merged = fs::path(d.dir) / "merged";
+    try {
+      Xapian::Database all;
+      for (const auto& s : segments) all.add_database(Xapian::Database(s));
+      all.compact(merged.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+      all.close();
+      Xapian::WritableDatabase out(merged.string(), Xapian::DB_OPEN);
+      schema::write_stamp(out, d.options.config.serialise());
+      schema::write_lengths(out, lengths);
+      out.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article));
+      out.commit();
+      out.close();
+    } catch (const Xapian::Error& e) {
+      throw d.error_for("cannot merge the segments of the bulk build (" + e.get_description() + ")");
+    }
+    // Into place: the tables first, the version file (which names their roots) last, each by rename.
+    const fs::path db(d.options.db_path);
+    std::set<std::string> installed;
+    for (const auto& entry : fs::directory_iterator(merged)) {
+      const std::string name = entry.path().filename().string();
+      if (name == "iamglass" || name == "flintlock" || !entry.is_regular_file()) continue;
+      fs::rename(entry.path(), db / name, ec);
+      if (ec) throw d.error_for("cannot move " + name + " into place (" + ec.message() + ")");
+      installed.insert(name);
+    }
+    for (const auto& entry : fs::directory_iterator(db)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.is_regular_file() && entry.path().extension() == ".glass" && installed.count(name) == 0) {
+        fs::remove(entry.path(), ec);  // a table the merged database does not have
+      }
+    }
+    fs::rename(merged / "iamglass", db / "iamglass", ec);
+    if (ec) throw d.error_for("cannot move iamglass into place (" + ec.message() + ")");
+  }
+  d.finished = true;
+  fs::remove_all(d.dir, ec);
+  return segments.size();
+}
+
+}  // namespace dateline

@@ -1,0 +1,73 @@
+/** @file
+ *  @brief Building a database that starts empty with several writer threads: segments, merged at the end.
+ *
+ *  A Xapian database has one writer, and Xapian's writer is where indexing spends its time (its
+ *  in-memory inversion, then writing and compressing B-tree entries: bench/RESULTS-index.md). So a
+ *  database that starts empty (new, or emptied by --rebuild) can be built by several writer threads,
+ *  each filling databases of its own ("segments"), which finish() merges with Xapian's compactor and
+ *  moves into place, as Lucene builds segments and merges them.
+ *
+ *  Each segment holds one kind of document and one block of docids (schema::kFirstPassageDocid):
+ *  article documents a block of kBulkArticleBlock docids below 2^28, passage documents a block of
+ *  kBulkPassageBlock docids from 2^28. Blocks are handed out in order, never twice, so the segments' docid
+ *  ranges are disjoint and the compactor can keep every docid as it is (DBCOMPACT_NO_RENUMBER): the
+ *  merged database has exactly the layout a single writer gives (with the unused end of each
+ *  writer's last block as a gap), and later runs update it as any other.
+ *
+ *  What a single writer promises and this does not: an interrupted run leaves the database empty, as it
+ *  was (not at its last batch); the segments are in DB/dateline-bulk.tmp, removed by the next run.
+ */
+#pragma once
+
+#include <xapian.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "analyzers/analyzer.h"
+#include "indexer/document_builder.h"
+#include "indexer/indexer.h"
+
+namespace dateline {
+
+/// Options of one bulk build.
+struct BulkOptions {
+  std::string db_path;      ///< the database (open, empty and locked by the caller's IndexWriter)
+  AnalyzerConfig config;    ///< its analyzer settings, stamped into the merged database
+  unsigned writers = 2;     ///< writer threads (>= 1)
+  size_t batch_size = 500;  ///< articles per segment commit (--batch-size)
+  uint32_t article_block = kBulkArticleBlock;  ///< docids per article segment (smaller in tests)
+  uint32_t passage_block = kBulkPassageBlock;  ///< docids per passage segment (smaller in tests)
+};
+
+/// The bulk build of one run. Not copyable; add() and finish() from one thread.
+class BulkBuilder {
+ public:
+  /// Starts the writer threads; removes what an interrupted bulk build left in the database directory.
+  explicit BulkBuilder(const BulkOptions& options);
+  /// Without finish() (an error on the way): stops the writers and removes the segments.
+  ~BulkBuilder();
+  BulkBuilder(const BulkBuilder&) = delete;
+  BulkBuilder& operator=(const BulkBuilder&) = delete;
+
+  /// Queues one article (every document of it) for a writer; blocks while the writers are behind.
+  /// Throws DatabaseError when a writer has failed.
+  void add(BuiltArticle&& article);
+
+  /// Waits for the writers, merges the segments into a new database with the stamp, length totals and
+  /// last article docid, and moves it into the database directory. The caller's IndexWriter, holding
+  /// the lock the whole time, must write nothing afterwards (it holds the old, empty files). Throws
+  /// DatabaseError. Returns how many segments were merged.
+  size_t finish();
+
+  /// The directory the segments go to: DB/dateline-bulk.tmp.
+  static std::string work_dir(const std::string& db_path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dateline
