@@ -281,6 +281,8 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
 bool IndexWriter::remove(std::string_view id) {
   try {
     std::string term = article_id_term(id);
+    // Article documents of the batch wait for commit(): add them first, so that the article goes whole.
+    flush_documents();
     if (!db_.term_exists(term)) return false;
     begin_batch();
     delete_article_documents(term);
@@ -295,6 +297,7 @@ bool IndexWriter::remove(std::string_view id) {
 std::vector<std::string> IndexWriter::prune(const std::vector<fs::path>& roots) {
   std::vector<std::string> gone;
   try {
+    flush_documents();  // the batch's article documents, so that every article of the batch is seen
     std::string kind(schema::kKindArticle);
     for (auto p = db_.postlist_begin(kind); p != db_.postlist_end(kind); ++p) {
       Xapian::Document doc = db_.get_document(*p);
@@ -374,15 +377,6 @@ bool IndexWriter::empty() const {
     rethrow_database_error(path_);
   }
   return false;
-}
-
-uint64_t IndexWriter::article_count() const {
-  try {
-    return db_.get_termfreq(std::string(schema::kKindArticle));
-  } catch (const Xapian::Error&) {
-    rethrow_database_error(path_);
-  }
-  return 0;
 }
 
 }  // namespace dateline

@@ -69,9 +69,6 @@ class IndexWriter {
   /// Commits the current batch (a no-op when nothing is pending).
   void commit();
 
-  /// Articles (article documents) in the database, committed or pending.
-  uint64_t article_count() const;
-
   /// True when the database holds no document and nothing is pending (a bulk build may fill it).
   bool empty() const;
 

@@ -10,10 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
+#include "indexer/document_builder.h"
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
 #include "indexer/report.h"
+#include "indexer/writer.h"
 #include "tests/support/db_snapshot.h"
 #include "tests/support/test_support.h"
 
@@ -246,6 +249,30 @@ TEST(RunIndex, JsonLinesFromMemoryWithABadRecord) {
   EXPECT_EQ(rec2.records, (std::vector<std::string>{"one", "two"}));
   EXPECT_EQ(d.articles, 2u);
   EXPECT_FALSE(fs::exists(dry.db_path));
+}
+
+// The writer keeps a batch's article documents until commit (writer.cpp flush_documents()): deleting an
+// article written earlier in the same batch still removes all of it, and nothing comes back at commit.
+TEST(IndexWriter, DeletingAnArticleOfTheCurrentBatchRemovesItWhole) {
+  test::TempDir dir;
+  WriterOptions wo;
+  wo.path = (dir.path() / "db").string();
+  IndexWriter writer(wo);
+  Analyzer analyzer(writer.config());
+  DocumentBuilder builder(analyzer);
+  Article a;
+  a.id = "gone";
+  a.path = "gone.txt";
+  a.passages.push_back(Passage{"First paragraph.", 0, 16, {}});
+  a.passages.push_back(Passage{"Second paragraph.", 17, 34, {}});
+  BuiltArticle built = builder.build(a);
+  EXPECT_EQ(writer.write(built), IndexWriter::Outcome::kAdded);
+  EXPECT_TRUE(writer.remove("gone"));
+  writer.commit();
+  Xapian::Database db(wo.path);
+  EXPECT_EQ(db.get_doccount(), 0u);
+  EXPECT_EQ(schema::read_lengths(db).articles, 0u);
+  EXPECT_EQ(schema::read_lengths(db).passages, 0u);
 }
 
 // Three writers, a commit per article, blocks of 2 article and 7 passage docids: many segments, each
