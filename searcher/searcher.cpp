@@ -34,10 +34,10 @@ std::string str(std::string_view s) {
 }
 
 // BM25 over one kind of document (searcher/weight.h): its collection size and average length.
-KindBM25Weight bm25(const Xapian::Database& db, bool passages) {
+KindBM25Weight bm25(const KindStats& stats) {
   static const double k1 = ranking_knob("k1", ranking::kBm25K1);
   static const double b = ranking_knob("b", ranking::kBm25B);
-  return KindBM25Weight(k1, ranking::kBm25K3, b, ranking::kBm25MinNormLen, kind_stats(db, passages));
+  return KindBM25Weight(k1, ranking::kBm25K3, b, ranking::kBm25MinNormLen, stats);
 }
 
 std::string weighting_description(bool passages) {
@@ -219,6 +219,17 @@ Searcher::Searcher(const std::string& path) : path_(path) {
     throw DatabaseError(DatabaseError::Kind::kDamaged,
                         path + ": unreadable analyzer settings in the metadata: " + e.what());
   }
+  try {
+    refresh_stats();
+  } catch (const Xapian::Error& e) {
+    throw DatabaseError(DatabaseError::Kind::kDamaged,
+                        path + ": cannot read database statistics: " + e.get_msg());
+  }
+}
+
+void Searcher::refresh_stats() {
+  article_stats_ = kind_stats(db_, false);
+  passage_stats_ = kind_stats(db_, true);
 }
 
 SearchResult Searcher::search(const SearchOptions& options) {
@@ -232,6 +243,7 @@ SearchResult Searcher::search(const SearchOptions& options) {
                             path_ + ": the database kept changing during the search; try again");
       }
       db_.reopen();
+      refresh_stats();
     } catch (const Xapian::DatabaseCorruptError& e) {
       throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": database is damaged: " + e.get_msg());
     } catch (const Xapian::DatabaseError& e) {
@@ -273,7 +285,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
 
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);
-  enquire.set_weighting_scheme(bm25(db_, passage_mode));
+  enquire.set_weighting_scheme(bm25(passage_mode ? passage_stats_ : article_stats_));
   std::unique_ptr<Xapian::MultiValueKeyMaker> sorter;
   // Nothing weighs (only filters): relevance cannot order the hits, so the newest come first.
   const SortOrder order =
@@ -380,7 +392,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
   } else {
     const PassageQueries pq = passage_queries(compiled);
-    const KindBM25Weight passage_weight = bm25(db_, true);
+    const KindBM25Weight passage_weight = bm25(passage_stats_);
     const Xapian::Query kp(str(schema::kKindPassage));
     size_t hit_index = 0;  // hits produced so far (for paging when expanding from the top)
     const bool need_passages =
@@ -628,6 +640,7 @@ DatabaseInfo Searcher::info() {
       if (attempt >= kModifiedRetries)
         throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": the database kept changing; try again");
       db_.reopen();
+      refresh_stats();
     } catch (const Xapian::DatabaseError& e) {
       throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
     }

@@ -16,6 +16,7 @@
 #include "searcher/facets.h"
 #include "searcher/query.h"
 #include "searcher/snippets.h"
+#include "searcher/weight.h"
 
 namespace dateline {
 
@@ -193,8 +194,14 @@ class Searcher {
   std::optional<std::string> suggest(const std::string& query);
 
   std::string path_;
+  /// The collection statistics of each kind of document (weight.h), read when the database is opened
+  /// or reopened, not at every search.
+  void refresh_stats();
+
   Xapian::Database db_;
   Analyzer analyzer_;
+  KindStats article_stats_;
+  KindStats passage_stats_;
 };
 
 /// "relevance" | "date" | "-date"; std::nullopt otherwise.
