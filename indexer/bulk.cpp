@@ -109,17 +109,18 @@ class SegmentWriter {
 
  private:
   void commit() {
-    // One add_spelling() per distinct word and batch, as IndexWriter does; the compactor sums the
-    // segments' frequencies.
-    if (!spelling_.empty()) {
-      if (!passages_.open) roll(passages_, false);
-      for (const auto& [word, n] : spelling_)
-        passages_.db.add_spelling(word, static_cast<Xapian::termcount>(n));
-      spelling_.clear();
-    }
+    flush_spelling();
     if (articles_.open) articles_.db.commit();
     if (passages_.open) passages_.db.commit();
     pending_ = 0;
+  }
+
+  // One add_spelling() per distinct word and batch, as IndexWriter does, into the passage segment the
+  // words came from (spelling words come from passages only); the compactor sums the segments' counts.
+  void flush_spelling() {
+    for (const auto& [word, n] : spelling_)
+      passages_.db.add_spelling(word, static_cast<Xapian::termcount>(n));
+    spelling_.clear();
   }
 
   void close(Segment& seg) {
@@ -131,10 +132,7 @@ class SegmentWriter {
 
   void roll(Segment& seg, bool is_article) {
     if (seg.open) {
-      if (!is_article && !spelling_.empty()) {
-        for (const auto& [word, n] : spelling_) seg.db.add_spelling(word, static_cast<Xapian::termcount>(n));
-        spelling_.clear();
-      }
+      if (!is_article) flush_spelling();
       close(seg);
     }
     auto block = is_article ? blocks_.articles() : blocks_.passages();

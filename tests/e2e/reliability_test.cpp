@@ -263,6 +263,23 @@ TEST_F(Large, CleanRunIsWhole) {
   EXPECT_EQ(clean_->documents, passages + kRecords);
 }
 
+// Runs `cmd` in the background (stdout and stderr into `dir`) and kills it with SIGKILL as soon as
+// `ready()` says so. False when it finished first (or did not start, or took over 120 s).
+template <typename Ready>
+bool kill9_when(const std::vector<std::string>& cmd, const fs::path& dir, Ready ready) {
+  Background bg(cmd, dir / "out", dir / "err");
+  if (bg.pid() <= 0) return false;
+  auto t0 = Clock::now();
+  while (!bg.finished() && seconds_since(t0) < 120) {
+    if (ready()) {
+      bg.kill9();
+      return bg.wait() == 128 + SIGKILL;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
+
 // kill -9 after the first commit has landed: the database opens, searches, holds whole articles only,
 // as many as its commits (a multiple of the batch size); the same command again completes it, equal
 // to a clean run.
@@ -272,20 +289,7 @@ TEST_F(Large, KillNineKeepsLastCommitAndRerunCompletes) {
   fs::path db = tmp.path() / "db";
   std::vector<std::string> cmd{index_bin(), "--db",         db.string(), "--json",        "--writers",
                                "1",         "--batch-size", "200",       input().string()};
-  bool killed = false;
-  {
-    Background bg(cmd, tmp.path() / "out", tmp.path() / "err");
-    ASSERT_GT(bg.pid(), 0);
-    auto t0 = Clock::now();
-    while (!bg.finished() && seconds_since(t0) < 120) {
-      if (doccount(db) > 0) {
-        bg.kill9();
-        killed = bg.wait() == 128 + SIGKILL;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
+  const bool killed = kill9_when(cmd, tmp.path(), [&] { return doccount(db) > 0; });
   if (!killed)
     GTEST_SKIP() << "the indexer finished before it could be killed: nothing to test on this machine";
 
@@ -321,23 +325,13 @@ TEST_F(Large, KillNineDuringABulkBuildLeavesItEmptyAndRerunCompletes) {
   fs::path db = tmp.path() / "db";
   std::vector<std::string> cmd{index_bin(), "--db",         db.string(), "--json",        "--writers",
                                "2",         "--batch-size", "200",       input().string()};
-  bool killed = false;
-  {
-    Background bg(cmd, tmp.path() / "out", tmp.path() / "err");
-    ASSERT_GT(bg.pid(), 0);
-    auto t0 = Clock::now();
-    const fs::path segments = db / "dateline-bulk.tmp";
-    while (!bg.finished() && seconds_since(t0) < 120) {
-      std::error_code ec;
-      if (fs::exists(segments, ec) && !fs::is_empty(segments, ec)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // some segments written
-        bg.kill9();
-        killed = bg.wait() == 128 + SIGKILL;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-  }
+  const fs::path segments = db / "dateline-bulk.tmp";
+  const bool killed = kill9_when(cmd, tmp.path(), [&] {
+    std::error_code ec;
+    if (!fs::exists(segments, ec) || fs::is_empty(segments, ec)) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // some segments written
+    return true;
+  });
   if (!killed)
     GTEST_SKIP() << "the indexer finished before it could be killed: nothing to test on this machine";
   EXPECT_EQ(doccount(db), 0u);
