@@ -10,7 +10,7 @@ DATELINE_PACKAGES=(
   libicu-dev
   libcxxopts-dev libspdlog-dev nlohmann-json3-dev
   zlib1g-dev libxxhash-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev ccache
   "$@"
 )
 
