@@ -794,7 +794,8 @@ TEST(TerminalSafety, TextOutputHasNoRawControls) {
                                   "\n\nThe quarantine harbour " + esc + " reopened " + c1 +
                                   " on Monday, \"we are ready " + esc + "\" said Mayor Eve Evil" + c1 +
                                   ".\n");
-  write_file(in / "evil.jsonl", json{{"id", "evil-json" + esc},
+  // The id is clean: an id with control characters is refused (IdRule tests below).
+  write_file(in / "evil.jsonl", json{{"id", "evil-json"},
                                      {"title", "Title " + esc + c1},
                                      {"author", "Auth " + esc},
                                      {"outlet", "Out " + esc + c1},
