@@ -413,5 +413,36 @@ TEST(RunIndex, ReplacedFromAnotherFileIsWarnedAndBadIdsRefused) {
             "id \"j\\x0a1\\x09fake\\x1b[31m\" holds a control character (\\x0a); not indexed");
 }
 
+// A database written before the id rule may hold an id with control characters: --delete takes it as
+// printed (\xNN, articles/ids.h) as well as raw.
+TEST(RunIndex, DeleteAcceptsTheEscapedFormOfAnOldId) {
+  test::TempDir dir;
+  const std::string db_path = (dir.path() / "db").string();
+  {
+    WriterOptions wo;
+    wo.path = db_path;
+    IndexWriter writer(wo);
+    Analyzer analyzer(writer.config());
+    DocumentBuilder builder(analyzer);
+    for (const std::string id : {"old\nid\x1b[31m", "old2\t\xff"}) {
+      Article a;
+      a.id = id;
+      a.path = "x.txt";
+      a.passages.push_back(Passage{"Some text.", 0, 10, {}});
+      BuiltArticle built = builder.build(a);
+      ASSERT_EQ(writer.write(built), IndexWriter::Outcome::kAdded);
+    }
+    writer.commit();
+  }
+  Recorder rec;
+  IndexOptions o;
+  o.db_path = db_path;
+  o.delete_ids = {"old\\x0aid\\x1b[31m", "old2\t\xff", "old\\x0aid\\x1b[31m"};
+  IndexReport r = run_index(o, rec);
+  EXPECT_EQ(r.deleted, 2u);
+  ASSERT_EQ(r.skipped.size(), 1u);  // the third is gone already
+  EXPECT_EQ(Xapian::Database(db_path).get_doccount(), 0u);
+}
+
 }  // namespace
 }  // namespace dateline
