@@ -302,8 +302,9 @@ class TrecPrinter : public Printer {
   void end(const SearchResult& /*result*/) override { out_.flush(); }
 
  private:
-  // TREC columns are whitespace-separated: a space inside an id would shift them.
+  // TREC columns are whitespace-separated: a space inside an id would shift them, an empty one drop out.
   static std::string no_space(std::string s) {
+    if (s.empty()) return "_";
     for (char& c : s) {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') c = '_';
     }

@@ -306,3 +306,9 @@ TEST(Printers, CountInBatchEscapesTheQid) {
   dateline::print_count(out, Format::kIds, "q", 3, true, std::string("a\nb"), true);
   EXPECT_EQ(out.str(), "a\\x0ab\t3\n");
 }
+
+TEST(Printers, TrecEmptyQidKeepsSixColumns) {
+  EXPECT_EQ(render(Format::kTrec, sample(), {}, std::string()),
+            "_ Q0 001.txt 1 5.750000 dateline\n"
+            "_ Q0 000.txt 2 1.500000 dateline\n");
+}
