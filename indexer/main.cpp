@@ -30,8 +30,9 @@ Inputs: plain-text articles (.txt, .text), JSON Lines (.jsonl, .ndjson, .json, o
 optionally gzip-compressed (.gz); NAME.meta.json beside a file overrides its metadata. Directories are
 read recursively (hidden entries skipped, symbolic links followed, loops reported). "-" reads standard
 input. Article ids: the record's "id", else the path relative to the directory given (a file named
-directly: its path as given). Re-running on the same inputs changes nothing; changed articles are
-replaced.
+directly: its path as given); a record's id with a control character or invalid UTF-8 is refused, a
+file name's is escaped as \xNN; the same id twice in a run: the last in input order is indexed.
+Re-running on the same inputs changes nothing; changed articles are replaced.
 
 Output: a summary on stderr; with --json one JSON object on stdout:
   {"added","updated","unchanged","deleted","skipped":[{"path","line","reason"}],"warnings":[...],
