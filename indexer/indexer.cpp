@@ -481,11 +481,14 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
                               true});
               continue;
           }
-          if (!old_file.empty() && !a.built->source_file.empty() && old_file != a.built->source_file) {
+          if (outcome == IndexWriter::Outcome::kUpdated && !replace_earlier &&
+              old_file != a.built->source_file) {
             // Two files with the same relative id (dA/story.txt, then dB/story.txt): the later replaces.
             note(Diagnostic{a.file, a.line,
-                            "article id \"" + a.id + "\" was indexed from " + old_file +
-                                "; replaced by this file's article",
+                            "article id \"" + a.id + "\" was indexed from " +
+                                (old_file.empty() ? std::string(kStdinName) : old_file) +
+                                "; replaced by this " +
+                                (a.built->source_file.empty() ? "record" : "file's article"),
                             false});
           }
           for (const auto& w : a.built->warnings) note(Diagnostic{a.file, a.line, w, false});

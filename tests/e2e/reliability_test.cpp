@@ -842,8 +842,9 @@ TEST(TerminalSafety, ForgedIdsAndFileNamesStayOneLineEverywhere) {
   const std::string forged_name = "a\nfake\tline\x1b[31m.txt";
   write_file(in / forged_name, "Harbour news\n\nThe harbour reopened on Monday after the storm.\n");
   write_file(in / "b\nforged: line.txt", std::string("\0\1\2binary", 9));  // a diagnostic naming it
-  write_file(in / "c.jsonl", json{{"id", "j\n1\tfake\x1b[31m"}, {"text", "The harbour forged record."}}.dump() +
-                                 "\n" + json{{"id", "ok1"}, {"text", "The harbour clean record."}}.dump() + "\n");
+  const json forged = {{"id", "j\n1\tfake\x1b[31m"}, {"text", "The harbour forged record."}};
+  const json clean = {{"id", "ok1"}, {"text", "The harbour clean record."}};
+  write_file(in / "c.jsonl", forged.dump() + "\n" + clean.dump() + "\n");
   fs::path db = tmp.path() / "db";
   RunResult r = index({"--db", db.string(), in.string()});
   EXPECT_EQ(r.exit_code, 1) << r.err;

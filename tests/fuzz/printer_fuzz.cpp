@@ -130,7 +130,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (trec.size() != distinct.size()) __builtin_trap();
   for (const std::string& line : trec) {
     check_no_controls(line, false);
-    if (count(line, ' ') != 5 || line.front() == ' ' || line.find("  ") != std::string::npos) __builtin_trap();
+    if (count(line, ' ') != 5 || line.front() == ' ' || line.find("  ") != std::string::npos) {
+      __builtin_trap();  // six non-empty columns
+    }
   }
 
   // tsv: a header, then one line of 8 columns (9 in batch) per hit.

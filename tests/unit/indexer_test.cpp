@@ -401,7 +401,19 @@ TEST(RunIndex, ReplacedFromAnotherFileIsWarnedAndBadIdsRefused) {
                                       (dir.path() / "dA" / "story.txt").string() +
                                       "; replaced by this file's article");
 
+  // From standard input: the same warning, naming the file it replaced.
   o.inputs = {"-"};
+  o.stdin_data = "{\"id\":\"story.txt\",\"text\":\"The delta story.\"}\n";
+  IndexReport from_stdin = run_index(o, rec);
+  ASSERT_EQ(from_stdin.warnings.size(), 1u);
+  EXPECT_EQ(from_stdin.warnings[0].file, "<stdin>");
+  EXPECT_EQ(from_stdin.warnings[0].line, 1u);
+  EXPECT_EQ(from_stdin.warnings[0].reason, "article id \"story.txt\" was indexed from " +
+                                               (dir.path() / "dB" / "story.txt").string() +
+                                               "; replaced by this record");
+  // The same record again: unchanged, nothing to say.
+  EXPECT_TRUE(run_index(o, rec).warnings.empty());
+
   o.stdin_data =
       "{\"id\":\"j\\n1\\tfake\\u001b[31m\",\"text\":\"Forged.\"}\n{\"id\":\"ok\",\"text\":\"Fine.\"}\n";
   IndexReport c = run_index(o, rec);
