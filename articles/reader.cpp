@@ -23,6 +23,7 @@
 
 #include "articles/dates.h"
 #include "articles/encoding.h"
+#include "articles/ids.h"
 #include "articles/outlets.h"
 #include "articles/passages.h"
 #include "articles/people.h"
@@ -1235,11 +1236,12 @@ class Reader {
 };
 
 std::string file_id(const fs::path& file, const fs::path& root) {
-  if (root.empty()) return file.generic_string();
+  // Control characters and invalid UTF-8 in a file name are escaped as \xNN (articles/ids.h).
+  if (root.empty()) return escape_id_bytes(file.generic_string());
   fs::path rel = manifest_key(file).lexically_relative(manifest_key(root));
   std::string s = rel.generic_string();
-  if (s.empty() || s == "." || s.rfind("..", 0) == 0) return file.generic_string();
-  return s;
+  if (s.empty() || s == "." || s.rfind("..", 0) == 0) return escape_id_bytes(file.generic_string());
+  return escape_id_bytes(s);
 }
 
 /// Is `line` a sentence rather than a headline: ends with a period after an ordinary word?

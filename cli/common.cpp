@@ -45,10 +45,7 @@ std::string version_string(std::string_view program) {
 }
 
 void print_error(std::string_view program, std::string_view message) {
-  std::string line = std::string(program) + ": " + terminal_safe(message);
-  for (char& c : line) {
-    if (c == '\n') c = ' ';
-  }
+  std::string line = std::string(program) + ": " + one_line(message);
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
@@ -76,9 +73,8 @@ size_t utf8_length(std::string_view s, size_t i) {
   if (n == 2 && b < 0xC2) return 0;  // overlong
   return n;
 }
-}  // namespace
 
-std::string terminal_safe(std::string_view text) {
+std::string safe(std::string_view text, bool keep_newline_and_tab) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
@@ -89,7 +85,7 @@ std::string terminal_safe(std::string_view text) {
       continue;
     }
     auto b = static_cast<unsigned char>(text[i]);
-    if (n == 1 && ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F)) {
+    if (n == 1 && ((b < 0x20 && !(keep_newline_and_tab && (b == '\n' || b == '\t'))) || b == 0x7F)) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", b);
       out += buf;
@@ -104,6 +100,15 @@ std::string terminal_safe(std::string_view text) {
     i += n;
   }
   return out;
+}
+}  // namespace
+
+std::string terminal_safe(std::string_view text) {
+  return safe(text, true);
+}
+
+std::string one_line(std::string_view text) {
+  return safe(text, false);
 }
 
 void quiet_on_closed_pipe() {

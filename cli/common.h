@@ -35,6 +35,10 @@ bool want_colour(int fd);
 /// visible escapes (\x1b); invalid UTF-8 becomes U+FFFD.
 std::string terminal_safe(std::string_view text);
 
+/// terminal_safe() for text that must stay on one line (diagnostics, log lines, one-line fields): '\n',
+/// '\r' and '\t' are escaped too (\x0a, \x0d, \x09).
+std::string one_line(std::string_view text);
+
 /// Makes writes to a closed pipe end the program quietly (exit 0) instead of dying of SIGPIPE with noise.
 void quiet_on_closed_pipe();
 

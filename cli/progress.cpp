@@ -5,10 +5,15 @@
 
 #include <cstdio>
 
+#include "cli/common.h"
+
 namespace dateline::cli {
 
 Progress::Progress(uint64_t total_bytes, bool enabled)
-    : total_(total_bytes), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}
+    : total_(total_bytes),
+      enabled_(enabled && is_terminal(2)),  // "\r" and ESC[K only on a terminal, never in a log file
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
 
 Progress::~Progress() {
   finish();

@@ -11,7 +11,8 @@ namespace dateline::cli {
 
 class Progress {
  public:
-  /// `total_bytes` may be 0 when unknown (no ETA is shown then). Disabled unless stderr is a tty.
+  /// `total_bytes` may be 0 when unknown (no ETA is shown then). Draws nothing unless `enabled` and stderr
+  /// is a terminal.
   explicit Progress(uint64_t total_bytes, bool enabled);
   ~Progress();
   /// Records progress; redraws at most 10 times a second.

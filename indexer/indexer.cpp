@@ -18,6 +18,7 @@
 #include <xapian.h>
 
 #include "analyzers/analyzer.h"
+#include "articles/ids.h"
 #include "articles/reader.h"
 #include "indexer/bulk.h"
 #include "indexer/document_builder.h"
@@ -35,11 +36,27 @@ constexpr std::string_view kStdinName = "<stdin>";
 /// One article read by a worker: built documents, or (dry run) the record itself.
 struct ArticleEvent {
   std::string id;
-  std::string path;
+  std::string path;  ///< "FILE:LINE" of a JSON Lines record, else FILE
+  std::string file;  ///< the input it was read from, as named in diagnostics
+  size_t line = 0;   ///< its line (JSON Lines), 0 for a whole file
+  size_t item = 0;   ///< index of its input in input order
+  uint64_t seq = 0;  ///< its place among the records of that input
   uint64_t passages = 0;
   bool has_title = false;
   std::optional<BuiltArticle> built;
   std::optional<Article> record;
+};
+
+/// The record an id was last taken from in this run (run_index()'s duplicate check).
+struct Seen {
+  size_t item = 0;    ///< ArticleEvent::item
+  uint64_t seq = 0;   ///< ArticleEvent::seq
+  std::string id;     ///< the article id
+  std::string where;  ///< "FILE:LINE" or FILE
+  std::string file;   ///< ArticleEvent::file
+  size_t line = 0;    ///< ArticleEvent::line
+  uint64_t passages = 0;
+  IndexWriter::Outcome outcome = IndexWriter::Outcome::kAdded;  ///< what writing it did
 };
 
 /// A worker finished one input.
@@ -153,11 +170,23 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     options.id_root = item.id_root;
     std::vector<Diagnostic> diagnostics;
     bool stop = false;
+    uint64_t seq = 0;
     auto sink = [&](Article&& article) {
       if (stop) return;
       ArticleEvent event;
       event.id = article.id;
       event.path = article.path.empty() ? name : article.path;
+      event.file = name;
+      event.item = index;
+      event.seq = seq++;
+      // A JSON Lines record's path is "FILE:LINE": diagnostics name the file and the line apart.
+      if (event.path.size() > name.size() + 1 && event.path.compare(0, name.size(), name) == 0 &&
+          event.path[name.size()] == ':' &&
+          event.path.find_first_not_of("0123456789", name.size() + 1) == std::string::npos) {
+        event.line = std::strtoull(event.path.c_str() + name.size() + 1, nullptr, 10);
+      } else {
+        event.file = event.path;
+      }
       event.passages = article.passages.size();
       event.has_title = article.title.has_value() && !article.title->empty();
       uint64_t bytes = text_bytes(article);
@@ -169,10 +198,12 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
         }
       } catch (const std::exception& e) {
         // One bad article must not end the run: report it with its record and go on.
-        stop = !queue.push(Diagnostic{event.path, 0, std::string("cannot index: ") + e.what(), true}, 0);
+        stop = !queue.push(Diagnostic{event.file, event.line, std::string("cannot index: ") + e.what(), true},
+                           0);
         return;
       } catch (const Xapian::Error& e) {
-        stop = !queue.push(Diagnostic{event.path, 0, "cannot index: " + e.get_description(), true}, 0);
+        stop = !queue.push(Diagnostic{event.file, event.line, "cannot index: " + e.get_description(), true},
+                           0);
         return;
       }
       stop = !queue.push(std::move(event), bytes);
@@ -287,7 +318,10 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
 
   // --delete first, so that indexing in the same run can put an article back.
   for (const auto& id : options.delete_ids) {
-    if (writer->remove(id)) {
+    // An id printed from an older database has its control characters escaped as \xNN: that form works
+    // too (articles/ids.h).
+    const bool escaped = id.find("\\x") != std::string::npos;
+    if (writer->remove(id) || (escaped && writer->remove(unescape_id_bytes(id)))) {
       ++report.deleted;
       reporter.message(Reporter::Level::kInfo, "deleted " + id);
     } else {
@@ -328,6 +362,9 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
                                                  " writers (segments merged at the end)");
   }
 
+  // Bulk build: winners of a duplicate id read after the loser went into a segment, written over it once
+  // the segments are merged (one per id: later winners replace earlier ones here).
+  std::map<std::string, ArticleEvent> late;
   if (!inputs.items.empty()) {
     // Each worker owns an Analyzer (they are not thread-safe); made here so a bad setting throws here.
     size_t workers = std::max<size_t>(1, std::min<size_t>(options.threads, inputs.items.size()));
@@ -352,8 +389,11 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
       });
     }
 
-    // The writer: this thread. Ids seen in this run, to catch two inputs claiming the same article.
-    std::map<std::string, std::string> seen;
+    // The writer: this thread. Ids seen in this run, to catch two records claiming the same article: the
+    // last in input order (input, then record within it) wins whatever the threads' timing.
+    std::map<std::string, Seen> seen;
+    // The records that lost to a later one of the same id: reported once the winner is known.
+    std::map<std::string, std::vector<Seen>> losers;
     uint64_t bytes_done = 0;
     while (auto event = queue.pop()) {
       if (auto* d = std::get_if<Diagnostic>(&*event)) {
@@ -363,31 +403,66 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
       } else {
         auto& a = std::get<ArticleEvent>(*event);
         if (a.id.empty()) {
-          note(Diagnostic{a.path, 0, "record has no id and none could be derived; not indexed", true});
+          note(Diagnostic{a.file, a.line, "record has no id and none could be derived; not indexed", true});
+          continue;
+        }
+        if (auto problem = id_problem(a.id)) {
+          note(Diagnostic{a.file, a.line,
+                          "id \"" + escape_id_bytes(a.id) + "\" " + *problem + "; not indexed", true});
           continue;
         }
         if (a.passages == 0 && !a.has_title) {
-          note(Diagnostic{a.path, 0, "no text to index (no passages and no title)", true});
+          note(Diagnostic{a.file, a.line, "no text to index (no passages and no title)", true});
           continue;
         }
-        auto [it, fresh] = seen.emplace(article_id_term(a.id), a.path);
-        if (!fresh) {
-          note(Diagnostic{a.path, 0,
-                          "duplicate article id \"" + a.id + "\" (already read from " + it->second +
-                              " in this run); not indexed",
-                          true});
-          continue;
+        const std::string term = article_id_term(a.id);
+        bool replace_earlier = false;  // a record of this id was taken earlier in this run and loses now
+        if (auto it = seen.find(term); it != seen.end()) {
+          Seen& old = it->second;
+          if (std::pair(a.item, a.seq) < std::pair(old.item, old.seq)) {
+            losers[term].push_back(Seen{a.item, a.seq, a.id, a.path, a.file, a.line, a.passages, {}});
+            continue;
+          }
+          losers[term].push_back(old);
+          // The earlier record no longer counts; the new one takes its place.
+          replace_earlier = old.outcome != IndexWriter::Outcome::kCollision;
+          if (replace_earlier) {
+            --report.articles;
+            report.passages -= old.passages;
+          }
+          if (!options.dry_run && old.outcome == IndexWriter::Outcome::kAdded) --report.added;
+          if (old.outcome == IndexWriter::Outcome::kUpdated) --report.updated;
+          if (old.outcome == IndexWriter::Outcome::kUnchanged) --report.unchanged;
         }
+        Seen taken{a.item, a.seq, a.id, a.path, a.file, a.line, a.passages, IndexWriter::Outcome::kAdded};
         if (options.dry_run) {
           reporter.record(*a.record);
         } else if (bulk) {
           // The database started empty: every article is new.
-          for (const auto& w : a.built->warnings) note(Diagnostic{a.path, 0, w, false});
-          bulk->add(std::move(*a.built));
+          for (const auto& w : a.built->warnings) note(Diagnostic{a.file, a.line, w, false});
           ++report.added;
+          ++report.articles;
+          report.passages += a.passages;
+          seen[term] = taken;
+          if (replace_earlier) {
+            late[term] = std::move(a);  // freed by this thread, never handed back to a reader
+            continue;
+          }
+          bulk->add(std::move(*a.built));
+          reporter.progress(report.articles, bytes_done, inputs.total_bytes);
+          queue.retire(std::move(*event));
+          continue;
         } else {
           std::string other;
-          auto outcome = writer->write(*a.built, &other);
+          std::string old_file;
+          if (replace_earlier) writer->remove(a.id);  // the earlier record of this run goes
+          auto outcome = writer->write(*a.built, &other, &old_file);
+          // Replacing a record of this run: new to the database if that one was, else an update.
+          if (replace_earlier && outcome == IndexWriter::Outcome::kAdded &&
+              seen[term].outcome != IndexWriter::Outcome::kAdded)
+            outcome = IndexWriter::Outcome::kUpdated;
+          taken.outcome = outcome;
+          seen[term] = taken;
           switch (outcome) {
             case IndexWriter::Outcome::kAdded:
               ++report.added;
@@ -399,14 +474,24 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
               ++report.unchanged;
               break;
             case IndexWriter::Outcome::kCollision:
-              note(Diagnostic{a.path, 0,
+              note(Diagnostic{a.file, a.line,
                               "article id \"" + a.id + "\" clashes with \"" + other +
                                   "\" already in the database (ids are compared case-insensitively); "
                                   "not indexed",
                               true});
               continue;
           }
-          for (const auto& w : a.built->warnings) note(Diagnostic{a.path, 0, w, false});
+          if (outcome == IndexWriter::Outcome::kUpdated && !replace_earlier &&
+              old_file != a.built->source_file) {
+            // Two files with the same relative id (dA/story.txt, then dB/story.txt): the later replaces.
+            note(Diagnostic{a.file, a.line,
+                            "article id \"" + a.id + "\" was indexed from " +
+                                (old_file.empty() ? std::string(kStdinName) : old_file) +
+                                "; replaced by this " +
+                                (a.built->source_file.empty() ? "record" : "file's article"),
+                            false});
+          }
+          for (const auto& w : a.built->warnings) note(Diagnostic{a.file, a.line, w, false});
           if (writer->pending_articles() >= options.batch_size ||
               writer->pending_bytes() >= options.batch_bytes) {
             uint64_t n = writer->pending_articles();
@@ -415,6 +500,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
                              "committed a batch of " + std::to_string(n) + " articles");
           }
         }
+        if (options.dry_run) seen[term] = taken;
         ++report.articles;
         report.passages += a.passages;
         queue.retire(std::move(*event));
@@ -422,6 +508,15 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
       reporter.progress(report.articles, bytes_done, inputs.total_bytes);
     }
     pool.finished();
+    for (const auto& [term, list] : losers) {
+      const Seen& winner = seen[term];
+      for (const Seen& l : list) {
+        note(Diagnostic{l.file, l.line,
+                        "duplicate article id \"" + winner.id + "\": the record at " + winner.where +
+                            ", later in the input, is indexed instead of this one",
+                        true});
+      }
+    }
     report.bytes = bytes_done;
   }
 
@@ -436,6 +531,17 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
                                                  options.db_path + " in " + took + " s");
     // The merged database replaced the files this writer holds open (empty, unchanged): close it unwritten.
     writer.reset();
+    if (!late.empty()) {
+      // Duplicate ids whose winner came after the loser had gone into a segment: written over it now.
+      WriterOptions wo;
+      wo.path = options.db_path;
+      IndexWriter fix(wo);
+      for (auto& [term, a] : late) {
+        fix.remove(a.id);
+        fix.write(*a.built);
+      }
+      fix.commit();
+    }
   }
 
   // After a bulk build everything in the database was read in this run: nothing to prune.

@@ -30,8 +30,9 @@ Inputs: plain-text articles (.txt, .text), JSON Lines (.jsonl, .ndjson, .json, o
 optionally gzip-compressed (.gz); NAME.meta.json beside a file overrides its metadata. Directories are
 read recursively (hidden entries skipped, symbolic links followed, loops reported). "-" reads standard
 input. Article ids: the record's "id", else the path relative to the directory given (a file named
-directly: its path as given). Re-running on the same inputs changes nothing; changed articles are
-replaced.
+directly: its path as given); a record's id with a control character or invalid UTF-8 is refused, a
+file name's is escaped as \xNN; the same id twice in a run: the last in input order is indexed.
+Re-running on the same inputs changes nothing; changed articles are replaced.
 
 Output: a summary on stderr; with --json one JSON object on stdout:
   {"added","updated","unchanged","deleted","skipped":[{"path","line","reason"}],"warnings":[...],
@@ -56,7 +57,8 @@ void write_stdout(const std::string& text) {
 /// log, a progress bar when stderr is a terminal, dry-run records on stdout.
 class CliReporter : public dateline::Reporter {
  public:
-  CliReporter(bool json, bool show_progress) : json_(json), progress_(0, show_progress) {
+  CliReporter(bool json, bool show_progress)
+      : json_(json), show_(show_progress), progress_(0, show_progress && dateline::cli::is_terminal(2)) {
     // Diagnostics get their own pattern (no level word) so each reads "PROG: FILE:LINE: reason".
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
     diag_ = std::make_shared<spdlog::logger>(kProgram, sink);
@@ -66,12 +68,12 @@ class CliReporter : public dateline::Reporter {
 
   void diagnostic(const dateline::Diagnostic& d) override {
     progress_.finish();
-    diag_->warn(dateline::cli::terminal_safe(dateline::format_diagnostic(d)));
+    diag_->warn(dateline::cli::one_line(dateline::format_diagnostic(d)));  // one diagnostic, one line
   }
 
   void message(Level level, std::string_view text) override {
     progress_.finish();
-    std::string safe = dateline::cli::terminal_safe(text);
+    std::string safe = dateline::cli::one_line(text);
     if (level == Level::kInfo) {
       spdlog::info(safe);
     } else {
@@ -101,7 +103,7 @@ class CliReporter : public dateline::Reporter {
 
  private:
   bool json_;
-  bool show_ = true;
+  bool show_;
   uint64_t total_ = 0;
   dateline::cli::Progress progress_;
   std::shared_ptr<spdlog::logger> diag_;
@@ -190,7 +192,7 @@ int main(int argc, char** argv) {
 
     if (!quiet)
       std::fprintf(stderr, "%s: %s\n", kProgram,
-                   dateline::cli::terminal_safe(dateline::report_text(report)).c_str());
+                   dateline::cli::one_line(dateline::report_text(report)).c_str());
     if (json && !io.dry_run) write_stdout(dateline::report_json(report) + "\n");
     return report.skipped.empty() ? dateline::exit_code::kOk : dateline::exit_code::kSomeSkipped;
   } catch (const ClosedPipe&) {

@@ -235,7 +235,7 @@ void IndexWriter::delete_article_documents(const std::string& id_term) {
   db_.delete_document(id_term);
 }
 
-IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* other_id) {
+IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* other_id, std::string* old_file) {
   try {
     begin_batch();
     std::string q0 = unique_term(article.id, 0);
@@ -252,6 +252,11 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
       }
       if (old.get_value(schema::kSlotHash) == article.hash) return Outcome::kUnchanged;
       outcome = Outcome::kUpdated;
+      if (old_file != nullptr) {
+        auto data = nlohmann::json::parse(old.get_data(), nullptr, false);
+        if (data.is_object() && data.contains("file") && data["file"].is_string())
+          *old_file = data["file"].get<std::string>();
+      }
     }
     // Also clears passages left without their article document (cannot happen with whole-article
     // batches, but costs nothing when there are none).

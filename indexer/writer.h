@@ -50,10 +50,11 @@ class IndexWriter {
     kCollision,  ///< another article's id differs only in case/normalisation: nothing written
   };
   /// Writes one article (all its documents) into the current batch. On kCollision, `other_id` (when
-  /// given) receives the id already in the database. The article document is moved out of `article`
-  /// (kept until commit): a Xapian::Document's reference count is not thread-safe, so no copy may stay
-  /// with the reader thread that frees `article`.
-  Outcome write(BuiltArticle& article, std::string* other_id = nullptr);
+  /// given) receives the id already in the database; on kUpdated, `old_file` (when given) receives the
+  /// source file the replaced version was read from (empty for standard input). The article document is
+  /// moved out of `article` (kept until commit): a Xapian::Document's reference count is not
+  /// thread-safe, so no copy may stay with the reader thread that frees `article`.
+  Outcome write(BuiltArticle& article, std::string* other_id = nullptr, std::string* old_file = nullptr);
 
   /// Deletes every document of article `id`; false when there is none.
   bool remove(std::string_view id);

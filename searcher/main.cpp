@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "articles/ids.h"
 #include "cli/common.h"
 #include "cli/exit_codes.h"
 #include "searcher/printers.h"
@@ -168,7 +169,11 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   } else {
     throw UsageError("--color: expected auto, always or never, got '" + colour + "'");
   }
-  if (args.count("qid") > 0) r.qid = args["qid"].as<std::string>();
+  if (args.count("qid") > 0) {
+    r.qid = args["qid"].as<std::string>();
+    // The query id starts lines of ids, tsv and trec output: it must not forge lines or escapes.
+    if (auto problem = dateline::id_problem(*r.qid)) throw UsageError("--qid " + *problem);
+  }
   if (args.count("timings") > 0) r.timings = args["timings"].as<std::string>();
   r.batch = args.count("batch") > 0;
   r.count = args.count("count") > 0;
@@ -310,7 +315,14 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
           fail("not a JSON object", std::nullopt);
           continue;
         }
-        if (auto it = j.find("id"); it != j.end() && !it->is_null()) qid = json_value_text(*it);
+        if (auto it = j.find("id"); it != j.end() && !it->is_null()) {
+          std::string id = json_value_text(*it);
+          if (auto problem = dateline::id_problem(id)) {
+            fail("\"id\" " + *problem, std::nullopt);  // named by its line number, not by itself
+            continue;
+          }
+          qid = std::move(id);
+        }
         auto q = j.find("query");
         if (q == j.end() || !q->is_string()) {
           fail("no \"query\" string", std::nullopt);

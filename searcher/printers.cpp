@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analyzers/schema.h"
+#include "articles/ids.h"
 #include "cli/common.h"
 
 namespace dateline {
@@ -73,15 +74,15 @@ class TextPrinter : public Printer {
 
   void begin(const SearchResult& result, const std::optional<std::string>& qid) override {
     if (options_.batch) {
-      out_ << "== " << cli::terminal_safe(qid.value_or("")) << ": " << cli::terminal_safe(result.query)
+      out_ << "== " << cli::one_line(qid.value_or("")) << ": " << cli::one_line(result.query)
            << '\n';
     }
   }
 
   void hit(const Hit& hit) override {
-    std::string heading = cli::terminal_safe(hit.title.value_or(hit.id));
-    if (hit.outlet) heading += std::string(kDot) + cli::terminal_safe(*hit.outlet);
-    if (hit.date) heading += std::string(kDot) + cli::terminal_safe(*hit.date);
+    std::string heading = hit.title ? cli::one_line(*hit.title) : escape_id_bytes(hit.id);
+    if (hit.outlet) heading += std::string(kDot) + cli::one_line(*hit.outlet);
+    if (hit.date) heading += std::string(kDot) + cli::one_line(*hit.date);
     out_ << hit.rank << ". ";
     if (options_.colour) {
       out_ << kBold << heading << kReset << '\n';
@@ -91,7 +92,7 @@ class TextPrinter : public Printer {
     if (!hit.speakers.empty()) {
       std::string s;
       for (const auto& sp : hit.speakers) s += (s.empty() ? "" : ", ") + sp;
-      out_ << "   speakers: " << cli::terminal_safe(s) << '\n';
+      out_ << "   speakers: " << cli::one_line(s) << '\n';
     }
     if (hit.snippet) out_ << "   " << snippet_text(*hit.snippet) << '\n';
     if (hit.explain) print_explain(hit, *hit.explain);
@@ -103,7 +104,7 @@ class TextPrinter : public Printer {
       out_ << "facet " << f.name << (f.exact ? "" : " (sampled)") << ":\n";
       if (f.values.empty()) out_ << "  (none)\n";
       for (const auto& v : f.values) {
-        out_ << "  " << v.count << "  " << cli::terminal_safe(v.value) << '\n';
+        out_ << "  " << v.count << "  " << cli::one_line(v.value) << '\n';
       }
     }
   }
@@ -128,20 +129,20 @@ class TextPrinter : public Printer {
 
  private:
   std::string snippet_text(const Snippet& s) const {
-    if (!options_.colour || s.highlights.empty()) return cli::terminal_safe(s.text);
+    if (!options_.colour || s.highlights.empty()) return cli::one_line(s.text);
     std::string out;
     size_t pos = 0;  // byte offset
     for (const Highlight& h : s.highlights) {
       size_t b = code_point_to_byte(s.text, h.begin);
       size_t e = code_point_to_byte(s.text, h.end);
       if (b < pos || e < b) continue;
-      out += cli::terminal_safe(std::string_view(s.text).substr(pos, b - pos));
+      out += cli::one_line(std::string_view(s.text).substr(pos, b - pos));
       out += kMatch;
-      out += cli::terminal_safe(std::string_view(s.text).substr(b, e - b));
+      out += cli::one_line(std::string_view(s.text).substr(b, e - b));
       out += kReset;
       pos = e;
     }
-    out += cli::terminal_safe(std::string_view(s.text).substr(pos));
+    out += cli::one_line(std::string_view(s.text).substr(pos));
     return out;
   }
 
@@ -154,17 +155,17 @@ class TextPrinter : public Printer {
     out_ << "   explain: score " << fixed(hit.score, 4) << " = ";
     if (ex.scoring == "article") {
       out_ << "article " << ex.weighting << " " << fixed(ex.article_score, 4)
-           << " [terms: " << cli::terminal_safe(join(ex.article_terms)) << "]\n";
+           << " [terms: " << cli::one_line(join(ex.article_terms)) << "]\n";
       out_ << "   passage " << (hit.passage ? std::to_string(*hit.passage) : std::string("-"))
            << " chosen with " << fixed(ex.passage_score, 4) << " (proximity bonus "
-           << fixed(ex.proximity_bonus, 4) << ") [terms: " << cli::terminal_safe(join(ex.passage_terms))
+           << fixed(ex.proximity_bonus, 4) << ") [terms: " << cli::one_line(join(ex.passage_terms))
            << "]\n";
     } else {
       out_ << "passage " << ex.weighting << " " << fixed(ex.passage_score, 4)
-           << " [terms: " << cli::terminal_safe(join(ex.passage_terms)) << "]\n";
+           << " [terms: " << cli::one_line(join(ex.passage_terms)) << "]\n";
     }
-    out_ << "   parsed: " << cli::terminal_safe(ex.parsed) << '\n';
-    out_ << "   query: " << cli::terminal_safe(ex.query) << '\n';
+    out_ << "   parsed: " << cli::one_line(ex.parsed) << '\n';
+    out_ << "   query: " << cli::one_line(ex.query) << '\n';
   }
 
   std::ostream& out_;
@@ -267,8 +268,10 @@ class IdsPrinter : public Printer {
   }
   void hit(const Hit& hit) override {
     if (!seen_.insert(hit.id).second) return;  // an article once, even with several passages
-    if (options_.batch) out_ << qid_.value_or("") << '\t';
-    out_ << hit.id << '\n';
+    // Control characters and invalid UTF-8 (only in ids of databases from before the id rule,
+    // articles/ids.h) as \xNN, the form --delete accepts: one id, one line.
+    if (options_.batch) out_ << escape_id_bytes(qid_.value_or("")) << '\t';
+    out_ << escape_id_bytes(hit.id) << '\n';
   }
   void facets(const std::vector<FacetResult>& /*facets*/) override {}
   void end(const SearchResult& /*result*/) override { out_.flush(); }
@@ -292,15 +295,16 @@ class TrecPrinter : public Printer {
   void hit(const Hit& hit) override {
     // TREC runs list each document once per topic: the article's best passage stands for it.
     if (!seen_.insert(hit.id).second) return;
-    out_ << no_space(qid_) << " Q0 " << no_space(hit.id) << ' ' << seen_.size() << ' ' << fixed(hit.score, 6)
-         << " dateline\n";
+    out_ << no_space(escape_id_bytes(qid_)) << " Q0 " << no_space(escape_id_bytes(hit.id)) << ' '
+         << seen_.size() << ' ' << fixed(hit.score, 6) << " dateline\n";
   }
   void facets(const std::vector<FacetResult>& /*facets*/) override {}
   void end(const SearchResult& /*result*/) override { out_.flush(); }
 
  private:
-  // TREC columns are whitespace-separated: a space inside an id would shift them.
+  // TREC columns are whitespace-separated: a space inside an id would shift them, an empty one drop out.
   static std::string no_space(std::string s) {
+    if (s.empty()) return "_";
     for (char& c : s) {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') c = '_';
     }
@@ -384,6 +388,19 @@ std::string escape_tsv(std::string_view field) {
   for (size_t i = 0; i < field.size(); ++i) {
     char c = field[i];
     auto b = static_cast<unsigned char>(c);
+    if (b >= 0x80 && utf8_sequence_length(field, i) == 0) {
+      // A byte of invalid UTF-8 (0x9B alone is CSI on some terminals): \xNN, as in ids.
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", b);
+      out += buf;
+      continue;
+    }
+    if (b >= 0xC2 && !(b == 0xC2 && static_cast<unsigned char>(field[i + 1]) < 0xA0)) {
+      size_t n = utf8_sequence_length(field, i);  // a whole valid character other than C1: as it is
+      out.append(field.substr(i, n));
+      i += n - 1;
+      continue;
+    }
     switch (c) {
       case '\\':
         out += "\\\\";
@@ -429,7 +446,7 @@ void print_count(std::ostream& out, Format format, const std::string& query, uin
     j["total"] = {{"value", count}, {"exact", exact}};
     out << dump_json(j) << '\n';
   } else {
-    if (batch) out << qid.value_or("") << '\t';
+    if (batch) out << escape_id_bytes(qid.value_or("")) << '\t';
     out << count << '\n';
   }
   out.flush();
@@ -458,9 +475,9 @@ void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
     out.flush();
     return;
   }
-  out << "database: " << cli::terminal_safe(info.path) << '\n';
+  out << "database: " << cli::one_line(info.path) << '\n';
   out << "schema version: " << info.schema_version << '\n';
-  out << "analyzer: " << cli::terminal_safe(info.analyzer) << '\n';
+  out << "analyzer: " << cli::one_line(info.analyzer) << '\n';
   out << "articles: " << info.articles << '\n';
   out << "passages: " << info.passages << '\n';
   out << "dates: ";
@@ -473,7 +490,7 @@ void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
   out << "speakers: " << info.speakers << " distinct\n";
   out << "authors: " << info.authors << " distinct\n";
   out << "outlets: " << info.outlets.size() << '\n';
-  for (const auto& o : info.outlets) out << "  " << o.count << "  " << cli::terminal_safe(o.value) << '\n';
+  for (const auto& o : info.outlets) out << "  " << o.count << "  " << cli::one_line(o.value) << '\n';
   out.flush();
 }
 

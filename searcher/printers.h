@@ -59,7 +59,7 @@ nlohmann::ordered_json hit_json(const Hit& hit);
 std::string dump_json(const nlohmann::ordered_json& j, bool pretty = false);
 
 /// TSV field escaping: backslash, tab, newline and carriage return become \\ \t \n \r; other C0
-/// controls and DEL become \xNN, C1 controls \u00NN (no raw terminal escapes).
+/// controls, DEL and bytes of invalid UTF-8 become \xNN, C1 controls \u00NN (no raw terminal escapes).
 std::string escape_tsv(std::string_view field);
 
 /// Prints `--count` output: the number (text, tsv, ids, trec; "QID\tN" in batch) or a JSON object.

@@ -794,7 +794,8 @@ TEST(TerminalSafety, TextOutputHasNoRawControls) {
                                   "\n\nThe quarantine harbour " + esc + " reopened " + c1 +
                                   " on Monday, \"we are ready " + esc + "\" said Mayor Eve Evil" + c1 +
                                   ".\n");
-  write_file(in / "evil.jsonl", json{{"id", "evil-json" + esc},
+  // The id is clean: an id with control characters is refused (IdRule tests below).
+  write_file(in / "evil.jsonl", json{{"id", "evil-json"},
                                      {"title", "Title " + esc + c1},
                                      {"author", "Auth " + esc},
                                      {"outlet", "Out " + esc + c1},
@@ -829,6 +830,96 @@ TEST(TerminalSafety, TextOutputHasNoRawControls) {
   // JSON keeps the text: C0 controls escaped (\u001b), C1 controls as valid UTF-8 (JSON allows them).
   EXPECT_EQ(j.out.find_first_of(std::string("\x1b\x07\x01", 3)), std::string::npos);
   EXPECT_NE(j.out.find("\\u001b"), std::string::npos) << j.out;
+}
+
+
+// Issue 17 item 4: an id with a newline, tab, ESC (a JSON Lines "id" or a file name) and a query id with a
+// newline cannot forge lines or escapes in any output format or diagnostic (docs/index-format.md).
+TEST(TerminalSafety, ForgedIdsAndFileNamesStayOneLineEverywhere) {
+  TempDir tmp;
+  fs::path in = tmp.path() / "in";
+  fs::create_directories(in);
+  const std::string forged_name = "a\nfake\tline\x1b[31m.txt";
+  write_file(in / forged_name, "Harbour news\n\nThe harbour reopened on Monday after the storm.\n");
+  write_file(in / "b\nforged: line.txt", std::string("\0\1\2binary", 9));  // a diagnostic naming it
+  const json forged = {{"id", "j\n1\tfake\x1b[31m"}, {"text", "The harbour forged record."}};
+  const json clean = {{"id", "ok1"}, {"text", "The harbour clean record."}};
+  write_file(in / "c.jsonl", forged.dump() + "\n" + clean.dump() + "\n");
+  fs::path db = tmp.path() / "db";
+  RunResult r = index({"--db", db.string(), in.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(unsafe_bytes(r.err), "") << r.err;
+  EXPECT_EQ(r.err, "dateline-index: " + in.string() + "/b\\x0aforged: line.txt: binary file\n" +
+                       "dateline-index: " + in.string() +
+                       "/c.jsonl:1: id \"j\\x0a1\\x09fake\\x1b[31m\" holds a control character (\\x0a); not "
+                       "indexed\n" +
+                       "dateline-index: 2 added" + r.err.substr(r.err.find(", 0 updated")))
+      << r.err;
+  EXPECT_EQ(lines(r.err), 3u) << r.err;
+  RunResult j = index({"--db", db.string(), "--json", in.string()});
+  json sum = summary(j);
+  ASSERT_EQ(sum["skipped"].size(), 2u) << j.out;
+  EXPECT_EQ(sum["skipped"][1]["path"], (in / "c.jsonl").string());  // file and line apart
+  EXPECT_EQ(sum["skipped"][1]["line"], 1);
+
+  const std::string escaped_id = "a\\x0afake\\x09line\\x1b[31m.txt";
+  RunResult ids = search({"--db", db.string(), "--format", "ids", "harbour"});
+  EXPECT_EQ(ids.exit_code, 0) << ids.err;
+  std::vector<std::string> got;
+  for (size_t b = 0, e; (e = ids.out.find('\n', b)) != std::string::npos; b = e + 1)
+    got.push_back(ids.out.substr(b, e - b));
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{escaped_id, "ok1"})) << ids.out;
+  RunResult trec = search({"--db", db.string(), "--format", "trec", "--qid", "7", "harbour"});
+  EXPECT_EQ(lines(trec.out), 2u) << trec.out;
+  EXPECT_NE(trec.out.find("7 Q0 " + escaped_id + " "), std::string::npos) << trec.out;
+  RunResult tsv = search({"--db", db.string(), "--format", "tsv", "harbour"});
+  EXPECT_EQ(lines(tsv.out), 3u) << tsv.out;
+  // The stored id holds backslashes ("a\x0a..."), which TSV doubles.
+  EXPECT_NE(tsv.out.find("\ta\\\\x0afake\\\\x09line\\\\x1b[31m.txt\t"), std::string::npos) << tsv.out;
+  RunResult text = search({"--db", db.string(), "harbour"});
+  EXPECT_EQ(unsafe_bytes(text.out), "") << text.out;
+  RunResult js = search({"--db", db.string(), "--format", "json", "harbour"});
+  EXPECT_EQ(lines(js.out), 1u) << js.out;
+  EXPECT_NE(js.out.find("\"id\":\"a\\\\x0afake\\\\x09line\\\\x1b[31m.txt\""), std::string::npos) << js.out;
+  for (const std::string format : {"text", "json", "jsonl", "tsv", "ids", "trec"}) {
+    RunResult s = search({"--db", db.string(), "--format", format, "harbour"});
+    EXPECT_EQ(s.out.find_first_of(std::string("\x1b\r\0", 3)), std::string::npos) << format << ": " << s.out;
+  }
+
+  // A query id with a newline: refused, never printed raw.
+  RunResult qid = search({"--db", db.string(), "--format", "ids", "--qid", "1\nforged", "harbour"});
+  EXPECT_EQ(qid.exit_code, 2);
+  EXPECT_EQ(qid.out, "");
+  EXPECT_EQ(qid.err, "dateline-search: --qid holds a control character (\\x0a)\n");
+  RunResult batch = search({"--db", db.string(), "--format", "ids", "--batch"},
+                           json{{"id", "q\nforged"}, {"query", "harbour"}}.dump() + "\nharbour\n");
+  EXPECT_EQ(batch.exit_code, 2);
+  EXPECT_EQ(batch.err, "dateline-search: stdin:1: query 1: \"id\" holds a control character (\\x0a)\n");
+  EXPECT_EQ(lines(batch.out), 2u) << batch.out;  // line 2 answered: "2\tID" twice
+  EXPECT_EQ(batch.out.rfind("2\t", 0), 0u) << batch.out;
+
+  // The id as printed deletes the article.
+  RunResult del = index({"--db", db.string(), "--delete", escaped_id});
+  EXPECT_EQ(del.exit_code, 0) << del.err;
+  RunResult after = search({"--db", db.string(), "--format", "ids", "harbour"});
+  EXPECT_EQ(after.out, "ok1\n");
+}
+
+// Issue 17 item 5: no "\r" or ESC[K from the progress bar when stderr is not a terminal, also when the
+// input's size is unknown (standard input) or nothing is read.
+TEST(TerminalSafety, NoProgressBarWhenStderrIsNotATerminal) {
+  TempDir tmp;
+  fs::path db = tmp.path() / "db";
+  std::string input;
+  for (int i = 0; i < 2000; ++i) input += json{{"id", i}, {"text", "Some harbour text."}}.dump() + "\n";
+  for (const std::string& stdin_text : {input, std::string()}) {
+    RunResult r = index({"--db", db.string(), "-"}, stdin_text);
+    EXPECT_EQ(r.exit_code, stdin_text.empty() ? 1 : 0) << r.err;
+    EXPECT_EQ(r.err.find('\r'), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+    EXPECT_EQ(lines(r.err), stdin_text.empty() ? 2u : 1u) << r.err;  // "<stdin>: empty", the summary
+  }
 }
 
 }  // namespace

@@ -26,3 +26,12 @@ TEST(TerminalSafe, EscapesControlCharacters) {
   EXPECT_EQ(terminal_safe("bad\xff"), "bad\xef\xbf\xbd");  // invalid byte -> U+FFFD
   EXPECT_EQ(terminal_safe("cut\xe2\x80"), "cut\xef\xbf\xbd\xef\xbf\xbd");
 }
+
+TEST(OneLine, EscapesNewlinesAndTabsToo) {
+  using dateline::cli::one_line;
+  EXPECT_EQ(one_line("dir/a\nfake: line"), "dir/a\\x0afake: line");
+  EXPECT_EQ(one_line("tab\there\r"), "tab\\x09here\\x0d");
+  EXPECT_EQ(one_line("a\x1b[31mred\xc2\x9b"), "a\\x1b[31mred\\u009b");
+  EXPECT_EQ(one_line("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(one_line(std::string("nul\0x", 5)), "nul\\x00x");
+}

@@ -315,5 +315,146 @@ TEST(RunIndex, BulkBuildOfManySegmentsEqualsTheSingleWriter) {
   EXPECT_EQ(r3.added, 0u);
 }
 
+
+// Duplicate ids in one run: the last record in input order (input, then line) is indexed, whatever the
+// threads' timing; the others are reported with their file and line, naming the winner.
+TEST(RunIndex, DuplicateIdsLastInInputOrderWinsWithAnyThreadsOrWriters) {
+  test::TempDir dir;
+  const std::vector<std::string> words = {"alpha", "gamma", "delta", "kappa", "sigma", "omega"};
+  fs::path in = dir.path() / "in";
+  auto file_of = [&](size_t i) {
+    std::string name = "f";  // built with +=: GCC 12's -Wrestrict misfires on "f" + std::to_string(i)
+    name += std::to_string(i);
+    name += ".jsonl";
+    return (in / name).string();
+  };
+  for (size_t i = 0; i < words.size(); ++i) {
+    // Big files first, so that the later (small) ones tend to be read before them on other threads.
+    std::string text = "{\"id\":\"other";
+    text += std::to_string(i);
+    text += "\",\"text\":\"";
+    for (size_t k = 0; k < (words.size() - i) * 200; ++k) text += "Filler sentence. ";
+    text += "\"}\n{\"id\":\"same\",\"text\":\"The ";
+    text += words[i];
+    text += " one.\"}\n";
+    touch(file_of(i), text);
+  }
+  touch(in / "g.jsonl",
+        "{\"id\":\"twice\",\"text\":\"First beta.\"}\n{\"id\":\"twice\",\"text\":\"Then zeta.\"}\n");
+  int run = 0;
+  for (unsigned writers : {1u, 2u}) {
+    for (unsigned threads : {1u, 4u}) {
+      for (int repeat = 0; repeat < 3; ++repeat) {
+        Recorder rec;
+        IndexOptions o;
+        o.db_path = (dir.path() / ("db" + std::to_string(run++))).string();
+        o.inputs = {in.string()};
+        o.threads = threads;
+        o.writers = writers;
+        IndexReport r = run_index(o, rec);
+        SCOPED_TRACE("writers " + std::to_string(writers) + ", threads " + std::to_string(threads));
+        EXPECT_EQ(r.added, words.size() + 2);  // other0..5, same, twice
+        EXPECT_EQ(r.articles, words.size() + 2);
+        ASSERT_EQ(r.skipped.size(), words.size());
+        const std::string last = file_of(words.size() - 1);
+        for (size_t i = 0; i + 1 < words.size(); ++i) {
+          EXPECT_EQ(r.skipped[i].file, file_of(i));
+          EXPECT_EQ(r.skipped[i].line, 2u);
+          EXPECT_EQ(r.skipped[i].reason, "duplicate article id \"same\": the record at " + last +
+                                             ":2, later in the input, is indexed instead of this one")
+              << i;
+        }
+        EXPECT_EQ(r.skipped.back().file, (in / "g.jsonl").string());
+        EXPECT_EQ(r.skipped.back().line, 1u);
+        Xapian::Database db(o.db_path);
+        EXPECT_EQ(db.get_termfreq("KA"), words.size() + 2);
+        EXPECT_EQ(db.get_termfreq("W" + words.back()), 1u);
+        for (size_t i = 0; i + 1 < words.size(); ++i) {
+          EXPECT_EQ(db.get_termfreq("W" + words[i]), 0u) << words[i];
+        }
+        EXPECT_EQ(db.get_termfreq("Wzeta"), 1u);
+        EXPECT_EQ(db.get_termfreq("Wbeta"), 0u);
+      }
+    }
+  }
+}
+
+// An existing article replaced by one read from another file (dA/story.txt, then dB/story.txt: the same
+// relative id) is a warning naming the file it came from; an id breaking the id rule is refused.
+TEST(RunIndex, ReplacedFromAnotherFileIsWarnedAndBadIdsRefused) {
+  test::TempDir dir;
+  touch(dir.path() / "dA" / "story.txt", "Headline A\n\nThe alpha story.\n");
+  touch(dir.path() / "dB" / "story.txt", "Headline B\n\nThe gamma story.\n");
+  IndexOptions o;
+  o.db_path = (dir.path() / "db").string();
+  o.inputs = {(dir.path() / "dA").string()};
+  Recorder rec;
+  IndexReport a = run_index(o, rec);
+  EXPECT_EQ(a.added, 1u);
+  EXPECT_TRUE(a.warnings.empty());
+  o.inputs = {(dir.path() / "dB").string()};
+  IndexReport b = run_index(o, rec);
+  EXPECT_EQ(b.updated, 1u);
+  ASSERT_EQ(b.warnings.size(), 1u);
+  EXPECT_EQ(b.warnings[0].file, (dir.path() / "dB" / "story.txt").string());
+  EXPECT_EQ(b.warnings[0].reason, "article id \"story.txt\" was indexed from " +
+                                      (dir.path() / "dA" / "story.txt").string() +
+                                      "; replaced by this file's article");
+
+  // From standard input: the same warning, naming the file it replaced.
+  o.inputs = {"-"};
+  o.stdin_data = "{\"id\":\"story.txt\",\"text\":\"The delta story.\"}\n";
+  IndexReport from_stdin = run_index(o, rec);
+  ASSERT_EQ(from_stdin.warnings.size(), 1u);
+  EXPECT_EQ(from_stdin.warnings[0].file, "<stdin>");
+  EXPECT_EQ(from_stdin.warnings[0].line, 1u);
+  EXPECT_EQ(from_stdin.warnings[0].reason, "article id \"story.txt\" was indexed from " +
+                                               (dir.path() / "dB" / "story.txt").string() +
+                                               "; replaced by this record");
+  // The same record again: unchanged, nothing to say.
+  EXPECT_TRUE(run_index(o, rec).warnings.empty());
+
+  o.stdin_data =
+      "{\"id\":\"j\\n1\\tfake\\u001b[31m\",\"text\":\"Forged.\"}\n{\"id\":\"ok\",\"text\":\"Fine.\"}\n";
+  IndexReport c = run_index(o, rec);
+  EXPECT_EQ(c.added, 1u);
+  ASSERT_EQ(c.skipped.size(), 1u);
+  EXPECT_EQ(c.skipped[0].file, "<stdin>");
+  EXPECT_EQ(c.skipped[0].line, 1u);
+  EXPECT_EQ(c.skipped[0].reason,
+            "id \"j\\x0a1\\x09fake\\x1b[31m\" holds a control character (\\x0a); not indexed");
+}
+
+// A database written before the id rule may hold an id with control characters: --delete takes it as
+// printed (\xNN, articles/ids.h) as well as raw.
+TEST(RunIndex, DeleteAcceptsTheEscapedFormOfAnOldId) {
+  test::TempDir dir;
+  const std::string db_path = (dir.path() / "db").string();
+  {
+    WriterOptions wo;
+    wo.path = db_path;
+    IndexWriter writer(wo);
+    Analyzer analyzer(writer.config());
+    DocumentBuilder builder(analyzer);
+    for (const std::string id : {"old\nid\x1b[31m", "old2\t\xff"}) {
+      Article a;
+      a.id = id;
+      a.path = "x.txt";
+      a.passages.push_back(Passage{"Some text.", 0, 10, {}});
+      BuiltArticle built = builder.build(a);
+      ASSERT_EQ(writer.write(built), IndexWriter::Outcome::kAdded);
+    }
+    writer.commit();
+  }
+  Recorder rec;
+  IndexOptions o;
+  o.db_path = db_path;
+  o.delete_ids = {"old\\x0aid\\x1b[31m", "old2\t\xff", "old\\x0aid\\x1b[31m"};
+  IndexReport r = run_index(o, rec);
+  EXPECT_EQ(r.deleted, 2u);
+  ASSERT_EQ(r.skipped.size(), 1u);  // the third is gone already
+  EXPECT_EQ(Xapian::Database(db_path).get_doccount(), 0u);
+}
+
 }  // namespace
 }  // namespace dateline

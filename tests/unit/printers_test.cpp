@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace {
@@ -242,3 +243,72 @@ TEST(Printers, CodePointToByte) {
 }
 
 }  // namespace
+
+namespace {
+
+/// A result whose every printed field holds line breaks, tabs, ESC, NUL, C1 and invalid UTF-8, as an id
+/// read from a database written before the id rule (articles/ids.h) could.
+SearchResult forged() {
+  const std::string bad = std::string("j\n1\tfake\x1b[31m\0\r\xc2\x9b\xff", 18);
+  SearchResult r;
+  r.query = "q" + bad;
+  r.total = 1;
+  r.total_exact = true;
+  Hit h;
+  h.rank = 1;
+  h.score = 2;
+  h.id = bad;
+  h.title = "T" + bad;
+  h.outlet = "O" + bad;
+  h.date = "2022-01-01";
+  h.passage = 1;
+  h.speakers = {"S" + bad};
+  h.snippet = dateline::Snippet{"s" + bad, {}};
+  r.hits = {h};
+  r.facets = {{"outlet", {{"O" + bad, 1}}, true}};
+  return r;
+}
+
+}  // namespace
+
+TEST(Printers, ForgedIdsStayOnOneLineEscapedAsDeleteAcceptsThem) {
+  const std::string escaped = "j\\x0a1\\x09fake\\x1b[31m\\x00\\x0d\\xc2\\x9b\\xff";
+  PrintOptions batch;
+  batch.batch = true;
+  EXPECT_EQ(render(Format::kIds, forged()), escaped + "\n");
+  EXPECT_EQ(render(Format::kIds, forged(), batch, std::string("q\n2")), "q\\x0a2\t" + escaped + "\n");
+  EXPECT_EQ(render(Format::kTrec, forged(), {}, std::string("q\t2")),
+            "q\\x092 Q0 " + escaped + " 1 2.000000 dateline\n");
+  EXPECT_EQ(render(Format::kTsv, forged()),
+            "rank\tscore\tid\tdate\toutlet\ttitle\tpassage\tsnippet\n"
+            "1\t2.0000\tj\\n1\\tfake\\x1b[31m\\x00\\r\\u009b\\xff\t2022-01-01\t"
+            "Oj\\n1\\tfake\\x1b[31m\\x00\\r\\u009b\\xff\tTj\\n1\\tfake\\x1b[31m\\x00\\r\\u009b\\xff\t1\t"
+            "sj\\n1\\tfake\\x1b[31m\\x00\\r\\u009b\\xff\n");
+  // Text: one line per field, controls visible.
+  const std::string safe = "j\\x0a1\\x09fake\\x1b[31m\\x00\\x0d\\u009b\xef\xbf\xbd";
+  EXPECT_EQ(render(Format::kText, forged(), batch, std::string("q\n2")),
+            "== q\\x0a2: q" + safe + "\n1. T" + safe + " \xC2\xB7 O" + safe +
+                " \xC2\xB7 2022-01-01\n   speakers: S" + safe + "\n   s" + safe +
+                "\n\nfacet outlet:\n  1  O" + safe + "\n1 matching article; hit 1 shown\n");
+  SearchResult untitled = forged();
+  untitled.hits[0].title.reset();
+  EXPECT_NE(render(Format::kText, untitled).find("1. " + escaped + " \xC2\xB7 O"), std::string::npos);
+  // JSON and JSON Lines: one line each, controls escaped by JSON (invalid UTF-8 as U+FFFD).
+  for (Format f : {Format::kJson, Format::kJsonl}) {
+    std::string out = render(f, forged(), {}, std::string("q\n2"));
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+    EXPECT_EQ(out.find_first_of(std::string("\t\r\x1b\0", 4)), std::string::npos) << out;
+  }
+}
+
+TEST(Printers, CountInBatchEscapesTheQid) {
+  std::ostringstream out;
+  dateline::print_count(out, Format::kIds, "q", 3, true, std::string("a\nb"), true);
+  EXPECT_EQ(out.str(), "a\\x0ab\t3\n");
+}
+
+TEST(Printers, TrecEmptyQidKeepsSixColumns) {
+  EXPECT_EQ(render(Format::kTrec, sample(), {}, std::string()),
+            "_ Q0 001.txt 1 5.750000 dateline\n"
+            "_ Q0 000.txt 2 1.500000 dateline\n");
+}
