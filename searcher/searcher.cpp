@@ -342,12 +342,6 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
   // counting early, so its totals and facets are not taken as exact.
   const bool timed_out = time_limit > 0 && match_time.count() >= time_limit;
-  if (timed_out) {
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%g", time_limit);
-    result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
-                              " s): the total and facets are estimates");
-  }
 
   // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
   // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
@@ -359,6 +353,12 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const bool all_seen = (check_at_least >= doccount && !timed_out) ||
                         (lower == upper && (!spy || spy->documents_seen() >= upper));
   result.total_exact = all_seen;
+  if (timed_out && !all_seen) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", time_limit);
+    result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
+                              " s): the total and facets are estimates");
+  }
   if (passage_mode) {
     const uint64_t seen = spy->documents_seen();
     if (all_seen) {
