@@ -113,6 +113,14 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
     if (v == "true" || v == "1") o.exact_total_up_to = dateline::kAllMatches;
   } else if (key == "explain") {
     o.explain = v == "true" || v == "1";
+  } else if (key == "time-limit" || key == "time_limit") {
+    double seconds = -1;
+    const char* end = v.data() + v.size();
+    auto [ptr, ec] = std::from_chars(v.data(), end, seconds);
+    if (v.empty() || ec != std::errc() || ptr != end || !(seconds >= 0 && seconds <= 3600)) {
+      throw UsageError("--time-limit: expected seconds from 0 (no limit) to 3600, got '" + v + "'");
+    }
+    o.compile.budget.time_limit = seconds;
   } else {
     return false;
   }
@@ -121,7 +129,7 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
 
 const char* const kSearchFlags[] = {"limit",  "offset",  "per-article", "snippet-chars", "facet-limit",
                                     "sort",   "scoring", "match",       "outlet",        "speaker",
-                                    "author", "since",   "until",       "facet"};
+                                    "author", "since",   "until",       "facet",         "time-limit"};
 
 std::string join_words(const std::vector<std::string>& words) {
   std::string q;
@@ -258,6 +266,9 @@ int run_single(dateline::Searcher& searcher, const RunOptions& r) {
   }
   auto result = searcher.search(r.search);
   spdlog::info("{} article(s) match{}", result.total, result.total_exact ? "" : " (estimate)");
+  for (const std::string& warning : result.warnings) {
+    dateline::cli::print_error(kProgram, "warning: " + warning);  // the query budget cut the answer
+  }
   auto printer = dateline::make_printer(r.format, std::cout, r.print);
   printer->print(result, r.qid);
   if (result.hits.empty() && result.total == 0) {
@@ -371,6 +382,11 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
       } else {
         printer->print(result, qid);
         any_hits = any_hits || !result.hits.empty() || result.total > 0;
+        // JSON output carries them in the result ("partial", "warnings"); stderr holds JSON errors there.
+        for (size_t w = 0; !json_errors && w < result.warnings.size(); ++w) {
+          dateline::cli::print_error(kProgram, "stdin:" + std::to_string(line_no) + ": query " +
+                                                   qid.value_or("") + ": warning: " + result.warnings[w]);
+        }
       }
       if (stdout_closed()) return exit_code::kHits;
     } catch (const QueryError& e) {
@@ -428,7 +444,8 @@ int main(int argc, char** argv) {
       ("facet", "Count matching articles per value: outlet, speaker, author, year, month (repeatable)", cxxopts::value<std::string>(), "NAME")
       ("facet-limit", "Values per facet at most (0: all)", cxxopts::value<std::string>()->default_value("10"), "N")
       ("fast-facets", "Count totals and facets on a sample (reported as inexact)")
-      ("exact-total", "Count every matching article (default: exact up to 10,000, then an estimate)");
+      ("exact-total", "Count every matching article (default: exact up to 10,000, then an estimate)")
+      ("time-limit", "Stop counting matches (total, facets) after this many seconds: an estimate, flagged partial (default 5; 0: no limit)", cxxopts::value<std::string>(), "SECONDS");
   options.add_options("Batch")
       ("batch", "Read queries from stdin, one per line (text or JSON objects)")
       ("timings", "With --batch: write ID<TAB>MICROSECONDS per query to FILE", cxxopts::value<std::string>(), "FILE");

@@ -196,6 +196,10 @@ class JsonPrinter : public Printer {
 
   void end(const SearchResult& result) override {
     if (result.suggestion) doc_["suggestion"] = *result.suggestion;
+    if (result.partial()) {
+      doc_["partial"] = true;  // the query budget cut the work (absent for a complete answer)
+      doc_["warnings"] = result.warnings;
+    }
     out_ << dump_json(doc_, options_.pretty) << '\n';
     out_.flush();
   }

@@ -338,7 +338,8 @@ bool is_known_field(std::string_view name) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view text) : text_(text), cps_(decode(text)) {}
+  Lexer(std::string_view text, const QueryBudget& budget)
+      : text_(text), cps_(decode(text)), budget_(budget) {}
 
   std::vector<LexToken> run() {
     std::vector<LexToken> out;
@@ -431,8 +432,8 @@ class Lexer {
     size_t n = 1;
     for (char c : phrase) n += c == ' ' ? 1 : 0;
     terms_ += n;
-    if (terms_ > kMaxQueryTerms) {
-      throw QueryError("too many terms (at most " + std::to_string(kMaxQueryTerms) + ")", column);
+    if (terms_ > budget_.max_terms) {
+      throw QueryError("too many terms (at most " + std::to_string(budget_.max_terms) + ")", column);
     }
   }
 
@@ -457,9 +458,9 @@ class Lexer {
         bool digits = !n.empty() && n.size() <= 6 &&
                       std::all_of(n.begin(), n.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
         unsigned value = digits ? static_cast<unsigned>(std::stoul(std::string(n))) : 0;
-        if (!digits || value < 1 || value > kMaxNearDistance) {
-          throw QueryError("NEAR/ needs a number of words from 1 to " + std::to_string(kMaxNearDistance) +
-                               " (as in NEAR/5)",
+        if (!digits || value < 1 || value > budget_.max_near_distance) {
+          throw QueryError("NEAR/ needs a number of words from 1 to " +
+                               std::to_string(budget_.max_near_distance) + " (as in NEAR/5)",
                            n_column);
         }
         tok.distance = value;
@@ -525,6 +526,7 @@ class Lexer {
 
   std::string_view text_;
   std::vector<CodePoint> cps_;
+  const QueryBudget& budget_;
   size_t terms_ = 0;
 };
 
@@ -575,7 +577,8 @@ size_t code_points(std::string_view s) {
 
 class Parser {
  public:
-  explicit Parser(std::vector<LexToken> tokens) : toks_(std::move(tokens)) {}
+  Parser(std::vector<LexToken> tokens, const QueryBudget& budget)
+      : toks_(std::move(tokens)), budget_(budget) {}
 
   NodePtr run() {
     if (peek().type == Tok::kEnd) throw QueryError("empty query", 1);
@@ -593,9 +596,9 @@ class Parser {
 
   /// Bounds recursion (parentheses and stacked NOT/+/-) so hostile input cannot exhaust the stack.
   struct DepthGuard {
-    DepthGuard(size_t& depth, size_t column) : depth_(depth) {
-      if (++depth_ > kMaxQueryDepth) {
-        throw QueryError("query nested too deeply (at most " + std::to_string(kMaxQueryDepth) + " levels)",
+    DepthGuard(size_t& depth, size_t max_depth, size_t column) : depth_(depth) {
+      if (++depth_ > max_depth) {
+        throw QueryError("query nested too deeply (at most " + std::to_string(max_depth) + " levels)",
                          column);
       }
     }
@@ -654,7 +657,7 @@ class Parser {
     const LexToken& t = peek();
     if (t.type != Tok::kNot && t.type != Tok::kPlus && t.type != Tok::kMinus) return parse_near();
     next();
-    DepthGuard guard(depth_, t.column);
+    DepthGuard guard(depth_, budget_.max_depth, t.column);
     if (!starts_operand(peek().type)) {
       throw QueryError(std::string("'") + token_name(t.type) + "' is missing its operand", t.column);
     }
@@ -692,7 +695,7 @@ class Parser {
     const LexToken& t = next();
     switch (t.type) {
       case Tok::kLParen: {
-        DepthGuard guard(depth_, t.column);
+        DepthGuard guard(depth_, budget_.max_depth, t.column);
         if (peek().type == Tok::kRParen) throw QueryError("empty parentheses", t.column);
         if (peek().type == Tok::kEnd)
           throw QueryError("unbalanced parenthesis: '(' is never closed", t.column);
@@ -794,22 +797,23 @@ class Parser {
   }
 
   std::vector<LexToken> toks_;
+  const QueryBudget& budget_;
   size_t pos_ = 0;
   size_t depth_ = 0;
 };
 
 }  // namespace
 
-ParsedQuery parse_query(std::string_view text) {
-  if (text.size() > kMaxQueryBytes) {
+ParsedQuery parse_query(std::string_view text, const QueryBudget& budget) {
+  if (text.size() > budget.max_bytes) {
     // Point at the first character past the limit.
-    std::vector<CodePoint> cps = decode(text.substr(0, kMaxQueryBytes));
+    std::vector<CodePoint> cps = decode(text.substr(0, budget.max_bytes));
     throw QueryError("query too long (" + std::to_string(text.size()) + " bytes; at most " +
-                         std::to_string(kMaxQueryBytes) + ")",
+                         std::to_string(budget.max_bytes) + ")",
                      cps.size() + 1);
   }
-  Lexer lexer(text);
-  Parser parser(lexer.run());
+  Lexer lexer(text, budget);
+  Parser parser(lexer.run(), budget);
   return ParsedQuery(parser.run());
 }
 

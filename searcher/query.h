@@ -7,6 +7,7 @@
 #pragma once
 
 #include <xapian.h>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -45,14 +46,34 @@ class ParsedQuery {
   std::shared_ptr<const QueryNode> root_;
 };
 
+/// The per-query budget: every bound on the work one query may ask for, in one place (docs/reliability.md
+/// "Query budget"). Past a structural limit the query is a QueryError naming the limit; the wildcard
+/// budget and the time limit cut the work instead and the answer is flagged partial.
+struct QueryBudget {
+  size_t max_bytes = 64 * 1024;  ///< query text, in bytes: error "query too long"
+  /// Words, phrase words, wildcards and field values, counted as typed and again as analysed: error.
+  size_t max_terms = 1000;
+  size_t max_depth = 100;             ///< nested parentheses and stacked NOT/+/-: error
+  unsigned max_near_distance = 1000;  ///< N of NEAR/N: error
+  /// Words of all the phrases and NEAR groups of a query together, as analysed (each is checked
+  /// position by position in every candidate passage): error.
+  size_t max_positional_words = 100;
+  /// Index terms that all the wildcards of a query expand to together (a wildcard repeated among its
+  /// siblings counts once). Each keeps its most frequent terms; cutting any flags the answer partial.
+  unsigned max_wildcard_terms = 1000;
+  /// Seconds the matcher may spend counting matches (totals, facets) past the first page; then it
+  /// stops counting and the totals and facets are estimates, flagged partial. 0: no limit.
+  double time_limit = 5.0;
+};
+
 /// Parses query text. Throws QueryError on malformed input (unbalanced quote or parenthesis, unknown
 /// field, bad date, operator with a missing operand, empty query, NEAR/x, bare `*`) and beyond the
-/// hostile-input limits (64 KiB of text, 1000 terms, 100 levels of nesting). Never crashes on any
+/// structural limits of `budget` (query length, terms, nesting, NEAR window). Never crashes on any
 /// bytes: invalid UTF-8 is read as U+FFFD, control characters separate terms.
 /// The grammar and its precedence rules are documented at the top of query.cpp; the AST in query_ast.h.
 /// Whitespace-only text is an error ("empty query"); a caller searching with flag filters only passes
 /// a default-constructed ParsedQuery to compile_query() instead.
-ParsedQuery parse_query(std::string_view text);
+ParsedQuery parse_query(std::string_view text, const QueryBudget& budget = {});
 
 /// Filters given as flags (not in the query text). All lists: OR within a list, AND between lists.
 struct Filters {
@@ -65,6 +86,11 @@ struct Filters {
 
 struct CompileOptions {
   bool match_all = false;  ///< --match all: every plain word is required
+  QueryBudget budget;      ///< terms (as analysed) and wildcard expansions
+  /// How many index terms start with `term_prefix` (a prefixed term, e.g. "Bukrain"), counted up to
+  /// `cap` at most: the searcher counts them in its database, so the wildcard budget goes where the terms
+  /// are. Unset: every wildcard is taken to need its whole share (an equal share each, never flagged).
+  std::function<size_t(const std::string& term_prefix, size_t cap)> count_terms;
 };
 
 /// What the searcher needs from a query.
@@ -81,6 +107,9 @@ struct CompiledQuery {
   bool needs_passages = false;
   bool scored =
       true;  ///< false when nothing in the query weighs (only filters, or a pure NOT): all weights 0
+  /// A wildcard lost terms to QueryBudget::max_wildcard_terms (only known with count_terms): passages
+  /// holding only its rarer expansions are not found.
+  bool wildcards_cut = false;
 };
 
 /// Experiment knob for the relevance benchmarks only: the value of `name` in $DATELINE_RANKING

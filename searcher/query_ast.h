@@ -76,13 +76,7 @@ struct QueryNode {
 
 /// Default window of a plain `NEAR` (as in Xapian's QueryParser).
 inline constexpr unsigned kDefaultNearDistance = 10;
-/// Largest N accepted in NEAR/N.
-inline constexpr unsigned kMaxNearDistance = 1000;
-/// Hostile-input limits (see parse_query()).
-inline constexpr size_t kMaxQueryBytes = 64 * 1024;
-inline constexpr size_t kMaxQueryTerms = 1000;
-inline constexpr size_t kMaxQueryDepth = 100;
-/// Wildcard expansion limit (the most frequent terms are kept).
-inline constexpr unsigned kMaxWildcardExpansion = 1000;
+/// The other limits (query length, terms, nesting, NEAR window, wildcard expansion) are QueryBudget's,
+/// in query.h.
 
 }  // namespace dateline

@@ -8,6 +8,7 @@
  */
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -103,6 +104,41 @@ class Compiler {
     return {};
   }
 
+  /// The first pass over the query: each wildcard's share of QueryBudget::max_wildcard_terms. Every
+  /// wildcard compiled (identical siblings once, as group() and any_of() compile them) takes its share;
+  /// shares go first to the wildcards that need fewest terms (the searcher counts them in its database),
+  /// and the rest is split evenly among the others, which keep their most frequent terms.
+  void plan_wildcards(const QueryNode& root) {
+    std::map<std::string, size_t> uses;  // term prefix -> wildcards compiled with it
+    size_t total = 0;
+    const size_t budget = options_.budget.max_wildcard_terms;
+    count_wildcards(root, uses, total);
+    if (uses.empty()) return;
+    struct Need {
+      std::string term;
+      size_t uses;
+      size_t terms;  // index terms it would expand to, at most budget + 1
+    };
+    std::vector<Need> needs;
+    for (const auto& [term, n] : uses) {
+      const bool counted = static_cast<bool>(options_.count_terms);
+      needs.push_back({term, n, counted ? options_.count_terms(term, budget + 1) : budget + 1});
+    }
+    std::stable_sort(needs.begin(), needs.end(),
+                     [](const Need& a, const Need& b) { return a.terms < b.terms; });
+    // total <= budget (count_wildcards() made sure), so every share is at least 1 (0 would be unlimited).
+    size_t remaining = budget;
+    size_t uses_left = total;
+    for (const Need& need : needs) {
+      const size_t share = remaining / uses_left;
+      const size_t allowed = std::max<size_t>(1, std::min(need.terms, share));
+      allowance_[need.term] = static_cast<Xapian::termcount>(allowed);
+      if (options_.count_terms && need.terms > allowed) out_.wildcards_cut = true;
+      remaining -= allowed * need.uses;
+      uses_left -= need.uses;
+    }
+  }
+
   /// The boolean query of an outlet name as typed (field value or --outlet flag).
   Query outlet_query(std::string_view value, size_t column) {
     Query exact(schema::boolean_term(schema::kOutlet, canonical_outlet_or_self(value)));
@@ -126,10 +162,94 @@ class Compiler {
   std::vector<Token> analyze(std::string_view text, size_t column) {
     std::vector<Token> tokens = analyzer_.analyze(text);
     terms_ += tokens.size();
-    if (terms_ > kMaxQueryTerms) {
-      throw QueryError("too many terms (at most " + std::to_string(kMaxQueryTerms) + ")", column);
+    if (terms_ > options_.budget.max_terms) {
+      throw QueryError("too many terms (at most " + std::to_string(options_.budget.max_terms) + ")", column);
     }
     return tokens;
+  }
+
+  /// Counts the words of a phrase or NEAR group against QueryBudget::max_positional_words.
+  void positional_words(size_t n, size_t column) {
+    positional_ += n;
+    if (positional_ > options_.budget.max_positional_words) {
+      throw QueryError("phrases and NEAR groups have more than " +
+                           std::to_string(options_.budget.max_positional_words) + " words in total",
+                       column);
+    }
+  }
+
+  /// A wildcard's text as its index terms begin: a prefix that is one index word keeps that word's form
+  /// ("U.S.*" -> "u.s", as "U.S." is indexed); anything else is folded as typed.
+  std::string folded_wildcard(const QueryNode& node) const {
+    std::vector<Token> tokens = analyzer_.analyze(node.text);
+    std::string folded = tokens.size() == 1 ? tokens.front().term : analyzer_.fold(node.text);
+    if (code_points(folded) < 2) {
+      throw QueryError("a wildcard needs at least 2 characters before '*'", node.column);
+    }
+    return folded;
+  }
+
+  /// For an operand compiled only once when a group repeats it, a key that is the same for identical
+  /// ones: wildcards (`ma*`, `title:ma*`, `+ma*`, `-ma*`), phrases, NEAR and parenthesised groups. Empty
+  /// for the others: a repeated plain word or field weighs again, as in Xapian and Lucene.
+  std::string repeat_key(const QueryNode& node) const {
+    switch (node.kind) {
+      case NodeKind::kPrefix:
+        return prefixed(schema::kBody, folded_wildcard(node));
+      case NodeKind::kField:
+        if (node.field != "title" || node.children.front()->kind != NodeKind::kPrefix) return {};
+        return prefixed(schema::kTitle, folded_wildcard(*node.children.front()));
+      case NodeKind::kPhrase:
+      case NodeKind::kNear:
+      case NodeKind::kDefault:
+      case NodeKind::kAnd:
+      case NodeKind::kOr:
+        return node.describe();  // "(PHRASE ...", "(NEAR ...": never a term prefix
+      case NodeKind::kRequired:
+      case NodeKind::kNot: {
+        std::string inner = repeat_key(*node.children.front());
+        if (inner.empty()) return inner;
+        std::string key(1, node.kind == NodeKind::kNot ? '-' : '+');
+        key += inner;
+        return key;
+      }
+      default:
+        return {};
+    }
+  }
+
+  /// True for an operand identical to an earlier one of the same group (`ma* ma*`, `(a b) (a b)`): it
+  /// would match the same documents again at the cost of another expansion or position check, so it is
+  /// compiled once (a hostile query repeating `ma*` 999 times costs what `ma*` costs).
+  bool repeated_operand(const QueryNode& child, std::set<std::string>& seen) const {
+    std::string key = repeat_key(child);
+    return !key.empty() && !seen.insert(key).second;
+  }
+
+  /// plan_wildcards()'s walk: the term prefix of every wildcard compile() will expand.
+  void count_wildcards(const QueryNode& node, std::map<std::string, size_t>& uses, size_t& total) const {
+    std::string term;
+    if (node.kind == NodeKind::kPrefix) term = prefixed(schema::kBody, folded_wildcard(node));
+    if (node.kind == NodeKind::kField && node.field == "title" &&
+        node.children.front()->kind == NodeKind::kPrefix) {
+      term = prefixed(schema::kTitle, folded_wildcard(*node.children.front()));
+    }
+    if (!term.empty()) {
+      ++uses[term];
+      if (++total > options_.budget.max_wildcard_terms) {
+        throw QueryError("wildcards expand to more than " +
+                             std::to_string(options_.budget.max_wildcard_terms) + " terms in total",
+                         node.column);
+      }
+      return;
+    }
+    const bool group =
+        node.kind == NodeKind::kDefault || node.kind == NodeKind::kAnd || node.kind == NodeKind::kOr;
+    std::set<std::string> seen;
+    for (const auto& child : node.children) {
+      if (group && repeated_operand(*child, seen)) continue;
+      count_wildcards(*child, uses, total);
+    }
   }
 
   std::vector<Query> name_words(std::string_view prefix, std::string_view value, size_t column) {
@@ -271,22 +391,18 @@ class Compiler {
       for (const Token& token : tokens) highlight_term(token.term);
     }
     if (tokens.size() == 1) return {exact_word(tokens.front().term), PartKind::kScored};
+    positional_words(tokens.size(), node.column);
     return {body_or_title_phrase(tokens), PartKind::kScored};
   }
 
   Part prefix(const QueryNode& node, bool positive, std::string_view field_prefix) {
-    // A prefix that is one index word keeps that word's form ("U.S.*" -> "u.s", as "U.S." is indexed);
-    // anything else is folded as typed.
-    std::vector<Token> tokens = analyzer_.analyze(node.text);
-    std::string folded = tokens.size() == 1 ? tokens.front().term : analyzer_.fold(node.text);
-    if (code_points(folded) < 2) {
-      throw QueryError("a wildcard needs at least 2 characters before '*'", node.column);
-    }
+    const std::string folded = folded_wildcard(node);
     ++terms_;
     needs_passages_if_article();  // wildcards expand over the exact word forms of passage documents
     if (positive && seen_prefixes_.insert(folded).second) out_.highlight_prefixes.push_back(folded);
-    return {Query(Query::OP_WILDCARD, prefixed(field_prefix, folded), kMaxWildcardExpansion,
-                  Query::WILDCARD_LIMIT_MOST_FREQUENT),
+    // Its share of the query's wildcard budget (plan_wildcards()); the most frequent terms are kept.
+    const std::string term = prefixed(field_prefix, folded);
+    return {Query(Query::OP_WILDCARD, term, allowance_.at(term), Query::WILDCARD_LIMIT_MOST_FREQUENT),
             PartKind::kScored};
   }
 
@@ -303,6 +419,7 @@ class Compiler {
       for (const Token& token : tokens) highlight_term(token.term);
     }
     if (tokens.size() == 1) return {exact_word(tokens.front().term), PartKind::kScored};
+    positional_words(tokens.size(), node.column);
     needs_passages();
     auto near_over = [&](std::string_view prefix) {
       std::vector<Query> terms;
@@ -338,6 +455,7 @@ class Compiler {
       for (const Token& token : tokens) highlight_term(token.term);
     }
     if (tokens.size() > 1) {
+      positional_words(tokens.size(), value.column);
       needs_passages();
       return {phrase_over(schema::kTitle, tokens), PartKind::kScored};
     }
@@ -399,9 +517,11 @@ class Compiler {
         }
       }
     }
+    std::set<std::string> repeated;
     for (size_t i = 0; i < node.children.size(); ++i) {
       const auto& child = node.children[i];
       if (stop[i] && has_content) continue;
+      if (repeated_operand(*child, repeated)) continue;
       if (child->kind == NodeKind::kNot) {
         Part p = compile(*child->children.front(), false);
         if (p.kind != PartKind::kNone) excluded.push_back(p.query);
@@ -456,7 +576,9 @@ class Compiler {
   Part any_of(const QueryNode& node, bool positive) {
     std::vector<Part> parts;
     bool any_scored = false;
+    std::set<std::string> repeated;
     for (const auto& child : node.children) {
+      if (repeated_operand(*child, repeated)) continue;
       Part p = compile(*child, positive);
       if (p.kind == PartKind::kNone) continue;
       any_scored = any_scored || p.kind == PartKind::kScored;
@@ -482,6 +604,8 @@ class Compiler {
   bool acronym_plurals_;          // ranking::kAcronymPlurals
   bool optional_word_ = false;    // compiling an optional word of a DEFAULT group
   size_t terms_ = 0;
+  size_t positional_ = 0;                               // words in phrases and NEAR groups
+  std::map<std::string, Xapian::termcount> allowance_;  // wildcard term prefix -> its expansion limit
   std::set<std::string> seen_terms_;
   std::set<std::string> seen_stems_;
   std::set<std::string> seen_prefixes_;
@@ -535,6 +659,7 @@ void compile_for(Target target, const ParsedQuery& parsed, const Filters& filter
   Compiler compiler(analyzer, options, target, out);
   Part part;
   if (const QueryNode* root = parsed.root()) {
+    compiler.plan_wildcards(*root);
     part = compiler.compile(*root, true);
     if (part.kind == PartKind::kNone) {
       throw QueryError("the query has no searchable words", root->column);
@@ -569,6 +694,7 @@ CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, c
   CompiledQuery article;
   compile_for(Target::kArticle, parsed, filters, analyzer, options, article);
   out.needs_passages = out.needs_passages || article.needs_passages;
+  out.wildcards_cut = out.wildcards_cut || article.wildcards_cut;
   if (!out.needs_passages) out.article_query = article.query;
   return out;
 }

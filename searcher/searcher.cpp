@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -270,8 +271,20 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   result.query = options.query;
   // Flag filters alone (no query words) list the articles they select.
   const bool blank = options.query.find_first_not_of(" \t\r\n") == std::string::npos;
-  const ParsedQuery parsed = blank ? ParsedQuery() : parse_query(options.query);
-  const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, options.compile);
+  // The wildcard budget is shared by what each wildcard expands to in this database.
+  CompileOptions compile = options.compile;
+  compile.count_terms = [this](const std::string& prefix, size_t cap) {
+    size_t n = 0;
+    for (auto it = db_.allterms_begin(prefix); n < cap && it != db_.allterms_end(prefix); ++it) ++n;
+    return n;
+  };
+  const ParsedQuery parsed = blank ? ParsedQuery() : parse_query(options.query, compile.budget);
+  const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
+  if (compiled.wildcards_cut) {
+    result.warnings.push_back("wildcards expand to more than " +
+                              std::to_string(compile.budget.max_wildcard_terms) +
+                              " terms in total: only the most frequent are searched");
+  }
   const bool passage_mode = compiled.needs_passages || options.scoring == Scoring::kPassage;
   const Xapian::doccount doccount = db_.get_doccount();
 
@@ -320,7 +333,15 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const auto first = static_cast<Xapian::doccount>(expand_from_top ? 0 : options.offset);
   const auto wanted = static_cast<Xapian::doccount>(
       std::min<uint64_t>(expand_from_top ? options.offset + options.limit : options.limit, doccount));
+  // The time limit stops the counting past the page (check_at_least), not the page itself.
+  const double time_limit = compile.budget.time_limit;
+  if (time_limit > 0) enquire.set_time_limit(time_limit);
+  const auto match_start = std::chrono::steady_clock::now();
   Xapian::MSet mset = enquire.get_mset(first, wanted, check_at_least);
+  const std::chrono::duration<double> match_time = std::chrono::steady_clock::now() - match_start;
+  // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
+  // counting early, so its totals and facets are not taken as exact.
+  const bool timed_out = time_limit > 0 && match_time.count() >= time_limit;
 
   // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
   // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
@@ -329,9 +350,15 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       passage_mode ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
   const uint64_t upper =
       passage_mode ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
-  const bool all_seen =
-      check_at_least >= doccount || (lower == upper && (!spy || spy->documents_seen() >= upper));
+  const bool all_seen = (check_at_least >= doccount && !timed_out) ||
+                        (lower == upper && (!spy || spy->documents_seen() >= upper));
   result.total_exact = all_seen;
+  if (timed_out && !all_seen) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", time_limit);
+    result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
+                              " s): the total and facets are estimates");
+  }
   if (passage_mode) {
     const uint64_t seen = spy->documents_seen();
     if (all_seen) {

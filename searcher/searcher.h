@@ -58,7 +58,7 @@ inline constexpr uint64_t kAllMatches = UINT64_MAX;
 struct SearchOptions {
   std::string query;       ///< query text (the query language of searcher/query.h)
   Filters filters;         ///< --outlet, --speaker, --author, --since, --until
-  CompileOptions compile;  ///< --match all|any
+  CompileOptions compile;  ///< --match all|any; the query budget (--time-limit)
   SortOrder sort = SortOrder::kRelevance;
   Scoring scoring = Scoring::kArticle;
   size_t limit = 10;              ///< hits to return at most
@@ -117,6 +117,10 @@ struct SearchResult {
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;
   std::optional<std::string> suggestion;  ///< "did you mean" query text when nothing matched
+  /// Where the query budget (QueryBudget) cut the work, one line each: the answer is partial (hits,
+  /// total or facets may miss matches). Empty for a complete answer.
+  std::vector<std::string> warnings;
+  bool partial() const { return !warnings.empty(); }
 };
 
 /// `--info`: what a database holds.

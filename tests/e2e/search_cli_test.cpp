@@ -265,6 +265,91 @@ TEST_F(SearchCli, ExitCodesAndErrorMessages) {
                        " FILES...\n");
 }
 
+// ---- the query budget (docs/reliability.md "Query budget") ------------------------------------------
+
+std::string repeated(const std::string& word, size_t n, const std::string& separator = " ") {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += (i == 0 ? "" : separator) + word;
+  return out;
+}
+
+TEST_F(SearchCli, QueryBudgetBoundsHostileQueries) {
+  // A wildcard repeated 300 or 999 times is the wildcard once: the same answer, nothing cut.
+  auto once = search({"--format", "ids", "--limit", "100", "ma*"});
+  ASSERT_EQ(once.exit_code, 0) << once.err;
+  for (size_t n : {300u, 999u}) {
+    auto r = search({"--format", "ids", "--limit", "100", repeated("ma*", n)});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, once.out) << n;
+    EXPECT_EQ(r.err, "") << n;
+  }
+  // Every two-letter prefix: the wildcards share 1,000 terms; the answer is flagged partial.
+  std::string pairs;
+  for (char a = 'a'; a <= 'z'; ++a) {
+    for (char b = 'a'; b <= 'z'; ++b) pairs += std::string(pairs.empty() ? "" : " ") + a + b + '*';
+  }
+  auto cut = search({"--format", "json", pairs});
+  EXPECT_EQ(cut.exit_code, 0) << cut.err;
+  const std::string warning =
+      "wildcards expand to more than 1000 terms in total: only the most frequent are searched";
+  EXPECT_EQ(cut.err, "dateline-search: warning: " + warning + "\n");
+  json j = json::parse(cut.out);
+  EXPECT_EQ(j["partial"], true);
+  EXPECT_EQ(j["warnings"], json::array({warning}));
+  EXPECT_FALSE(json::parse(search({"--format", "json", "ma*"}).out).contains("partial"));
+  // Structural limits: exit 2, one error naming the limit, a caret under the column.
+  struct Refused {
+    std::string query;
+    std::string message;
+  };
+  for (const Refused& bad : std::vector<Refused>{
+           {std::string(1000, '(') + "troop", "query nested too deeply (at most 100 levels)"},
+           {std::string(100000, '('), "query too long (100000 bytes; at most 65536)"},
+           {repeated("troop", 1001, " OR "), "too many terms (at most 1000)"},
+           {"\"" + repeated("troop", 101) + "\"",
+            "phrases and NEAR groups have more than 100 words in total"},
+           {"troop NEAR/1001 kyiv", "NEAR/ needs a number of words from 1 to 1000 (as in NEAR/5)"},
+       }) {
+    auto r = search({bad.query});
+    EXPECT_EQ(r.exit_code, 2) << bad.message;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err.rfind("dateline-search: query error: " + bad.message + "\n", 0), 0u) << r.err;
+    EXPECT_EQ(lines(r.err).size(), 3u) << r.err;  // the message, the query clipped, the caret
+  }
+  // A 1,000-word OR list is within the budget.
+  auto ors = search({"--format", "ids", repeated("troop", 1000, " OR ")});
+  EXPECT_EQ(ors.exit_code, 0) << ors.err;
+  // --time-limit takes seconds (0: none); anything else is a usage error.
+  EXPECT_EQ(search({"--time-limit", "0", "troop"}).exit_code, 0);
+  EXPECT_EQ(search({"--time-limit", "0.5", "troop"}).exit_code, 0);
+  for (const char* bad : {"-1", "x", "1e9", ""}) {
+    auto r = search({"--time-limit", bad, "troop"});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_EQ(r.err, "dateline-search: --time-limit: expected seconds from 0 (no limit) to 3600, got '" +
+                         std::string(bad) + "'\n");
+  }
+}
+
+TEST_F(SearchCli, BatchAppliesTheBudgetToEachQuery) {
+  const std::string input = repeated("ma*", 999) + "\n" + std::string(1000, '(') + "troop\n" +
+                            "{\"id\": \"t\", \"query\": \"troop\", \"time_limit\": 2}\n" +
+                            repeated("troop", 1001, " OR ") + "\n";
+  auto r = search({"--batch", "--format", "json"}, input);
+  EXPECT_EQ(r.exit_code, 2);
+  auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 2u) << r.out;
+  EXPECT_EQ(json::parse(out[0])["qid"], "1");
+  EXPECT_FALSE(json::parse(out[0]).contains("partial"));
+  EXPECT_EQ(json::parse(out[1])["qid"], "t");
+  auto err = lines(r.err);
+  ASSERT_EQ(err.size(), 2u) << r.err;
+  EXPECT_EQ(json::parse(err[0])["line"], 2);
+  EXPECT_EQ(json::parse(err[0])["message"], "query error: query nested too deeply (at most 100 levels)");
+  EXPECT_EQ(json::parse(err[0])["column"], 101);
+  EXPECT_EQ(json::parse(err[1])["line"], 4);
+  EXPECT_EQ(json::parse(err[1])["message"], "query error: too many terms (at most 1000)");
+}
+
 TEST_F(SearchCli, NoHitsSuggestsASpelling) {
   auto text = search({"Zyabrovkka"});
   EXPECT_EQ(text.exit_code, 1);

@@ -29,7 +29,7 @@ const Analyzer& analyzer() {
 }
 
 CompiledQuery compile(const std::string& text, const Filters& filters = {}, CompileOptions options = {}) {
-  return dateline::compile_query(dateline::parse_query(text), filters, analyzer(), options);
+  return dateline::compile_query(dateline::parse_query(text, options.budget), filters, analyzer(), options);
 }
 
 /// get_description() of the compiled query, or "col N: message".
@@ -446,6 +446,105 @@ TEST(QueryCompiler, MatchesAgainstAnIndex) {
   Filters speakers;
   speakers.speakers = {"putin", "lukashenko"};
   EXPECT_EQ(matches(db, "ukraine", speakers), "1 2");
+}
+
+// ---- The query budget ---------------------------------------------------------------------------
+
+/// body texts, one document each: "market" is in 3, "mass" in 2, "mark" in 1.
+Xapian::Database wildcard_index() {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (const char* body : {"market", "market", "market mass", "mass", "mark"}) {
+    Xapian::Document doc;
+    add_text(doc, body, std::string(dateline::schema::kBody));
+    db.add_document(doc);
+  }
+  return db;
+}
+
+/// CompileOptions whose wildcards share `budget` terms, counted in `db` as the searcher counts them.
+CompileOptions counted(const Xapian::Database& db, unsigned budget) {
+  CompileOptions options;
+  options.budget.max_wildcard_terms = budget;
+  options.count_terms = [db](const std::string& prefix, size_t cap) {
+    size_t n = 0;
+    for (auto it = db.allterms_begin(prefix); n < cap && it != db.allterms_end(prefix); ++it) ++n;
+    return n;
+  };
+  return options;
+}
+
+TEST(QueryCompiler, WildcardsShareTheBudget) {
+  Xapian::Database db = wildcard_index();
+  // Enough for every term: nothing cut.
+  EXPECT_EQ(matches(db, "ma*", {}, counted(db, 3)), "1 2 3 4 5");
+  EXPECT_FALSE(compile("ma*", {}, counted(db, 3)).wildcards_cut);
+  // Two terms: the most frequent (market, mass) are kept, "mark" (document 5) is lost, and that is said.
+  EXPECT_EQ(matches(db, "ma*", {}, counted(db, 2)), "1 2 3 4");
+  EXPECT_TRUE(compile("ma*", {}, counted(db, 2)).wildcards_cut);
+  // A wildcard that expands to nothing takes one term, the other gets the rest.
+  EXPECT_EQ(matches(db, "ma* zz*", {}, counted(db, 3)), "1 2 3 4");
+  EXPECT_TRUE(compile("ma* zz*", {}, counted(db, 3)).wildcards_cut);
+  // Repeated among its siblings, a wildcard is compiled once and keeps the whole budget.
+  EXPECT_EQ(matches(db, "ma* ma* ma*", {}, counted(db, 3)), "1 2 3 4 5");
+  EXPECT_FALSE(compile("ma* ma* ma*", {}, counted(db, 3)).wildcards_cut);
+  EXPECT_EQ(compile("ma* ma* ma*").query.get_description(), compile("ma*").query.get_description());
+  EXPECT_EQ(compile("ma* OR ma* OR Ma*").query.get_description(), compile("ma*").query.get_description());
+  // In different groups each copy takes its share: 3 terms for 2 copies is one term each.
+  EXPECT_EQ(matches(db, "(ma* x) (ma* y)", {}, counted(db, 3)), "1 2 3");
+  EXPECT_TRUE(compile("(ma* x) (ma* y)", {}, counted(db, 3)).wildcards_cut);
+  // More wildcards than terms to share: an error at the first one past the budget.
+  EXPECT_EQ(describe("ma* mb* mc* md*", {}, counted(db, 3)),
+            "col 13: wildcards expand to more than 3 terms in total");
+  EXPECT_EQ(describe("ma* title:mb* (mc* x) -md*", {}, counted(db, 3)),
+            "col 24: wildcards expand to more than 3 terms in total");
+  // Without a database to count in, the shares are equal and nothing is said to be cut.
+  CompileOptions blind;
+  blind.budget.max_wildcard_terms = 2;
+  EXPECT_EQ(matches(db, "ma*", {}, blind), "1 2 3 4");
+  EXPECT_FALSE(compile("ma*", {}, blind).wildcards_cut);
+}
+
+TEST(QueryCompiler, RepeatedOperandsAreCompiledOnce) {
+  auto same = [](const std::string& a, const std::string& b) {
+    EXPECT_EQ(compile(a).query.get_description(), compile(b).query.get_description()) << a;
+  };
+  same("\"special operation\" \"special operation\"", "\"special operation\"");
+  same("(troops border) (troops border) (troops border)", "(troops border)");
+  same("putin NEAR/5 lukashenko putin NEAR/5 lukashenko", "putin NEAR/5 lukashenko");
+  same("+ukrain* +ukrain* kyiv", "+ukrain* kyiv");
+  same("kyiv -ukrain* -ukrain*", "kyiv -ukrain*");
+  // A repeated plain word still weighs again (as in Xapian and Lucene); + and - forms are distinct.
+  EXPECT_NE(compile("troops troops").query.get_description(), compile("troops").query.get_description());
+  EXPECT_NE(compile("ukrain* -ukrain*").query.get_description(), compile("ukrain*").query.get_description());
+}
+
+TEST(QueryCompiler, PhrasesAndNearShareOneHundredWords) {
+  auto words = [](size_t n, const char* stem) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += (out.empty() ? "" : " ") + std::string(stem) + std::to_string(i);
+    return out;
+  };
+  EXPECT_EQ(describe("\"" + words(101, "w") + "\"").substr(0, 60),
+            "col 1: phrases and NEAR groups have more than 100 words in t");
+  EXPECT_EQ(describe("\"" + words(100, "w") + "\"").substr(0, 7), "Query((");
+  // Together: 60 + 41 words; the error is at the phrase that goes past the budget.
+  const std::string first = "\"" + words(60, "a") + "\"";
+  EXPECT_EQ(describe(first + " \"" + words(41, "b") + "\""),
+            "col " + std::to_string(first.size() + 2) +
+                ": phrases and NEAR groups have more than 100 words in total");
+  // NEAR counts its words; one-word phrases are exact words, not positional.
+  EXPECT_EQ(describe(first + " " + words(20, "c") + " x NEAR/3 y").substr(0, 7), "Query((");
+  CompileOptions small;
+  small.budget.max_positional_words = 3;
+  EXPECT_EQ(describe("\"a b\" c NEAR d", {}, small),
+            "col 7: phrases and NEAR groups have more than 3 words in total");
+  EXPECT_EQ(describe("title:\"a b c d\"", {}, small),
+            "col 7: phrases and NEAR groups have more than 3 words in total");
+  EXPECT_EQ(describe("\"a\" \"b\" \"c\" \"d\"", {}, small).substr(0, 7), "Query((");
+  // Terms counted as analysed have their budget too.
+  CompileOptions few;
+  few.budget.max_terms = 3;
+  EXPECT_EQ(describe("Belarus-Ukraine-Russia-Poland", {}, few), "col 1: too many terms (at most 3)");
 }
 
 // ---- Hostile input ------------------------------------------------------------------------------

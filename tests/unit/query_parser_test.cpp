@@ -215,6 +215,35 @@ TEST(QueryParser, HostileInputLimits) {
   EXPECT_EQ(parse_query(thousand).root()->children.size(), 1000u);
   EXPECT_EQ(parse(std::string(1 << 20, 'a')), "col 65537: query too long (1048576 bytes; at most 65536)");
   EXPECT_EQ(parse(std::string(65536, 'a')).substr(0, 6), "(WORD ");
+  // Deep nesting is refused at the limit, not by the stack: 60,000 '(' (under 64 KiB) and 100,000.
+  EXPECT_EQ(parse(std::string(60000, '(')), "col 101: query nested too deeply (at most 100 levels)");
+  EXPECT_EQ(parse(std::string(100000, '(')), "col 65537: query too long (100000 bytes; at most 65536)");
+  EXPECT_EQ(parse("a NEAR/1000 b"), "(NEAR 1000 (WORD a) (WORD b))");
+  EXPECT_EQ(parse("a NEAR/1001 b"), "col 8: NEAR/ needs a number of words from 1 to 1000 (as in NEAR/5)");
+}
+
+TEST(QueryParser, BudgetLimitsAreTheBudgets) {
+  auto parse_with = [](const std::string& text, const dateline::QueryBudget& budget) {
+    try {
+      return parse_query(text, budget).describe();
+    } catch (const QueryError& e) {
+      return "col " + std::to_string(e.column()) + ": " + e.what();
+    }
+  };
+  dateline::QueryBudget budget;
+  budget.max_bytes = 10;
+  budget.max_terms = 3;
+  budget.max_depth = 2;
+  budget.max_near_distance = 50;
+  EXPECT_EQ(parse_with("0123456789a", budget), "col 11: query too long (11 bytes; at most 10)");
+  EXPECT_EQ(parse_with("a b c d", budget), "col 7: too many terms (at most 3)");
+  EXPECT_EQ(parse_with("\"a b\" c d", budget), "col 9: too many terms (at most 3)");
+  EXPECT_EQ(parse_with("((a))", budget), "(WORD a)");
+  EXPECT_EQ(parse_with("(((a)))", budget), "col 3: query nested too deeply (at most 2 levels)");
+  budget.max_bytes = 64;
+  EXPECT_EQ(parse_with("a NEAR/50 b", budget), "(NEAR 50 (WORD a) (WORD b))");
+  EXPECT_EQ(parse_with("a NEAR/51 b", budget),
+            "col 8: NEAR/ needs a number of words from 1 to 50 (as in NEAR/5)");
 }
 
 TEST(QueryParser, RandomBytesNeverCrash) {

@@ -320,6 +320,37 @@ TEST_F(SmallCorpus, CountMatchesTotal) {
   EXPECT_EQ(s.count(query("\"special operation\"")), (std::pair<uint64_t, bool>{1, true}));
 }
 
+TEST_F(SmallCorpus, QueryBudgetCutsAreFlagged) {
+  Searcher s(path_);
+  // Within the budget: a complete answer, nothing flagged.
+  auto whole = s.search(query("th*"));
+  EXPECT_FALSE(whole.partial());
+  EXPECT_EQ(whole.total, 3u);  // "the" is in three articles, "third" in one of them
+  // "th*" is "the" and "third": a budget of one term keeps the more frequent and says so.
+  SearchOptions cut = query("th*");
+  cut.compile.budget.max_wildcard_terms = 1;
+  auto r = s.search(cut);
+  EXPECT_TRUE(r.partial());
+  const std::string wildcards =
+      "wildcards expand to more than 1 terms in total: only the most frequent are searched";
+  EXPECT_EQ(r.warnings, std::vector<std::string>{wildcards});
+  // The time limit stops Xapian's counting past the page; the answer is flagged only when that left
+  // matches uncounted. Four articles are all seen (Xapian's bounds prove it): exact, nothing flagged.
+  SearchOptions timed = query("special OR alpha");
+  timed.facets = {FacetKind::kOutlet};
+  timed.compile.budget.time_limit = 1e-9;
+  auto t = s.search(timed);
+  EXPECT_TRUE(t.total_exact);
+  EXPECT_EQ(t.total, 3u);
+  ASSERT_EQ(t.facets.size(), 1u);
+  EXPECT_TRUE(t.facets[0].exact);
+  EXPECT_TRUE(t.warnings.empty());
+  EXPECT_EQ(ids(t).size(), 3u);
+  // A structural limit is a query error naming it.
+  SearchOptions deep = query(std::string(101, '(') + "alpha" + std::string(101, ')'));
+  EXPECT_THROW(s.search(deep), dateline::QueryError);
+}
+
 TEST_F(SmallCorpus, NothingMatchesSuggestsASpelling) {
   Searcher s(path_);
   auto r = s.search(query("specal"));
