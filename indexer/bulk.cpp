@@ -146,7 +146,8 @@ class SegmentWriter {
     name += std::to_string(block->first);
     seg.path = (fs::path(dir_) / name).string();
     // A segment is scratch until the merge: no fsync (the merged database is synced by the compactor).
-    seg.db = Xapian::WritableDatabase(seg.path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+    seg.db = Xapian::WritableDatabase(
+        seg.path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
     seg.next = block->first;
     seg.end = block->second;
     seg.open = true;
@@ -289,10 +290,10 @@ size_t BulkBuilder::finish() {
     const fs::path merged = fs::path(d.dir) / "merged";
     try {
       Xapian::Database all;
-      for (const auto& s : segments) all.add_database(Xapian::Database(s));
+      for (const auto& s : segments) all.add_database(Xapian::Database(s, Xapian::DB_BACKEND_GLASS));
       all.compact(merged.string(), Xapian::DBCOMPACT_NO_RENUMBER);
       all.close();
-      Xapian::WritableDatabase out(merged.string(), Xapian::DB_OPEN);
+      Xapian::WritableDatabase out(merged.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
       schema::write_stamp(out, d.options.config.serialise());
       schema::write_lengths(out, lengths);
       out.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article));

@@ -14,6 +14,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "analyzers/database.h"
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
@@ -93,6 +94,12 @@ void rethrow_database_error(const std::string& path) {
 }
 
 IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
+  // Never a stub (analyzers/database.h): Xapian would follow it, even to `remote :PROGRAM`.
+  try {
+    database::refuse_stub_for_writing(path_);
+  } catch (const database::StubError& e) {
+    throw DatabaseError(DatabaseError::Kind::kCorrupt, e.what());
+  }
   fs::path dir(path_);
   std::error_code ec;
   auto status = fs::status(dir, ec);
@@ -110,7 +117,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
   std::optional<AnalyzerConfig> previous;
   if (options.rebuild && exists && looks_like_xapian_db(dir)) {
     try {
-      Xapian::Database old(path_);
+      Xapian::Database old(path_, Xapian::DB_BACKEND_GLASS);
       if (auto stamp = schema::read_stamp(old)) previous = AnalyzerConfig::parse(stamp->analyzer);
     } catch (...) {
       // Damaged or foreign (Xapian::Error is not a std::exception): --rebuild is the cure, defaults apply.
@@ -119,7 +126,8 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
 
   try {
     db_ = Xapian::WritableDatabase(
-        path_, options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+        path_, (options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN) |
+                   Xapian::DB_BACKEND_GLASS);
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }

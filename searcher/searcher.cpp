@@ -173,14 +173,16 @@ std::optional<Scoring> parse_scoring(std::string_view text) {
   return std::nullopt;
 }
 
-Searcher::Searcher(const std::string& path) : path_(path) {
+Searcher::Searcher(const std::string& path, const database::OpenOptions& open) : path_(path) {
   const std::string create_hint = "; create one with: dateline-index --db " + path + " FILES...";
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     throw DatabaseError(DatabaseError::Kind::kMissing, path + ": no Dateline database here" + create_hint);
   }
   try {
-    db_ = Xapian::Database(path);
+    db_ = database::open_for_reading(path, open);
+  } catch (const database::StubError& e) {
+    throw DatabaseError(DatabaseError::Kind::kNotOurs, e.what());
   } catch (const Xapian::DatabaseNotFoundError&) {
     throw DatabaseError(DatabaseError::Kind::kMissing, path + ": no Dateline database here" + create_hint);
   } catch (const Xapian::DatabaseVersionError& e) {

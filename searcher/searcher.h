@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/database.h"
 #include "searcher/facets.h"
 #include "searcher/query.h"
 #include "searcher/snippets.h"
@@ -173,9 +174,9 @@ inline constexpr double kPassageMix = 0.0;
 /// An open database and its analyzer. Not thread-safe: one per thread.
 class Searcher {
  public:
-  /// Opens `path` (a database directory or a stub file listing shards) and checks its stamp.
-  /// Throws DatabaseError.
-  explicit Searcher(const std::string& path);
+  /// Opens `path` (a database directory or a stub file listing shards, analyzers/database.h) and checks
+  /// its stamp. Throws DatabaseError.
+  explicit Searcher(const std::string& path, const database::OpenOptions& open = {});
 
   /// Runs a search. Throws QueryError for a bad query, DatabaseError when the database breaks.
   SearchResult search(const SearchOptions& options);
