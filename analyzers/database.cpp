@@ -182,6 +182,20 @@ Xapian::Database open_for_reading(const std::string& path, const OpenOptions& op
   return db;
 }
 
+std::string generation(const std::string& path) {
+  std::string g;
+  for (const std::string& p : {path, (fs::path(path) / "iamglass").string()}) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {
+      g += "-;";
+      continue;
+    }
+    g += std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec) + ";";
+  }
+  return g;
+}
+
 void refuse_stub_for_writing(const std::string& path) {
   const Layout l = layout(path);
   if (l != Layout::kStubDir && l != Layout::kStubFile) return;

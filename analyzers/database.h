@@ -76,6 +76,10 @@ struct OpenOptions {
 /// shard, Xapian::DatabaseNotFoundError when `path` holds no database, other Xapian errors as they come.
 Xapian::Database open_for_reading(const std::string& path, const OpenOptions& options = {});
 
+/// What identifies the database at `path` now (device, inode and change time of the directory and of
+/// its version file): a different value later means it was replaced (a bulk build's swap) in between.
+std::string generation(const std::string& path);
+
 /// Throws StubError when `path` is a stub (file or directory): writers open glass directories only. The
 /// message names the refused line when the stub itself is refused, else says the path is a stub.
 void refuse_stub_for_writing(const std::string& path);

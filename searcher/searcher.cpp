@@ -28,6 +28,7 @@ namespace dateline {
 namespace {
 
 constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer commits mid-search
+constexpr int kSwapRetries = 3;      // opening again when the database was swapped during the open
 
 std::string str(std::string_view s) {
   return std::string(s);
@@ -179,6 +180,21 @@ Searcher::Searcher(const std::string& path, const database::OpenOptions& open) :
   if (!std::filesystem::exists(path, ec)) {
     throw DatabaseError(DatabaseError::Kind::kMissing, path + ": no Dateline database here" + create_hint);
   }
+  // A bulk build swaps the finished database in whole (indexer/bulk.h); a reader whose open straddled the
+  // swap (its version file from one, a table from the other) opens it again.
+  for (int attempt = 0;; ++attempt) {
+    const std::string generation = database::generation(path);
+    try {
+      open_once(path, open, create_hint);
+      return;
+    } catch (const DatabaseError&) {
+      if (attempt >= kSwapRetries || database::generation(path) == generation) throw;
+    }
+  }
+}
+
+void Searcher::open_once(const std::string& path, const database::OpenOptions& open,
+                         const std::string& create_hint) {
   try {
     db_ = database::open_for_reading(path, open);
   } catch (const database::StubError& e) {

@@ -192,6 +192,7 @@ class Searcher {
 
  private:
   SearchResult search_once(const SearchOptions& options);
+  void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   std::optional<std::string> suggest(const std::string& query);
 
   std::string path_;
