@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -146,7 +147,8 @@ class SegmentWriter {
     name += std::to_string(block->first);
     seg.path = (fs::path(dir_) / name).string();
     // A segment is scratch until the merge: no fsync (the merged database is synced by the compactor).
-    seg.db = Xapian::WritableDatabase(seg.path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+    seg.db = Xapian::WritableDatabase(
+        seg.path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
     seg.next = block->first;
     seg.end = block->second;
     seg.open = true;
@@ -286,13 +288,23 @@ size_t BulkBuilder::finish() {
   }
   std::error_code ec;
   if (!segments.empty()) {
-    const fs::path merged = fs::path(d.dir) / "merged";
+    // The merged database is made beside the database directory and swapped in whole (one atomic
+    // renameat2): a reader opening it meanwhile sees the empty database or the finished one, never new
+    // tables under the old version file. Where no directory can be made beside it, or the file system
+    // cannot swap, the files are moved in one by one (the version file last).
+    std::optional<ScratchDir> beside;
+    try {
+      beside.emplace(d.options.db_path, "bulk");
+    } catch (const std::system_error&) {
+      // moved file by file from the work directory
+    }
+    const fs::path merged = beside ? fs::path(beside->path()) : fs::path(d.dir) / "merged";
     try {
       Xapian::Database all;
-      for (const auto& s : segments) all.add_database(Xapian::Database(s));
-      all.compact(merged.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+      for (const auto& s : segments) all.add_database(Xapian::Database(s, Xapian::DB_BACKEND_GLASS));
+      all.compact(merged.string(), Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DB_BACKEND_GLASS);
       all.close();
-      Xapian::WritableDatabase out(merged.string(), Xapian::DB_OPEN);
+      Xapian::WritableDatabase out(merged.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
       schema::write_stamp(out, d.options.config.serialise());
       schema::write_lengths(out, lengths);
       out.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article));
@@ -301,24 +313,32 @@ size_t BulkBuilder::finish() {
     } catch (const Xapian::Error& e) {
       throw d.error_for("cannot merge the segments of the bulk build (" + e.get_description() + ")");
     }
-    // Into place: the tables first, the version file (which names their roots) last, each by rename.
     const fs::path db(d.options.db_path);
-    std::set<std::string> installed;
-    for (const auto& entry : fs::directory_iterator(merged)) {
-      const std::string name = entry.path().filename().string();
-      if (name == "iamglass" || name == "flintlock" || !entry.is_regular_file()) continue;
-      fs::rename(entry.path(), db / name, ec);
-      if (ec) throw d.error_for("cannot move " + name + " into place (" + ec.message() + ")");
-      installed.insert(name);
+    bool swapped = false;
+    if (beside) {
+      fs::permissions(merged, fs::status(db, ec).permissions(), ec);
+      swapped = exchange_directories(merged.string(), db.string(), ec);
     }
-    for (const auto& entry : fs::directory_iterator(db)) {
-      const std::string name = entry.path().filename().string();
-      if (entry.is_regular_file() && entry.path().extension() == ".glass" && installed.count(name) == 0) {
-        fs::remove(entry.path(), ec);  // a table the merged database does not have
+    if (!swapped) {
+      // Into place file by file: the tables first, the version file (which names their roots) last.
+      std::set<std::string> installed;
+      for (const auto& entry : fs::directory_iterator(merged)) {
+        const std::string name = entry.path().filename().string();
+        if (name == "iamglass" || name == "flintlock" || !entry.is_regular_file()) continue;
+        fs::rename(entry.path(), db / name, ec);
+        if (ec) throw d.error_for("cannot move " + name + " into place (" + ec.message() + ")");
+        installed.insert(name);
       }
+      for (const auto& entry : fs::directory_iterator(db)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file() && entry.path().extension() == ".glass" && installed.count(name) == 0) {
+          fs::remove(entry.path(), ec);  // a table the merged database does not have
+        }
+      }
+      fs::rename(merged / "iamglass", db / "iamglass", ec);
+      if (ec) throw d.error_for("cannot move iamglass into place (" + ec.message() + ")");
     }
-    fs::rename(merged / "iamglass", db / "iamglass", ec);
-    if (ec) throw d.error_for("cannot move iamglass into place (" + ec.message() + ")");
+    // ~ScratchDir removes what is left beside: after the swap, the old directory with the work directory.
   }
   d.finished = true;
   fs::remove_all(d.dir, ec);

@@ -16,6 +16,10 @@
  *
  *  What a single writer promises and this does not: an interrupted run leaves the database empty, as it
  *  was (not at its last batch); the segments are in DB/dateline-bulk.tmp, removed by the next run.
+ *
+ *  The merged database is made beside the database directory (.NAME.dateline-bulk-XXXXXXXX, a ScratchDir)
+ *  and swapped with it in one renameat2(RENAME_EXCHANGE), so a reader opens the empty database or the
+ *  finished one, never new tables under the old version file; file by file only where that cannot be.
  */
 #pragma once
 
@@ -57,8 +61,9 @@ class BulkBuilder {
   void add(BuiltArticle&& article);
 
   /// Waits for the writers, merges the segments into a new database with the stamp, length totals and
-  /// last article docid, and moves it into the database directory. The caller's IndexWriter, holding
-  /// the lock the whole time, must write nothing afterwards (it holds the old, empty files). Throws
+  /// last article docid, and swaps it in for the database directory (the old one is removed). The
+  /// caller's IndexWriter, holding the lock the whole time, must write nothing afterwards (it holds the
+  /// old, empty files). Throws
   /// DatabaseError. Returns how many segments were merged.
   size_t finish();
 

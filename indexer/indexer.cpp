@@ -272,6 +272,9 @@ void validate(const IndexOptions& o) {
   }
   if (o.rebuild && !o.delete_ids.empty())
     throw UsageError("--rebuild empties the database; --delete makes no sense");
+  if (o.force && !o.rebuild) {
+    throw UsageError("--force goes with --rebuild (it lets --rebuild empty a foreign database)");
+  }
   if (o.db_path.empty() && !o.dry_run) throw UsageError("no database path");
 }
 
@@ -308,6 +311,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     WriterOptions wo;
     wo.path = options.db_path;
     wo.rebuild = options.rebuild;
+    wo.force = options.force;
     if (options.language) wo.language = config.language;
     wo.fold_accents = options.fold_accents;
     writer.emplace(wo);

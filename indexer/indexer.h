@@ -64,6 +64,7 @@ struct IndexOptions {
   bool prune = false;                   ///< delete articles whose source file under an input root is gone
   std::vector<std::string> delete_ids;  ///< article ids to delete
   bool rebuild = false;                 ///< empty the database first (under its lock), then index
+  bool force = false;                   ///< rebuild even a Xapian database without Dateline's stamp
   std::optional<std::string> language;  ///< stemmer for a new database (Snowball name or ISO 639-1 code)
   std::optional<bool> fold_accents;     ///< accent folding for a new database
   std::string manifest;                 ///< manifest file with metadata overrides, or empty

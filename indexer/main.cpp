@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
         "delete", "Delete the article with this id (repeatable)", cxxopts::value<std::vector<std::string>>(),
         "ID")("rebuild",
               "Empty the database first, then index (keeps its language unless --language is given)")(
+        "force", "With --rebuild: also empty a Xapian database that Dateline did not create")(
         "language",
         "Stemmer language of a new database: a Snowball name or ISO code, or none (default: english)",
         cxxopts::value<std::string>(),
@@ -173,6 +174,7 @@ int main(int argc, char** argv) {
     io.prune = args.count("prune") > 0;
     if (args.count("delete")) io.delete_ids = args["delete"].as<std::vector<std::string>>();
     io.rebuild = args.count("rebuild") > 0;
+    io.force = args.count("force") > 0;
     if (args.count("language"))
       io.language = dateline::canonical_language(args["language"].as<std::string>());
     if (args.count("no-fold-accents")) io.fold_accents = false;

@@ -3,17 +3,26 @@
  */
 #include "indexer/writer.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <stdexcept>
+#include <system_error>
+#include <utility>
 
+#include "analyzers/database.h"
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
@@ -53,6 +62,33 @@ std::set<std::string> spelling_words(const Xapian::Document& doc) {
   return words;
 }
 
+// What a run killed while Xapian created the database in place leaves (older Dateline builds created
+// it there; an in-place creation still can, when no scratch directory can be made beside it): Xapian's
+// lock file, maybe empty tables and a temporary version file, but no iamglass, which Xapian writes last.
+// Nothing in it was ever written, so it is emptied and the database created again. A table with any byte
+// in it means a database that lost its version file: that is damage, never emptied.
+bool is_unfinished_creation(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / "iamglass", ec) || !fs::exists(dir / "flintlock", ec)) return false;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file(ec)) return false;
+    if (name.ends_with(".glass") && entry.file_size(ec) == 0 && !ec) continue;
+    if (name != "flintlock" && !name.ends_with(".tmp")) return false;
+  }
+  return !ec;
+}
+
+// PARENT and ".NAME.dateline-" of a database path (its scratch directories' folder and name prefix).
+std::pair<fs::path, std::string> scratch_prefix(const std::string& db_path) {
+  fs::path p = fs::absolute(fs::path(db_path)).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  if (!p.has_filename() || p.filename() == "." || p.filename() == "..") {
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument), db_path);
+  }
+  return {p.parent_path(), "." + p.filename().string() + ".dateline-"};
+}
+
 bool file_is_gone(const std::string& file) {
   struct stat st {};
   if (::stat(file.c_str(), &st) == 0) return false;
@@ -62,10 +98,79 @@ bool file_is_gone(const std::string& file) {
 
 }  // namespace
 
+ScratchDir::ScratchDir(const std::string& db_path, const std::string& tag) {
+  const auto [parent, prefix] = scratch_prefix(db_path);
+  std::random_device random;
+  for (int attempt = 0;; ++attempt) {
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(random()));
+    const std::string candidate = (parent / (prefix + tag + "-" + suffix)).string();
+    if (::mkdir(candidate.c_str(), 0777) == 0) {
+      path_ = candidate;
+      break;
+    }
+    if (errno != EEXIST || attempt == 100) throw std::system_error(errno, std::generic_category(), candidate);
+  }
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0 || ::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+    if (fd_ >= 0) ::close(fd_);
+    throw std::system_error(err, std::generic_category(), path_);
+  }
+}
+
+ScratchDir::~ScratchDir() {
+  if (!path_.empty()) {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  if (fd_ >= 0) ::close(fd_);  // and with it the flock
+}
+
+void remove_stale_scratch(const std::string& db_path) {
+  std::pair<fs::path, std::string> where;
+  try {
+    where = scratch_prefix(db_path);
+  } catch (const std::system_error&) {
+    return;
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(where.first, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(where.second) || !entry.is_directory(ec)) continue;
+    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;
+    // The owner holds the flock while it lives; one we can take is left over.
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) fs::remove_all(entry.path(), ec);
+    ::close(fd);
+  }
+}
+
+bool exchange_directories(const std::string& a, const std::string& b, std::error_code& ec) {
+  if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0) {
+    ec.clear();
+    return true;
+  }
+  ec = std::error_code(errno, std::generic_category());
+  return false;
+}
+
 void rethrow_database_error(const std::string& path) {
+  // A full disk or a database this user may not write: the system's words, not Xapian's ("Error writing
+  // block 67", "Unable to get write lock"), and never "locked by another dateline-index".
+  const auto system_problem = [&](const Xapian::Error& e) {
+    const std::string reason = write_problem(e);
+    if (!reason.empty()) {
+      throw DatabaseError(DatabaseError::Kind::kIo,
+                          path + ": cannot write the database: " + reason + " (" + e.get_msg() + ")");
+    }
+  };
   try {
     throw;
-  } catch (const Xapian::DatabaseLockError&) {
+  } catch (const Xapian::DatabaseLockError& e) {
+    system_problem(e);
     throw DatabaseError(DatabaseError::Kind::kLocked,
                         path + ": database is locked by another dateline-index (or Xapian writer)");
   } catch (const Xapian::DatabaseVersionError& e) {
@@ -76,23 +181,44 @@ void rethrow_database_error(const std::string& path) {
                                                            "); rebuild it with: dateline-index --db " + path +
                                                            " --rebuild INPUT...");
   } catch (const Xapian::DatabaseCreateError& e) {
+    system_problem(e);
     throw DatabaseError(DatabaseError::Kind::kIo, path + ": cannot create database (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseOpeningError& e) {
+    system_problem(e);
     throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": cannot open database (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseError& e) {
+    system_problem(e);
     // Reading a truncated or overwritten table ends here ("EOF reading block 4").
     throw DatabaseError(DatabaseError::Kind::kCorrupt,
                         path + ": cannot read or write the database (" + e.get_msg() +
                             "); if it is damaged, rebuild it with: dateline-index --db " + path +
                             " --rebuild INPUT...");
   } catch (const Xapian::Error& e) {
+    system_problem(e);
     throw DatabaseError(DatabaseError::Kind::kIo,
                         path + ": " + e.get_type() + ": " + e.get_msg() +
                             (e.get_error_string() ? std::string(" (") + e.get_error_string() + ")" : ""));
   }
 }
 
+std::string write_problem(const Xapian::Error& e) {
+  static const int kCodes[] = {ENOSPC, EDQUOT, EACCES, EPERM, EROFS};
+  const char* system = e.get_error_string();
+  const std::string msg = e.get_msg();
+  for (int code : kCodes) {
+    const std::string text = std::strerror(code);
+    if ((system != nullptr && text == system) || msg.find(text) != std::string::npos) return text;
+  }
+  return "";
+}
+
 IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
+  // Never a stub (analyzers/database.h): Xapian would follow it, even to `remote :PROGRAM`.
+  try {
+    database::refuse_stub_for_writing(path_);
+  } catch (const database::StubError& e) {
+    throw DatabaseError(DatabaseError::Kind::kCorrupt, e.what());
+  }
   fs::path dir(path_);
   std::error_code ec;
   auto status = fs::status(dir, ec);
@@ -102,27 +228,73 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
                         path_ + ": is not a directory (a database is a directory)");
   }
   if (exists && !fs::is_empty(dir, ec) && !looks_like_xapian_db(dir)) {
-    throw DatabaseError(DatabaseError::Kind::kCorrupt,
-                        path_ + ": exists and is not a Xapian database; refusing to write into it");
+    if (!is_unfinished_creation(dir)) {
+      throw DatabaseError(DatabaseError::Kind::kCorrupt,
+                          path_ + ": exists and is not a Xapian database; refusing to write into it");
+    }
+    for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove(entry.path(), ec);
   }
 
   // With --rebuild the old settings survive unless flags override them: read them before emptying.
+  // A Xapian database that Dateline did not create is not emptied without --force.
   std::optional<AnalyzerConfig> previous;
   if (options.rebuild && exists && looks_like_xapian_db(dir)) {
+    std::string foreign;
+    if (!fs::exists(dir / "iamglass", ec)) foreign = "a Xapian database of another backend";
     try {
-      Xapian::Database old(path_);
-      if (auto stamp = schema::read_stamp(old)) previous = AnalyzerConfig::parse(stamp->analyzer);
+      Xapian::Database old(path_, Xapian::DB_BACKEND_GLASS);
+      if (auto stamp = schema::read_stamp(old)) {
+        previous = AnalyzerConfig::parse(stamp->analyzer);
+      } else if (old.get_doccount() > 0) {
+        const auto n = old.get_doccount();
+        foreign = "a Xapian database without Dateline's stamp, holding " + std::to_string(n) +
+                  (n == 1 ? " document" : " documents");
+      }
     } catch (...) {
-      // Damaged or foreign (Xapian::Error is not a std::exception): --rebuild is the cure, defaults apply.
+      // Damaged (Xapian::Error is not a std::exception): --rebuild is the cure, defaults apply.
+    }
+    if (!foreign.empty() && !options.force) {
+      throw DatabaseError(DatabaseError::Kind::kCorrupt,
+                          path_ + ": " + foreign + "; --rebuild would erase it (add --force to do that)");
+    }
+  }
+
+  // A new database is made whole beside its path and renamed into place, so that a run killed while
+  // creating it leaves nothing at the path; --rebuild swaps such an empty database in for the old one,
+  // so that readers never open half-emptied tables (create_beside()).
+  AnalyzerConfig fresh_config = previous.value_or(AnalyzerConfig{});
+  if (options.language) fresh_config.language = *options.language;
+  if (options.fold_accents) fresh_config.fold_accents = *options.fold_accents;
+  bool made_beside = false;
+  if (!exists || fs::is_empty(dir, ec)) {
+    made_beside = create_beside(fresh_config, false);
+  } else if (options.rebuild) {
+    Xapian::WritableDatabase holder;  // the old database's lock, held across the swap
+    bool held = false;
+    try {
+      holder = Xapian::WritableDatabase(path_, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+      held = true;
+    } catch (const Xapian::DatabaseLockError&) {
+      rethrow_database_error(path_);
+    } catch (const Xapian::Error&) {
+      // Damaged: emptied in place below (no reader can use it anyway).
+    }
+    if (held) {
+      made_beside = create_beside(fresh_config, true);
+      holder.close();
     }
   }
 
   try {
-    db_ = Xapian::WritableDatabase(
-        path_, options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+    const int flags =
+        options.rebuild && !made_beside ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+    db_ = Xapian::WritableDatabase(path_, flags | Xapian::DB_BACKEND_GLASS);
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }
+  // Under the lock: what killed runs left beside the database goes.
+  remove_stale_scratch(path_);
+  created_ = made_beside;
 
   try {
     auto stamp = schema::read_stamp(db_);
@@ -132,10 +304,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
                             path_ + ": is a Xapian database but not a Dateline one (no " +
                                 std::string(schema::kMetaVersion) + " metadata)");
       }
-      AnalyzerConfig config = previous.value_or(AnalyzerConfig{});
-      if (options.language) config.language = *options.language;
-      if (options.fold_accents) config.fold_accents = *options.fold_accents;
-      config_ = config;
+      config_ = fresh_config;
       schema::write_stamp(db_, config_.serialise());
       db_.commit();
       created_ = true;
@@ -174,6 +343,37 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }
+}
+
+bool IndexWriter::create_beside(const AnalyzerConfig& config, bool replace) {
+  std::optional<ScratchDir> scratch;
+  try {
+    scratch.emplace(path_, "new");
+  } catch (const std::system_error&) {
+    return false;  // no scratch directory beside it (a folder we may not write): created in place
+  }
+  try {
+    Xapian::WritableDatabase fresh(scratch->path(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+    schema::write_stamp(fresh, config.serialise());
+    fresh.commit();
+    fresh.close();
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  if (replace) {
+    // The old database goes beside, removed by ~ScratchDir; a file system that cannot swap: in place.
+    std::error_code ec;
+    fs::permissions(scratch->path(), fs::status(path_, ec).permissions(), ec);
+    return exchange_directories(scratch->path(), path_, ec);
+  }
+  // rename() replaces an empty directory and refuses a non-empty one: another run created it first.
+  if (::rename(scratch->path().c_str(), path_.c_str()) != 0) {
+    if (errno == ENOTEMPTY || errno == EEXIST) return false;
+    throw DatabaseError(DatabaseError::Kind::kIo, path_ + ": cannot move the new database into place (" +
+                                                      std::strerror(errno) + ")");
+  }
+  scratch->release();
+  return true;
 }
 
 IndexWriter::~IndexWriter() {

@@ -23,6 +23,7 @@ namespace dateline {
 struct WriterOptions {
   std::string path;
   bool rebuild = false;                 ///< empty it first (keeping its analyzer settings unless overridden)
+  bool force = false;                   ///< rebuild even a Xapian database without Dateline's stamp
   std::optional<std::string> language;  ///< canonical Snowball name; for a new database only
   std::optional<bool> fold_accents;     ///< for a new database only
 };
@@ -80,6 +81,11 @@ class IndexWriter {
   void flush_spelling();
   void flush_lengths();
   void init_docids();
+  /// Makes an empty stamped database beside the path, then renames it into place (false: another run
+  /// created one there first), or with `replace` (the caller holds the old one's lock) swaps it with the
+  /// old database, which is removed (false: the file system cannot swap). False too when nothing can be
+  /// made beside it: the caller then creates or empties the database in place.
+  bool create_beside(const AnalyzerConfig& config, bool replace);
   Xapian::docid new_article_docid();
   Xapian::docid new_passage_docid();
 
@@ -104,7 +110,39 @@ class IndexWriter {
   std::vector<std::pair<Xapian::docid, Xapian::Document>> pending_article_docs_;
 };
 
-/// Runs `fn` and turns Xapian exceptions into DatabaseError naming `path` (one line).
+/// A scratch directory beside a database (same folder, so that a rename moves it into place):
+/// PARENT/.NAME.dateline-TAG-XXXXXXXX, made with the mode a plain mkdir gives, and flock()ed while this
+/// object lives, so that remove_stale_scratch() tells a live one from one that a killed run left.
+class ScratchDir {
+ public:
+  /// Throws std::system_error when it cannot be made (e.g. a folder this user may not write).
+  ScratchDir(const std::string& db_path, const std::string& tag);
+  /// Removes whatever is at path() (unless release()d).
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+  /// Forget the directory: it was renamed into place.
+  void release() { path_.clear(); }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+/// Removes the scratch directories beside `db_path` whose owner is gone (killed mid-creation or mid-swap).
+void remove_stale_scratch(const std::string& db_path);
+
+/// Swaps two directories atomically (renameat2 RENAME_EXCHANGE): a reader opening either path sees one
+/// whole directory or the other. False with `ec` set when the file system cannot (then nothing moved).
+bool exchange_directories(const std::string& a, const std::string& b, std::error_code& ec);
+
+/// Called in a catch block: turns the Xapian exception being handled into DatabaseError naming `path`
+/// (one line). A full disk or a permission problem says so (write_problem()).
 void rethrow_database_error(const std::string& path);
+
+/// The system error behind a Xapian error when it is one that stops writing (no space, quota, permission,
+/// read-only file system): its strerror() text, from get_error_string() or found in the message; else "".
+std::string write_problem(const Xapian::Error& e);
 
 }  // namespace dateline

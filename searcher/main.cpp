@@ -50,6 +50,7 @@ struct RunOptions {
   bool batch = false;
   bool count = false;
   bool info = false;
+  dateline::database::OpenOptions open;
 };
 
 size_t parse_number(const std::string& flag, const std::string& text, size_t max) {
@@ -186,6 +187,7 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   r.batch = args.count("batch") > 0;
   r.count = args.count("count") > 0;
   r.info = args.count("info") > 0;
+  r.open.allow_remote = args.count("allow-remote") > 0;
   r.print.batch = r.batch;
   r.search.query = join_words(args.unmatched());
   if (r.batch && !r.search.query.empty()) {
@@ -420,6 +422,8 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   cxxopts::Options options(std::string(kProgram), "Search a Dateline database of news articles.");
   dateline::cli::add_common_options(options, "Database to search");
+  options.add_options("Common")("allow-remote",
+                                "Let a stub file's 'remote HOST:PORT' lines open TCP shards (off: refused)");
   // clang-format off
   options.add_options("Output")
       ("format", "Output format: text, json, jsonl, tsv, ids, trec", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
@@ -469,7 +473,7 @@ int main(int argc, char** argv) {
     }
     dateline::cli::setup_logging(kProgram, args);
     RunOptions run = resolve(args);
-    dateline::Searcher searcher(run.db);
+    dateline::Searcher searcher(run.db, run.open);
     if (run.info) {
       dateline::print_info(std::cout, run.format, searcher.info());
       code = exit_code::kHits;

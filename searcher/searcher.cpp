@@ -29,6 +29,7 @@ namespace dateline {
 namespace {
 
 constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer commits mid-search
+constexpr int kSwapRetries = 3;      // opening again when the database was swapped during the open
 
 std::string str(std::string_view s) {
   return std::string(s);
@@ -174,14 +175,31 @@ std::optional<Scoring> parse_scoring(std::string_view text) {
   return std::nullopt;
 }
 
-Searcher::Searcher(const std::string& path) : path_(path) {
+Searcher::Searcher(const std::string& path, const database::OpenOptions& open) : path_(path) {
   const std::string create_hint = "; create one with: dateline-index --db " + path + " FILES...";
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     throw DatabaseError(DatabaseError::Kind::kMissing, path + ": no Dateline database here" + create_hint);
   }
+  // A bulk build swaps the finished database in whole (indexer/bulk.h); a reader whose open straddled the
+  // swap (its version file from one, a table from the other) opens it again.
+  for (int attempt = 0;; ++attempt) {
+    const std::string generation = database::generation(path);
+    try {
+      open_once(path, open, create_hint);
+      return;
+    } catch (const DatabaseError&) {
+      if (attempt >= kSwapRetries || database::generation(path) == generation) throw;
+    }
+  }
+}
+
+void Searcher::open_once(const std::string& path, const database::OpenOptions& open,
+                         const std::string& create_hint) {
   try {
-    db_ = Xapian::Database(path);
+    db_ = database::open_for_reading(path, open);
+  } catch (const database::StubError& e) {
+    throw DatabaseError(DatabaseError::Kind::kNotOurs, e.what());
   } catch (const Xapian::DatabaseNotFoundError&) {
     throw DatabaseError(DatabaseError::Kind::kMissing, path + ": no Dateline database here" + create_hint);
   } catch (const Xapian::DatabaseVersionError& e) {

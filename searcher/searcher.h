@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/database.h"
 #include "searcher/facets.h"
 #include "searcher/query.h"
 #include "searcher/snippets.h"
@@ -177,9 +178,9 @@ inline constexpr double kPassageMix = 0.0;
 /// An open database and its analyzer. Not thread-safe: one per thread.
 class Searcher {
  public:
-  /// Opens `path` (a database directory or a stub file listing shards) and checks its stamp.
-  /// Throws DatabaseError.
-  explicit Searcher(const std::string& path);
+  /// Opens `path` (a database directory or a stub file listing shards, analyzers/database.h) and checks
+  /// its stamp. Throws DatabaseError.
+  explicit Searcher(const std::string& path, const database::OpenOptions& open = {});
 
   /// Runs a search. Throws QueryError for a bad query, DatabaseError when the database breaks.
   SearchResult search(const SearchOptions& options);
@@ -195,6 +196,7 @@ class Searcher {
 
  private:
   SearchResult search_once(const SearchOptions& options);
+  void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   std::optional<std::string> suggest(const std::string& query);
 
   std::string path_;

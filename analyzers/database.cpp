@@ -1,0 +1,213 @@
+/** @file
+ *  @brief Opening databases safely: glass by explicit backend, stubs parsed and checked here (database.h).
+ */
+#include "analyzers/database.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace dateline::database {
+
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// A word of the stub quoted for a message: at most 40 bytes (the caller's printer escapes control bytes).
+std::string quoted(std::string_view s) {
+  if (s.size() > 40) return "'" + std::string(s.substr(0, 40)) + "...'";
+  return "'" + std::string(s) + "'";
+}
+
+bool file_exists(const fs::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// "HOST:PORT" -> shard; false when it is not that.
+bool parse_host_port(std::string_view text, Shard& shard) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return false;
+  std::string_view host = text.substr(0, colon);
+  std::string_view port = text.substr(colon + 1);
+  for (char c : host) {
+    if (is_space(c)) return false;
+  }
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || ptr != port.data() + port.size() || value < 1 || value > 65535) return false;
+  shard.host = std::string(host);
+  shard.port = value;
+  return true;
+}
+
+}  // namespace
+
+std::vector<Shard> parse_stub(std::string_view text, const std::string& stub_path, bool allow_remote) {
+  if (text.size() > kMaxStubBytes) {
+    throw StubError(stub_path + ": larger than " + std::to_string(kMaxStubBytes) +
+                    " bytes; not a stub file Dateline reads");
+  }
+  if (text.find('\0') != std::string_view::npos) {
+    throw StubError(stub_path + ": holds a NUL byte; not a stub file Dateline reads");
+  }
+  const fs::path folder = fs::path(stub_path).parent_path();
+  std::vector<Shard> shards;
+  size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const size_t eol = text.find('\n');
+    std::string_view line = trim(text.substr(0, eol));
+    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    if (line.empty() || line.front() == '#') continue;
+
+    const std::string where = stub_path + ":" + std::to_string(line_no) + ": ";
+    size_t space = 0;
+    while (space < line.size() && !is_space(line[space])) ++space;
+    const std::string_view kind = line.substr(0, space);
+    const std::string_view rest = trim(line.substr(space));
+
+    Shard shard;
+    shard.line = line_no;
+    if (kind == "auto" || kind == "glass") {
+      if (rest.empty()) throw StubError(where + "'" + std::string(kind) + "' needs a database path");
+      fs::path p{std::string(rest)};
+      if (p.is_relative() && !folder.empty()) p = folder / p;
+      shard.kind = Shard::Kind::kGlass;
+      shard.path = p.string();
+    } else if (kind == "remote") {
+      if (!rest.empty() && rest.front() == ':') {
+        throw StubError(where + "'remote :PROGRAM' starts a program; Dateline never runs one");
+      }
+      if (!parse_host_port(rest, shard)) {
+        throw StubError(where + "'remote' needs HOST:PORT with a port from 1 to 65535, got " + quoted(rest));
+      }
+      if (!allow_remote) {
+        throw StubError(where + "remote shard " + quoted(rest) +
+                        " refused (dateline-search --allow-remote enables TCP shards)");
+      }
+      shard.kind = Shard::Kind::kRemote;
+    } else if (kind == "inmemory") {
+      throw StubError(where + "'inmemory' databases are not supported");
+    } else {
+      throw StubError(where + "unsupported stub line " + quoted(kind) +
+                      " (Dateline reads auto PATH, glass PATH and remote HOST:PORT lines)");
+    }
+    if (shards.size() == kMaxStubShards) {
+      throw StubError(where + "more than " + std::to_string(kMaxStubShards) + " shards");
+    }
+    shards.push_back(std::move(shard));
+  }
+  if (shards.empty()) throw StubError(stub_path + ": a stub file that lists no database");
+  return shards;
+}
+
+Layout layout(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return errno == ENOENT || errno == ENOTDIR ? Layout::kMissing : Layout::kOther;
+  }
+  if (S_ISREG(st.st_mode)) return Layout::kStubFile;
+  if (!S_ISDIR(st.st_mode)) return Layout::kOther;
+  // The same order as Xapian's own detection: a glass database wins over a stub beside it.
+  if (file_exists(fs::path(path) / "iamglass")) return Layout::kGlass;
+  if (file_exists(fs::path(path) / std::string(kStubName))) return Layout::kStubDir;
+  return Layout::kOther;
+}
+
+std::string stub_file(const std::string& path, Layout l) {
+  return l == Layout::kStubDir ? (fs::path(path) / std::string(kStubName)).string() : path;
+}
+
+std::vector<Shard> read_stub(const std::string& stub_path, bool allow_remote) {
+  std::ifstream in(stub_path, std::ios::binary);
+  if (!in) throw StubError(stub_path + ": cannot read the stub file (" + std::strerror(errno) + ")");
+  std::string text(kMaxStubBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) throw StubError(stub_path + ": cannot read the stub file");
+  text.resize(static_cast<size_t>(in.gcount()));
+  return parse_stub(text, stub_path, allow_remote);
+}
+
+Xapian::Database open_for_reading(const std::string& path, const OpenOptions& options) {
+  const Layout l = layout(path);
+  switch (l) {
+    case Layout::kGlass:
+      return Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+    case Layout::kMissing:
+      throw Xapian::DatabaseNotFoundError("No database at '" + path + "'");
+    case Layout::kOther:
+      throw Xapian::DatabaseNotFoundError("Couldn't detect type of database");
+    case Layout::kStubDir:
+    case Layout::kStubFile:
+      break;
+  }
+  const std::string stub = stub_file(path, l);
+  const std::vector<Shard> shards = read_stub(stub, options.allow_remote);
+  Xapian::Database db;
+  for (const Shard& shard : shards) {
+    const std::string where = stub + ":" + std::to_string(shard.line) + ": ";
+    if (shard.kind == Shard::Kind::kRemote) {
+      db.add_database(Xapian::Remote::open(shard.host, shard.port, options.remote_timeout_ms,
+                                           options.remote_timeout_ms));
+      continue;
+    }
+    switch (layout(shard.path)) {
+      case Layout::kGlass:
+        db.add_database(Xapian::Database(shard.path, Xapian::DB_BACKEND_GLASS));
+        break;
+      case Layout::kStubDir:
+      case Layout::kStubFile:
+        throw StubError(where + shard.path + " is itself a stub; stubs inside stubs are not followed");
+      case Layout::kMissing:
+        throw StubError(where + "no database at " + shard.path);
+      case Layout::kOther:
+        throw StubError(where + shard.path + " is not a glass database directory");
+    }
+  }
+  return db;
+}
+
+std::string generation(const std::string& path) {
+  std::string g;
+  for (const std::string& p : {path, (fs::path(path) / "iamglass").string()}) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {
+      g += "-;";
+      continue;
+    }
+    g += std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec) + ";";
+  }
+  return g;
+}
+
+void refuse_stub_for_writing(const std::string& path) {
+  const Layout l = layout(path);
+  if (l != Layout::kStubDir && l != Layout::kStubFile) return;
+  const std::string stub = stub_file(path, l);
+  read_stub(stub, false);  // a refused line is the better message
+  throw StubError(stub +
+                  ": a stub file (a list of databases); dateline-index writes only a database directory");
+}
+
+Xapian::WritableDatabase open_for_writing(const std::string& path, int flags) {
+  refuse_stub_for_writing(path);
+  return Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);
+}
+
+}  // namespace dateline::database
