@@ -7,8 +7,9 @@
   ship_test.py bash     --bin DIR --completions DIR --source DIR
       The generated bash completions, sourced in bash with COMP_WORDS/COMP_CWORD set, offer the right words.
   ship_test.py zsh      --bin DIR --completions DIR --source DIR
-      The zsh completions parse, and their value function offers formats and database names (zsh's
-      completion builtins stubbed). Skipped (exit 77) without zsh.
+      The zsh completions parse; their value function offers formats and database names (completion
+      builtins stubbed); and Tab in an interactive zsh (zpty, compinit) offers the right words.
+      Skipped (exit 77) without zsh.
   ship_test.py prefix   --build DIR --source DIR
       `cmake --install` into a temporary prefix: files in place, man pages render, installed binaries work.
   ship_test.py deb      --build DIR --source DIR
@@ -140,6 +141,7 @@ def test_bash(args):
         expect(s("--db", "=", db, "--outlet", "Th"), ["The\\ Washington\\ Times"], "--db=DB --outlet Th")
         expect(s("--db", db, "--outlet", "The\\ W"), ["The\\ Washington\\ Times"], "--outlet The\\ W")
         expect(s("--db", db, "--speaker", "Vik"), ["Viktor\\ Gulevich", "Viktor\\ Khrenin"], "--speaker Vik")
+        expect(s("--db", db, "--outlet", "news"), ["Newsweek"], "--outlet news (any case, as --outlet matches)")
         expect(s("--db", db, "--author", "D"), ["David\\ R.\\ Sands"], "--author D")
         expect(s("--db", db, "--since", ""), ["2022", "2023"], "--since (years)")
         expect(s("--db", db, "--list", "sp"), ["speakers"], "--list sp")
@@ -205,6 +207,46 @@ _dateline-search_value "$FLAG"
 '''
 
 
+# Real completion: an interactive zsh in a pseudo-terminal (zpty) with compinit and the generated functions
+# in $fpath; a Tab after the typed line; compadd wrapped to log the matches it adds. The next command line
+# (echo DONE) runs only after the completion has finished.
+ZPTY_DRIVER = r'''
+zmodload zsh/zpty
+zpty -b z 'zsh -f -i'
+zpty -w z "fpath=(${(q)COMPLETIONS} \$fpath); autoload -Uz compinit; compinit -u -D; path=(${(q)BIN} \$path)"
+zpty -w z "compadd() { local -a __o; builtin compadd -O __o \"\$@\"; print -rl -- \"\${__o[@]}\" >> ${(q)LOG}; builtin compadd \"\$@\"; }"
+zpty -w z "echo READY >> ${(q)LOG}"
+wait_for() {
+  local i
+  for i in {1..100}; do
+    [[ -f $LOG ]] && grep -q "$1" $LOG && return 0
+    sleep 0.1
+  done
+  return 1
+}
+wait_for '^READY$'
+# Completion is skipped while input is pending: type the line and Tab alone, wait for the matches.
+zpty -n -w z "$LINE"$'\t'
+wait_for '^[^R]' || wait_for '^R[^E]'
+sleep 0.3
+zpty -w z $'\C-u'
+zpty -w z "echo DONE >> ${(q)LOG}"
+wait_for '^DONE$'
+zpty -d z
+'''
+
+
+def zsh_tab(args, tmp, line):
+    log = os.path.join(tmp, "zpty.log")
+    if os.path.exists(log):
+        os.remove(log)
+    env = dict(os.environ, COMPLETIONS=os.path.join(args.completions, "zsh"), BIN=args.bin, LOG=log, LINE=line)
+    r = run(["zsh", "-f", "-c", ZPTY_DRIVER], env=env, timeout=60)
+    got = open(log, encoding="utf-8").read().split("\n") if os.path.exists(log) else []
+    check("DONE" in got, f"zsh (zpty) {line!r}: the completion did not finish: {r.stderr}")
+    return sorted({l for l in got if l and l not in ("DONE", "READY")})
+
+
 def test_zsh(args):
     if shutil.which("zsh") is None:
         print("zsh is not installed: skipped")
@@ -232,6 +274,16 @@ def test_zsh(args):
         check("Viktor Gulevich" in got and len(got) == 17, f"zsh --speaker: {got}")
         spec_flags = set(re.findall(r"^\*(--[\w-]+)", open(specs, encoding="utf-8").read(), re.M))
         check(spec_flags == help_flags(search), f"zsh specs {sorted(spec_flags)} != --help flags")
+
+        # In a real interactive zsh.
+        for line, want in ((f"dateline-search --db {db} --outlet ", ["Newsweek", "Pravda.Ru", "The Washington Times"]),
+                           ("dateline-search --form", ["--format"]),
+                           ("dateline-search --format j", ["json", "jsonl"]),
+                           (f"dateline-search --db={db} --author Dav", ["David R. Sands"]),
+                           ("dateline-index --lang", ["--language"]),
+                           ("dateline-index --language rus", ["russian"])):
+            got = zsh_tab(args, tmp, line)
+            check(got == want, f"zsh (zpty) {line!r}: expected {want}, got {got}")
 
 
 # ---- install and package --------------------------------------------------------------------------------
