@@ -5,7 +5,9 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unicode/uversion.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <csignal>
 #include <cstdio>
@@ -41,7 +43,12 @@ void setup_logging(std::string_view program, const cxxopts::ParseResult& args) {
 }
 
 std::string version_string(std::string_view program) {
-  return std::string(program) + " " + kVersion + " (git " + kGitDescribe + ")";
+  UVersionInfo icu;
+  u_getVersion(icu);
+  char icu_text[U_MAX_VERSION_STRING_LENGTH] = {};
+  u_versionToString(icu, icu_text);
+  return std::string(program) + " " + kVersion + " (git " + kGitDescribe + ")\nXapian " +
+         Xapian::version_string() + "\nICU " + icu_text;
 }
 
 void print_error(std::string_view program, std::string_view message) {

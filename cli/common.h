@@ -19,7 +19,8 @@ void add_common_options(cxxopts::Options& options, std::string_view db_help);
 /// (default: warnings and errors; -v: info; -vv: debug; -q: errors only).
 void setup_logging(std::string_view program, const cxxopts::ParseResult& args);
 
-/// "PROG VERSION (git DESCRIBE)" for --version.
+/// --version: "PROG VERSION (git DESCRIBE)", then the libraries it runs with, one per line:
+/// "Xapian 1.4.22" (Xapian::version_string()) and "ICU 72.1" (u_getVersion()). No trailing newline.
 std::string version_string(std::string_view program);
 
 /// Prints "PROG: message" on stderr (one line, control characters escaped), for errors at the edge.

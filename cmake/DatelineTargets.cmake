@@ -39,18 +39,6 @@ function(dateline_add_test name)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
 endfunction()
 
-# Version string with git describe, for --version.
-find_package(Git QUIET)
-set(DATELINE_GIT_DESCRIBE "unknown")
-if(GIT_FOUND)
-  execute_process(COMMAND ${GIT_EXECUTABLE} describe --always --dirty --tags
-                  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
-                  OUTPUT_VARIABLE DATELINE_GIT_DESCRIBE OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-  if(NOT DATELINE_GIT_DESCRIBE)
-    set(DATELINE_GIT_DESCRIBE "unknown")
-  endif()
-endif()
-
 # dateline_embed_files(target VAR out.cpp files...): compiles data files into the binary, so the
 # installed programs never look for data on disk. Gives `std::string_view dateline::data::<VAR>_<stem>()`.
 function(dateline_embed_files target namespace)

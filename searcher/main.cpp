@@ -51,6 +51,7 @@ struct RunOptions {
   bool count = false;
   bool info = false;
   dateline::database::OpenOptions open;
+  std::optional<dateline::FacetKind> list;  ///< --list
 };
 
 size_t parse_number(const std::string& flag, const std::string& text, size_t max) {
@@ -188,6 +189,14 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   r.count = args.count("count") > 0;
   r.info = args.count("info") > 0;
   r.open.allow_remote = args.count("allow-remote") > 0;
+  if (args.count("list") > 0) {
+    const std::string what = args["list"].as<std::string>();
+    r.list = dateline::parse_list(what);
+    if (!r.list) {
+      throw UsageError("--list: expected one of " + dateline::list_names() + ", got '" + what + "'");
+    }
+    if (r.format == Format::kTrec) throw UsageError("--list: --format trec does not apply");
+  }
   r.print.batch = r.batch;
   r.search.query = join_words(args.unmatched());
   if (r.batch && !r.search.query.empty()) {
@@ -197,7 +206,11 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   const auto& f = r.search.filters;
   const bool has_filter =
       !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
-  if (!r.batch && !r.info && r.search.query.empty() && !has_filter) {
+  if (r.list && (r.batch || !r.search.query.empty() || has_filter)) {
+    throw UsageError("--list lists the whole database: give no query, filter or --batch (for the values "
+                     "among matches: --facet NAME --facet-limit 0)");
+  }
+  if (!r.batch && !r.info && !r.list && r.search.query.empty() && !has_filter) {
     throw UsageError("no query given (try: dateline-search --help)");
   }
   return r;
@@ -436,7 +449,8 @@ int main(int argc, char** argv) {
       ("color", "Highlight matches: auto (terminal and NO_COLOR unset), always, never", cxxopts::value<std::string>()->default_value("auto"), "WHEN")
       ("qid", "Query id for trec/json output (default for trec: 1)", cxxopts::value<std::string>(), "ID")
       ("count", "Print only the number of matching articles")
-      ("info", "Describe the database (articles, passages, outlets, dates, analyzer) and exit");
+      ("info", "Describe the database (articles, passages, outlets, dates, analyzer) and exit")
+      ("list", "Print every value in the database with its article count, one per line, and exit: outlets, speakers, authors, years or months", cxxopts::value<std::string>(), "WHAT");
   options.add_options("Filters")
       ("outlet", "Only articles from this outlet (repeatable; aliases understood)", cxxopts::value<std::string>(), "NAME")
       ("speaker", "Only passages quoting this person (repeatable; part of a name is enough)", cxxopts::value<std::string>(), "NAME")
@@ -477,6 +491,10 @@ int main(int argc, char** argv) {
     if (run.info) {
       dateline::print_info(std::cout, run.format, searcher.info());
       code = exit_code::kHits;
+    } else if (run.list) {
+      auto values = searcher.list(*run.list);
+      dateline::print_list(std::cout, run.format, values);
+      code = values.empty() ? exit_code::kNoHits : exit_code::kHits;
     } else if (run.batch) {
       code = run_batch(searcher, run);
     } else {

@@ -456,6 +456,30 @@ void print_count(std::ostream& out, Format format, const std::string& query, uin
   out.flush();
 }
 
+void print_list(std::ostream& out, Format format, const std::vector<FacetCount>& values) {
+  if (format == Format::kJson || format == Format::kJsonl) {
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const auto& v : values) {
+      nlohmann::ordered_json j{{"value", v.value}, {"count", v.count}};
+      if (format == Format::kJsonl) {
+        out << dump_json(j) << '\n';
+      } else {
+        all.push_back(std::move(j));
+      }
+    }
+    if (format == Format::kJson) out << dump_json(all) << '\n';
+    out.flush();
+    return;
+  }
+  if (format == Format::kTsv) out << "value\tcount\n";
+  for (const auto& v : values) {
+    out << escape_tsv(v.value);
+    if (format != Format::kIds) out << '\t' << v.count;
+    out << '\n';
+  }
+  out.flush();
+}
+
 void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
   if (format == Format::kJson || format == Format::kJsonl) {
     nlohmann::ordered_json j;

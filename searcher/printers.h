@@ -69,6 +69,12 @@ void print_count(std::ostream& out, Format format, const std::string& query, uin
 /// Prints `--info` output (text, or one JSON object for json/jsonl).
 void print_info(std::ostream& out, Format format, const DatabaseInfo& info);
 
+/// Prints `--list` output: text "VALUE<TAB>COUNT" per line; tsv the same after a "value<TAB>count" header;
+/// ids the values only; json one array of {"value","count"}; jsonl one such object per line. Values are
+/// escaped as TSV fields (escape_tsv) in every line format. trec is not a listing format: the caller
+/// refuses it.
+void print_list(std::ostream& out, Format format, const std::vector<FacetCount>& values);
+
 /// One batch error as a JSON line: {"type":"error","line":N,"qid":...,"message":...,"column":...}.
 std::string error_json(size_t line, const std::optional<std::string>& qid, const std::string& message,
                        std::optional<size_t> column);

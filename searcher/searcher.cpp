@@ -692,4 +692,45 @@ DatabaseInfo Searcher::info() {
   }
 }
 
+std::vector<FacetCount> Searcher::list(FacetKind kind) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      // Every article document once: its values of the facet, counted per article as --facet counts them.
+      Xapian::Enquire enquire(db_);
+      enquire.set_query(Xapian::Query(str(schema::kKindArticle)));
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      FacetSpy spy({kind}, false);
+      enquire.add_matchspy(&spy);
+      enquire.get_mset(0, 0, db_.get_doccount());
+      std::vector<FacetCount> values = spy.results(true, 0)[0].values;
+      std::sort(values.begin(), values.end(),
+                [](const FacetCount& a, const FacetCount& b) { return a.value < b.value; });
+      return values;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= kModifiedRetries)
+        throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": the database kept changing; try again");
+      db_.reopen();
+      refresh_stats();
+    } catch (const Xapian::DatabaseError& e) {
+      throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
+    }
+  }
+}
+
+std::optional<FacetKind> parse_list(std::string_view text) {
+  if (text.size() > 1 && text.back() == 's') text.remove_suffix(1);
+  return parse_facet(text);
+}
+
+std::string list_names() {
+  std::string out;
+  for (FacetKind k : {FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor, FacetKind::kYear,
+                      FacetKind::kMonth}) {
+    if (!out.empty()) out += ' ';
+    out += facet_name(k);
+    out += 's';
+  }
+  return out;
+}
+
 }  // namespace dateline

@@ -191,6 +191,11 @@ class Searcher {
   /// `--info`.
   DatabaseInfo info();
 
+  /// `--list`: every value `kind` takes in the database (outlets, speakers, authors, years, months), each
+  /// with the number of articles that have it, sorted by value (bytes; years and months chronologically).
+  /// Values are the stored display forms (canonical outlet names, full speaker names), as facets show them.
+  std::vector<FacetCount> list(FacetKind kind);
+
   const Analyzer& analyzer() const { return analyzer_; }
   const std::string& path() const { return path_; }
 
@@ -214,5 +219,10 @@ class Searcher {
 std::optional<SortOrder> parse_sort(std::string_view text);
 /// "article" | "passage"; std::nullopt otherwise.
 std::optional<Scoring> parse_scoring(std::string_view text);
+/// What `--list` takes: "outlets", "speakers", "authors", "years", "months" (or the singular, as --facet
+/// names them); std::nullopt otherwise.
+std::optional<FacetKind> parse_list(std::string_view text);
+/// The names parse_list() takes, for messages: "outlets speakers authors years months".
+std::string list_names();
 
 }  // namespace dateline

@@ -2,7 +2,10 @@
  *  @brief Both binaries answer --help and --version, and refuse unknown flags with exit 2.
  */
 #include <gtest/gtest.h>
+#include <unicode/uversion.h>
+#include <xapian.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "tests/support/test_support.h"
@@ -24,6 +27,27 @@ TEST_P(Binaries, VersionNamesTheProgram) {
   auto r = run({(bin_dir() / GetParam()).string(), "--version"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out.rfind(GetParam() + " ", 0), 0u) << r.out;
+}
+
+// --version: Dateline's version and commit, then the Xapian and ICU versions the binary runs with.
+TEST_P(Binaries, VersionNamesCommitXapianAndIcu) {
+  auto r = run({(bin_dir() / GetParam()).string(), "--version"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(r.out, m,
+                               std::regex(GetParam() + R"( \d+\.\d+\.\d+ \(git ([0-9A-Za-z._-]+)\)\n)"
+                                                       R"(Xapian (\S+)\nICU (\S+)\n)")))
+      << r.out;
+  if (std::filesystem::exists(dateline::test::source_dir() / ".git")) {
+    EXPECT_NE(m[1], "unknown") << "built from a git checkout: the commit is known";
+  }
+  EXPECT_EQ(m[2], Xapian::version_string());
+  UVersionInfo icu;
+  u_getVersion(icu);
+  char icu_text[U_MAX_VERSION_STRING_LENGTH] = {};
+  u_versionToString(icu, icu_text);
+  EXPECT_EQ(m[3], icu_text);
+  EXPECT_EQ(r.err, "");
 }
 
 TEST_P(Binaries, UnknownFlagIsAnErrorWithExitTwo) {

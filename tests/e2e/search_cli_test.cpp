@@ -187,6 +187,50 @@ TEST_F(SearchCli, CountAndInfo) {
   EXPECT_EQ(j["index_schema_version"], 2);
 }
 
+// --list (also read by the shell completions): exact output is in the goldens (search_list_*); here
+// the refusals.
+TEST_F(SearchCli, ListRefusesWhatDoesNotApply) {
+  auto unknown = search({"--list", "sources"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.out, "");
+  EXPECT_EQ(unknown.err,
+            "dateline-search: --list: expected one of outlets speakers authors years months, got "
+            "'sources'\n");
+  const std::vector<std::vector<std::string>> refused{
+      {"--list", "outlets", "troop"},
+      {"--list", "outlets", "--outlet", "Newsweek"},
+      {"--list", "outlets", "--batch"}};
+  for (const auto& args : refused) {
+    auto r = search(args);
+    EXPECT_EQ(r.exit_code, 2) << args[2];
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("--list lists the whole database"), std::string::npos) << r.err;
+  }
+  auto trec = search({"--list", "years", "--format", "trec"});
+  EXPECT_EQ(trec.exit_code, 2);
+  EXPECT_EQ(trec.err, "dateline-search: --list: --format trec does not apply\n");
+  auto singular = search({"--list", "outlet", "--format", "ids"});
+  EXPECT_EQ(singular.exit_code, 0);
+  EXPECT_EQ(singular.out, "Newsweek\nPravda.Ru\nThe Washington Times\n");
+}
+
+TEST_F(SearchCli, ListOfNothingExitsOne) {
+  dateline::test::TempDir dir;
+  const fs::path note = dir.path() / "note.txt";
+  std::ofstream(note) << "A plain note about nothing.\n";
+  const std::string db = (dir.path() / "db").string();
+  auto indexed = dateline::test::run({(bin_dir() / "dateline-index").string(), "-q", "--db", db, note.string()});
+  ASSERT_EQ(indexed.exit_code, 0) << indexed.err;
+  auto text = dateline::test::run({(bin_dir() / "dateline-search").string(), "--db", db, "--list", "outlets"});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_EQ(text.out, "");
+  EXPECT_EQ(text.err, "");
+  auto j = dateline::test::run(
+      {(bin_dir() / "dateline-search").string(), "--db", db, "--list", "speakers", "--format", "json"});
+  EXPECT_EQ(j.exit_code, 1);
+  EXPECT_EQ(j.out, "[]\n");
+}
+
 // ---- formats and output rules ---------------------------------------------------------------------
 
 TEST_F(SearchCli, EveryFormatWorksAndStdoutCarriesResultsOnly) {

@@ -218,6 +218,28 @@ TEST(Printers, Count) {
   EXPECT_EQ(c.str(), "q9\t4\n");
 }
 
+TEST(Printers, List) {
+  const std::vector<dateline::FacetCount> values{{"Newsweek", 3}, {"Tab\there\nnew\x1b[31m", 1}};
+  std::ostringstream text, tsv, ids, j, jl, none;
+  dateline::print_list(text, Format::kText, values);
+  dateline::print_list(tsv, Format::kTsv, values);
+  dateline::print_list(ids, Format::kIds, values);
+  dateline::print_list(j, Format::kJson, values);
+  dateline::print_list(jl, Format::kJsonl, values);
+  dateline::print_list(none, Format::kJson, {});
+  // A value never breaks the one-line-per-value shape nor reaches the terminal raw.
+  EXPECT_EQ(text.str(), "Newsweek\t3\nTab\\there\\nnew\\x1b[31m\t1\n");
+  EXPECT_EQ(tsv.str(), "value\tcount\nNewsweek\t3\nTab\\there\\nnew\\x1b[31m\t1\n");
+  EXPECT_EQ(ids.str(), "Newsweek\nTab\\there\\nnew\\x1b[31m\n");
+  EXPECT_EQ(j.str(), R"([{"value":"Newsweek","count":3},{"value":"Tab\there\nnew\u001b[31m","count":1}])"
+                     "\n");
+  EXPECT_EQ(jl.str(), R"({"value":"Newsweek","count":3})"
+                      "\n"
+                      R"({"value":"Tab\there\nnew\u001b[31m","count":1})"
+                      "\n");
+  EXPECT_EQ(none.str(), "[]\n");
+}
+
 TEST(Printers, ErrorLine) {
   EXPECT_EQ(dateline::error_json(3, std::string("x"), "query error: unbalanced quote", 5),
             R"({"type":"error","line":3,"qid":"x","message":"query error: unbalanced quote","column":5})");

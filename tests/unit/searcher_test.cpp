@@ -385,6 +385,34 @@ TEST_F(SmallCorpus, Info) {
   EXPECT_EQ(info.undated, 1u);
 }
 
+// --list: every value of the whole database with its article count, sorted by value.
+TEST_F(SmallCorpus, ListEveryValueWithArticleCounts) {
+  using dateline::FacetCount;
+  Searcher s(path_);
+  EXPECT_EQ(s.list(FacetKind::kOutlet), (std::vector<FacetCount>{{"Newsweek", 1}, {"Reuters", 2}}));
+  // An article counts once per speaker however many of its passages quote them.
+  EXPECT_EQ(s.list(FacetKind::kSpeaker),
+            (std::vector<FacetCount>{
+                {"Alexander Lukashenko", 2}, {"Viktor Gulevich", 1}, {"Vladimir Putin", 1}}));
+  EXPECT_EQ(s.list(FacetKind::kAuthor), (std::vector<FacetCount>{{"Ann Lee", 2}, {"Bo Chen", 1}}));
+  EXPECT_EQ(s.list(FacetKind::kYear), (std::vector<FacetCount>{{"2021", 1}, {"2022", 1}, {"2023", 1}}));
+  EXPECT_EQ(s.list(FacetKind::kMonth),
+            (std::vector<FacetCount>{{"2021-05", 1}, {"2022-03", 1}, {"2023-01", 1}}));
+}
+
+TEST(ParseList, PluralOrSingularFacetNames) {
+  EXPECT_EQ(dateline::parse_list("outlets"), FacetKind::kOutlet);
+  EXPECT_EQ(dateline::parse_list("speaker"), FacetKind::kSpeaker);
+  EXPECT_EQ(dateline::parse_list("authors"), FacetKind::kAuthor);
+  EXPECT_EQ(dateline::parse_list("years"), FacetKind::kYear);
+  EXPECT_EQ(dateline::parse_list("months"), FacetKind::kMonth);
+  EXPECT_EQ(dateline::parse_list("outletss"), std::nullopt);
+  EXPECT_EQ(dateline::parse_list("s"), std::nullopt);
+  EXPECT_EQ(dateline::parse_list(""), std::nullopt);
+  EXPECT_EQ(dateline::parse_list("Outlets"), std::nullopt);
+  EXPECT_EQ(dateline::list_names(), "outlets speakers authors years months");
+}
+
 TEST_F(SmallCorpus, ReadersSurviveCommitsMidSearch) {
   Searcher s(path_);
   ASSERT_EQ(s.search(query("alpha")).total, 2u);
