@@ -4,8 +4,12 @@
  *  Memory: read_file() and read_stream() read JSON Lines (.jsonl, .ndjson, a .json or standard input that
  *  turns out to be JSON Lines, and their .gz) record by record, holding one 64 KiB chunk and one line
  *  (at most ReadOptions::max_record_bytes) at a time, whatever the file's size. A plain-text article is one
- *  record per file and is read whole (no size limit; a .gz inflates to at most 4 GiB); so is a JSON array
- *  (up to ReadOptions::max_json_document_bytes) and a .json holding one record object.
+ *  record per file and is read whole up to the same limit (kMaxArticleBytes): reading stops there, a .gz is
+ *  not inflated further, and the article is skipped. A JSON array is read whole up to
+ *  ReadOptions::max_json_document_bytes, a .json holding one record object up to max_record_bytes. A sidecar
+ *  is read up to kMaxSidecarBytes, a manifest line by line up to kMaxManifestLineBytes a line and
+ *  kMaxManifestBytes in all. So what the reader holds is bounded for any input, however large, endless (a
+ *  pipe, /dev/zero) or compressed (a gzip bomb).
  */
 #pragma once
 
@@ -35,13 +39,26 @@ struct Manifest {
   std::map<std::string, MetadataOverrides> by_path;
 };
 
+/// The largest article: a plain-text file or standard input read as one article (bytes after gzip, before
+/// charset conversion), and a JSON record (ReadOptions::max_record_bytes). Larger ones are skipped with
+/// "article larger than 32 MiB (skipped)" or "record longer than ... bytes; not read".
+inline constexpr size_t kMaxArticleBytes = size_t{32} << 20;
+/// A sidecar NAME.meta.json larger than this is not read: a warning, the article keeps what its text says.
+inline constexpr size_t kMaxSidecarBytes = size_t{1} << 20;
+/// read_manifest() refuses a manifest with a line longer than kMaxManifestLineBytes (one article's metadata)
+/// or larger than kMaxManifestBytes in all (it is held in memory: about a million articles' entries).
+inline constexpr size_t kMaxManifestLineBytes = size_t{1} << 20;
+inline constexpr size_t kMaxManifestBytes = size_t{256} << 20;
+
 struct ReadOptions {
   std::filesystem::path id_root;       ///< ids of plain-text files are their path relative to this
   const Manifest* manifest = nullptr;  ///< optional overrides
   size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries
   /// A JSON record (a JSON Lines line, an array element, a .json object) longer than this many bytes
   /// (decoded UTF-8, a line's '\r' aside) is skipped with a Diagnostic at its line, and never held whole.
-  size_t max_record_bytes = size_t{32} << 20;
+  /// A plain-text article (a file, or standard input, read as one article) larger than this many bytes
+  /// (after gzip, before charset conversion) is skipped: reading stops once past it.
+  size_t max_record_bytes = kMaxArticleBytes;
   /// read_file()/read_stream(): a JSON array, which is read whole, larger than this many bytes (after gzip)
   /// is refused with one Diagnostic rather than read into memory. read_buffer() has its bytes already.
   size_t max_json_document_bytes = size_t{256} << 20;
@@ -113,7 +130,8 @@ struct Headline {
 /// outlet is cut from the title. A page that opens with a date line or a paragraph has no title.
 Headline extract_headline(std::string_view utf8);
 
-/// Reads a manifest file; throws std::runtime_error("FILE:LINE: reason") on a malformed one.
+/// Reads a manifest file; throws std::runtime_error("FILE:LINE: reason") on a malformed one, or on one with
+/// a line longer than kMaxManifestLineBytes or more than kMaxManifestBytes in all (read no further).
 Manifest read_manifest(const std::filesystem::path& file);
 
 /// Is this path an input the reader understands (.txt, .text, .jsonl, .json, .ndjson, optionally .gz)?

@@ -286,6 +286,55 @@ TEST(ReadOverrides, ManifestWinsOverSidecarAndAppliesToJsonLines) {
             (std::vector<std::string>{"b.jsonl:0: manifest \"id\" ignored for a file of many records"}));
 }
 
+TEST(ReadOverrides, OversizedSidecarIsAWarningAndTheArticleIsRead) {
+  dateline::test::TempDir dir;
+  write(dir.path() / "a.txt", kArticle);
+  // A valid JSON object one byte over the limit: refused on its size, not parsed.
+  std::string side = "{\"title\": \"\"}";
+  side.insert(side.size() - 2, dateline::kMaxSidecarBytes + 1 - side.size(), 'x');
+  ASSERT_EQ(side.size(), dateline::kMaxSidecarBytes + 1);
+  write(dir.path() / "a.meta.json", side);
+  Result r = read(dir.path() / "a.txt");
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].title.value_or("-"), "Minister Resigns Over Budget Row");
+  EXPECT_EQ(describe(r.diagnostics, dir.path()),
+            (std::vector<std::string>{
+                "a.meta.json:0: sidecar metadata larger than 1 MiB; overrides not applied"}));
+  // At the limit it is read.
+  side.erase(side.size() - 3, 1);
+  write(dir.path() / "a.meta.json", side);
+  Result at = read(dir.path() / "a.txt");
+  ASSERT_EQ(at.articles.size(), 1u);
+  EXPECT_TRUE(at.diagnostics.empty());
+  EXPECT_EQ(at.articles[0].title.value_or("-").size(), dateline::kMaxSidecarBytes - 13);
+}
+
+TEST(ReadManifest, EndlessOrOversizedLineIsRefusedWithoutReadingOn) {
+  dateline::test::TempDir dir;
+  // /dev/zero: one endless line of NUL bytes. Refused after the first MiB, not read to the end.
+  try {
+    dateline::read_manifest("/dev/zero");
+    ADD_FAILURE() << "no error for /dev/zero";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "/dev/zero:1: line longer than 1 MiB; not a manifest line (one article's path and metadata)");
+  }
+  // A long line after good ones names its line; a line of exactly the limit (plus "\r") is parsed.
+  std::string ok = "{\"path\": \"a.txt\", \"title\": \"\"}";
+  ok.insert(ok.size() - 2, dateline::kMaxManifestLineBytes - ok.size(), 'x');
+  write(dir.path() / "m.jsonl", ok + "\r\n{\"path\": \"b.txt\"}\n" + std::string(2 << 20, 'y') + "\n");
+  try {
+    dateline::read_manifest(dir.path() / "m.jsonl");
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    std::string want = (dir.path() / "m.jsonl").string() + ":3: line longer than 1 MiB";
+    EXPECT_EQ(std::string(e.what()).substr(0, want.size()), want);
+  }
+  write(dir.path() / "m.jsonl", ok + "\r\n{\"path\": \"b.txt\"}");  // no final newline
+  dateline::Manifest m = dateline::read_manifest(dir.path() / "m.jsonl");
+  EXPECT_EQ(m.by_path.size(), 2u);
+}
+
 TEST(ReadManifest, MalformedManifestThrowsWithFileAndLine) {
   dateline::test::TempDir dir;
   struct Case {
