@@ -1016,6 +1016,10 @@ class Reader {
     return "article larger than " + size_label(options_.max_record_bytes) + " (skipped)";
   }
 
+  std::string too_many_passages() const {
+    return "article cut into more than " + std::to_string(options_.max_passages) + " passages (skipped)";
+  }
+
   /// Would decode_text() call an input starting with `head` binary? It decides on the first bytes only.
   static bool is_binary_head(std::string_view head) {
     std::string_view window = head.substr(0, kUtf8Bom.size() + kProbeBytes);
@@ -1078,6 +1082,10 @@ class Reader {
     if (input.manifest != nullptr) apply_overrides(a, *input.manifest, problems, 0, "manifest", true);
     if (a.passages.empty()) {
       problems.skip(0, "no article text (only a title, captions or page furniture)");
+      return;
+    }
+    if (a.passages.size() > options_.max_passages) {
+      problems.skip(0, too_many_passages());
       return;
     }
     a.content_hash = content_hash(raw, overrides, options_.max_passage_bytes);
@@ -1257,6 +1265,10 @@ class Reader {
     }
 
     a.passages = split_passages(text, PassageOptions{options_.max_passage_bytes, 0});
+    if (a.passages.size() > options_.max_passages) {
+      problems.skip(line_no, too_many_passages());
+      return;
+    }
     if (input.manifest != nullptr) {
       bool has_id = input.manifest->count("id") != 0;
       if (has_id && !warned_manifest_id_) {

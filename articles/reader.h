@@ -41,8 +41,15 @@ struct Manifest {
 
 /// The largest article: a plain-text file or standard input read as one article (bytes after gzip, before
 /// charset conversion), and a JSON record (ReadOptions::max_record_bytes). Larger ones are skipped with
-/// "article larger than 32 MiB (skipped)" or "record longer than ... bytes; not read".
-inline constexpr size_t kMaxArticleBytes = size_t{32} << 20;
+/// "article larger than 8 MiB (skipped)" or "record longer than ... bytes; not read". Indexing an article
+/// takes about 16 times its size in memory at once (its passage documents are built, then written in one
+/// transaction): about 200 MB at this limit (bench/RESULTS.md). Real news articles are under 1 MiB.
+inline constexpr size_t kMaxArticleBytes = size_t{8} << 20;
+/// The most passages one article may be cut into; more and it is skipped ("article cut into more than
+/// 20000 passages (skipped)"). Each costs about 2 KB while it is indexed, whatever its length, so an article
+/// of one-line paragraphs within kMaxArticleBytes (400,000 passages) would take 840 MB. An article of
+/// kMaxArticleBytes in ordinary paragraphs has 7,000 to 12,000.
+inline constexpr size_t kMaxPassages = 20000;
 /// A sidecar NAME.meta.json larger than this is not read: a warning, the article keeps what its text says.
 inline constexpr size_t kMaxSidecarBytes = size_t{1} << 20;
 /// read_manifest() refuses a manifest with a line longer than kMaxManifestLineBytes (one article's metadata)
@@ -59,6 +66,8 @@ struct ReadOptions {
   /// A plain-text article (a file, or standard input, read as one article) larger than this many bytes
   /// (after gzip, before charset conversion) is skipped: reading stops once past it.
   size_t max_record_bytes = kMaxArticleBytes;
+  /// An article (plain text or JSON record) cut into more passages than this is skipped.
+  size_t max_passages = kMaxPassages;
   /// read_file()/read_stream(): a JSON array, which is read whole, larger than this many bytes (after gzip)
   /// is refused with one Diagnostic rather than read into memory. read_buffer() has its bytes already.
   size_t max_json_document_bytes = size_t{256} << 20;

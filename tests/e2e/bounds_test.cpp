@@ -204,7 +204,7 @@ TEST(MemoryBounds, PlainTextGzipBombIsSkippedWithoutInflatingIt) {
   Child r = run_index(tmp.path(), {"--db", (tmp.path() / "db").string(), "--json", in.string()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(diagnostics(r), (std::vector<std::string>{"dateline-index: " + (in / "bomb.txt.gz").string() +
-                                                      ": article larger than 32 MiB (skipped)"}));
+                                                      ": article larger than 8 MiB (skipped)"}));
   json j = summary(r);
   ASSERT_TRUE(j.is_object()) << r.out << r.err;
   EXPECT_EQ(j.value("added", 0), 1);
@@ -219,7 +219,7 @@ TEST(MemoryBounds, EndlessPlainTextOnStandardInputIsCutAtTheLimit) {
                     /*endless_stdin=*/true);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(diagnostics(r),
-            (std::vector<std::string>{"dateline-index: <stdin>: article larger than 32 MiB (skipped)"}));
+            (std::vector<std::string>{"dateline-index: <stdin>: article larger than 8 MiB (skipped)"}));
   json j = summary(r);
   ASSERT_TRUE(j.is_object()) << r.out << r.err;
   EXPECT_EQ(j.value("added", 0), 1);

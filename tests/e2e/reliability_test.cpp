@@ -605,12 +605,12 @@ TEST(HostileInputs, EachReportedOthersIndexed) {
   EXPECT_EQ(j2["skipped"].size(), j["skipped"].size());
 }
 
-// A single line of plain text without a newline, exactly at the 32 MiB article limit (its own test: it is the
+// A single line of plain text without a newline, exactly at the 8 MiB article limit (its own test: it is the
 // slow one, run once): indexed, cut into passages at the size bound, searchable, beside a normal article.
 // One byte more and the article is skipped with its reason, unread past the limit (issue 17; this test
 // indexed a 50 MB line before plain text had a limit).
 TEST(HostileInputs, LineAtTheArticleLimitIsIndexedOneByteMoreIsSkipped) {
-  constexpr size_t kLimit = size_t{32} << 20;
+  constexpr size_t kLimit = size_t{8} << 20;
   TempDir tmp;
   fs::path in = tmp.path() / "in";
   fs::create_directories(in);
@@ -635,9 +635,9 @@ TEST(HostileInputs, LineAtTheArticleLimitIsIndexedOneByteMoreIsSkipped) {
   auto list = skipped(j);
   ASSERT_EQ(list.size(), 1u) << j["skipped"].dump();
   EXPECT_EQ(list[0].value("path", ""), (in / "over.txt").string());
-  EXPECT_EQ(list[0].value("reason", ""), "article larger than 32 MiB (skipped)");
+  EXPECT_EQ(list[0].value("reason", ""), "article larger than 8 MiB (skipped)");
   std::string line =
-      "dateline-index: " + (in / "over.txt").string() + ": article larger than 32 MiB (skipped)\n";
+      "dateline-index: " + (in / "over.txt").string() + ": article larger than 8 MiB (skipped)\n";
   EXPECT_NE(r.err.find(line), std::string::npos) << r.err;
   Census c = census(db);
   EXPECT_TRUE(c.problems.empty());
@@ -646,7 +646,7 @@ TEST(HostileInputs, LineAtTheArticleLimitIsIndexedOneByteMoreIsSkipped) {
   EXPECT_EQ(search({"--db", db.string(), "--count", "zanzibarite"}).exit_code, 0);
   RunResult hit = search({"--db", db.string(), "--format", "json", "lorem"});
   EXPECT_EQ(hit.exit_code, 0) << hit.err;
-  EXPECT_LT(hit.out.size(), 64u << 10) << "a search must not print the 32 MiB article";
+  EXPECT_LT(hit.out.size(), 64u << 10) << "a search must not print the 8 MiB article";
 }
 
 // ---- Hostile queries --------------------------------------------------------------------------------

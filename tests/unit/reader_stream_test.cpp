@@ -419,7 +419,7 @@ TEST_F(StreamedJsonLines, PlainTextOverTheLimitIsSkippedAsInTheWholeBuffer) {
   EXPECT_TRUE(lines.diagnostics.empty());
   // The default limit is the one stated in messages and docs.
   EXPECT_EQ(ReadOptions{}.max_record_bytes, dateline::kMaxArticleBytes);
-  EXPECT_EQ(dateline::kMaxArticleBytes, size_t{32} << 20);
+  EXPECT_EQ(dateline::kMaxArticleBytes, size_t{8} << 20);
 }
 
 TEST_F(StreamedJsonLines, BinaryOrBlankInputOverTheLimitIsNamedAsInTheWholeBuffer) {

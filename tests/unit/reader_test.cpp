@@ -411,9 +411,46 @@ TEST(ReadBuffer, SniffsTheFormat) {
   EXPECT_EQ(gz.articles.size(), 1u);
 }
 
+TEST(ReadLimits, ArticleOfTooManyPassagesIsSkipped) {
+  dateline::test::TempDir dir;
+  std::string paragraphs;
+  for (int i = 0; i < 60; ++i) paragraphs += "The harbour reopened on day " + std::to_string(i) + ".\n\n";
+  write(dir.path() / "many.txt", "Harbour Reopens After Repairs\n\n" + paragraphs);
+  std::string json_text;
+  for (int i = 0; i < 60; ++i) json_text += "The harbour reopened on day " + std::to_string(i) + ".\\n\\n";
+  write(dir.path() / "many.jsonl",
+        "{\"id\": \"a\", \"text\": \"One.\"}\n{\"id\": \"b\", \"text\": \"" + json_text + "\"}\n");
+  // At the limit both are read (the text's passage count is whatever the extractor makes of it)...
+  dateline::ReadOptions options;
+  Result ok = read(dir.path() / "many.txt", options);
+  ASSERT_EQ(ok.articles.size(), 1u);
+  size_t n = ok.articles[0].passages.size();
+  ASSERT_GT(n, 50u);
+  options.max_passages = n;
+  EXPECT_EQ(read(dir.path() / "many.txt", options).articles.size(), 1u);
+  options.max_passages = 60;
+  EXPECT_EQ(read(dir.path() / "many.jsonl", options).articles.size(), 2u);
+  // ... one passage fewer allowed and the article is skipped (the other record is still read).
+  options.max_passages = n - 1;
+  Result t = read(dir.path() / "many.txt", options);
+  EXPECT_TRUE(t.articles.empty());
+  EXPECT_EQ(describe(t.diagnostics, dir.path()),
+            (std::vector<std::string>{"many.txt:0: article cut into more than " + std::to_string(n - 1) +
+                                      " passages (skipped) [skipped]"}));
+  options.max_passages = 59;
+  Result j = read(dir.path() / "many.jsonl", options);
+  ASSERT_EQ(j.articles.size(), 1u);
+  EXPECT_EQ(describe(j.diagnostics, dir.path()),
+            (std::vector<std::string>{
+                "many.jsonl:2: article cut into more than 59 passages (skipped) [skipped]"}));
+  EXPECT_EQ(dateline::ReadOptions{}.max_passages, dateline::kMaxPassages);
+}
+
 TEST(ReadBuffer, HugeJsonLineIsRead) {
+  // Just under the article limit (8 MiB; it was 20 MiB of text before the limit came down from 32 MiB).
   std::string text;
-  while (text.size() < (20u << 20)) text += "The quick brown fox jumps over the lazy dog. ";
+  while (text.size() < dateline::kMaxArticleBytes - (64u << 10))
+    text += "The quick brown fox jumps over the lazy dog. ";
   Result r = read_bytes("{\"id\": \"big\", \"text\": \"" + text + "\"}\n", "big.jsonl");
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_GT(r.articles[0].passages.size(), text.size() / 1200);
