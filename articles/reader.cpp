@@ -210,17 +210,42 @@ std::string language_code(std::string_view value) {
   return it != kNames.end() ? it->second : std::string();
 }
 
+/// Problems of one input past the first `limit`: counted, not listed (an input of ten million bad lines
+/// would otherwise hold ten million Diagnostics).
+struct Overflow {
+  size_t limit = SIZE_MAX;
+  size_t listed = 0;
+  size_t skipped = 0;   // skips not listed
+  size_t warnings = 0;  // warnings not listed
+};
+
 /// Collects per-input problems with the file name filled in.
 class Problems {
  public:
-  Problems(std::string file, std::vector<Diagnostic>& out) : file_(std::move(file)), out_(out) {}
-  void skip(size_t line, std::string reason) { out_.push_back({file_, line, std::move(reason), true}); }
-  void warn(size_t line, std::string reason) { out_.push_back({file_, line, std::move(reason), false}); }
+  Problems(std::string file, std::vector<Diagnostic>& out, Overflow* overflow = nullptr)
+      : file_(std::move(file)), out_(out), overflow_(overflow) {}
+  void skip(size_t line, std::string reason) {
+    if (over()) {
+      ++overflow_->skipped;
+      return;
+    }
+    out_.push_back({file_, line, std::move(reason), true});
+  }
+  void warn(size_t line, std::string reason) {
+    if (over()) {
+      ++overflow_->warnings;
+      return;
+    }
+    out_.push_back({file_, line, std::move(reason), false});
+  }
   const std::string& file() const { return file_; }
 
  private:
+  bool over() { return overflow_ != nullptr && overflow_->listed++ >= overflow_->limit; }
+
   std::string file_;
   std::vector<Diagnostic>& out_;
+  Overflow* overflow_;
 };
 
 /// Sets one metadata field of `a` from a trusted value (record field or override). `line` for messages.
@@ -801,7 +826,19 @@ class Reader {
 
   /// The whole-buffer path: all of the input's bytes in memory.
   void read(std::string_view bytes, const Input& input) {
-    Problems problems(input.display, diagnostics_);
+    read_whole_buffer(bytes, input);
+    report_overflow(input.display);
+  }
+
+  void read_stream(Source& raw, Input input) {
+    std::string display = input.display;
+    read_streamed(raw, std::move(input));
+    report_overflow(display);
+  }
+
+ private:
+  void read_whole_buffer(std::string_view bytes, const Input& input) {
+    Problems problems(input.display, diagnostics_, &overflow_);
     std::string inflated;
     if (is_gzip(bytes)) {
       std::string error;
@@ -824,8 +861,8 @@ class Reader {
   /// read() does. What it gives equals read()'s on the same bytes, except (reader.h) that the charset is
   /// decided on the first 64 KiB, that an error after the first 64 KiB (corrupt gzip, read error) comes
   /// after the records before it, and that a JSON document read whole has a size limit.
-  void read_stream(Source& raw, Input input) {
-    Problems problems(input.display, diagnostics_);
+  void read_streamed(Source& raw, Input input) {
+    Problems problems(input.display, diagnostics_, &overflow_);
     std::string bytes;  // the input's first bytes, decompressed: kept until the format is known
     while (bytes.size() < 2 && raw.read(bytes, kChunkBytes) > 0) {
     }
@@ -968,6 +1005,11 @@ class Reader {
       first_diagnostic = std::min(first_diagnostic, diagnostics_.size());
       diagnostics_.insert(diagnostics_.begin() + static_cast<std::ptrdiff_t>(first_diagnostic),
                           Diagnostic{input.display, 0, std::move(note), false});
+      // It is the first one listed there: past ReadOptions::max_diagnostics, the last one listed makes room.
+      if (overflow_.listed++ >= overflow_.limit) {
+        ++(diagnostics_.back().skipped ? overflow_.skipped : overflow_.warnings);
+        diagnostics_.pop_back();
+      }
     }
   }
 
@@ -1287,9 +1329,20 @@ class Reader {
     sink_(std::move(a));
   }
 
+  /// One Diagnostic for the problems past ReadOptions::max_diagnostics, if any (a skip if any was one).
+  void report_overflow(const std::string& display) {
+    size_t more = overflow_.skipped + overflow_.warnings;
+    if (more == 0) return;
+    diagnostics_.push_back(Diagnostic{display, 0,
+                                      std::to_string(more) + " more problems not listed (" +
+                                          std::to_string(overflow_.skipped) + " of them skipped records)",
+                                      overflow_.skipped > 0});
+  }
+
   const ReadOptions& options_;
   const ArticleSink& sink_;
   std::vector<Diagnostic>& diagnostics_;
+  Overflow overflow_{options_.max_diagnostics};
   bool warned_manifest_id_ = false;
 };
 

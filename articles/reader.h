@@ -50,6 +50,9 @@ inline constexpr size_t kMaxArticleBytes = size_t{8} << 20;
 /// of one-line paragraphs within kMaxArticleBytes (400,000 passages) would take 840 MB. An article of
 /// kMaxArticleBytes in ordinary paragraphs has 7,000 to 12,000.
 inline constexpr size_t kMaxPassages = 20000;
+/// The most Diagnostics listed for one input (a file of ten million bad lines would otherwise hold ten
+/// million of them: 2.1 GB for 100 MB of such lines); the rest are counted in one more.
+inline constexpr size_t kMaxDiagnosticsPerInput = 1000;
 /// A sidecar NAME.meta.json larger than this is not read: a warning, the article keeps what its text says.
 inline constexpr size_t kMaxSidecarBytes = size_t{1} << 20;
 /// read_manifest() refuses a manifest with a line longer than kMaxManifestLineBytes (one article's metadata)
@@ -68,6 +71,9 @@ struct ReadOptions {
   size_t max_record_bytes = kMaxArticleBytes;
   /// An article (plain text or JSON record) cut into more passages than this is skipped.
   size_t max_passages = kMaxPassages;
+  /// Problems of one input past this many are counted, not listed: one Diagnostic at the end says
+  /// "N more problems not listed (M of them skipped records)" (a skip when M > 0).
+  size_t max_diagnostics = kMaxDiagnosticsPerInput;
   /// read_file()/read_stream(): a JSON array, which is read whole, larger than this many bytes (after gzip)
   /// is refused with one Diagnostic rather than read into memory. read_buffer() has its bytes already.
   size_t max_json_document_bytes = size_t{256} << 20;

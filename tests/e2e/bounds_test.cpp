@@ -19,6 +19,8 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -58,12 +60,16 @@ struct Child {
   std::string out, err;
 };
 
+constexpr uint64_t kEndless = UINT64_MAX;
+
 /// Runs dateline-index with `args` under the address-space limit; stdout and stderr go to files in `dir`.
-/// With `endless_stdin`, a writer thread feeds `line` to its standard input until the pipe is closed (the
-/// child exited or closed it), so the test ends whatever the child does with it; else stdin is /dev/null.
+/// With `stdin_bytes` > 0, a writer thread feeds `line` over and over to its standard input, in blocks of
+/// whole lines, until at least that many bytes are written (kEndless: until the pipe is closed, i.e. the
+/// child exited or closed it, so the test ends whatever the child does with it); else stdin is /dev/null.
 /// A child still running after kTimeoutSeconds is killed (exit code 128 + 9).
-Child run_index(const fs::path& dir, std::vector<std::string> args, bool endless_stdin = false,
-              const std::string& line = "The harbour reopened.\n") {
+Child run_index(const fs::path& dir, std::vector<std::string> args, uint64_t stdin_bytes = 0,
+                const std::string& line = "The harbour reopened.\n") {
+  bool endless_stdin = stdin_bytes > 0;
   args.insert(args.begin(), (bin_dir() / "dateline-index").string());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -98,13 +104,19 @@ Child run_index(const fs::path& dir, std::vector<std::string> args, bool endless
   if (endless_stdin) {
     ::close(in_pipe[0]);
     int fd = in_pipe[1];
-    writer = std::thread([fd, line] {
+    writer = std::thread([fd, line, stdin_bytes] {
       std::string block;
       while (block.size() < 64 * 1024) block += line;
-      for (;;) {
-        ssize_t n = ::write(fd, block.data(), block.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;  // EPIPE: nobody reads any more
+      auto write_block = [&] {
+        for (size_t off = 0; off < block.size();) {
+          ssize_t n = ::write(fd, block.data() + off, block.size() - off);
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) return false;  // EPIPE: nobody reads any more
+          off += static_cast<size_t>(n);
+        }
+        return true;
+      };
+      for (uint64_t written = 0; written < stdin_bytes && write_block(); written += block.size()) {
       }
       ::close(fd);
     });
@@ -215,14 +227,44 @@ TEST(MemoryBounds, EndlessPlainTextOnStandardInputIsCutAtTheLimit) {
   TempDir tmp;
   write_file(tmp.path() / "good.txt", kGood);
   Child r = run_index(tmp.path(), {"--db", (tmp.path() / "db").string(), "--json", "-",
-                                 (tmp.path() / "good.txt").string()},
-                    /*endless_stdin=*/true);
+                                   (tmp.path() / "good.txt").string()},
+                      kEndless);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(diagnostics(r),
             (std::vector<std::string>{"dateline-index: <stdin>: article larger than 8 MiB (skipped)"}));
   json j = summary(r);
   ASSERT_TRUE(j.is_object()) << r.out << r.err;
   EXPECT_EQ(j.value("added", 0), 1);
+}
+
+TEST(MemoryBounds, MillionsOfBadLinesAreCountedNotListed) {
+  TempDir tmp;
+  write_file(tmp.path() / "good.txt", kGood);
+  // 80 MiB of JSON Lines records without text on standard input: 8 million "record has no text" problems.
+  // Listed, they took 2.1 GB (100 MB of them); now the first 1000 are listed and the rest counted.
+  constexpr uint64_t kBytes = uint64_t{80} << 20;
+  Child r = run_index(tmp.path(), {"--db", (tmp.path() / "db").string(), "--json", "-",
+                                   (tmp.path() / "good.txt").string()},
+                      kBytes, "{\"id\": 1}\n");
+  EXPECT_EQ(r.exit_code, 1) << r.err.substr(0, 2000);
+  json j = summary(r);
+  ASSERT_TRUE(j.is_object()) << r.out.substr(0, 2000) << r.err.substr(0, 2000);
+  EXPECT_EQ(j.value("added", 0), 1);
+  ASSERT_EQ(j["skipped"].size(), 1001u);
+  // Sorted by file and line: the count (line 0) first, then lines 1 to 1000.
+  EXPECT_EQ(j["skipped"][1].value("line", -1), 1);
+  EXPECT_EQ(j["skipped"][1].value("reason", ""), "record has no text (no \"text\" or \"body\" field)");
+  EXPECT_EQ(j["skipped"][1000].value("line", -1), 1000);
+  json last = j["skipped"][0];
+  EXPECT_EQ(last.value("path", ""), "<stdin>");
+  EXPECT_EQ(last.value("line", -1), 0);
+  std::string reason = last.value("reason", "");
+  uint64_t n = std::strtoull(reason.c_str(), nullptr, 10);
+  EXPECT_EQ(reason, std::to_string(n) + " more problems not listed (" + std::to_string(n) +
+                        " of them skipped records)");
+  // Every 10-byte line counted: at least kBytes, at most one 64 KiB block more, were written.
+  EXPECT_GE(n + 1000, kBytes / 10);
+  EXPECT_LE(n + 1000, (kBytes + 65540) / 10);
 }
 
 TEST(MemoryBounds, HugeSidecarAndDevicesAreNotReadWhole) {
@@ -234,7 +276,7 @@ TEST(MemoryBounds, HugeSidecarAndDevicesAreNotReadWhole) {
   write_sparse(in / "good.meta.json", "{\"title\": \"", uint64_t{2} << 30);
   write_file(in / "other.txt", kGood);
   Child r = run_index(tmp.path(), {"--db", (tmp.path() / "db").string(), "--json", in.string(), "/dev/zero",
-                                 "/dev/urandom"});
+                                   "/dev/urandom"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(diagnostics(r), (std::vector<std::string>{
                                 "dateline-index: /dev/urandom: binary file",
@@ -253,7 +295,7 @@ TEST(MemoryBounds, ManifestFromDevZeroIsAOneLineError) {
   TempDir tmp;
   write_file(tmp.path() / "good.txt", kGood);
   Child r = run_index(tmp.path(), {"--db", (tmp.path() / "db").string(), "--manifest", "/dev/zero",
-                                 (tmp.path() / "good.txt").string()});
+                                   (tmp.path() / "good.txt").string()});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err,
             "dateline-index: --manifest: /dev/zero:1: line longer than 1 MiB; not a manifest line (one "
@@ -271,7 +313,7 @@ TEST(MemoryBounds, ManifestFromDevZeroIsAOneLineError) {
     ::close(fd);
   });
   Child m = run_index(tmp.path(), {"--db", (tmp.path() / "db2").string(), "--manifest", fifo.string(),
-                                 (tmp.path() / "good.txt").string()});
+                                   (tmp.path() / "good.txt").string()});
   stop = true;
   feeder.join();
   EXPECT_EQ(m.exit_code, 2) << m.err;

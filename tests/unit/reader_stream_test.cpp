@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -379,6 +380,7 @@ TEST_F(StreamedJsonLines, RandomLinesMatchWholeBuffer) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     ReadOptions options;
     options.max_record_bytes = 8000;
+    options.max_diagnostics = SIZE_MAX;  // compare every one (the limit has its own test)
     check("random.jsonl", bytes, options);
     check("random.jsonl.gz", gzip(bytes), options);
   }
@@ -468,6 +470,43 @@ TEST_F(StreamedJsonLines, GzipBombOfPlainTextIsNotInflatedPastTheLimit) {
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(describe(r.diagnostics[0]), "<stdin>:0: article larger than 256 KiB (skipped) [skipped]");
   EXPECT_LT(consumed, gz.size() / 4) << "read on past the limit";
+}
+
+TEST_F(StreamedJsonLines, ProblemsPastTheLimitAreCountedInOneDiagnostic) {
+  ReadOptions options;
+  options.max_diagnostics = 10;
+  std::string bytes;
+  for (size_t n = 0; bytes.size() < kBig; ++n)
+    bytes += n % 3 == 0 ? record(n, 5) + "\n" : "{\"id\": \"x" + std::to_string(n) + "\"}\n";
+  Result r = check("bad.jsonl", bytes, options);
+  size_t lines = static_cast<size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+  size_t bad = lines - (lines + 2) / 3;
+  EXPECT_EQ(r.articles.size(), lines - bad);
+  ASSERT_EQ(r.diagnostics.size(), 11u);
+  EXPECT_EQ(r.diagnostics[9].line, 15u);  // lines 2, 3, 5, 6, ... are bad
+  const Diagnostic& more = r.diagnostics.back();
+  EXPECT_EQ(more.line, 0u);
+  EXPECT_TRUE(more.skipped);
+  EXPECT_EQ(more.reason, std::to_string(bad - 10) + " more problems not listed (" + std::to_string(bad - 10) +
+                             " of them skipped records)");
+  // Within the limit nothing is added.
+  options.max_diagnostics = bad;
+  EXPECT_EQ(check("bad.jsonl", bytes, options).diagnostics.size(), bad);
+  // The charset warning (known only at the end of a stream, listed first) is one of those listed.
+  std::string repaired;
+  for (size_t at = 0; at < bytes.size(); at += 5000) {
+    repaired += bytes.substr(at, 5000);
+    if (at >= 100000) repaired += '\xFF';
+  }
+  for (size_t limit : {size_t{0}, size_t{1}, size_t{10}}) {
+    options.max_diagnostics = limit;
+    Result c = check("bad.jsonl", repaired, options);
+    ASSERT_EQ(c.diagnostics.size(), limit + 1) << limit;
+    if (limit > 0) {
+      EXPECT_EQ(c.diagnostics[0].reason.rfind("invalid UTF-8: ", 0), 0u);
+    }
+  }
+  EXPECT_EQ(ReadOptions{}.max_diagnostics, dateline::kMaxDiagnosticsPerInput);
 }
 
 // ---- What streaming does differently (reader.h), on purpose ----------------------------------------------
