@@ -340,8 +340,10 @@ std::vector<std::string> not_people(const Article& a) {
   return out;
 }
 
-/// Reads a sidecar NAME.meta.json beside a plain-text file, if there is one.
-MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& diagnostics) {
+/// Reads a sidecar NAME.meta.json beside a plain-text file, if there is one. Its problems count towards
+/// the file's `overflow` (a 1 MiB sidecar of unknown fields is 100,000 warnings).
+MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& diagnostics,
+                               Overflow& overflow) {
   MetadataOverrides out;
   std::string name = file.filename().string();
   std::string lower = ascii_lower(name);
@@ -354,7 +356,7 @@ MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& di
     fs::path side = file.parent_path() / candidate;
     std::error_code ec;
     if (!fs::is_regular_file(side, ec)) continue;
-    Problems problems(side.string(), diagnostics);
+    Problems problems(side.string(), diagnostics, &overflow);
     std::ifstream in(side, std::ios::binary);
     // One byte past the limit tells an oversized sidecar; the rest of it is never read.
     std::string text(kMaxSidecarBytes + 1, '\0');
@@ -872,7 +874,7 @@ class Reader {
     }
     // The sidecar is read once the file proved readable, before its content is looked at (as read_file()
     // always did).
-    if (!input.sidecar_of.empty()) input.sidecar = read_sidecar(input.sidecar_of, diagnostics_);
+    if (!input.sidecar_of.empty()) input.sidecar = read_sidecar(input.sidecar_of, diagnostics_, overflow_);
     std::unique_ptr<GunzipSource> gz;
     Source* src = &raw;
     if (is_gzip(bytes)) {

@@ -309,6 +309,22 @@ TEST(ReadOverrides, OversizedSidecarIsAWarningAndTheArticleIsRead) {
   EXPECT_EQ(at.articles[0].title.value_or("-").size(), dateline::kMaxSidecarBytes - 13);
 }
 
+TEST(ReadOverrides, SidecarProblemsCountTowardsTheFilesLimit) {
+  dateline::test::TempDir dir;
+  write(dir.path() / "a.txt", kArticle);
+  std::string side = "{";
+  for (int i = 0; i < 30; ++i) side += (i ? ", \"k" : "\"k") + std::to_string(i) + "\": 1";
+  write(dir.path() / "a.meta.json", side + "}");
+  dateline::ReadOptions options;
+  options.max_diagnostics = 5;
+  Result r = read(dir.path() / "a.txt", options);
+  ASSERT_EQ(r.articles.size(), 1u);
+  std::vector<std::string> d = describe(r.diagnostics, dir.path());
+  ASSERT_EQ(d.size(), 6u);
+  EXPECT_EQ(d[4], "a.meta.json:0: unknown field \"k12\" ignored");  // keys in nlohmann's sorted order
+  EXPECT_EQ(d[5], "a.txt:0: 25 more problems not listed (0 of them skipped records)");  // a warning
+}
+
 TEST(ReadManifest, EndlessOrOversizedLineIsRefusedWithoutReadingOn) {
   dateline::test::TempDir dir;
   // /dev/zero: one endless line of NUL bytes. Refused after the first MiB, not read to the end.
