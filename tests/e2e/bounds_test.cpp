@@ -306,8 +306,12 @@ TEST(MemoryBounds, ManifestFromDevZeroIsAOneLineError) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   std::atomic<bool> stop{false};
   std::thread feeder([&] {
-    int fd = ::open(fifo.c_str(), O_WRONLY);
+    // Non-blocking open until the child opens its end, so a child that never does cannot hang the test.
+    int fd = -1;
+    while (!stop && (fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK)) < 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (fd < 0) return;
+    ::fcntl(fd, F_SETFL, 0);  // blocking writes from here
     std::string blank(1 << 16, '\n');
     while (!stop && ::write(fd, blank.data(), blank.size()) > 0) {
     }
