@@ -77,6 +77,13 @@ std::string hex64(uint64_t v) {
   return buf;
 }
 
+/// A byte count for messages: "32 MiB", "1 KiB" when it is a whole number of them, else "1000 bytes".
+std::string size_label(size_t n) {
+  if (n >= (size_t{1} << 20) && n % (size_t{1} << 20) == 0) return std::to_string(n >> 20) + " MiB";
+  if (n >= 1024 && n % 1024 == 0) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+
 /// XXH3-64 of the record bytes, the overrides (sorted: std::map) and the passage bound.
 std::string content_hash(std::string_view bytes, const MetadataOverrides& overrides,
                          size_t max_passage_bytes) {
@@ -204,17 +211,42 @@ std::string language_code(std::string_view value) {
   return it != kNames.end() ? it->second : std::string();
 }
 
+/// Problems of one input past the first `limit`: counted, not listed (an input of ten million bad lines
+/// would otherwise hold ten million Diagnostics).
+struct Overflow {
+  size_t limit = SIZE_MAX;
+  size_t listed = 0;
+  size_t skipped = 0;   // skips not listed
+  size_t warnings = 0;  // warnings not listed
+};
+
 /// Collects per-input problems with the file name filled in.
 class Problems {
  public:
-  Problems(std::string file, std::vector<Diagnostic>& out) : file_(std::move(file)), out_(out) {}
-  void skip(size_t line, std::string reason) { out_.push_back({file_, line, std::move(reason), true}); }
-  void warn(size_t line, std::string reason) { out_.push_back({file_, line, std::move(reason), false}); }
+  Problems(std::string file, std::vector<Diagnostic>& out, Overflow* overflow = nullptr)
+      : file_(std::move(file)), out_(out), overflow_(overflow) {}
+  void skip(size_t line, std::string reason) {
+    if (over()) {
+      ++overflow_->skipped;
+      return;
+    }
+    out_.push_back({file_, line, std::move(reason), true});
+  }
+  void warn(size_t line, std::string reason) {
+    if (over()) {
+      ++overflow_->warnings;
+      return;
+    }
+    out_.push_back({file_, line, std::move(reason), false});
+  }
   const std::string& file() const { return file_; }
 
  private:
+  bool over() { return overflow_ != nullptr && overflow_->listed++ >= overflow_->limit; }
+
   std::string file_;
   std::vector<Diagnostic>& out_;
+  Overflow* overflow_;
 };
 
 /// Sets one metadata field of `a` from a trusted value (record field or override). `line` for messages.
@@ -309,8 +341,10 @@ std::vector<std::string> not_people(const Article& a) {
   return out;
 }
 
-/// Reads a sidecar NAME.meta.json beside a plain-text file, if there is one.
-MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& diagnostics) {
+/// Reads a sidecar NAME.meta.json beside a plain-text file, if there is one. Its problems count towards
+/// the file's `overflow` (a 1 MiB sidecar of unknown fields is 100,000 warnings).
+MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& diagnostics,
+                               Overflow& overflow) {
   MetadataOverrides out;
   std::string name = file.filename().string();
   std::string lower = ascii_lower(name);
@@ -323,11 +357,19 @@ MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& di
     fs::path side = file.parent_path() / candidate;
     std::error_code ec;
     if (!fs::is_regular_file(side, ec)) continue;
-    Problems problems(side.string(), diagnostics);
+    Problems problems(side.string(), diagnostics, &overflow);
     std::ifstream in(side, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
+    // One byte past the limit tells an oversized sidecar; the rest of it is never read.
+    std::string text(kMaxSidecarBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (!in.is_open() || in.bad()) {
       problems.warn(0, "cannot read sidecar metadata; overrides not applied");
+      return out;
+    }
+    if (text.size() > kMaxSidecarBytes) {
+      problems.warn(0, "sidecar metadata larger than " + size_label(kMaxSidecarBytes) +
+                           "; overrides not applied");
       return out;
     }
     if (json_depth(text, kMaxJsonDepth) > kMaxJsonDepth) {
@@ -787,7 +829,19 @@ class Reader {
 
   /// The whole-buffer path: all of the input's bytes in memory.
   void read(std::string_view bytes, const Input& input) {
-    Problems problems(input.display, diagnostics_);
+    read_whole_buffer(bytes, input);
+    report_overflow(input.display);
+  }
+
+  void read_stream(Source& raw, Input input) {
+    std::string display = input.display;
+    read_streamed(raw, std::move(input));
+    report_overflow(display);
+  }
+
+ private:
+  void read_whole_buffer(std::string_view bytes, const Input& input) {
+    Problems problems(input.display, diagnostics_, &overflow_);
     std::string inflated;
     if (is_gzip(bytes)) {
       std::string error;
@@ -810,8 +864,8 @@ class Reader {
   /// read() does. What it gives equals read()'s on the same bytes, except (reader.h) that the charset is
   /// decided on the first 64 KiB, that an error after the first 64 KiB (corrupt gzip, read error) comes
   /// after the records before it, and that a JSON document read whole has a size limit.
-  void read_stream(Source& raw, Input input) {
-    Problems problems(input.display, diagnostics_);
+  void read_streamed(Source& raw, Input input) {
+    Problems problems(input.display, diagnostics_, &overflow_);
     std::string bytes;  // the input's first bytes, decompressed: kept until the format is known
     while (bytes.size() < 2 && raw.read(bytes, kChunkBytes) > 0) {
     }
@@ -821,7 +875,7 @@ class Reader {
     }
     // The sidecar is read once the file proved readable, before its content is looked at (as read_file()
     // always did).
-    if (!input.sidecar_of.empty()) input.sidecar = read_sidecar(input.sidecar_of, diagnostics_);
+    if (!input.sidecar_of.empty()) input.sidecar = read_sidecar(input.sidecar_of, diagnostics_, overflow_);
     std::unique_ptr<GunzipSource> gz;
     Source* src = &raw;
     if (is_gzip(bytes)) {
@@ -847,19 +901,26 @@ class Reader {
     while (!eof && bytes.size() < kUtf8Bom.size() + kProbeBytes) more(bytes);
     if (failed()) return;
     size_t first_diagnostic = diagnostics_.size();
-    auto read_whole = [&](bool limited) {
-      while (!eof) {
-        more(bytes);
-        if (limited && bytes.size() > options_.max_json_document_bytes) {
-          problems.skip(0, "JSON document larger than " + std::to_string(options_.max_json_document_bytes) +
-                               " bytes: not read (JSON Lines of any size are read record by record)");
-          return;
-        }
+    // Plain text (`text`) or a JSON array, read whole: at most `limit` bytes. Past it reading stops (a .gz
+    // is inflated no further) and the input is skipped.
+    auto read_whole = [&](size_t limit, bool text) {
+      while (!eof && bytes.size() <= limit) more(bytes);
+      if (failed()) return;
+      if (bytes.size() <= limit) {
+        read_plain(bytes, input, problems);
+      } else if (text) {
+        problems.skip(0, is_binary_head(bytes) ? "binary file" : article_too_large());
+      } else {
+        problems.skip(0, "JSON document larger than " + std::to_string(options_.max_json_document_bytes) +
+                             " bytes: not read (JSON Lines of any size are read record by record)");
       }
-      if (!failed()) read_plain(bytes, input, problems);
     };
-    if (eof || input.format == Format::kText) {
-      read_whole(false);
+    if (eof) {
+      read_plain(bytes, input, problems);
+      return;
+    }
+    if (input.format == Format::kText) {
+      read_whole(options_.max_record_bytes, true);
       return;
     }
     if (gz) gz->set_limit(SIZE_MAX);  // streamed: no size limit (but not when read whole)
@@ -877,7 +938,10 @@ class Reader {
       return true;
     };
     std::optional<Format> format;
-    while (!(format = resolved_format(input.format, text, eof)) && decode_more()) {
+    // Only white space so far: past the article limit it is decided as if the input ended there (text, or
+    // JSON Lines for a .json), so an endless blank input is not held.
+    while (!(format = resolved_format(input.format, text, eof)) && text.size() <= options_.max_record_bytes &&
+           decode_more()) {
     }
     if (failed()) return;
     if (!format) format = resolved_format(input.format, text, true);
@@ -885,7 +949,10 @@ class Reader {
     bool array = *format == Format::kJson && !t.empty() && t.front() == '[';
     if (*format == Format::kText || array) {
       if (gz) gz->set_limit(kGunzipLimit);
-      read_whole(array);
+      if (array)
+        read_whole(options_.max_json_document_bytes, false);
+      else
+        read_whole(options_.max_record_bytes, true);
       return;
     }
     if (*format == Format::kJson) {
@@ -941,6 +1008,11 @@ class Reader {
       first_diagnostic = std::min(first_diagnostic, diagnostics_.size());
       diagnostics_.insert(diagnostics_.begin() + static_cast<std::ptrdiff_t>(first_diagnostic),
                           Diagnostic{input.display, 0, std::move(note), false});
+      // It is the first one listed there: past ReadOptions::max_diagnostics, the last one listed makes room.
+      if (overflow_.listed++ >= overflow_.limit) {
+        ++(diagnostics_.back().skipped ? overflow_.skipped : overflow_.warnings);
+        diagnostics_.pop_back();
+      }
     }
   }
 
@@ -985,12 +1057,36 @@ class Reader {
     return "record longer than " + std::to_string(options_.max_record_bytes) + " bytes; not read";
   }
 
+  std::string article_too_large() const {
+    return "article larger than " + size_label(options_.max_record_bytes) + " (skipped)";
+  }
+
+  std::string too_many_passages() const {
+    return "article cut into more than " + std::to_string(options_.max_passages) + " passages (skipped)";
+  }
+
+  /// Would decode_text() call an input starting with `head` binary? It decides on the first bytes only.
+  static bool is_binary_head(std::string_view head) {
+    std::string_view window = head.substr(0, kUtf8Bom.size() + kProbeBytes);
+    std::string_view after = window.substr(window.compare(0, kUtf8Bom.size(), kUtf8Bom) == 0 ? 3 : 0);
+    if (is_utf16_bom(after)) return false;  // UTF-16 text is full of NUL bytes
+    return decode_text(window).status == TextStatus::kBinary;
+  }
+
   /// Decoded bytes (gzip already inflated) to articles: text, JSON Lines or a JSON document.
   void read_plain(std::string_view bytes, const Input& input, Problems& problems) {
     DecodedText decoded = decode_text(bytes);
+    if (decoded.status == TextStatus::kBinary) {
+      problems.skip(0, "binary file");
+      return;
+    }
+    Format format = *resolved_format(input.format, decoded.text, true);
+    if (format == Format::kText && bytes.size() > options_.max_record_bytes) {
+      problems.skip(0, article_too_large());  // as the streaming path, which stops reading there
+      return;
+    }
     switch (decoded.status) {
       case TextStatus::kBinary:
-        problems.skip(0, "binary file");
         return;
       case TextStatus::kEmpty:
         problems.skip(0, "empty");
@@ -1002,7 +1098,6 @@ class Reader {
       case TextStatus::kUtf8:
         break;
     }
-    Format format = *resolved_format(input.format, decoded.text, true);
     switch (format) {
       case Format::kText:
         read_text(bytes, decoded.text, input, problems);
@@ -1032,6 +1127,10 @@ class Reader {
     if (input.manifest != nullptr) apply_overrides(a, *input.manifest, problems, 0, "manifest", true);
     if (a.passages.empty()) {
       problems.skip(0, "no article text (only a title, captions or page furniture)");
+      return;
+    }
+    if (a.passages.size() > options_.max_passages) {
+      problems.skip(0, too_many_passages());
       return;
     }
     a.content_hash = content_hash(raw, overrides, options_.max_passage_bytes);
@@ -1211,6 +1310,10 @@ class Reader {
     }
 
     a.passages = split_passages(text, PassageOptions{options_.max_passage_bytes, 0});
+    if (a.passages.size() > options_.max_passages) {
+      problems.skip(line_no, too_many_passages());
+      return;
+    }
     if (input.manifest != nullptr) {
       bool has_id = input.manifest->count("id") != 0;
       if (has_id && !warned_manifest_id_) {
@@ -1229,9 +1332,20 @@ class Reader {
     sink_(std::move(a));
   }
 
+  /// One Diagnostic for the problems past ReadOptions::max_diagnostics, if any (a skip if any was one).
+  void report_overflow(const std::string& display) {
+    size_t more = overflow_.skipped + overflow_.warnings;
+    if (more == 0) return;
+    diagnostics_.push_back(Diagnostic{display, 0,
+                                      std::to_string(more) + " more problems not listed (" +
+                                          std::to_string(overflow_.skipped) + " of them skipped records)",
+                                      overflow_.skipped > 0});
+  }
+
   const ReadOptions& options_;
   const ArticleSink& sink_;
   std::vector<Diagnostic>& diagnostics_;
+  Overflow overflow_{options_.max_diagnostics};
   bool warned_manifest_id_ = false;
 };
 
@@ -1404,19 +1518,17 @@ void read_file(const fs::path& file, const ReadOptions& options, const ArticleSi
 }
 
 Manifest read_manifest(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(file.string() + ":0: cannot open manifest: " + std::strerror(errno));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), std::fclose);
+  if (!f) throw std::runtime_error(file.string() + ":0: cannot open manifest: " + std::strerror(errno));
   Manifest m;
   fs::path base = file.parent_path();
-  std::string line;
   size_t line_no = 0;
   auto fail = [&](const std::string& reason) {
     throw std::runtime_error(file.string() + ":" + std::to_string(line_no) + ": " + reason);
   };
-  while (std::getline(in, line)) {
-    ++line_no;
+  auto parse_line = [&](std::string& line) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (trim_space(line).empty()) continue;
+    if (trim_space(line).empty()) return;
     if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
     if (json_depth(line, kMaxJsonDepth) > kMaxJsonDepth) fail("malformed JSON: nested too deeply");
     json j;
@@ -1441,8 +1553,39 @@ Manifest read_manifest(const fs::path& file) {
       overrides[k] = *value;
     }
     m.by_path[key] = std::move(overrides);
+  };
+  // Read in chunks, line by line: neither an endless line (/dev/zero) nor an endless file is held.
+  FileSource source(f.get());
+  std::string chunk, line;
+  uint64_t total = 0;
+  while (source.read(chunk, kChunkBytes) > 0) {
+    total += chunk.size();
+    if (total > kMaxManifestBytes)
+      fail("manifest larger than " + size_label(kMaxManifestBytes) +
+           "; not read (split it, or use sidecars)");
+    size_t pos = 0;
+    while (pos < chunk.size()) {
+      size_t nl = chunk.find('\n', pos);
+      size_t end = nl == std::string::npos ? chunk.size() : nl;
+      if (line.size() + (end - pos) > kMaxManifestLineBytes + 1) {  // + 1: a '\r' before the '\n'
+        ++line_no;
+        fail("line longer than " + size_label(kMaxManifestLineBytes) +
+             "; not a manifest line (one article's path and metadata)");
+      }
+      line.append(chunk, pos, end - pos);
+      if (nl == std::string::npos) break;
+      ++line_no;
+      parse_line(line);
+      line.clear();
+      pos = nl + 1;
+    }
+    chunk.clear();
   }
-  if (in.bad()) throw std::runtime_error(file.string() + ":" + std::to_string(line_no) + ": read error");
+  if (!source.error().empty()) fail(source.error());
+  if (!line.empty()) {
+    ++line_no;
+    parse_line(line);
+  }
   return m;
 }
 

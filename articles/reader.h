@@ -4,8 +4,12 @@
  *  Memory: read_file() and read_stream() read JSON Lines (.jsonl, .ndjson, a .json or standard input that
  *  turns out to be JSON Lines, and their .gz) record by record, holding one 64 KiB chunk and one line
  *  (at most ReadOptions::max_record_bytes) at a time, whatever the file's size. A plain-text article is one
- *  record per file and is read whole (no size limit; a .gz inflates to at most 4 GiB); so is a JSON array
- *  (up to ReadOptions::max_json_document_bytes) and a .json holding one record object.
+ *  record per file and is read whole up to the same limit (kMaxArticleBytes): reading stops there, a .gz is
+ *  not inflated further, and the article is skipped. A JSON array is read whole up to
+ *  ReadOptions::max_json_document_bytes, a .json holding one record object up to max_record_bytes. A sidecar
+ *  is read up to kMaxSidecarBytes, a manifest line by line up to kMaxManifestLineBytes a line and
+ *  kMaxManifestBytes in all. So what the reader holds is bounded for any input, however large, endless (a
+ *  pipe, /dev/zero) or compressed (a gzip bomb).
  */
 #pragma once
 
@@ -35,16 +39,45 @@ struct Manifest {
   std::map<std::string, MetadataOverrides> by_path;
 };
 
+/// The largest article: a plain-text file or standard input read as one article (bytes after gzip, before
+/// charset conversion), and a JSON record (ReadOptions::max_record_bytes). Larger ones are skipped with
+/// "article larger than 8 MiB (skipped)" or "record longer than ... bytes; not read". Indexing an article
+/// takes about 16 times its size in memory at once (its passage documents are built, then written in one
+/// transaction): about 200 MB at this limit (bench/RESULTS.md). Real news articles are under 1 MiB.
+inline constexpr size_t kMaxArticleBytes = size_t{8} << 20;
+/// The most passages one article may be cut into; more and it is skipped ("article cut into more than
+/// 20000 passages (skipped)"). Each costs about 2 KB while it is indexed, whatever its length, so an article
+/// of one-line paragraphs within kMaxArticleBytes (400,000 passages) would take 840 MB. An article of
+/// kMaxArticleBytes in ordinary paragraphs has 7,000 to 12,000.
+inline constexpr size_t kMaxPassages = 20000;
+/// The most Diagnostics listed for one input (a file of ten million bad lines would otherwise hold ten
+/// million of them: 2.1 GB for 100 MB of such lines); the rest are counted in one more.
+inline constexpr size_t kMaxDiagnosticsPerInput = 1000;
+/// A sidecar NAME.meta.json larger than this is not read: a warning, the article keeps what its text says.
+inline constexpr size_t kMaxSidecarBytes = size_t{1} << 20;
+/// read_manifest() refuses a manifest with a line longer than kMaxManifestLineBytes (one article's metadata)
+/// or larger than kMaxManifestBytes in all (it is held in memory: about a million articles' entries).
+inline constexpr size_t kMaxManifestLineBytes = size_t{1} << 20;
+inline constexpr size_t kMaxManifestBytes = size_t{256} << 20;
+
 struct ReadOptions {
   std::filesystem::path id_root;       ///< ids of plain-text files are their path relative to this
   const Manifest* manifest = nullptr;  ///< optional overrides
   size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries
   /// A JSON record (a JSON Lines line, an array element, a .json object) longer than this many bytes
   /// (decoded UTF-8, a line's '\r' aside) is skipped with a Diagnostic at its line, and never held whole.
-  size_t max_record_bytes = size_t{32} << 20;
+  /// A plain-text article (a file, or standard input, read as one article) larger than this many bytes
+  /// (after gzip, before charset conversion) is skipped: reading stops once past it.
+  size_t max_record_bytes = kMaxArticleBytes;
+  /// An article (plain text or JSON record) cut into more passages than this is skipped.
+  size_t max_passages = kMaxPassages;
+  /// Problems of one input past this many are counted, not listed: one Diagnostic at the end says
+  /// "N more problems not listed (M of them skipped records)" (a skip when M > 0).
+  size_t max_diagnostics = kMaxDiagnosticsPerInput;
   /// read_file()/read_stream(): a JSON array, which is read whole, larger than this many bytes (after gzip)
   /// is refused with one Diagnostic rather than read into memory. read_buffer() has its bytes already.
-  size_t max_json_document_bytes = size_t{256} << 20;
+  /// Reading one takes about twice its size (the bytes and their decoded text): 523 MB for a 250 MB array.
+  size_t max_json_document_bytes = size_t{64} << 20;
 };
 
 using ArticleSink = std::function<void(Article&&)>;
@@ -113,7 +146,8 @@ struct Headline {
 /// outlet is cut from the title. A page that opens with a date line or a paragraph has no title.
 Headline extract_headline(std::string_view utf8);
 
-/// Reads a manifest file; throws std::runtime_error("FILE:LINE: reason") on a malformed one.
+/// Reads a manifest file; throws std::runtime_error("FILE:LINE: reason") on a malformed one, or on one with
+/// a line longer than kMaxManifestLineBytes or more than kMaxManifestBytes in all (read no further).
 Manifest read_manifest(const std::filesystem::path& file);
 
 /// Is this path an input the reader understands (.txt, .text, .jsonl, .json, .ndjson, optionally .gz)?

@@ -383,7 +383,9 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     read_options.manifest = options.manifest.empty() ? nullptr : &manifest;
     read_options.max_passage_bytes = options.max_passage_bytes;
 
-    EventQueue queue(4 * workers + 16, 32ull << 20, workers);
+    // At most one article of the largest size waits for the writer (its built documents take ~16 times its
+    // text: docs/reliability.md, memory bounds); ordinary articles are bounded by the count first.
+    EventQueue queue(4 * workers + 16, kMaxArticleBytes, workers);
     std::atomic<size_t> next{0};
     WorkerPool pool(queue);
     for (size_t i = 0; i < workers; ++i) {

@@ -605,27 +605,40 @@ TEST(HostileInputs, EachReportedOthersIndexed) {
   EXPECT_EQ(j2["skipped"].size(), j["skipped"].size());
 }
 
-// A single 50 MB line of plain text without a newline (its own test: it is the slow one, run once): indexed,
-// cut into passages at the size bound, searchable, beside a normal article.
-TEST(HostileInputs, FiftyMegabyteLineIsIndexed) {
+// A single line of plain text without a newline, exactly at the 8 MiB article limit (its own test: it is the
+// slow one, run once): indexed, cut into passages at the size bound, searchable, beside a normal article.
+// One byte more and the article is skipped with its reason, unread past the limit (issue 17; this test
+// indexed a 50 MB line before plain text had a limit).
+TEST(HostileInputs, LineAtTheArticleLimitIsIndexedOneByteMoreIsSkipped) {
+  constexpr size_t kLimit = size_t{8} << 20;
   TempDir tmp;
   fs::path in = tmp.path() / "in";
   fs::create_directories(in);
   {
     std::string word = "lorem ipsum dolor ";
     std::string big;
-    big.reserve(50u << 20);
-    while (big.size() < (50u << 20)) big += word;
+    big.reserve(kLimit + word.size());
+    while (big.size() < kLimit) big += word;
+    big.resize(kLimit);
     write_file(in / "one_line.txt", big);
+    big += 'x';
+    write_file(in / "over.txt", big);
   }
   write_file(in / "good.txt", "Quiet harbour reopens\n\nThe zanzibarite harbour reopened on Monday.\n");
   fs::path db = tmp.path() / "db";
   RunResult r = index({"--db", db.string(), "--json", in.string()});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.err;
   json j = summary(r);
   ASSERT_TRUE(j.is_object()) << r.out << r.err;
   EXPECT_EQ(j.value("added", 0), 2);
-  EXPECT_GT(j.value("passages", 0), (50 << 20) / 1200 / 2);  // cut near the 1200-byte passage bound
+  EXPECT_GT(j.value("passages", 0), static_cast<int>(kLimit / 1200 / 2));  // cut near the 1200-byte bound
+  auto list = skipped(j);
+  ASSERT_EQ(list.size(), 1u) << j["skipped"].dump();
+  EXPECT_EQ(list[0].value("path", ""), (in / "over.txt").string());
+  EXPECT_EQ(list[0].value("reason", ""), "article larger than 8 MiB (skipped)");
+  std::string line =
+      "dateline-index: " + (in / "over.txt").string() + ": article larger than 8 MiB (skipped)\n";
+  EXPECT_NE(r.err.find(line), std::string::npos) << r.err;
   Census c = census(db);
   EXPECT_TRUE(c.problems.empty());
   EXPECT_EQ(c.passages.size(), 2u);
@@ -633,7 +646,7 @@ TEST(HostileInputs, FiftyMegabyteLineIsIndexed) {
   EXPECT_EQ(search({"--db", db.string(), "--count", "zanzibarite"}).exit_code, 0);
   RunResult hit = search({"--db", db.string(), "--format", "json", "lorem"});
   EXPECT_EQ(hit.exit_code, 0) << hit.err;
-  EXPECT_LT(hit.out.size(), 64u << 10) << "a search must not print the 50 MB article";
+  EXPECT_LT(hit.out.size(), 64u << 10) << "a search must not print the 8 MiB article";
 }
 
 // ---- Hostile queries --------------------------------------------------------------------------------

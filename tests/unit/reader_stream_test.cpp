@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -379,9 +380,133 @@ TEST_F(StreamedJsonLines, RandomLinesMatchWholeBuffer) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     ReadOptions options;
     options.max_record_bytes = 8000;
+    options.max_diagnostics = SIZE_MAX;  // compare every one (the limit has its own test)
     check("random.jsonl", bytes, options);
     check("random.jsonl.gz", gzip(bytes), options);
   }
+}
+
+// ---- Size limits: a plain-text article is read up to max_record_bytes, then skipped ---------------------
+
+/// Plain text of exactly `bytes` bytes, paragraphs of words.
+std::string plain_text(size_t bytes) {
+  std::string text = "Harbour Reopens After Repairs\n\n";
+  while (text.size() < bytes) text += "The harbour reopened on Monday after repairs, officials said.\n\n";
+  text.resize(bytes);
+  return text;
+}
+
+TEST_F(StreamedJsonLines, PlainTextOverTheLimitIsSkippedAsInTheWholeBuffer) {
+  ReadOptions options;
+  options.max_record_bytes = 200 * 1024;  // past the 64 KiB probe window
+  const std::string over = "article larger than 200 KiB (skipped)";
+  for (const char* name : {"big.txt", "big", "big.text"}) {
+    SCOPED_TRACE(name);
+    Result at = check(name, plain_text(options.max_record_bytes), options);
+    EXPECT_EQ(at.articles.size(), 1u);
+    EXPECT_TRUE(at.diagnostics.empty());
+    Result r = check(name, plain_text(options.max_record_bytes + 1), options);
+    EXPECT_TRUE(r.articles.empty());
+    ASSERT_EQ(r.diagnostics.size(), 1u);
+    EXPECT_EQ(describe(r.diagnostics[0]), (dir_.path() / name).string() + ":0: " + over + " [skipped]");
+  }
+  // Gzip: the limit is on the inflated bytes.
+  Result gz = check("big.txt.gz", gzip(plain_text(options.max_record_bytes + 1)), options);
+  ASSERT_EQ(gz.diagnostics.size(), 1u);
+  EXPECT_EQ(gz.diagnostics[0].reason, over);
+  EXPECT_TRUE(gz.diagnostics[0].skipped);
+  // A JSON Lines file of the same size is not limited (only each record is).
+  Result lines = check("many.jsonl", json_lines(2 * options.max_record_bytes), options);
+  EXPECT_GT(lines.articles.size(), 100u);
+  EXPECT_TRUE(lines.diagnostics.empty());
+  // The default limit is the one stated in messages and docs.
+  EXPECT_EQ(ReadOptions{}.max_record_bytes, dateline::kMaxArticleBytes);
+  EXPECT_EQ(dateline::kMaxArticleBytes, size_t{8} << 20);
+}
+
+TEST_F(StreamedJsonLines, BinaryOrBlankInputOverTheLimitIsNamedAsInTheWholeBuffer) {
+  ReadOptions options;
+  options.max_record_bytes = 100 * 1024;
+  std::string binary(options.max_record_bytes + 5000, '\0');
+  for (size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i * 7 % 251);
+  Result b = check("image.txt", binary, options);
+  ASSERT_EQ(b.diagnostics.size(), 1u);
+  EXPECT_EQ(b.diagnostics[0].reason, "binary file");
+  // White space only, longer than the limit: sniffed, it is an oversized article (the stream stops reading
+  // there); a .json is JSON Lines of blank lines, read line by line, so empty. (read_buffer() has no file
+  // name to go by: it sniffs the .json too, so that one is checked on its own.)
+  std::string blank(options.max_record_bytes + 5000, ' ');
+  for (size_t i = 0; i < blank.size(); i += 80) blank[i] = '\n';
+  Result s = check("blank", blank, options);
+  ASSERT_EQ(s.diagnostics.size(), 1u);
+  EXPECT_EQ(s.diagnostics[0].reason, "article larger than 100 KiB (skipped)");
+  write(dir_.path() / "blank.json", blank);
+  Result j = read_file(dir_.path() / "blank.json", options);
+  ASSERT_EQ(j.diagnostics.size(), 1u);
+  EXPECT_EQ(j.diagnostics[0].reason, "empty");
+}
+
+TEST_F(StreamedJsonLines, GzipBombOfPlainTextIsNotInflatedPastTheLimit) {
+  // Text that compresses poorly (pseudo-random words), so that the compressed file is much larger than the
+  // bytes needed to inflate past the limit: the stream must stop reading it there.
+  ReadOptions options;
+  options.max_record_bytes = 256 * 1024;
+  std::mt19937 rng(7);
+  std::string text;
+  while (text.size() < (10u << 20)) {
+    for (int w = 0; w < 12; ++w)
+      text += std::string(1 + rng() % 9, static_cast<char>('a' + rng() % 26)) + " ";
+    text += "said.\n\n";
+  }
+  std::string gz = gzip(text);
+  ASSERT_GT(gz.size(), 1u << 20);
+  fs::path scratch = dir_.path() / "bomb.bin";
+  write(scratch, gz);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(scratch.c_str(), "rb"), std::fclose);
+  Result r;
+  uint64_t consumed = dateline::read_stream(
+      f.get(), "<stdin>", options, [&](Article&& a) { r.articles.push_back(std::move(a)); }, r.diagnostics);
+  EXPECT_TRUE(r.articles.empty());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(describe(r.diagnostics[0]), "<stdin>:0: article larger than 256 KiB (skipped) [skipped]");
+  EXPECT_LT(consumed, gz.size() / 4) << "read on past the limit";
+}
+
+TEST_F(StreamedJsonLines, ProblemsPastTheLimitAreCountedInOneDiagnostic) {
+  ReadOptions options;
+  options.max_diagnostics = 10;
+  std::string bytes;
+  for (size_t n = 0; bytes.size() < kBig; ++n)
+    bytes += n % 3 == 0 ? record(n, 5) + "\n" : "{\"id\": \"x" + std::to_string(n) + "\"}\n";
+  Result r = check("bad.jsonl", bytes, options);
+  size_t lines = static_cast<size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+  size_t bad = lines - (lines + 2) / 3;
+  EXPECT_EQ(r.articles.size(), lines - bad);
+  ASSERT_EQ(r.diagnostics.size(), 11u);
+  EXPECT_EQ(r.diagnostics[9].line, 15u);  // lines 2, 3, 5, 6, ... are bad
+  const Diagnostic& more = r.diagnostics.back();
+  EXPECT_EQ(more.line, 0u);
+  EXPECT_TRUE(more.skipped);
+  EXPECT_EQ(more.reason, std::to_string(bad - 10) + " more problems not listed (" + std::to_string(bad - 10) +
+                             " of them skipped records)");
+  // Within the limit nothing is added.
+  options.max_diagnostics = bad;
+  EXPECT_EQ(check("bad.jsonl", bytes, options).diagnostics.size(), bad);
+  // The charset warning (known only at the end of a stream, listed first) is one of those listed.
+  std::string repaired;
+  for (size_t at = 0; at < bytes.size(); at += 5000) {
+    repaired += bytes.substr(at, 5000);
+    if (at >= 100000) repaired += '\xFF';
+  }
+  for (size_t limit : {size_t{0}, size_t{1}, size_t{10}}) {
+    options.max_diagnostics = limit;
+    Result c = check("bad.jsonl", repaired, options);
+    ASSERT_EQ(c.diagnostics.size(), limit + 1) << limit;
+    if (limit > 0) {
+      EXPECT_EQ(c.diagnostics[0].reason.rfind("invalid UTF-8: ", 0), 0u);
+    }
+  }
+  EXPECT_EQ(ReadOptions{}.max_diagnostics, dateline::kMaxDiagnosticsPerInput);
 }
 
 // ---- What streaming does differently (reader.h), on purpose ----------------------------------------------

@@ -286,6 +286,71 @@ TEST(ReadOverrides, ManifestWinsOverSidecarAndAppliesToJsonLines) {
             (std::vector<std::string>{"b.jsonl:0: manifest \"id\" ignored for a file of many records"}));
 }
 
+TEST(ReadOverrides, OversizedSidecarIsAWarningAndTheArticleIsRead) {
+  dateline::test::TempDir dir;
+  write(dir.path() / "a.txt", kArticle);
+  // A valid JSON object one byte over the limit: refused on its size, not parsed.
+  std::string side = "{\"title\": \"\"}";
+  side.insert(side.size() - 2, dateline::kMaxSidecarBytes + 1 - side.size(), 'x');
+  ASSERT_EQ(side.size(), dateline::kMaxSidecarBytes + 1);
+  write(dir.path() / "a.meta.json", side);
+  Result r = read(dir.path() / "a.txt");
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].title.value_or("-"), "Minister Resigns Over Budget Row");
+  EXPECT_EQ(describe(r.diagnostics, dir.path()),
+            (std::vector<std::string>{
+                "a.meta.json:0: sidecar metadata larger than 1 MiB; overrides not applied"}));
+  // At the limit it is read.
+  side.erase(side.size() - 3, 1);
+  write(dir.path() / "a.meta.json", side);
+  Result at = read(dir.path() / "a.txt");
+  ASSERT_EQ(at.articles.size(), 1u);
+  EXPECT_TRUE(at.diagnostics.empty());
+  EXPECT_EQ(at.articles[0].title.value_or("-").size(), dateline::kMaxSidecarBytes - 13);
+}
+
+TEST(ReadOverrides, SidecarProblemsCountTowardsTheFilesLimit) {
+  dateline::test::TempDir dir;
+  write(dir.path() / "a.txt", kArticle);
+  std::string side = "{";
+  for (int i = 0; i < 30; ++i) side += (i ? ", \"k" : "\"k") + std::to_string(i) + "\": 1";
+  write(dir.path() / "a.meta.json", side + "}");
+  dateline::ReadOptions options;
+  options.max_diagnostics = 5;
+  Result r = read(dir.path() / "a.txt", options);
+  ASSERT_EQ(r.articles.size(), 1u);
+  std::vector<std::string> d = describe(r.diagnostics, dir.path());
+  ASSERT_EQ(d.size(), 6u);
+  EXPECT_EQ(d[4], "a.meta.json:0: unknown field \"k12\" ignored");  // keys in nlohmann's sorted order
+  EXPECT_EQ(d[5], "a.txt:0: 25 more problems not listed (0 of them skipped records)");  // a warning
+}
+
+TEST(ReadManifest, EndlessOrOversizedLineIsRefusedWithoutReadingOn) {
+  dateline::test::TempDir dir;
+  // /dev/zero: one endless line of NUL bytes. Refused after the first MiB, not read to the end.
+  try {
+    dateline::read_manifest("/dev/zero");
+    ADD_FAILURE() << "no error for /dev/zero";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "/dev/zero:1: line longer than 1 MiB; not a manifest line (one article's path and metadata)");
+  }
+  // A long line after good ones names its line; a line of exactly the limit (plus "\r") is parsed.
+  std::string ok = "{\"path\": \"a.txt\", \"title\": \"\"}";
+  ok.insert(ok.size() - 2, dateline::kMaxManifestLineBytes - ok.size(), 'x');
+  write(dir.path() / "m.jsonl", ok + "\r\n{\"path\": \"b.txt\"}\n" + std::string(2 << 20, 'y') + "\n");
+  try {
+    dateline::read_manifest(dir.path() / "m.jsonl");
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    std::string want = (dir.path() / "m.jsonl").string() + ":3: line longer than 1 MiB";
+    EXPECT_EQ(std::string(e.what()).substr(0, want.size()), want);
+  }
+  write(dir.path() / "m.jsonl", ok + "\r\n{\"path\": \"b.txt\"}");  // no final newline
+  dateline::Manifest m = dateline::read_manifest(dir.path() / "m.jsonl");
+  EXPECT_EQ(m.by_path.size(), 2u);
+}
+
 TEST(ReadManifest, MalformedManifestThrowsWithFileAndLine) {
   dateline::test::TempDir dir;
   struct Case {
@@ -362,9 +427,46 @@ TEST(ReadBuffer, SniffsTheFormat) {
   EXPECT_EQ(gz.articles.size(), 1u);
 }
 
+TEST(ReadLimits, ArticleOfTooManyPassagesIsSkipped) {
+  dateline::test::TempDir dir;
+  std::string paragraphs;
+  for (int i = 0; i < 60; ++i) paragraphs += "The harbour reopened on day " + std::to_string(i) + ".\n\n";
+  write(dir.path() / "many.txt", "Harbour Reopens After Repairs\n\n" + paragraphs);
+  std::string json_text;
+  for (int i = 0; i < 60; ++i) json_text += "The harbour reopened on day " + std::to_string(i) + ".\\n\\n";
+  write(dir.path() / "many.jsonl",
+        "{\"id\": \"a\", \"text\": \"One.\"}\n{\"id\": \"b\", \"text\": \"" + json_text + "\"}\n");
+  // At the limit both are read (the text's passage count is whatever the extractor makes of it)...
+  dateline::ReadOptions options;
+  Result ok = read(dir.path() / "many.txt", options);
+  ASSERT_EQ(ok.articles.size(), 1u);
+  size_t n = ok.articles[0].passages.size();
+  ASSERT_GT(n, 50u);
+  options.max_passages = n;
+  EXPECT_EQ(read(dir.path() / "many.txt", options).articles.size(), 1u);
+  options.max_passages = 60;
+  EXPECT_EQ(read(dir.path() / "many.jsonl", options).articles.size(), 2u);
+  // ... one passage fewer allowed and the article is skipped (the other record is still read).
+  options.max_passages = n - 1;
+  Result t = read(dir.path() / "many.txt", options);
+  EXPECT_TRUE(t.articles.empty());
+  EXPECT_EQ(describe(t.diagnostics, dir.path()),
+            (std::vector<std::string>{"many.txt:0: article cut into more than " + std::to_string(n - 1) +
+                                      " passages (skipped) [skipped]"}));
+  options.max_passages = 59;
+  Result j = read(dir.path() / "many.jsonl", options);
+  ASSERT_EQ(j.articles.size(), 1u);
+  EXPECT_EQ(describe(j.diagnostics, dir.path()),
+            (std::vector<std::string>{
+                "many.jsonl:2: article cut into more than 59 passages (skipped) [skipped]"}));
+  EXPECT_EQ(dateline::ReadOptions{}.max_passages, dateline::kMaxPassages);
+}
+
 TEST(ReadBuffer, HugeJsonLineIsRead) {
+  // Just under the article limit (8 MiB; it was 20 MiB of text before the limit came down from 32 MiB).
   std::string text;
-  while (text.size() < (20u << 20)) text += "The quick brown fox jumps over the lazy dog. ";
+  while (text.size() < dateline::kMaxArticleBytes - (64u << 10))
+    text += "The quick brown fox jumps over the lazy dog. ";
   Result r = read_bytes("{\"id\": \"big\", \"text\": \"" + text + "\"}\n", "big.jsonl");
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_GT(r.articles[0].passages.size(), text.size() / 1200);
