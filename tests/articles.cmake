@@ -5,3 +5,5 @@ dateline_add_test(gold_articles_test unit/gold_articles_test.cpp LIBS dateline::
 dateline_add_test(passages_test unit/passages_test.cpp LIBS dateline::articles)
 dateline_add_test(reader_test unit/reader_test.cpp LIBS dateline::articles)
 dateline_add_test(reader_stream_test unit/reader_stream_test.cpp LIBS dateline::articles)
+dateline_add_test(html_test unit/html_test.cpp LIBS dateline::articles)
+dateline_add_test(warc_test unit/warc_test.cpp LIBS dateline::articles)
