@@ -275,6 +275,11 @@ std::string clean_author(std::string_view s) {
   std::string v = squash(s);
   std::string l = lower(v);
   if (starts_with(l, "by ")) v.erase(0, 3);
+  // "Jane Doe | jdoe@example.com": the name only.
+  if (size_t bar = v.find(" | "); bar != std::string::npos) v.resize(bar);
+  std::vector<std::string> words = names::split_words(v);
+  std::erase_if(words, [](const std::string& w) { return w.find('@') != std::string::npos; });
+  v = names::join(words);
   while (!v.empty() && (v.back() == ',' || v.back() == '|')) v.pop_back();
   return std::string(trim_space(v));
 }
