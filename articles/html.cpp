@@ -637,16 +637,13 @@ int Document::top_candidate() {
   for (size_t r = 1; r < ranked.size() && r < 5; ++r)
     if (ranked[r].first >= 0.75 * best_score) alternatives.push_back(ranked[r].second);
   if (alternatives.size() >= 3) {
+    // How many alternatives each element is an ancestor of: one walk up from each (linear in the depth).
+    std::vector<uint8_t> under(els.size(), 0);
+    for (int alt : alternatives)
+      for (int b = els[static_cast<size_t>(alt)].parent; b >= 0; b = els[static_cast<size_t>(b)].parent) ++under[static_cast<size_t>(b)];
     for (int a = els[static_cast<size_t>(best)].parent; a >= 0 && els[static_cast<size_t>(a)].tag != GUMBO_TAG_BODY;
          a = els[static_cast<size_t>(a)].parent) {
-      size_t under = 0;
-      for (int alt : alternatives)
-        for (int b = alt; b >= 0; b = els[static_cast<size_t>(b)].parent)
-          if (b == a) {
-            ++under;
-            break;
-          }
-      if (under >= 3) {
+      if (under[static_cast<size_t>(a)] >= 3) {
         best = a;
         break;
       }
@@ -997,11 +994,14 @@ class JsonLd {
 };
 
 
-/// The text under a node, white space squashed, scripts and styles left out; at most `cap` bytes read.
+/// The text under a node, white space squashed, scripts and styles left out; at most `cap` bytes read and
+/// kMaxTextNodes nodes visited (so that nested markup cannot make the metadata walk quadratic).
+constexpr size_t kMaxTextNodes = 2000;
 std::string inner_text(const GumboNode* root, size_t cap = 4096) {
   std::string out;
   std::vector<const GumboNode*> stack{root};
-  while (!stack.empty() && out.size() < cap) {
+  size_t visited = 0;
+  while (!stack.empty() && out.size() < cap && ++visited <= kMaxTextNodes) {
     const GumboNode* n = stack.back();
     stack.pop_back();
     if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA || n->type == GUMBO_NODE_WHITESPACE) {
@@ -1109,7 +1109,8 @@ void read_markup(const GumboNode* root, Markup& m) {
       // A Person item: its name property, else its text.
       std::string name;
       std::vector<const GumboNode*> sub{n};
-      while (!sub.empty() && name.empty()) {
+      size_t visited = 0;
+      while (!sub.empty() && name.empty() && ++visited <= kMaxTextNodes) {
         const GumboNode* s = sub.back();
         sub.pop_back();
         if (!is_element(s)) continue;
@@ -1183,6 +1184,59 @@ std::string strip_site_suffix(const std::string& title, const std::vector<HtmlVa
   return title;
 }
 
+/// Where to cut a document whose elements nest deeper than `limit` (gumbo's tree building slows down with
+/// the square of the depth of open elements: 20,000 nested <div>s take seconds), or npos. A lexical count of
+/// start tags minus end tags; void elements, self-closing tags, elements whose end tag may be left out (p, li,
+/// td...) and the content of script, style, textarea and comments do not count.
+size_t nesting_cut(std::string_view html, size_t limit) {
+  static const std::set<std::string, std::less<>> kNotNesting{
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+      "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead", "tbody", "tfoot",
+      "colgroup", "rb", "rt", "rp", "html", "head", "body", "frame", "keygen", "basefont", "isindex"};
+  size_t depth = 0;
+  size_t pos = 0;
+  while ((pos = html.find('<', pos)) != std::string_view::npos) {
+    size_t at = pos++;
+    if (html.compare(at, 4, "<!--") == 0) {
+      size_t end = html.find("-->", at + 4);
+      if (end == std::string_view::npos) return std::string_view::npos;
+      pos = end + 3;
+      continue;
+    }
+    bool close = pos < html.size() && html[pos] == '/';
+    size_t name_begin = pos + (close ? 1 : 0);
+    size_t name_end = name_begin;
+    while (name_end < html.size() && name_end - name_begin < 16 &&
+           ((html[name_end] >= 'a' && html[name_end] <= 'z') || (html[name_end] >= 'A' && html[name_end] <= 'Z') ||
+            (html[name_end] >= '0' && html[name_end] <= '9')))
+      ++name_end;
+    if (name_end == name_begin) continue;
+    std::string name = lower(html.substr(name_begin, name_end - name_begin));
+    size_t gt = html.find('>', name_end);
+    if (gt == std::string_view::npos) return std::string_view::npos;
+    pos = gt + 1;
+    if (!close && (name == "script" || name == "style" || name == "textarea" || name == "title")) {
+      std::string end_tag = "</" + name;
+      size_t end = pos;
+      for (;;) {
+        end = html.find("</", end);
+        if (end == std::string_view::npos) return std::string_view::npos;
+        if (lower(html.substr(end, end_tag.size())) == end_tag) break;
+        end += 2;
+      }
+      pos = end;
+      continue;
+    }
+    if (kNotNesting.count(name) != 0 || html[gt - 1] == '/') continue;
+    if (close) {
+      if (depth > 0) --depth;
+    } else if (++depth > limit) {
+      return at;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::string content_type_charset(std::string_view content_type) { return charset_param(content_type); }
@@ -1229,6 +1283,13 @@ HtmlPage parse_html(std::string_view bytes, const HtmlContext& context) {
     page.charset_note = d.describe();
   }
 
+  constexpr size_t kMaxNesting = 4096;
+  if (size_t cut = nesting_cut(utf8, kMaxNesting); cut != std::string::npos) {
+    utf8.resize(cut);
+    if (!page.charset_note.empty()) page.charset_note += "; ";
+    page.charset_note += "HTML nested deeper than " + std::to_string(kMaxNesting) + " elements: read up to byte " +
+                         std::to_string(cut) + " of the decoded page";
+  }
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // parse errors are not reported: do not collect them
   std::unique_ptr<GumboOutput, GumboDeleter> out(

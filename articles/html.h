@@ -49,7 +49,8 @@ struct HtmlValue {
 /// What parse_html() reads from one page.
 struct HtmlPage {
   HtmlCharset charset;
-  std::string charset_note;  ///< a warning for the reader ("invalid UTF-8: ..."), "" when clean
+  /// A warning for the reader ("invalid UTF-8: ...", a page cut where it nests too deep), "" when clean.
+  std::string charset_note;
   // Candidates, most trusted first (JSON-LD, then meta tags, then markup). Dates are ISO "YYYY-MM-DD".
   std::vector<HtmlValue> titles, dates, authors, outlets;
   std::optional<std::string> visible_title;  ///< the page's <h1> (the headline as displayed)
