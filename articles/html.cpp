@@ -1554,8 +1554,8 @@ Article html_article(const HtmlPage& page, const HtmlContext& context, std::stri
     a.sources["author"] = org->source;
   }
 
-  // Outlet: the first stated site the gazetteer knows, else the name stated most often (taglines cut, a
-  // desk's name last), else the URL's domain.
+  // Outlet: the first stated site the gazetteer knows, else the URL's domain when the gazetteer knows it and
+  // no other name is stated, else the name stated most often (taglines cut, a desk's name last).
   std::string url = !context.url.empty() ? context.url : page.url ? *page.url : std::string();
   const HtmlValue* outlet = nullptr;
   std::vector<HtmlValue> names;
@@ -1565,7 +1565,21 @@ Article html_article(const HtmlPage& page, const HtmlContext& context, std::stri
       outlet = &o;
       break;
     }
-  if (outlet == nullptr) {
+  std::optional<std::string> by_domain;
+  std::string host = url_host(url);
+  if (!host.empty()) by_domain = canonical_outlet(host);
+  if (by_domain && !names.empty()) {
+    // The domain speaks for the site only when the stated name is (the start of) the domain itself ("al" on
+    // al.com); a stated name of its own ("CNNMoney" on money.cnn.com) is more precise.
+    std::string host_key = title_key(host.rfind("www.", 0) == 0 ? host.substr(4) : host);
+    bool same = false;
+    for (const auto& o : names) {
+      std::string k = title_key(o.value);
+      same = same || (!k.empty() && host_key.rfind(k, 0) == 0);
+    }
+    if (!same) by_domain.reset();
+  }
+  if (outlet == nullptr && !by_domain) {
     size_t best = 0;
     for (const auto& o : names) {
       if (o.value.empty()) continue;
@@ -1578,8 +1592,6 @@ Article html_article(const HtmlPage& page, const HtmlContext& context, std::stri
       }
     }
   }
-  std::optional<std::string> by_domain;
-  if (std::string host = url_host(url); !host.empty()) by_domain = canonical_outlet(host);
   if (outlet == nullptr && by_domain) {
     a.outlet = *by_domain;
     a.sources["outlet"] = context.url.empty() ? "meta" : "url";

@@ -191,6 +191,28 @@ TEST(HtmlMetadata, MetaFallbacksThenTimeThenText) {
   EXPECT_EQ(sources_of(x, "date"), "text");
 }
 
+TEST(HtmlMetadata, OutletFromSiteNameOrDomain) {
+  auto outlet = [](const std::string& head) {
+    return html_article(parse_html(page(head, "<article>" + kParagraphs + "</article>")), {}, "id", "p").outlet;
+  };
+  // A site name the gazetteer knows, with a tagline cut.
+  EXPECT_EQ(outlet("<meta property=\"og:site_name\" content=\"Reuters | Breaking News\">"), "Reuters");
+  // The name is only the start of the domain: the domain's outlet.
+  EXPECT_EQ(outlet("<meta property=\"og:site_name\" content=\"reuters\"><link rel=\"canonical\" "
+                   "href=\"https://www.reuters.com/a\">"),
+            "Reuters");
+  // A name of its own beats a known parent domain.
+  EXPECT_EQ(outlet("<meta property=\"og:site_name\" content=\"Reuters Money Desk Daily\"><link rel=\"canonical\" "
+                   "href=\"https://money.reuters.com/a\">"),
+            "Reuters Money Desk Daily");
+  // No name stated: the domain.
+  EXPECT_EQ(outlet("<link rel=\"canonical\" href=\"https://www.reuters.com/a\">"), "Reuters");
+  // A news service named as publisher yields to the site's name.
+  EXPECT_EQ(outlet("<meta property=\"og:site_name\" content=\"Daily Example\"><script type=\"application/ld+json\">"
+                   "{\"@type\":\"NewsArticle\",\"publisher\":{\"name\":\"DE News Service\"}}</script>"),
+            "Daily Example");
+}
+
 TEST(HtmlMetadata, CrawlDateBoundsPublication) {
   std::string html = page("<meta property=\"article:published_time\" content=\"2030-01-01\">"
                           "<meta name=\"date\" content=\"2019-05-06\">",
