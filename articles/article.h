@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct Article {
   std::optional<std::string> language;  ///< ISO 639-1 when the record says so ("en")
   std::vector<Passage> passages;
   std::string content_hash;  ///< hex hash of the source bytes and the metadata overrides
+  /// Where each metadata field came from, for HTML input ("title" -> "jsonld", "meta", "time", "text",
+  /// "url", "sidecar", "manifest"); empty for other inputs.
+  std::map<std::string, std::string> sources;
 };
 
 /// A problem with one input, reported and skipped past: never fatal to a run.

@@ -23,10 +23,12 @@
 
 #include "articles/dates.h"
 #include "articles/encoding.h"
+#include "articles/html.h"
 #include "articles/ids.h"
 #include "articles/outlets.h"
 #include "articles/passages.h"
 #include "articles/people.h"
+#include "articles/warc.h"
 
 namespace dateline {
 namespace {
@@ -43,7 +45,7 @@ constexpr std::string_view kHashSalt = "dateline-reader-1";  // bump when extrac
 const std::set<std::string, std::less<>> kOverrideFields{"id",   "title",  "subtitle", "outlet",
                                                          "date", "author", "url",      "language"};
 
-enum class Format { kText, kJsonLines, kJson, kSniff };
+enum class Format { kText, kJsonLines, kJson, kSniff, kHtml };
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -68,6 +70,7 @@ Format format_of(const fs::path& file) {
   if (ends_with(name, ".txt") || ends_with(name, ".text")) return Format::kText;
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return Format::kJsonLines;
   if (ends_with(name, ".json")) return Format::kJson;
+  if (ends_with(name, ".html") || ends_with(name, ".htm") || ends_with(name, ".xhtml")) return Format::kHtml;
   return Format::kSniff;
 }
 
@@ -322,6 +325,17 @@ std::optional<std::string> override_value(const json& v) {
   }
   if (v.is_object() && v.contains("name") && v["name"].is_string()) return v["name"].get<std::string>();
   return std::nullopt;
+}
+
+/// Records in Article::sources that `overrides` set these fields (`origin`: "sidecar", "manifest").
+void mark_sources(Article& a, const MetadataOverrides& overrides, const char* origin) {
+  for (const auto& [field, value] : overrides)
+    if (field != "id") {
+      if (value.empty())
+        a.sources.erase(field);
+      else
+        a.sources[field] = origin;
+    }
 }
 
 /// The names an article's speakers must never be: its author(s) and outlet.
@@ -802,7 +816,7 @@ class FirstValueScan {
 /// The format of an input once its first non-blank character is known: text, JSON Lines or a JSON document.
 /// std::nullopt while `text` (decoded, possibly only a first part) is all white space and more may follow.
 std::optional<Format> resolved_format(Format by_name, std::string_view text, bool complete) {
-  if (by_name == Format::kText || by_name == Format::kJsonLines) return by_name;
+  if (by_name == Format::kText || by_name == Format::kJsonLines || by_name == Format::kHtml) return by_name;
   std::string_view t = trim_space(text);
   if (t.empty() && !complete) return std::nullopt;
   char first = t.empty() ? '\0' : t.front();
@@ -900,6 +914,11 @@ class Reader {
     // An input that ends within the probe window is read whole: exactly read()'s result.
     while (!eof && bytes.size() < kUtf8Bom.size() + kProbeBytes) more(bytes);
     if (failed()) return;
+    if (input.format == Format::kHtml) {  // read whole, up to the per-article bound
+      while (!eof && bytes.size() <= options_.max_record_bytes) more(bytes);
+      if (!failed()) read_plain(bytes, input, problems);
+      return;
+    }
     size_t first_diagnostic = diagnostics_.size();
     // Plain text (`text`) or a JSON array, read whole: at most `limit` bytes. Past it reading stops (a .gz
     // is inflated no further) and the input is skipped.
@@ -1075,6 +1094,10 @@ class Reader {
 
   /// Decoded bytes (gzip already inflated) to articles: text, JSON Lines or a JSON document.
   void read_plain(std::string_view bytes, const Input& input, Problems& problems) {
+    if (input.format == Format::kHtml || (input.format == Format::kSniff && looks_like_html(bytes))) {
+      read_html(bytes, input, problems);
+      return;
+    }
     DecodedText decoded = decode_text(bytes);
     if (decoded.status == TextStatus::kBinary) {
       problems.skip(0, "binary file");
@@ -1109,6 +1132,7 @@ class Reader {
         read_json(decoded.text, input, problems);
         break;
       case Format::kSniff:
+      case Format::kHtml:  // (read_html() above)
         break;
     }
   }
@@ -1134,6 +1158,28 @@ class Reader {
       return;
     }
     a.content_hash = content_hash(raw, overrides, options_.max_passage_bytes);
+    sink_(std::move(a));
+  }
+
+  /// A saved web page (raw bytes: html.h decides the charset): metadata by trust, then main content.
+  void read_html(std::string_view raw, const Input& input, Problems& problems) {
+    if (raw.size() > options_.max_record_bytes) {
+      problems.skip(0, "HTML document larger than " + std::to_string(options_.max_record_bytes) +
+                           " bytes; not read");
+      return;
+    }
+    HtmlPage page = parse_html(raw);
+    if (!page.charset_note.empty()) problems.warn(0, page.charset_note);
+    Article a = html_article(page, {}, input.id, input.display, options_.max_passage_bytes);
+    apply_overrides(a, input.sidecar, problems, 0, "sidecar", true);
+    if (input.manifest != nullptr) apply_overrides(a, *input.manifest, problems, 0, "manifest", true);
+    mark_sources(a, input.sidecar, "sidecar");
+    if (input.manifest != nullptr) mark_sources(a, *input.manifest, "manifest");
+    if (a.passages.empty()) {
+      problems.skip(0, "no article text (only a title, captions or page furniture)");
+      return;
+    }
+    a.content_hash = content_hash(raw, merged(input), options_.max_passage_bytes);
     sink_(std::move(a));
   }
 
@@ -1248,14 +1294,24 @@ class Reader {
       return std::nullopt;
     };
 
-    // Text: a string, or an array of paragraph strings.
+    // Text: a string, or an array of paragraph strings; or a saved page in "html" (or HTML in "text").
     std::string text;
     const json* tv = field({"text", "body", "content"});
+    const json* hv = field({"html", "raw_html"});
+    if (hv != nullptr && hv->is_string() && (tv == nullptr || !tv->is_string() || tv->get<std::string>().empty()))
+      tv = hv;
+    std::optional<Article> from_html;
+    if (tv != nullptr && tv->is_string() && (tv == hv || looks_like_html(tv->get_ref<const std::string&>()))) {
+      HtmlPage page = parse_html(tv->get_ref<const std::string&>(), {"UTF-8", "", ""});
+      from_html = html_article(page, {}, "", "", options_.max_passage_bytes);
+    }
     if (tv == nullptr) {
       problems.skip(line_no, "record has no text (no \"text\" or \"body\" field)");
       return;
     }
-    if (tv->is_string()) {
+    if (from_html) {
+      // Passages and metadata from the page; the record's own fields below win over the page's.
+    } else if (tv->is_string()) {
       text = tv->get<std::string>();
     } else if (tv->is_array() &&
                std::all_of(tv->begin(), tv->end(), [](const json& e) { return e.is_string(); })) {
@@ -1269,6 +1325,8 @@ class Reader {
     }
 
     Article a;
+    if (from_html) a = std::move(*from_html);
+    const Article page_fields = a;  // what the page said, before the record's fields
     a.path = input.display + ":" + std::to_string(line_no);
     const json* idv = field({"id", "_id"});
     if (idv != nullptr && idv->is_string() && !trim_space(idv->get<std::string>()).empty()) {
@@ -1309,7 +1367,7 @@ class Reader {
       }
     }
 
-    a.passages = split_passages(text, PassageOptions{options_.max_passage_bytes, 0});
+    if (!from_html) a.passages = split_passages(text, PassageOptions{options_.max_passage_bytes, 0});
     if (a.passages.size() > options_.max_passages) {
       problems.skip(line_no, too_many_passages());
       return;
@@ -1326,7 +1384,21 @@ class Reader {
       problems.skip(line_no, "record has no article text");
       return;
     }
-    attribute_speakers(a.passages, not_people(a));
+    if (from_html) {
+      // The record's own fields win over the page's markup.
+      auto mark = [&](const char* f, const std::optional<std::string>& before, const std::optional<std::string>& now) {
+        if (before != now) a.sources[f] = "record";
+      };
+      mark("title", page_fields.title, a.title);
+      mark("subtitle", page_fields.subtitle, a.subtitle);
+      mark("outlet", page_fields.outlet, a.outlet);
+      mark("date", page_fields.date, a.date);
+      mark("author", page_fields.author, a.author);
+      mark("url", page_fields.url, a.url);
+      mark("language", page_fields.language, a.language);
+    } else {
+      attribute_speakers(a.passages, not_people(a));  // (a page's speakers are attributed by html_article())
+    }
     a.content_hash = content_hash(bytes, input.manifest != nullptr ? *input.manifest : MetadataOverrides{},
                                   options_.max_passage_bytes);
     sink_(std::move(a));
@@ -1504,11 +1576,23 @@ void read_file(const fs::path& file, const ReadOptions& options, const ArticleSi
     problems.skip(0, std::string("cannot open: ") + std::strerror(errno));
     return;
   }
+  if (is_warc_file_name(file.filename().string())) {
+    std::FILE* fp = f.get();
+    read_warc_articles(
+        [fp](char* buf, size_t n, std::string& error) {
+          size_t got = std::fread(buf, 1, n, fp);
+          if (got == 0 && std::ferror(fp)) error = std::string("cannot read: ") + std::strerror(errno);
+          return got;
+        },
+        file.string(), options, sink, diagnostics);
+    return;
+  }
   Input input;
   input.display = file.string();
   input.id = file_id(file, options.id_root);
   input.format = format_of(file);
-  if (input.format == Format::kText || input.format == Format::kSniff) input.sidecar_of = file;
+  if (input.format == Format::kText || input.format == Format::kSniff || input.format == Format::kHtml)
+    input.sidecar_of = file;
   if (options.manifest != nullptr) {
     auto it = options.manifest->by_path.find(manifest_key(file).string());
     if (it != options.manifest->by_path.end()) input.manifest = &it->second;
@@ -1593,7 +1677,8 @@ bool is_article_file(const fs::path& file) {
   std::string name = base_name_lower(file);
   if (ends_with(name, ".meta.json")) return false;
   return ends_with(name, ".txt") || ends_with(name, ".text") || ends_with(name, ".jsonl") ||
-         ends_with(name, ".ndjson") || ends_with(name, ".json");
+         ends_with(name, ".ndjson") || ends_with(name, ".json") || ends_with(name, ".html") ||
+         ends_with(name, ".htm") || ends_with(name, ".xhtml") || ends_with(name, ".warc");
 }
 
 }  // namespace dateline

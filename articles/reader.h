@@ -87,7 +87,10 @@ using ArticleSink = std::function<void(Article&&)>;
 /// Never throws for bad content; a file that cannot be opened is a Diagnostic too.
 ///
 /// Format by name (".gz" stripped): .txt/.text plain text, .jsonl/.ndjson JSON Lines, .json a JSON array of
-/// records, one record object, or JSON Lines; anything else is sniffed like read_buffer(). Gzip is recognised
+/// records, one record object, or JSON Lines, .html/.htm/.xhtml a saved web page (html.h; at most
+/// max_record_bytes, read whole), .warc/.warc.gz a web archive (warc.h: streamed, ids are the records'
+/// WARC-Target-URI, paths "FILE:RECORD"); anything else is sniffed like read_buffer(), HTML included (a JSON
+/// record's "html" field is read as a page too, its own fields winning). Gzip is recognised
 /// by its magic bytes. Text is decoded with decode_text() (encoding.h): binary and empty files are skipped
 /// with a Diagnostic, re-encoded ones give a warning (skipped = false). A plain-text file NAME.txt picks up
 /// overrides from NAME.meta.json (or NAME.txt.meta.json) beside it. JSON records: `id`/`_id`, `title`,
@@ -150,7 +153,8 @@ Headline extract_headline(std::string_view utf8);
 /// a line longer than kMaxManifestLineBytes or more than kMaxManifestBytes in all (read no further).
 Manifest read_manifest(const std::filesystem::path& file);
 
-/// Is this path an input the reader understands (.txt, .text, .jsonl, .json, .ndjson, optionally .gz)?
+/// Is this path an input the reader understands (.txt, .text, .jsonl, .json, .ndjson, .html, .htm, .xhtml,
+/// .warc, optionally .gz)?
 /// Sidecars (*.meta.json) and other files are not.
 bool is_article_file(const std::filesystem::path& file);
 

@@ -238,6 +238,11 @@ std::string article_record_json(const Article& article) {
   Json common = common_data(article);
   for (auto& [k, v] : common.items()) j[k] = v;
   put(j, "language", article.language);
+  if (!article.sources.empty()) {
+    Json sources = Json::object();
+    for (const auto& [field, source] : article.sources) sources[field] = source;
+    j["sources"] = std::move(sources);
+  }
   j["speakers"] = article_speakers(article);
   Json passages = Json::array();
   uint64_t n = 0;

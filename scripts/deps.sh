@@ -9,7 +9,7 @@ DATELINE_PACKAGES=(
   libxapian-dev xapian-tools
   libicu-dev
   libcxxopts-dev libspdlog-dev nlohmann-json3-dev
-  zlib1g-dev libxxhash-dev
+  zlib1g-dev libxxhash-dev libgumbo-dev wget
   libgtest-dev libgmock-dev ccache
   dpkg-dev zsh
   "$@"
