@@ -929,6 +929,22 @@ std::optional<std::string> extract_author(std::string_view utf8_text) {
   return std::nullopt;
 }
 
+std::optional<std::string> extract_labelled_author(std::string_view utf8_text) {
+  std::vector<std::string_view> lines = names::split_lines(utf8_text);
+  for (std::string_view line : lines) {
+    std::vector<std::string> found = author_label_line(line);
+    if (!found.empty()) {
+      std::string joined;
+      for (const std::string& n : found) joined += (joined.empty() ? "" : ", ") + n;
+      return joined;
+    }
+  }
+  for (std::string_view line : lines) {
+    if (auto name = contact_line(line)) return name;
+  }
+  return std::nullopt;
+}
+
 bool is_byline_line(std::string_view line) {
   return !by_line(line).empty() || !author_label_line(line).empty() || contact_line(line).has_value() ||
          editor_line(line);

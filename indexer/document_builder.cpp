@@ -168,6 +168,7 @@ Json common_data(const Article& a) {
   put(j, "outlet", a.outlet);
   put(j, "date", a.date);
   put(j, "author", a.author);
+  put(j, "wire", a.wire);
   put(j, "url", a.url);
   return j;
 }
@@ -239,6 +240,15 @@ std::string article_record_json(const Article& article) {
   for (auto& [k, v] : common.items()) j[k] = v;
   put(j, "language", article.language);
   j["speakers"] = article_speakers(article);
+  if (!article.provenance.empty()) {
+    Json prov = Json::object();
+    for (const char* field : {"title", "date", "outlet", "wire", "author"}) {
+      auto it = article.provenance.find(field);
+      if (it == article.provenance.end()) continue;
+      prov[field] = Json{{"line", it->second.line}, {"text", it->second.text}};
+    }
+    j["provenance"] = std::move(prov);
+  }
   Json passages = Json::array();
   uint64_t n = 0;
   for (const auto& p : article.passages) {
