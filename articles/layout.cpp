@@ -574,6 +574,18 @@ PageLayout analyse_page(std::string_view utf8) {
     bool dated = is_header_date(l.text);
     bool byline = !byline_authors(l.text).empty();
     if (!dated && !byline && is_figure_line(l.text)) l.figure = true;
+    // "Tom Davies Associated Press" over a date line is a byline, not a photo credit.
+    if (l.figure && word_count(l.text) <= 8 && l.number < L.size()) {
+      size_t start = 0;
+      auto o = outlet_suffix(l.text, &start);
+      if (o && start > 0 && !names_line(names::trim(l.text.substr(0, start))).empty()) {
+        for (size_t j = l.number; j < L.size(); ++j) {
+          if (L[j].text.empty()) continue;
+          if (is_header_date(L[j].text)) l.figure = false;
+          break;
+        }
+      }
+    }
     if (is_chrome_line(l.text)) l.chrome = true;
     if (!dated && !byline && !l.figure && l.text.size() <= 400 && is_boilerplate_line(l.text)) l.chrome = true;
     if (repeats[l.text] >= 3 && word_count(l.text) < 30) l.repeated = true;
@@ -947,28 +959,72 @@ void find_wire(const PageLayout& page, Article& a) {
       }
       continue;
     }
-    if (l.prose || word_count(t) > 14) continue;
+    if (l.prose || word_count(t) > 24) continue;
     if (auto d = find_date_in_line(t, DateOptions{false, true})) t = names::trim(t.substr(0, d->begin));
     t = strip_bullet(t);
-    if (t.empty()) continue;
+    if (t.empty() || word_count(t) > 8) continue;
+    // "Tom Davies Associated Press", "By Jane Doe, Reuters": names, then the agency.
     size_t start = 0;
-    if (auto o = outlet_suffix(t, &start); o && is_wire(*o)) return take(*o, l);
+    if (auto o = outlet_suffix(t, &start); o && is_wire(*o)) {
+      std::string_view names = names::trim(t.substr(0, start));
+      while (!names.empty() && (names.back() == ',' || names.back() == '|')) names.remove_suffix(1);
+      if (names.empty() || !byline_authors(names).empty() || !names_line(names).empty()) return take(*o, l);
+    }
+    // "AFP", "PTI, Washington,": the agency alone or before a place.
     std::vector<std::string> words = names::split_words(t);
-    if (!words.empty()) {
+    if (!words.empty() && words.size() <= 3) {
       std::string first = words[0];
       while (!first.empty() && (first.back() == ',' || first.back() == ':')) first.pop_back();
-      if (auto c = canonical_outlet(first); c && is_wire(*c) && words.size() <= 3) return take(*c, l);
+      if (auto c = canonical_outlet(first); c && is_wire(*c)) return take(*c, l);
     }
   }
 }
 
+/// A masthead: a line above the headline (or the body) that is a known outlet's name, or says "Welcome to
+/// X" / "X News" / "X Logo"; list bullets (menu items name sections) and wires do not count.
+std::optional<size_t> masthead_line(const PageLayout& page, std::string* outlet) {
+  const auto& L = page.lines;
+  size_t top = page.title ? *page.title : page.body;
+  for (size_t k = 0; k < top && k < L.size(); ++k) {
+    std::string_view t = L[k].text;
+    if (t.empty() || t.size() > 120 || starts_with_bullet(t) || L[k].related) continue;
+    std::string_view s = t;
+    std::optional<std::string> o = canonical_outlet(s);
+    std::string low = names::fold(s);
+    if (!o && low.rfind("welcome to ", 0) == 0) {
+      size_t used = 0;
+      o = outlet_prefix(s.substr(11), &used);
+    }
+    if (!o) {
+      // "St. Lucia Times News St. Lucia Times News", "tagesschau.de-Logo", "Opposing Views home".
+      size_t used = 0;
+      o = outlet_prefix(s, &used);
+      size_t words = word_count(s);
+      if (o && !(used + 1 >= words || words <= 3 || s.find(*o) != std::string_view::npos)) o.reset();
+      if (o && word_count(*o) < 2 && words > used) o.reset();  // "Newsday on Facebook ...": one word is weak
+    }
+    if (o && !is_wire(*o)) {
+      *outlet = *o;
+      return k;
+    }
+  }
+  return std::nullopt;
+}
+
 /// The outlet: the headline's "| Outlet" suffix, a masthead line above the headline, the publisher signals
-/// of extract_outlet(), a domain of the hints' URL. A wire is the outlet only when nothing names the site.
+/// of extract_outlet() (copyright line, staff e-mail, "Subscribe to X", ...), the hints' URL. A wire is
+/// the outlet only when nothing names the site.
 void find_outlet(const PageLayout& page, std::string_view utf8, const TextHints& hints, Article& a) {
   const auto& L = page.lines;
   if (page.title_outlet && !is_wire(*page.title_outlet)) {
     a.outlet = page.title_outlet;
     set_source(a, "outlet", L[*page.title]);
+    return;
+  }
+  std::string masthead;
+  if (auto k = masthead_line(page, &masthead)) {
+    a.outlet = masthead;
+    set_source(a, "outlet", L[*k]);
     return;
   }
   size_t line = 0;
@@ -977,32 +1033,6 @@ void find_outlet(const PageLayout& page, std::string_view utf8, const TextHints&
     a.outlet = scored;
     if (line > 0 && line <= L.size()) set_source(a, "outlet", L[line - 1]);
     return;
-  }
-  // Mastheads: a line above the headline (or the body) that names a known outlet, possibly as one of
-  // its segments ("Welcome to The Detroit News’s ...", "St. Lucia Times News").
-  size_t top = page.title ? *page.title : page.body;
-  for (size_t k = 0; k < top && k < L.size(); ++k) {
-    std::string_view t = L[k].text;
-    if (t.empty() || t.size() > 120) continue;
-    std::string_view s = strip_bullet(t);
-    std::optional<std::string> o = canonical_outlet(s);
-    if (!o) {
-      size_t used = 0;
-      o = outlet_prefix(s, &used);
-      if (o && used < word_count(s) && word_count(s) > 4) o.reset();
-    }
-    if (!o) {
-      std::string low = names::fold(s);
-      if (low.rfind("welcome to ", 0) == 0) {
-        size_t used = 0;
-        o = outlet_prefix(s.substr(11), &used);
-      }
-    }
-    if (o && !is_wire(*o)) {
-      a.outlet = o;
-      set_source(a, "outlet", L[k]);
-      return;
-    }
   }
   if (hints.url) {
     if (auto o = canonical_outlet(*hints.url)) {

@@ -297,6 +297,9 @@ void newsroom_signal(std::string_view line, Scores& scores) {
 // "Reuters | March 3, 2022", or a line that is just the outlet's name.
 void header_signal(std::string_view line, Scores& scores) {
   if (line.size() > 160) return;
+  // A menu item ("• Metro", "• Nation") names a section, not the publisher.
+  for (std::string_view bullet : {"\xE2\x80\xA2", "\xE2\x96\xA1", "* "})
+    if (line.rfind(bullet, 0) == 0) return;
   std::string s(line);
   // Cut at separators set off by spaces (and at the line's leading dash or bullet).
   std::vector<std::string> segments;
