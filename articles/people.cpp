@@ -23,6 +23,7 @@
 
 namespace dateline::data {
 std::string_view speech_verbs();
+std::string_view speech_verbs_other();
 }  // namespace dateline::data
 
 namespace dateline {
@@ -240,6 +241,19 @@ const std::unordered_map<std::string, VerbForm>& verb_forms() {
           v.particles.push_back("");
       }
     }
+    // Other languages: every form listed, "*" marking past participles.
+    for (std::string_view line : names::split_lines(data::speech_verbs_other())) {
+      line = trim(line);
+      if (line.empty() || line.front() == '#') continue;
+      for (std::string form : names::split_words(line)) {
+        bool participle = !form.empty() && form.back() == '*';
+        if (participle) form.pop_back();
+        if (form.empty() || form == "ha") continue;
+        VerbForm& v = m[form];
+        v.participle = v.participle || participle;
+        if (std::find(v.particles.begin(), v.particles.end(), "") == v.particles.end()) v.particles.push_back("");
+      }
+    }
     return m;
   }();
   return forms;
@@ -274,7 +288,10 @@ bool aux_or_adverb(std::string_view w) {
       "could",      "may",       "might",        "can",        "just",       "still",     "even",
       "now",        "too",       "not",          "never",      "always",     "often",     "subsequently",
       "separately", "similarly", "additionally", "openly",     "explicitly", "flatly",    "bluntly",
-      "firmly",     "had",       "did",          "does"};
+      "firmly",     "had",       "did",          "does",
+      // Auxiliaries and adverbs of the other languages ("X a déclaré", "X ha dicho", "X hat gesagt").
+      "a", "ha", "han", "hanno", "hat", "hatte", "haben", "ont", "avait", "había", "tem", "havia", "aussi",
+      "también", "também", "auch", "anche", "ainda", "encore", "noch"};
   if (set.count(w) != 0) return true;
   if (w.size() > 4 && w.ends_with("ly") && names::starts_lower(w)) return true;
   return w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t");
