@@ -416,6 +416,14 @@ std::vector<std::string> names_of_list(std::string_view list, bool allow_desk) {
         names::trim(std::string_view(norm).substr(pos, comma == std::string::npos ? comma : comma - pos));
     if (!piece.empty()) {
       auto n = names::person_name(piece);
+      if (!n && !found.empty()) {
+        // A byline's later names may hold words the name rules doubt ("Jan Lukas Meier": "Jan" is also a
+        // month, "Minh Do"): 2-4 capitalised words without digits, not an outlet.
+        std::vector<std::string> w = names::split_words(piece);
+        bool ok = w.size() >= 2 && w.size() <= 4 && !canonical_outlet(piece);
+        for (const auto& x : w) ok = ok && names::starts_upper(x) && !names::has_digit(x);
+        if (ok) n = names::title_case_caps(piece);
+      }
       if (!n) {
         // "Tom Davies Associated Press": a name then an outlet.
         size_t start = 0;
@@ -573,6 +581,7 @@ PageLayout analyse_page(std::string_view utf8) {
     if (l.text.empty()) continue;
     bool dated = is_header_date(l.text);
     bool byline = !byline_authors(l.text).empty();
+    bool credit_as_byline = false;
     if (!dated && !byline && is_figure_line(l.text)) l.figure = true;
     // "Tom Davies Associated Press" over a date line is a byline, not a photo credit.
     if (l.figure && word_count(l.text) <= 8 && l.number < L.size()) {
@@ -581,13 +590,17 @@ PageLayout analyse_page(std::string_view utf8) {
       if (o && start > 0 && !names_line(names::trim(l.text.substr(0, start))).empty()) {
         for (size_t j = l.number; j < L.size(); ++j) {
           if (L[j].text.empty()) continue;
-          if (is_header_date(L[j].text)) l.figure = false;
+          if (is_header_date(L[j].text)) {
+            l.figure = false;
+            credit_as_byline = true;
+          }
           break;
         }
       }
     }
     if (is_chrome_line(l.text)) l.chrome = true;
-    if (!dated && !byline && !l.figure && l.text.size() <= 400 && is_boilerplate_line(l.text)) l.chrome = true;
+    if (!dated && !byline && !credit_as_byline && !l.figure && l.text.size() <= 400 && is_boilerplate_line(l.text))
+      l.chrome = true;
     if (repeats[l.text] >= 3 && word_count(l.text) < 30) l.repeated = true;
     if (!l.chrome && !l.repeated && !l.figure && !dated && is_prose(l.text)) l.prose = true;
   }

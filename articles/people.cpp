@@ -897,7 +897,12 @@ class Attributor {
       }
     } else if (t.kind == Kind::Quote ||
                (t.kind == Kind::Punct && t.text == "," && k - 1 > b_ && toks_[k - 2].kind == Kind::Quote)) {
-      if (steps == 0) inverted(after, false);  // `“…,” said Viktor Gulevich`
+      // `“…,” said Viktor Gulevich`; `«…», a déclaré X`, `"…", ha dichiarato X`: one auxiliary of a
+      // compound past may stand between the quote and the participle.
+      bool compound = steps == 1 && v.participle &&
+                      (toks_[k].text == "a" || toks_[k].text == "ha" || toks_[k].text == "hat" ||
+                       toks_[k].text == "ont" || toks_[k].text == "han" || toks_[k].text == "tem");
+      if (steps == 0 || compound) inverted(after, false);
     } else if (t.kind == Kind::Punct && t.text == ",") {
       if (!appositive(k - 1) && steps == 0) inverted(after, true);  // `…, said Sakhashchyk, now living …`
     }

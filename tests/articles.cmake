@@ -5,3 +5,4 @@ dateline_add_test(gold_articles_test unit/gold_articles_test.cpp LIBS dateline::
 dateline_add_test(passages_test unit/passages_test.cpp LIBS dateline::articles)
 dateline_add_test(reader_test unit/reader_test.cpp LIBS dateline::articles)
 dateline_add_test(reader_stream_test unit/reader_stream_test.cpp LIBS dateline::articles)
+dateline_add_test(layout_test unit/layout_test.cpp LIBS dateline::articles)
