@@ -667,6 +667,34 @@ PageLayout analyse_page(std::string_view utf8) {
         break;
       }
 
+  // Other stories' headlines after the body start (sidebars, "most read" strips): a block of headline-like
+  // lines without a paragraph of prose or a sentence end ("Trump says he went through ‘very routine
+  // physical’"). Short subheadings of the story go with them; they are not text to quote anyway.
+  for (size_t i = page.body; i < n;) {
+    if (L[i].text.empty()) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool headlines = true;
+    while (j < n && !L[j].text.empty()) {
+      const PageLine& l = L[j];
+      if (l.prose || ends_sentence(l.text) || (!l.chrome && !l.figure && !title_like(l.text) && !l.indented))
+        headlines = false;
+      ++j;
+    }
+    for (size_t k = i; k < j; ++k) {
+      // A headline line that reports speech in the present ("Newsom says yes"), anywhere in a block.
+      bool says = false;
+      if (!L[k].prose && !ends_sentence(L[k].text) && title_like(L[k].text))
+        for (const auto& w : letter_words(L[k].text)) says = says || w == "says";
+      // The story's own byline or contact line at its foot is not another story's.
+      if (!byline_authors(L[k].text).empty() || extract_labelled_author(L[k].text)) continue;
+      if (says || (headlines && (L[k].indented || j - i >= 2))) L[k].related = L[k].chrome = true;
+    }
+    i = j;
+  }
+
   // Headline: walk back from the first "By" byline above the body (or from the body).
   size_t anchor = page.body;
   {
@@ -1057,6 +1085,16 @@ void find_outlet(const PageLayout& page, std::string_view utf8, const TextHints&
   if (scored) {
     a.outlet = scored;
     if (line > 0 && line <= L.size()) set_source(a, "outlet", L[line - 1]);
+    return;
+  }
+  // Last: a line that is nothing but a known outlet's name (a footer masthead), outside quotes and lists.
+  for (const PageLine& l : L) {
+    if (l.text.empty() || l.text.size() > 60 || starts_with_bullet(l.text) || l.indented || l.prose) continue;
+    if (auto o = canonical_outlet(l.text); o && !is_wire(*o) && word_count(l.text) >= 2) {
+      a.outlet = o;
+      set_source(a, "outlet", l);
+      return;
+    }
   }
 }
 

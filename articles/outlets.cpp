@@ -239,12 +239,17 @@ void copyright_signal(std::string_view line, Scores& scores) {
 // "Subscribe to X", "Sign up for X's newsletter", "Follow X on", "Download the X app".
 void invitation_signal(std::string_view line, Scores& scores) {
   std::string low = names::ascii_lower(line);
-  for (std::string_view lead : {"subscribe to ", "sign up for ", "follow ", "download the ", "support "}) {
+  // The other languages' appeals ("Abbonati a La Stampa", "Abonnez-vous à X") and account prompts
+  // ("Log in with Evening Standard") count as "Subscribe to X".
+  for (std::string_view lead : {"subscribe to ", "sign up for ", "follow ", "download the ", "support ",
+                                "log in with ", "sign in with ", "abbonati a ", "abbonati al ", "abonnez-vous \xC3\xA0 ",
+                                "suscribete a ", "suscr\xC3\xAD" "bete a ", "assine o ", "assine a ", "abonnieren sie "}) {
     size_t pos = low.find(lead);
     if (pos == std::string::npos) continue;
     if (auto id = known_prefix(line.substr(pos + lead.size()))) {
       // "Subscribe to X" is the outlet's own appeal; "follow X" may also be prose, so it needs support.
-      scores.add(*id, lead == "subscribe to " ? 8 : lead == "sign up for " ? 4 : 3);
+      bool strong = lead != "sign up for " && lead != "follow " && lead != "download the " && lead != "support ";
+      scores.add(*id, strong ? 8 : lead == "sign up for " ? 4 : 3);
     }
   }
 }
