@@ -265,7 +265,7 @@ bool is_chrome_line(std::string_view line) {
     for (const std::string& p : v.phrases)
       if (low.find(p) != std::string::npos) return true;
   }
-  if (t.back() == '|' || t.front() == '|') return true;  // "Politics |", "| : ..."
+  if (t.back() == '|' || t.front() == '|' || t.front() == '/') return true;  // "Politics |", "/ Noticias..."
   if (t.find("[ ") != std::string_view::npos && t.find("  ]") != std::string_view::npos) return true;  // a form
   // A relative time ("20 hours ago", "9 Hrs Ago", "hace 2 horas", "vor 3 Stunden", "5 часов назад").
   if (words.size() <= 5 && t.find_first_of("0123456789") != std::string_view::npos && !words.empty() &&
@@ -416,6 +416,11 @@ std::vector<std::string> names_of_list(std::string_view list, bool allow_desk) {
         names::trim(std::string_view(norm).substr(pos, comma == std::string::npos ? comma : comma - pos));
     if (!piece.empty()) {
       auto n = names::person_name(piece);
+      if (!n) {
+        // "Tom Davies Associated Press": a name then an outlet.
+        size_t start = 0;
+        if (auto o = outlet_suffix(piece, &start); o && start > 0) n = names::person_name(piece.substr(0, start));
+      }
       if (!n && !found.empty()) {
         // A byline's later names may hold words the name rules doubt ("Jan Lukas Meier": "Jan" is also a
         // month, "Minh Do"): 2-4 capitalised words without digits, not an outlet.
@@ -423,11 +428,6 @@ std::vector<std::string> names_of_list(std::string_view list, bool allow_desk) {
         bool ok = w.size() >= 2 && w.size() <= 4 && !canonical_outlet(piece);
         for (const auto& x : w) ok = ok && names::starts_upper(x) && !names::has_digit(x);
         if (ok) n = names::title_case_caps(piece);
-      }
-      if (!n) {
-        // "Tom Davies Associated Press": a name then an outlet.
-        size_t start = 0;
-        if (auto o = outlet_suffix(piece, &start); o && start > 0) n = names::person_name(piece.substr(0, start));
       }
       if (!n) {
         all_names = false;
@@ -523,6 +523,14 @@ bool is_prose(std::string_view t) {
   return (ends_sentence(t) && !teaser) || t.size() >= 200;
 }
 
+/// A byline label alone on its line ("By", "Article by", "Author:", "Par"): the names are on the next line.
+bool is_byline_label(std::string_view line) {
+  std::string low = names::fold(strip_bullet(line));
+  while (!low.empty() && (low.back() == ':' || low.back() == ' ')) low.pop_back();
+  return low == "by" || low == "article by" || low == "author" || low == "authors" || low == "par" ||
+         low == "por" || low == "von" || low == "autor" || low == "written by";
+}
+
 bool title_like(std::string_view t) {
   if (t.empty() || t.size() > kTitleMaxBytes) return false;
   size_t words = word_count(t);
@@ -533,6 +541,12 @@ bool title_like(std::string_view t) {
       return false;  // "Kevin Johnson and Kevin McCoy USA TODAY"
     size_t used = 0;
     if (outlet_prefix(t, &used) && used + 1 >= words) return false;  // "BuzzFeed News Reporter"
+  }
+  // A wire dateline ("WASHINGTON — The Globe and Mail"): a place in capitals, then a dash.
+  {
+    std::vector<std::string> w = names::split_words(t);
+    if (w.size() >= 2 && names::is_all_caps(w[0]) && (w[1] == "\xE2\x80\x94" || w[1] == "-" || w[1] == "\xE2\x80\x93"))
+      return false;
   }
   // An attribution ("— David McKinley on Sunday, ...") or a numbered list item ("1. Birmingham News").
   if (t.rfind("\xE2\x80\x94", 0) == 0 || t.rfind("\xE2\x80\x93", 0) == 0 || t.rfind("- ", 0) == 0) return false;
@@ -715,6 +729,14 @@ PageLayout analyse_page(std::string_view utf8) {
       if (!L[j].text.empty() && ++seen && (is_header_date(L[j].text) || !byline_authors(L[j].text).empty())) return true;
     return false;
   };
+  // "Article by" / "Author:" alone on the line above: the line is the byline's name.
+  auto after_byline_label = [&](size_t k) {
+    for (size_t j = k; j-- > 0;) {
+      if (L[j].text.empty()) continue;
+      return is_byline_label(L[j].text);
+    }
+    return false;
+  };
   std::optional<size_t> c1, two_words;
   {
     size_t seen = 0;
@@ -751,7 +773,8 @@ PageLayout analyse_page(std::string_view utf8) {
     // A title-like line straight above (blank lines between) that is not longer: c1 is its deck.
     size_t k = *c1;
     while (k > 0 && L[k - 1].text.empty()) --k;
-    if (k > 0 && k != *c1 && title_like(L[k - 1].text) && !L[k - 1].chrome && !L[k - 1].figure) {
+    if (k > 0 && k != *c1 && title_like(L[k - 1].text) && !L[k - 1].chrome && !L[k - 1].figure &&
+        !(names_line(L[k - 1].text).size() > 0 && (near_date(k - 1) || after_byline_label(k - 1)))) {
       std::string_view above = L[k - 1].text;
       bool breadcrumb = above.find(" / ") != std::string_view::npos || above.find('>') != std::string_view::npos ||
                         above.find(" | ") != std::string_view::npos || above.find("\xC2\xBB") != std::string_view::npos;
@@ -886,10 +909,7 @@ void find_author(const PageLayout& page, Article& a) {
     std::vector<std::string> names = byline_authors(l.text);
     if (names.empty()) {
       // "By" / "Article by" / "Author:" alone: the names are on the next line.
-      std::string low = names::fold(strip_bullet(l.text));
-      while (!low.empty() && (low.back() == ':' || low.back() == ' ')) low.pop_back();
-      if (low == "by" || low == "article by" || low == "author" || low == "authors" || low == "par" ||
-          low == "por" || low == "von" || low == "autor" || low == "written by") {
+      if (is_byline_label(l.text)) {
         if (auto j = next_text(k)) {
           std::string_view t = strip_bullet(L[*j].text);
           names = byline_authors(t);
@@ -913,7 +933,7 @@ void find_author(const PageLayout& page, Article& a) {
   if (!page.title) return;
   std::vector<std::string> found;
   std::optional<size_t> first;
-  for (size_t k = *page.title + 1; k < r.end && k <= page.body + 2; ++k) {
+  for (size_t k = *page.title + 1; k < r.end && k <= page.body + 8; ++k) {
     const PageLine& l = L[k];
     if (l.text.empty() || l.figure || l.related) continue;
     if (l.prose) {
@@ -923,6 +943,19 @@ void find_author(const PageLayout& page, Article& a) {
     if (l.chrome && !names_line(l.text).empty() == false) continue;
     std::string_view t = l.text;
     std::vector<std::string> names = names_of_list(t, false);
+    // A desk byline straight above the date line ("Redacción EC" / "07/05/2022 20H06"), repeats aside.
+    if (names.empty() && found.empty() && word_count(t) <= 3 && names::starts_upper(t) && !l.chrome &&
+        !title_like(t) && !is_header_date(t)) {
+      for (size_t j = k + 1; j < L.size() && j < k + 4; ++j) {
+        if (L[j].text.empty() || L[j].text == t) continue;
+        if (is_header_date(L[j].text) && word_count(L[j].text) <= 12) {
+          a.author = std::string(t);
+          set_source(a, "author", l);
+          return;
+        }
+        break;
+      }
+    }
     // A wire or agency alone, or before a date: the desk byline as printed.
     if (names.empty()) {
       std::string_view head = t;
@@ -939,7 +972,7 @@ void find_author(const PageLayout& page, Article& a) {
       bool near_date = false;
       for (size_t j = (k >= 3 ? k - 3 : 0); j < std::min(L.size(), k + 4); ++j)
         if (j != k && !L[j].text.empty() && is_header_date(L[j].text)) near_date = true;
-      if (near_date || found.empty()) {
+      if (near_date || (found.empty() && k <= page.body)) {
         for (auto& nm : names)
           if (std::find(found.begin(), found.end(), nm) == found.end()) found.push_back(nm);
         if (!first) first = k;
