@@ -649,14 +649,47 @@ PageLayout analyse_page(std::string_view utf8) {
   for (size_t i = 0; i < n; ++i) {
     if (L[i].text.empty() || !is_related_label(L[i].text)) continue;
     L[i].chrome = L[i].related = true;
-    // The list: the bullet items and indented lines after the label (w3m indents a list item's lines).
-    size_t k = i + 1, seen = 0;
-    for (; k < n && seen < 40; ++k) {
+    // The list: bullet items and indented lines (w3m indents a list item's lines), and entries of a
+    // headline with its section label, byline, date and one-paragraph teaser. The story resumes at a line
+    // that is neither.
+    auto item = [&](size_t k) { return L[k].indented || starts_with_bullet(L[k].text); };
+    // An entry starts at k: within six non-blank lines, no list item, an entry headline, then a teaser.
+    auto entry_ahead = [&](size_t k) {
+      bool headline = false;
+      size_t seen = 0;
+      for (size_t j = k; j < n && seen < 6; ++j) {
+        if (L[j].text.empty()) continue;
+        ++seen;
+        if (item(j)) return false;
+        if (L[j].prose) {
+          // A teaser stands alone; a paragraph followed by more prose is the story itself.
+          for (size_t m = j + 1; m < n; ++m) {
+            if (L[m].text.empty() || L[m].chrome) continue;
+            if (L[m].prose) return false;
+            break;
+          }
+          return headline;
+        }
+        if (title_like(L[j].text) && word_count(L[j].text) >= 4) headline = true;
+      }
+      return false;
+    };
+    bool in_entry = false;
+    size_t seen = 0;
+    for (size_t k = i + 1; k < n && seen < 60; ++k) {
       if (L[k].text.empty()) continue;
-      if (!L[k].indented && !starts_with_bullet(L[k].text)) break;
+      ++seen;
+      if (!item(k)) {
+        if (in_entry) {
+          if (L[k].prose) in_entry = false;  // the teaser ends the entry
+        } else if (entry_ahead(k)) {
+          in_entry = !L[k].prose;
+        } else {
+          break;
+        }
+      }
       L[k].chrome = L[k].related = true;
       L[k].prose = false;
-      ++seen;
     }
   }
 
