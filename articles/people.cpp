@@ -297,6 +297,14 @@ bool aux_or_adverb(std::string_view w) {
   return w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t");
 }
 
+// Kinds of publication that stand before a publication's name ("the journal Nature", "the newspaper X").
+bool publication_noun(std::string_view w) {
+  static const std::unordered_set<std::string_view> set = {
+      "journal", "newspaper", "magazine", "website", "outlet", "paper", "tabloid", "daily", "weekly",
+      "broadcaster", "network", "channel", "blog", "publication", "periodical", "review"};
+  return set.count(w) != 0;
+}
+
 bool be_form(std::string_view w) {
   return w == "is" || w == "was" || w == "are" || w == "were" || w == "been" || w == "being" || w == "be";
 }
@@ -778,6 +786,13 @@ class Attributor {
     if (p.words.empty()) return std::nullopt;
     size_t j = p.begin;
     if (j > b_ && toks_[j - 1].kind == Kind::Word && fold(toks_[j - 1].text) == "the") --j;
+    // "published in the journal JAMA Psychiatry argued": a publication named after its kind is the
+    // object of what comes before, never the subject.
+    if (j > b_ && toks_[j - 1].kind == Kind::Word && publication_noun(toks_[j - 1].text)) {
+      --j;
+      if (j > b_ && toks_[j - 1].kind == Kind::Word && (fold(toks_[j - 1].text) == "the" || toks_[j - 1].text == "a"))
+        --j;
+    }
     if (j > b_ && toks_[j - 1].kind == Kind::Word && is_preposition(toks_[j - 1].text)) {
       // Object of a preposition: the subject is the head of the clause.
       size_t h = j - 1;
