@@ -123,7 +123,8 @@ const DateWords& date_words() {
         size_t pos = 0;
         while (pos <= rest.size()) {
           size_t bar = rest.find(" | ", pos);
-          std::string_view label = names::trim(rest.substr(pos, bar == std::string_view::npos ? bar : bar - pos));
+          std::string_view label =
+              names::trim(rest.substr(pos, bar == std::string_view::npos ? bar : bar - pos));
           if (!label.empty()) w.labels.emplace_back(std::string(label), kind == "updated");
           if (bar == std::string_view::npos) break;
           pos = bar + 3;
@@ -216,14 +217,16 @@ std::vector<Tok> strip_time_and_weekday(std::vector<Tok> t) {
         num(t, i + 2) && t[i + 2].text.size() == 2) {
       std::string year = t[i].text.substr(0, 4), hour = t[i].text.substr(4);
       t[i] = Tok{Kind::kNum, year, std::atoi(year.c_str())};
-      t.insert(t.begin() + static_cast<std::ptrdiff_t>(i) + 1, Tok{Kind::kNum, hour, std::atoi(hour.c_str())});
+      Tok hour_tok{Kind::kNum, hour, std::atoi(hour.c_str())};
+      t.insert(t.begin() + static_cast<std::ptrdiff_t>(i) + 1, hour_tok);
     }
   }
   std::vector<Tok> out;
   size_t i = 0;
   while (i < t.size()) {
     // "20H06", "20h06", "18 h 30": a time of day in the French/Spanish style.
-    if (num(t, i) && t[i].text.size() <= 2 && word(t, i + 1, "h") && num(t, i + 2) && t[i + 2].text.size() == 2) {
+    bool h_time = num(t, i) && t[i].text.size() <= 2 && word(t, i + 1, "h") && num(t, i + 2);
+    if (h_time && t[i + 2].text.size() == 2) {
       i += 3;
       continue;
     }

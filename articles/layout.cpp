@@ -44,7 +44,8 @@ const Vocabulary& vocabulary() {
       size_t pos = 0;
       while (pos <= rest.size()) {
         size_t bar = rest.find(" | ", pos);
-        std::string_view item = names::trim(rest.substr(pos, bar == std::string_view::npos ? bar : bar - pos));
+        std::string_view item =
+            names::trim(rest.substr(pos, bar == std::string_view::npos ? bar : bar - pos));
         if (!item.empty()) into.emplace_back(item);
         if (bar == std::string_view::npos) break;
         pos = bar + 3;
@@ -173,8 +174,8 @@ size_t word_count(std::string_view t) {
 bool ends_sentence(std::string_view t) {
   t = names::trim(t);
   while (!t.empty()) {
-    if (t.size() >= 3 && (t.substr(t.size() - 3) == "\xE2\x80\x9D" || t.substr(t.size() - 3) == "\xE2\x80\x99" ||
-                          t.substr(t.size() - 3) == "\xC2\xBB\x20")) {
+    std::string_view last3 = t.size() >= 3 ? t.substr(t.size() - 3) : std::string_view();
+    if (last3 == "\xE2\x80\x9D" || last3 == "\xE2\x80\x99" || last3 == "\xC2\xBB\x20") {
       t.remove_suffix(3);
       continue;
     }
@@ -196,8 +197,9 @@ bool ends_sentence(std::string_view t) {
 /// A line that is one quotation and nothing else ("'The most important thing is ...'", "\"... awaiting
 /// someone.”"): a pull quote, not a headline.
 bool whole_quote(std::string_view t) {
-  static constexpr std::array<std::string_view, 8> kOpen{"\"", "'", "\xE2\x80\x9C", "\xE2\x80\x98",
-                                                         "\xC2\xAB", "\xE2\x80\x9E", "\xE2\x80\x9A", "\xE2\x80\xB9"};
+  static constexpr std::array<std::string_view, 8> kOpen{"\"",           "'",           "\xE2\x80\x9C",
+                                                         "\xE2\x80\x98", "\xC2\xAB",     "\xE2\x80\x9E",
+                                                         "\xE2\x80\x9A", "\xE2\x80\xB9"};
   static constexpr std::array<std::string_view, 7> kClose{"\"", "'", "\xE2\x80\x9D", "\xE2\x80\x99",
                                                           "\xC2\xBB", "\xE2\x80\x9C", "\xE2\x80\xBA"};
   bool open = false, close = false;
@@ -221,11 +223,13 @@ std::vector<std::string> names_line(std::string_view t) {
   std::vector<std::string> out;
   if (t.size() > 120) return out;
   std::string s(t);
-  for (std::string_view sep : {" and ", " & ", " y ", " e ", " et ", " und ", " и "}) s = replace_all(s, sep, ", ");
+  for (std::string_view sep : {" and ", " & ", " y ", " e ", " et ", " und ", " и "})
+    s = replace_all(s, sep, ", ");
   size_t pos = 0;
   while (pos <= s.size()) {
     size_t comma = s.find(',', pos);
-    std::string_view piece = names::trim(std::string_view(s).substr(pos, comma == std::string::npos ? comma : comma - pos));
+    std::string_view piece =
+        names::trim(std::string_view(s).substr(pos, comma == std::string::npos ? comma : comma - pos));
     if (!piece.empty()) {
       auto n = names::person_name(piece);
       if (!n) return {};
@@ -266,10 +270,12 @@ bool is_chrome_line(std::string_view line) {
       if (low.find(p) != std::string::npos) return true;
   }
   if (t.back() == '|' || t.front() == '|' || t.front() == '/') return true;  // "Politics |", "/ Noticias..."
-  if (t.find("[ ") != std::string_view::npos && t.find("  ]") != std::string_view::npos) return true;  // a form
+  // A form field: "[     ]".
+  if (t.find("[ ") != std::string_view::npos && t.find("  ]") != std::string_view::npos) return true;
   // A relative time ("20 hours ago", "9 Hrs Ago", "hace 2 horas", "vor 3 Stunden", "5 часов назад").
   if (words.size() <= 5 && t.find_first_of("0123456789") != std::string_view::npos && !words.empty() &&
-      (words.back() == "ago" || words.back() == "назад" || words.front() == "hace" || words.front() == "vor" ||
+      (words.back() == "ago" || words.back() == "назад" || words.front() == "hace" ||
+       words.front() == "vor" ||
        (words.size() >= 3 && words[0] == "il" && words[1] == "y" && words[2] == "a")))
     return true;
   return false;
@@ -291,7 +297,8 @@ bool is_figure_line(std::string_view t) {
     if (open == 0 && t.size() <= 120) return true;
     if (open != std::string_view::npos && open > 0) {
       std::string_view before = names::trim(t.substr(0, open));
-      if (!before.empty() && (before.back() == '.' || ends_sentence(before)) && t.size() - open <= 80) return true;
+      bool sentence = !before.empty() && (before.back() == '.' || ends_sentence(before));
+      if (sentence && t.size() - open <= 80) return true;
     }
   }
   return false;
@@ -335,7 +342,8 @@ namespace {
 // ---- Bylines ----------------------------------------------------------------------------------------
 
 bool is_name_particle_prefix(std::string_view head) {
-  static constexpr std::array<std::string_view, 9> kPrefixes{"Mc", "Mac", "De", "Di", "Da", "La", "Le", "O'", "Fitz"};
+  static constexpr std::array<std::string_view, 9> kPrefixes{"Mc", "Mac", "De", "Di", "Da",
+                                                             "La", "Le",  "O'", "Fitz"};
   for (auto p : kPrefixes)
     if (head == p) return true;
   return false;
@@ -349,8 +357,8 @@ std::string clean_byline_rest(std::string_view rest) {
   // Cut at a date, a handle, an e-mail, a digit, and the separators bylines use before other furniture.
   if (auto d = find_date_in_line(rest, DateOptions{false, true})) rest = rest.substr(0, d->begin);
   std::string low = names::ascii_lower(rest);
-  for (std::string_view cut : {"|", " - ", " \xE2\x80\x94 ", " \xE2\x80\x93 ", "(", " on ", " le ", " el ", " em ",
-                               " am ", "\t", ";", " at ", " updated", " published", " posted"}) {
+  for (std::string_view cut : {"|", " - ", " \xE2\x80\x94 ", " \xE2\x80\x93 ", "(", " on ", " le ", " el ",
+                               " em ", " am ", "\t", ";", " at ", " updated", " published", " posted"}) {
     if (size_t p = low.find(cut); p != std::string::npos && p < rest.size()) {
       rest = rest.substr(0, p);
       low.resize(p);
@@ -419,7 +427,8 @@ std::vector<std::string> names_of_list(std::string_view list, bool allow_desk) {
       if (!n) {
         // "Tom Davies Associated Press": a name then an outlet.
         size_t start = 0;
-        if (auto o = outlet_suffix(piece, &start); o && start > 0) n = names::person_name(piece.substr(0, start));
+        if (auto o = outlet_suffix(piece, &start); o && start > 0)
+          n = names::person_name(piece.substr(0, start));
       }
       if (!n && !found.empty()) {
         // A byline's later names may hold words the name rules doubt ("Jan Lukas Meier": "Jan" is also a
@@ -450,8 +459,9 @@ std::vector<std::string> byline_authors(std::string_view line) {
   std::string_view t = strip_bullet(names::trim(line));
   if (t.size() > 200) return {};
   static constexpr std::array<std::string_view, 16> kLabels{
-      "article by", "written by", "words by", "story by", "reported by", "reporting by", "text by",
-      "author:",    "authors:",   "autor:",   "auteur :",  "auteur:",     "texto:",       "автор:", "by", "von"};
+      "article by", "written by", "words by", "story by", "reported by", "reporting by",
+      "text by",    "author:",    "authors:", "autor:",   "auteur :",    "auteur:",
+      "texto:",     "автор:",     "by",       "von"};
   static constexpr std::array<std::string_view, 4> kBy{"par", "por", "di", "от"};
   std::string low = names::fold(t.substr(0, std::min<size_t>(t.size(), 24)));
   std::string_view rest;
@@ -537,7 +547,8 @@ bool title_like(std::string_view t) {
   if (words < 2 || words > kTitleMaxWords) return false;
   {
     size_t start = 0;
-    if (auto o = outlet_suffix(t, &start); o && start > 0 && !names_line(names::trim(t.substr(0, start))).empty())
+    auto o = outlet_suffix(t, &start);
+    if (o && start > 0 && !names_line(names::trim(t.substr(0, start))).empty())
       return false;  // "Kevin Johnson and Kevin McCoy USA TODAY"
     size_t used = 0;
     if (outlet_prefix(t, &used) && used + 1 >= words) return false;  // "BuzzFeed News Reporter"
@@ -545,11 +556,12 @@ bool title_like(std::string_view t) {
   // A wire dateline ("WASHINGTON — The Globe and Mail"): a place in capitals, then a dash.
   {
     std::vector<std::string> w = names::split_words(t);
-    if (w.size() >= 2 && names::is_all_caps(w[0]) && (w[1] == "\xE2\x80\x94" || w[1] == "-" || w[1] == "\xE2\x80\x93"))
-      return false;
+    bool dash = w.size() >= 2 && (w[1] == "\xE2\x80\x94" || w[1] == "-" || w[1] == "\xE2\x80\x93");
+    if (dash && names::is_all_caps(w[0])) return false;
   }
   // An attribution ("— David McKinley on Sunday, ...") or a numbered list item ("1. Birmingham News").
-  if (t.rfind("\xE2\x80\x94", 0) == 0 || t.rfind("\xE2\x80\x93", 0) == 0 || t.rfind("- ", 0) == 0) return false;
+  if (t.rfind("\xE2\x80\x94", 0) == 0 || t.rfind("\xE2\x80\x93", 0) == 0 || t.rfind("- ", 0) == 0)
+    return false;
   if (t[0] >= '0' && t[0] <= '9') {
     size_t d = t.find_first_not_of("0123456789");
     if (d != std::string_view::npos && d + 1 < t.size() && (t[d] == '.' || t[d] == ')') && t[d + 1] == ' ')
@@ -613,18 +625,20 @@ PageLayout analyse_page(std::string_view utf8) {
       }
     }
     if (is_chrome_line(l.text)) l.chrome = true;
-    if (!dated && !byline && !credit_as_byline && !l.figure && l.text.size() <= 400 && is_boilerplate_line(l.text))
-      l.chrome = true;
+    bool metadata = dated || byline || credit_as_byline;
+    if (!metadata && !l.figure && l.text.size() <= 400 && is_boilerplate_line(l.text)) l.chrome = true;
     if (repeats[l.text] >= 3 && word_count(l.text) < 30) l.repeated = true;
     if (!l.chrome && !l.repeated && !l.figure && !dated && is_prose(l.text)) l.prose = true;
   }
   // Figures: the lines of a block above its caption's credit line.
   for (size_t i = 0; i < n; ++i) {
     std::string_view t = L[i].text;
-    bool credit_only = !t.empty() && (is_credit_line(t) || (t.front() == '(' && t.back() == ')' && t.size() <= 120));
+    bool credit_only =
+        !t.empty() && (is_credit_line(t) || (t.front() == '(' && t.back() == ')' && t.size() <= 120));
     if (!credit_only) continue;
     for (size_t k = i; k-- > 0 && !L[k].text.empty() && k + 2 >= i;) {
-      if (is_header_date(L[k].text) || !byline_authors(L[k].text).empty() || !names_line(L[k].text).empty()) break;
+      const std::string_view above = L[k].text;
+      if (is_header_date(above) || !byline_authors(above).empty() || !names_line(above).empty()) break;
       L[k].figure = true;
       L[k].prose = false;
     }
@@ -753,13 +767,16 @@ PageLayout analyse_page(std::string_view utf8) {
         anchor = k;
     }
   }
+  auto dates_or_bylines = [&](size_t j) {
+    return is_header_date(L[j].text) || !byline_authors(L[j].text).empty();
+  };
   auto near_date = [&](size_t k) {
     size_t seen = 0;
     for (size_t j = k + 1; j < n && seen < 2; ++j)
-      if (!L[j].text.empty() && ++seen && (is_header_date(L[j].text) || !byline_authors(L[j].text).empty())) return true;
+      if (!L[j].text.empty() && ++seen && dates_or_bylines(j)) return true;
     seen = 0;
     for (size_t j = k; j-- > 0 && seen < 2;)
-      if (!L[j].text.empty() && ++seen && (is_header_date(L[j].text) || !byline_authors(L[j].text).empty())) return true;
+      if (!L[j].text.empty() && ++seen && dates_or_bylines(j)) return true;
     return false;
   };
   // "Article by" / "Author:" alone on the line above: the line is the byline's name.
@@ -809,8 +826,9 @@ PageLayout analyse_page(std::string_view utf8) {
     if (k > 0 && k != *c1 && title_like(L[k - 1].text) && !L[k - 1].chrome && !L[k - 1].figure &&
         !(names_line(L[k - 1].text).size() > 0 && (near_date(k - 1) || after_byline_label(k - 1)))) {
       std::string_view above = L[k - 1].text;
-      bool breadcrumb = above.find(" / ") != std::string_view::npos || above.find('>') != std::string_view::npos ||
-                        above.find(" | ") != std::string_view::npos || above.find("\xC2\xBB") != std::string_view::npos;
+      const auto npos = std::string_view::npos;
+      bool breadcrumb = above.find(" / ") != npos || above.find('>') != npos || above.find(" | ") != npos ||
+                        above.find("\xC2\xBB") != npos;
       if (above == L[*c1].text) {
         title = k - 1;
       } else if (!breadcrumb && word_count(above) <= word_count(L[*c1].text)) {
@@ -1222,8 +1240,8 @@ Article extract_text_article(std::string_view utf8, const TextHints& hints, size
       auto it = a.provenance.find(f);
       source = source || (it != a.provenance.end() && it->second.line == l.number);
     }
-    if (l.text.empty() || !(l.chrome || l.repeated || l.related || l.figure || title_again || header || source))
-      continue;
+    bool furniture = l.chrome || l.repeated || l.related || l.figure;
+    if (l.text.empty() || !(furniture || title_again || header || source)) continue;
     size_t end = l.begin + l.text.size();
     if (!skip.empty() && skip.back().second >= l.begin) {
       skip.back().second = end;

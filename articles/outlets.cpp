@@ -241,14 +241,16 @@ void invitation_signal(std::string_view line, Scores& scores) {
   std::string low = names::ascii_lower(line);
   // The other languages' appeals ("Abbonati a La Stampa", "Abonnez-vous à X") and account prompts
   // ("Log in with Evening Standard") count as "Subscribe to X".
-  for (std::string_view lead : {"subscribe to ", "sign up for ", "follow ", "download the ", "support ",
-                                "log in with ", "sign in with ", "abbonati a ", "abbonati al ", "abonnez-vous \xC3\xA0 ",
-                                "suscribete a ", "suscr\xC3\xAD" "bete a ", "assine o ", "assine a ", "abonnieren sie "}) {
+  for (std::string_view lead :
+       {"subscribe to ", "sign up for ", "follow ", "download the ", "support ", "log in with ",
+        "sign in with ", "abbonati a ", "abbonati al ", "abonnez-vous \xC3\xA0 ", "suscribete a ",
+        "suscr\xC3\xAD" "bete a ", "assine o ", "assine a ", "abonnieren sie "}) {
     size_t pos = low.find(lead);
     if (pos == std::string::npos) continue;
     if (auto id = known_prefix(line.substr(pos + lead.size()))) {
       // "Subscribe to X" is the outlet's own appeal; "follow X" may also be prose, so it needs support.
-      bool strong = lead != "sign up for " && lead != "follow " && lead != "download the " && lead != "support ";
+      bool strong =
+          lead != "sign up for " && lead != "follow " && lead != "download the " && lead != "support ";
       scores.add(*id, strong ? 8 : lead == "sign up for " ? 4 : 3);
     }
   }

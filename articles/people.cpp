@@ -251,7 +251,8 @@ const std::unordered_map<std::string, VerbForm>& verb_forms() {
         if (form.empty() || form == "ha") continue;
         VerbForm& v = m[form];
         v.participle = v.participle || participle;
-        if (std::find(v.particles.begin(), v.particles.end(), "") == v.particles.end()) v.particles.push_back("");
+        if (std::find(v.particles.begin(), v.particles.end(), "") == v.particles.end())
+          v.particles.push_back("");
       }
     }
     return m;
@@ -790,8 +791,9 @@ class Attributor {
     // object of what comes before, never the subject.
     if (j > b_ && toks_[j - 1].kind == Kind::Word && publication_noun(toks_[j - 1].text)) {
       --j;
-      if (j > b_ && toks_[j - 1].kind == Kind::Word && (fold(toks_[j - 1].text) == "the" || toks_[j - 1].text == "a"))
-        --j;
+      bool article = j > b_ && toks_[j - 1].kind == Kind::Word &&
+                     (fold(toks_[j - 1].text) == "the" || toks_[j - 1].text == "a");
+      if (article) --j;
     }
     if (j > b_ && toks_[j - 1].kind == Kind::Word && is_preposition(toks_[j - 1].text)) {
       // Object of a preposition: the subject is the head of the clause.

@@ -347,7 +347,8 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
       doc.add_value(schema::kSlotOutlet, *article.outlet);
     }
     for (const auto& w : outlet_words) doc.add_boolean_term(schema::boolean_term(schema::kOutletWord, w));
-    if (article.wire && !article.wire->empty()) doc.add_boolean_term(schema::boolean_term(schema::kWire, *article.wire));
+    if (article.wire && !article.wire->empty())
+      doc.add_boolean_term(schema::boolean_term(schema::kWire, *article.wire));
     for (const auto& a : authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, a));
     for (const auto& w : author_words) doc.add_boolean_term(schema::boolean_term(schema::kAuthorWord, w));
     if (!authors.empty()) doc.add_value(schema::kSlotAuthor, join(authors, '\n'));

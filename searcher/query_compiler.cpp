@@ -319,7 +319,8 @@ class Compiler {
     if (node.field == "title") return title(*node.children.front(), positive);
     if (node.field == "outlet") return {outlet_query(node.text, node.column), PartKind::kFilter};
     if (node.field == "wire") {  // "wire:ap" -> the agency's canonical name, as the index stores it
-      return {Query(schema::boolean_term(schema::kWire, canonical_outlet_or_self(node.text))), PartKind::kFilter};
+      Query wire(schema::boolean_term(schema::kWire, canonical_outlet_or_self(node.text)));
+      return {wire, PartKind::kFilter};
     }
     if (node.field == "author") {
       return {name_query(schema::kAuthorWord, "author:", node.text, node.column), PartKind::kFilter};

@@ -55,11 +55,13 @@ struct HeadlineCase {
 
 TEST(Headline, NearestTitleLikeLineBeforeTheByline) {
   const std::string body =
-      "\n\nThe city council voted on Tuesday to close the old bridge for repairs after inspectors found cracks.\n\n"
+      "\n\nThe city council voted on Tuesday to close the old bridge for repairs after inspectors found "
+      "cracks.\n\n"
       "Work will start next month and is expected to last until the spring, officials said on Wednesday.\n";
   for (const HeadlineCase& c : std::vector<HeadlineCase>{
            {"menus and share bars above", "Skip to main content\n\n  • Home\n  • News\n\n"
-                                          "Facebook Twitter LinkedIn\n\nSearch form\n\nBridge closed for repairs "
+                                          "Facebook Twitter LinkedIn\n\nSearch form\n\n"
+                                          "Bridge closed for repairs "
                                           "after cracks found\n\nBy Jane Doe - 11/18/19 11:04 PM EST" + body,
             "Bridge closed for repairs after cracks found"},
            {"promo headline above the date, real one under it",
@@ -77,7 +79,8 @@ TEST(Headline, NearestTitleLikeLineBeforeTheByline) {
            {"pull quote above the headline", "'The bridge is not safe'\n\nBridge closed for repairs after "
                                              "cracks found\n\nBy Jane Doe 8 January 2020, 3:51 pm" + body,
             "Bridge closed for repairs after cracks found"},
-           {"headline | outlet", "Bridge closed for repairs after cracks found | Reuters\n\nBy Jane Doe" + body,
+           {"headline | outlet",
+            "Bridge closed for repairs after cracks found | Reuters\n\nBy Jane Doe" + body,
             "Bridge closed for repairs after cracks found"},
            {"page opens with its date line", "December 6, 2023\n" + body, nullptr},
            {"French page", "  • Accueil\n  • Monde\n\nLe pont fermé pour travaux\n\n"
@@ -115,7 +118,8 @@ TEST(Byline, FormsOfSeveralLanguages) {
            Case{"By Megan Rowe meganr@spokesman.com(509) 459-5382", {"Megan Rowe"}},
            Case{"Par Jean Dupont et Marie Martin", {"Jean Dupont", "Marie Martin"}},
            Case{"Por Ana García y Luis Pérez", {"Ana García", "Luis Pérez"}},
-           Case{"Von Anna Schmidt, Jan Lukas Meier und Paul Weber, NDR", {"Anna Schmidt", "Jan Lukas Meier", "Paul Weber"}},
+           Case{"Von Anna Schmidt, Jan Lukas Meier und Paul Weber, NDR",
+                {"Anna Schmidt", "Jan Lukas Meier", "Paul Weber"}},
            Case{"Di Marco Rossi", {"Marco Rossi"}},
            Case{"Article by Barry Alleyne", {"Barry Alleyne"}},
            Case{"By Staff and news service reports", {"Staff and news service reports"}},  // a desk byline
@@ -168,7 +172,8 @@ TEST(HeaderDate, PublishedPreferredAndCaptionsIgnored) {
   Article a = extract_text_article(
       "Bridge closed for repairs after cracks found\n\n  • Updated:\n    Mar 6, 2018\n"
       "    Original:\n    Dec 21, 2016\n\nThe old bridge on May 23, 2014. (AP Photo/Jane Roe)\n\n"
-      "The city council voted on Tuesday to close the old bridge for repairs after inspectors found cracks.\n\n"
+      "The city council voted on Tuesday to close the old bridge for repairs after inspectors found "
+      "cracks.\n\n"
       "Work will start next month and is expected to last until the spring, officials said on Wednesday.\n");
   EXPECT_EQ(a.date.value_or("<none>"), "2016-12-21");
   ASSERT_EQ(a.provenance.count("date"), 1u);
@@ -201,7 +206,8 @@ TEST(Extract, WireCopyAndProvenance) {
 TEST(Extract, ChromeIsNeverAPassageOrASpeaker) {
   Article a = extract_text_article(
       "Bridge closed for repairs after cracks found\n\nBy Jane Doe\n\n"
-      "The city council voted on Tuesday to close the old bridge for repairs after inspectors found cracks.\n\n"
+      "The city council voted on Tuesday to close the old bridge for repairs after inspectors found "
+      "cracks.\n\n"
       "Related Stories\n\n  • “We will win,” says Mayor John Roe\n"
       "  • Council approves budget\n\n"
       "Work will start next month and is expected to last until the spring, officials said on Wednesday.\n\n"
