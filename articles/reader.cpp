@@ -221,6 +221,7 @@ class Problems {
 void set_field(Article& a, const std::string& field, const std::string& raw, Problems& problems, size_t line,
                std::string_view origin) {
   std::string value = tidy(raw);
+  a.provenance.erase(field);  // the value is now the record's or the override's, not read from a line
   auto clear_or = [&](std::optional<std::string>& slot, std::string v) {
     if (v.empty())
       slot.reset();
