@@ -35,9 +35,6 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr size_t kMaxJsonDepth = 64;  // nlohmann parses recursively: refuse deeper records first
-constexpr size_t kMaxTitleBytes = 200;
-constexpr size_t kMaxSubtitleBytes = 300;
-constexpr size_t kMaxSkippedLeadLines = 5;  // masthead / share-bar lines skipped before the title
 constexpr std::string_view kHashSalt = "dateline-reader-1";  // bump when extraction changes what is indexed
 
 const std::set<std::string, std::less<>> kOverrideFields{"id",   "title",  "subtitle", "outlet",
