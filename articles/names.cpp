@@ -542,6 +542,17 @@ bool is_org_name(const std::vector<std::string>& words) {
 }
 
 std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plural) {
+  // "Der Hamburger Datenschutzbeauftragte Johannes Caspar": in languages that capitalise nouns or put an
+  // article before a description, a phrase opening with a determiner and running to four words or more
+  // describes the person named by its last two words.
+  static const std::set<std::string> kDeterminers = {"der", "die", "das", "des", "dem", "den", "ein", "eine",
+                                                     "le",  "la",  "les", "un",  "une", "el",  "los", "las",
+                                                     "una", "il",  "lo",  "gli", "os",  "as"};
+  if (words.size() >= 4 && kDeterminers.count(fold(words[0])) != 0 && names::starts_upper(words[0]) &&
+      is_name_word(words[words.size() - 2]) && is_name_word(words.back()) &&
+      !is_stopword(words[words.size() - 2]) && !is_org_name(words)) {  // "Las Vegas Police Department"
+    return {words[words.size() - 2], words.back()};
+  }
   size_t i = 0;
   while (i < words.size() && is_stopword(words[i])) {
     if (fold(words[i]) == "both" && plural != nullptr) *plural = true;

@@ -241,6 +241,10 @@ TEST(Speakers, ReportingVerbsOfOtherLanguages) {
            Case{"\"Seguiremos trabajando\", dijo Ana García.", "Ana García"},
            Case{"\"Vamos manter o diálogo\", afirmou Rodrigo Pacheco.", "Rodrigo Pacheco"},
            Case{"\"Das ist besorgniserregend\", sagte Tobias Lindner.", "Tobias Lindner"},
+           // A description with its article before the name: the name is the speaker.
+           Case{"Der Hamburger Datenschutzbeauftragte Johannes Caspar erklärt, dass Unternehmen eine Frist "
+                "haben. \"Die Meldung muss innerhalb von 72 Stunden kommen.\"",
+                "Johannes Caspar"},
            Case{"\"Continueremo a lavorare\", ha dichiarato Marco Rossi.", "Marco Rossi"},
            Case{"«Мы победим», "
                 "заявил Иван "
