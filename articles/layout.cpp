@@ -1227,7 +1227,9 @@ Article extract_text_article(std::string_view utf8, const TextHints& hints, size
   SkipRanges skip;
   po.max_passage_bytes = max_passage_bytes;
   // Passages start under the headline (its deck), else at the body; chrome and captions are never text.
-  size_t body_line = page.body < L.size() ? page.body : 0;
+  // Without a headline every line may be text: a short first paragraph above the body start is kept (only
+  // the chrome and header lines are skipped).
+  size_t body_line = 0;
   if (page.title) body_line = (page.subtitle ? *page.subtitle : *page.title) + 1;
   po.body_begin = body_line < L.size() ? L[body_line].begin : utf8.size();
   for (size_t k = body_line; k < L.size(); ++k) {

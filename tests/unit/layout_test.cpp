@@ -217,6 +217,18 @@ TEST(Extract, ChromeIsNeverAPassageOrASpeaker) {
   EXPECT_EQ(a.author.value_or("<none>"), "Jane Doe");
 }
 
+TEST(Extract, WithoutAHeadlineNoTextIsLost) {
+  // No headline: a short first paragraph above the body start is still a passage; the date line is not.
+  Article a = extract_text_article(
+      "March 3, 2021\n\nExplosions rocked the capital.\n\nThe city council voted on Tuesday to close the old "
+      "bridge for repairs after inspectors found cracks.\n\nWork will start next month and is expected to "
+      "last until the spring, officials said on Wednesday.\n");
+  EXPECT_FALSE(a.title.has_value());
+  EXPECT_EQ(a.date.value_or("<none>"), "2021-03-03");
+  ASSERT_EQ(a.passages.size(), 3u);
+  EXPECT_EQ(a.passages[0].text, "Explosions rocked the capital.");
+}
+
 TEST(Language, GuessedFromFunctionWords) {
   EXPECT_EQ(guess_language("The minister said that the talks were over and the team was going home."), "en");
   EXPECT_EQ(guess_language("Le ministre a dit que les discussions étaient terminées et que "
