@@ -745,15 +745,27 @@ PageLayout analyse_page(std::string_view utf8) {
       ++j;
     }
     for (size_t k = i; k < j; ++k) {
-      // A headline line that reports speech in the present ("Newsom says yes"), anywhere in a block.
+      // A headline line that reports speech in the present ("Newsom says yes", "Barr reportedly tells
+      // people ..."), anywhere in a block.
       bool says = false;
       if (!L[k].prose && !ends_sentence(L[k].text) && title_like(L[k].text))
-        for (const auto& w : letter_words(L[k].text)) says = says || w == "says";
+        for (const auto& w : letter_words(L[k].text)) says = says || is_present_speech_verb(w);
       // The story's own byline or contact line at its foot is not another story's.
       if (!byline_authors(L[k].text).empty() || extract_labelled_author(L[k].text)) continue;
       if (says || (headlines && (L[k].indented || j - i >= 2))) L[k].related = L[k].chrome = true;
     }
     i = j;
+  }
+
+  // A teaser: a paragraph glued under another story's headline (same block) and followed by more chrome.
+  for (size_t k = page.body + 1; k + 1 < n; ++k) {
+    if (!L[k].prose || L[k - 1].text.empty() || !L[k - 1].related) continue;
+    size_t next = k + 1;
+    while (next < n && L[next].text.empty()) ++next;
+    if (next < n && (L[next].chrome || L[next].related)) {
+      L[k].related = L[k].chrome = true;
+      L[k].prose = false;
+    }
   }
 
   // Headline: walk back from the first "By" byline above the body (or from the body).

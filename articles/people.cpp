@@ -968,6 +968,12 @@ std::optional<std::string> extract_author(std::string_view utf8_text) {
   return std::nullopt;
 }
 
+bool is_present_speech_verb(std::string_view word) {
+  if (word.size() < 4 || word.back() != 's') return false;
+  auto it = verb_forms().find(std::string(word));
+  return it != verb_forms().end() && !it->second.participle;
+}
+
 std::optional<std::string> extract_labelled_author(std::string_view utf8_text) {
   std::vector<std::string_view> lines = names::split_lines(utf8_text);
   for (std::string_view line : lines) {
