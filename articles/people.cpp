@@ -24,6 +24,7 @@
 namespace dateline::data {
 std::string_view speech_verbs();
 std::string_view speech_verbs_other();
+std::string_view first_names();
 }  // namespace dateline::data
 
 namespace dateline {
@@ -277,6 +278,26 @@ const VerbForm* speech_verb_at(const std::vector<Token>& toks, size_t i, size_t 
     }
   }
   return nullptr;
+}
+
+// 'f' or 'm' when the first word of `name` is a first name given to one sex only (data/first_names.txt),
+// else 0.
+char sex_of_first_name(const std::string& name) {
+  static const std::unordered_map<std::string, char> table = [] {
+    std::unordered_map<std::string, char> m;
+    for (std::string_view line : names::split_lines(data::first_names())) {
+      if (line.empty() || line.front() == '#') continue;
+      size_t tab = line.find('\t');
+      if (tab == std::string_view::npos) continue;
+      char sex = line.substr(0, tab) == "female" ? 'f' : 'm';
+      for (const std::string& w : names::split_words(line.substr(tab + 1))) m.emplace(w, sex);
+    }
+    return m;
+  }();
+  std::vector<std::string> words = names::split_words(name);
+  if (words.size() < 2) return 0;
+  auto it = table.find(fold(words.front()));
+  return it == table.end() ? 0 : it->second;
 }
 
 // Words that may stand between a subject and its verb ("X has also said", "X reportedly wrote").
@@ -747,19 +768,27 @@ class Attributor {
   // "he said": the person this sentence already named as speaker, else the running topic, else the
   // first person named earlier in this sentence.
   void pronoun(size_t at) {
+    // "he said" never goes to a woman's name, "she said" never to a man's (data/first_names.txt): a
+    // contradiction attributes nothing rather than the wrong person.
+    std::string pron = fold(toks_[at].text);
+    char sex = (pron == "he" || pron == "him") ? 'm' : (pron == "she" || pron == "her") ? 'f' : 0;
+    auto fits = [&](const std::string& name) {
+      char known = sex_of_first_name(name);
+      return sex == 0 || known == 0 || known == sex;
+    };
     if (sentence_speaker_) {
-      add(*sentence_speaker_, true);
+      if (fits(*sentence_speaker_)) add(*sentence_speaker_, true);
       return;
     }
     if (topic_) {
-      add(*topic_, true);
+      if (fits(*topic_)) add(*topic_, true);
       return;
     }
     for (size_t i = b_; i < at; ++i) {
       if (!name_token(toks_[i]) || (i > b_ && name_token(toks_[i - 1]))) continue;
       Phrase p = phrase_forward(toks_, i, at);
       if (auto person = book_.person_mention(p.words)) {
-        add(*person, true);
+        if (fits(*person)) add(*person, true);
         return;
       }
     }

@@ -270,5 +270,17 @@ TEST(Speakers, ReportingVerbsOfOtherLanguages) {
   }
 }
 
+TEST(Speakers, PronounNeverContradictsAFirstName) {
+  auto run = [](const char* second) {
+    std::vector<Passage> passages(2);
+    passages[0].text = "The committee will be led by the deputy, Mary Jones, and will report in July.";
+    passages[1].text = second;
+    attribute_speakers(passages);
+    return passages[1].speakers;
+  };
+  EXPECT_EQ(run("“We will report in July,” she said."), (std::vector<std::string>{"Mary Jones"}));
+  EXPECT_TRUE(run("“I apologise to these colleagues,” he said.").empty());  // not Mary Jones
+}
+
 }  // namespace
 }  // namespace dateline
