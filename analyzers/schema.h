@@ -57,6 +57,7 @@ inline constexpr std::string_view kArticleTitle = "WS";  ///< title and subtitle
 // Boolean filter terms: prefix + normalised value (see normalise_boolean()).
 inline constexpr std::string_view kOutlet = "XO";           ///< canonical outlet name
 inline constexpr std::string_view kAuthor = "A";            ///< author name
+inline constexpr std::string_view kWire = "XWIRE";  ///< canonical news agency of wire copy (Article::wire)
 inline constexpr std::string_view kSpeaker = "XSP";  ///< speaker quoted in this passage (article: anywhere)
 // Name words, so `speaker:lukashenko` finds "Alexander Lukashenko": prefix + each folded word of the name
 // (analysed with the database's Analyzer, unstemmed).
@@ -125,7 +126,7 @@ std::string boolean_term(std::string_view prefix, std::string_view value);
 
 // ---- Document data ------------------------------------------------------------------------------
 // Each document's data is a JSON object (UTF-8):
-//   {"id", "path", "title", "subtitle", "outlet", "date", "author", "url",
+//   {"id", "path", "title", "subtitle", "outlet", "date", "author", "wire", "url",
 //    "passage" (1-based; 0 on the article document), "text", "start", "end" (byte offsets of the
 //    passage in the source file), "speakers": [...], "passages" (article document only: count),
 //    "file" (article document only: absolute path of the source file, for `dateline-index --prune`;

@@ -19,6 +19,12 @@ struct Passage {
   std::vector<std::string> speakers;  ///< canonical names of those quoted in it, in order of first quote
 };
 
+/// Where an extracted metadata value was read: the line of the input text (1-based) and that line.
+struct FieldSource {
+  size_t line = 0;
+  std::string text;
+};
+
 /// An article: the record the indexer turns into documents.
 struct Article {
   std::string id;                    ///< stable id: the record's id, else the path relative to the input root
@@ -28,9 +34,15 @@ struct Article {
   std::optional<std::string> outlet;  ///< canonical publisher name (data/outlets.tsv), absent when not stated
   std::optional<std::string> date;    ///< publication date, ISO 8601 "YYYY-MM-DD"
   std::optional<std::string> author;  ///< byline; several authors joined by ", "
+  /// News agency whose copy this is ("Associated Press", "Reuters"), when another site republished it
+  /// (the outlet is then the site); canonical name from data/outlets.tsv. Absent for the site's own copy.
+  std::optional<std::string> wire;
   std::optional<std::string> url;
   std::optional<std::string> language;  ///< ISO 639-1 when the record says so ("en")
   std::vector<Passage> passages;
+  /// For values extracted from plain text: field name ("title", "date", "outlet", "wire", "author") -> the
+  /// line it came from. Empty for values given by a record, sidecar or manifest.
+  std::map<std::string, FieldSource> provenance;
   std::string content_hash;  ///< hex hash of the source bytes and the metadata overrides
   /// Where each metadata field came from, for HTML input ("title" -> "jsonld", "meta", "time", "text",
   /// "url", "sidecar", "manifest"); empty for other inputs.

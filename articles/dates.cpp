@@ -3,12 +3,23 @@
  */
 #include "articles/dates.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "articles/names.h"
 #include "articles/passages.h"
+
+namespace dateline::data {
+std::string_view date_words();
+}  // namespace dateline::data
 
 namespace dateline {
 namespace {
@@ -35,17 +46,44 @@ char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-/// Splits into runs of letters, runs of digits and single punctuation characters. Non-ASCII bytes
-/// (no-break spaces, dashes) and whitespace separate tokens.
+/// The letter starting at s[i] (any script, lower-cased into `out`) and its length in bytes; 0 when
+/// s[i] does not start a letter.
+size_t letter_at(std::string_view s, size_t i, std::string* out) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    if (!is_ascii_alpha(s[i])) return 0;
+    if (out) *out += lower(s[i]);
+    return 1;
+  }
+  int32_t at = static_cast<int32_t>(i);
+  UChar32 cp = 0;
+  U8_NEXT(s.data(), at, static_cast<int32_t>(s.size()), cp);
+  if (cp < 0 || !u_isalpha(cp)) return 0;
+  if (out) {
+    UChar32 low = u_tolower(cp);
+    char buf[4];
+    int32_t n = 0;
+    U8_APPEND_UNSAFE(buf, n, low);
+    out->append(buf, static_cast<size_t>(n));
+  }
+  return static_cast<size_t>(at) - i;
+}
+
+/// Splits into runs of letters (any script, lower-cased), runs of digits and single ASCII punctuation
+/// characters. Other non-ASCII characters (no-break spaces, dashes) and whitespace separate tokens.
 std::vector<Tok> tokenize(std::string_view s) {
   std::vector<Tok> toks;
   size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
-    if (is_ascii_alpha(c)) {
+    if (letter_at(s, i, nullptr) > 0) {
       size_t j = i;
       std::string w;
-      while (j < s.size() && is_ascii_alpha(s[j])) w += lower(s[j++]);
+      while (j < s.size()) {
+        size_t n = letter_at(s, j, &w);
+        if (n == 0) break;
+        j += n;
+      }
       toks.push_back({Kind::kWord, std::move(w)});
       i = j;
     } else if (is_ascii_digit(c)) {
@@ -65,7 +103,61 @@ std::vector<Tok> tokenize(std::string_view s) {
   return toks;
 }
 
+/// The vocabulary of data/date_words.txt, parsed once.
+struct DateWords {
+  std::unordered_map<std::string, int> months;  // other languages' month names and abbreviations
+  std::unordered_set<std::string> weekdays, fillers;
+  std::vector<std::pair<std::string, bool>> labels;  // label, is_update; longest first
+};
+
+const DateWords& date_words() {
+  static const DateWords words = [] {
+    DateWords w;
+    for (std::string_view line : names::split_lines(data::date_words())) {
+      if (line.empty() || line[0] == '#') continue;
+      size_t tab = line.find('\t');
+      if (tab == std::string_view::npos) continue;
+      std::string kind(line.substr(0, tab));
+      std::string_view rest = line.substr(tab + 1);
+      if (kind == "published" || kind == "updated") {
+        size_t pos = 0;
+        while (pos <= rest.size()) {
+          size_t bar = rest.find(" | ", pos);
+          std::string_view label =
+              names::trim(rest.substr(pos, bar == std::string_view::npos ? bar : bar - pos));
+          if (!label.empty()) w.labels.emplace_back(std::string(label), kind == "updated");
+          if (bar == std::string_view::npos) break;
+          pos = bar + 3;
+        }
+        continue;
+      }
+      for (const std::string& word : names::split_words(rest)) {
+        if (kind == "weekday") {
+          w.weekdays.insert(word);
+        } else if (kind == "filler") {
+          w.fillers.insert(word);
+        } else {
+          int m = std::atoi(kind.c_str());
+          if (m >= 1 && m <= 12) w.months.emplace(word, m);
+        }
+      }
+    }
+    std::stable_sort(w.labels.begin(), w.labels.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    return w;
+  }();
+  return words;
+}
+
+int english_month(std::string_view w);
+
 int month_of(std::string_view w) {
+  if (int m = english_month(w)) return m;
+  auto it = date_words().months.find(std::string(w));
+  return it == date_words().months.end() ? 0 : it->second;
+}
+
+int english_month(std::string_view w) {
   static constexpr std::array<std::string_view, 12> kFull{"january",   "february", "march",    "april",
                                                           "may",       "june",     "july",     "august",
                                                           "september", "october",  "november", "december"};
@@ -80,6 +172,7 @@ int month_of(std::string_view w) {
 }
 
 bool is_weekday(std::string_view w) {
+  if (date_words().weekdays.count(std::string(w)) != 0) return true;
   static constexpr std::array<std::string_view, 7> kDays{"monday", "tuesday",  "wednesday", "thursday",
                                                          "friday", "saturday", "sunday"};
   for (auto d : kDays) {
@@ -117,10 +210,26 @@ size_t ampm_length(const std::vector<Tok>& t, size_t i) {
 }
 
 /// Removes times of day ("10:42", "10:42:07.123", "5 p.m.", "T10:00:00Z", "+02:00", "ET") and weekdays.
-std::vector<Tok> strip_time_and_weekday(const std::vector<Tok>& t) {
+std::vector<Tok> strip_time_and_weekday(std::vector<Tok> t) {
+  // A year with the time glued on by rendering: "20163:33 PM" is "2016 3:33 PM".
+  for (size_t i = 0; i + 2 < t.size(); ++i) {
+    if (num(t, i) && (t[i].text.size() == 5 || t[i].text.size() == 6) && punct(t, i + 1, ':') &&
+        num(t, i + 2) && t[i + 2].text.size() == 2) {
+      std::string year = t[i].text.substr(0, 4), hour = t[i].text.substr(4);
+      t[i] = Tok{Kind::kNum, year, std::atoi(year.c_str())};
+      Tok hour_tok{Kind::kNum, hour, std::atoi(hour.c_str())};
+      t.insert(t.begin() + static_cast<std::ptrdiff_t>(i) + 1, hour_tok);
+    }
+  }
   std::vector<Tok> out;
   size_t i = 0;
   while (i < t.size()) {
+    // "20H06", "20h06", "18 h 30": a time of day in the French/Spanish style.
+    bool h_time = num(t, i) && t[i].text.size() <= 2 && word(t, i + 1, "h") && num(t, i + 2);
+    if (h_time && t[i + 2].text.size() == 2) {
+      i += 3;
+      continue;
+    }
     bool colon_time = num(t, i) && punct(t, i + 1, ':') && num(t, i + 2) && t[i].text.size() <= 2;
     bool bare_ampm = num(t, i) && t[i].text.size() <= 2 && ampm_length(t, i + 1) > 0;
     if (colon_time || bare_ampm) {
@@ -145,6 +254,7 @@ std::vector<Tok> strip_time_and_weekday(const std::vector<Tok>& t) {
           punct(t, j + 2, ')'))
         j += 3;
       if (j < t.size() && t[j].kind == Kind::kWord && is_zone(t[j].text)) ++j;
+      if (word(t, j, "uhr") || word(t, j, "h") || word(t, j, "hs") || word(t, j, "hrs")) ++j;
       i = j;
       continue;
     }
@@ -238,6 +348,17 @@ Label strip_label(std::string_view& s) {
     if (iequals_prefix(rest, "at ")) rest = trim(rest.substr(3));
     s = rest;
     return e.label;
+  }
+  // The other languages' labels (data/date_words.txt): "Publié le", "Actualizado a", "Stand:".
+  std::string low = names::fold(s.substr(0, std::min<size_t>(s.size(), 40)));
+  for (const auto& [label, update] : date_words().labels) {
+    if (low.compare(0, label.size(), label) != 0 || label.size() > s.size()) continue;
+    std::string_view rest = s.substr(label.size());
+    if (!rest.empty() && (is_ascii_alpha(rest[0]) || static_cast<unsigned char>(rest[0]) >= 0x80)) continue;
+    rest = trim(rest);
+    if (!rest.empty() && rest[0] == ':') rest = trim(rest.substr(1));
+    s = rest;
+    return update ? Label::kUpdated : Label::kPublished;
   }
   return Label::kNone;
 }
@@ -340,6 +461,10 @@ std::optional<std::string> byline_then_date(std::string_view seg) {
 }  // namespace
 
 std::optional<std::string> parse_date(std::string_view text) {
+  return parse_date(text, DateOptions{});
+}
+
+std::optional<std::string> parse_date(std::string_view text, const DateOptions& options) {
   text = trim(text);
   if (text.empty() || text.size() > kMaxDateExpression) return std::nullopt;
   std::vector<Tok> toks = strip_time_and_weekday(tokenize(text));
@@ -359,7 +484,7 @@ std::optional<std::string> parse_date(std::string_view text) {
       if (t.kind == Kind::kWord) {
         bool ordinal = (t.text == "st" || t.text == "nd" || t.text == "rd" || t.text == "th") && i > 0 &&
                        toks[i - 1].kind == Kind::kNum;
-        if (ordinal || t.text == "of" || t.text == "the") continue;
+        if (ordinal || date_words().fillers.count(t.text) != 0) continue;
         if (month_of(t.text) == 0) return std::nullopt;
       }
       core.push_back(t);
@@ -387,12 +512,15 @@ std::optional<std::string> parse_date(std::string_view text) {
   char sep = core[1].text[0];
   if (sep != '-' && sep != '/' && sep != '.') return std::nullopt;
   if (is_year(a) && is_small(b) && is_small(c)) return make_date(a.value, b.value, c.value);
-  if (is_small(a) && is_small(b) && is_year(c)) {
+  bool short_year = options.two_digit_year && sep == '/' && c.kind == Kind::kNum && c.text.size() == 2;
+  if (is_small(a) && is_small(b) && (is_year(c) || short_year)) {
     int first = a.value, second = b.value;
-    if (sep == '.') std::swap(first, second);  // dotted dates are day first (24.02.2022)
+    int year = short_year ? 2000 + c.value : c.value;
+    // Dotted dates are day first (24.02.2022), and so are slashed ones where the page's language says so.
+    if (sep == '.' || (options.day_first && !short_year)) std::swap(first, second);
     // first = month, second = day; only when that is impossible is the other order meant.
     if (first > 12 && second <= 12) std::swap(first, second);
-    return make_date(c.value, first, second);
+    return make_date(year, first, second);
   }
   return std::nullopt;
 }
@@ -429,6 +557,102 @@ std::optional<LineDate> date_of_line(std::string_view line) {
   }
   if (date_segments == 0) return std::nullopt;
   return published ? published : updated;
+}
+
+namespace {
+
+/// A whitespace-separated word of a line, with its byte range.
+struct LineWord {
+  size_t begin, end;
+};
+
+/// Words of `line` at white space, after cutting rendering glue: a lower-case letter followed by a capital
+/// ("PressDecember") or by a digit ("Nolan22"), and a digit followed by a letter other than a time or
+/// ordinal suffix, start new words.
+std::vector<LineWord> glued_words(std::string_view line) {
+  std::vector<LineWord> out;
+  size_t i = 0;
+  auto is_space = [&](size_t k) {
+    unsigned char c = static_cast<unsigned char>(line[k]);
+    return c == ' ' || c == '\t' || (c == 0xC2 && k + 1 < line.size() && line[k + 1] == '\xA0');
+  };
+  while (i < line.size()) {
+    while (i < line.size() && is_space(i)) i += (line[i] == ' ' || line[i] == '\t') ? 1 : 2;
+    if (i >= line.size()) break;
+    size_t b = i;
+    while (i < line.size() && !is_space(i)) {
+      char c = line[i];
+      char n = i + 1 < line.size() ? line[i + 1] : ' ';
+      bool lower_then_upper = (c >= 'a' && c <= 'z') && (n >= 'A' && n <= 'Z');
+      bool lower_then_digit = (c >= 'a' && c <= 'z') && (n >= '0' && n <= '9') && i > b;
+      ++i;
+      if (lower_then_upper || lower_then_digit) break;
+    }
+    out.push_back({b, i});
+  }
+  return out;
+}
+
+/// The update/publication label closest before `end` in `text` (folded), if any: true = update.
+std::optional<bool> label_before(std::string_view text) {
+  std::string low = names::fold(text);
+  std::optional<bool> found;
+  size_t best = 0;
+  auto consider = [&](std::string_view label, bool update) {
+    size_t at = low.rfind(label);
+    if (at == std::string::npos) return;
+    bool start_ok = at == 0 || !is_ascii_alpha(low[at - 1]);
+    size_t after = at + label.size();
+    bool end_ok = after >= low.size() || !is_ascii_alpha(low[after]);
+    if (!start_ok || !end_ok) return;
+    if (!found || after > best) {
+      best = after;
+      found = update;
+    }
+  };
+  for (const auto& [label, update] : date_words().labels) consider(label, update);
+  return found;
+}
+
+}  // namespace
+
+std::optional<FoundDate> find_date_in_line(std::string_view line, const DateOptions& options) {
+  if (line.size() > 200) return std::nullopt;
+  std::vector<LineWord> words = glued_words(line);
+  std::optional<FoundDate> first_update;
+  size_t prev_end = 0;
+  size_t s = 0;
+  while (s < words.size()) {
+    bool found = false;
+    for (size_t e = std::min(words.size(), s + 8); e > s; --e) {
+      std::string text;
+      for (size_t k = s; k < e; ++k) {
+        if (!text.empty()) text += ' ';
+        text += line.substr(words[k].begin, words[k].end - words[k].begin);
+      }
+      while (!text.empty() && (text.back() == ':' || text.back() == ',' || text.back() == ';' ||
+                               text.back() == '|' || text.back() == '-' || text.back() == '/'))
+        text.pop_back();
+      auto iso = parse_date(text, options);
+      if (!iso) continue;
+      FoundDate d{*iso, false, words[s].begin, words[e - 1].end};
+      d.updated = label_before(line.substr(prev_end, words[s].begin - prev_end)).value_or(false);
+      if (!d.updated) return d;
+      if (!first_update) first_update = d;
+      prev_end = d.end;
+      s = e;
+      found = true;
+      break;
+    }
+    if (!found) ++s;
+  }
+  return first_update;
+}
+
+std::optional<bool> date_label(std::string_view line) {
+  Label l = bare_label(line);
+  if (l == Label::kNone) return std::nullopt;
+  return l == Label::kUpdated;
 }
 
 bool is_date_line(std::string_view line) {

@@ -542,6 +542,17 @@ bool is_org_name(const std::vector<std::string>& words) {
 }
 
 std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plural) {
+  // "Der Hamburger Datenschutzbeauftragte Johannes Caspar": in languages that capitalise nouns or put an
+  // article before a description, a phrase opening with a determiner and running to four words or more
+  // describes the person named by its last two words.
+  static const std::set<std::string> kDeterminers = {"der", "die", "das", "des", "dem", "den", "ein", "eine",
+                                                     "le",  "la",  "les", "un",  "une", "el",  "los", "las",
+                                                     "una", "il",  "lo",  "gli", "os",  "as"};
+  if (words.size() >= 4 && kDeterminers.count(fold(words[0])) != 0 && names::starts_upper(words[0]) &&
+      is_name_word(words[words.size() - 2]) && is_name_word(words.back()) &&
+      !is_stopword(words[words.size() - 2]) && !is_org_name(words)) {  // "Las Vegas Police Department"
+    return {words[words.size() - 2], words.back()};
+  }
   size_t i = 0;
   while (i < words.size() && is_stopword(words[i])) {
     if (fold(words[i]) == "both" && plural != nullptr) *plural = true;
@@ -583,16 +594,17 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
   }
   // "Kyiv Mayor Vitali Klitschko", "Gomel Region Governor Ivan Krupko": a place we do not know, then a
   // title, then a name. Strip through the title when one or two capitalised words precede it.
-  for (size_t j = i + 1; j < words.size() && j <= i + 2; ++j) {
+  // Also an organisation's name before the title ("Indiana State Teachers Association President Keith
+  // Gambill"): up to six capitalised words; the last title followed by a person's name wins.
+  size_t cut = i;
+  for (size_t j = i + 1; j < words.size() && j <= i + 6; ++j) {
     if (is_connector(words[j - 1]) || !is_name_word(words[j - 1])) break;
     size_t t = title_length(words, j);
     if (t == 0 || j + t >= words.size()) continue;
     std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(j + t), words.end());
-    if (!is_org_name(rest) && is_name_word(rest.front())) {
-      i = j + t;
-      break;
-    }
+    if (!is_org_name(rest) && is_name_word(rest.front()) && (j <= i + 2 || rest.size() >= 2)) cut = j + t;
   }
+  i = cut;
   words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i));
   // Trailing stopwords ("Lukashenko Thursday") are not part of the name either.
   while (!words.empty() && is_stopword(words.back()) && is_month_or_weekday(fold(words.back())))

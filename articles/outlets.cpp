@@ -26,6 +26,7 @@ using names::trim;
 
 struct Gazetteer {
   std::vector<std::vector<std::string>> entries;    // canonical name first, then aliases
+  std::vector<bool> wire;                           // entry of the "Wires and agencies" section
   std::unordered_map<std::string, size_t> by_name;  // name key -> entry
   std::unordered_map<std::string, size_t> by_domain;
 };
@@ -59,8 +60,17 @@ std::string name_key(std::string_view name) {
 const Gazetteer& gazetteer() {
   static const Gazetteer g = [] {
     Gazetteer gz;
+    bool wires = false;
     for (std::string_view line : split_lines(data::outlets())) {
-      if (trim(line).empty() || trim(line).front() == '#') continue;
+      if (!trim(line).empty() && trim(line).front() == '#') {
+        // Section headers: "# Wires and agencies" starts the wires, the next header after entries ends it.
+        if (trim(line).find("Wires and agencies") != std::string_view::npos)
+          wires = true;
+        else if (!gz.entries.empty())
+          wires = false;
+        continue;
+      }
+      if (trim(line).empty()) continue;
       std::vector<std::string_view> cols;
       size_t b = 0;
       while (true) {
@@ -73,6 +83,7 @@ const Gazetteer& gazetteer() {
       if (canonical.empty()) continue;
       size_t id = gz.entries.size();
       gz.entries.push_back({canonical});
+      gz.wire.push_back(wires);
       gz.by_name.emplace(name_key(canonical), id);  // first entry wins on a clash
       auto each = [](std::string_view list, auto&& fn) {
         size_t p = 0;
@@ -177,10 +188,13 @@ std::optional<size_t> known_suffix(std::string_view text) {
 struct Scores {
   std::map<size_t, int> score;
   std::map<size_t, size_t> first_seen;  // tie-break: the earlier signal
+  std::map<size_t, size_t> first_line;  // 1-based line of the first signal
   size_t order = 0;
+  size_t line = 0;  // the line being read
   void add(size_t id, int points) {
     score[id] += points;
     first_seen.emplace(id, order++);
+    first_line.emplace(id, line);
   }
 };
 
@@ -225,12 +239,19 @@ void copyright_signal(std::string_view line, Scores& scores) {
 // "Subscribe to X", "Sign up for X's newsletter", "Follow X on", "Download the X app".
 void invitation_signal(std::string_view line, Scores& scores) {
   std::string low = names::ascii_lower(line);
-  for (std::string_view lead : {"subscribe to ", "sign up for ", "follow ", "download the ", "support "}) {
+  // The other languages' appeals ("Abbonati a La Stampa", "Abonnez-vous à X") and account prompts
+  // ("Log in with Evening Standard") count as "Subscribe to X".
+  for (std::string_view lead :
+       {"subscribe to ", "sign up for ", "follow ", "download the ", "support ", "log in with ",
+        "sign in with ", "abbonati a ", "abbonati al ", "abonnez-vous \xC3\xA0 ", "suscribete a ",
+        "suscr\xC3\xAD" "bete a ", "assine o ", "assine a ", "abonnieren sie "}) {
     size_t pos = low.find(lead);
     if (pos == std::string::npos) continue;
     if (auto id = known_prefix(line.substr(pos + lead.size()))) {
       // "Subscribe to X" is the outlet's own appeal; "follow X" may also be prose, so it needs support.
-      scores.add(*id, lead == "subscribe to " ? 8 : lead == "sign up for " ? 4 : 3);
+      bool strong =
+          lead != "sign up for " && lead != "follow " && lead != "download the " && lead != "support ";
+      scores.add(*id, strong ? 8 : lead == "sign up for " ? 4 : 3);
     }
   }
 }
@@ -283,6 +304,9 @@ void newsroom_signal(std::string_view line, Scores& scores) {
 // "Reuters | March 3, 2022", or a line that is just the outlet's name.
 void header_signal(std::string_view line, Scores& scores) {
   if (line.size() > 160) return;
+  // A menu item ("• Metro", "• Nation") names a section, not the publisher.
+  for (std::string_view bullet : {"\xE2\x80\xA2", "\xE2\x96\xA1", "* "})
+    if (line.rfind(bullet, 0) == 0) return;
   std::string s(line);
   // Cut at separators set off by spaces (and at the line's leading dash or bullet).
   std::vector<std::string> segments;
@@ -360,10 +384,59 @@ std::vector<std::string> outlet_aliases(std::string_view name) {
 }
 
 std::optional<std::string> extract_outlet(std::string_view utf8_text) {
+  return extract_outlet(utf8_text, nullptr);
+}
+
+bool is_wire(std::string_view name_or_domain) {
+  auto id = lookup(name_or_domain);
+  return id && gazetteer().wire[*id];
+}
+
+std::optional<std::string> outlet_prefix(std::string_view text, size_t* words) {
+  std::vector<std::string> w = names::split_words(text);
+  size_t n = std::min<size_t>(w.size(), 6);
+  for (size_t len = n; len > 0; --len) {
+    std::string phrase = names::join(w, 0, len);
+    while (!phrase.empty() && std::string_view(",;:!.").find(phrase.back()) != std::string_view::npos)
+      phrase.pop_back();
+    if (auto id = lookup(phrase)) {
+      if (words) *words = len;
+      return gazetteer().entries[*id].front();
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> outlet_suffix(std::string_view text, size_t* begin) {
+  std::vector<std::string> w = names::split_words(text);
+  size_t n = std::min<size_t>(w.size(), 6);
+  for (size_t len = n; len > 0; --len) {
+    std::string_view first = w[w.size() - len];
+    if (!names::starts_upper(first) && fold(first) != "the") continue;
+    if (auto id = lookup(names::join(w, w.size() - len))) {
+      if (begin) {
+        // Byte offset of the run's first word: the len-th word from the end.
+        size_t pos = text.size(), seen = 0;
+        while (pos > 0 && seen < len) {
+          while (pos > 0 && (text[pos - 1] == ' ' || text[pos - 1] == '\t')) --pos;
+          size_t e = pos;
+          while (pos > 0 && text[pos - 1] != ' ' && text[pos - 1] != '\t') --pos;
+          if (e > pos) ++seen;
+        }
+        *begin = pos;
+      }
+      return gazetteer().entries[*id].front();
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> extract_outlet(std::string_view utf8_text, size_t* line_out) {
   Scores scores;
   std::vector<std::string_view> lines = split_lines(utf8_text);
   size_t nonblank = 0;
   for (std::string_view raw : lines) {
+    ++scores.line;
     std::string_view line = trim(raw);
     if (line.empty()) continue;
     ++nonblank;
@@ -381,6 +454,7 @@ std::optional<std::string> extract_outlet(std::string_view utf8_text) {
   });
   // One weak signal (a bare link) is not enough to name a publisher.
   if (best->second < 4) return std::nullopt;
+  if (line_out) *line_out = scores.first_line[best->first];
   return gazetteer().entries[best->first].front();
 }
 

@@ -592,11 +592,13 @@ bool is_boilerplate_line(std::string_view line) {
          is_byline_line(line);
 }
 
-std::vector<Passage> split_passages(std::string_view utf8, const PassageOptions& options) {
+std::vector<Passage> split_passages(std::string_view utf8, const PassageOptions& options,
+                                    const SkipRanges& skip) {
   const size_t max = std::max(options.max_passage_bytes, kMinPassageBytes);
   std::vector<Passage> out;
   std::vector<Line> block;
   size_t pos = 0;
+  size_t next_skip = 0;
   while (pos <= utf8.size()) {
     size_t nl = utf8.find('\n', pos);
     if (nl == std::string_view::npos) nl = utf8.size();
@@ -604,8 +606,10 @@ std::vector<Passage> split_passages(std::string_view utf8, const PassageOptions&
     std::string_view content = trim_space(raw);
     size_t begin = pos + static_cast<size_t>(content.data() - raw.data());
     bool before_body = pos < options.body_begin;
+    while (next_skip < skip.size() && skip[next_skip].second <= begin) ++next_skip;
+    bool skipped = !content.empty() && next_skip < skip.size() && skip[next_skip].first <= begin;
     pos = nl + 1;
-    if (content.empty() || before_body) {
+    if (content.empty() || before_body || skipped) {
       if (!block.empty()) process_block(utf8, block, max, out);
       block.clear();
       continue;

@@ -21,6 +21,10 @@ struct PassageOptions {
   size_t body_begin = 0;
 };
 
+/// Byte ranges [begin, end) of page chrome (share bars, related lists, footers: layout.h), sorted and not
+/// overlapping: a line whose content starts inside one is not a passage and ends the paragraph before it.
+using SkipRanges = std::vector<std::pair<size_t, size_t>>;
+
 /// Splits decoded UTF-8 article text into passages.
 ///
 /// Paragraphs are separated by blank lines. Inside a block of consecutive lines, a line is its own
@@ -32,7 +36,8 @@ struct PassageOptions {
 /// Invariants: each Passage has `text == utf8.substr(begin, end - begin)`, trimmed of whitespace,
 /// non-empty, at most max_passage_bytes long, cut only at UTF-8 character boundaries; passages are in
 /// text order and do not overlap. `speakers` are left empty. Linear in the text size.
-std::vector<Passage> split_passages(std::string_view utf8, const PassageOptions& options = {});
+std::vector<Passage> split_passages(std::string_view utf8, const PassageOptions& options = {},
+                                    const SkipRanges& skip = {});
 
 /// Is this line (one line, without its newline) page furniture rather than article text? Share and
 /// comment prompts, copyright lines, "Source link", "Leave a Reply", subscription pleas, "Updated:",

@@ -23,6 +23,8 @@
 
 namespace dateline::data {
 std::string_view speech_verbs();
+std::string_view speech_verbs_other();
+std::string_view first_names();
 }  // namespace dateline::data
 
 namespace dateline {
@@ -240,6 +242,20 @@ const std::unordered_map<std::string, VerbForm>& verb_forms() {
           v.particles.push_back("");
       }
     }
+    // Other languages: every form listed, "*" marking past participles.
+    for (std::string_view line : names::split_lines(data::speech_verbs_other())) {
+      line = trim(line);
+      if (line.empty() || line.front() == '#') continue;
+      for (std::string form : names::split_words(line)) {
+        bool participle = !form.empty() && form.back() == '*';
+        if (participle) form.pop_back();
+        if (form.empty() || form == "ha") continue;
+        VerbForm& v = m[form];
+        v.participle = v.participle || participle;
+        if (std::find(v.particles.begin(), v.particles.end(), "") == v.particles.end())
+          v.particles.push_back("");
+      }
+    }
     return m;
   }();
   return forms;
@@ -264,6 +280,26 @@ const VerbForm* speech_verb_at(const std::vector<Token>& toks, size_t i, size_t 
   return nullptr;
 }
 
+// 'f' or 'm' when the first word of `name` is a first name given to one sex only (data/first_names.txt),
+// else 0.
+char sex_of_first_name(const std::string& name) {
+  static const std::unordered_map<std::string, char> table = [] {
+    std::unordered_map<std::string, char> m;
+    for (std::string_view line : names::split_lines(data::first_names())) {
+      if (line.empty() || line.front() == '#') continue;
+      size_t tab = line.find('\t');
+      if (tab == std::string_view::npos) continue;
+      char sex = line.substr(0, tab) == "female" ? 'f' : 'm';
+      for (const std::string& w : names::split_words(line.substr(tab + 1))) m.emplace(w, sex);
+    }
+    return m;
+  }();
+  std::vector<std::string> words = names::split_words(name);
+  if (words.size() < 2) return 0;
+  auto it = table.find(fold(words.front()));
+  return it == table.end() ? 0 : it->second;
+}
+
 // Words that may stand between a subject and its verb ("X has also said", "X reportedly wrote").
 bool aux_or_adverb(std::string_view w) {
   static const std::unordered_set<std::string_view> set = {
@@ -274,10 +310,21 @@ bool aux_or_adverb(std::string_view w) {
       "could",      "may",       "might",        "can",        "just",       "still",     "even",
       "now",        "too",       "not",          "never",      "always",     "often",     "subsequently",
       "separately", "similarly", "additionally", "openly",     "explicitly", "flatly",    "bluntly",
-      "firmly",     "had",       "did",          "does"};
+      "firmly",     "had",       "did",          "does",
+      // Auxiliaries and adverbs of the other languages ("X a déclaré", "X ha dicho", "X hat gesagt").
+      "a", "ha", "han", "hanno", "hat", "hatte", "haben", "ont", "avait", "había", "tem", "havia", "aussi",
+      "también", "também", "auch", "anche", "ainda", "encore", "noch"};
   if (set.count(w) != 0) return true;
   if (w.size() > 4 && w.ends_with("ly") && names::starts_lower(w)) return true;
   return w.ends_with("n't") || w.ends_with("n\xE2\x80\x99t");
+}
+
+// Kinds of publication that stand before a publication's name ("the journal Nature", "the newspaper X").
+bool publication_noun(std::string_view w) {
+  static const std::unordered_set<std::string_view> set = {
+      "journal", "newspaper", "magazine", "website", "outlet", "paper", "tabloid", "daily", "weekly",
+      "broadcaster", "network", "channel", "blog", "publication", "periodical", "review"};
+  return set.count(w) != 0;
 }
 
 bool be_form(std::string_view w) {
@@ -721,19 +768,27 @@ class Attributor {
   // "he said": the person this sentence already named as speaker, else the running topic, else the
   // first person named earlier in this sentence.
   void pronoun(size_t at) {
+    // "he said" never goes to a woman's name, "she said" never to a man's (data/first_names.txt): a
+    // contradiction attributes nothing rather than the wrong person.
+    std::string pron = fold(toks_[at].text);
+    char sex = (pron == "he" || pron == "him") ? 'm' : (pron == "she" || pron == "her") ? 'f' : 0;
+    auto fits = [&](const std::string& name) {
+      char known = sex_of_first_name(name);
+      return sex == 0 || known == 0 || known == sex;
+    };
     if (sentence_speaker_) {
-      add(*sentence_speaker_, true);
+      if (fits(*sentence_speaker_)) add(*sentence_speaker_, true);
       return;
     }
     if (topic_) {
-      add(*topic_, true);
+      if (fits(*topic_)) add(*topic_, true);
       return;
     }
     for (size_t i = b_; i < at; ++i) {
       if (!name_token(toks_[i]) || (i > b_ && name_token(toks_[i - 1]))) continue;
       Phrase p = phrase_forward(toks_, i, at);
       if (auto person = book_.person_mention(p.words)) {
-        add(*person, true);
+        if (fits(*person)) add(*person, true);
         return;
       }
     }
@@ -761,6 +816,14 @@ class Attributor {
     if (p.words.empty()) return std::nullopt;
     size_t j = p.begin;
     if (j > b_ && toks_[j - 1].kind == Kind::Word && fold(toks_[j - 1].text) == "the") --j;
+    // "published in the journal JAMA Psychiatry argued": a publication named after its kind is the
+    // object of what comes before, never the subject.
+    if (j > b_ && toks_[j - 1].kind == Kind::Word && publication_noun(toks_[j - 1].text)) {
+      --j;
+      bool article = j > b_ && toks_[j - 1].kind == Kind::Word &&
+                     (fold(toks_[j - 1].text) == "the" || toks_[j - 1].text == "a");
+      if (article) --j;
+    }
     if (j > b_ && toks_[j - 1].kind == Kind::Word && is_preposition(toks_[j - 1].text)) {
       // Object of a preposition: the subject is the head of the clause.
       size_t h = j - 1;
@@ -880,7 +943,12 @@ class Attributor {
       }
     } else if (t.kind == Kind::Quote ||
                (t.kind == Kind::Punct && t.text == "," && k - 1 > b_ && toks_[k - 2].kind == Kind::Quote)) {
-      if (steps == 0) inverted(after, false);  // `“…,” said Viktor Gulevich`
+      // `“…,” said Viktor Gulevich`; `«…», a déclaré X`, `"…", ha dichiarato X`: one auxiliary of a
+      // compound past may stand between the quote and the participle.
+      bool compound = steps == 1 && v.participle &&
+                      (toks_[k].text == "a" || toks_[k].text == "ha" || toks_[k].text == "hat" ||
+                       toks_[k].text == "ont" || toks_[k].text == "han" || toks_[k].text == "tem");
+      if (steps == 0 || compound) inverted(after, false);
     } else if (t.kind == Kind::Punct && t.text == ",") {
       if (!appositive(k - 1) && steps == 0) inverted(after, true);  // `…, said Sakhashchyk, now living …`
     }
@@ -925,6 +993,28 @@ std::optional<std::string> extract_author(std::string_view utf8_text) {
     bool date_before = i > 0 && date_line(header[i - 1]);
     bool date_after = i + 1 < header.size() && date_line(header[i + 1]);
     if (date_before || date_after) return name;
+  }
+  return std::nullopt;
+}
+
+bool is_present_speech_verb(std::string_view word) {
+  if (word.size() < 4 || word.back() != 's') return false;
+  auto it = verb_forms().find(std::string(word));
+  return it != verb_forms().end() && !it->second.participle;
+}
+
+std::optional<std::string> extract_labelled_author(std::string_view utf8_text) {
+  std::vector<std::string_view> lines = names::split_lines(utf8_text);
+  for (std::string_view line : lines) {
+    std::vector<std::string> found = author_label_line(line);
+    if (!found.empty()) {
+      std::string joined;
+      for (const std::string& n : found) joined += (joined.empty() ? "" : ", ") + n;
+      return joined;
+    }
+  }
+  for (std::string_view line : lines) {
+    if (auto name = contact_line(line)) return name;
   }
   return std::nullopt;
 }

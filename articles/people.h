@@ -16,6 +16,15 @@ namespace dateline {
 /// "X can be reached at ...". Several authors joined by ", ". Absent when the text names none.
 std::optional<std::string> extract_author(std::string_view utf8_text);
 
+/// The author named anywhere in the text by an author label ("Author's name X", "Author: X", "Written by
+/// X") or a contact line ("X can be reached at ..."), not by a "By X" line (those can belong to other
+/// stories on a page). For pages whose header gives no byline.
+std::optional<std::string> extract_labelled_author(std::string_view utf8_text);
+
+/// Is `word` (lower case) the third-person present of an English speech verb ("says", "tells", "warns"),
+/// the tense of headlines ("Newsom says yes")?
+bool is_present_speech_verb(std::string_view word);
+
 /// Fills Passage::speakers for each passage: quote attribution ("...," X said; said X, title;
 /// X told/insisted/added/warned/recalled/wrote; according to X; he said -> last named speaker;
 /// organisations such as "the ISW said"). Names are resolved within the article to their fullest form

@@ -25,6 +25,7 @@
 #include "articles/encoding.h"
 #include "articles/html.h"
 #include "articles/ids.h"
+#include "articles/layout.h"
 #include "articles/outlets.h"
 #include "articles/passages.h"
 #include "articles/people.h"
@@ -37,9 +38,6 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr size_t kMaxJsonDepth = 64;  // nlohmann parses recursively: refuse deeper records first
-constexpr size_t kMaxTitleBytes = 200;
-constexpr size_t kMaxSubtitleBytes = 300;
-constexpr size_t kMaxSkippedLeadLines = 5;  // masthead / share-bar lines skipped before the title
 constexpr std::string_view kHashSalt = "dateline-reader-1";  // bump when extraction changes what is indexed
 
 const std::set<std::string, std::less<>> kOverrideFields{"id",   "title",  "subtitle", "outlet",
@@ -256,6 +254,7 @@ class Problems {
 void set_field(Article& a, const std::string& field, const std::string& raw, Problems& problems, size_t line,
                std::string_view origin) {
   std::string value = tidy(raw);
+  a.provenance.erase(field);  // the value is now the record's or the override's, not read from a line
   auto clear_or = [&](std::optional<std::string>& slot, std::string v) {
     if (v.empty())
       slot.reset();
@@ -1430,115 +1429,24 @@ std::string file_id(const fs::path& file, const fs::path& root) {
   return escape_id_bytes(s);
 }
 
-/// Is `line` a sentence rather than a headline: ends with a period after an ordinary word?
-bool ends_with_sentence_period(std::string_view line) {
-  if (line.empty() || line.back() != '.') return false;
-  if (ends_with(line, "...")) return false;  // a trailing ellipsis is headline style
-  size_t sp = line.find_last_of(' ');
-  std::string_view last = sp == std::string_view::npos ? line : line.substr(sp + 1);
-  // "U.S." and "Jr." end in an abbreviation, not a sentence.
-  size_t dots = static_cast<size_t>(std::count(last.begin(), last.end(), '.'));
-  return !(dots >= 2 || last.size() <= 3);
-}
-
-bool starts_like_headline(std::string_view line) {
-  unsigned char c = static_cast<unsigned char>(line.front());
-  if (c >= 'a' && c <= 'z') return false;
-  return true;  // capitals, digits, quotes, non-ASCII letters
-}
-
-bool looks_like_headline(std::string_view line, size_t max_bytes) {
-  if (line.empty() || line.size() > max_bytes) return false;
-  size_t words = count_words(line);
-  if (words < 2 || words > 40) return false;
-  if (!starts_like_headline(line)) return false;
-  char last = line.back();
-  if (last == ',' || last == ';' || ends_with_sentence_period(line)) return false;
-  if (is_boilerplate_line(line) || is_caption_line(line)) return false;
-  if (canonical_outlet(line)) return false;  // a masthead
-  return true;
-}
-
-/// "Headline | Reuters" -> "Headline" when the suffix is a known outlet.
-std::string strip_outlet_suffix(std::string_view title) {
-  for (std::string_view sep : {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "}) {
-    size_t at = title.rfind(sep);
-    if (at == std::string_view::npos || at == 0) continue;
-    std::string_view suffix = trim_space(title.substr(at + sep.size()));
-    if (!suffix.empty() && canonical_outlet(suffix)) return tidy(title.substr(0, at));
-  }
-  return tidy(title);
-}
-
 }  // namespace
 
 Headline extract_headline(std::string_view utf8) {
   Headline h;
-  struct L {
-    std::string_view text;
-    size_t end;          // offset just past the trimmed content
-    bool block_follows;  // the next line is non-blank (same block)
-  };
-  // The first few non-blank lines and whether each continues its block.
-  std::vector<L> lines;
-  size_t pos = 0;
-  while (pos < utf8.size() && lines.size() < kMaxSkippedLeadLines + 4) {
-    size_t nl = utf8.find('\n', pos);
-    if (nl == std::string_view::npos) nl = utf8.size();
-    std::string_view raw = utf8.substr(pos, nl - pos);
-    std::string_view t = trim_space(raw);
-    pos = nl + 1;
-    if (t.empty()) {
-      if (!lines.empty()) lines.back().block_follows = false;
-      continue;
-    }
-    lines.push_back({t, static_cast<size_t>(t.data() - utf8.data()) + t.size(), true});
-    if (nl == utf8.size()) lines.back().block_follows = false;
-  }
-  if (lines.empty()) return h;
-  auto next_is_credit = [&](size_t i) {
-    return lines[i].block_follows && i + 1 < lines.size() && is_credit_line(lines[i + 1].text);
-  };
-
-  size_t i = 0;
-  while (i < lines.size() && i < kMaxSkippedLeadLines) {
-    std::string_view l = lines[i].text;
-    if (is_date_line(l)) return h;  // the page opens with its date line: no headline stated
-    if (l.size() <= 400 && (canonical_outlet(l) || (is_boilerplate_line(l) && !is_caption_line(l)))) {
-      ++i;
-      continue;
-    }
-    break;
-  }
-  if (i >= lines.size() || !looks_like_headline(lines[i].text, kMaxTitleBytes) || next_is_credit(i)) return h;
-  h.title = strip_outlet_suffix(lines[i].text);
-  h.body_begin = lines[i].end;
-  ++i;
-  if (i < lines.size() && tidy(lines[i].text) == tidy(lines[i - 1].text)) {
-    h.body_begin = lines[i].end;
-    ++i;
-  }
-  if (i < lines.size() && looks_like_headline(lines[i].text, kMaxSubtitleBytes) && !next_is_credit(i) &&
-      tidy(lines[i].text) != *h.title) {
-    h.subtitle = tidy(lines[i].text);
-    h.body_begin = lines[i].end;
-  }
+  PageLayout page = analyse_page(utf8);
+  if (!page.title) return h;
+  h.title = page.title_text;
+  size_t last = page.subtitle ? *page.subtitle : *page.title;
+  if (page.subtitle) h.subtitle = tidy(page.lines[*page.subtitle].text);
+  h.body_begin = page.lines[last].begin + page.lines[last].text.size();
   return h;
 }
 
 Article parse_text_article(std::string_view utf8, std::string id, std::string path,
                            size_t max_passage_bytes) {
-  Article a;
+  Article a = extract_text_article(utf8, TextHints{}, max_passage_bytes);
   a.id = std::move(id);
   a.path = std::move(path);
-  Headline h = extract_headline(utf8);
-  a.title = std::move(h.title);
-  a.subtitle = std::move(h.subtitle);
-  a.date = extract_date(utf8);
-  a.passages = split_passages(utf8, PassageOptions{max_passage_bytes, h.body_begin});
-  a.outlet = extract_outlet(utf8);
-  a.author = extract_author(utf8);
-  attribute_speakers(a.passages, not_people(a));
   a.content_hash = content_hash(utf8, {}, max_passage_bytes);
   return a;
 }

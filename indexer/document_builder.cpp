@@ -168,6 +168,7 @@ Json common_data(const Article& a) {
   put(j, "outlet", a.outlet);
   put(j, "date", a.date);
   put(j, "author", a.author);
+  put(j, "wire", a.wire);
   put(j, "url", a.url);
   return j;
 }
@@ -244,6 +245,15 @@ std::string article_record_json(const Article& article) {
     j["sources"] = std::move(sources);
   }
   j["speakers"] = article_speakers(article);
+  if (!article.provenance.empty()) {
+    Json prov = Json::object();
+    for (const char* field : {"title", "date", "outlet", "wire", "author"}) {
+      auto it = article.provenance.find(field);
+      if (it == article.provenance.end()) continue;
+      prov[field] = Json{{"line", it->second.line}, {"text", it->second.text}};
+    }
+    j["provenance"] = std::move(prov);
+  }
   Json passages = Json::array();
   uint64_t n = 0;
   for (const auto& p : article.passages) {
@@ -342,6 +352,8 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
       doc.add_value(schema::kSlotOutlet, *article.outlet);
     }
     for (const auto& w : outlet_words) doc.add_boolean_term(schema::boolean_term(schema::kOutletWord, w));
+    if (article.wire && !article.wire->empty())
+      doc.add_boolean_term(schema::boolean_term(schema::kWire, *article.wire));
     for (const auto& a : authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, a));
     for (const auto& w : author_words) doc.add_boolean_term(schema::boolean_term(schema::kAuthorWord, w));
     if (!authors.empty()) doc.add_value(schema::kSlotAuthor, join(authors, '\n'));

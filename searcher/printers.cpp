@@ -366,6 +366,7 @@ nlohmann::ordered_json hit_json(const Hit& hit) {
   j["outlet"] = opt(hit.outlet);
   j["date"] = opt(hit.date);
   j["author"] = opt(hit.author);
+  if (hit.wire) j["wire"] = *hit.wire;  // only for wire copy: other hits' output is unchanged
   j["passage"] = opt(hit.passage);
   j["speakers"] = hit.speakers;
   j["text"] = opt(hit.text);

@@ -435,6 +435,10 @@ class Compiler {
   Part field(const QueryNode& node, bool positive) {
     if (node.field == "title") return title(*node.children.front(), positive);
     if (node.field == "outlet") return {outlet_query(node.text, node.column), PartKind::kFilter};
+    if (node.field == "wire") {  // "wire:ap" -> the agency's canonical name, as the index stores it
+      Query wire(schema::boolean_term(schema::kWire, canonical_outlet_or_self(node.text)));
+      return {wire, PartKind::kFilter};
+    }
     if (node.field == "author") {
       return {name_query(schema::kAuthorWord, "author:", node.text, node.column), PartKind::kFilter};
     }

@@ -79,6 +79,7 @@ void fill_hit(Hit& hit, const Xapian::Document& doc) {
     if (!v.empty()) hit.date = slot_date_to_iso(v);
   }
   hit.author = json_string(data, "author");
+  hit.wire = json_string(data, "wire");
   hit.passage.reset();
   hit.speakers.clear();
   hit.text.reset();
@@ -582,6 +583,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         if (article_hit.outlet) hit.outlet = article_hit.outlet;
         if (article_hit.date) hit.date = article_hit.date;
         if (article_hit.author) hit.author = article_hit.author;
+        if (article_hit.wire) hit.wire = article_hit.wire;
         hit.score = article_score + ranking::kPassageMix * p.weight;
         if (options.explain) {
           Explanation ex = base_explanation("article");

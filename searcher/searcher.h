@@ -103,6 +103,7 @@ struct Hit {
   double score = 0;  ///< the ranking score (BM25 of the article, or of the passage)
   std::string id;    ///< article id
   std::optional<std::string> path, title, outlet, date, author;
+  std::optional<std::string> wire;    ///< news agency of wire copy (absent for the site's own copy)
   std::optional<uint32_t> passage;    ///< 1-based passage number
   std::vector<std::string> speakers;  ///< quoted in this passage
   std::optional<std::string> text;    ///< the passage text

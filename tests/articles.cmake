@@ -8,3 +8,4 @@ dateline_add_test(reader_stream_test unit/reader_stream_test.cpp LIBS dateline::
 dateline_add_test(ids_test unit/ids_test.cpp LIBS dateline::articles)
 dateline_add_test(html_test unit/html_test.cpp LIBS dateline::articles)
 dateline_add_test(warc_test unit/warc_test.cpp LIBS dateline::articles)
+dateline_add_test(layout_test unit/layout_test.cpp LIBS dateline::articles)

@@ -23,3 +23,13 @@ if(Python3_FOUND)
   set_tests_properties(bench_search_smoke PROPERTIES
                        PASS_REGULAR_EXPRESSION "\"format\": \"json\",[^}]*\"class\": \"facet\",[^}]*\"queries\": 2,")
 endif()
+
+# bench/extraction on three real pages (tests/data/pages-mini, from ../shared/pages): the script runs end to end
+# and the extractor gets their title, date, outlet, wire and author right.
+if(Python3_FOUND)
+  add_test(NAME bench_extraction_smoke
+           COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/bench/extraction --bin ${CMAKE_BINARY_DIR}/bin
+                   --pages ${PROJECT_SOURCE_DIR}/tests/data/pages-mini/text --json --quiet)
+  set_tests_properties(bench_extraction_smoke PROPERTIES PASS_REGULAR_EXPRESSION
+                       "\"pages\": 3, \"title\": {\"accuracy\": 1.0,[^}]*}, \"date\": {\"accuracy\": 1.0,[^}]*}, \"outlet\": {\"accuracy\": 1.0,")
+endif()

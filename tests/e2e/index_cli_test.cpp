@@ -276,6 +276,47 @@ TEST_F(IndexCli, PruneOnlyLooksUnderTheGivenRoots) {
   EXPECT_EQ(termfreq(db_, "KA"), 6u);
 }
 
+TEST_F(IndexCli, ProvenanceAndWireOfACopiedPage) {
+  // A page as a browser's copy gives it: masthead, menu, share bar, byline glued to the agency.
+  fs::path page = dir_.path() / "page.txt";
+  append(page,
+         "Welcome to The Detroit News\n\n  \xE2\x80\xA2 Home\n  \xE2\x80\xA2 News\n\n"
+         "Facebook Twitter Email\n\nThousands of teachers pack Statehouse for protest\n\n"
+         "Tom Davies Associated Press\nPublished 11:34 PM EST Nov 19, 2019\n\nIndianapolis - Several "
+         "thousand teachers wearing red surrounded the Statehouse on Tuesday to call for better pay.\n\n"
+         "\xE2\x80\x9CWe are here for our students,"
+         "\xE2\x80\x9D said Angela Cooper, a teacher from Indianapolis.\n");
+  auto r = index({"--dry-run", "--json", page.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json a = json::parse(r.out.substr(0, r.out.find('\n')));
+  EXPECT_EQ(a["title"], "Thousands of teachers pack Statehouse for protest");
+  EXPECT_EQ(a["outlet"], "The Detroit News");
+  EXPECT_EQ(a["wire"], "Associated Press");
+  EXPECT_EQ(a["author"], "Tom Davies");
+  EXPECT_EQ(a["date"], "2019-11-19");
+  EXPECT_EQ(a["provenance"].dump(),
+            R"({"author":{"line":10,"text":"Tom Davies Associated Press"},)"
+            R"("date":{"line":11,"text":"Published 11:34 PM EST Nov 19, 2019"},)"
+            R"("outlet":{"line":1,"text":"Welcome to The Detroit News"},)"
+            R"("title":{"line":8,"text":"Thousands of teachers pack Statehouse for protest"},)"
+            R"("wire":{"line":10,"text":"Tom Davies Associated Press"}})");  // keys sorted by json::dump
+  // Indexed, the wire is a filter (any alias) and is shown in search JSON; the site's own copy is not
+  // wire copy.
+  std::string seed = (fixtures_dir() / "articles" / kSeed0).string();
+  ASSERT_EQ(index({"--db", db_.string(), "-q", page.string(), seed}).exit_code, 0);
+  EXPECT_EQ(termfreq(db_, "XWIREassociated press"), 3u);  // the article document and its two passages
+  auto s = dateline::test::run(
+      {(bin_dir() / "dateline-search").string(), "--db", db_.string(), "--format", "json", "wire:ap"});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  json res = json::parse(s.out);
+  ASSERT_EQ(res["hits"].size(), 1u);
+  EXPECT_EQ(res["hits"][0]["wire"], "Associated Press");
+  EXPECT_EQ(res["hits"][0]["outlet"], "The Detroit News");
+  auto none = dateline::test::run(
+      {(bin_dir() / "dateline-search").string(), "--db", db_.string(), "--count", "wire:reuters"});
+  EXPECT_EQ(none.out, "0\n");
+}
+
 TEST_F(IndexCli, DryRunJsonPrintsRecordsAndTouchesNoDatabase) {
   auto r =
       index({"--db", db_.string(), "--dry-run", "--json", (fixtures_dir() / "articles" / kSeed0).string()});

@@ -109,6 +109,24 @@ TEST(ReadText, ContentHashFollowsBytesAndOverrides) {
   EXPECT_NE(read(dir.path() / "a.txt").articles.at(0).content_hash, ha);
 }
 
+TEST(ReadText, ProvenanceOfExtractedFieldsOnly) {
+  dateline::test::TempDir dir;
+  write(dir.path() / "p.txt",
+        "Bridge closed for repairs after cracks found\n\nBy Ann Author\nMarch 3, 2021\n\nThe city council "
+        "voted on Tuesday to close the old bridge for repairs after inspectors found cracks.\n\nWork will "
+        "start next month and is expected to last until the spring, officials said on Wednesday.\n");
+  dateline::Article a = read(dir.path() / "p.txt").articles.at(0);
+  EXPECT_EQ(a.provenance["title"].line, 1u);
+  EXPECT_EQ(a.provenance["author"].text, "By Ann Author");
+  EXPECT_EQ(a.provenance["date"].line, 4u);
+  // A sidecar's value was not read from a line: its field has no provenance.
+  write(dir.path() / "p.meta.json", R"({"author": "Jane Doe"})");
+  dateline::Article b = read(dir.path() / "p.txt").articles.at(0);
+  EXPECT_EQ(b.author.value_or(""), "Jane Doe");
+  EXPECT_EQ(b.provenance.count("author"), 0u);
+  EXPECT_EQ(b.provenance.count("title"), 1u);
+}
+
 TEST(ReadJsonLines, MalformedLineInTheMiddleIsReportedAndTheOthersRead) {
   dateline::test::TempDir dir;
   fs::path file = dir.path() / "news.jsonl";
