@@ -1236,7 +1236,6 @@ Article extract_text_article(std::string_view utf8, const TextHints& hints, size
   if (a.outlet && a.wire && *a.outlet == *a.wire) a.wire.reset();
 
   PassageOptions po;
-  SkipRanges skip;
   po.max_passage_bytes = max_passage_bytes;
   // Passages start under the headline (its deck), else at the body; chrome and captions are never text.
   // Without a headline every line may be text: a short first paragraph above the body start is kept (only
@@ -1244,26 +1243,38 @@ Article extract_text_article(std::string_view utf8, const TextHints& hints, size
   size_t body_line = 0;
   if (page.title) body_line = (page.subtitle ? *page.subtitle : *page.title) + 1;
   po.body_begin = body_line < L.size() ? L[body_line].begin : utf8.size();
-  for (size_t k = body_line; k < L.size(); ++k) {
-    const PageLine& l = L[k];
-    bool title_again = page.title && l.text == L[*page.title].text;
-    // The byline and date lines of the header are metadata, not text.
-    bool header = k < page.body && (is_header_date(l.text) || !names_line(l.text).empty());
-    bool source = false;
-    for (const char* f : {"date", "author"}) {
-      auto it = a.provenance.find(f);
-      source = source || (it != a.provenance.end() && it->second.line == l.number);
+  // `furniture_too`: also skip the lines taken for page furniture. When that leaves no text at all (an
+  // article of short or repeated paragraphs, which the chrome rules cannot tell from a menu or a headline),
+  // the whole text is split again with only the headline and header lines skipped: an article is never lost
+  // to the layout rules.
+  auto skip_ranges = [&](bool furniture_too, size_t first_line) {
+    SkipRanges skip;
+    for (size_t k = first_line; k < L.size(); ++k) {
+      const PageLine& l = L[k];
+      bool title_again = page.title && l.text == L[*page.title].text;
+      // The byline and date lines of the header are metadata, not text.
+      bool header = k < page.body && (is_header_date(l.text) || !names_line(l.text).empty());
+      bool source = false;
+      for (const char* f : {"date", "author"}) {
+        auto it = a.provenance.find(f);
+        source = source || (it != a.provenance.end() && it->second.line == l.number);
+      }
+      bool furniture = furniture_too && (l.chrome || l.repeated || l.related || l.figure);
+      if (l.text.empty() || !(furniture || title_again || header || source)) continue;
+      size_t end = l.begin + l.text.size();
+      if (!skip.empty() && skip.back().second >= l.begin) {
+        skip.back().second = end;
+      } else {
+        skip.emplace_back(l.begin, end);
+      }
     }
-    bool furniture = l.chrome || l.repeated || l.related || l.figure;
-    if (l.text.empty() || !(furniture || title_again || header || source)) continue;
-    size_t end = l.begin + l.text.size();
-    if (!skip.empty() && skip.back().second >= l.begin) {
-      skip.back().second = end;
-    } else {
-      skip.emplace_back(l.begin, end);
-    }
+    return skip;
+  };
+  a.passages = split_passages(utf8, po, skip_ranges(true, body_line));
+  if (a.passages.empty()) {
+    po.body_begin = 0;
+    a.passages = split_passages(utf8, po, skip_ranges(false, 0));
   }
-  a.passages = split_passages(utf8, po, skip);
   attribute_speakers(a.passages, excluded_speakers(a));
   return a;
 }

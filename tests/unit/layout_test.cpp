@@ -229,6 +229,19 @@ TEST(Extract, WithoutAHeadlineNoTextIsLost) {
   EXPECT_EQ(a.passages[0].text, "Explosions rocked the capital.");
 }
 
+TEST(Extract, ShortOrRepeatedParagraphsAreNeverAllDropped) {
+  // No line is long enough to pass for prose, or every line repeats: the chrome rules cannot tell such an
+  // article from a menu, so its whole text is kept rather than the article lost (a regression of the
+  // layout rules: both used to give no passage at all).
+  std::string short_lines = "Harbour Reopens After Repairs\n\n";
+  for (int i = 0; i < 60; ++i) short_lines += "The harbour reopened on day " + std::to_string(i) + ".\n\n";
+  Article a = extract_text_article(short_lines);
+  EXPECT_GE(a.passages.size(), 59u);
+  std::string repeated = "Harbour Reopens After Repairs\n\n";
+  for (int i = 0; i < 50; ++i) repeated += "The harbour reopened on Monday after repairs, officials said.\n\n";
+  EXPECT_GE(extract_text_article(repeated).passages.size(), 1u);
+}
+
 TEST(Language, GuessedFromFunctionWords) {
   EXPECT_EQ(guess_language("The minister said that the talks were over and the team was going home."), "en");
   EXPECT_EQ(guess_language("Le ministre a dit que les discussions étaient terminées et que "
