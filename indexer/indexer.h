@@ -17,30 +17,9 @@
 #include <vector>
 
 #include "articles/article.h"
+#include "base/errors.h"
 
 namespace dateline {
-
-/// Bad flags or flag combinations (exit 2). Thrown by resolve-style validation and run_index().
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// A database that cannot be used (exit 2). what() is one line naming the path.
-class DatabaseError : public std::runtime_error {
- public:
-  enum class Kind {
-    kLocked,   ///< another writer holds the lock
-    kVersion,  ///< written by another schema version, or with settings this run contradicts
-    kCorrupt,  ///< damaged, or not a Dateline/Xapian database
-    kIo,       ///< cannot be created or written (permissions, disk full...)
-  };
-  DatabaseError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
-  Kind kind() const { return kind_; }
-
- private:
-  Kind kind_;
-};
 
 /// A bulk build (indexer/bulk.h) gives each article segment this many docids, each passage segment this
 /// many: 50,000 articles (the writers' last blocks are left partly unused), and 2^18 passages, which leaves

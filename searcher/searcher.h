@@ -14,28 +14,13 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/database.h"
+#include "base/errors.h"
 #include "searcher/facets.h"
 #include "searcher/query.h"
 #include "searcher/snippets.h"
 #include "searcher/weight.h"
 
 namespace dateline {
-
-/// A database that cannot be searched. The message is one line and names the path.
-class DatabaseError : public std::runtime_error {
- public:
-  enum class Kind {
-    kMissing,  ///< nothing at the path
-    kNotOurs,  ///< a file/Xapian database without a Dateline stamp
-    kDamaged,  ///< Xapian says corrupt, or cannot open it
-    kVersion,  ///< a schema version this build does not read
-  };
-  DatabaseError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
-  Kind kind() const { return kind_; }
-
- private:
-  Kind kind_;
-};
 
 /// Result order.
 enum class SortOrder {

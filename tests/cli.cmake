@@ -1,5 +1,6 @@
 # Shared CLI glue, schema, and the binaries' --help/--version contract.
 dateline_add_test(cli_test unit/cli_test.cpp LIBS dateline::cli)
+dateline_add_test(base_test unit/base_test.cpp LIBS dateline::base)
 dateline_add_test(schema_test unit/schema_test.cpp LIBS dateline::analyzers)
 dateline_add_test(binaries_test e2e/binaries_test.cpp)
 add_dependencies(binaries_test dateline-index dateline-search)
