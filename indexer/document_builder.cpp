@@ -14,7 +14,7 @@
 
 #include "analyzers/schema.h"
 #include "base/utf8.h"
-#include "indexer/indexer.h"
+#include "indexer/languages.h"
 
 namespace dateline {
 

@@ -18,6 +18,7 @@
 
 #include "articles/article.h"
 #include "base/errors.h"
+#include "indexer/languages.h"  // canonical_language(), for --language
 
 namespace dateline {
 
@@ -101,13 +102,5 @@ inline constexpr unsigned kMaxAutoWriters = 4;
 /// throws UsageError or DatabaseError for fatal problems. Articles are committed in batches of whole
 /// articles, so an interrupted run leaves the database at its last batch, never half an article.
 IndexReport run_index(const IndexOptions& options, Reporter& reporter);
-
-/// The Snowball name for a stemmer language given as a name or ISO 639-1 code ("en" -> "english",
-/// "none" -> "none"); throws UsageError listing the available languages when unknown.
-std::string canonical_language(std::string_view language);
-
-/// The ISO 639-1 code of a Snowball stemmer name ("english" -> "en", "german2" -> "de"), empty when
-/// none (e.g. "none").
-std::string language_code(std::string_view snowball_name);
 
 }  // namespace dateline
