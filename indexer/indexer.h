@@ -24,8 +24,8 @@ namespace dateline {
 
 /// A bulk build (indexer/bulk.h) gives each article segment this many docids, each passage segment this
 /// many: 50,000 articles (the writers' last blocks are left partly unused), and 2^18 passages, which leaves
-/// room for 15,360 passage segments (4 billion passages) in the 32-bit docid space. (Blocks of 12,500 and
-/// 2^16 built news.jsonl x10 no faster: 224 s against 228 s.)
+/// room for 15,360 passage segments (4 billion passages) in the 32-bit docid space. Smaller blocks build no
+/// faster (bench/RESULTS.md, section 5).
 inline constexpr uint32_t kBulkArticleBlock = 50'000;
 inline constexpr uint32_t kBulkPassageBlock = uint32_t{1} << 18;
 
@@ -49,8 +49,8 @@ struct IndexOptions {
   std::optional<bool> fold_accents;     ///< accent folding for a new database
   std::string manifest;                 ///< manifest file with metadata overrides, or empty
   /// Articles per commit (>= 1). 500 (about 3,000 documents) rather than more: Xapian's in-memory
-  /// inversion (std::maps per term and document) slows down as a batch grows, so on news.jsonl 500
-  /// took 14% less CPU than 2000 and 40% less peak memory (measured with bench/index).
+  /// inversion (std::maps per term and document) slows down as a batch grows, so smaller batches take less
+  /// CPU and peak memory (bench/RESULTS-index.md, "Changes and what they bought").
   size_t batch_size = 500;
   uint64_t batch_bytes = 64ull << 20;  ///< also commit once this many bytes of passage text are pending
   size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries (>= 64)

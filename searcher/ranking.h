@@ -17,7 +17,7 @@ inline constexpr double kBm25MinNormLen = 0.5;
 inline constexpr unsigned kTitleWeight = 3;
 /// Query-time scale of a title (ZS/S) term's BM25 weight, on top of the wdf multiplier above. The
 /// title words are also article text (schema::kTitleBodyWeight), so this is a small extra bonus for a
-/// word in the headline, not the title's whole say (3.0 cost 0.05 nDCG@10 on SciFact; bench/RESULTS.md).
+/// word in the headline, not the title's whole say (larger scales lose nDCG@10: bench/RESULTS.md, section 1).
 inline constexpr double kTitleQueryScale = 0.25;
 /// Plain words (default OR): documents holding every word get the AND's weight again (OP_AND_MAYBE).
 inline constexpr bool kCoordinationBonus = true;
