@@ -29,11 +29,15 @@ function(dateline_add_library name)
   dateline_target_warnings(dateline_${name})
 endfunction()
 
-# dateline_add_test(name SOURCES... [LIBS lib...]): one GoogleTest binary, discovered by ctest.
+# dateline_add_test(name SOURCES... [LIBS lib...] [NEEDS target...]): one GoogleTest binary, discovered by ctest;
+# NEEDS names the programs it runs (built before it).
 function(dateline_add_test name)
-  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "LIBS;NEEDS" ${ARGN})
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} dateline_test_support GTest::gtest GTest::gtest_main)
+  if(ARG_NEEDS)
+    add_dependencies(${name} ${ARG_NEEDS})
+  endif()
   dateline_target_warnings(${name})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
