@@ -13,6 +13,7 @@
 
 #include "analyzers/normalize.h"
 #include "analyzers/stemmer.h"
+#include "base/utf8.h"
 
 namespace dateline {
 
@@ -35,9 +36,7 @@ size_t chunk_end(std::string_view text, size_t start) {
   for (size_t i = limit; i > start + kChunkBytes / 2; --i) {
     if (is_separator_byte(static_cast<unsigned char>(text[i]))) return i;
   }
-  size_t i = limit;
-  while (i > limit - 3 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
-  return i;
+  return utf8::previous_boundary(text, limit, limit - 3);
 }
 
 std::vector<std::pair<std::string, std::string>> split_settings(std::string_view text) {

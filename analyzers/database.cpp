@@ -11,21 +11,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/ascii.h"
+
 namespace fs = std::filesystem;
 
 namespace dateline::database {
 
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
+using ascii::is_space;  // lines hold no '\n'
+using ascii::trim;
 
 // A word of the stub quoted for a message: at most 40 bytes (the caller's printer escapes control bytes).
 std::string quoted(std::string_view s) {

@@ -9,6 +9,8 @@
 #include <xapian.h>
 #include <stdexcept>
 
+#include "base/utf8.h"
+
 namespace dateline::schema {
 
 const Field* find_field(std::string_view name) {
@@ -60,9 +62,7 @@ std::string boolean_term(std::string_view prefix, std::string_view value) {
   // Xapian refuses terms over 245 bytes; cut at a UTF-8 character boundary.
   constexpr size_t kMax = 240;
   if (term.size() > kMax) {
-    size_t cut = kMax;
-    while (cut > prefix.size() && (static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80) --cut;
-    term.resize(cut);
+    term.resize(utf8::previous_boundary(term, kMax, prefix.size()));
   }
   return term;
 }

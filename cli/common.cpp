@@ -68,56 +68,6 @@ bool want_colour(int fd) {
   return !(term != nullptr && std::string_view(term) == "dumb");
 }
 
-namespace {
-// Length of a valid UTF-8 sequence starting at s[i], or 0 when invalid.
-size_t utf8_length(std::string_view s, size_t i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  if (n == 2 && b < 0xC2) return 0;  // overlong
-  return n;
-}
-
-std::string safe(std::string_view text, bool keep_newline_and_tab) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    size_t n = utf8_length(text, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      ++i;
-      continue;
-    }
-    auto b = static_cast<unsigned char>(text[i]);
-    if (n == 1 && ((b < 0x20 && !(keep_newline_and_tab && (b == '\n' || b == '\t'))) || b == 0x7F)) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", b);
-      out += buf;
-    } else if (n == 2 && b == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      // C1 controls U+0080..U+009F (CSI U+009B starts escape sequences on some terminals).
-      char buf[12];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
-      out += buf;
-    } else {
-      out.append(text.substr(i, n));
-    }
-    i += n;
-  }
-  return out;
-}
-}  // namespace
-
-std::string terminal_safe(std::string_view text) {
-  return safe(text, true);
-}
-
-std::string one_line(std::string_view text) {
-  return safe(text, false);
-}
-
 void quiet_on_closed_pipe() {
   // With SIGPIPE ignored, a write to a closed pipe fails with EPIPE; the printers check the stream
   // and the binaries then exit 0 without a message, as `rg ... | head -1` does.

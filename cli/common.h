@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/terminal.h"
+
 namespace dateline::cli {
 
 /// The database path: --db if given, else $DATELINE_DB, else ./dateline-db.
@@ -32,13 +34,9 @@ bool is_terminal(int fd);
 /// Should stdout get colour? A terminal, and NO_COLOR unset or empty, and TERM not "dumb".
 bool want_colour(int fd);
 
-/// Text safe for a terminal: C0/C1 control characters (ESC, BEL, ...) except '\n' and '\t' become
-/// visible escapes (\x1b); invalid UTF-8 becomes U+FFFD.
-std::string terminal_safe(std::string_view text);
-
-/// terminal_safe() for text that must stay on one line (diagnostics, log lines, one-line fields): '\n',
-/// '\r' and '\t' are escaped too (\x0a, \x0d, \x09).
-std::string one_line(std::string_view text);
+/// Terminal-safe text (base/terminal.h), also under cli:: for the binaries.
+using dateline::one_line;
+using dateline::terminal_safe;
 
 /// Makes writes to a closed pipe end the program quietly (exit 0) instead of dying of SIGPIPE with noise.
 void quiet_on_closed_pipe();

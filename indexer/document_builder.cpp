@@ -13,7 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzers/schema.h"
-#include "indexer/indexer.h"
+#include "base/utf8.h"
+#include "indexer/languages.h"
 
 namespace dateline {
 
@@ -35,14 +36,6 @@ uint64_t hash64(std::string_view s) {
   return XXH3_64bits(s.data(), s.size());
 }
 
-// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
-std::string utf8_head(std::string_view s, size_t max) {
-  if (s.size() <= max) return std::string(s);
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut));
-}
-
 // prefix + id (+ suffix), with the long-id rule of article_id_term(). Ids are taken byte for byte, never
 // case-folded: "Report.txt" and "report.txt" are two articles (file systems and record ids are
 // case-sensitive).
@@ -55,7 +48,7 @@ std::string id_based_term(std::string_view prefix, std::string_view id, std::str
   std::string tail = "~";
   tail += hex16(hash64(norm));
   size_t room = kMaxIndexTermBytes - prefix.size() - suffix.size() - tail.size();
-  return std::string(prefix) + utf8_head(norm, room) + tail + std::string(suffix);
+  return std::string(prefix) + std::string(utf8::truncate(norm, room)) + tail + std::string(suffix);
 }
 
 }  // namespace

@@ -376,7 +376,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     try {
       for (size_t i = 0; i < workers; ++i) analyzers.emplace_back(config);
     } catch (const std::exception& e) {
-      throw DatabaseError(DatabaseError::Kind::kCorrupt, options.db_path + ": cannot use analyzer settings " +
+      throw DatabaseError(DatabaseError::Kind::kDamaged, options.db_path + ": cannot use analyzer settings " +
                                                              config.serialise() + ": " + e.what());
     }
     ReadOptions read_options;

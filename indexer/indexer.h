@@ -17,35 +17,15 @@
 #include <vector>
 
 #include "articles/article.h"
+#include "base/errors.h"
+#include "indexer/languages.h"  // canonical_language(), for --language
 
 namespace dateline {
 
-/// Bad flags or flag combinations (exit 2). Thrown by resolve-style validation and run_index().
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// A database that cannot be used (exit 2). what() is one line naming the path.
-class DatabaseError : public std::runtime_error {
- public:
-  enum class Kind {
-    kLocked,   ///< another writer holds the lock
-    kVersion,  ///< written by another schema version, or with settings this run contradicts
-    kCorrupt,  ///< damaged, or not a Dateline/Xapian database
-    kIo,       ///< cannot be created or written (permissions, disk full...)
-  };
-  DatabaseError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
-  Kind kind() const { return kind_; }
-
- private:
-  Kind kind_;
-};
-
 /// A bulk build (indexer/bulk.h) gives each article segment this many docids, each passage segment this
 /// many: 50,000 articles (the writers' last blocks are left partly unused), and 2^18 passages, which leaves
-/// room for 15,360 passage segments (4 billion passages) in the 32-bit docid space. (Blocks of 12,500 and
-/// 2^16 built news.jsonl x10 no faster: 224 s against 228 s.)
+/// room for 15,360 passage segments (4 billion passages) in the 32-bit docid space. Smaller blocks build no
+/// faster (bench/RESULTS.md, section 5).
 inline constexpr uint32_t kBulkArticleBlock = 50'000;
 inline constexpr uint32_t kBulkPassageBlock = uint32_t{1} << 18;
 
@@ -69,8 +49,8 @@ struct IndexOptions {
   std::optional<bool> fold_accents;     ///< accent folding for a new database
   std::string manifest;                 ///< manifest file with metadata overrides, or empty
   /// Articles per commit (>= 1). 500 (about 3,000 documents) rather than more: Xapian's in-memory
-  /// inversion (std::maps per term and document) slows down as a batch grows, so on news.jsonl 500
-  /// took 14% less CPU than 2000 and 40% less peak memory (measured with bench/index).
+  /// inversion (std::maps per term and document) slows down as a batch grows, so smaller batches take less
+  /// CPU and peak memory (bench/RESULTS-index.md, "Changes and what they bought").
   size_t batch_size = 500;
   uint64_t batch_bytes = 64ull << 20;  ///< also commit once this many bytes of passage text are pending
   size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries (>= 64)
@@ -122,13 +102,5 @@ inline constexpr unsigned kMaxAutoWriters = 4;
 /// throws UsageError or DatabaseError for fatal problems. Articles are committed in batches of whole
 /// articles, so an interrupted run leaves the database at its last batch, never half an article.
 IndexReport run_index(const IndexOptions& options, Reporter& reporter);
-
-/// The Snowball name for a stemmer language given as a name or ISO 639-1 code ("en" -> "english",
-/// "none" -> "none"); throws UsageError listing the available languages when unknown.
-std::string canonical_language(std::string_view language);
-
-/// The ISO 639-1 code of a Snowball stemmer name ("english" -> "en", "german2" -> "de"), empty when
-/// none (e.g. "none").
-std::string language_code(std::string_view snowball_name);
 
 }  // namespace dateline

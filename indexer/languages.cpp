@@ -1,6 +1,8 @@
 /** @file
  *  @brief Stemmer language names: Snowball names <-> ISO 639-1 codes, validated against Xapian::Stem.
  */
+#include "indexer/languages.h"
+
 #include <xapian.h>
 
 #include <array>
@@ -9,7 +11,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
-#include "indexer/indexer.h"
+#include "base/errors.h"
 
 namespace dateline {
 

@@ -177,7 +177,7 @@ void rethrow_database_error(const std::string& path) {
     throw DatabaseError(DatabaseError::Kind::kVersion,
                         path + ": unsupported Xapian database format (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseCorruptError& e) {
-    throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": database is damaged (" + e.get_msg() +
+    throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": database is damaged (" + e.get_msg() +
                                                            "); rebuild it with: dateline-index --db " + path +
                                                            " --rebuild INPUT...");
   } catch (const Xapian::DatabaseCreateError& e) {
@@ -185,11 +185,11 @@ void rethrow_database_error(const std::string& path) {
     throw DatabaseError(DatabaseError::Kind::kIo, path + ": cannot create database (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseOpeningError& e) {
     system_problem(e);
-    throw DatabaseError(DatabaseError::Kind::kCorrupt, path + ": cannot open database (" + e.get_msg() + ")");
+    throw DatabaseError(DatabaseError::Kind::kDamaged, path + ": cannot open database (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseError& e) {
     system_problem(e);
     // Reading a truncated or overwritten table ends here ("EOF reading block 4").
-    throw DatabaseError(DatabaseError::Kind::kCorrupt,
+    throw DatabaseError(DatabaseError::Kind::kDamaged,
                         path + ": cannot read or write the database (" + e.get_msg() +
                             "); if it is damaged, rebuild it with: dateline-index --db " + path +
                             " --rebuild INPUT...");
@@ -217,19 +217,19 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
   try {
     database::refuse_stub_for_writing(path_);
   } catch (const database::StubError& e) {
-    throw DatabaseError(DatabaseError::Kind::kCorrupt, e.what());
+    throw DatabaseError(DatabaseError::Kind::kDamaged, e.what());
   }
   fs::path dir(path_);
   std::error_code ec;
   auto status = fs::status(dir, ec);
   bool exists = !ec && fs::exists(status);
   if (exists && !fs::is_directory(status)) {
-    throw DatabaseError(DatabaseError::Kind::kCorrupt,
+    throw DatabaseError(DatabaseError::Kind::kDamaged,
                         path_ + ": is not a directory (a database is a directory)");
   }
   if (exists && !fs::is_empty(dir, ec) && !looks_like_xapian_db(dir)) {
     if (!is_unfinished_creation(dir)) {
-      throw DatabaseError(DatabaseError::Kind::kCorrupt,
+      throw DatabaseError(DatabaseError::Kind::kDamaged,
                           path_ + ": exists and is not a Xapian database; refusing to write into it");
     }
     for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove(entry.path(), ec);
@@ -254,7 +254,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
       // Damaged (Xapian::Error is not a std::exception): --rebuild is the cure, defaults apply.
     }
     if (!foreign.empty() && !options.force) {
-      throw DatabaseError(DatabaseError::Kind::kCorrupt,
+      throw DatabaseError(DatabaseError::Kind::kDamaged,
                           path_ + ": " + foreign + "; --rebuild would erase it (add --force to do that)");
     }
   }
@@ -300,7 +300,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
     auto stamp = schema::read_stamp(db_);
     if (!stamp) {
       if (db_.get_doccount() != 0) {
-        throw DatabaseError(DatabaseError::Kind::kCorrupt,
+        throw DatabaseError(DatabaseError::Kind::kDamaged,
                             path_ + ": is a Xapian database but not a Dateline one (no " +
                                 std::string(schema::kMetaVersion) + " metadata)");
       }
@@ -326,7 +326,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
     try {
       config_ = AnalyzerConfig::parse(stamp->analyzer);
     } catch (const std::exception& e) {
-      throw DatabaseError(DatabaseError::Kind::kCorrupt, path_ + ": unreadable analyzer settings in " +
+      throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": unreadable analyzer settings in " +
                                                              std::string(schema::kMetaAnalyzer) + " (" +
                                                              e.what() + ")");
     }

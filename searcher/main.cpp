@@ -33,11 +33,7 @@ namespace exit_code = dateline::exit_code;
 
 constexpr std::string_view kProgram = "dateline-search";
 
-/// A bad flag or flag value (exit 2).
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using dateline::UsageError;  // a bad flag or flag value (exit 2)
 
 /// Options of the whole run (SearchOptions is per query; batch lines may override it).
 struct RunOptions {

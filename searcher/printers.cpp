@@ -8,7 +8,8 @@
 
 #include "analyzers/schema.h"
 #include "articles/ids.h"
-#include "cli/common.h"
+#include "base/terminal.h"
+#include "base/utf8.h"
 
 namespace dateline {
 
@@ -74,15 +75,15 @@ class TextPrinter : public Printer {
 
   void begin(const SearchResult& result, const std::optional<std::string>& qid) override {
     if (options_.batch) {
-      out_ << "== " << cli::one_line(qid.value_or("")) << ": " << cli::one_line(result.query)
+      out_ << "== " << one_line(qid.value_or("")) << ": " << one_line(result.query)
            << '\n';
     }
   }
 
   void hit(const Hit& hit) override {
-    std::string heading = hit.title ? cli::one_line(*hit.title) : escape_id_bytes(hit.id);
-    if (hit.outlet) heading += std::string(kDot) + cli::one_line(*hit.outlet);
-    if (hit.date) heading += std::string(kDot) + cli::one_line(*hit.date);
+    std::string heading = hit.title ? one_line(*hit.title) : escape_id_bytes(hit.id);
+    if (hit.outlet) heading += std::string(kDot) + one_line(*hit.outlet);
+    if (hit.date) heading += std::string(kDot) + one_line(*hit.date);
     out_ << hit.rank << ". ";
     if (options_.colour) {
       out_ << kBold << heading << kReset << '\n';
@@ -92,7 +93,7 @@ class TextPrinter : public Printer {
     if (!hit.speakers.empty()) {
       std::string s;
       for (const auto& sp : hit.speakers) s += (s.empty() ? "" : ", ") + sp;
-      out_ << "   speakers: " << cli::one_line(s) << '\n';
+      out_ << "   speakers: " << one_line(s) << '\n';
     }
     if (hit.snippet) out_ << "   " << snippet_text(*hit.snippet) << '\n';
     if (hit.explain) print_explain(hit, *hit.explain);
@@ -104,7 +105,7 @@ class TextPrinter : public Printer {
       out_ << "facet " << f.name << (f.exact ? "" : " (sampled)") << ":\n";
       if (f.values.empty()) out_ << "  (none)\n";
       for (const auto& v : f.values) {
-        out_ << "  " << v.count << "  " << cli::one_line(v.value) << '\n';
+        out_ << "  " << v.count << "  " << one_line(v.value) << '\n';
       }
     }
   }
@@ -129,20 +130,20 @@ class TextPrinter : public Printer {
 
  private:
   std::string snippet_text(const Snippet& s) const {
-    if (!options_.colour || s.highlights.empty()) return cli::one_line(s.text);
+    if (!options_.colour || s.highlights.empty()) return one_line(s.text);
     std::string out;
     size_t pos = 0;  // byte offset
     for (const Highlight& h : s.highlights) {
       size_t b = code_point_to_byte(s.text, h.begin);
       size_t e = code_point_to_byte(s.text, h.end);
       if (b < pos || e < b) continue;
-      out += cli::one_line(std::string_view(s.text).substr(pos, b - pos));
+      out += one_line(std::string_view(s.text).substr(pos, b - pos));
       out += kMatch;
-      out += cli::one_line(std::string_view(s.text).substr(b, e - b));
+      out += one_line(std::string_view(s.text).substr(b, e - b));
       out += kReset;
       pos = e;
     }
-    out += cli::one_line(std::string_view(s.text).substr(pos));
+    out += one_line(std::string_view(s.text).substr(pos));
     return out;
   }
 
@@ -155,17 +156,17 @@ class TextPrinter : public Printer {
     out_ << "   explain: score " << fixed(hit.score, 4) << " = ";
     if (ex.scoring == "article") {
       out_ << "article " << ex.weighting << " " << fixed(ex.article_score, 4)
-           << " [terms: " << cli::one_line(join(ex.article_terms)) << "]\n";
+           << " [terms: " << one_line(join(ex.article_terms)) << "]\n";
       out_ << "   passage " << (hit.passage ? std::to_string(*hit.passage) : std::string("-"))
            << " chosen with " << fixed(ex.passage_score, 4) << " (proximity bonus "
-           << fixed(ex.proximity_bonus, 4) << ") [terms: " << cli::one_line(join(ex.passage_terms))
+           << fixed(ex.proximity_bonus, 4) << ") [terms: " << one_line(join(ex.passage_terms))
            << "]\n";
     } else {
       out_ << "passage " << ex.weighting << " " << fixed(ex.passage_score, 4)
-           << " [terms: " << cli::one_line(join(ex.passage_terms)) << "]\n";
+           << " [terms: " << one_line(join(ex.passage_terms)) << "]\n";
     }
-    out_ << "   parsed: " << cli::one_line(ex.parsed) << '\n';
-    out_ << "   query: " << cli::one_line(ex.query) << '\n';
+    out_ << "   parsed: " << one_line(ex.parsed) << '\n';
+    out_ << "   query: " << one_line(ex.query) << '\n';
   }
 
   std::ostream& out_;
@@ -393,7 +394,7 @@ std::string escape_tsv(std::string_view field) {
   for (size_t i = 0; i < field.size(); ++i) {
     char c = field[i];
     auto b = static_cast<unsigned char>(c);
-    if (b >= 0x80 && utf8_sequence_length(field, i) == 0) {
+    if (b >= 0x80 && utf8::sequence_length(field, i) == 0) {
       // A byte of invalid UTF-8 (0x9B alone is CSI on some terminals): \xNN, as in ids.
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", b);
@@ -401,7 +402,7 @@ std::string escape_tsv(std::string_view field) {
       continue;
     }
     if (b >= 0xC2 && !(b == 0xC2 && static_cast<unsigned char>(field[i + 1]) < 0xA0)) {
-      size_t n = utf8_sequence_length(field, i);  // a whole valid character other than C1: as it is
+      size_t n = utf8::sequence_length(field, i);  // a whole valid character other than C1: as it is
       out.append(field.substr(i, n));
       i += n - 1;
       continue;
@@ -504,9 +505,9 @@ void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
     out.flush();
     return;
   }
-  out << "database: " << cli::one_line(info.path) << '\n';
+  out << "database: " << one_line(info.path) << '\n';
   out << "schema version: " << info.schema_version << '\n';
-  out << "analyzer: " << cli::one_line(info.analyzer) << '\n';
+  out << "analyzer: " << one_line(info.analyzer) << '\n';
   out << "articles: " << info.articles << '\n';
   out << "passages: " << info.passages << '\n';
   out << "dates: ";
@@ -519,7 +520,7 @@ void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
   out << "speakers: " << info.speakers << " distinct\n";
   out << "authors: " << info.authors << " distinct\n";
   out << "outlets: " << info.outlets.size() << '\n';
-  for (const auto& o : info.outlets) out << "  " << o.count << "  " << cli::one_line(o.value) << '\n';
+  for (const auto& o : info.outlets) out << "  " << o.count << "  " << one_line(o.value) << '\n';
   out.flush();
 }
 
@@ -535,14 +536,7 @@ std::string error_json(size_t line, const std::optional<std::string>& qid, const
 }
 
 size_t code_point_to_byte(std::string_view text, size_t cp) {
-  size_t seen = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (seen == cp) return i;
-      ++seen;
-    }
-  }
-  return text.size();
+  return utf8::offset_of(text, cp);
 }
 
 }  // namespace dateline

@@ -30,6 +30,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "base/calendar.h"
+#include "base/utf8.h"
 #include "searcher/query_ast.h"
 
 namespace dateline {
@@ -37,16 +39,6 @@ namespace dateline {
 // ---- PartialDate ------------------------------------------------------------------------------
 
 namespace {
-
-bool is_leap(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int days_in_month(int year, int month) {
-  static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month == 2 && is_leap(year)) return 29;
-  return kDays[static_cast<size_t>(month - 1)];
-}
 
 std::string ymd(int year, int month, int day) {
   char buf[16];
@@ -85,7 +77,7 @@ std::string PartialDate::first_day() const {
 
 std::string PartialDate::last_day() const {
   int m = month == 0 ? 12 : month;
-  return ymd(year, m, day == 0 ? days_in_month(year, m) : day);
+  return ymd(year, m, day == 0 ? calendar::days_in_month(year, m) : day);
 }
 
 std::optional<PartialDate> parse_partial_date(std::string_view text) {
@@ -101,7 +93,7 @@ std::optional<PartialDate> parse_partial_date(std::string_view text) {
   if (text.size() == 10) {
     if (text[7] != '-') return std::nullopt;
     date.day = read_digits(text, 8, 2);
-    if (date.day < 1 || date.day > days_in_month(date.year, date.month)) return std::nullopt;
+    if (date.day < 1 || date.day > calendar::days_in_month(date.year, date.month)) return std::nullopt;
   }
   return date;
 }
@@ -236,40 +228,10 @@ struct CodePoint {
 std::vector<CodePoint> decode(std::string_view s) {
   std::vector<CodePoint> out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    auto b = static_cast<unsigned char>(s[i]);
-    char32_t cp = 0xFFFD;
-    size_t len = 1;
-    size_t need = 0;
-    char32_t min = 0;
-    if (b < 0x80) {
-      cp = b;
-    } else if ((b & 0xE0) == 0xC0) {
-      need = 1, cp = b & 0x1F, min = 0x80;
-    } else if ((b & 0xF0) == 0xE0) {
-      need = 2, cp = b & 0x0F, min = 0x800;
-    } else if ((b & 0xF8) == 0xF0) {
-      need = 3, cp = b & 0x07, min = 0x10000;
-    } else {
-      cp = 0xFFFD;
-    }
-    if (need > 0) {
-      bool ok = i + need < s.size();
-      for (size_t k = 1; ok && k <= need; ++k) {
-        auto c = static_cast<unsigned char>(s[i + k]);
-        if ((c & 0xC0) != 0x80) ok = false;
-        cp = (cp << 6) | (c & 0x3F);
-      }
-      if (ok && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) ok = false;
-      if (ok) {
-        len = need + 1;
-      } else {
-        cp = 0xFFFD;
-      }
-    }
-    out.push_back({cp, i, i + len});
-    i += len;
+  for (size_t i = 0; i < s.size();) {
+    const utf8::Decoded d = utf8::decode(s, i);
+    out.push_back({d.code_point, i, i + d.length});
+    i += d.length;
   }
   return out;
 }

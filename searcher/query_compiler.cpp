@@ -18,7 +18,7 @@
 #include "articles/outlets.h"
 #include "searcher/query.h"
 #include "searcher/query_ast.h"
-#include "searcher/searcher.h"
+#include "searcher/ranking.h"
 
 namespace dateline {
 

@@ -11,26 +11,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/utf8.h"
+
 namespace dateline {
 
 namespace {
 
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026 HORIZONTAL ELLIPSIS
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-constexpr size_t kMinChars = 3;                            // two ellipses and one character
-
-// Length of a valid UTF-8 sequence at s[i], or 0 when the byte does not start one.
-size_t utf8_length(std::string_view s, size_t i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  if (n == 2 && b < 0xC2) return 0;  // overlong 2-byte form
-  if (n == 4 && b > 0xF4) return 0;  // beyond U+10FFFF
-  return n;
-}
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
+constexpr size_t kMinChars = 3;                         // two ellipses and one character
 
 struct Unit {
   size_t begin;  // byte offset
@@ -42,7 +30,7 @@ std::vector<Unit> split_units(std::string_view s) {
   std::vector<Unit> units;
   units.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
-    size_t n = utf8_length(s, i);
+    size_t n = utf8::sequence_length(s, i);
     units.push_back({i, n == 0 ? 1 : n, n != 0});
     i += n == 0 ? 1 : n;
   }
@@ -193,7 +181,7 @@ Snippet make_snippet(std::string_view passage, const Analyzer& analyzer, const S
     if (units[u].valid) {
       out.text.append(passage.substr(units[u].begin, units[u].size));
     } else {
-      out.text += kReplacement;
+      out.text += utf8::kReplacementBytes;
     }
     ++out_cp;
     if (in_mark && marks[mark].second == u + 1) {

@@ -846,7 +846,7 @@ TEST(TerminalSafety, TextOutputHasNoRawControls) {
 }
 
 
-// Issue 17 item 4: an id with a newline, tab, ESC (a JSON Lines "id" or a file name) and a query id with a
+// An id with a newline, tab, ESC (a JSON Lines "id" or a file name) and a query id with a
 // newline cannot forge lines or escapes in any output format or diagnostic (docs/index-format.md).
 TEST(TerminalSafety, ForgedIdsAndFileNamesStayOneLineEverywhere) {
   TempDir tmp;
@@ -919,7 +919,7 @@ TEST(TerminalSafety, ForgedIdsAndFileNamesStayOneLineEverywhere) {
   EXPECT_EQ(after.out, "ok1\n");
 }
 
-// Issue 17 item 5: no "\r" or ESC[K from the progress bar when stderr is not a terminal, also when the
+// No "\r" or ESC[K from the progress bar when stderr is not a terminal, also when the
 // input's size is unknown (standard input) or nothing is read.
 TEST(TerminalSafety, NoProgressBarWhenStderrIsNotATerminal) {
   TempDir tmp;

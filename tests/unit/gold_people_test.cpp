@@ -109,7 +109,7 @@ TEST(GoldPeople, SpeakersMustBeFoundNeverFalse) {
       found_expected += ok ? 1 : 0;
     }
   }
-  // The figures the lead asked for (precision: found speakers that are in must+may; recall: must found).
+  // Precision (found speakers that are in must+may) and recall (must speakers found), for the record.
   std::cout << "speakers: precision " << found_expected << "/" << found_total << ", must recall "
             << must_found << "/" << must_total << "\n";
 }

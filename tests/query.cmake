@@ -1,3 +1,0 @@
-# Tests of the query area (dateline_add_test lines).
-dateline_add_test(query_parser_test unit/query_parser_test.cpp LIBS dateline::searcher)
-dateline_add_test(query_compiler_test unit/query_compiler_test.cpp LIBS dateline::searcher)

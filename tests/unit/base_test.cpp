@@ -1,0 +1,189 @@
+/** @file
+ *  @brief Tests of base/: the UTF-8 decoder and boundaries, ASCII helpers, the calendar, terminal-safe text.
+ */
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+#include "base/ascii.h"
+#include "base/calendar.h"
+#include "base/errors.h"
+#include "base/terminal.h"
+#include "base/utf8.h"
+
+namespace utf8 = dateline::utf8;
+namespace ascii = dateline::ascii;
+namespace calendar = dateline::calendar;
+
+namespace {
+
+struct Case {
+  std::string_view bytes;
+  size_t length;        // sequence_length(bytes, 0)
+  char32_t code_point;  // decode(bytes, 0).code_point
+  const char* why;
+};
+
+// Unicode table 3-7 (well-formed byte sequences), its edges, and what falls just outside them.
+constexpr Case kCases[] = {
+    {"A", 1, U'A', "ASCII"},
+    {std::string_view("\0", 1), 1, 0, "NUL is ASCII"},
+    {"\x7f", 1, 0x7F, "DEL"},
+    {"\xc2\x80", 2, 0x80, "lowest two-byte"},
+    {"\xdf\xbf", 2, 0x7FF, "highest two-byte"},
+    {"\xc0\x80", 0, 0xFFFD, "overlong NUL"},
+    {"\xc1\xbf", 0, 0xFFFD, "overlong two-byte"},
+    {"\xe0\xa0\x80", 3, 0x800, "lowest three-byte"},
+    {"\xe0\x9f\xbf", 0, 0xFFFD, "overlong three-byte"},
+    {"\xed\x9f\xbf", 3, 0xD7FF, "just below the surrogates"},
+    {"\xed\xa0\x80", 0, 0xFFFD, "high surrogate U+D800"},
+    {"\xed\xbf\xbf", 0, 0xFFFD, "low surrogate U+DFFF"},
+    {"\xee\x80\x80", 3, 0xE000, "just above the surrogates"},
+    {"\xef\xbf\xbd", 3, 0xFFFD, "U+FFFD itself, valid"},
+    {"\xf0\x90\x80\x80", 4, 0x10000, "lowest four-byte"},
+    {"\xf0\x8f\xbf\xbf", 0, 0xFFFD, "overlong four-byte"},
+    {"\xf4\x8f\xbf\xbf", 4, 0x10FFFF, "U+10FFFF, the last code point"},
+    {"\xf4\x90\x80\x80", 0, 0xFFFD, "U+110000, above the range"},
+    {"\xf5\x80\x80\x80", 0, 0xFFFD, "F5 lead: the copy in cli/common.cpp took it as valid"},
+    {"\xf7\xbf\xbf\xbf", 0, 0xFFFD, "U+1FFFFF"},
+    {"\xf8\x88\x80\x80\x80", 0, 0xFFFD, "five-byte form"},
+    {"\xff", 0, 0xFFFD, "FF never occurs"},
+    {"\x80", 0, 0xFFFD, "stray continuation byte"},
+    {"\xc3", 0, 0xFFFD, "truncated two-byte"},
+    {"\xe2\x82", 0, 0xFFFD, "truncated three-byte"},
+    {"\xf0\x9f\x98", 0, 0xFFFD, "truncated four-byte"},
+    {"\xe2\x28\xa1", 0, 0xFFFD, "second byte not a continuation"},
+    {"\xf0\x9f\x98\x41", 0, 0xFFFD, "fourth byte not a continuation"},
+};
+
+}  // namespace
+
+TEST(Utf8, SequenceLengthAndDecodeFollowTable37) {
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.why);
+    EXPECT_EQ(utf8::sequence_length(c.bytes, 0), c.length);
+    const utf8::Decoded d = utf8::decode(c.bytes, 0);
+    EXPECT_EQ(d.valid, c.length != 0);
+    EXPECT_EQ(d.length, c.length == 0 ? 1u : c.length);
+    EXPECT_EQ(static_cast<uint32_t>(d.code_point), static_cast<uint32_t>(c.code_point));
+  }
+}
+
+TEST(Utf8, SequenceLengthPastTheEndIsZero) {
+  EXPECT_EQ(utf8::sequence_length("abc", 3), 0u);
+  EXPECT_EQ(utf8::sequence_length("", 0), 0u);
+  EXPECT_EQ(utf8::sequence_length("a\xc3\xa9", 1), 2u);
+}
+
+TEST(Utf8, InvalidBytesCountOneEach) {
+  EXPECT_EQ(utf8::length(""), 0u);
+  EXPECT_EQ(utf8::length("caf\xc3\xa9"), 4u);
+  EXPECT_EQ(utf8::length("\xf0\x9f\x98\x80!"), 2u);
+  EXPECT_EQ(utf8::length("\xed\xa0\x80"), 3u);      // a surrogate: three invalid bytes
+  EXPECT_EQ(utf8::length("a\xe2\x82"), 3u);         // truncated at the end
+  EXPECT_EQ(utf8::length("\xf5\x80\x80\x80"), 4u);  // above U+10FFFF
+}
+
+TEST(Utf8, IsContinuation) {
+  EXPECT_FALSE(utf8::is_continuation('a'));
+  EXPECT_FALSE(utf8::is_continuation('\xc3'));
+  EXPECT_TRUE(utf8::is_continuation('\x80'));
+  EXPECT_TRUE(utf8::is_continuation('\xbf'));
+  EXPECT_FALSE(utf8::is_continuation('\xc0'));
+}
+
+TEST(Utf8, PreviousBoundaryBacksOverContinuationBytes) {
+  const std::string_view s = "a\xe2\x82\xac" "b";  // a € b
+  EXPECT_EQ(utf8::previous_boundary(s, 0), 0u);
+  EXPECT_EQ(utf8::previous_boundary(s, 1), 1u);
+  EXPECT_EQ(utf8::previous_boundary(s, 2), 1u);
+  EXPECT_EQ(utf8::previous_boundary(s, 3), 1u);
+  EXPECT_EQ(utf8::previous_boundary(s, 4), 4u);
+  EXPECT_EQ(utf8::previous_boundary(s, 9), s.size());
+  EXPECT_EQ(utf8::previous_boundary(s, 3, 2), 2u);  // never below the floor
+}
+
+TEST(Utf8, TruncateNeverSplitsACharacter) {
+  const std::string_view s = "ab\xc3\xa9" "c";  // a b é c
+  EXPECT_EQ(utf8::truncate(s, 10), s);
+  EXPECT_EQ(utf8::truncate(s, 5), s);
+  EXPECT_EQ(utf8::truncate(s, 4), "ab\xc3\xa9");
+  EXPECT_EQ(utf8::truncate(s, 3), "ab");
+  EXPECT_EQ(utf8::truncate(s, 2), "ab");
+  EXPECT_EQ(utf8::truncate(s, 0), "");
+  EXPECT_EQ(utf8::truncate("\xf0\x9f\x98\x80", 3), "");
+}
+
+TEST(Utf8, OffsetOfCodePoint) {
+  const std::string_view s = "\xc3\xa9t\xc3\xa9";  // é t é
+  EXPECT_EQ(utf8::offset_of(s, 0), 0u);
+  EXPECT_EQ(utf8::offset_of(s, 1), 2u);
+  EXPECT_EQ(utf8::offset_of(s, 2), 3u);
+  EXPECT_EQ(utf8::offset_of(s, 3), s.size());
+  EXPECT_EQ(utf8::offset_of(s, 99), s.size());
+}
+
+TEST(Ascii, LowerTouchesOnlyAsciiLetters) {
+  EXPECT_EQ(ascii::lower("Hello WORLD 42"), "hello world 42");
+  EXPECT_EQ(ascii::lower("\xc3\x89T\xc3\x89"), "\xc3\x89t\xc3\x89");  // ÉTÉ: only the T
+  EXPECT_EQ(ascii::lower('Z'), 'z');
+  EXPECT_EQ(ascii::lower('['), '[');
+  EXPECT_EQ(ascii::lower('@'), '@');
+}
+
+TEST(Ascii, TrimAsciiWhitespaceOnly) {
+  EXPECT_EQ(ascii::trim("  a b \t\r\n"), "a b");
+  EXPECT_EQ(ascii::trim("\v\fx\f"), "x");
+  EXPECT_EQ(ascii::trim(""), "");
+  EXPECT_EQ(ascii::trim(" \t "), "");
+  EXPECT_EQ(ascii::trim("\xc2\xa0x\xc2\xa0"), "\xc2\xa0x\xc2\xa0");  // no-break space is not ASCII
+}
+
+TEST(Ascii, CaseBlindComparison) {
+  EXPECT_TRUE(ascii::iequals("Reuters", "rEUTERS"));
+  EXPECT_FALSE(ascii::iequals("Reuters", "Reuter"));
+  EXPECT_FALSE(ascii::iequals("\xc3\x89", "\xc3\xa9"));  // É and é differ: ASCII only
+  EXPECT_TRUE(ascii::istarts_with("Updated: today", "updated:"));
+  EXPECT_FALSE(ascii::istarts_with("Up", "updated"));
+}
+
+TEST(Calendar, LeapYears) {
+  EXPECT_TRUE(calendar::is_leap(2024));
+  EXPECT_FALSE(calendar::is_leap(2023));
+  EXPECT_FALSE(calendar::is_leap(1900));
+  EXPECT_TRUE(calendar::is_leap(2000));
+  EXPECT_FALSE(calendar::is_leap(2100));
+}
+
+TEST(Calendar, DaysInMonth) {
+  EXPECT_EQ(calendar::days_in_month(2022, 1), 31);
+  EXPECT_EQ(calendar::days_in_month(2022, 2), 28);
+  EXPECT_EQ(calendar::days_in_month(2024, 2), 29);
+  EXPECT_EQ(calendar::days_in_month(1900, 2), 28);
+  EXPECT_EQ(calendar::days_in_month(2000, 2), 29);
+  EXPECT_EQ(calendar::days_in_month(2022, 4), 30);
+  EXPECT_EQ(calendar::days_in_month(2022, 12), 31);
+  EXPECT_EQ(calendar::days_in_month(2022, 0), 0);
+  EXPECT_EQ(calendar::days_in_month(2022, 13), 0);
+}
+
+TEST(Terminal, SafeAndOneLine) {
+  EXPECT_EQ(dateline::terminal_safe("a\tb\nc\x1b"), "a\tb\nc\\x1b");
+  EXPECT_EQ(dateline::one_line("a\tb\nc\r"), "a\\x09b\\x0ac\\x0d");
+  EXPECT_EQ(dateline::one_line("csi\xc2\x9b"), "csi\\u009b");
+  // Every byte the decoder refuses becomes one U+FFFD, above U+10FFFF and surrogates included.
+  EXPECT_EQ(dateline::one_line("\xf5\x80"), "\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(dateline::one_line("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(dateline::one_line("\xf4\x8f\xbf\xbf"), "\xf4\x8f\xbf\xbf");
+}
+
+TEST(Errors, OneDatabaseErrorWithItsKind) {
+  try {
+    throw dateline::DatabaseError(dateline::DatabaseError::Kind::kLocked, "db: locked");
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "db: locked");
+    EXPECT_EQ(dynamic_cast<const dateline::DatabaseError&>(e).kind(), dateline::DatabaseError::Kind::kLocked);
+  }
+  EXPECT_THROW(throw dateline::UsageError("--x"), std::runtime_error);
+}
