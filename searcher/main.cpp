@@ -87,6 +87,10 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
     auto s = dateline::parse_scoring(v);
     if (!s) throw UsageError("--scoring: expected article or passage, got '" + v + "'");
     o.scoring = *s;
+  } else if (key == "syntax") {
+    auto s = dateline::parse_syntax(v);
+    if (!s) throw UsageError("--syntax: expected full, simple or plain, got '" + v + "'");
+    o.syntax = *s;
   } else if (key == "match") {
     if (v != "any" && v != "all") throw UsageError("--match: expected any or all, got '" + v + "'");
     o.compile.match_all = v == "all";
@@ -130,12 +134,32 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
 
 const char* const kSearchFlags[] = {"limit",  "offset",  "per-article", "snippet-chars", "facet-limit",
                                     "sort",   "scoring", "match",       "outlet",        "speaker",
-                                    "author", "since",   "until",       "facet",         "time-limit"};
+                                    "author", "since",   "until",       "facet",         "time-limit",
+                                    "syntax"};
 
 std::string join_words(const std::vector<std::string>& words) {
   std::string q;
   for (const auto& w : words) q += (q.empty() ? "" : " ") + w;
   return q;
+}
+
+bool blank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+/// The checks a query gets from the command line and from a --batch line alike: some query words or a
+/// filter (filters alone list the articles they select). --facet where no facets are printed is
+/// counted (benchmarks time it) but warned about, once per run.
+void check_search(const SearchOptions& o, Format format, bool count, bool& facet_warned) {
+  const auto& f = o.filters;
+  const bool has_filter = !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
+  if (blank(o.query) && !has_filter) throw UsageError("no query given (try: dateline-search --help)");
+  if (!facet_warned && !o.facets.empty() && (count || (format != Format::kText && format != Format::kJson))) {
+    facet_warned = true;
+    dateline::cli::print_error(kProgram, std::string("warning: --facet: ") +
+                                             (count ? "--count" : "this --format") +
+                                             " prints no facets (they come with --format text or json)");
+  }
 }
 
 RunOptions resolve(const cxxopts::ParseResult& args) {
@@ -183,8 +207,11 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
     // The query id starts lines of ids, tsv and trec output: it must not forge lines or escapes.
     if (auto problem = dateline::id_problem(*r.qid)) throw UsageError("--qid " + *problem);
   }
-  if (args.count("timings") > 0) r.timings = args["timings"].as<std::string>();
   r.batch = args.count("batch") > 0;
+  if (args.count("timings") > 0) {
+    if (!r.batch) throw UsageError("--timings times the queries of --batch: give --batch too");
+    r.timings = args["timings"].as<std::string>();
+  }
   r.count = args.count("count") > 0;
   r.info = args.count("info") > 0;
   r.open.allow_remote = args.count("allow-remote") > 0;
@@ -194,12 +221,8 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
     throw UsageError("--batch reads the queries from stdin: give no QUERY words (got '" + r.search.query +
                      "')");
   }
-  const auto& f = r.search.filters;
-  const bool has_filter =
-      !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
-  if (!r.batch && !r.info && r.search.query.empty() && !has_filter) {
-    throw UsageError("no query given (try: dateline-search --help)");
-  }
+  bool facet_warned = false;
+  if (!r.batch && !r.info) check_search(r.search, r.format, r.count, facet_warned);
   return r;
 }
 
@@ -291,6 +314,16 @@ std::string json_value_text(const nlohmann::json& v) {
   throw UsageError("expected a string, number or boolean, got " + v.dump());
 }
 
+/// Flags that set up the whole run (output, database, logging), not one query: not --batch keys.
+bool is_run_flag(const std::string& key) {
+  static const char* const kRunFlags[] = {"format", "db",    "color", "qid",  "count",   "info", "batch",
+                                          "timings", "verbose", "quiet", "help", "version", "allow-remote"};
+  for (const char* flag : kRunFlags) {
+    if (key == flag) return true;
+  }
+  return false;
+}
+
 int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
   auto printer = dateline::make_printer(r.format, std::cout, r.print);
   std::ofstream timings;
@@ -301,6 +334,7 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
   const bool json_errors = r.format == Format::kJson || r.format == Format::kJsonl;
   bool any_hits = false;
   bool any_failed = false;
+  bool facet_warned = false;
   std::string line;
   size_t line_no = 0;
   while (std::getline(std::cin, line)) {
@@ -336,12 +370,13 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
           }
           qid = std::move(id);
         }
+        // No "query" key: the filters of the line alone, as --outlet X alone on the command line.
         auto q = j.find("query");
-        if (q == j.end() || !q->is_string()) {
-          fail("no \"query\" string", std::nullopt);
+        if (q != j.end() && !q->is_string()) {
+          fail("\"query\" must be a string", std::nullopt);
           continue;
         }
-        options.query = q->get<std::string>();
+        options.query = q == j.end() ? std::string() : q->get<std::string>();
         for (const auto& [key, value] : j.items()) {
           if (key == "id" || key == "query" || key == "_id" || key == "text" || key == "metadata") continue;
           std::vector<std::string> values;
@@ -361,11 +396,17 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
             if (key == "facet") options.facets.clear();
             continue;
           }
-          if (!apply_option(options, key, values)) throw UsageError("unknown key \"" + key + "\"");
+          if (!apply_option(options, key, values)) {
+            if (is_run_flag(key)) {
+              throw UsageError("\"" + key + "\" applies to the whole run: give it as --" + key);
+            }
+            throw UsageError("unknown key \"" + key + "\"");
+          }
         }
       } else {
         options.query = line;
       }
+      check_search(options, r.format, r.count, facet_warned);
       const auto t0 = std::chrono::steady_clock::now();
       std::optional<std::pair<uint64_t, bool>> counted;
       dateline::SearchResult result;
@@ -443,7 +484,8 @@ int main(int argc, char** argv) {
       ("author", "Only articles by this author (repeatable)", cxxopts::value<std::string>(), "NAME")
       ("since", "Only articles dated on or after DATE (2022, 2022-02 or 2022-02-24)", cxxopts::value<std::string>(), "DATE")
       ("until", "Only articles dated on or before DATE (inclusive)", cxxopts::value<std::string>(), "DATE")
-      ("match", "Plain words: any (ranked OR) or all (every word required)", cxxopts::value<std::string>()->default_value("any"), "any|all");
+      ("match", "Plain words: any (ranked OR) or all (every word required)", cxxopts::value<std::string>()->default_value("any"), "any|all")
+      ("syntax", "Query syntax: full (operators; a malformed query is an error), simple (operators that parse, the rest as words; never a syntax error), plain (every character is text)", cxxopts::value<std::string>()->default_value("full"), "full|simple|plain");
   options.add_options("Facets")
       ("facet", "Count matching articles per value: outlet, speaker, author, year, month (repeatable)", cxxopts::value<std::string>(), "NAME")
       ("facet-limit", "Values per facet at most (0: all)", cxxopts::value<std::string>()->default_value("10"), "N")

@@ -163,7 +163,8 @@ class Compiler {
     std::vector<Token> tokens = analyzer_.analyze(text);
     terms_ += tokens.size();
     if (terms_ > options_.budget.max_terms) {
-      throw QueryError("too many terms (at most " + std::to_string(options_.budget.max_terms) + ")", column);
+      throw QueryError("too many terms (at most " + std::to_string(options_.budget.max_terms) + ")", column,
+                       true);
     }
     return tokens;
   }

@@ -58,6 +58,7 @@ inline constexpr uint64_t kAllMatches = UINT64_MAX;
 /// Everything one search needs (validated by the caller: main.cpp turns flags into this).
 struct SearchOptions {
   std::string query;       ///< query text (the query language of searcher/query.h)
+  Syntax syntax = Syntax::kFull;  ///< how the query text is read (--syntax)
   Filters filters;         ///< --outlet, --speaker, --author, --since, --until
   CompileOptions compile;  ///< --match all|any; the query budget (--time-limit)
   SortOrder sort = SortOrder::kRelevance;
