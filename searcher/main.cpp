@@ -32,6 +32,7 @@ using dateline::SearchOptions;
 namespace exit_code = dateline::exit_code;
 
 constexpr std::string_view kProgram = "dateline-search";
+const std::vector<std::string> kHelpGroups = {"", "Common", "Output", "Filters", "Facets", "Batch", "Experiments"};
 
 /// A bad flag or flag value (exit 2).
 class UsageError : public std::runtime_error {
@@ -164,7 +165,7 @@ void check_search(const SearchOptions& o, Format format, bool count, bool& facet
 
 RunOptions resolve(const cxxopts::ParseResult& args) {
   RunOptions r;
-  r.db = dateline::cli::resolve_db_path(args["db"].as<std::string>());
+  r.db = dateline::cli::resolve_db_path(args.count("db") > 0 ? args["db"].as<std::string>() : "");
   // Every occurrence of a repeatable flag, as typed (cxxopts vectors would split values on commas).
   std::map<std::string, std::vector<std::string>> given;
   for (const auto& kv : args.arguments()) given[kv.key()].push_back(kv.value());
@@ -444,14 +445,25 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
 }
 
 std::string help_epilogue() {
-  return "Query syntax: words (any by default; --match all), \"exact phrase\", a NEAR/5 b, field:value\n"
-         "(title: outlet: author: speaker: date: id:), AND OR NOT, parentheses, prefix*. Put -- before\n"
-         "query words that start with '-'.\n"
+  return "Query syntax (--syntax full): words (any by default; --match all), \"exact phrase\", a NEAR/5 b,\n"
+         "AND OR NOT (upper case), parentheses, +required -excluded, prefix*, and fields:\n"
+         "  title:word title:\"a phrase\"   outlet:NAME author:NAME speaker:NAME   id:ARTICLE-ID\n"
+         "  date:2022-02-24 date:2022-02 year:2022 month:2022-02\n"
+         "  date:2022-02..2022-06 date:2022-02.. date:..2021 (ranges, inclusive)\n"
+         "Put -- before query words that start with '-'. --syntax simple reads what does not parse as words;\n"
+         "--syntax plain reads every character as text.\n"
          "\n"
-         "Batch (--batch): one query per stdin line, or a JSON object per line {\"id\": ..., \"query\": "
-         "...,\n"
-         "plus any search flag name as a key: \"limit\", \"outlet\": [...], \"facet\": [...], \"since\", "
-         "...}.\n"
+         "Examples:\n"
+         "  dateline-search troops border\n"
+         "  dateline-search '\"special military operation\"' --outlet newsweek --since 2022-02\n"
+         "  dateline-search 'speaker:lukashenko AND (troops OR army)' --per-article 3\n"
+         "  dateline-search --outlet newsweek --sort -date --limit 20\n"
+         "  dateline-search -- -russia ukraine\n"
+         "  printf 'troops\\n{\"id\": \"q2\", \"query\": \"kyiv\", \"limit\": 5}\\n' | dateline-search --batch\n"
+         "\n"
+         "Batch (--batch): one query per stdin line, or a JSON object per line {\"id\": ..., \"query\": ...,\n"
+         "plus any per-query flag as a key: \"limit\", \"syntax\", \"outlet\": [...], \"facet\": [...], ...};\n"
+         "the flags of the whole run (format, db, color, count, qid, timings) are not keys.\n"
          "\n"
          "Exit status: 0 some hit, 1 no hit, 2 error (usage, query syntax, database).\n";
 }
@@ -505,7 +517,7 @@ int main(int argc, char** argv) {
   try {
     auto args = options.parse(argc, argv);
     if (args.count("help")) {
-      std::cout << options.help({"", "Common", "Output", "Filters", "Facets", "Batch", "Experiments"}) << '\n'
+      std::cout << options.help(kHelpGroups) << '\n'
                 << help_epilogue();
       return exit_code::kHits;
     }
@@ -530,7 +542,8 @@ int main(int argc, char** argv) {
       }
     }
   } catch (const cxxopts::exceptions::exception& e) {
-    dateline::cli::print_error(kProgram, std::string(e.what()) + " (try: dateline-search --help)");
+    dateline::cli::print_error(kProgram, dateline::cli::option_error(kProgram, options, kHelpGroups, e.what(),
+                                                                     argc, argv));
     return exit_code::kError;
   } catch (const UsageError& e) {
     dateline::cli::print_error(kProgram, e.what());

@@ -320,8 +320,8 @@ struct LexToken {
   unsigned distance = 0;    ///< kNear
 };
 
-constexpr std::array<std::string_view, 7> kFieldNames{"outlet", "author", "speaker", "title",
-                                                      "date",   "year",   "month"};
+constexpr std::array<std::string_view, 8> kFieldNames{"outlet", "author", "speaker", "title",
+                                                      "date",   "year",   "month",   "id"};
 
 std::string field_list() {
   std::string out;

@@ -442,6 +442,10 @@ class Compiler {
     if (node.field == "speaker") {
       return {name_query(schema::kSpeakerWord, "speaker:", node.text, node.column), PartKind::kFilter};
     }
+    // id:ID: the article with that id (as --format ids prints it), every document of it.
+    if (node.field == "id") {
+      return {Query(schema::boolean_term(schema::kArticleId, node.text)), PartKind::kFilter};
+    }
     throw QueryError("unknown field '" + node.field + "'", node.column);
   }
 

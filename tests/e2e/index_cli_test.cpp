@@ -517,3 +517,13 @@ TEST_F(IndexCli, SmallBatchesAndManyThreadsGiveTheSameIndex) {
 }
 
 }  // namespace
+
+TEST(IndexCliFlags, FlagMistakesNameTheFlagAndTheHelp) {
+  auto r = dateline::test::run({(bin_dir() / "dateline-index").string(), "--thread", "2", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: unknown flag '--thread' (did you mean --threads?) (try: dateline-index --help)\n");
+  auto help = dateline::test::run({(bin_dir() / "dateline-index").string(), "--help"});
+  EXPECT_EQ(help.out.find("(default: number of cores) (default:"), std::string::npos) << help.out;
+  EXPECT_EQ(help.out.find("(default: \"\")"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("Examples:"), std::string::npos);
+}

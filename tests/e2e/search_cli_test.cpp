@@ -351,6 +351,35 @@ TEST_F(SearchCli, FlagsThatWouldBeIgnoredSaySo) {
   EXPECT_EQ(lines(b.err).size(), 1u) << b.err;  // once per run
 }
 
+TEST_F(SearchCli, HelpAndFlagMistakes) {
+  auto help = search({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out.find("(default: \"\")"), std::string::npos) << help.out;
+  for (const char* part : {"year:2022", "month:2022-02", "date:2022-02..2022-06", "id:ARTICLE-ID", "Examples:",
+                           "--syntax"}) {
+    EXPECT_NE(help.out.find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(search({"--limt", "3", "troops"}).err,
+            "dateline-search: unknown flag '--limt' (did you mean --limit?) (try: dateline-search --help)\n");
+  EXPECT_EQ(search({"--sort", "-date", "--formt", "ids", "troops"}).err,
+            "dateline-search: unknown flag '--formt' (did you mean --format?) (try: dateline-search --help)\n");
+  auto minus = search({"-troops"});
+  EXPECT_EQ(minus.exit_code, 2);
+  EXPECT_EQ(minus.err,
+            "dateline-search: '-troops' is not a flag; put arguments that start with '-' after --, as in: "
+            "dateline-search -- -troops\n");
+  EXPECT_EQ(search({"--format", "ids", "--", "-troops", "kyiv"}).exit_code, 0);
+}
+
+TEST_F(SearchCli, IdFieldFindsTheArticle) {
+  auto one = search({"--format", "ids", "id:000_3b666ab643cd8169.txt"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, "000_3b666ab643cd8169.txt\n");
+  auto two = search({"--format", "ids", "troops AND (id:000_3b666ab643cd8169.txt OR id:\"001_92f7a0f3706d96b5.txt\")"});
+  EXPECT_EQ(id_set(two.out), (std::set<std::string>{"000_3b666ab643cd8169.txt", "001_92f7a0f3706d96b5.txt"}));
+  EXPECT_EQ(search({"id:nothing.txt"}).exit_code, 1);
+}
+
 // ---- the query budget (docs/reliability.md "Query budget") ------------------------------------------
 
 std::string repeated(const std::string& word, size_t n, const std::string& separator = " ") {
