@@ -274,7 +274,10 @@ SearchResult Searcher::search(const SearchOptions& options) {
 
 std::pair<uint64_t, bool> Searcher::count(const SearchOptions& options) {
   SearchOptions o = options;
-  o.limit = 0;
+  // With --fast-facets the estimate comes from a match that ran: with no hit asked for Xapian would
+  // not run one, and would estimate 0.
+  o.limit = options.fast_facets ? 1 : 0;
+  o.ids_only = true;
   o.offset = 0;
   o.facets.clear();
   o.want_snippets = false;
@@ -411,6 +414,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
   } else {
     result.total = all_seen ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+  }
+  // An estimate (sampled, or scaled from a sample) never exceeds the articles there are.
+  if (!result.total_exact) {
+    result.total = std::min<uint64_t>(result.total, db_.get_termfreq(str(schema::kKindArticle)));
   }
   if (spy && !options.facets.empty()) result.facets = spy->results(all_seen, options.facet_limit);
 

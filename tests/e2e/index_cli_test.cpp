@@ -527,3 +527,16 @@ TEST(IndexCliFlags, FlagMistakesNameTheFlagAndTheHelp) {
   EXPECT_EQ(help.out.find("(default: \"\")"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("Examples:"), std::string::npos);
 }
+
+TEST(IndexCliFlags, AFolderWithNoArticleFilesIsWarnedAbout) {
+  TempDir tmp;
+  fs::create_directories(tmp.path() / "in" / "sub");
+  std::ofstream(tmp.path() / "in" / "sub" / "notes.pdf") << "x";
+  const std::string in = (tmp.path() / "in").string();
+  auto r = dateline::test::run({(bin_dir() / "dateline-index").string(), "--db", (tmp.path() / "db").string(), in});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("dateline-index: " + in +
+                       ": no article files here (.txt, .text, .jsonl, .ndjson, .json, or those with .gz)\n"),
+            std::string::npos)
+      << r.err;
+}

@@ -349,6 +349,16 @@ TEST_F(SearchCli, FlagsThatWouldBeIgnoredSaySo) {
                    "or json)\n");
   auto b = search({"--batch", "--format", "ids", "--facet", "outlet"}, "troops\nkyiv\n");
   EXPECT_EQ(lines(b.err).size(), 1u) << b.err;  // once per run
+  // A sampled total is an estimate, never more than the 5 articles there are, and never 0 for a match.
+  for (const char* q : {"the", "said", "lukashenko OR the", "\"the\""}) {
+    auto fast = search({"--fast-facets", "--format", "json", q});
+    uint64_t total = json::parse(fast.out)["total"]["value"].get<uint64_t>();
+    EXPECT_LE(total, 5u) << q;
+    EXPECT_GT(total, 0u) << q;
+    auto count = search({"--fast-facets", "--count", q});
+    EXPECT_LE(std::stoul(count.out), 5u) << q;
+    EXPECT_GT(std::stoul(count.out), 0u) << q;
+  }
 }
 
 TEST_F(SearchCli, HelpAndFlagMistakes) {
