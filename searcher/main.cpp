@@ -297,13 +297,22 @@ int run_single(dateline::Searcher& searcher, const RunOptions& r) {
   }
   auto printer = dateline::make_printer(r.format, std::cout, r.print);
   printer->print(result, r.qid);
-  if (result.hits.empty() && result.total == 0) {
-    if (result.suggestion && r.format != Format::kJson) {
-      dateline::cli::print_error(kProgram, "did you mean: " + *result.suggestion);
-    }
-    return exit_code::kNoHits;
+  // At a terminal a person reads: say what matched nothing. Scripts (stdout piped) get the exit status.
+  const bool person = dateline::cli::is_terminal(1) && !r.print.batch;
+  const bool none = result.hits.empty() && result.total == 0;
+  if (none && person) {
+    std::string line = "no matching articles";
+    if (result.suggestion) line += "; did you mean: " + *result.suggestion;
+    dateline::cli::print_error(kProgram, line);
+  } else if (none && result.suggestion && r.format != Format::kJson) {
+    dateline::cli::print_error(kProgram, "did you mean: " + *result.suggestion);
   }
-  return exit_code::kHits;
+  if (person && (!none || result.unmatched_words.size() > 1) && !result.unmatched_words.empty()) {
+    std::string words;
+    for (const auto& w : result.unmatched_words) words += (words.empty() ? "'" : ", '") + w + "'";
+    dateline::cli::print_error(kProgram, "note: " + words + " matched nothing");
+  }
+  return none ? exit_code::kNoHits : exit_code::kHits;
 }
 
 std::string json_value_text(const nlohmann::json& v) {

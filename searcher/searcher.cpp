@@ -641,13 +641,51 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
   }
 
-  if (result.total == 0 && options.suggest) result.suggestion = suggest(options.query);
+  if (options.suggest && options.syntax != Syntax::kPlain) {
+    review_words(options.query, result.total == 0, result);
+  }
   return result;
 }
 
-std::optional<std::string> Searcher::suggest(const std::string& query) {
-  // Word by word: leave operators, field:value parts, wildcards and numbers alone; replace a word
-  // the spelling table knows a close, more frequent form of.
+namespace {
+
+/// Levenshtein distance in code points (words are short: a row is enough).
+size_t edit_distance(const std::u32string& a, const std::u32string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t k = 0; k <= b.size(); ++k) row[k] = k;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t k = 1; k <= b.size(); ++k) {
+      const size_t up = row[k];
+      row[k] = std::min({row[k] + 1, row[k - 1] + 1, diagonal + (a[i - 1] == b[k - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::u32string code_points_of(const std::string& s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    auto b = static_cast<unsigned char>(s[i]);
+    size_t n = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    char32_t cp = n == 1 ? b : b & (0x3F >> (n - 1));
+    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Searcher::review_words(const std::string& query, bool want_suggestion, SearchResult& result) {
+  // Word by word: leave operators, field:value parts, wildcards and numbers alone. A word that matches
+  // nothing is noted; it is replaced when the spelling table knows a close and much more frequent form:
+  // the same first letter (as Lucene's DirectSpellChecker), fewer than one edit per 4 letters ("opek" ->
+  // "oper", "brexit" -> "credit" are not close), and in 10 times as many passages at least.
+  constexpr Xapian::doccount kMoreFrequent = 10;
   std::string out;
   bool changed = false;
   size_t i = 0;
@@ -670,11 +708,22 @@ std::optional<std::string> Searcher::suggest(const std::string& query) {
     size_t pos = 0;
     for (const Token& t : analyzer_.analyze(chunk)) {
       rebuilt.append(chunk, pos, t.begin - pos);
+      const Xapian::doccount freq = db_.get_termfreq(t.term);
+      const bool unmatched =
+          freq == 0 && (t.stem.empty() || db_.get_termfreq(std::string(schema::kStemmed) + t.stem) == 0);
+      if (unmatched) result.unmatched_words.push_back(chunk.substr(t.begin, t.end - t.begin));
       std::string suggestion;
-      if (t.term.size() > 2 && !t.term.empty() && !(t.term[0] >= '0' && t.term[0] <= '9')) {
+      if (want_suggestion && t.term.size() > 2 && !(t.term[0] >= '0' && t.term[0] <= '9')) {
         suggestion = db_.get_spelling_suggestion(t.term);
+        const std::u32string typed = code_points_of(t.term);
+        const std::u32string offered = code_points_of(suggestion);
+        const bool close = !suggestion.empty() && suggestion != t.term && offered.front() == typed.front() &&
+                           edit_distance(typed, offered) * 4 < typed.size();
+        if (!close || db_.get_termfreq(suggestion) < std::max<Xapian::doccount>(1, kMoreFrequent * freq)) {
+          suggestion.clear();
+        }
       }
-      if (!suggestion.empty() && suggestion != t.term) {
+      if (!suggestion.empty()) {
         rebuilt += suggestion;
         changed = true;
       } else {
@@ -685,8 +734,7 @@ std::optional<std::string> Searcher::suggest(const std::string& query) {
     rebuilt.append(chunk, pos, std::string::npos);
     out += rebuilt;
   }
-  if (!changed) return std::nullopt;
-  return out;
+  if (changed) result.suggestion = out;
 }
 
 DatabaseInfo Searcher::info() {

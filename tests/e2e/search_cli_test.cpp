@@ -478,10 +478,46 @@ TEST_F(SearchCli, BatchAppliesTheBudgetToEachQuery) {
 TEST_F(SearchCli, NoHitsSuggestsASpelling) {
   auto text = search({"Zyabrovkka"});
   EXPECT_EQ(text.exit_code, 1);
-  EXPECT_NE(text.err.find("did you mean: zyabrovka"), std::string::npos) << text.err;
+  EXPECT_EQ(text.err, "dateline-search: did you mean: zyabrovka\n");
   auto j = search({"--format", "json", "Zyabrovkka"});
   EXPECT_EQ(j.exit_code, 1);
   EXPECT_EQ(json::parse(j.out)["suggestion"], "zyabrovka");
+  EXPECT_EQ(json::parse(search({"--format", "json", "lukashenk putinn"}).out)["suggestion"], "lukashenko putin");
+  // Nothing close and much more frequent: no suggestion rather than nonsense (credit, oper, dizzy, came).
+  for (const char* q : {"brexit", "opek", "xyzzy", "caf\xC3\xA9", "brexit vote"}) {
+    auto r = search({"--format", "json", q});
+    EXPECT_EQ(r.exit_code, 1) << q;
+    EXPECT_FALSE(json::parse(r.out).contains("suggestion")) << q << ": " << r.out;
+    EXPECT_EQ(search({q}).err, "") << q;
+  }
+}
+
+/// Runs dateline-search with stdout and stderr on a terminal (script(1) gives it a pty); "\r\n" -> "\n".
+RunResult search_at_terminal(const std::string& db, const std::string& args) {
+  auto r = dateline::test::run({"/usr/bin/script", "-qec", (bin_dir() / "dateline-search").string() + " --db " + db + " " +
+                                                     args, "/dev/null"});
+  std::string clean;
+  for (char c : r.out) {
+    if (c != '\r') clean += c;
+  }
+  r.out = clean;
+  return r;
+}
+
+TEST_F(SearchCli, AtATerminalNoHitsAndUnmatchedWordsAreSaid) {
+  if (!fs::exists("/usr/bin/script")) GTEST_SKIP() << "script(1) (util-linux) is not installed";
+  auto none = search_at_terminal(db_, "brexit");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.out, "dateline-search: no matching articles\n");
+  auto typo = search_at_terminal(db_, "Zyabrovkka");
+  EXPECT_EQ(typo.out, "dateline-search: no matching articles; did you mean: zyabrovka\n");
+  auto some = search_at_terminal(db_, "--limit 1 --color never 'brexit troops'");
+  EXPECT_EQ(some.exit_code, 0);
+  EXPECT_NE(some.out.find("hit 1 shown\ndateline-search: note: 'brexit' matched nothing\n"), std::string::npos)
+      << some.out;
+  // Piped: no such lines (scripts read the exit status).
+  auto piped = search({"--limit", "1", "brexit troops"});
+  EXPECT_EQ(piped.err, "");
 }
 
 // ---- batch ----------------------------------------------------------------------------------------
