@@ -263,6 +263,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
   // creating it leaves nothing at the path; --rebuild swaps such an empty database in for the old one,
   // so that readers never open half-emptied tables (create_beside()).
   AnalyzerConfig fresh_config = previous.value_or(AnalyzerConfig{});
+  fresh_config.possessives = true;  // every article is analysed again: with this build's analysis
   if (options.language) fresh_config.language = *options.language;
   if (options.fold_accents) fresh_config.fold_accents = *options.fold_accents;
   bool made_beside = false;

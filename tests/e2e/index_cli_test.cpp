@@ -132,7 +132,7 @@ TEST_F(IndexCli, SeedMetadataIsInTheIndex) {
   auto stamp = schema::read_stamp(d);
   ASSERT_TRUE(stamp.has_value());
   EXPECT_EQ(stamp->version, schema::kVersion);
-  EXPECT_EQ(stamp->analyzer, "language=english;fold_accents=1");
+  EXPECT_EQ(stamp->analyzer, "language=english;fold_accents=1;possessives=1");
   EXPECT_EQ(d.get_spelling_suggestion("lukashenkp"), "lukashenko");
 }
 
@@ -406,7 +406,7 @@ TEST_F(IndexCli, NewerSchemaVersionIsRefused) {
   {
     Xapian::WritableDatabase d(db_.string(), Xapian::DB_CREATE);
     d.set_metadata(std::string(schema::kMetaVersion), std::to_string(schema::kVersion + 1));
-    d.set_metadata(std::string(schema::kMetaAnalyzer), "language=english;fold_accents=1");
+    d.set_metadata(std::string(schema::kMetaAnalyzer), "language=english;fold_accents=1;possessives=1");
     d.commit();
   }
   auto r = index({"--db", db_.string(), (fixtures_dir() / "articles").string()});
@@ -460,7 +460,7 @@ TEST_F(IndexCli, LanguageIsStoredAndCannotChangeWithoutRebuild) {
             0);
   {
     Xapian::Database d(db_.string());
-    EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1");
+    EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1;possessives=1");
     EXPECT_GT(d.get_termfreq("Lfr"), 0u);
   }
   // Same language again, or none given: fine. Another one: refused.
@@ -478,7 +478,7 @@ TEST_F(IndexCli, LanguageIsStoredAndCannotChangeWithoutRebuild) {
       index({"--db", db_.string(), "--rebuild", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code,
       0);
   Xapian::Database d(db_.string());
-  EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1");
+  EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1;possessives=1");
   auto bad = index({"--db", db_.string(), "--language", "klingon", "x"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("unknown --language \"klingon\""), std::string::npos) << bad.err;
