@@ -773,6 +773,7 @@ std::optional<Format> resolved_format(Format by_name, std::string_view text, boo
 /// Everything needed to turn one input's bytes into articles.
 struct Input {
   std::string display;  // path as given, for Article::path and diagnostics
+  std::string record_path;  // Article::path when not `display` (archive root: the real absolute path)
   std::string id;       // the file's id (relative path)
   Format format = Format::kSniff;
   MetadataOverrides sidecar;  // plain text only
@@ -1026,7 +1027,8 @@ class Reader {
   }
 
   void read_text(std::string_view raw, const std::string& text, const Input& input, Problems& problems) {
-    Article a = parse_text_article(text, input.id, input.display, options_.max_passage_bytes);
+    Article a = parse_text_article(text, input.id, input.record_path.empty() ? input.display : input.record_path,
+                                   options_.max_passage_bytes);
     MetadataOverrides overrides = merged(input);
     apply_overrides(a, input.sidecar, problems, 0, "sidecar", true);
     if (input.manifest != nullptr) apply_overrides(a, *input.manifest, problems, 0, "manifest", true);
@@ -1170,7 +1172,7 @@ class Reader {
     }
 
     Article a;
-    a.path = input.display + ":" + std::to_string(line_no);
+    a.path = (input.record_path.empty() ? input.display : input.record_path) + ":" + std::to_string(line_no);
     const json* idv = field({"id", "_id"});
     if (idv != nullptr && idv->is_string() && !trim_space(idv->get<std::string>()).empty()) {
       a.id = std::string(trim_space(idv->get<std::string>()));
@@ -1235,8 +1237,17 @@ class Reader {
   bool warned_manifest_id_ = false;
 };
 
-std::string file_id(const fs::path& file, const fs::path& root) {
+std::string file_id(const fs::path& file, const fs::path& root, bool archive_root) {
   // Control characters and invalid UTF-8 in a file name are escaped as \xNN (articles/ids.h).
+  if (archive_root) {
+    // Not how or from where the path was typed: the real path, relative to the archive root.
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(fs::absolute(file, ec), ec);
+    if (ec) real = manifest_key(file);
+    const std::string rel = real.lexically_relative(root).generic_string();
+    if (rel.empty() || rel == "." || rel.rfind("..", 0) == 0) return escape_id_bytes(real.generic_string());
+    return escape_id_bytes(rel);
+  }
   if (root.empty()) return escape_id_bytes(file.generic_string());
   fs::path rel = manifest_key(file).lexically_relative(manifest_key(root));
   std::string s = rel.generic_string();
@@ -1392,7 +1403,13 @@ void read_file(const fs::path& file, const ReadOptions& options, const ArticleSi
   }
   Input input;
   input.display = file.string();
-  input.id = file_id(file, options.id_root);
+  input.id = file_id(file, options.id_root, options.archive_root);
+  if (options.archive_root) {
+    // The stored path (part of the article's hash) must not depend on how the path was typed either.
+    std::error_code real_ec;
+    fs::path real = fs::weakly_canonical(fs::absolute(file, real_ec), real_ec);
+    if (!real_ec) input.record_path = real.string();
+  }
   input.format = format_of(file);
   if (input.format == Format::kText || input.format == Format::kSniff) input.sidecar_of = file;
   if (options.manifest != nullptr) {

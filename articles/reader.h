@@ -37,6 +37,9 @@ struct Manifest {
 
 struct ReadOptions {
   std::filesystem::path id_root;       ///< ids of plain-text files are their path relative to this
+  /// id_root is the database's archive root (absolute, symbolic links resolved): every file's id is its
+  /// real path relative to it, and a file outside it has its real absolute path as id.
+  bool archive_root = false;
   const Manifest* manifest = nullptr;  ///< optional overrides
   size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries
   /// A JSON record (a JSON Lines line, an array element, a .json object) longer than this many bytes

@@ -30,8 +30,9 @@ constexpr const char* kEpilogue = R"(
 Inputs: plain-text articles (.txt, .text), JSON Lines (.jsonl, .ndjson, .json, one article per line),
 optionally gzip-compressed (.gz); NAME.meta.json beside a file overrides its metadata. Directories are
 read recursively (hidden entries skipped, symbolic links followed, loops reported). "-" reads standard
-input. Article ids: the record's "id", else the path relative to the directory given (a file named
-directly: its path as given); a record's id with a control character or invalid UTF-8 is refused, a
+input. Article ids: the record's "id", else the file's real path relative to the database's archive
+root (--root; default: the deepest folder holding every input of the run that creates it), however and
+from wherever it is typed; ids are case-sensitive; a record's id with a control character or invalid UTF-8 is refused, a
 file name's is escaped as \xNN; the same id twice in a run: the last in input order is indexed.
 Re-running on the same inputs changes nothing; changed articles are replaced.
 
@@ -142,6 +143,10 @@ int main(int argc, char** argv) {
         cxxopts::value<long long>()->default_value("0"), "N")(
         "json", "Print the summary as one JSON object on stdout (with --dry-run: records as JSON Lines)")(
         "dry-run", "Read and extract only: print the records, touch no database")(
+        "root",
+        "Archive root of a new database: a file's id is its path relative to it, however the path is typed "
+        "(default: the deepest folder holding every input)",
+        cxxopts::value<std::string>(), "DIR")(
         "prune", "Delete articles whose file, under the given inputs, no longer exists")(
         "delete", "Delete the article with this id (repeatable)", cxxopts::value<std::vector<std::string>>(),
         "ID")("rebuild",
@@ -179,6 +184,7 @@ int main(int argc, char** argv) {
     io.threads = args.count("threads") > 0 ? static_cast<unsigned>(number(args, "threads", 1, 1024)) : cores;
     io.writers = static_cast<unsigned>(number(args, "writers", 0, 64));
     io.prune = args.count("prune") > 0;
+    if (args.count("root")) io.root = args["root"].as<std::string>();
     if (args.count("delete")) io.delete_ids = args["delete"].as<std::vector<std::string>>();
     io.rebuild = args.count("rebuild") > 0;
     io.force = args.count("force") > 0;

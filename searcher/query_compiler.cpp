@@ -442,9 +442,10 @@ class Compiler {
     if (node.field == "speaker") {
       return {name_query(schema::kSpeakerWord, "speaker:", node.text, node.column), PartKind::kFilter};
     }
-    // id:ID: the article with that id (as --format ids prints it), every document of it.
+    // id:ID: the article with that id exactly (ids are case-sensitive), every document of it: the id's
+    // value slot, which holds it byte for byte whatever its length.
     if (node.field == "id") {
-      return {Query(schema::boolean_term(schema::kArticleId, node.text)), PartKind::kFilter};
+      return {Query(Query::OP_VALUE_RANGE, schema::kSlotArticleId, node.text, node.text), PartKind::kFilter};
     }
     throw QueryError("unknown field '" + node.field + "'", node.column);
   }

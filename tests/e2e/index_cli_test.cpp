@@ -290,7 +290,8 @@ TEST_F(IndexCli, DryRunJsonPrintsRecordsAndTouchesNoDatabase) {
   EXPECT_EQ(a["type"], "article");
   EXPECT_EQ(a["outlet"], "The Washington Times");
   EXPECT_EQ(a["date"], "2022-02-24");
-  EXPECT_EQ(a["id"], (fixtures_dir() / "articles" / kSeed0).lexically_normal().generic_string());
+  // A file named alone: its folder is the archive root, so its id is its name (however it was typed).
+  EXPECT_EQ(a["id"], kSeed0);
   ASSERT_TRUE(a["passages"].is_array());
   ASSERT_FALSE(a["passages"].empty());
   const json& p = a["passages"][0];
@@ -539,4 +540,31 @@ TEST(IndexCliFlags, AFolderWithNoArticleFilesIsWarnedAbout) {
                        ": no article files here (.txt, .text, .jsonl, .ndjson, .json, or those with .gz)\n"),
             std::string::npos)
       << r.err;
+}
+
+TEST(IndexCliFlags, IdsDoNotDependOnHowOrFromWhereAPathIsTyped) {
+  TempDir tmp;
+  fs::create_directories(tmp.path() / "news" / "sub");
+  std::ofstream(tmp.path() / "news" / "sub" / "Story.txt") << "Headline one\n\nThe alpha story.\n";
+  std::ofstream(tmp.path() / "news" / "sub" / "story.txt") << "Headline two\n\nThe beta story.\n";
+  const std::string db = (tmp.path() / "db").string();
+  const std::string index = (bin_dir() / "dateline-index").string();
+  auto first = dateline::test::run({index, "--db", db, (tmp.path() / "news").string()});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("2 added, 0 updated"), std::string::npos) << first.err;  // case: two articles
+  // One file by another path, then the folder typed from another working directory: the same articles.
+  auto one = dateline::test::run({index, "--db", db, (tmp.path() / "news" / "sub" / ".." / "sub" / "story.txt").string()});
+  EXPECT_NE(one.err.find("0 added, 0 updated, 1 unchanged"), std::string::npos) << one.err;
+  auto other_cwd = dateline::test::run(
+      {"/bin/sh", "-c", "cd '" + (tmp.path() / "news").string() + "' && '" + index + "' --db '" + db + "' ./sub"});
+  EXPECT_NE(other_cwd.err.find("0 added, 0 updated, 2 unchanged"), std::string::npos) << other_cwd.err;
+  auto ids = dateline::test::run({(bin_dir() / "dateline-search").string(), "--db", db, "--format", "ids", "story"});
+  EXPECT_TRUE(ids.out == "sub/Story.txt\nsub/story.txt\n" || ids.out == "sub/story.txt\nsub/Story.txt\n") << ids.out;
+  auto exact = dateline::test::run(
+      {(bin_dir() / "dateline-search").string(), "--db", db, "--format", "ids", "id:sub/Story.txt"});
+  EXPECT_EQ(exact.out, "sub/Story.txt\n");
+  // A different --root on an existing database is refused.
+  auto root = dateline::test::run({index, "--db", db, "--root", tmp.path().string(), (tmp.path() / "news").string()});
+  EXPECT_EQ(root.exit_code, 2);
+  EXPECT_NE(root.err.find("add --rebuild"), std::string::npos) << root.err;
 }
