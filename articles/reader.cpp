@@ -391,13 +391,14 @@ class Source {
 /// An open C stream (a file, standard input). Not owned.
 class FileSource : public Source {
  public:
-  explicit FileSource(std::FILE* f) : f_(f) {}
+  explicit FileSource(std::FILE* f, std::atomic<uint64_t>* counter = nullptr) : f_(f), counter_(counter) {}
   size_t read(std::string& out, size_t n) override {
     size_t at = out.size();
     out.resize(at + n);
     size_t got = std::fread(out.data() + at, 1, n, f_);
     out.resize(at + got);
     bytes_ += got;
+    if (counter_ != nullptr) counter_->fetch_add(got, std::memory_order_relaxed);
     if (got == 0 && std::ferror(f_) && error_.empty())
       error_ = std::string("cannot read: ") + std::strerror(errno);
     return got;
@@ -407,6 +408,7 @@ class FileSource : public Source {
 
  private:
   std::FILE* f_;
+  std::atomic<uint64_t>* counter_;
   uint64_t bytes_ = 0;
 };
 
@@ -1383,7 +1385,7 @@ uint64_t read_stream(std::FILE* in, std::string_view name, const ReadOptions& op
   input.display = std::string(name);
   input.id = std::string(name);
   input.format = Format::kSniff;
-  FileSource source(in);
+  FileSource source(in, options.bytes_read);
   Reader(options, sink, diagnostics).read_stream(source, std::move(input));
   return source.bytes();
 }
@@ -1416,7 +1418,7 @@ void read_file(const fs::path& file, const ReadOptions& options, const ArticleSi
     auto it = options.manifest->by_path.find(manifest_key(file).string());
     if (it != options.manifest->by_path.end()) input.manifest = &it->second;
   }
-  FileSource source(f.get());
+  FileSource source(f.get(), options.bytes_read);
   Reader(options, sink, diagnostics).read_stream(source, std::move(input));
 }
 

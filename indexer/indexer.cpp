@@ -419,6 +419,8 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     ReadOptions read_options;
     read_options.manifest = options.manifest.empty() ? nullptr : &manifest;
     read_options.max_passage_bytes = options.max_passage_bytes;
+    std::atomic<uint64_t> bytes_seen{0};  // raw bytes the readers have read so far, files in progress too
+    read_options.bytes_read = &bytes_seen;
     if (!id_root.empty()) {
       read_options.id_root = id_root;
       read_options.archive_root = true;
@@ -494,7 +496,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
             continue;
           }
           bulk->add(std::move(*a.built));
-          reporter.progress(report.articles, bytes_done, inputs.total_bytes);
+          reporter.progress(report.articles, std::max(bytes_done, bytes_seen.load()), inputs.total_bytes);
           queue.retire(std::move(*event));
           continue;
         } else {
@@ -550,7 +552,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
         report.passages += a.passages;
         queue.retire(std::move(*event));
       }
-      reporter.progress(report.articles, bytes_done, inputs.total_bytes);
+      reporter.progress(report.articles, std::max(bytes_done, bytes_seen.load()), inputs.total_bytes);
     }
     pool.finished();
     for (const auto& [term, list] : losers) {

@@ -568,3 +568,35 @@ TEST(IndexCliFlags, IdsDoNotDependOnHowOrFromWhereAPathIsTyped) {
   EXPECT_EQ(root.exit_code, 2);
   EXPECT_NE(root.err.find("add --rebuild"), std::string::npos) << root.err;
 }
+
+TEST(IndexCliFlags, ProgressShowsBytesAndPercentForEveryInputKind) {
+  if (!fs::exists("/usr/bin/script")) GTEST_SKIP() << "script(1) (util-linux) is not installed";
+  TempDir tmp;
+  const fs::path big = tmp.path() / "big.jsonl";
+  {
+    std::ofstream out(big);
+    std::string text;
+    for (int k = 0; k < 20; ++k) text += "Troops moved near the border, officials said. ";
+    for (int i = 0; i < 4000; ++i) out << "{\"id\":\"r" << i << "\",\"text\":\"" << text << i << "\"}\n";
+  }
+  const std::string index = (bin_dir() / "dateline-index").string();
+  // stderr on a terminal (script(1)); one JSON Lines file read in chunks: bytes of the total and a percentage
+  // from the first article on (it said "0.0 MB" with no percentage until the file was done).
+  auto file = dateline::test::run({"/usr/bin/script", "-qec",
+                                   index + " --threads 1 --db '" + (tmp.path() / "db1").string() + "' '" +
+                                       big.string() + "'",
+                                   "/dev/null"});
+  EXPECT_NE(file.out.find("] "), std::string::npos) << file.out;
+  EXPECT_NE(file.out.find("% 1 articles, "), std::string::npos) << file.out;
+  EXPECT_NE(file.out.find(" of 3.8 MB"), std::string::npos) << file.out;
+  EXPECT_EQ(file.out.find("0.0 of"), std::string::npos) << file.out;
+  // Standard input of unknown size: bytes read (and rates once there is time behind them), no percentage.
+  auto piped = dateline::test::run({"/usr/bin/script", "-qec",
+                                    "cat '" + big.string() + "' | " + index + " --threads 1 --db '" +
+                                        (tmp.path() / "db2").string() + "' -",
+                                    "/dev/null"});
+  EXPECT_NE(piped.out.find("\r1 articles, "), std::string::npos) << piped.out;
+  EXPECT_NE(piped.out.find(" MB read"), std::string::npos) << piped.out;
+  EXPECT_EQ(piped.out.find("0.0 MB read"), std::string::npos) << piped.out;
+  EXPECT_EQ(piped.out.find('%'), std::string::npos) << piped.out;
+}
