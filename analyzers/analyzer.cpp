@@ -219,7 +219,8 @@ std::string Analyzer::fold(std::string_view word) const {
   text::decode_utf8(word, impl_->query_word, impl_->query_offsets);
   std::string out;
   impl_->folder.fold(impl_->query_word.getBuffer(), impl_->query_word.length(), out);
-  if (impl_->cut_possessives && out.size() > 2 && out.ends_with("'s")) out.resize(out.size() - 2);  // as run()
+  // As run() does.
+  if (impl_->cut_possessives && out.size() > 2 && out.ends_with("'s")) out.resize(out.size() - 2);
   return out;
 }
 

@@ -1029,7 +1029,8 @@ class Reader {
   }
 
   void read_text(std::string_view raw, const std::string& text, const Input& input, Problems& problems) {
-    Article a = parse_text_article(text, input.id, input.record_path.empty() ? input.display : input.record_path,
+    Article a = parse_text_article(text, input.id,
+                                   input.record_path.empty() ? input.display : input.record_path,
                                    options_.max_passage_bytes);
     MetadataOverrides overrides = merged(input);
     apply_overrides(a, input.sidecar, problems, 0, "sidecar", true);

@@ -163,8 +163,8 @@ std::string option_error(std::string_view program, cxxopts::Options& options,
         size_t d = edit_distance(name, known);
         if (d < best_distance) best = known, best_distance = d;
       }
-      return "unknown flag '--" + one_line(name) + "'" + (best.empty() ? "" : " (did you mean --" + best + "?)") +
-             try_help;
+      const std::string hint = best.empty() ? "" : " (did you mean --" + best + "?)";
+      return "unknown flag '--" + one_line(name) + "'" + hint + try_help;
     }
     if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-') {
       const std::string_view cluster = arg.substr(1);

@@ -44,8 +44,8 @@ void Progress::update(uint64_t articles, uint64_t bytes) {
     // Size unknown (a pipe, standard input): bytes read and the rates, no percentage or ETA.
     char timing[64] = "";
     if (timed) std::snprintf(timing, sizeof timing, ", %.0f/s, %.1f MB/s", rate, mb_rate);
-    std::snprintf(line, sizeof line, "\r%llu articles, %.1f MB read%s   ", static_cast<unsigned long long>(articles),
-                  mb, timing);
+    std::snprintf(line, sizeof line, "\r%llu articles, %.1f MB read%s   ",
+                  static_cast<unsigned long long>(articles), mb, timing);
   }
   std::fputs(line, stderr);
   std::fflush(stderr);

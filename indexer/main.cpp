@@ -32,8 +32,9 @@ optionally gzip-compressed (.gz); NAME.meta.json beside a file overrides its met
 read recursively (hidden entries skipped, symbolic links followed, loops reported). "-" reads standard
 input. Article ids: the record's "id", else the file's real path relative to the database's archive
 root (--root; default: the deepest folder holding every input of the run that creates it), however and
-from wherever it is typed; ids are case-sensitive; a record's id with a control character or invalid UTF-8 is refused, a
-file name's is escaped as \xNN; the same id twice in a run: the last in input order is indexed.
+from wherever it is typed; ids are case-sensitive; a record's id with a control character or invalid
+UTF-8 is refused, a file name's is escaped as \xNN; the same id twice in a run: the last in input
+order is indexed.
 Re-running on the same inputs changes nothing; changed articles are replaced.
 
 Examples:
@@ -213,8 +214,9 @@ int main(int argc, char** argv) {
   } catch (const ClosedPipe&) {
     return dateline::exit_code::kOk;
   } catch (const cxxopts::exceptions::exception& e) {
-    dateline::cli::print_error(kProgram,
-                               dateline::cli::option_error(kProgram, options, kHelpGroups, e.what(), argc, argv));
+    const std::string message =
+        dateline::cli::option_error(kProgram, options, kHelpGroups, e.what(), argc, argv);
+    dateline::cli::print_error(kProgram, message);
     return dateline::exit_code::kError;
   } catch (const std::exception& e) {
     dateline::cli::print_error(kProgram, e.what());

@@ -32,7 +32,8 @@ using dateline::SearchOptions;
 namespace exit_code = dateline::exit_code;
 
 constexpr std::string_view kProgram = "dateline-search";
-const std::vector<std::string> kHelpGroups = {"", "Common", "Output", "Filters", "Facets", "Batch", "Experiments"};
+const std::vector<std::string> kHelpGroups = {"",       "Common", "Output",     "Filters",
+                                              "Facets", "Batch",  "Experiments"};
 
 /// A bad flag or flag value (exit 2).
 class UsageError : public std::runtime_error {
@@ -153,7 +154,8 @@ bool blank(const std::string& text) {
 /// counted (benchmarks time it) but warned about, once per run.
 void check_search(const SearchOptions& o, Format format, bool count, bool& facet_warned) {
   const auto& f = o.filters;
-  const bool has_filter = !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
+  const bool has_filter =
+      !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
   if (blank(o.query) && !has_filter) throw UsageError("no query given (try: dateline-search --help)");
   if (!facet_warned && !o.facets.empty() && (count || (format != Format::kText && format != Format::kJson))) {
     facet_warned = true;
@@ -459,8 +461,8 @@ std::string help_epilogue() {
          "  title:word title:\"a phrase\"   outlet:NAME author:NAME speaker:NAME   id:ARTICLE-ID\n"
          "  date:2022-02-24 date:2022-02 year:2022 month:2022-02\n"
          "  date:2022-02..2022-06 date:2022-02.. date:..2021 (ranges, inclusive)\n"
-         "Put -- before query words that start with '-'. --syntax simple reads what does not parse as words;\n"
-         "--syntax plain reads every character as text.\n"
+         "Put -- before query words that start with '-'. --syntax simple reads what does not parse\n"
+         "as words; --syntax plain reads every character as text.\n"
          "\n"
          "Examples:\n"
          "  dateline-search troops border\n"
@@ -468,10 +470,11 @@ std::string help_epilogue() {
          "  dateline-search 'speaker:lukashenko AND (troops OR army)' --per-article 3\n"
          "  dateline-search --outlet newsweek --sort -date --limit 20\n"
          "  dateline-search -- -russia ukraine\n"
-         "  printf 'troops\\n{\"id\": \"q2\", \"query\": \"kyiv\", \"limit\": 5}\\n' | dateline-search --batch\n"
+         "  printf '{\"id\": \"q2\", \"query\": \"kyiv\", \"limit\": 5}\\n' | dateline-search --batch\n"
          "\n"
-         "Batch (--batch): one query per stdin line, or a JSON object per line {\"id\": ..., \"query\": ...,\n"
-         "plus any per-query flag as a key: \"limit\", \"syntax\", \"outlet\": [...], \"facet\": [...], ...};\n"
+         "Batch (--batch): one query per stdin line, or a JSON object per line\n"
+         "{\"id\": ..., \"query\": ..., plus any per-query flag as a key: \"limit\", \"syntax\",\n"
+         "\"outlet\": [...], \"facet\": [...], ...};\n"
          "the flags of the whole run (format, db, color, count, qid, timings) are not keys.\n"
          "\n"
          "Exit status: 0 some hit, 1 no hit, 2 error (usage, query syntax, database).\n";

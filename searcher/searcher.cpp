@@ -300,7 +300,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     for (auto it = db_.allterms_begin(prefix); n < cap && it != db_.allterms_end(prefix); ++it) ++n;
     return n;
   };
-  const ParsedQuery parsed = blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
+  const ParsedQuery parsed =
+      blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
   if (compiled.wildcards_cut) {
     result.warnings.push_back("wildcards expand to more than " +
