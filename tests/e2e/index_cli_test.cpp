@@ -600,3 +600,26 @@ TEST(IndexCliFlags, ProgressShowsBytesAndPercentForEveryInputKind) {
   EXPECT_EQ(piped.out.find("0.0 MB read"), std::string::npos) << piped.out;
   EXPECT_EQ(piped.out.find('%'), std::string::npos) << piped.out;
 }
+
+TEST(IndexCliFlags, ADatabaseWithoutAStoredRootKeepsTheOlderIdRule) {
+  TempDir tmp;
+  fs::create_directories(tmp.path() / "news");
+  std::ofstream(tmp.path() / "news" / "a.txt") << "Headline\n\nThe alpha story.\n";
+  const std::string db = (tmp.path() / "db").string();
+  const std::string index = (bin_dir() / "dateline-index").string();
+  ASSERT_EQ(dateline::test::run({index, "--db", db, "-q", (tmp.path() / "news").string()}).exit_code, 0);
+  {
+    Xapian::WritableDatabase d(db, Xapian::DB_OPEN);
+    EXPECT_EQ(d.get_metadata(std::string(schema::kMetaIdRoot)), fs::canonical(tmp.path() / "news").string());
+    d.set_metadata(std::string(schema::kMetaIdRoot), "");  // as made by a build before roots were stored
+    d.commit();
+  }
+  // Older rule: a file named directly has its path as typed as id (a second article).
+  const std::string typed = (tmp.path() / "news" / "a.txt").string();
+  auto r = dateline::test::run({index, "--db", db, typed});
+  EXPECT_NE(r.err.find("1 added"), std::string::npos) << r.err;
+  // --rebuild stores a root: the file is one article again, by its path relative to the root.
+  auto rebuilt = dateline::test::run({index, "--db", db, "--rebuild", (tmp.path() / "news").string()});
+  EXPECT_NE(rebuilt.err.find("1 added"), std::string::npos) << rebuilt.err;
+  EXPECT_NE(dateline::test::run({index, "--db", db, typed}).err.find("1 unchanged"), std::string::npos);
+}
