@@ -60,13 +60,16 @@ std::vector<std::pair<std::string, std::string>> split_settings(std::string_view
 }  // namespace
 
 std::string AnalyzerConfig::serialise() const {
-  return "language=" + language + ";fold_accents=" + (fold_accents ? "1" : "0");
+  return "language=" + language + ";fold_accents=" + (fold_accents ? "1" : "0") +
+         (possessives ? ";possessives=1" : "");
 }
 
 AnalyzerConfig AnalyzerConfig::parse(std::string_view text) {
   AnalyzerConfig config;
+  config.possessives = false;  // absent: a database indexed before possessive folding
   bool seen_language = false;
   bool seen_fold = false;
+  bool seen_possessives = false;
   const auto settings = split_settings(text);
   if (settings.empty()) throw std::invalid_argument("empty analyzer configuration");
   for (const auto& [key, value] : settings) {
@@ -88,6 +91,13 @@ AnalyzerConfig AnalyzerConfig::parse(std::string_view text) {
       } else {
         throw std::invalid_argument("analyzer setting 'fold_accents=" + value + "': expected 0 or 1");
       }
+    } else if (key == "possessives") {
+      if (seen_possessives) throw std::invalid_argument("analyzer setting 'possessives' given twice");
+      seen_possessives = true;
+      if (value != "0" && value != "1") {
+        throw std::invalid_argument("analyzer setting 'possessives=" + value + "': expected 0 or 1");
+      }
+      config.possessives = value == "1";
     } else {
       // A setting this build does not know changes terms in ways it cannot reproduce: refuse.
       throw std::invalid_argument("unknown analyzer setting '" + key + "'");
@@ -100,6 +110,7 @@ struct Analyzer::Impl {
   explicit Impl(AnalyzerConfig c)
       : config(std::move(c)), stemmer(config.language), folder(config.fold_accents) {
     config.language = text::canonical_language(config.language);
+    cut_possessives = config.possessives && config.language == "english";
     UErrorCode status = U_ZERO_ERROR;
     words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
     if (U_FAILURE(status) || !words) {
@@ -110,6 +121,7 @@ struct Analyzer::Impl {
   uint32_t run(std::string_view text, std::vector<Token>& out, uint32_t position);
 
   AnalyzerConfig config;
+  bool cut_possessives = false;
   text::Stemmer stemmer;
   text::Folder folder;
   std::unique_ptr<icu::BreakIterator> words;
@@ -136,6 +148,9 @@ uint32_t Analyzer::Impl::run(std::string_view text, std::vector<Token>& out, uin
       if (tok.term.empty()) {  // only default-ignorable code points: not a word
         out.pop_back();
         continue;
+      }
+      if (cut_possessives && tok.term.size() > 2 && tok.term.ends_with("'s")) {
+        tok.term.resize(tok.term.size() - 2);  // apostrophe look-alikes are all ' by now
       }
       const uint32_t pos = position++;
       if (tok.term.size() > kMaxTermBytes) {
@@ -203,6 +218,8 @@ std::string Analyzer::fold(std::string_view word) const {
   text::decode_utf8(word, impl_->query_word, impl_->query_offsets);
   std::string out;
   impl_->folder.fold(impl_->query_word.getBuffer(), impl_->query_word.length(), out);
+  // As run() does.
+  if (impl_->cut_possessives && out.size() > 2 && out.ends_with("'s")) out.resize(out.size() - 2);
   return out;
 }
 

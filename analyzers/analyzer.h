@@ -20,8 +20,13 @@ namespace dateline {
 struct AnalyzerConfig {
   std::string language = "english";  ///< Snowball stemmer name as Xapian::Stem knows it, or "none"
   bool fold_accents = true;          ///< "café" and "cafe" give the same term
+  /// English only: the possessive "'s" (any apostrophe) is cut, as Lucene's EnglishPossessiveFilter does:
+  /// "Belarus's" and "Belarus’" both give "belarus". Stored as "possessives=1"; a stamp without it (a
+  /// database made before this setting) reads as false, so its terms stay as they were indexed.
+  bool possessives = true;
 
-  /// "language=english;fold_accents=1" (stable, human-readable, what goes in the metadata).
+  /// "language=english;fold_accents=1;possessives=1" (stable, human-readable, what goes in the metadata;
+  /// possessives=0 is left out, so older databases' strings read back unchanged).
   std::string serialise() const;
   /// Inverse of serialise(); throws std::invalid_argument naming the bad part.
   static AnalyzerConfig parse(std::string_view text);

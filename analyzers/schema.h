@@ -84,6 +84,9 @@ inline constexpr std::string_view kKindArticle = "KA";
 inline constexpr uint32_t kFirstPassageDocid = uint32_t{1} << 28;
 /// Metadata: the highest article docid given so far (decimal text), so a new article gets the next.
 inline constexpr std::string_view kMetaLastArticleDocid = "dateline.last_article_docid";
+/// The archive root (absolute, symbolic links resolved): file ids are paths relative to it. Written when
+/// the database is created; a database without it (made before) keeps the older rule (docs/index-format.md).
+inline constexpr std::string_view kMetaIdRoot = "dateline.id_root";
 
 // ---- Value slots ------------------------------------------------------------------------------
 inline constexpr unsigned kSlotDate = 0;       ///< "YYYYMMDD" (sorts as text; empty when unknown)

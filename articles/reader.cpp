@@ -446,13 +446,14 @@ class Source {
 /// An open C stream (a file, standard input). Not owned.
 class FileSource : public Source {
  public:
-  explicit FileSource(std::FILE* f) : f_(f) {}
+  explicit FileSource(std::FILE* f, std::atomic<uint64_t>* counter = nullptr) : f_(f), counter_(counter) {}
   size_t read(std::string& out, size_t n) override {
     size_t at = out.size();
     out.resize(at + n);
     size_t got = std::fread(out.data() + at, 1, n, f_);
     out.resize(at + got);
     bytes_ += got;
+    if (counter_ != nullptr) counter_->fetch_add(got, std::memory_order_relaxed);
     if (got == 0 && std::ferror(f_) && error_.empty())
       error_ = std::string("cannot read: ") + std::strerror(errno);
     return got;
@@ -462,6 +463,7 @@ class FileSource : public Source {
 
  private:
   std::FILE* f_;
+  std::atomic<uint64_t>* counter_;
   uint64_t bytes_ = 0;
 };
 
@@ -828,6 +830,7 @@ std::optional<Format> resolved_format(Format by_name, std::string_view text, boo
 /// Everything needed to turn one input's bytes into articles.
 struct Input {
   std::string display;  // path as given, for Article::path and diagnostics
+  std::string record_path;  // Article::path when not `display` (archive root: the real absolute path)
   std::string id;       // the file's id (relative path)
   Format format = Format::kSniff;
   MetadataOverrides sidecar;  // plain text only
@@ -1144,7 +1147,9 @@ class Reader {
   }
 
   void read_text(std::string_view raw, const std::string& text, const Input& input, Problems& problems) {
-    Article a = parse_text_article(text, input.id, input.display, options_.max_passage_bytes);
+    Article a = parse_text_article(text, input.id,
+                                   input.record_path.empty() ? input.display : input.record_path,
+                                   options_.max_passage_bytes);
     MetadataOverrides overrides = merged(input);
     apply_overrides(a, input.sidecar, problems, 0, "sidecar", true);
     if (input.manifest != nullptr) apply_overrides(a, *input.manifest, problems, 0, "manifest", true);
@@ -1326,7 +1331,7 @@ class Reader {
     Article a;
     if (from_html) a = std::move(*from_html);
     const Article page_fields = a;  // what the page said, before the record's fields
-    a.path = input.display + ":" + std::to_string(line_no);
+    a.path = (input.record_path.empty() ? input.display : input.record_path) + ":" + std::to_string(line_no);
     const json* idv = field({"id", "_id"});
     if (idv != nullptr && idv->is_string() && !trim_space(idv->get<std::string>()).empty()) {
       a.id = std::string(trim_space(idv->get<std::string>()));
@@ -1420,8 +1425,17 @@ class Reader {
   bool warned_manifest_id_ = false;
 };
 
-std::string file_id(const fs::path& file, const fs::path& root) {
+std::string file_id(const fs::path& file, const fs::path& root, bool archive_root) {
   // Control characters and invalid UTF-8 in a file name are escaped as \xNN (articles/ids.h).
+  if (archive_root) {
+    // Not how or from where the path was typed: the real path, relative to the archive root.
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(fs::absolute(file, ec), ec);
+    if (ec) real = manifest_key(file);
+    const std::string rel = real.lexically_relative(root).generic_string();
+    if (rel.empty() || rel == "." || rel.rfind("..", 0) == 0) return escape_id_bytes(real.generic_string());
+    return escape_id_bytes(rel);
+  }
   if (root.empty()) return escape_id_bytes(file.generic_string());
   fs::path rel = manifest_key(file).lexically_relative(manifest_key(root));
   std::string s = rel.generic_string();
@@ -1466,7 +1480,7 @@ uint64_t read_stream(std::FILE* in, std::string_view name, const ReadOptions& op
   input.display = std::string(name);
   input.id = std::string(name);
   input.format = Format::kSniff;
-  FileSource source(in);
+  FileSource source(in, options.bytes_read);
   Reader(options, sink, diagnostics).read_stream(source, std::move(input));
   return source.bytes();
 }
@@ -1497,7 +1511,13 @@ void read_file(const fs::path& file, const ReadOptions& options, const ArticleSi
   }
   Input input;
   input.display = file.string();
-  input.id = file_id(file, options.id_root);
+  input.id = file_id(file, options.id_root, options.archive_root);
+  if (options.archive_root) {
+    // The stored path (part of the article's hash) must not depend on how the path was typed either.
+    std::error_code real_ec;
+    fs::path real = fs::weakly_canonical(fs::absolute(file, real_ec), real_ec);
+    if (!real_ec) input.record_path = real.string();
+  }
   input.format = format_of(file);
   if (input.format == Format::kText || input.format == Format::kSniff || input.format == Format::kHtml)
     input.sidecar_of = file;
@@ -1505,7 +1525,7 @@ void read_file(const fs::path& file, const ReadOptions& options, const ArticleSi
     auto it = options.manifest->by_path.find(manifest_key(file).string());
     if (it != options.manifest->by_path.end()) input.manifest = &it->second;
   }
-  FileSource source(f.get());
+  FileSource source(f.get(), options.bytes_read);
   Reader(options, sink, diagnostics).read_stream(source, std::move(input));
 }
 

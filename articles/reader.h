@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -62,6 +63,12 @@ inline constexpr size_t kMaxManifestBytes = size_t{256} << 20;
 
 struct ReadOptions {
   std::filesystem::path id_root;       ///< ids of plain-text files are their path relative to this
+  /// id_root is the database's archive root (absolute, symbolic links resolved): every file's id is its
+  /// real path relative to it, and a file outside it has its real absolute path as id.
+  bool archive_root = false;
+  /// When set, every raw byte read from a file or stream (compressed bytes for .gz) is added to it as it is
+  /// read, from any thread: the indexer's progress within a large file.
+  std::atomic<uint64_t>* bytes_read = nullptr;
   const Manifest* manifest = nullptr;  ///< optional overrides
   size_t max_passage_bytes = 1200;     ///< longer paragraphs are cut at sentence boundaries
   /// A JSON record (a JSON Lines line, an array element, a .json object) longer than this many bytes

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -25,7 +26,7 @@ std::string resolve_db_path(const std::string& flag_value) {
 
 void add_common_options(cxxopts::Options& options, std::string_view db_help) {
   options.add_options("Common")("db", std::string(db_help) + " (default: $DATELINE_DB, else ./dateline-db)",
-                                cxxopts::value<std::string>()->default_value(""), "PATH")(
+                                cxxopts::value<std::string>(), "PATH")(
       "v,verbose", "More log output on stderr (-v info, -vv debug)")("q,quiet", "Only errors on stderr")(
       "h,help", "Show this help and exit")("V,version", "Show the version and exit");
 }
@@ -66,6 +67,74 @@ bool want_colour(int fd) {
   if (no_colour != nullptr && *no_colour != '\0') return false;
   const char* term = std::getenv("TERM");
   return !(term != nullptr && std::string_view(term) == "dumb");
+}
+
+namespace {
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::string option_error(std::string_view program, cxxopts::Options& options,
+                         const std::vector<std::string>& groups, std::string_view message, int argc,
+                         const char* const* argv) {
+  std::vector<std::string> longs;
+  std::vector<std::string> with_value;  // flags whose value is the next argument
+  std::string shorts;
+  const std::vector<std::string> defined = options.groups();
+  for (const auto& group : groups) {
+    if (std::find(defined.begin(), defined.end(), group) == defined.end()) continue;  // group_help() throws
+    for (const auto& o : options.group_help(group).options) {
+      longs.insert(longs.end(), o.l.begin(), o.l.end());
+      if (!o.is_boolean) with_value.insert(with_value.end(), o.l.begin(), o.l.end());
+      shorts += o.s;
+    }
+  }
+  const std::string try_help = " (try: " + std::string(program) + " --help)";
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
+      const std::string_view name = arg.substr(2, arg.find('=') == std::string_view::npos ? arg.npos
+                                                                                         : arg.find('=') - 2);
+      if (std::find(longs.begin(), longs.end(), name) != longs.end()) {
+        const bool value_next = arg.find('=') == std::string_view::npos &&
+                                std::find(with_value.begin(), with_value.end(), name) != with_value.end();
+        if (value_next) ++i;  // `--sort -date`: the value is not a flag
+        continue;
+      }
+      std::string best;
+      size_t best_distance = 3;  // at most 2 edits away
+      for (const auto& known : longs) {
+        size_t d = edit_distance(name, known);
+        if (d < best_distance) best = known, best_distance = d;
+      }
+      const std::string hint = best.empty() ? "" : " (did you mean --" + best + "?)";
+      return "unknown flag '--" + one_line(name) + "'" + hint + try_help;
+    }
+    if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-') {
+      const std::string_view cluster = arg.substr(1);
+      bool all_short = std::all_of(cluster.begin(), cluster.end(), [&](char c) {
+        return shorts.find(c) != std::string::npos;
+      });
+      if (all_short) continue;
+      if (cluster.size() == 1) return "unknown flag '" + one_line(arg) + "'" + try_help;
+      return "'" + one_line(arg) + "' is not a flag; put arguments that start with '-' after --, as in: " +
+             std::string(program) + " -- " + one_line(arg);
+    }
+  }
+  return std::string(message) + try_help;
 }
 
 void quiet_on_closed_pipe() {

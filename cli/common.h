@@ -6,6 +6,7 @@
 #include <cxxopts.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/terminal.h"
 
@@ -37,6 +38,13 @@ bool want_colour(int fd);
 /// Terminal-safe text (base/terminal.h), also under cli:: for the binaries.
 using dateline::one_line;
 using dateline::terminal_safe;
+
+/// The one-line message for a command line cxxopts refused (`message` is its what()): an unknown
+/// `--flag` gets "did you mean --FLAG?" when a flag of `groups` is close; a word starting with '-' that
+/// is not a flag (`-troops`) gets the hint to put it after `--`; every message ends "(try: PROG --help)".
+std::string option_error(std::string_view program, cxxopts::Options& options,
+                         const std::vector<std::string>& groups, std::string_view message, int argc,
+                         const char* const* argv);
 
 /// Makes writes to a closed pipe end the program quietly (exit 0) instead of dying of SIGPIPE with noise.
 void quiet_on_closed_pipe();

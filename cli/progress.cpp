@@ -26,18 +26,26 @@ void Progress::update(uint64_t articles, uint64_t bytes) {
   last_ = now;
   double secs = std::chrono::duration<double>(now - start_).count();
   double mb = static_cast<double>(bytes) / 1e6;
-  double rate = secs > 0 ? static_cast<double>(articles) / secs : 0.0;
+  // Rates and the ETA need some time behind them: none in the first half second.
+  const bool timed = secs >= 0.5;
+  double rate = timed ? static_cast<double>(articles) / secs : 0.0;
+  double mb_rate = timed ? mb / secs : 0.0;
   char line[160];
   if (total_ > 0 && bytes > 0 && bytes <= total_) {
     double frac = static_cast<double>(bytes) / static_cast<double>(total_);
     double eta = frac > 0 ? secs * (1 - frac) / frac : 0;
     int filled = static_cast<int>(frac * 20);
-    std::snprintf(line, sizeof line, "\r[%-20.*s] %3.0f%% %llu articles, %.1f MB, %.0f/s, ETA %.0fs   ",
-                  filled, "####################", frac * 100, static_cast<unsigned long long>(articles), mb,
-                  rate, eta);
+    char timing[64] = "";
+    if (timed) std::snprintf(timing, sizeof timing, ", %.0f/s, ETA %.0fs", rate, eta);
+    std::snprintf(line, sizeof line, "\r[%-20.*s] %3.0f%% %llu articles, %.1f of %.1f MB%s   ", filled,
+                  "####################", frac * 100, static_cast<unsigned long long>(articles), mb,
+                  static_cast<double>(total_) / 1e6, timing);
   } else {
-    std::snprintf(line, sizeof line, "\r%llu articles, %.1f MB, %.0f/s   ",
-                  static_cast<unsigned long long>(articles), mb, rate);
+    // Size unknown (a pipe, standard input): bytes read and the rates, no percentage or ETA.
+    char timing[64] = "";
+    if (timed) std::snprintf(timing, sizeof timing, ", %.0f/s, %.1f MB/s", rate, mb_rate);
+    std::snprintf(line, sizeof line, "\r%llu articles, %.1f MB read%s   ",
+                  static_cast<unsigned long long>(articles), mb, timing);
   }
   std::fputs(line, stderr);
   std::fflush(stderr);

@@ -308,6 +308,7 @@ size_t BulkBuilder::finish() {
       schema::write_stamp(out, d.options.config.serialise());
       schema::write_lengths(out, lengths);
       out.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article));
+      if (!d.options.id_root.empty()) out.set_metadata(std::string(schema::kMetaIdRoot), d.options.id_root);
       out.commit();
       out.close();
     } catch (const Xapian::Error& e) {

@@ -40,6 +40,7 @@ namespace dateline {
 struct BulkOptions {
   std::string db_path;      ///< the database (open, empty and locked by the caller's IndexWriter)
   AnalyzerConfig config;    ///< its analyzer settings, stamped into the merged database
+  std::string id_root;      ///< its archive root (schema::kMetaIdRoot), kept in the merged database
   unsigned writers = 2;     ///< writer threads (>= 1)
   size_t batch_size = 500;  ///< articles per segment commit (--batch-size)
   uint32_t article_block = kBulkArticleBlock;  ///< docids per article segment (smaller in tests)

@@ -157,6 +157,36 @@ uint64_t text_bytes(const Article& a) {
 }
 
 /// One worker: takes inputs in turn, reads them, builds each article's documents, queues the results.
+/// --root, or the deepest folder holding every input (a folder input counts as itself, a file as its
+/// folder; the current folder when there are none), absolute with symbolic links resolved.
+std::string archive_root(const IndexOptions& options) {
+  namespace fs = std::filesystem;
+  auto real = [](const fs::path& p) {
+    std::error_code ec;
+    fs::path r = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    return ec ? fs::absolute(p, ec).lexically_normal() : r;
+  };
+  if (options.root) return real(*options.root).string();
+  std::optional<fs::path> common;
+  for (const auto& in : options.inputs) {
+    if (in.empty() || in == "-") continue;
+    fs::path p = real(in);
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) p = p.parent_path();
+    if (!common) {
+      common = p;
+      continue;
+    }
+    fs::path shared;
+    for (auto a = common->begin(), b = p.begin(); a != common->end() && b != p.end() && *a == *b; ++a, ++b) {
+      shared /= *a;
+    }
+    common = shared;
+  }
+  std::error_code ec;
+  return common ? common->string() : real(fs::current_path(ec)).string();
+}
+
 void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
           const ReadOptions& base, bool dry_run, const std::string& stdin_data, std::FILE* stdin_stream,
           EventQueue& queue) {
@@ -167,7 +197,7 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     const InputItem& item = items[index];
     std::string name = item.is_stdin ? std::string(kStdinName) : item.file.string();
     ReadOptions options = base;
-    options.id_root = item.id_root;
+    if (!base.archive_root) options.id_root = item.id_root;  // a database without a stored root: older rule
     std::vector<Diagnostic> diagnostics;
     bool stop = false;
     uint64_t seq = 0;
@@ -302,6 +332,9 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     }
   }
 
+  // The archive root a new database gets (--root, else the deepest folder holding every input); an
+  // existing database's stored root replaces it below.
+  std::string id_root = archive_root(options);
   // Open (or refuse) the database before any reading: a locked or foreign database fails at once.
   std::optional<IndexWriter> writer;
   AnalyzerConfig config;
@@ -314,8 +347,11 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     wo.force = options.force;
     if (options.language) wo.language = config.language;
     wo.fold_accents = options.fold_accents;
+    wo.id_root = id_root;
+    wo.id_root_given = options.root.has_value();
     writer.emplace(wo);
     config = writer->config();
+    id_root = writer->id_root();
     reporter.message(Reporter::Level::kInfo, (writer->created() ? "created " : "opened ") + options.db_path +
                                                  " (" + config.serialise() + ")");
   }
@@ -357,6 +393,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     BulkOptions bo;
     bo.db_path = options.db_path;
     bo.config = config;
+    bo.id_root = writer->id_root();
     bo.writers = writers;
     bo.batch_size = options.batch_size;
     bo.article_block = options.bulk_article_block;
@@ -382,6 +419,12 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     ReadOptions read_options;
     read_options.manifest = options.manifest.empty() ? nullptr : &manifest;
     read_options.max_passage_bytes = options.max_passage_bytes;
+    std::atomic<uint64_t> bytes_seen{0};  // raw bytes the readers have read so far, files in progress too
+    read_options.bytes_read = &bytes_seen;
+    if (!id_root.empty()) {
+      read_options.id_root = id_root;
+      read_options.archive_root = true;
+    }
 
     // At most one article of the largest size waits for the writer (its built documents take ~16 times its
     // text: docs/reliability.md, memory bounds); ordinary articles are bounded by the count first.
@@ -455,7 +498,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
             continue;
           }
           bulk->add(std::move(*a.built));
-          reporter.progress(report.articles, bytes_done, inputs.total_bytes);
+          reporter.progress(report.articles, std::max(bytes_done, bytes_seen.load()), inputs.total_bytes);
           queue.retire(std::move(*event));
           continue;
         } else {
@@ -511,7 +554,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
         report.passages += a.passages;
         queue.retire(std::move(*event));
       }
-      reporter.progress(report.articles, bytes_done, inputs.total_bytes);
+      reporter.progress(report.articles, std::max(bytes_done, bytes_seen.load()), inputs.total_bytes);
     }
     pool.finished();
     for (const auto& [term, list] : losers) {

@@ -33,6 +33,9 @@ inline constexpr uint32_t kBulkPassageBlock = uint32_t{1} << 18;
 struct IndexOptions {
   std::string db_path;              ///< database directory (created when missing unless dry_run)
   std::vector<std::string> inputs;  ///< files, directories, or "-" for standard input
+  /// --root: the archive root of a new database (file ids are paths relative to it); an existing one
+  /// must have been made with it. Unset: the deepest folder holding every input.
+  std::optional<std::string> root;
   unsigned threads = 1;             ///< analysis threads (>= 1); the writer is one more thread
   /// Writer threads when the database starts empty (indexer/bulk.h): 1 writes it directly; N > 1 builds
   /// N segments in parallel, merged at the end; 0 (auto) picks min(threads, kMaxAutoWriters) when the

@@ -42,7 +42,12 @@ class Walker {
     out_.roots.push_back(absolute_normal(path));
     if (S_ISDIR(st.st_mode)) {
       std::vector<FileKey> ancestors;
+      const size_t found_before = found_;
       walk(path, path, st, ancestors);
+      if (found_ == found_before) {
+        out_.diagnostics.push_back(Diagnostic{
+            arg, 0, "no article files here (.txt, .text, .jsonl, .ndjson, .json, or those with .gz)", false});
+      }
     } else if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
       // Named directly: taken whatever its extension (the reader sniffs the format); pipes and
       // devices such as /dev/stdin are readable too.
@@ -123,6 +128,7 @@ class Walker {
       if (S_ISDIR(st.st_mode)) {
         walk(entry, root, st, ancestors);
       } else if (is_article_file(entry)) {
+        ++found_;
         if (S_ISREG(st.st_mode)) {
           add(entry, root, st);
         } else {
@@ -134,6 +140,7 @@ class Walker {
   }
 
   ExpandedInputs& out_;
+  size_t found_ = 0;  ///< article files met in directories
   std::set<FileKey> seen_files_;
   std::set<FileKey> seen_dirs_;
 };

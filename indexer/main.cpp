@@ -24,15 +24,24 @@
 namespace {
 
 constexpr const char* kProgram = "dateline-index";
+const std::vector<std::string> kHelpGroups = {"", "Common", "Indexing"};
 
 constexpr const char* kEpilogue = R"(
 Inputs: plain-text articles (.txt, .text), JSON Lines (.jsonl, .ndjson, .json, one article per line),
 optionally gzip-compressed (.gz); NAME.meta.json beside a file overrides its metadata. Directories are
 read recursively (hidden entries skipped, symbolic links followed, loops reported). "-" reads standard
-input. Article ids: the record's "id", else the path relative to the directory given (a file named
-directly: its path as given); a record's id with a control character or invalid UTF-8 is refused, a
-file name's is escaped as \xNN; the same id twice in a run: the last in input order is indexed.
+input. Article ids: the record's "id", else the file's real path relative to the database's archive
+root (--root; default: the deepest folder holding every input of the run that creates it), however and
+from wherever it is typed; ids are case-sensitive; a record's id with a control character or invalid
+UTF-8 is refused, a file name's is escaped as \xNN; the same id twice in a run: the last in input
+order is indexed.
 Re-running on the same inputs changes nothing; changed articles are replaced.
+
+Examples:
+  dateline-index --db news-db articles/             index a folder (again: only what changed)
+  dateline-index --db news-db --prune articles/     also drop articles whose file is gone
+  zcat feed.jsonl.gz | dateline-index --db news-db -
+  dateline-index --db news-db --delete 2022/kyiv.txt
 
 Output: a summary on stderr; with --json one JSON object on stdout:
   {"added","updated","unchanged","deleted","skipped":[{"path","line","reason"}],"warnings":[...],
@@ -122,12 +131,12 @@ long long number(const cxxopts::ParseResult& args, const char* name, long long m
 
 int main(int argc, char** argv) {
   dateline::cli::quiet_on_closed_pipe();
+  cxxopts::Options options(kProgram, "Index news articles into a Dateline database.");
   try {
-    cxxopts::Options options(kProgram, "Index news articles into a Dateline database.");
     dateline::cli::add_common_options(options, "Database to create or update");
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     options.add_options("Indexing")("threads", "Analysis threads (default: number of cores)",
-                                    cxxopts::value<long long>()->default_value(std::to_string(cores)), "N")(
+                                    cxxopts::value<long long>(), "N")(
         "writers",
         "Writer threads for a database that starts empty: N > 1 builds N segments at once, merged at the end "
         "(an interrupted run then leaves it empty); 1 writes it directly; 0 = N threads, at most 4, when "
@@ -135,6 +144,10 @@ int main(int argc, char** argv) {
         cxxopts::value<long long>()->default_value("0"), "N")(
         "json", "Print the summary as one JSON object on stdout (with --dry-run: records as JSON Lines)")(
         "dry-run", "Read and extract only: print the records, touch no database")(
+        "root",
+        "Archive root of a new database: a file's id is its path relative to it, however the path is typed "
+        "(default: the deepest folder holding every input)",
+        cxxopts::value<std::string>(), "DIR")(
         "prune", "Delete articles whose file, under the given inputs, no longer exists")(
         "delete", "Delete the article with this id (repeatable)", cxxopts::value<std::vector<std::string>>(),
         "ID")("rebuild",
@@ -155,7 +168,7 @@ int main(int argc, char** argv) {
     options.positional_help("INPUT...");
     auto args = options.parse(argc, argv);
     if (args.count("help")) {
-      std::printf("%s%s", options.help({"", "Common", "Indexing"}).c_str(), kEpilogue);
+      std::printf("%s%s", options.help(kHelpGroups).c_str(), kEpilogue);
       return dateline::exit_code::kOk;
     }
     if (args.count("version")) {
@@ -166,12 +179,13 @@ int main(int argc, char** argv) {
 
     dateline::IndexOptions io;
     io.dry_run = args.count("dry-run") > 0;
-    io.db_path = io.dry_run ? args["db"].as<std::string>()
-                            : dateline::cli::resolve_db_path(args["db"].as<std::string>());
+    const std::string db_flag = args.count("db") > 0 ? args["db"].as<std::string>() : "";
+    io.db_path = io.dry_run ? db_flag : dateline::cli::resolve_db_path(db_flag);
     if (args.count("inputs")) io.inputs = args["inputs"].as<std::vector<std::string>>();
-    io.threads = static_cast<unsigned>(number(args, "threads", 1, 1024));
+    io.threads = args.count("threads") > 0 ? static_cast<unsigned>(number(args, "threads", 1, 1024)) : cores;
     io.writers = static_cast<unsigned>(number(args, "writers", 0, 64));
     io.prune = args.count("prune") > 0;
+    if (args.count("root")) io.root = args["root"].as<std::string>();
     if (args.count("delete")) io.delete_ids = args["delete"].as<std::vector<std::string>>();
     io.rebuild = args.count("rebuild") > 0;
     io.force = args.count("force") > 0;
@@ -200,7 +214,9 @@ int main(int argc, char** argv) {
   } catch (const ClosedPipe&) {
     return dateline::exit_code::kOk;
   } catch (const cxxopts::exceptions::exception& e) {
-    dateline::cli::print_error(kProgram, e.what());
+    const std::string message =
+        dateline::cli::option_error(kProgram, options, kHelpGroups, e.what(), argc, argv);
+    dateline::cli::print_error(kProgram, message);
     return dateline::exit_code::kError;
   } catch (const std::exception& e) {
     dateline::cli::print_error(kProgram, e.what());

@@ -212,7 +212,7 @@ std::string write_problem(const Xapian::Error& e) {
   return "";
 }
 
-IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
+IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path), new_id_root_(options.id_root) {
   // Never a stub (analyzers/database.h): Xapian would follow it, even to `remote :PROGRAM`.
   try {
     database::refuse_stub_for_writing(path_);
@@ -263,6 +263,7 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
   // creating it leaves nothing at the path; --rebuild swaps such an empty database in for the old one,
   // so that readers never open half-emptied tables (create_beside()).
   AnalyzerConfig fresh_config = previous.value_or(AnalyzerConfig{});
+  fresh_config.possessives = true;  // every article is analysed again: with this build's analysis
   if (options.language) fresh_config.language = *options.language;
   if (options.fold_accents) fresh_config.fold_accents = *options.fold_accents;
   bool made_beside = false;
@@ -306,6 +307,8 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
       }
       config_ = fresh_config;
       schema::write_stamp(db_, config_.serialise());
+      id_root_ = options.id_root;
+      if (!id_root_.empty()) db_.set_metadata(std::string(schema::kMetaIdRoot), id_root_);
       db_.commit();
       created_ = true;
       init_docids();
@@ -339,6 +342,12 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path) {
                        (config_.fold_accents ? std::string("with") : std::string("without")) +
                        " accent folding; to change that add --rebuild");
     }
+    id_root_ = db_.get_metadata(std::string(schema::kMetaIdRoot));
+    if (options.id_root_given && id_root_ != options.id_root) {
+      throw UsageError(path_ + ": the database's archive root is " +
+                       (id_root_.empty() ? std::string("not stored (made by an older build)") : id_root_) +
+                       "; to change it to " + options.id_root + " add --rebuild");
+    }
     init_docids();
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
@@ -355,6 +364,7 @@ bool IndexWriter::create_beside(const AnalyzerConfig& config, bool replace) {
   try {
     Xapian::WritableDatabase fresh(scratch->path(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
     schema::write_stamp(fresh, config.serialise());
+    if (!new_id_root_.empty()) fresh.set_metadata(std::string(schema::kMetaIdRoot), new_id_root_);
     fresh.commit();
     fresh.close();
   } catch (const Xapian::Error&) {

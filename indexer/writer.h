@@ -26,6 +26,8 @@ struct WriterOptions {
   bool force = false;                   ///< rebuild even a Xapian database without Dateline's stamp
   std::optional<std::string> language;  ///< canonical Snowball name; for a new database only
   std::optional<bool> fold_accents;     ///< for a new database only
+  std::string id_root;                  ///< for a new (or rebuilt) database: its archive root, absolute
+  bool id_root_given = false;           ///< --root: an existing database must have that root
 };
 
 /// Owns the WritableDatabase. Not thread-safe: one writer thread. Changes are grouped into
@@ -43,6 +45,9 @@ class IndexWriter {
   const AnalyzerConfig& config() const { return config_; }
   /// True when this run created the database (or emptied it with rebuild).
   bool created() const { return created_; }
+  /// The archive root file ids are relative to (schema::kMetaIdRoot); empty for a database made before
+  /// roots were stored.
+  const std::string& id_root() const { return id_root_; }
 
   enum class Outcome {
     kAdded,      ///< no article with this id before
@@ -91,6 +96,8 @@ class IndexWriter {
 
   std::string path_;
   Xapian::WritableDatabase db_;
+  std::string new_id_root_;  ///< WriterOptions::id_root, for create_beside()
+  std::string id_root_;
   AnalyzerConfig config_;
   bool created_ = false;
   bool in_transaction_ = false;

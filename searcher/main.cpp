@@ -32,6 +32,8 @@ using dateline::SearchOptions;
 namespace exit_code = dateline::exit_code;
 
 constexpr std::string_view kProgram = "dateline-search";
+const std::vector<std::string> kHelpGroups = {"",       "Common", "Output",     "Filters",
+                                              "Facets", "Batch",  "Experiments"};
 
 using dateline::UsageError;  // a bad flag or flag value (exit 2)
 
@@ -84,6 +86,10 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
     auto s = dateline::parse_scoring(v);
     if (!s) throw UsageError("--scoring: expected article or passage, got '" + v + "'");
     o.scoring = *s;
+  } else if (key == "syntax") {
+    auto s = dateline::parse_syntax(v);
+    if (!s) throw UsageError("--syntax: expected full, simple or plain, got '" + v + "'");
+    o.syntax = *s;
   } else if (key == "match") {
     if (v != "any" && v != "all") throw UsageError("--match: expected any or all, got '" + v + "'");
     o.compile.match_all = v == "all";
@@ -127,7 +133,8 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
 
 const char* const kSearchFlags[] = {"limit",  "offset",  "per-article", "snippet-chars", "facet-limit",
                                     "sort",   "scoring", "match",       "outlet",        "speaker",
-                                    "author", "since",   "until",       "facet",         "time-limit"};
+                                    "author", "since",   "until",       "facet",         "time-limit",
+                                    "syntax"};
 
 std::string join_words(const std::vector<std::string>& words) {
   std::string q;
@@ -135,9 +142,29 @@ std::string join_words(const std::vector<std::string>& words) {
   return q;
 }
 
+bool blank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+/// The checks a query gets from the command line and from a --batch line alike: some query words or a
+/// filter (filters alone list the articles they select). --facet where no facets are printed is
+/// counted (benchmarks time it) but warned about, once per run.
+void check_search(const SearchOptions& o, Format format, bool count, bool& facet_warned) {
+  const auto& f = o.filters;
+  const bool has_filter =
+      !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
+  if (blank(o.query) && !has_filter) throw UsageError("no query given (try: dateline-search --help)");
+  if (!facet_warned && !o.facets.empty() && (count || (format != Format::kText && format != Format::kJson))) {
+    facet_warned = true;
+    dateline::cli::print_error(kProgram, std::string("warning: --facet: ") +
+                                             (count ? "--count" : "this --format") +
+                                             " prints no facets (they come with --format text or json)");
+  }
+}
+
 RunOptions resolve(const cxxopts::ParseResult& args) {
   RunOptions r;
-  r.db = dateline::cli::resolve_db_path(args["db"].as<std::string>());
+  r.db = dateline::cli::resolve_db_path(args.count("db") > 0 ? args["db"].as<std::string>() : "");
   // Every occurrence of a repeatable flag, as typed (cxxopts vectors would split values on commas).
   std::map<std::string, std::vector<std::string>> given;
   for (const auto& kv : args.arguments()) given[kv.key()].push_back(kv.value());
@@ -180,8 +207,11 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
     // The query id starts lines of ids, tsv and trec output: it must not forge lines or escapes.
     if (auto problem = dateline::id_problem(*r.qid)) throw UsageError("--qid " + *problem);
   }
-  if (args.count("timings") > 0) r.timings = args["timings"].as<std::string>();
   r.batch = args.count("batch") > 0;
+  if (args.count("timings") > 0) {
+    if (!r.batch) throw UsageError("--timings times the queries of --batch: give --batch too");
+    r.timings = args["timings"].as<std::string>();
+  }
   r.count = args.count("count") > 0;
   r.info = args.count("info") > 0;
   r.open.allow_remote = args.count("allow-remote") > 0;
@@ -206,9 +236,8 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
     throw UsageError("--list lists the whole database: give no query, filter or --batch (for the values "
                      "among matches: --facet NAME --facet-limit 0)");
   }
-  if (!r.batch && !r.info && !r.list && r.search.query.empty() && !has_filter) {
-    throw UsageError("no query given (try: dateline-search --help)");
-  }
+  bool facet_warned = false;
+  if (!r.batch && !r.info && !r.list) check_search(r.search, r.format, r.count, facet_warned);
   return r;
 }
 
@@ -282,13 +311,22 @@ int run_single(dateline::Searcher& searcher, const RunOptions& r) {
   }
   auto printer = dateline::make_printer(r.format, std::cout, r.print);
   printer->print(result, r.qid);
-  if (result.hits.empty() && result.total == 0) {
-    if (result.suggestion && r.format != Format::kJson) {
-      dateline::cli::print_error(kProgram, "did you mean: " + *result.suggestion);
-    }
-    return exit_code::kNoHits;
+  // At a terminal a person reads: say what matched nothing. Scripts (stdout piped) get the exit status.
+  const bool person = dateline::cli::is_terminal(1) && !r.print.batch;
+  const bool none = result.hits.empty() && result.total == 0;
+  if (none && person) {
+    std::string line = "no matching articles";
+    if (result.suggestion) line += "; did you mean: " + *result.suggestion;
+    dateline::cli::print_error(kProgram, line);
+  } else if (none && result.suggestion && r.format != Format::kJson) {
+    dateline::cli::print_error(kProgram, "did you mean: " + *result.suggestion);
   }
-  return exit_code::kHits;
+  if (person && (!none || result.unmatched_words.size() > 1) && !result.unmatched_words.empty()) {
+    std::string words;
+    for (const auto& w : result.unmatched_words) words += (words.empty() ? "'" : ", '") + w + "'";
+    dateline::cli::print_error(kProgram, "note: " + words + " matched nothing");
+  }
+  return none ? exit_code::kNoHits : exit_code::kHits;
 }
 
 std::string json_value_text(const nlohmann::json& v) {
@@ -298,6 +336,16 @@ std::string json_value_text(const nlohmann::json& v) {
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_number()) return v.dump();
   throw UsageError("expected a string, number or boolean, got " + v.dump());
+}
+
+/// Flags that set up the whole run (output, database, logging), not one query: not --batch keys.
+bool is_run_flag(const std::string& key) {
+  static const char* const kRunFlags[] = {"format", "db",    "color", "qid",  "count",   "info", "batch",
+                                          "timings", "verbose", "quiet", "help", "version", "allow-remote"};
+  for (const char* flag : kRunFlags) {
+    if (key == flag) return true;
+  }
+  return false;
 }
 
 int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
@@ -310,6 +358,7 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
   const bool json_errors = r.format == Format::kJson || r.format == Format::kJsonl;
   bool any_hits = false;
   bool any_failed = false;
+  bool facet_warned = false;
   std::string line;
   size_t line_no = 0;
   while (std::getline(std::cin, line)) {
@@ -345,12 +394,13 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
           }
           qid = std::move(id);
         }
+        // No "query" key: the filters of the line alone, as --outlet X alone on the command line.
         auto q = j.find("query");
-        if (q == j.end() || !q->is_string()) {
-          fail("no \"query\" string", std::nullopt);
+        if (q != j.end() && !q->is_string()) {
+          fail("\"query\" must be a string", std::nullopt);
           continue;
         }
-        options.query = q->get<std::string>();
+        options.query = q == j.end() ? std::string() : q->get<std::string>();
         for (const auto& [key, value] : j.items()) {
           if (key == "id" || key == "query" || key == "_id" || key == "text" || key == "metadata") continue;
           std::vector<std::string> values;
@@ -370,11 +420,17 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
             if (key == "facet") options.facets.clear();
             continue;
           }
-          if (!apply_option(options, key, values)) throw UsageError("unknown key \"" + key + "\"");
+          if (!apply_option(options, key, values)) {
+            if (is_run_flag(key)) {
+              throw UsageError("\"" + key + "\" applies to the whole run: give it as --" + key);
+            }
+            throw UsageError("unknown key \"" + key + "\"");
+          }
         }
       } else {
         options.query = line;
       }
+      check_search(options, r.format, r.count, facet_warned);
       const auto t0 = std::chrono::steady_clock::now();
       std::optional<std::pair<uint64_t, bool>> counted;
       dateline::SearchResult result;
@@ -412,14 +468,26 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
 }
 
 std::string help_epilogue() {
-  return "Query syntax: words (any by default; --match all), \"exact phrase\", a NEAR/5 b, field:value\n"
-         "(title: outlet: author: speaker: date: id:), AND OR NOT, parentheses, prefix*. Put -- before\n"
-         "query words that start with '-'.\n"
+  return "Query syntax (--syntax full): words (any by default; --match all), \"exact phrase\", a NEAR/5 b,\n"
+         "AND OR NOT (upper case), parentheses, +required -excluded, prefix*, and fields:\n"
+         "  title:word title:\"a phrase\"   outlet:NAME author:NAME speaker:NAME   id:ARTICLE-ID\n"
+         "  date:2022-02-24 date:2022-02 year:2022 month:2022-02\n"
+         "  date:2022-02..2022-06 date:2022-02.. date:..2021 (ranges, inclusive)\n"
+         "Put -- before query words that start with '-'. --syntax simple reads what does not parse\n"
+         "as words; --syntax plain reads every character as text.\n"
          "\n"
-         "Batch (--batch): one query per stdin line, or a JSON object per line {\"id\": ..., \"query\": "
-         "...,\n"
-         "plus any search flag name as a key: \"limit\", \"outlet\": [...], \"facet\": [...], \"since\", "
-         "...}.\n"
+         "Examples:\n"
+         "  dateline-search troops border\n"
+         "  dateline-search '\"special military operation\"' --outlet newsweek --since 2022-02\n"
+         "  dateline-search 'speaker:lukashenko AND (troops OR army)' --per-article 3\n"
+         "  dateline-search --outlet newsweek --sort -date --limit 20\n"
+         "  dateline-search -- -russia ukraine\n"
+         "  printf '{\"id\": \"q2\", \"query\": \"kyiv\", \"limit\": 5}\\n' | dateline-search --batch\n"
+         "\n"
+         "Batch (--batch): one query per stdin line, or a JSON object per line\n"
+         "{\"id\": ..., \"query\": ..., plus any per-query flag as a key: \"limit\", \"syntax\",\n"
+         "\"outlet\": [...], \"facet\": [...], ...};\n"
+         "the flags of the whole run (format, db, color, count, qid, timings) are not keys.\n"
          "\n"
          "Exit status: 0 some hit, 1 no hit, 2 error (usage, query syntax, database).\n";
 }
@@ -453,7 +521,8 @@ int main(int argc, char** argv) {
       ("author", "Only articles by this author (repeatable)", cxxopts::value<std::string>(), "NAME")
       ("since", "Only articles dated on or after DATE (2022, 2022-02 or 2022-02-24)", cxxopts::value<std::string>(), "DATE")
       ("until", "Only articles dated on or before DATE (inclusive)", cxxopts::value<std::string>(), "DATE")
-      ("match", "Plain words: any (ranked OR) or all (every word required)", cxxopts::value<std::string>()->default_value("any"), "any|all");
+      ("match", "Plain words: any (ranked OR) or all (every word required)", cxxopts::value<std::string>()->default_value("any"), "any|all")
+      ("syntax", "Query syntax: full (operators; a malformed query is an error), simple (operators that parse, the rest as words; never a syntax error), plain (every character is text)", cxxopts::value<std::string>()->default_value("full"), "full|simple|plain");
   options.add_options("Facets")
       ("facet", "Count matching articles per value: outlet, speaker, author, year, month (repeatable)", cxxopts::value<std::string>(), "NAME")
       ("facet-limit", "Values per facet at most (0: all)", cxxopts::value<std::string>()->default_value("10"), "N")
@@ -473,7 +542,7 @@ int main(int argc, char** argv) {
   try {
     auto args = options.parse(argc, argv);
     if (args.count("help")) {
-      std::cout << options.help({"", "Common", "Output", "Filters", "Facets", "Batch", "Experiments"}) << '\n'
+      std::cout << options.help(kHelpGroups) << '\n'
                 << help_epilogue();
       return exit_code::kHits;
     }
@@ -502,7 +571,8 @@ int main(int argc, char** argv) {
       }
     }
   } catch (const cxxopts::exceptions::exception& e) {
-    dateline::cli::print_error(kProgram, std::string(e.what()) + " (try: dateline-search --help)");
+    dateline::cli::print_error(kProgram, dateline::cli::option_error(kProgram, options, kHelpGroups, e.what(),
+                                                                     argc, argv));
     return exit_code::kError;
   } catch (const UsageError& e) {
     dateline::cli::print_error(kProgram, e.what());

@@ -74,6 +74,7 @@ class TextPrinter : public Printer {
   TextPrinter(std::ostream& out, const PrintOptions& options) : out_(out), options_(options) {}
 
   void begin(const SearchResult& result, const std::optional<std::string>& qid) override {
+    last_rank_ = 0;
     if (options_.batch) {
       out_ << "== " << one_line(qid.value_or("")) << ": " << one_line(result.query)
            << '\n';
@@ -84,11 +85,17 @@ class TextPrinter : public Printer {
     std::string heading = hit.title ? one_line(*hit.title) : escape_id_bytes(hit.id);
     if (hit.outlet) heading += std::string(kDot) + one_line(*hit.outlet);
     if (hit.date) heading += std::string(kDot) + one_line(*hit.date);
-    out_ << hit.rank << ". ";
-    if (options_.colour) {
-      out_ << kBold << heading << kReset << '\n';
-    } else {
-      out_ << heading << '\n';
+    // More passages of the article above (--per-article) go under its heading, not as new hits.
+    const bool same_article = hit.rank == last_rank_ && hit.id == last_id_;
+    last_rank_ = hit.rank;
+    last_id_ = hit.id;
+    if (!same_article) {
+      out_ << hit.rank << ". ";
+      if (options_.colour) {
+        out_ << kBold << heading << kReset << '\n';
+      } else {
+        out_ << heading << '\n';
+      }
     }
     if (!hit.speakers.empty()) {
       std::string s;
@@ -119,7 +126,7 @@ class TextPrinter : public Printer {
     }
     out_ << (result.total_exact ? "" : "about ") << result.total << " matching article"
          << (result.total == 1 && result.total_exact ? "" : "s");
-    if (result.hits.size() == 1) {
+    if (!result.hits.empty() && result.hits.front().rank == result.hits.back().rank) {
       out_ << "; hit " << result.hits.front().rank << " shown";
     } else if (!result.hits.empty()) {
       out_ << "; hits " << result.hits.front().rank << '-' << result.hits.back().rank << " shown";
@@ -129,6 +136,9 @@ class TextPrinter : public Printer {
   }
 
  private:
+  size_t last_rank_ = 0;
+  std::string last_id_;
+
   std::string snippet_text(const Snippet& s) const {
     if (!options_.colour || s.highlights.empty()) return one_line(s.text);
     std::string out;

@@ -282,8 +282,8 @@ struct LexToken {
   unsigned distance = 0;    ///< kNear
 };
 
-constexpr std::array<std::string_view, 8> kFieldNames{"outlet", "author", "speaker", "title",
-                                                      "date",   "year",   "month",   "wire"};
+constexpr std::array<std::string_view, 9> kFieldNames{"outlet", "author", "speaker", "title", "date",
+                                                      "year",   "month",  "wire",    "id"};
 
 std::string field_list() {
   std::string out;
@@ -300,8 +300,8 @@ bool is_known_field(std::string_view name) {
 
 class Lexer {
  public:
-  Lexer(std::string_view text, const QueryBudget& budget)
-      : text_(text), cps_(decode(text)), budget_(budget) {}
+  Lexer(std::string_view text, const QueryBudget& budget, bool plain = false)
+      : text_(text), cps_(decode(text)), budget_(budget), plain_(plain) {}
 
   std::vector<LexToken> run() {
     std::vector<LexToken> out;
@@ -313,6 +313,21 @@ class Lexer {
       char32_t c = cps_[i].cp;
       LexToken tok;
       tok.column = i + 1;
+      if (plain_) {
+        // Syntax::kPlain: parentheses and quotes separate words; everything else is a word as typed.
+        if (is_paren(c) || is_quote(c)) {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < cps_.size() && !ends_word(cps_[j].cp)) ++j;
+        tok.type = Tok::kWord;
+        tok.text = std::string(slice(i, j));
+        count_term(tok.column);
+        i = j;
+        out.push_back(std::move(tok));
+        continue;
+      }
       if (c == '(' || c == ')') {
         tok.type = c == '(' ? Tok::kLParen : Tok::kRParen;
         ++i;
@@ -395,7 +410,7 @@ class Lexer {
     for (char c : phrase) n += c == ' ' ? 1 : 0;
     terms_ += n;
     if (terms_ > budget_.max_terms) {
-      throw QueryError("too many terms (at most " + std::to_string(budget_.max_terms) + ")", column);
+      throw QueryError("too many terms (at most " + std::to_string(budget_.max_terms) + ")", column, true);
     }
   }
 
@@ -489,6 +504,7 @@ class Lexer {
   std::string_view text_;
   std::vector<CodePoint> cps_;
   const QueryBudget& budget_;
+  bool plain_;
   size_t terms_ = 0;
 };
 
@@ -764,19 +780,89 @@ class Parser {
   size_t depth_ = 0;
 };
 
+/// Syntax::kSimple: makes the character a syntax error points at (1-based code-point `column`) plain
+/// text. A parenthesis, quote, sign or `*` becomes a space; in a word, a field colon becomes a space,
+/// wildcard stars become spaces, or an operator (`AND`, `NEAR/0`) is lower-cased into a word. False
+/// when there is nothing to change there.
+bool read_as_text(std::string& text, size_t column) {
+  const std::vector<CodePoint> cps = decode(text);
+  if (column == 0 || column > cps.size() + 1) return false;
+  size_t at = column - 1;
+  if (at == cps.size() || is_separator(cps[at].cp)) {  // just past a word (`NEAR/` with no number)
+    if (at == 0 || ends_word(cps[at - 1].cp)) return false;
+    --at;
+  }
+  const char32_t c = cps[at].cp;
+  auto blank = [&](size_t k) { text.replace(cps[k].begin, cps[k].end - cps[k].begin, " "); };
+  if (is_paren(c) || is_quote(c) || c == '+' || c == '-' || c == '*') {
+    blank(at);
+    return true;
+  }
+  size_t first = at;
+  while (first > 0 && !ends_word(cps[first - 1].cp)) --first;
+  size_t last = at;
+  while (last < cps.size() && !ends_word(cps[last].cp)) ++last;
+  for (size_t k = first; k < last; ++k) {
+    if (cps[k].cp == ':') {
+      blank(k);
+      return true;
+    }
+  }
+  bool changed = false;
+  for (size_t k = last; k-- > first;) {  // from the end: blank() keeps the earlier offsets valid
+    if (cps[k].cp == '*') {
+      blank(k);
+      changed = true;
+    }
+  }
+  if (changed) return true;
+  for (size_t k = first; k < last; ++k) {
+    char& ch = text[cps[k].begin];
+    if (ch >= 'A' && ch <= 'Z') {
+      ch = static_cast<char>(ch - 'A' + 'a');
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 }  // namespace
 
-ParsedQuery parse_query(std::string_view text, const QueryBudget& budget) {
+std::optional<Syntax> parse_syntax(std::string_view text) {
+  if (text == "full") return Syntax::kFull;
+  if (text == "simple") return Syntax::kSimple;
+  if (text == "plain") return Syntax::kPlain;
+  return std::nullopt;
+}
+
+ParsedQuery parse_query(std::string_view text, const QueryBudget& budget, Syntax syntax) {
   if (text.size() > budget.max_bytes) {
     // Point at the first character past the limit.
     std::vector<CodePoint> cps = decode(text.substr(0, budget.max_bytes));
     throw QueryError("query too long (" + std::to_string(text.size()) + " bytes; at most " +
                          std::to_string(budget.max_bytes) + ")",
-                     cps.size() + 1);
+                     cps.size() + 1, true);
   }
-  Lexer lexer(text, budget);
-  Parser parser(lexer.run(), budget);
-  return ParsedQuery(parser.run());
+  if (syntax != Syntax::kSimple) {
+    Lexer lexer(text, budget, syntax == Syntax::kPlain);
+    Parser parser(lexer.run(), budget);
+    return ParsedQuery(parser.run());
+  }
+  // Each repair makes one more character text; past kMaxRepairs (hostile input) all of it is.
+  constexpr int kMaxRepairs = 200;
+  std::string current(text);
+  for (int repairs = 0;; ++repairs) {
+    try {
+      Lexer lexer(current, budget);
+      Parser parser(lexer.run(), budget);
+      return ParsedQuery(parser.run());
+    } catch (const QueryError& e) {
+      if (e.limit()) throw;
+      if (repairs >= kMaxRepairs || !read_as_text(current, e.column())) {
+        return parse_query(current, budget, Syntax::kPlain);
+      }
+    }
+  }
 }
 
 }  // namespace dateline

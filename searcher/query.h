@@ -23,12 +23,26 @@ namespace dateline {
 /// offending character (where the caret goes).
 class QueryError : public std::runtime_error {
  public:
-  QueryError(const std::string& message, size_t column) : std::runtime_error(message), column_(column) {}
+  QueryError(const std::string& message, size_t column, bool limit = false)
+      : std::runtime_error(message), column_(column), limit_(limit) {}
   size_t column() const { return column_; }
+  /// A QueryBudget limit (length, terms), not a syntax mistake: Syntax::kSimple does not read around it.
+  bool limit() const { return limit_; }
 
  private:
   size_t column_;
+  bool limit_;
 };
+
+/// How query text is read (--syntax).
+enum class Syntax {
+  kFull,    ///< the whole query language; malformed text is a QueryError
+  kSimple,  ///< the operators that parse are honoured, the rest is read as words: never a syntax error
+  kPlain,   ///< every character is text: no operators, fields, phrases, wildcards or signs
+};
+
+/// "full" | "simple" | "plain"; std::nullopt otherwise.
+std::optional<Syntax> parse_syntax(std::string_view text);
 
 struct QueryNode;  // defined in query.cpp's companion header query_ast.h
 
@@ -73,7 +87,11 @@ struct QueryBudget {
 /// The grammar and its precedence rules are documented at the top of query.cpp; the AST in query_ast.h.
 /// Whitespace-only text is an error ("empty query"); a caller searching with flag filters only passes
 /// a default-constructed ParsedQuery to compile_query() instead.
-ParsedQuery parse_query(std::string_view text, const QueryBudget& budget = {});
+/// Syntax::kSimple reads each character a syntax error points at as text (an unmatched parenthesis or
+/// quote, a lone `*` or a malformed field become separators, a misplaced operator a word) until the
+/// text parses; Syntax::kPlain reads every run of non-space characters as a word. Both still throw for
+/// the structural limits and for text with no words at all ("empty query").
+ParsedQuery parse_query(std::string_view text, const QueryBudget& budget = {}, Syntax syntax = Syntax::kFull);
 
 /// Filters given as flags (not in the query text). All lists: OR within a list, AND between lists.
 struct Filters {

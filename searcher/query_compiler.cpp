@@ -163,7 +163,8 @@ class Compiler {
     std::vector<Token> tokens = analyzer_.analyze(text);
     terms_ += tokens.size();
     if (terms_ > options_.budget.max_terms) {
-      throw QueryError("too many terms (at most " + std::to_string(options_.budget.max_terms) + ")", column);
+      throw QueryError("too many terms (at most " + std::to_string(options_.budget.max_terms) + ")", column,
+                       true);
     }
     return tokens;
   }
@@ -444,6 +445,11 @@ class Compiler {
     }
     if (node.field == "speaker") {
       return {name_query(schema::kSpeakerWord, "speaker:", node.text, node.column), PartKind::kFilter};
+    }
+    // id:ID: the article with that id exactly (ids are case-sensitive), every document of it: the id's
+    // value slot, which holds it byte for byte whatever its length.
+    if (node.field == "id") {
+      return {Query(Query::OP_VALUE_RANGE, schema::kSlotArticleId, node.text, node.text), PartKind::kFilter};
     }
     throw QueryError("unknown field '" + node.field + "'", node.column);
   }

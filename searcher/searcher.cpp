@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "analyzers/schema.h"
 #include "searcher/weight.h"
@@ -274,7 +275,10 @@ SearchResult Searcher::search(const SearchOptions& options) {
 
 std::pair<uint64_t, bool> Searcher::count(const SearchOptions& options) {
   SearchOptions o = options;
-  o.limit = 0;
+  // With --fast-facets the estimate comes from a match that ran: with no hit asked for Xapian would
+  // not run one, and would estimate 0.
+  o.limit = options.fast_facets ? 1 : 0;
+  o.ids_only = true;
   o.offset = 0;
   o.facets.clear();
   o.want_snippets = false;
@@ -297,7 +301,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     for (auto it = db_.allterms_begin(prefix); n < cap && it != db_.allterms_end(prefix); ++it) ++n;
     return n;
   };
-  const ParsedQuery parsed = blank ? ParsedQuery() : parse_query(options.query, compile.budget);
+  const ParsedQuery parsed =
+      blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
   if (compiled.wildcards_cut) {
     result.warnings.push_back("wildcards expand to more than " +
@@ -331,10 +336,6 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   }
   // The spy counts facets, and in passage mode the distinct articles for the total.
   std::unique_ptr<FacetSpy> spy;
-  if (passage_mode || !options.facets.empty()) {
-    spy = std::make_unique<FacetSpy>(options.facets, passage_mode);
-    enquire.add_matchspy(spy.get());
-  }
   // How many matches the matcher must look at: all of them for exact facets; otherwise enough for an
   // exact total up to exact_total_up_to (past it Xapian's pruning may skip the rest: the total is then
   // an estimate). --fast-facets samples whatever the pruning leaves.
@@ -346,17 +347,40 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
             : doccount;
   }
 
-  // Article scoring with several passages per article pages over hits, not articles: fetch enough
-  // articles from the top (each gives at least one hit) and cut the page after expansion.
-  const bool expand_from_top = !passage_mode && options.per_article != 1;
-  const auto first = static_cast<Xapian::doccount>(expand_from_top ? 0 : options.offset);
-  const auto wanted = static_cast<Xapian::doccount>(
-      std::min<uint64_t>(expand_from_top ? options.offset + options.limit : options.limit, doccount));
-  // The time limit stops the counting past the page (check_at_least), not the page itself.
+  // --limit and --offset count articles. Article scoring pages over article documents directly; passage
+  // ranking with several passages per article fetches passages from the top until the page's articles
+  // are all there (each article's passages are then listed under it, at the rank of its best).
+  const bool group_passages = passage_mode && options.per_article != 1;
   const double time_limit = compile.budget.time_limit;
   if (time_limit > 0) enquire.set_time_limit(time_limit);
   const auto match_start = std::chrono::steady_clock::now();
-  Xapian::MSet mset = enquire.get_mset(first, wanted, check_at_least);
+  const uint64_t page_end = static_cast<uint64_t>(options.offset) + options.limit;
+  auto run_match = [&](Xapian::doccount first, Xapian::doccount wanted) {
+    enquire.clear_matchspies();
+    spy.reset();
+    if (passage_mode || !options.facets.empty()) {
+      spy = std::make_unique<FacetSpy>(options.facets, passage_mode);
+      enquire.add_matchspy(spy.get());
+    }
+    return enquire.get_mset(first, wanted, check_at_least);
+  };
+  Xapian::MSet mset;
+  if (!group_passages) {
+    mset = run_match(static_cast<Xapian::doccount>(std::min<uint64_t>(options.offset, doccount)),
+                     static_cast<Xapian::doccount>(std::min<uint64_t>(options.limit, doccount)));
+  } else {
+    uint64_t wanted = std::max<uint64_t>(page_end * std::max<size_t>(options.per_article, 4), 16);
+    while (true) {
+      wanted = std::min<uint64_t>(wanted, doccount);
+      mset = run_match(0, static_cast<Xapian::doccount>(wanted));
+      std::set<std::string> articles;
+      for (auto it = mset.begin(); it != mset.end() && articles.size() < page_end; ++it) {
+        articles.insert(it.get_document().get_value(schema::kSlotArticleId));
+      }
+      if (articles.size() >= page_end || mset.size() < wanted || wanted >= doccount) break;
+      wanted *= 4;
+    }
+  }
   const std::chrono::duration<double> match_time = std::chrono::steady_clock::now() - match_start;
   // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
   // counting early, so its totals and facets are not taken as exact.
@@ -393,6 +417,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   } else {
     result.total = all_seen ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
   }
+  // An estimate (sampled, or scaled from a sample) never exceeds the articles there are.
+  if (!result.total_exact) {
+    result.total = std::min<uint64_t>(result.total, db_.get_termfreq(str(schema::kKindArticle)));
+  }
   if (spy && !options.facets.empty()) result.facets = spy->results(all_seen, options.facet_limit);
 
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
@@ -421,32 +449,46 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   };
 
   if (passage_mode) {
-    size_t i = 0;
-    for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
-      Hit hit;
-      hit.rank = options.offset + i + 1;
-      hit.score = it.get_weight();
-      fill_page_hit(hit, it.get_document());
-      finish_hit(hit);
-      if (options.explain) {
-        Explanation ex = base_explanation("passage");
-        ex.passage_score = it.get_weight();
-        ex.passage_terms = matching_terms(enquire, it);
-        hit.explain = std::move(ex);
+    // Grouped: the page's articles in the order of their best passage, each with its passages.
+    std::vector<std::string> article_order;
+    std::map<std::string, std::vector<Xapian::MSetIterator>> by_article;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      if (!group_passages) {
+        article_order.push_back(std::to_string(article_order.size()));
+        by_article[article_order.back()].push_back(it);
+        continue;
       }
-      result.hits.push_back(std::move(hit));
+      std::string id = it.get_document().get_value(schema::kSlotArticleId);
+      auto& list = by_article[id];
+      if (list.empty()) article_order.push_back(id);
+      list.push_back(it);
+    }
+    const size_t skip = group_passages ? std::min(article_order.size(), options.offset) : 0;
+    for (size_t a = skip; a < article_order.size() && a - skip < options.limit; ++a) {
+      for (const Xapian::MSetIterator& it : by_article[article_order[a]]) {
+        Hit hit;
+        hit.rank = options.offset + (a - skip) + 1;
+        hit.score = it.get_weight();
+        fill_page_hit(hit, it.get_document());
+        finish_hit(hit);
+        if (options.explain) {
+          Explanation ex = base_explanation("passage");
+          ex.passage_score = it.get_weight();
+          ex.passage_terms = matching_terms(enquire, it);
+          hit.explain = std::move(ex);
+        }
+        result.hits.push_back(std::move(hit));
+      }
     }
   } else {
     const PassageQueries pq = passage_queries(compiled);
+    size_t page_index = 0;  // the article's place on the page
     const KindBM25Weight passage_weight = bm25(passage_stats_);
     const Xapian::Query kp(str(schema::kKindPassage));
-    size_t hit_index = 0;  // hits produced so far (for paging when expanding from the top)
     const bool need_passages =
         options.want_snippets || options.explain || options.per_article != 1 || ranking::kPassageMix != 0.0;
     auto emit = [&](Hit&& hit) {
-      if (hit_index++ < (expand_from_top ? options.offset : 0)) return;
-      if (result.hits.size() >= options.limit) return;
-      hit.rank = options.offset + result.hits.size() + 1;
+      hit.rank = options.offset + page_index + 1;  // an article's passages share its rank
       finish_hit(hit);
       result.hits.push_back(std::move(hit));
     };
@@ -535,9 +577,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         collect(fe, fe.get_mset(0, depth(pending.size())), Xapian::Query());
       }
     }
-    size_t page_index = 0;
     for (auto it = mset.begin(); it != mset.end(); ++it, ++page_index) {
-      if (result.hits.size() >= options.limit) break;
       const Xapian::Document article = it.get_document();
       Hit article_hit;
       fill_page_hit(article_hit, article);
@@ -604,13 +644,51 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
   }
 
-  if (result.total == 0 && options.suggest) result.suggestion = suggest(options.query);
+  if (options.suggest && options.syntax != Syntax::kPlain) {
+    review_words(options.query, result.total == 0, result);
+  }
   return result;
 }
 
-std::optional<std::string> Searcher::suggest(const std::string& query) {
-  // Word by word: leave operators, field:value parts, wildcards and numbers alone; replace a word
-  // the spelling table knows a close, more frequent form of.
+namespace {
+
+/// Levenshtein distance in code points (words are short: a row is enough).
+size_t edit_distance(const std::u32string& a, const std::u32string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t k = 0; k <= b.size(); ++k) row[k] = k;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t k = 1; k <= b.size(); ++k) {
+      const size_t up = row[k];
+      row[k] = std::min({row[k] + 1, row[k - 1] + 1, diagonal + (a[i - 1] == b[k - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::u32string code_points_of(const std::string& s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    auto b = static_cast<unsigned char>(s[i]);
+    size_t n = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    char32_t cp = n == 1 ? b : b & (0x3F >> (n - 1));
+    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Searcher::review_words(const std::string& query, bool want_suggestion, SearchResult& result) {
+  // Word by word: leave operators, field:value parts, wildcards and numbers alone. A word that matches
+  // nothing is noted; it is replaced when the spelling table knows a close and much more frequent form:
+  // the same first letter (as Lucene's DirectSpellChecker), fewer than one edit per 4 letters ("opek" ->
+  // "oper", "brexit" -> "credit" are not close), and in 10 times as many passages at least.
+  constexpr Xapian::doccount kMoreFrequent = 10;
   std::string out;
   bool changed = false;
   size_t i = 0;
@@ -633,11 +711,22 @@ std::optional<std::string> Searcher::suggest(const std::string& query) {
     size_t pos = 0;
     for (const Token& t : analyzer_.analyze(chunk)) {
       rebuilt.append(chunk, pos, t.begin - pos);
+      const Xapian::doccount freq = db_.get_termfreq(t.term);
+      const bool unmatched =
+          freq == 0 && (t.stem.empty() || db_.get_termfreq(std::string(schema::kStemmed) + t.stem) == 0);
+      if (unmatched) result.unmatched_words.push_back(chunk.substr(t.begin, t.end - t.begin));
       std::string suggestion;
-      if (t.term.size() > 2 && !t.term.empty() && !(t.term[0] >= '0' && t.term[0] <= '9')) {
+      if (want_suggestion && t.term.size() > 2 && !(t.term[0] >= '0' && t.term[0] <= '9')) {
         suggestion = db_.get_spelling_suggestion(t.term);
+        const std::u32string typed = code_points_of(t.term);
+        const std::u32string offered = code_points_of(suggestion);
+        const bool close = !suggestion.empty() && suggestion != t.term && offered.front() == typed.front() &&
+                           edit_distance(typed, offered) * 4 < typed.size();
+        if (!close || db_.get_termfreq(suggestion) < std::max<Xapian::doccount>(1, kMoreFrequent * freq)) {
+          suggestion.clear();
+        }
       }
-      if (!suggestion.empty() && suggestion != t.term) {
+      if (!suggestion.empty()) {
         rebuilt += suggestion;
         changed = true;
       } else {
@@ -648,8 +737,7 @@ std::optional<std::string> Searcher::suggest(const std::string& query) {
     rebuilt.append(chunk, pos, std::string::npos);
     out += rebuilt;
   }
-  if (!changed) return std::nullopt;
-  return out;
+  if (changed) result.suggestion = out;
 }
 
 DatabaseInfo Searcher::info() {

@@ -44,6 +44,7 @@ inline constexpr uint64_t kAllMatches = UINT64_MAX;
 /// Everything one search needs (validated by the caller: main.cpp turns flags into this).
 struct SearchOptions {
   std::string query;       ///< query text (the query language of searcher/query.h)
+  Syntax syntax = Syntax::kFull;  ///< how the query text is read (--syntax)
   Filters filters;         ///< --outlet, --speaker, --author, --since, --until
   CompileOptions compile;  ///< --match all|any; the query budget (--time-limit)
   SortOrder sort = SortOrder::kRelevance;
@@ -104,7 +105,13 @@ struct SearchResult {
   bool total_exact = true;
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;
-  std::optional<std::string> suggestion;  ///< "did you mean" query text when nothing matched
+  /// "did you mean" query text when nothing matched: the query with each word that matched nothing
+  /// replaced by a close (first letter kept, fewer than one edit per 4 letters) word of the index that
+  /// occurs in at least 10 times as many passages; unset when no word has such a neighbour.
+  std::optional<std::string> suggestion;
+  /// Plain query words (as typed) that match nothing in the database, in query order ("brexit" of
+  /// "brexit vote"); operators, fields and wildcards are not looked at.
+  std::vector<std::string> unmatched_words;
   /// Where the query budget (QueryBudget) cut the work, one line each: the answer is partial (hits,
   /// total or facets may miss matches). Empty for a complete answer.
   std::vector<std::string> warnings;
@@ -153,7 +160,8 @@ class Searcher {
  private:
   SearchResult search_once(const SearchOptions& options);
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
-  std::optional<std::string> suggest(const std::string& query);
+  /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
+  void review_words(const std::string& query, bool want_suggestion, SearchResult& result);
 
   std::string path_;
   /// The collection statistics of each kind of document (weight.h), read when the database is opened

@@ -132,7 +132,7 @@ TEST_F(IndexCli, SeedMetadataIsInTheIndex) {
   auto stamp = schema::read_stamp(d);
   ASSERT_TRUE(stamp.has_value());
   EXPECT_EQ(stamp->version, schema::kVersion);
-  EXPECT_EQ(stamp->analyzer, "language=english;fold_accents=1");
+  EXPECT_EQ(stamp->analyzer, "language=english;fold_accents=1;possessives=1");
   EXPECT_EQ(d.get_spelling_suggestion("lukashenkp"), "lukashenko");
 }
 
@@ -331,7 +331,8 @@ TEST_F(IndexCli, DryRunJsonPrintsRecordsAndTouchesNoDatabase) {
   EXPECT_EQ(a["type"], "article");
   EXPECT_EQ(a["outlet"], "The Washington Times");
   EXPECT_EQ(a["date"], "2022-02-24");
-  EXPECT_EQ(a["id"], (fixtures_dir() / "articles" / kSeed0).lexically_normal().generic_string());
+  // A file named alone: its folder is the archive root, so its id is its name (however it was typed).
+  EXPECT_EQ(a["id"], kSeed0);
   ASSERT_TRUE(a["passages"].is_array());
   ASSERT_FALSE(a["passages"].empty());
   const json& p = a["passages"][0];
@@ -447,7 +448,7 @@ TEST_F(IndexCli, NewerSchemaVersionIsRefused) {
   {
     Xapian::WritableDatabase d(db_.string(), Xapian::DB_CREATE);
     d.set_metadata(std::string(schema::kMetaVersion), std::to_string(schema::kVersion + 1));
-    d.set_metadata(std::string(schema::kMetaAnalyzer), "language=english;fold_accents=1");
+    d.set_metadata(std::string(schema::kMetaAnalyzer), "language=english;fold_accents=1;possessives=1");
     d.commit();
   }
   auto r = index({"--db", db_.string(), (fixtures_dir() / "articles").string()});
@@ -501,7 +502,7 @@ TEST_F(IndexCli, LanguageIsStoredAndCannotChangeWithoutRebuild) {
             0);
   {
     Xapian::Database d(db_.string());
-    EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1");
+    EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1;possessives=1");
     EXPECT_GT(d.get_termfreq("Lfr"), 0u);
   }
   // Same language again, or none given: fine. Another one: refused.
@@ -519,7 +520,7 @@ TEST_F(IndexCli, LanguageIsStoredAndCannotChangeWithoutRebuild) {
       index({"--db", db_.string(), "--rebuild", (fixtures_dir() / "articles" / kSeed0).string()}).exit_code,
       0);
   Xapian::Database d(db_.string());
-  EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1");
+  EXPECT_EQ(schema::read_stamp(d)->analyzer, "language=french;fold_accents=1;possessives=1");
   auto bad = index({"--db", db_.string(), "--language", "klingon", "x"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("unknown --language \"klingon\""), std::string::npos) << bad.err;
@@ -558,3 +559,108 @@ TEST_F(IndexCli, SmallBatchesAndManyThreadsGiveTheSameIndex) {
 }
 
 }  // namespace
+
+TEST(IndexCliFlags, FlagMistakesNameTheFlagAndTheHelp) {
+  auto r = dateline::test::run({(bin_dir() / "dateline-index").string(), "--thread", "2", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: unknown flag '--thread' (did you mean --threads?) (try: dateline-index --help)\n");
+  auto help = dateline::test::run({(bin_dir() / "dateline-index").string(), "--help"});
+  EXPECT_EQ(help.out.find("(default: number of cores) (default:"), std::string::npos) << help.out;
+  EXPECT_EQ(help.out.find("(default: \"\")"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("Examples:"), std::string::npos);
+}
+
+TEST(IndexCliFlags, AFolderWithNoArticleFilesIsWarnedAbout) {
+  TempDir tmp;
+  fs::create_directories(tmp.path() / "in" / "sub");
+  std::ofstream(tmp.path() / "in" / "sub" / "notes.pdf") << "x";
+  const std::string in = (tmp.path() / "in").string();
+  auto r = dateline::test::run({(bin_dir() / "dateline-index").string(), "--db", (tmp.path() / "db").string(), in});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("dateline-index: " + in +
+                       ": no article files here (.txt, .text, .jsonl, .ndjson, .json, or those with .gz)\n"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(IndexCliFlags, IdsDoNotDependOnHowOrFromWhereAPathIsTyped) {
+  TempDir tmp;
+  fs::create_directories(tmp.path() / "news" / "sub");
+  std::ofstream(tmp.path() / "news" / "sub" / "Story.txt") << "Headline one\n\nThe alpha story.\n";
+  std::ofstream(tmp.path() / "news" / "sub" / "story.txt") << "Headline two\n\nThe beta story.\n";
+  const std::string db = (tmp.path() / "db").string();
+  const std::string index = (bin_dir() / "dateline-index").string();
+  auto first = dateline::test::run({index, "--db", db, (tmp.path() / "news").string()});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("2 added, 0 updated"), std::string::npos) << first.err;  // case: two articles
+  // One file by another path, then the folder typed from another working directory: the same articles.
+  auto one = dateline::test::run({index, "--db", db, (tmp.path() / "news" / "sub" / ".." / "sub" / "story.txt").string()});
+  EXPECT_NE(one.err.find("0 added, 0 updated, 1 unchanged"), std::string::npos) << one.err;
+  auto other_cwd = dateline::test::run(
+      {"/bin/sh", "-c", "cd '" + (tmp.path() / "news").string() + "' && '" + index + "' --db '" + db + "' ./sub"});
+  EXPECT_NE(other_cwd.err.find("0 added, 0 updated, 2 unchanged"), std::string::npos) << other_cwd.err;
+  auto ids = dateline::test::run({(bin_dir() / "dateline-search").string(), "--db", db, "--format", "ids", "story"});
+  EXPECT_TRUE(ids.out == "sub/Story.txt\nsub/story.txt\n" || ids.out == "sub/story.txt\nsub/Story.txt\n") << ids.out;
+  auto exact = dateline::test::run(
+      {(bin_dir() / "dateline-search").string(), "--db", db, "--format", "ids", "id:sub/Story.txt"});
+  EXPECT_EQ(exact.out, "sub/Story.txt\n");
+  // A different --root on an existing database is refused.
+  auto root = dateline::test::run({index, "--db", db, "--root", tmp.path().string(), (tmp.path() / "news").string()});
+  EXPECT_EQ(root.exit_code, 2);
+  EXPECT_NE(root.err.find("add --rebuild"), std::string::npos) << root.err;
+}
+
+TEST(IndexCliFlags, ProgressShowsBytesAndPercentForEveryInputKind) {
+  if (!fs::exists("/usr/bin/script")) GTEST_SKIP() << "script(1) (util-linux) is not installed";
+  TempDir tmp;
+  const fs::path big = tmp.path() / "big.jsonl";
+  {
+    std::ofstream out(big);
+    std::string text;
+    for (int k = 0; k < 20; ++k) text += "Troops moved near the border, officials said. ";
+    for (int i = 0; i < 4000; ++i) out << "{\"id\":\"r" << i << "\",\"text\":\"" << text << i << "\"}\n";
+  }
+  const std::string index = (bin_dir() / "dateline-index").string();
+  // stderr on a terminal (script(1)); one JSON Lines file read in chunks: bytes of the total and a percentage
+  // from the first article on (it said "0.0 MB" with no percentage until the file was done).
+  auto file = dateline::test::run({"/usr/bin/script", "-qec",
+                                   index + " --threads 1 --db '" + (tmp.path() / "db1").string() + "' '" +
+                                       big.string() + "'",
+                                   "/dev/null"});
+  EXPECT_NE(file.out.find("] "), std::string::npos) << file.out;
+  EXPECT_NE(file.out.find("% 1 articles, "), std::string::npos) << file.out;
+  EXPECT_NE(file.out.find(" of 3.8 MB"), std::string::npos) << file.out;
+  EXPECT_EQ(file.out.find("0.0 of"), std::string::npos) << file.out;
+  // Standard input of unknown size: bytes read (and rates once there is time behind them), no percentage.
+  auto piped = dateline::test::run({"/usr/bin/script", "-qec",
+                                    "cat '" + big.string() + "' | " + index + " --threads 1 --db '" +
+                                        (tmp.path() / "db2").string() + "' -",
+                                    "/dev/null"});
+  EXPECT_NE(piped.out.find("\r1 articles, "), std::string::npos) << piped.out;
+  EXPECT_NE(piped.out.find(" MB read"), std::string::npos) << piped.out;
+  EXPECT_EQ(piped.out.find("0.0 MB read"), std::string::npos) << piped.out;
+  EXPECT_EQ(piped.out.find('%'), std::string::npos) << piped.out;
+}
+
+TEST(IndexCliFlags, ADatabaseWithoutAStoredRootKeepsTheOlderIdRule) {
+  TempDir tmp;
+  fs::create_directories(tmp.path() / "news");
+  std::ofstream(tmp.path() / "news" / "a.txt") << "Headline\n\nThe alpha story.\n";
+  const std::string db = (tmp.path() / "db").string();
+  const std::string index = (bin_dir() / "dateline-index").string();
+  ASSERT_EQ(dateline::test::run({index, "--db", db, "-q", (tmp.path() / "news").string()}).exit_code, 0);
+  {
+    Xapian::WritableDatabase d(db, Xapian::DB_OPEN);
+    EXPECT_EQ(d.get_metadata(std::string(schema::kMetaIdRoot)), fs::canonical(tmp.path() / "news").string());
+    d.set_metadata(std::string(schema::kMetaIdRoot), "");  // as made by a build before roots were stored
+    d.commit();
+  }
+  // Older rule: a file named directly has its path as typed as id (a second article).
+  const std::string typed = (tmp.path() / "news" / "a.txt").string();
+  auto r = dateline::test::run({index, "--db", db, typed});
+  EXPECT_NE(r.err.find("1 added"), std::string::npos) << r.err;
+  // --rebuild stores a root: the file is one article again, by its path relative to the root.
+  auto rebuilt = dateline::test::run({index, "--db", db, "--rebuild", (tmp.path() / "news").string()});
+  EXPECT_NE(rebuilt.err.find("1 added"), std::string::npos) << rebuilt.err;
+  EXPECT_NE(dateline::test::run({index, "--db", db, typed}).err.find("1 unchanged"), std::string::npos);
+}

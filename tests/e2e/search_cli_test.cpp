@@ -309,6 +309,131 @@ TEST_F(SearchCli, ExitCodesAndErrorMessages) {
                        " FILES...\n");
 }
 
+TEST_F(SearchCli, SyntaxSimpleAndPlainReadPastedText) {
+  auto full = search({"--format", "ids", "troops (see table 2"});
+  EXPECT_EQ(full.exit_code, 2);
+  EXPECT_EQ(full.err.rfind("dateline-search: query error: unbalanced parenthesis: '(' is never closed\n", 0), 0u)
+      << full.err;
+  auto simple = search({"--format", "ids", "--syntax", "simple", "troops (see table 2"});
+  EXPECT_EQ(simple.exit_code, 0) << simple.err;
+  EXPECT_EQ(simple.err, "");
+  EXPECT_EQ(simple.out, search({"--format", "ids", "troops see table 2"}).out);
+  auto plain = search({"--format", "ids", "--syntax", "plain", "--", "-troops"});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out, search({"--format", "ids", "troops"}).out);
+  auto batch = search({"--batch", "--format", "ids"},
+                      "{\"id\": \"a\", \"query\": \"troops * )\", \"syntax\": \"simple\"}\n"
+                      "{\"id\": \"b\", \"query\": \"troops\", \"syntax\": \"loose\"}\n");
+  EXPECT_EQ(batch.exit_code, 2);
+  EXPECT_EQ(lines(batch.out).front(), "a\t" + lines(search({"--format", "ids", "troops"}).out).front());
+  EXPECT_EQ(batch.err, "dateline-search: stdin:2: query b: --syntax: expected full, simple or plain, got 'loose'\n");
+}
+
+TEST_F(SearchCli, LimitAndOffsetCountArticlesWithPerArticle) {
+  // troops: 4 articles, several passages each. --limit 2 shows two articles with all their passages.
+  auto all = search({"--format", "tsv", "--per-article", "0", "--limit", "2", "troops"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  std::vector<std::string> ranks;
+  std::set<std::string> ids;
+  for (const auto& l : lines(all.out)) {
+    if (l.rfind("rank\t", 0) == 0) continue;
+    ranks.push_back(l.substr(0, l.find('\t')));
+    ids.insert(l.substr(l.find('\t', l.find('\t') + 1) + 1).substr(0, l.find('\t')));
+  }
+  EXPECT_GT(ranks.size(), 2u) << all.out;
+  EXPECT_EQ(std::set<std::string>(ranks.begin(), ranks.end()), (std::set<std::string>{"1", "2"}));
+  EXPECT_TRUE(std::is_sorted(ranks.begin(), ranks.end()));
+  // The next page starts with the third article: pages never split an article.
+  auto page2 = search({"--format", "ids", "--per-article", "0", "--limit", "2", "--offset", "2", "troops"});
+  auto page1 = search({"--format", "ids", "--per-article", "0", "--limit", "2", "troops"});
+  auto whole = search({"--format", "ids", "--per-article", "0", "--limit", "4", "troops"});
+  std::set<std::string> p1 = id_set(page1.out), p2 = id_set(page2.out);
+  EXPECT_EQ(p1.size(), 2u);
+  EXPECT_EQ(p2.size(), 2u);
+  for (const auto& id : p2) EXPECT_EQ(p1.count(id), 0u) << id;
+  EXPECT_EQ(page1.out + page2.out, whole.out);
+  // Text output lists an article's passages under one heading; the closing line counts articles.
+  auto text = search({"--per-article", "0", "--limit", "1", "troops"});
+  EXPECT_EQ(text.out.find("\n2. "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("4 matching articles; hit 1 shown\n"), std::string::npos) << text.out;
+  // Phrases rank passages: the same rule.
+  auto phrase = search({"--format", "tsv", "--per-article", "0", "--limit", "1", "\"russian troops\""});
+  auto phrase_lines = lines(phrase.out);
+  EXPECT_GT(phrase_lines.size(), 2u) << phrase.out;
+  for (size_t i = 1; i < phrase_lines.size(); ++i) EXPECT_EQ(phrase_lines[i].rfind("1\t", 0), 0u) << phrase.out;
+}
+
+TEST_F(SearchCli, BatchLinesAreCheckedAsTheCommandLine) {
+  auto empty = search({"--format", "ids", " "});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_EQ(empty.err, "dateline-search: no query given (try: dateline-search --help)\n");
+  auto r = search({"--batch", "--format", "ids"},
+                  "{\"id\": \"e\", \"query\": \"\"}\n"
+                  "{\"id\": \"f\", \"outlet\": \"Newsweek\"}\n"
+                  "{\"id\": \"g\", \"query\": \"troops\", \"format\": \"json\"}\n"
+                  "{\"id\": \"h\", \"query\": 5}\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "f\t" + search({"--format", "ids", "--outlet", "Newsweek"}).out);
+  EXPECT_EQ(r.err,
+            "dateline-search: stdin:1: query e: no query given (try: dateline-search --help)\n"
+            "dateline-search: stdin:3: query g: \"format\" applies to the whole run: give it as --format\n"
+            "dateline-search: stdin:4: query h: \"query\" must be a string\n");
+}
+
+TEST_F(SearchCli, FlagsThatWouldBeIgnoredSaySo) {
+  auto t = search({"--timings", "/dev/null", "troops"});
+  EXPECT_EQ(t.exit_code, 2);
+  EXPECT_EQ(t.err, "dateline-search: --timings times the queries of --batch: give --batch too\n");
+  auto f = search({"--format", "ids", "--facet", "outlet", "troops"});
+  EXPECT_EQ(f.exit_code, 0);
+  EXPECT_EQ(f.err, "dateline-search: warning: --facet: this --format prints no facets (they come with --format "
+                   "text or json)\n");
+  auto c = search({"--count", "--facet", "outlet", "troops"});
+  EXPECT_EQ(c.err, "dateline-search: warning: --facet: --count prints no facets (they come with --format text "
+                   "or json)\n");
+  auto b = search({"--batch", "--format", "ids", "--facet", "outlet"}, "troops\nkyiv\n");
+  EXPECT_EQ(lines(b.err).size(), 1u) << b.err;  // once per run
+  // A sampled total is an estimate, never more than the 5 articles there are, and never 0 for a match.
+  for (const char* q : {"the", "said", "lukashenko OR the", "\"the\""}) {
+    auto fast = search({"--fast-facets", "--format", "json", q});
+    uint64_t total = json::parse(fast.out)["total"]["value"].get<uint64_t>();
+    EXPECT_LE(total, 5u) << q;
+    EXPECT_GT(total, 0u) << q;
+    auto count = search({"--fast-facets", "--count", q});
+    EXPECT_LE(std::stoul(count.out), 5u) << q;
+    EXPECT_GT(std::stoul(count.out), 0u) << q;
+  }
+}
+
+TEST_F(SearchCli, HelpAndFlagMistakes) {
+  auto help = search({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out.find("(default: \"\")"), std::string::npos) << help.out;
+  for (const char* part : {"year:2022", "month:2022-02", "date:2022-02..2022-06", "id:ARTICLE-ID", "Examples:",
+                           "--syntax"}) {
+    EXPECT_NE(help.out.find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(search({"--limt", "3", "troops"}).err,
+            "dateline-search: unknown flag '--limt' (did you mean --limit?) (try: dateline-search --help)\n");
+  EXPECT_EQ(search({"--sort", "-date", "--formt", "ids", "troops"}).err,
+            "dateline-search: unknown flag '--formt' (did you mean --format?) (try: dateline-search --help)\n");
+  auto minus = search({"-troops"});
+  EXPECT_EQ(minus.exit_code, 2);
+  EXPECT_EQ(minus.err,
+            "dateline-search: '-troops' is not a flag; put arguments that start with '-' after --, as in: "
+            "dateline-search -- -troops\n");
+  EXPECT_EQ(search({"--format", "ids", "--", "-troops", "kyiv"}).exit_code, 0);
+}
+
+TEST_F(SearchCli, IdFieldFindsTheArticle) {
+  auto one = search({"--format", "ids", "id:000_3b666ab643cd8169.txt"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, "000_3b666ab643cd8169.txt\n");
+  auto two = search({"--format", "ids", "troops AND (id:000_3b666ab643cd8169.txt OR id:\"001_92f7a0f3706d96b5.txt\")"});
+  EXPECT_EQ(id_set(two.out), (std::set<std::string>{"000_3b666ab643cd8169.txt", "001_92f7a0f3706d96b5.txt"}));
+  EXPECT_EQ(search({"id:nothing.txt"}).exit_code, 1);
+}
+
 // ---- the query budget (docs/reliability.md "Query budget") ------------------------------------------
 
 std::string repeated(const std::string& word, size_t n, const std::string& separator = " ") {
@@ -397,10 +522,46 @@ TEST_F(SearchCli, BatchAppliesTheBudgetToEachQuery) {
 TEST_F(SearchCli, NoHitsSuggestsASpelling) {
   auto text = search({"Zyabrovkka"});
   EXPECT_EQ(text.exit_code, 1);
-  EXPECT_NE(text.err.find("did you mean: zyabrovka"), std::string::npos) << text.err;
+  EXPECT_EQ(text.err, "dateline-search: did you mean: zyabrovka\n");
   auto j = search({"--format", "json", "Zyabrovkka"});
   EXPECT_EQ(j.exit_code, 1);
   EXPECT_EQ(json::parse(j.out)["suggestion"], "zyabrovka");
+  EXPECT_EQ(json::parse(search({"--format", "json", "lukashenk putinn"}).out)["suggestion"], "lukashenko putin");
+  // Nothing close and much more frequent: no suggestion rather than nonsense (credit, oper, dizzy, came).
+  for (const char* q : {"brexit", "opek", "xyzzy", "caf\xC3\xA9", "brexit vote"}) {
+    auto r = search({"--format", "json", q});
+    EXPECT_EQ(r.exit_code, 1) << q;
+    EXPECT_FALSE(json::parse(r.out).contains("suggestion")) << q << ": " << r.out;
+    EXPECT_EQ(search({q}).err, "") << q;
+  }
+}
+
+/// Runs dateline-search with stdout and stderr on a terminal (script(1) gives it a pty); "\r\n" -> "\n".
+RunResult search_at_terminal(const std::string& db, const std::string& args) {
+  auto r = dateline::test::run({"/usr/bin/script", "-qec", (bin_dir() / "dateline-search").string() + " --db " + db + " " +
+                                                     args, "/dev/null"});
+  std::string clean;
+  for (char c : r.out) {
+    if (c != '\r') clean += c;
+  }
+  r.out = clean;
+  return r;
+}
+
+TEST_F(SearchCli, AtATerminalNoHitsAndUnmatchedWordsAreSaid) {
+  if (!fs::exists("/usr/bin/script")) GTEST_SKIP() << "script(1) (util-linux) is not installed";
+  auto none = search_at_terminal(db_, "brexit");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.out, "dateline-search: no matching articles\n");
+  auto typo = search_at_terminal(db_, "Zyabrovkka");
+  EXPECT_EQ(typo.out, "dateline-search: no matching articles; did you mean: zyabrovka\n");
+  auto some = search_at_terminal(db_, "--limit 1 --color never 'brexit troops'");
+  EXPECT_EQ(some.exit_code, 0);
+  EXPECT_NE(some.out.find("hit 1 shown\ndateline-search: note: 'brexit' matched nothing\n"), std::string::npos)
+      << some.out;
+  // Piped: no such lines (scripts read the exit status).
+  auto piped = search({"--limit", "1", "brexit troops"});
+  EXPECT_EQ(piped.err, "");
 }
 
 // ---- batch ----------------------------------------------------------------------------------------

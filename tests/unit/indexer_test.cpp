@@ -387,28 +387,26 @@ TEST(RunIndex, ReplacedFromAnotherFileIsWarnedAndBadIdsRefused) {
   touch(dir.path() / "dB" / "story.txt", "Headline B\n\nThe gamma story.\n");
   IndexOptions o;
   o.db_path = (dir.path() / "db").string();
+  o.root = dir.path().string();  // ids: paths relative to the archive root
   o.inputs = {(dir.path() / "dA").string()};
   Recorder rec;
   IndexReport a = run_index(o, rec);
   EXPECT_EQ(a.added, 1u);
   EXPECT_TRUE(a.warnings.empty());
+  // Another folder's story.txt is another article (dB/story.txt), whatever folder was named.
   o.inputs = {(dir.path() / "dB").string()};
   IndexReport b = run_index(o, rec);
-  EXPECT_EQ(b.updated, 1u);
-  ASSERT_EQ(b.warnings.size(), 1u);
-  EXPECT_EQ(b.warnings[0].file, (dir.path() / "dB" / "story.txt").string());
-  EXPECT_EQ(b.warnings[0].reason, "article id \"story.txt\" was indexed from " +
-                                      (dir.path() / "dA" / "story.txt").string() +
-                                      "; replaced by this file's article");
+  EXPECT_EQ(b.added, 1u);
+  EXPECT_TRUE(b.warnings.empty());
 
-  // From standard input: the same warning, naming the file it replaced.
+  // A record with a file's id replaces it: a warning names the file it replaced.
   o.inputs = {"-"};
-  o.stdin_data = "{\"id\":\"story.txt\",\"text\":\"The delta story.\"}\n";
+  o.stdin_data = "{\"id\":\"dB/story.txt\",\"text\":\"The delta story.\"}\n";
   IndexReport from_stdin = run_index(o, rec);
   ASSERT_EQ(from_stdin.warnings.size(), 1u);
   EXPECT_EQ(from_stdin.warnings[0].file, "<stdin>");
   EXPECT_EQ(from_stdin.warnings[0].line, 1u);
-  EXPECT_EQ(from_stdin.warnings[0].reason, "article id \"story.txt\" was indexed from " +
+  EXPECT_EQ(from_stdin.warnings[0].reason, "article id \"dB/story.txt\" was indexed from " +
                                                (dir.path() / "dB" / "story.txt").string() +
                                                "; replaced by this record");
   // The same record again: unchanged, nothing to say.

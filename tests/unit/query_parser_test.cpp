@@ -166,9 +166,9 @@ TEST(QueryParser, Errors) {
       {"troops)", "col 7: unbalanced parenthesis: ')' has no matching '('"},
       {"()", "col 1: empty parentheses"},
       {"foo:bar",
-       "col 1: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month, wire)"},
+       "col 1: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month, wire, id)"},
       {"troops Foo:\"x y\"",
-       "col 8: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month, wire)"},
+       "col 8: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month, wire, id)"},
       {"speaker:", "col 1: field 'speaker' needs a value (as in speaker:word or speaker:\"some words\")"},
       {"date:2022-13-45", "col 6: bad date '2022-13-45' (expected YYYY, YYYY-MM or YYYY-MM-DD)"},
       {"date:2023-02-29", "col 6: bad date '2023-02-29' (expected YYYY, YYYY-MM or YYYY-MM-DD)"},
@@ -296,6 +296,66 @@ TEST(QueryParser, EmptyParsedQuery) {
   EXPECT_TRUE(empty.empty());
   EXPECT_EQ(empty.describe(), "(EMPTY)");
   EXPECT_FALSE(parse_query("a").empty());
+}
+
+// ---- --syntax simple and plain ------------------------------------------------------------------------
+
+std::string parse_as(const std::string& text, dateline::Syntax syntax) {
+  try {
+    return parse_query(text, {}, syntax).describe();
+  } catch (const QueryError& e) {
+    return "col " + std::to_string(e.column()) + ": " + e.what();
+  }
+}
+
+TEST(QueryParser, SimpleSyntaxReadsWhatDoesNotParseAsWords) {
+  using dateline::Syntax;
+  const std::vector<Case> cases = {
+      {"results (see table 2", "(DEFAULT (WORD results) (WORD see) (WORD table) (WORD 2))"},
+      {"a * b", "(DEFAULT (WORD a) (WORD b))"},
+      {"x) y", "(DEFAULT (WORD x) (WORD y))"},
+      {"\"special military", "(DEFAULT (WORD special) (WORD military))"},
+      {"AND troops", "(DEFAULT (WORD and) (WORD troops))"},
+      {"troops OR", "(DEFAULT (WORD troops) (WORD or))"},
+      {"a NEAR/x b", "(DEFAULT (WORD a) (WORD near/x) (WORD b))"},
+      {"note:this year:20222", "(DEFAULT (WORD note) (WORD this) (WORD year) (WORD 20222))"},
+      {"a* b", "(DEFAULT (WORD a) (WORD b))"},
+      // What parses keeps its meaning.
+      {"\"russian troops\" -kyiv outlet:newsweek (a OR b", "(DEFAULT (PHRASE \"russian troops\") (NOT (WORD kyiv)) "
+                                                          "(FIELD outlet \"newsweek\") (OR (WORD a) (WORD b)))"},
+      {"ukrain* AND troops", "(AND (PREFIX ukrain) (WORD troops))"},
+      // Nothing to search stays an error.
+      {"( )", "col 1: empty query"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(parse_as(c.query, Syntax::kSimple), c.expected) << c.query;
+  // Limits are not read around.
+  dateline::QueryBudget small;
+  small.max_terms = 2;
+  EXPECT_THROW(parse_query("a b c (", small, Syntax::kSimple), QueryError);
+}
+
+TEST(QueryParser, SimpleSyntaxNeverFailsOnRandomText) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "ab ()\"*-+:NEAR/ANDORNOT5";
+  for (int i = 0; i < 2000; ++i) {
+    std::string q;
+    for (int k = 0; k < 12; ++k) q += alphabet[rng() % alphabet.size()];
+    try {
+      parse_query(q, {}, dateline::Syntax::kSimple);
+    } catch (const QueryError& e) {
+      EXPECT_EQ(std::string(e.what()), "empty query") << q;
+    }
+  }
+}
+
+TEST(QueryParser, PlainSyntaxReadsEveryCharacterAsText) {
+  using dateline::Syntax;
+  EXPECT_EQ(parse_as("title:coffee \"quota (NOT a) -b ukrain* a NEAR b", Syntax::kPlain),
+            "(DEFAULT (WORD title:coffee) (WORD quota) (WORD NOT) (WORD a) (WORD -b) (WORD ukrain*) (WORD a) "
+            "(WORD NEAR) (WORD b))");
+  EXPECT_EQ(parse_as("\"()\"", Syntax::kPlain), "col 1: empty query");
+  EXPECT_EQ(dateline::parse_syntax("simple"), Syntax::kSimple);
+  EXPECT_EQ(dateline::parse_syntax("Simple"), std::nullopt);
 }
 
 }  // namespace
