@@ -17,6 +17,7 @@
 #include "articles/outlets.h"
 #include "articles/passages.h"
 #include "articles/people.h"
+#include "base/ascii.h"
 
 namespace dateline::data {
 std::string_view chrome();
@@ -356,7 +357,7 @@ std::string clean_byline_rest(std::string_view rest) {
   std::string s;
   // Cut at a date, a handle, an e-mail, a digit, and the separators bylines use before other furniture.
   if (auto d = find_date_in_line(rest, DateOptions{false, true})) rest = rest.substr(0, d->begin);
-  std::string low = names::ascii_lower(rest);
+  std::string low = ascii::lower(rest);
   for (std::string_view cut : {"|", " - ", " \xE2\x80\x94 ", " \xE2\x80\x93 ", "(", " on ", " le ", " el ",
                                " em ", " am ", "\t", ";", " at ", " updated", " published", " posted"}) {
     if (size_t p = low.find(cut); p != std::string::npos && p < rest.size()) {

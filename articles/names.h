@@ -21,10 +21,6 @@ namespace dateline::names {
 /// become U+FFFD.
 std::string fold(std::string_view utf8);
 
-/// ASCII-only lower-casing: byte offsets stay valid, so positions found in the result index the input.
-/// For matching ASCII phrases ("copyright", "can be reached") in text of any script.
-std::string ascii_lower(std::string_view s);
-
 /// First letter of `word` is upper or title case (any script: "Lukashenko", "Лукашенко", "Ülkü").
 /// Leading non-letters are skipped ("(Reuters" -> true); false when there is no letter.
 bool starts_upper(std::string_view word);

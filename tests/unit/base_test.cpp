@@ -85,6 +85,26 @@ TEST(Utf8, InvalidBytesCountOneEach) {
   EXPECT_EQ(utf8::length("\xf5\x80\x80\x80"), 4u);  // above U+10FFFF
 }
 
+TEST(Utf8, LeadLengthLooksAtOneByte) {
+  EXPECT_EQ(utf8::lead_length('a'), 1u);
+  EXPECT_EQ(utf8::lead_length('\xc3'), 2u);
+  EXPECT_EQ(utf8::lead_length('\xe2'), 3u);
+  EXPECT_EQ(utf8::lead_length('\xf4'), 4u);
+  EXPECT_EQ(utf8::lead_length('\x80'), 0u);  // continuation
+  EXPECT_EQ(utf8::lead_length('\xc0'), 0u);  // never a lead
+  EXPECT_EQ(utf8::lead_length('\xf5'), 0u);
+}
+
+TEST(Utf8, InvalidLengthIsTheMaximalSubpart) {
+  EXPECT_EQ(utf8::invalid_length("\xe2\x82", 0), 2u);        // truncated: lead and its one continuation
+  EXPECT_EQ(utf8::invalid_length("\xf0\x9f\x98\x41", 0), 3u);  // cut short by 'A'
+  EXPECT_EQ(utf8::invalid_length("\xe0\x80\x80", 0), 1u);    // overlong: E0 allows A0..BF only
+  EXPECT_EQ(utf8::invalid_length("\xed\xa0\x80", 0), 1u);    // surrogate: ED allows 80..9F only
+  EXPECT_EQ(utf8::invalid_length("\xf4\x90\x80\x80", 0), 1u);  // above U+10FFFF
+  EXPECT_EQ(utf8::invalid_length("\x80\x80", 0), 1u);        // stray continuation
+  EXPECT_EQ(utf8::invalid_length("\xff", 0), 1u);
+}
+
 TEST(Utf8, IsContinuation) {
   EXPECT_FALSE(utf8::is_continuation('a'));
   EXPECT_FALSE(utf8::is_continuation('\xc3'));
