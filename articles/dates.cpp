@@ -14,15 +14,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include "articles/data.h"
 #include "articles/names.h"
 #include "articles/passages.h"
 #include "base/ascii.h"
 #include "base/calendar.h"
 #include "base/utf8.h"
-
-namespace dateline::data {
-std::string_view date_words();
-}  // namespace dateline::data
 
 namespace dateline {
 namespace {

@@ -12,16 +12,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "articles/data.h"
 #include "articles/dates.h"
 #include "articles/names.h"
 #include "articles/outlets.h"
 #include "articles/passages.h"
 #include "articles/people.h"
 #include "base/ascii.h"
-
-namespace dateline::data {
-std::string_view chrome();
-}  // namespace dateline::data
 
 namespace dateline {
 namespace {

@@ -13,14 +13,10 @@
 #include <set>
 #include <unordered_set>
 
+#include "articles/data.h"
 #include "articles/outlets.h"
 #include "base/ascii.h"
 #include "base/utf8.h"
-
-namespace dateline::data {
-std::string_view titles();
-std::string_view photo_agencies();
-}  // namespace dateline::data
 
 namespace dateline::names {
 namespace {
@@ -128,11 +124,7 @@ const PhraseSet& countries() {
 const std::unordered_set<std::string>& photo_agency_set() {
   static const std::unordered_set<std::string> set = [] {
     std::unordered_set<std::string> s;
-    for (std::string_view line : split_lines(data::photo_agencies())) {
-      line = trim(line);
-      if (line.empty() || line.front() == '#') continue;
-      s.insert(collapse_spaces(fold(line)));
-    }
+    for (std::string_view name : photo_agency_names()) s.insert(collapse_spaces(fold(name)));
     return s;
   }();
   return set;
@@ -454,6 +446,18 @@ size_t country_length(const std::vector<std::string>& words, size_t i) {
 bool is_country(std::string_view name) {
   std::vector<std::string> w = split_words(name);
   return !w.empty() && country_length(w, 0) == w.size();
+}
+
+const std::vector<std::string_view>& photo_agency_names() {
+  static const std::vector<std::string_view> list = [] {
+    std::vector<std::string_view> out;
+    for (std::string_view line : split_lines(data::photo_agencies())) {
+      line = trim(line);
+      if (!line.empty() && line.front() != '#') out.push_back(line);
+    }
+    return out;
+  }();
+  return list;
 }
 
 bool is_photo_agency(std::string_view name) {

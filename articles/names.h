@@ -81,6 +81,10 @@ size_t country_length(const std::vector<std::string>& words, size_t i);
 /// Is the whole of `name` a country name?
 bool is_country(std::string_view name);
 
+/// The names of data/photo_agencies.txt as the file spells them (trimmed; comments and blank lines skipped),
+/// read once. is_photo_agency() and the caption rules (passages.cpp) both match against these.
+const std::vector<std::string_view>& photo_agency_names();
+
 /// Is `name` a photo agency or credit word (data/photo_agencies.txt)?
 bool is_photo_agency(std::string_view name);
 

@@ -11,12 +11,9 @@
 #include <map>
 #include <unordered_map>
 
+#include "articles/data.h"
 #include "articles/names.h"
 #include "base/ascii.h"
-
-namespace dateline::data {
-std::string_view outlets();
-}  // namespace dateline::data
 
 namespace dateline {
 namespace {

@@ -18,15 +18,12 @@
 #include <string>
 #include <unordered_set>
 
+#include "articles/data.h"
 #include "articles/dates.h"
+#include "articles/names.h"
 #include "articles/people.h"
 #include "base/ascii.h"
 #include "base/utf8.h"
-
-namespace dateline::data {
-std::string_view boilerplate();
-std::string_view photo_agencies();
-}  // namespace dateline::data
 
 namespace dateline {
 namespace {
@@ -111,18 +108,7 @@ const BoilerplateMatcher& boilerplate_matcher() {
 const std::vector<std::string>& agencies() {
   static const std::vector<std::string> list = [] {
     std::vector<std::string> out;
-    std::string_view data = data::photo_agencies();
-    size_t pos = 0;
-    while (pos < data.size()) {
-      size_t nl = data.find('\n', pos);
-      if (nl == std::string_view::npos) nl = data.size();
-      std::string_view line = data.substr(pos, nl - pos);
-      pos = nl + 1;
-      if (size_t tab = line.find('\t'); tab != std::string_view::npos) line = line.substr(0, tab);
-      line = trim_space(line);
-      if (line.empty() || line[0] == '#') continue;
-      out.push_back(ascii::lower(line));
-    }
+    for (std::string_view name : names::photo_agency_names()) out.push_back(ascii::lower(name));
     // Credit words every caption uses, whatever the agency list holds.
     for (const char* w : {"getty images", "photo", "photos", "images", "pool", "handout", "file photo"})
       out.emplace_back(w);

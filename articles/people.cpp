@@ -17,16 +17,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "articles/data.h"
 #include "articles/names.h"
 #include "articles/outlets.h"
 #include "articles/quotes.h"
 #include "base/ascii.h"
-
-namespace dateline::data {
-std::string_view speech_verbs();
-std::string_view speech_verbs_other();
-std::string_view first_names();
-}  // namespace dateline::data
 
 namespace dateline {
 namespace {
