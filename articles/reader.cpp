@@ -31,6 +31,7 @@
 #include "articles/people.h"
 #include "articles/warc.h"
 #include "base/ascii.h"
+#include "base/languages.h"
 #include "base/utf8.h"
 
 namespace dateline {
@@ -184,7 +185,7 @@ std::string civil_date(int64_t seconds) {
   return buf;
 }
 
-/// ISO 639-1 code for a language field: "en", "en-US", "EN_gb", "English" -> "en". Empty when unknown.
+/// ISO 639-1 code for a language field: "en", "en-US", "EN_gb", "English", "eng" -> "en". Empty when unknown.
 std::string language_code(std::string_view value) {
   std::string v = ascii::lower(trim_space(value));
   size_t cut = v.find_first_of("-_");
@@ -192,19 +193,12 @@ std::string language_code(std::string_view value) {
   if (primary.size() == 2 &&
       std::all_of(primary.begin(), primary.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
     return primary;
-  static const std::map<std::string, std::string, std::less<>> kNames{
-      {"arabic", "ar"},     {"danish", "da"},     {"dutch", "nl"},     {"english", "en"},
-      {"finnish", "fi"},    {"french", "fr"},     {"german", "de"},    {"greek", "el"},
-      {"hungarian", "hu"},  {"indonesian", "id"}, {"irish", "ga"},     {"italian", "it"},
-      {"lithuanian", "lt"}, {"nepali", "ne"},     {"norwegian", "no"}, {"portuguese", "pt"},
-      {"romanian", "ro"},   {"russian", "ru"},    {"spanish", "es"},   {"swedish", "sv"},
-      {"tamil", "ta"},      {"turkish", "tr"},    {"armenian", "hy"},  {"basque", "eu"},
-      {"catalan", "ca"},    {"ukrainian", "uk"},  {"polish", "pl"},    {"belarusian", "be"},
-      {"eng", "en"},        {"fra", "fr"},        {"fre", "fr"},       {"deu", "de"},
-      {"ger", "de"},        {"spa", "es"},        {"rus", "ru"},       {"ita", "it"},
-      {"por", "pt"},        {"nld", "nl"},        {"dut", "nl"},       {"ukr", "uk"}};
-  auto it = kNames.find(v);
-  return it != kNames.end() ? it->second : std::string();
+  if (std::string_view code = languages::code_of(v); !code.empty()) return std::string(code);
+  static const std::map<std::string, std::string, std::less<>> kIso639_2{
+      {"eng", "en"}, {"fra", "fr"}, {"fre", "fr"}, {"deu", "de"}, {"ger", "de"}, {"spa", "es"}, {"rus", "ru"},
+      {"ita", "it"}, {"por", "pt"}, {"nld", "nl"}, {"dut", "nl"}, {"ukr", "uk"}};
+  auto it = kIso639_2.find(v);
+  return it != kIso639_2.end() ? it->second : std::string();
 }
 
 /// Problems of one input past the first `limit`: counted, not listed (an input of ten million bad lines

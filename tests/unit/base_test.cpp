@@ -9,12 +9,14 @@
 #include "base/ascii.h"
 #include "base/calendar.h"
 #include "base/errors.h"
+#include "base/languages.h"
 #include "base/terminal.h"
 #include "base/utf8.h"
 
 namespace utf8 = dateline::utf8;
 namespace ascii = dateline::ascii;
 namespace calendar = dateline::calendar;
+namespace languages = dateline::languages;
 
 namespace {
 
@@ -186,6 +188,18 @@ TEST(Calendar, DaysInMonth) {
   EXPECT_EQ(calendar::days_in_month(2022, 12), 31);
   EXPECT_EQ(calendar::days_in_month(2022, 0), 0);
   EXPECT_EQ(calendar::days_in_month(2022, 13), 0);
+}
+
+TEST(Languages, OneTableBothWays) {
+  EXPECT_EQ(languages::code_of("english"), "en");
+  EXPECT_EQ(languages::code_of("norwegian"), "nb");
+  EXPECT_EQ(languages::code_of("klingon"), "");
+  EXPECT_EQ(languages::name_of("nb"), "norwegian");
+  EXPECT_EQ(languages::name_of("xx"), "");
+  for (const languages::Language& l : languages::kLanguages) {
+    EXPECT_EQ(languages::name_of(l.code), l.name);  // one name per code
+    EXPECT_EQ(l.code.size(), 2u);
+  }
 }
 
 TEST(Terminal, SafeAndOneLine) {
