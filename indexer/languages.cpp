@@ -1,13 +1,11 @@
 /** @file
- *  @brief Stemmer language names: Snowball names <-> ISO 639-1 codes, validated against Xapian::Stem.
+ *  @brief Stemmer language names: a Snowball name or an ISO 639-1 code, validated against Xapian::Stem.
  */
 #include "indexer/languages.h"
 
 #include <xapian.h>
 
-#include <array>
 #include <string>
-#include <utility>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
@@ -15,23 +13,6 @@
 #include "base/languages.h"
 
 namespace dateline {
-
-namespace {
-
-// Xapian 1.4's Snowball stemmer variants and the language they stem (the languages: base/languages.h).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kVariants{{
-    {"earlyenglish", "english"}, {"porter", "english"}, {"lovins", "english"}, {"german2", "german"},
-    {"kraaij_pohlmann", "dutch"},
-}};
-
-}  // namespace
-
-std::string language_code(std::string_view snowball_name) {
-  for (const auto& [variant, language] : kVariants) {
-    if (variant == snowball_name) return std::string(languages::code_of(language));
-  }
-  return std::string(languages::code_of(snowball_name));
-}
 
 std::string canonical_language(std::string_view language) {
   std::string lower = schema::normalise_boolean(language);
