@@ -19,6 +19,7 @@
 #include "articles/passages.h"
 #include "articles/people.h"
 #include "base/ascii.h"
+#include "base/utf8.h"
 
 namespace dateline {
 namespace {
@@ -75,12 +76,11 @@ const Vocabulary& vocabulary() {
 std::vector<std::string> letter_words(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;
-  int32_t i = 0;
-  const int32_t n = static_cast<int32_t>(s.size());
-  while (i < n) {
-    UChar32 c = 0;
-    U8_NEXT(s.data(), i, n, c);
-    bool letter = c >= 0 && (u_isalpha(c) || ((c == '-' || c == '\'') && !cur.empty()));
+  for (size_t i = 0; i < s.size();) {
+    utf8::Decoded d = utf8::decode(s, i);
+    i += d.length;
+    auto c = static_cast<UChar32>(d.code_point);
+    bool letter = d.valid && (u_isalpha(c) || ((c == '-' || c == '\'') && !cur.empty()));
     if (letter) {
       char buf[4];
       int32_t k = 0;
