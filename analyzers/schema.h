@@ -70,7 +70,6 @@ inline constexpr std::string_view kDay = "D";                   ///< D20220224
 inline constexpr std::string_view kArticleId = "XID";           ///< on every document of an article
 inline constexpr std::string_view kUnique = "Q";    ///< Q<article id>#0: the article document
 inline constexpr std::string_view kKind = "K";      ///< KP passage document, KA article document
-inline constexpr std::string_view kLanguage = "L";  ///< Len, Lfr... (ISO 639-1 of the stemmer)
 inline constexpr std::string_view kKindPassage = "KP";
 inline constexpr std::string_view kKindArticle = "KA";
 

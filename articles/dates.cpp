@@ -14,12 +14,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include "articles/data.h"
 #include "articles/names.h"
 #include "articles/passages.h"
-
-namespace dateline::data {
-std::string_view date_words();
-}  // namespace dateline::data
+#include "base/ascii.h"
+#include "base/calendar.h"
+#include "base/utf8.h"
 
 namespace dateline {
 namespace {
@@ -42,9 +42,6 @@ bool is_ascii_alpha(char c) {
 bool is_ascii_digit(char c) {
   return c >= '0' && c <= '9';
 }
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 /// The letter starting at s[i] (any script, lower-cased into `out`) and its length in bytes; 0 when
 /// s[i] does not start a letter.
@@ -52,13 +49,12 @@ size_t letter_at(std::string_view s, size_t i, std::string* out) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) {
     if (!is_ascii_alpha(s[i])) return 0;
-    if (out) *out += lower(s[i]);
+    if (out) *out += ascii::lower(s[i]);
     return 1;
   }
-  int32_t at = static_cast<int32_t>(i);
-  UChar32 cp = 0;
-  U8_NEXT(s.data(), at, static_cast<int32_t>(s.size()), cp);
-  if (cp < 0 || !u_isalpha(cp)) return 0;
+  utf8::Decoded d = utf8::decode(s, i);
+  auto cp = static_cast<UChar32>(d.code_point);
+  if (!d.valid || !u_isalpha(cp)) return 0;
   if (out) {
     UChar32 low = u_tolower(cp);
     char buf[4];
@@ -66,7 +62,7 @@ size_t letter_at(std::string_view s, size_t i, std::string* out) {
     U8_APPEND_UNSAFE(buf, n, low);
     out->append(buf, static_cast<size_t>(n));
   }
-  return static_cast<size_t>(at) - i;
+  return d.length;
 }
 
 /// Splits into runs of letters (any script, lower-cased), runs of digits and single ASCII punctuation
@@ -269,15 +265,9 @@ std::vector<Tok> strip_time_and_weekday(std::vector<Tok> t) {
   return out;
 }
 
-bool is_leap(int y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 std::optional<std::string> make_date(int y, int m, int d) {
   if (y < 1800 || y > 2199 || m < 1 || m > 12 || d < 1) return std::nullopt;
-  static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int days = kDays[static_cast<size_t>(m - 1)] + (m == 2 && is_leap(y) ? 1 : 0);
-  if (d > days) return std::nullopt;
+  if (d > calendar::days_in_month(y, m)) return std::nullopt;
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return std::string(buf);
@@ -310,13 +300,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i)
-    if (lower(s[i]) != prefix[i]) return false;
-  return true;
-}
-
 enum class Label { kNone, kPublished, kUpdated };
 
 /// Strips a leading "Published:", "Updated on", "Last modified:", ... from `s`; says which it was.
@@ -338,14 +321,14 @@ Label strip_label(std::string_view& s) {
                                                   {"modified", Label::kUpdated},
                                                   {"update", Label::kUpdated}}};
   for (const auto& e : kLabels) {
-    if (!iequals_prefix(s, e.text)) continue;
+    if (!ascii::istarts_with(s, e.text)) continue;
     std::string_view rest = s.substr(e.text.size());
     if (!rest.empty() && (is_ascii_alpha(rest[0]) || is_ascii_digit(rest[0])))
       continue;  // "dateline", "posted2"
     rest = trim(rest);
     if (!rest.empty() && rest[0] == ':') rest = trim(rest.substr(1));
-    if (iequals_prefix(rest, "on ")) rest = trim(rest.substr(3));
-    if (iequals_prefix(rest, "at ")) rest = trim(rest.substr(3));
+    if (ascii::istarts_with(rest, "on ")) rest = trim(rest.substr(3));
+    if (ascii::istarts_with(rest, "at ")) rest = trim(rest.substr(3));
     s = rest;
     return e.label;
   }
@@ -437,7 +420,7 @@ std::optional<std::string> byline_then_date(std::string_view seg) {
     if (!iso || head.empty() || count_words(head) > 8) continue;
     std::string_view names = head;
     for (std::string_view by : {"posted by ", "published by ", "written by ", "by "}) {
-      if (iequals_prefix(names, by)) {
+      if (ascii::istarts_with(names, by)) {
         names = names.substr(by.size());
         break;
       }

@@ -11,69 +11,14 @@
 #include <algorithm>
 #include <memory>
 
+#include "base/utf8.h"
+
 namespace dateline {
 namespace {
 
 constexpr size_t kSniffBytes = 8192;        // binary check looks at the first 8 KiB, like git and grep
 constexpr size_t kDetectBytes = 64 * 1024;  // ucsdet needs a sample, not the whole file
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-/// Length of the well-formed UTF-8 sequence at `s[i]`, or 0 when the bytes there are not one
-/// (Unicode 15, table 3-7: no overlongs, no surrogates, nothing above U+10FFFF).
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n = s.size() - i;
-  auto cont = [&](size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return k < n && byte(i + k) >= lo && byte(i + k) <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-
-/// Length of the maximal invalid subsequence at `s[i]` (W3C/WHATWG "U+FFFD substitution of maximal
-/// subparts"): a lead byte followed by the valid continuation bytes it allows, else one byte.
-size_t invalid_length(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  size_t want = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF)
-    want = 1;
-  else if (c == 0xE0) {
-    want = 2;
-    lo = 0xA0;
-  } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
-    want = 2;
-  else if (c == 0xED) {
-    want = 2;
-    hi = 0x9F;
-  } else if (c == 0xF0) {
-    want = 3;
-    lo = 0x90;
-  } else if (c >= 0xF1 && c <= 0xF3)
-    want = 3;
-  else if (c == 0xF4) {
-    want = 3;
-    hi = 0x8F;
-  }
-  size_t len = 1;
-  for (size_t k = 0; k < want && i + len < s.size(); ++k) {
-    unsigned char b = byte(i + len);
-    if (b < lo || b > hi) break;
-    lo = 0x80;
-    hi = 0xBF;
-    ++len;
-  }
-  return len;
-}
 
 bool is_control(unsigned char c) {
   // Tab, LF, VT, FF, CR are text; ESC appears in terminal logs but still counts as control here.
@@ -152,7 +97,7 @@ bool is_valid_utf8(std::string_view bytes) {
       i += 8;
     }
     if (i >= bytes.size()) break;
-    size_t n = utf8_sequence_length(bytes, i);
+    size_t n = utf8::sequence_length(bytes, i);
     if (n == 0) return false;
     i += n;
   }
@@ -165,14 +110,14 @@ std::string repair_utf8(std::string_view bytes, size_t* replaced) {
   size_t count = 0;
   size_t i = 0;
   while (i < bytes.size()) {
-    size_t n = utf8_sequence_length(bytes, i);
+    size_t n = utf8::sequence_length(bytes, i);
     if (n > 0) {
       out.append(bytes.data() + i, n);
       i += n;
     } else {
       out += "\xEF\xBF\xBD";
       ++count;
-      i += invalid_length(bytes, i);
+      i += utf8::invalid_length(bytes, i);
     }
   }
   if (replaced != nullptr) *replaced = count;
@@ -217,13 +162,13 @@ DecodedText decode_text(std::string_view bytes) {
       ++i;
       continue;
     }
-    size_t n = utf8_sequence_length(bytes, i);
+    size_t n = utf8::sequence_length(bytes, i);
     if (n > 0) {
       ++valid_multibyte;
       i += n;
     } else {
       ++invalid;
-      i += invalid_length(bytes, i);
+      i += utf8::invalid_length(bytes, i);
     }
   }
   if (valid_multibyte > 0 && valid_multibyte >= invalid) {

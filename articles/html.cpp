@@ -24,6 +24,8 @@
 #include "articles/passages.h"
 #include "articles/people.h"
 #include "articles/reader.h"
+#include "base/ascii.h"
+#include "base/utf8.h"
 
 namespace dateline {
 namespace {
@@ -37,7 +39,7 @@ constexpr size_t kMaxHeaderLineBytes = 200;
 constexpr size_t kMinScoredText = 25;     // readability: shorter paragraphs do not vote
 constexpr size_t kShareMaxText = 500;     // "share" blocks shorter than this are furniture
 
-std::string lower(std::string_view s) { return names::ascii_lower(s); }
+using ascii::lower;
 
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
@@ -1627,9 +1629,7 @@ Article html_article(const HtmlPage& page, const HtmlContext& context, std::stri
     at += 2;
     std::string piece = c;
     if (piece.size() > max_passage_bytes) {  // cut at a character boundary
-      size_t cut = max_passage_bytes;
-      while (cut > 0 && (static_cast<unsigned char>(piece[cut]) & 0xC0) == 0x80) --cut;
-      piece.resize(cut);
+      piece.resize(utf8::truncate(piece, max_passage_bytes).size());
     }
     Passage p;
     p.text = piece;

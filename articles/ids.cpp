@@ -5,24 +5,11 @@
 
 #include <cstdio>
 
+#include "base/utf8.h"
+
 namespace dateline {
 
 namespace {
-
-size_t utf8_length(std::string_view s, size_t i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  auto b1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
-  if (n == 2 && b < 0xC2) return 0;                                  // overlong
-  if (n == 3 && b == 0xE0 && b1 < 0xA0) return 0;                    // overlong
-  if (n == 3 && b == 0xED && b1 >= 0xA0) return 0;                   // surrogate
-  if (n == 4 && (b > 0xF4 || (b == 0xF0 && b1 < 0x90) || (b == 0xF4 && b1 >= 0x90))) return 0;
-  return n;
-}
 
 /// Is the valid sequence of length n at s[i] a control character (C0, DEL, C1)?
 bool is_control(std::string_view s, size_t i, size_t n) {
@@ -46,13 +33,9 @@ int hex_value(char c) {
 
 }  // namespace
 
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  return i < s.size() ? utf8_length(s, i) : 0;
-}
-
 std::optional<std::string> id_problem(std::string_view id) {
   for (size_t i = 0; i < id.size();) {
-    size_t n = utf8_length(id, i);
+    size_t n = utf8::sequence_length(id, i);
     if (n == 0) {
       std::string where;
       append_hex(where, static_cast<unsigned char>(id[i]));
@@ -72,7 +55,7 @@ std::string escape_id_bytes(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    size_t n = utf8_length(text, i);
+    size_t n = utf8::sequence_length(text, i);
     if (n == 0) {
       append_hex(out, static_cast<unsigned char>(text[i]));
       ++i;

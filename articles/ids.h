@@ -16,10 +16,6 @@
 
 namespace dateline {
 
-/// Length of the valid UTF-8 sequence starting at s[i] (1..4), or 0 when none starts there (a stray
-/// continuation byte, an overlong form, a surrogate, a truncated sequence).
-size_t utf8_sequence_length(std::string_view s, size_t i);
-
 /// Why `id` breaks the id rule ("holds a control character (\x0a)", "holds invalid UTF-8 (\xff)"), or
 /// std::nullopt when it is clean.
 std::optional<std::string> id_problem(std::string_view id);

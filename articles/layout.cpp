@@ -12,15 +12,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "articles/data.h"
 #include "articles/dates.h"
 #include "articles/names.h"
 #include "articles/outlets.h"
 #include "articles/passages.h"
 #include "articles/people.h"
-
-namespace dateline::data {
-std::string_view chrome();
-}  // namespace dateline::data
+#include "base/ascii.h"
+#include "base/utf8.h"
 
 namespace dateline {
 namespace {
@@ -77,12 +76,11 @@ const Vocabulary& vocabulary() {
 std::vector<std::string> letter_words(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;
-  int32_t i = 0;
-  const int32_t n = static_cast<int32_t>(s.size());
-  while (i < n) {
-    UChar32 c = 0;
-    U8_NEXT(s.data(), i, n, c);
-    bool letter = c >= 0 && (u_isalpha(c) || ((c == '-' || c == '\'') && !cur.empty()));
+  for (size_t i = 0; i < s.size();) {
+    utf8::Decoded d = utf8::decode(s, i);
+    i += d.length;
+    auto c = static_cast<UChar32>(d.code_point);
+    bool letter = d.valid && (u_isalpha(c) || ((c == '-' || c == '\'') && !cur.empty()));
     if (letter) {
       char buf[4];
       int32_t k = 0;
@@ -356,7 +354,7 @@ std::string clean_byline_rest(std::string_view rest) {
   std::string s;
   // Cut at a date, a handle, an e-mail, a digit, and the separators bylines use before other furniture.
   if (auto d = find_date_in_line(rest, DateOptions{false, true})) rest = rest.substr(0, d->begin);
-  std::string low = names::ascii_lower(rest);
+  std::string low = ascii::lower(rest);
   for (std::string_view cut : {"|", " - ", " \xE2\x80\x94 ", " \xE2\x80\x93 ", "(", " on ", " le ", " el ",
                                " em ", " am ", "\t", ";", " at ", " updated", " published", " posted"}) {
     if (size_t p = low.find(cut); p != std::string::npos && p < rest.size()) {

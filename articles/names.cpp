@@ -6,30 +6,26 @@
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
 #include <set>
 #include <unordered_set>
 
+#include "articles/data.h"
 #include "articles/outlets.h"
-
-namespace dateline::data {
-std::string_view titles();
-std::string_view photo_agencies();
-}  // namespace dateline::data
+#include "base/ascii.h"
+#include "base/utf8.h"
 
 namespace dateline::names {
 namespace {
 
 // Decodes the code point at byte `i` of `s` and advances `i`; U+FFFD for invalid bytes.
+// An invalid sequence is skipped as one maximal subpart (the U8_NEXT policy), not byte by byte.
 char32_t next_cp(std::string_view s, size_t& i) {
-  UChar32 c = 0;
-  int32_t pos = static_cast<int32_t>(i);
-  U8_NEXT(s.data(), pos, static_cast<int32_t>(s.size()), c);
-  i = static_cast<size_t>(pos);
-  return c < 0 ? U'\uFFFD' : static_cast<char32_t>(c);
+  utf8::Decoded d = utf8::decode(s, i);
+  i += d.valid ? d.length : utf8::invalid_length(s, i);
+  return d.code_point;
 }
 
 bool is_space_cp(char32_t c) {
@@ -127,11 +123,7 @@ const PhraseSet& countries() {
 const std::unordered_set<std::string>& photo_agency_set() {
   static const std::unordered_set<std::string> set = [] {
     std::unordered_set<std::string> s;
-    for (std::string_view line : split_lines(data::photo_agencies())) {
-      line = trim(line);
-      if (line.empty() || line.front() == '#') continue;
-      s.insert(collapse_spaces(fold(line)));
-    }
+    for (std::string_view name : photo_agency_names()) s.insert(collapse_spaces(fold(name)));
     return s;
   }();
   return set;
@@ -262,26 +254,12 @@ bool is_month_or_weekday(std::string_view folded) {
 std::string fold(std::string_view utf8) {
   bool ascii =
       std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (ascii) {  // fast path: most of the text
-    std::string out(utf8);
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-  }
+  if (ascii) return ascii::lower(utf8);  // fast path: most of the text
   icu::UnicodeString u =
       icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   u.foldCase();
   std::string out;
   u.toUTF8String(out);
-  return out;
-}
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
   return out;
 }
 
@@ -339,8 +317,7 @@ std::string_view trim(std::string_view s) {
   size_t e = s.size();
   while (e > b) {
     // Step back to the start of the previous code point.
-    size_t k = e - 1;
-    while (k > b && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
+    size_t k = utf8::previous_boundary(s, e - 1, b);
     size_t j = k;
     if (!is_space_cp(next_cp(s, j))) break;
     e = k;
@@ -468,6 +445,18 @@ size_t country_length(const std::vector<std::string>& words, size_t i) {
 bool is_country(std::string_view name) {
   std::vector<std::string> w = split_words(name);
   return !w.empty() && country_length(w, 0) == w.size();
+}
+
+const std::vector<std::string_view>& photo_agency_names() {
+  static const std::vector<std::string_view> list = [] {
+    std::vector<std::string_view> out;
+    for (std::string_view line : split_lines(data::photo_agencies())) {
+      line = trim(line);
+      if (!line.empty() && line.front() != '#') out.push_back(line);
+    }
+    return out;
+  }();
+  return list;
 }
 
 bool is_photo_agency(std::string_view name) {

@@ -21,10 +21,6 @@ namespace dateline::names {
 /// become U+FFFD.
 std::string fold(std::string_view utf8);
 
-/// ASCII-only lower-casing: byte offsets stay valid, so positions found in the result index the input.
-/// For matching ASCII phrases ("copyright", "can be reached") in text of any script.
-std::string ascii_lower(std::string_view s);
-
 /// First letter of `word` is upper or title case (any script: "Lukashenko", "Лукашенко", "Ülkü").
 /// Leading non-letters are skipped ("(Reuters" -> true); false when there is no letter.
 bool starts_upper(std::string_view word);
@@ -84,6 +80,10 @@ size_t country_length(const std::vector<std::string>& words, size_t i);
 
 /// Is the whole of `name` a country name?
 bool is_country(std::string_view name);
+
+/// The names of data/photo_agencies.txt as the file spells them (trimmed; comments and blank lines skipped),
+/// read once. is_photo_agency() and the caption rules (passages.cpp) both match against these.
+const std::vector<std::string_view>& photo_agency_names();
 
 /// Is `name` a photo agency or credit word (data/photo_agencies.txt)?
 bool is_photo_agency(std::string_view name);

@@ -11,11 +11,9 @@
 #include <map>
 #include <unordered_map>
 
+#include "articles/data.h"
 #include "articles/names.h"
-
-namespace dateline::data {
-std::string_view outlets();
-}  // namespace dateline::data
+#include "base/ascii.h"
 
 namespace dateline {
 namespace {
@@ -198,13 +196,9 @@ struct Scores {
   }
 };
 
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && names::ascii_lower(s.substr(0, prefix.size())) == prefix;
-}
-
 // "Copyright © 2024 The Washington Times, LLC." / "© 2023 Reuters" / "(c) 2020 X": the holder.
 void copyright_signal(std::string_view line, Scores& scores) {
-  std::string low = names::ascii_lower(line);
+  std::string low = ascii::lower(line);
   size_t pos = low.find("copyright");
   size_t skip = 9;
   if (pos == std::string::npos) {
@@ -222,7 +216,7 @@ void copyright_signal(std::string_view line, Scores& scores) {
     rest = trim(rest);
     if (rest.rfind("\xC2\xA9", 0) == 0) {
       rest.remove_prefix(2);
-    } else if (iequals_prefix(rest, "(c)")) {
+    } else if (ascii::istarts_with(rest, "(c)")) {
       rest.remove_prefix(3);
     } else if (!rest.empty() && ((rest.front() >= '0' && rest.front() <= '9') || rest.front() == '-' ||
                                  rest.front() == ',' || rest.front() == '.' || rest.front() == ':')) {
@@ -238,7 +232,7 @@ void copyright_signal(std::string_view line, Scores& scores) {
 
 // "Subscribe to X", "Sign up for X's newsletter", "Follow X on", "Download the X app".
 void invitation_signal(std::string_view line, Scores& scores) {
-  std::string low = names::ascii_lower(line);
+  std::string low = ascii::lower(line);
   // The other languages' appeals ("Abbonati a La Stampa", "Abonnez-vous à X") and account prompts
   // ("Log in with Evening Standard") count as "Subscribe to X".
   for (std::string_view lead :
@@ -282,7 +276,7 @@ void newsroom_signal(std::string_view line, Scores& scores) {
                                                         " did not receive a response",
                                                         " has not received a response",
                                                         " has been unable"};
-  std::string low = names::ascii_lower(line);  // same byte offsets as `line`
+  std::string low = ascii::lower(line);  // same byte offsets as `line`
   for (std::string_view p : phrases) {
     size_t pos = 0;
     while ((pos = low.find(p, pos)) != std::string::npos) {
@@ -353,7 +347,7 @@ void wire_dateline_signal(std::string_view line, Scores& scores) {
 // E-mail addresses and URLs: a staff address (x@outlet.com) is strong, a bare link weak (it may be cited).
 void domain_signals(std::string_view line, Scores& scores) {
   std::vector<std::string> words = names::split_words(line);
-  const std::string low = names::ascii_lower(line);
+  const std::string low = ascii::lower(line);
   bool contact_line = low.find("reached at") != std::string::npos || low.find("contact") != std::string::npos;
   for (std::string w : words) {
     while (!w.empty() && std::string_view(".,;:)]>\"").find(w.back()) != std::string_view::npos) w.pop_back();

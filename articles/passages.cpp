@@ -9,7 +9,6 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utext.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <memory>
@@ -18,13 +17,12 @@
 #include <string>
 #include <unordered_set>
 
+#include "articles/data.h"
 #include "articles/dates.h"
+#include "articles/names.h"
 #include "articles/people.h"
-
-namespace dateline::data {
-std::string_view boilerplate();
-std::string_view photo_agencies();
-}  // namespace dateline::data
+#include "base/ascii.h"
+#include "base/utf8.h"
 
 namespace dateline {
 namespace {
@@ -35,21 +33,9 @@ constexpr size_t kMaxCreditLine = 150;
 constexpr size_t kMinPassageBytes = 64;
 constexpr size_t kWrappedLineBytes = 50;  // a line this long that stops mid-sentence is hard-wrapped
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 /// First code point of `s` (U+FFFD when invalid, -1 when empty).
 UChar32 first_code_point(std::string_view s) {
-  if (s.empty()) return -1;
-  int32_t i = 0;
-  UChar32 c;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(std::min<size_t>(s.size(), 8)),
-          c);
-  return c < 0 ? 0xFFFD : c;
+  return s.empty() ? -1 : static_cast<UChar32>(utf8::decode(s, 0).code_point);
 }
 
 /// The combined boilerplate expression, compiled once from data/boilerplate.txt.
@@ -121,18 +107,7 @@ const BoilerplateMatcher& boilerplate_matcher() {
 const std::vector<std::string>& agencies() {
   static const std::vector<std::string> list = [] {
     std::vector<std::string> out;
-    std::string_view data = data::photo_agencies();
-    size_t pos = 0;
-    while (pos < data.size()) {
-      size_t nl = data.find('\n', pos);
-      if (nl == std::string_view::npos) nl = data.size();
-      std::string_view line = data.substr(pos, nl - pos);
-      pos = nl + 1;
-      if (size_t tab = line.find('\t'); tab != std::string_view::npos) line = line.substr(0, tab);
-      line = trim_space(line);
-      if (line.empty() || line[0] == '#') continue;
-      out.push_back(ascii_lower(line));
-    }
+    for (std::string_view name : names::photo_agency_names()) out.push_back(ascii::lower(name));
     // Credit words every caption uses, whatever the agency list holds.
     for (const char* w : {"getty images", "photo", "photos", "images", "pool", "handout", "file photo"})
       out.emplace_back(w);
@@ -164,7 +139,7 @@ bool names_agency(std::string_view part_lower) {
 /// Splits a credit ("Mikhail Klimentyev/Sputnik/AFP via Getty Images") into its names.
 std::vector<std::string_view> credit_parts(std::string_view s) {
   std::vector<std::string_view> parts;
-  std::string lower = ascii_lower(s);
+  std::string lower = ascii::lower(s);
   size_t start = 0, i = 0;
   while (i <= s.size()) {
     size_t sep = 0;
@@ -195,7 +170,7 @@ bool ends_like_sentence(std::string_view s) {
 bool is_credit_text(std::string_view content) {
   content = trim_space(content);
   if (content.empty() || content.size() > 120) return false;
-  std::string lower = ascii_lower(content);
+  std::string lower = ascii::lower(content);
   for (std::string_view label : {"photo:", "photo by ", "photos by ", "image:", "image by ",
                                  "picture:", "credit:", "courtesy of ", "courtesy ", "file photo"})
     if (lower.rfind(label, 0) == 0) return true;
@@ -206,7 +181,7 @@ bool is_credit_text(std::string_view content) {
     // A credit is names: no brackets, no sentence inside it.
     if (p.find_first_of("()[]\"") != std::string_view::npos || p.find(". ") != std::string_view::npos)
       return false;
-    bool names = names_agency(ascii_lower(p));
+    bool names = names_agency(ascii::lower(p));
     agency = agency || names;
     // Every word of a name part is capitalised ("Ramil Sitdikov"), unless it names an agency ("dpa").
     size_t pos = 0;
@@ -322,8 +297,7 @@ void emit(std::string_view text, size_t b, size_t e, std::vector<Passage>& out) 
 
 /// Largest UTF-8 character boundary <= `pos` in `text` (and > `floor` when possible).
 size_t char_boundary_at_or_before(std::string_view text, size_t pos, size_t floor) {
-  while (pos > floor && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) --pos;
-  return pos;
+  return pos < text.size() ? utf8::previous_boundary(text, pos, floor) : pos;
 }
 
 /// Cuts [b, e) of `text`, a sentence longer than `max`, at word boundaries.

@@ -17,15 +17,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "articles/data.h"
 #include "articles/names.h"
 #include "articles/outlets.h"
 #include "articles/quotes.h"
-
-namespace dateline::data {
-std::string_view speech_verbs();
-std::string_view speech_verbs_other();
-std::string_view first_names();
-}  // namespace dateline::data
+#include "base/ascii.h"
 
 namespace dateline {
 namespace {
@@ -51,10 +47,6 @@ std::string_view strip_bullets(std::string_view line) {
     }
   }
   return line;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && names::ascii_lower(s.substr(0, prefix.size())) == prefix;
 }
 
 // Splits a byline's name list ("Jane Doe and John Smith, Reuters") into person names, stopping at the
@@ -96,7 +88,7 @@ std::vector<std::string> byline_names(std::string_view list) {
 // "By X", "BY X", "By X and Y, Outlet": the names, or empty when the line is not a byline.
 std::vector<std::string> by_line(std::string_view line) {
   line = strip_bullets(line);
-  if (line.size() > 160 || !starts_with_ci(line, "by ")) return {};
+  if (line.size() > 160 || !ascii::istarts_with(line, "by ")) return {};
   std::string_view rest = trim(line.substr(3));
   if (rest.empty() || !names::starts_upper(rest)) return {};
   std::vector<std::string> found = byline_names(rest);
@@ -117,7 +109,7 @@ std::vector<std::string> author_label_line(std::string_view line) {
       "written by",    "words by",      "reporting by",
       "reported by",   "story by",      "text by"};
   for (std::string_view label : labels) {
-    if (starts_with_ci(line, label)) {
+    if (ascii::istarts_with(line, label)) {
       std::string_view rest = trim(line.substr(label.size()));
       if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
       return byline_names(rest);
@@ -130,7 +122,7 @@ std::vector<std::string> author_label_line(std::string_view line) {
 std::optional<std::string> contact_line(std::string_view line) {
   line = strip_bullets(line);
   if (line.size() > 240) return std::nullopt;
-  std::string low = names::ascii_lower(line);  // same byte offsets as `line`
+  std::string low = ascii::lower(line);  // same byte offsets as `line`
   for (std::string_view phrase :
        {" can be reached", " can be contacted", " may be reached", " can be emailed"}) {
     size_t p = low.find(phrase);
@@ -146,7 +138,7 @@ bool editor_line(std::string_view line) {
   if (line.size() > 160) return false;
   for (std::string_view label :
        {"editor:", "editor ", "edited by", "editing by", "translated by", "translator:"}) {
-    if (starts_with_ci(line, label)) return !byline_names(trim(line.substr(label.size()))).empty();
+    if (ascii::istarts_with(line, label)) return !byline_names(trim(line.substr(label.size()))).empty();
   }
   return false;
 }

@@ -4,12 +4,12 @@
 #include "articles/quotes.h"
 
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include <array>
 #include <unordered_set>
 
 #include "articles/names.h"
+#include "base/utf8.h"
 
 namespace dateline::quotes {
 namespace {
@@ -23,14 +23,11 @@ struct Cp {
 std::vector<Cp> decode(std::string_view s) {
   std::vector<Cp> out;
   out.reserve(s.size());
-  int32_t i = 0;
-  const auto n = static_cast<int32_t>(s.size());
-  while (i < n) {
-    int32_t start = i;
-    UChar32 c = 0;
-    U8_NEXT(s.data(), i, n, c);
-    out.push_back(
-        {c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), static_cast<size_t>(start), static_cast<size_t>(i)});
+  for (size_t i = 0; i < s.size();) {
+    utf8::Decoded d = utf8::decode(s, i);
+    size_t end = i + (d.valid ? d.length : utf8::invalid_length(s, i));  // U8_NEXT's maximal subpart
+    out.push_back({d.code_point, i, end});
+    i = end;
   }
   return out;
 }

@@ -30,6 +30,9 @@
 #include "articles/passages.h"
 #include "articles/people.h"
 #include "articles/warc.h"
+#include "base/ascii.h"
+#include "base/languages.h"
+#include "base/utf8.h"
 
 namespace dateline {
 namespace {
@@ -45,20 +48,13 @@ const std::set<std::string, std::less<>> kOverrideFields{"id",   "title",  "subt
 
 enum class Format { kText, kJsonLines, kJson, kSniff, kHtml };
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 /// The file name without a trailing ".gz", lowercased.
 std::string base_name_lower(const fs::path& file) {
-  std::string name = ascii_lower(file.filename().string());
+  std::string name = ascii::lower(file.filename().string());
   if (ends_with(name, ".gz")) name.resize(name.size() - 3);
   return name;
 }
@@ -189,27 +185,20 @@ std::string civil_date(int64_t seconds) {
   return buf;
 }
 
-/// ISO 639-1 code for a language field: "en", "en-US", "EN_gb", "English" -> "en". Empty when unknown.
+/// ISO 639-1 code for a language field: "en", "en-US", "EN_gb", "English", "eng" -> "en". Empty when unknown.
 std::string language_code(std::string_view value) {
-  std::string v = ascii_lower(trim_space(value));
+  std::string v = ascii::lower(trim_space(value));
   size_t cut = v.find_first_of("-_");
   std::string primary = v.substr(0, cut);
   if (primary.size() == 2 &&
       std::all_of(primary.begin(), primary.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
     return primary;
-  static const std::map<std::string, std::string, std::less<>> kNames{
-      {"arabic", "ar"},     {"danish", "da"},     {"dutch", "nl"},     {"english", "en"},
-      {"finnish", "fi"},    {"french", "fr"},     {"german", "de"},    {"greek", "el"},
-      {"hungarian", "hu"},  {"indonesian", "id"}, {"irish", "ga"},     {"italian", "it"},
-      {"lithuanian", "lt"}, {"nepali", "ne"},     {"norwegian", "no"}, {"portuguese", "pt"},
-      {"romanian", "ro"},   {"russian", "ru"},    {"spanish", "es"},   {"swedish", "sv"},
-      {"tamil", "ta"},      {"turkish", "tr"},    {"armenian", "hy"},  {"basque", "eu"},
-      {"catalan", "ca"},    {"ukrainian", "uk"},  {"polish", "pl"},    {"belarusian", "be"},
-      {"eng", "en"},        {"fra", "fr"},        {"fre", "fr"},       {"deu", "de"},
-      {"ger", "de"},        {"spa", "es"},        {"rus", "ru"},       {"ita", "it"},
-      {"por", "pt"},        {"nld", "nl"},        {"dut", "nl"},       {"ukr", "uk"}};
-  auto it = kNames.find(v);
-  return it != kNames.end() ? it->second : std::string();
+  if (std::string_view code = languages::code_of(v); !code.empty()) return std::string(code);
+  static const std::map<std::string, std::string, std::less<>> kIso639_2{
+      {"eng", "en"}, {"fra", "fr"}, {"fre", "fr"}, {"deu", "de"}, {"ger", "de"}, {"spa", "es"}, {"rus", "ru"},
+      {"ita", "it"}, {"por", "pt"}, {"nld", "nl"}, {"dut", "nl"}, {"ukr", "uk"}};
+  auto it = kIso639_2.find(v);
+  return it != kIso639_2.end() ? it->second : std::string();
 }
 
 /// Problems of one input past the first `limit`: counted, not listed (an input of ten million bad lines
@@ -360,7 +349,7 @@ MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& di
                                Overflow& overflow) {
   MetadataOverrides out;
   std::string name = file.filename().string();
-  std::string lower = ascii_lower(name);
+  std::string lower = ascii::lower(name);
   std::string stem = name;
   if (ends_with(lower, ".gz")) stem.resize(stem.size() - 3);
   std::string with_ext = stem;
@@ -559,10 +548,9 @@ class Decoder {
 /// Bytes at the end of `s` that start a UTF-8 sequence still waiting for continuation bytes (0 to 3).
 size_t incomplete_utf8_tail(std::string_view s) {
   for (size_t k = 1; k <= std::min<size_t>(3, s.size()); ++k) {
-    auto c = static_cast<unsigned char>(s[s.size() - k]);
-    if (c >= 0x80 && c <= 0xBF) continue;  // a continuation byte: look further back for its lead
-    size_t need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    return k < need ? k : 0;
+    char c = s[s.size() - k];
+    if (utf8::is_continuation(c)) continue;  // look further back for its lead
+    return k < utf8::lead_length(c) ? k : 0;
   }
   return 0;
 }
@@ -868,7 +856,7 @@ class Reader {
       }
       inflated = std::move(*out);
       bytes = inflated;
-    } else if (ends_with(ascii_lower(input.display), ".gz")) {
+    } else if (ends_with(ascii::lower(input.display), ".gz")) {
       problems.skip(0, "corrupt gzip: not in gzip format");
       return;
     }
@@ -898,7 +886,7 @@ class Reader {
       gz = std::make_unique<GunzipSource>(raw, std::move(bytes));
       bytes.clear();
       src = gz.get();
-    } else if (ends_with(ascii_lower(input.display), ".gz")) {
+    } else if (ends_with(ascii::lower(input.display), ".gz")) {
       problems.skip(0, "corrupt gzip: not in gzip format");
       return;
     }

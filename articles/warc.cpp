@@ -14,7 +14,7 @@
 #include "articles/dates.h"
 #include "articles/encoding.h"
 #include "articles/html.h"
-#include "articles/names.h"
+#include "base/ascii.h"
 
 namespace dateline {
 namespace {
@@ -26,7 +26,7 @@ constexpr size_t kMaxHeaders = 1000;
 constexpr size_t kHttpHeadBytes = 64 * 1024;  // an HTTP response header must end within this
 constexpr std::string_view kHashSalt = "dateline-warc-1";
 
-std::string lower(std::string_view s) { return names::ascii_lower(s); }
+using ascii::lower;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))

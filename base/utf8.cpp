@@ -36,6 +36,23 @@ size_t sequence_length(std::string_view s, size_t i) {
   return n;
 }
 
+size_t invalid_length(std::string_view s, size_t i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  size_t want = lead_length(s[i]);
+  want = want > 1 ? want - 1 : 0;  // continuation bytes the lead byte asks for
+  unsigned char lo = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80;
+  unsigned char hi = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
+  size_t len = 1;
+  for (size_t k = 0; k < want && i + len < s.size(); ++k) {
+    auto c = static_cast<unsigned char>(s[i + len]);
+    if (c < lo || c > hi) break;
+    lo = 0x80;
+    hi = 0xBF;
+    ++len;
+  }
+  return len;
+}
+
 Decoded decode(std::string_view s, size_t i) {
   size_t n = sequence_length(s, i);
   if (n == 0) return {kReplacement, 1, false};

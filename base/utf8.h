@@ -21,9 +21,22 @@ constexpr bool is_continuation(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
+/// The length a sequence starting with byte `c` claims: 1 for ASCII, 2..4 for a lead byte C2..F4, 0 for a
+/// continuation byte or a byte that never starts a sequence (C0, C1, F5..FF). Looks at `c` alone.
+constexpr size_t lead_length(char c) {
+  auto b = static_cast<unsigned char>(c);
+  if (b < 0x80) return 1;
+  return b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+}
+
 /// Length of the well-formed sequence starting at s[i] (1..4), or 0 when none starts there (a stray
 /// continuation byte, an overlong form, a surrogate, above U+10FFFF, a truncated sequence, i >= s.size()).
 size_t sequence_length(std::string_view s, size_t i);
+
+/// Length of the maximal invalid subpart at s[i] (i < s.size(), sequence_length(s, i) == 0): a lead byte and
+/// the continuation bytes it still allows, else one byte. Replacing each subpart by one U+FFFD is the W3C /
+/// WHATWG (and ICU U8_NEXT) policy; decode() instead reads one U+FFFD per invalid byte.
+size_t invalid_length(std::string_view s, size_t i);
 
 /// One code point read at a byte offset.
 struct Decoded {

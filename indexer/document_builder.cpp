@@ -14,7 +14,6 @@
 
 #include "analyzers/schema.h"
 #include "base/utf8.h"
-#include "indexer/languages.h"
 
 namespace dateline {
 
@@ -278,7 +277,7 @@ std::string article_hash(const Article& article) {
 }
 
 DocumentBuilder::DocumentBuilder(const Analyzer& analyzer)
-    : analyzer_(analyzer), language_code_(language_code(analyzer.config().language)) {}
+    : analyzer_(analyzer) {}
 
 BuiltArticle DocumentBuilder::build(const Article& article, std::string_view source_file) const {
   BuiltArticle out;
@@ -332,8 +331,6 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   if (article.date && date_compact.empty()) {
     out.warnings.push_back("date \"" + *article.date + "\" is not YYYY-MM-DD; left out of the date terms");
   }
-  std::string lang = language_code_;
-  if (lang.empty() && article.language) lang = schema::normalise_boolean(*article.language);
 
   // Terms and values every document of the article carries.
   auto add_shared = [&](BuiltDocument& bd, const std::vector<std::string>& speakers,
@@ -360,7 +357,6 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
       if (date_compact.size() == 8) doc.add_boolean_term(std::string(schema::kDay) + date_compact);
       doc.add_value(schema::kSlotDate, date_compact);
     }
-    if (!lang.empty()) doc.add_boolean_term(schema::boolean_term(schema::kLanguage, lang));
     doc.add_value(schema::kSlotArticleId, article.id);
   };
 

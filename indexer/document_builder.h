@@ -71,7 +71,6 @@ class DocumentBuilder {
 
  private:
   const Analyzer& analyzer_;
-  std::string language_code_;  ///< ISO 639-1 of the analyzer's stemmer, for the L term
 };
 
 }  // namespace dateline

@@ -9,12 +9,14 @@
 #include "base/ascii.h"
 #include "base/calendar.h"
 #include "base/errors.h"
+#include "base/languages.h"
 #include "base/terminal.h"
 #include "base/utf8.h"
 
 namespace utf8 = dateline::utf8;
 namespace ascii = dateline::ascii;
 namespace calendar = dateline::calendar;
+namespace languages = dateline::languages;
 
 namespace {
 
@@ -83,6 +85,26 @@ TEST(Utf8, InvalidBytesCountOneEach) {
   EXPECT_EQ(utf8::length("\xed\xa0\x80"), 3u);      // a surrogate: three invalid bytes
   EXPECT_EQ(utf8::length("a\xe2\x82"), 3u);         // truncated at the end
   EXPECT_EQ(utf8::length("\xf5\x80\x80\x80"), 4u);  // above U+10FFFF
+}
+
+TEST(Utf8, LeadLengthLooksAtOneByte) {
+  EXPECT_EQ(utf8::lead_length('a'), 1u);
+  EXPECT_EQ(utf8::lead_length('\xc3'), 2u);
+  EXPECT_EQ(utf8::lead_length('\xe2'), 3u);
+  EXPECT_EQ(utf8::lead_length('\xf4'), 4u);
+  EXPECT_EQ(utf8::lead_length('\x80'), 0u);  // continuation
+  EXPECT_EQ(utf8::lead_length('\xc0'), 0u);  // never a lead
+  EXPECT_EQ(utf8::lead_length('\xf5'), 0u);
+}
+
+TEST(Utf8, InvalidLengthIsTheMaximalSubpart) {
+  EXPECT_EQ(utf8::invalid_length("\xe2\x82", 0), 2u);        // truncated: lead and its one continuation
+  EXPECT_EQ(utf8::invalid_length("\xf0\x9f\x98\x41", 0), 3u);  // cut short by 'A'
+  EXPECT_EQ(utf8::invalid_length("\xe0\x80\x80", 0), 1u);    // overlong: E0 allows A0..BF only
+  EXPECT_EQ(utf8::invalid_length("\xed\xa0\x80", 0), 1u);    // surrogate: ED allows 80..9F only
+  EXPECT_EQ(utf8::invalid_length("\xf4\x90\x80\x80", 0), 1u);  // above U+10FFFF
+  EXPECT_EQ(utf8::invalid_length("\x80\x80", 0), 1u);        // stray continuation
+  EXPECT_EQ(utf8::invalid_length("\xff", 0), 1u);
 }
 
 TEST(Utf8, IsContinuation) {
@@ -166,6 +188,18 @@ TEST(Calendar, DaysInMonth) {
   EXPECT_EQ(calendar::days_in_month(2022, 12), 31);
   EXPECT_EQ(calendar::days_in_month(2022, 0), 0);
   EXPECT_EQ(calendar::days_in_month(2022, 13), 0);
+}
+
+TEST(Languages, OneTableBothWays) {
+  EXPECT_EQ(languages::code_of("english"), "en");
+  EXPECT_EQ(languages::code_of("norwegian"), "nb");
+  EXPECT_EQ(languages::code_of("klingon"), "");
+  EXPECT_EQ(languages::name_of("nb"), "norwegian");
+  EXPECT_EQ(languages::name_of("xx"), "");
+  for (const languages::Language& l : languages::kLanguages) {
+    EXPECT_EQ(languages::name_of(l.code), l.name);  // one name per code
+    EXPECT_EQ(l.code.size(), 2u);
+  }
 }
 
 TEST(Terminal, SafeAndOneLine) {

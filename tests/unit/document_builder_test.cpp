@@ -107,7 +107,6 @@ std::vector<std::string> shared_terms() {
           "Y2022",
           "M202202",
           "D20220224",
-          "Len",
           "XIDa.txt"};
 }
 
@@ -213,7 +212,7 @@ TEST_F(DocumentBuilderTest, AbsentMetadataMakesNoTermsValuesOrFields) {
   a.passages.push_back(Passage{"Hello world", 0, 11, {}});
   BuiltArticle built = builder_.build(a);
   EXPECT_EQ(sorted(describe_terms(built.documents[1].document)),
-            sorted({"hello[1]", "world[2]", "Zhello:1", "Zworld:1", "KP", "XIDb", "Len"}));
+            sorted({"hello[1]", "world[2]", "Zhello:1", "Zworld:1", "KP", "XIDb"}));
   EXPECT_EQ(describe_values(built.documents[1].document), (std::vector<std::string>{"1=b", "6=1"}));
   EXPECT_EQ(nlohmann::json::parse(built.documents[1].document.get_data()),
             nlohmann::json::parse(R"({"id":"b","path":"-","passage":1,"text":"Hello world","start":0,"end":11,
@@ -268,7 +267,7 @@ TEST_F(DocumentBuilderTest, SpeakersOfSeveralPassagesKeepFirstSeenOrder) {
   EXPECT_EQ(data["speakers"], nlohmann::json::parse(R"(["Amy First","Bob Middle"])"));
 }
 
-TEST_F(DocumentBuilderTest, LanguageTermComesFromTheStemmerElseTheRecord) {
+TEST_F(DocumentBuilderTest, NoLanguageTermFromTheStemmerOrTheRecord) {
   Analyzer plain{AnalyzerConfig{"none", true}};
   DocumentBuilder builder(plain);
   Article a;
@@ -278,8 +277,7 @@ TEST_F(DocumentBuilderTest, LanguageTermComesFromTheStemmerElseTheRecord) {
   EXPECT_EQ(sorted(describe_terms(none.documents[1].document)), sorted({"mots[1]", "KP", "XIDl"}));
   a.language = "FR";
   BuiltArticle fr = builder.build(a);
-  EXPECT_EQ(sorted(describe_terms(fr.documents[1].document)),
-            sorted({"mots[1]", "KP", "XIDl", "Lfr"}));
+  EXPECT_EQ(sorted(describe_terms(fr.documents[1].document)), sorted({"mots[1]", "KP", "XIDl"}));
 }
 
 TEST(DocumentTerms, LongIdsGetAHashedTailInsteadOfColliding) {

@@ -5,9 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "articles/names.h"
 
 namespace dateline {
 namespace {
@@ -17,6 +20,19 @@ struct AuthorCase {
   std::string text;
   std::optional<std::string> expected;
 };
+
+TEST(PhotoAgencies, OneListReadOnceForNamesAndCaptions) {
+  const std::vector<std::string_view>& names = dateline::names::photo_agency_names();
+  EXPECT_EQ(&names, &dateline::names::photo_agency_names());
+  EXPECT_NE(std::find(names.begin(), names.end(), "AFP via Getty Images"), names.end());
+  for (std::string_view n : names) {
+    EXPECT_FALSE(n.empty());
+    EXPECT_NE(n.front(), '#');  // comments skipped
+    EXPECT_EQ(n, dateline::names::trim(n));
+  }
+  EXPECT_TRUE(dateline::names::is_photo_agency("afp via  getty images"));
+  EXPECT_FALSE(dateline::names::is_photo_agency("Jane Doe"));
+}
 
 TEST(ExtractAuthor, Bylines) {
   const std::vector<AuthorCase> cases = {
