@@ -1472,19 +1472,6 @@ bool is_desk(std::string_view name) {
   return contains(l, "news service") || contains(l, "desk") || contains(l, "bureau") || contains(l, "staff");
 }
 
-std::vector<std::string> split_authors(const std::string& s) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= s.size()) {
-    size_t comma = s.find(", ", pos);
-    std::string name = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    if (!name.empty()) out.push_back(name);
-    if (comma == std::string::npos) break;
-    pos = comma + 2;
-  }
-  return out;
-}
-
 }  // namespace
 
 Article html_article(const HtmlPage& page, const HtmlContext& context, std::string id, std::string path,
@@ -1615,11 +1602,8 @@ Article html_article(const HtmlPage& page, const HtmlContext& context, std::stri
     }
 
   // Speakers again: the author and outlet are now known from the markup.
-  std::vector<std::string> not_people;
-  if (a.author) not_people = split_authors(*a.author);
-  if (a.outlet) not_people.push_back(*a.outlet);
   for (auto& p : a.passages) p.speakers.clear();
-  attribute_speakers(a.passages, not_people);
+  attribute_speakers(a.passages, excluded_speakers(a));
 
   // Captions: searchable passages after the body, never with a speaker, never read for the date.
   size_t at = text.size();

@@ -1192,24 +1192,6 @@ void find_outlet(const PageLayout& page, std::string_view utf8, const TextHints&
   }
 }
 
-/// The names an article's speakers must never be: its author(s), outlet and wire.
-std::vector<std::string> excluded_speakers(const Article& a) {
-  std::vector<std::string> out;
-  if (a.author) {
-    size_t pos = 0;
-    while (pos <= a.author->size()) {
-      size_t comma = a.author->find(", ", pos);
-      std::string name = a.author->substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-      if (!name.empty()) out.push_back(name);
-      if (comma == std::string::npos) break;
-      pos = comma + 2;
-    }
-  }
-  if (a.outlet) out.push_back(*a.outlet);
-  if (a.wire) out.push_back(*a.wire);
-  return out;
-}
-
 }  // namespace
 
 Article extract_text_article(std::string_view utf8, const TextHints& hints, size_t max_passage_bytes) {

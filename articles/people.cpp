@@ -1016,6 +1016,23 @@ bool is_byline_line(std::string_view line) {
          editor_line(line);
 }
 
+std::vector<std::string> excluded_speakers(const Article& a) {
+  std::vector<std::string> out;
+  if (a.author) {
+    size_t pos = 0;
+    while (pos <= a.author->size()) {
+      size_t comma = a.author->find(", ", pos);
+      std::string name = a.author->substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      if (!name.empty()) out.push_back(name);
+      if (comma == std::string::npos) break;
+      pos = comma + 2;
+    }
+  }
+  if (a.outlet) out.push_back(*a.outlet);
+  if (a.wire) out.push_back(*a.wire);
+  return out;
+}
+
 void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people) {
   NameBook book(passages, not_people);
   Attributor attributor(book);

@@ -32,6 +32,10 @@ bool is_present_speech_verb(std::string_view word);
 /// taken as speakers (the author, the outlet).
 void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people = {});
 
+/// The names an article's speakers must never be: each of its authors (Article::author joins them with
+/// ", "), its outlet and its wire.
+std::vector<std::string> excluded_speakers(const Article& a);
+
 /// Is this line byline/contact boilerplate ("By X", "Author's name X", "X can be reached at ...",
 /// "Editor X")? The passage splitter drops such lines.
 bool is_byline_line(std::string_view line);

@@ -326,23 +326,6 @@ void mark_sources(Article& a, const MetadataOverrides& overrides, const char* or
     }
 }
 
-/// The names an article's speakers must never be: its author(s) and outlet.
-std::vector<std::string> not_people(const Article& a) {
-  std::vector<std::string> out;
-  if (a.author) {
-    size_t pos = 0;
-    while (pos <= a.author->size()) {
-      size_t comma = a.author->find(", ", pos);
-      std::string name = a.author->substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-      if (!name.empty()) out.push_back(name);
-      if (comma == std::string::npos) break;
-      pos = comma + 2;
-    }
-  }
-  if (a.outlet) out.push_back(*a.outlet);
-  return out;
-}
-
 /// Reads a sidecar NAME.meta.json beside a plain-text file, if there is one. Its problems count towards
 /// the file's `overflow` (a 1 MiB sidecar of unknown fields is 100,000 warnings).
 MetadataOverrides read_sidecar(const fs::path& file, std::vector<Diagnostic>& diagnostics,
@@ -1389,7 +1372,7 @@ class Reader {
       mark("url", page_fields.url, a.url);
       mark("language", page_fields.language, a.language);
     } else {
-      attribute_speakers(a.passages, not_people(a));  // (a page's speakers are attributed by html_article())
+      attribute_speakers(a.passages, excluded_speakers(a));  // (a page's speakers are attributed by html_article())
     }
     a.content_hash = content_hash(bytes, input.manifest != nullptr ? *input.manifest : MetadataOverrides{},
                                   options_.max_passage_bytes);
