@@ -956,12 +956,13 @@ class Attributor {
 
 }  // namespace
 
-std::optional<std::string> extract_author(std::string_view utf8_text) {
-  std::vector<std::string_view> lines = names::split_lines(utf8_text);
-  // Strongest first: an explicit byline or author label, then a contact line, then a bare name beside
-  // the header date.
+namespace {
+/// The names of the first byline (when `bylines`) or author label among `lines`, joined with ", "; else
+/// the name of the first contact line.
+std::optional<std::string> labelled_author(const std::vector<std::string_view>& lines, bool bylines) {
   for (std::string_view line : lines) {
-    std::vector<std::string> found = by_line(line);
+    std::vector<std::string> found;
+    if (bylines) found = by_line(line);
     if (found.empty()) found = author_label_line(line);
     if (!found.empty()) {
       std::string joined;
@@ -972,6 +973,15 @@ std::optional<std::string> extract_author(std::string_view utf8_text) {
   for (std::string_view line : lines) {
     if (auto name = contact_line(line)) return name;
   }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::string> extract_author(std::string_view utf8_text) {
+  std::vector<std::string_view> lines = names::split_lines(utf8_text);
+  // Strongest first: an explicit byline or author label, then a contact line, then a bare name beside
+  // the header date.
+  if (auto name = labelled_author(lines, true)) return name;
   // Header: the first dozen non-blank lines; a line that is only a person's name next to a date line.
   std::vector<std::string_view> header;
   for (std::string_view line : lines) {
@@ -996,19 +1006,7 @@ bool is_present_speech_verb(std::string_view word) {
 }
 
 std::optional<std::string> extract_labelled_author(std::string_view utf8_text) {
-  std::vector<std::string_view> lines = names::split_lines(utf8_text);
-  for (std::string_view line : lines) {
-    std::vector<std::string> found = author_label_line(line);
-    if (!found.empty()) {
-      std::string joined;
-      for (const std::string& n : found) joined += (joined.empty() ? "" : ", ") + n;
-      return joined;
-    }
-  }
-  for (std::string_view line : lines) {
-    if (auto name = contact_line(line)) return name;
-  }
-  return std::nullopt;
+  return labelled_author(names::split_lines(utf8_text), false);
 }
 
 bool is_byline_line(std::string_view line) {

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/edit_distance.h"
 #include "cli/version.h"
 
 namespace dateline::cli {
@@ -69,23 +70,6 @@ bool want_colour(int fd) {
   return !(term != nullptr && std::string_view(term) == "dumb");
 }
 
-namespace {
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-}  // namespace
-
 std::string option_error(std::string_view program, cxxopts::Options& options,
                          const std::vector<std::string>& groups, std::string_view message, int argc,
                          const char* const* argv) {
@@ -117,7 +101,7 @@ std::string option_error(std::string_view program, cxxopts::Options& options,
       std::string best;
       size_t best_distance = 3;  // at most 2 edits away
       for (const auto& known : longs) {
-        size_t d = edit_distance(name, known);
+        size_t d = edit_distance(name, std::string_view(known));
         if (d < best_distance) best = known, best_distance = d;
       }
       const std::string hint = best.empty() ? "" : " (did you mean --" + best + "?)";

@@ -23,6 +23,7 @@
 #include <set>
 
 #include "analyzers/schema.h"
+#include "base/edit_distance.h"
 #include "searcher/weight.h"
 
 namespace dateline {
@@ -253,15 +254,16 @@ void Searcher::refresh_stats() {
   passage_stats_ = kind_stats(db_, true);
 }
 
-SearchResult Searcher::search(const SearchOptions& options) {
+template <class Read>
+auto Searcher::retrying(std::string_view during, Read&& read) -> decltype(read()) {
   for (int attempt = 0;; ++attempt) {
     try {
-      return search_once(options);
+      return read();
     } catch (const Xapian::DatabaseModifiedError&) {
-      // An indexer committed while we read: take the new revision and run the search again.
+      // An indexer committed while we read: take the new revision and read again.
       if (attempt >= kModifiedRetries) {
         throw DatabaseError(DatabaseError::Kind::kDamaged,
-                            path_ + ": the database kept changing during the search; try again");
+                            path_ + ": the database kept changing during " + std::string(during) + "; try again");
       }
       db_.reopen();
       refresh_stats();
@@ -271,6 +273,10 @@ SearchResult Searcher::search(const SearchOptions& options) {
       throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
     }
   }
+}
+
+SearchResult Searcher::search(const SearchOptions& options) {
+  return retrying("the search", [&] { return search_once(options); });
 }
 
 std::pair<uint64_t, bool> Searcher::count(const SearchOptions& options) {
@@ -652,22 +658,6 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
 
 namespace {
 
-/// Levenshtein distance in code points (words are short: a row is enough).
-size_t edit_distance(const std::u32string& a, const std::u32string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t k = 0; k <= b.size(); ++k) row[k] = k;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t k = 1; k <= b.size(); ++k) {
-      const size_t up = row[k];
-      row[k] = std::min({row[k] + 1, row[k - 1] + 1, diagonal + (a[i - 1] == b[k - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 std::u32string code_points_of(const std::string& s) {
   std::u32string out;
   for (size_t i = 0; i < s.size();) {
@@ -741,70 +731,52 @@ void Searcher::review_words(const std::string& query, bool want_suggestion, Sear
 }
 
 DatabaseInfo Searcher::info() {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      DatabaseInfo info;
-      info.path = path_;
-      auto stamp = schema::read_stamp(db_);
-      if (stamp) {
-        info.schema_version = stamp->version;
-        info.analyzer = stamp->analyzer;
-      }
-      info.documents = db_.get_doccount();
-      info.articles = db_.get_termfreq(str(schema::kKindArticle));
-      info.passages = db_.get_termfreq(str(schema::kKindPassage));
-      Xapian::Enquire enquire(db_);
-      enquire.set_query(Xapian::Query(str(schema::kKindArticle)));
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      FacetSpy spy({FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor, FacetKind::kYear}, false);
-      enquire.add_matchspy(&spy);
-      enquire.get_mset(0, 0, db_.get_doccount());
-      auto facets = spy.results(true, 0);
-      info.outlets = facets[0].values;
-      info.speakers = facets[1].values.size();
-      info.authors = facets[2].values.size();
-      uint64_t dated = 0;
-      for (const auto& y : facets[3].values) dated += y.count;
-      info.undated = info.articles >= dated ? info.articles - dated : 0;
-      std::string lo = db_.get_value_lower_bound(schema::kSlotDate);
-      std::string hi = db_.get_value_upper_bound(schema::kSlotDate);
-      if (!lo.empty()) info.first_date = slot_date_to_iso(lo);
-      if (!hi.empty()) info.last_date = slot_date_to_iso(hi);
-      return info;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= kModifiedRetries)
-        throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": the database kept changing; try again");
-      db_.reopen();
-      refresh_stats();
-    } catch (const Xapian::DatabaseError& e) {
-      throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
+  return retrying("--info", [&] {
+    DatabaseInfo info;
+    info.path = path_;
+    auto stamp = schema::read_stamp(db_);
+    if (stamp) {
+      info.schema_version = stamp->version;
+      info.analyzer = stamp->analyzer;
     }
-  }
+    info.documents = db_.get_doccount();
+    info.articles = db_.get_termfreq(str(schema::kKindArticle));
+    info.passages = db_.get_termfreq(str(schema::kKindPassage));
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(str(schema::kKindArticle)));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    FacetSpy spy({FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor, FacetKind::kYear}, false);
+    enquire.add_matchspy(&spy);
+    enquire.get_mset(0, 0, db_.get_doccount());
+    auto facets = spy.results(true, 0);
+    info.outlets = facets[0].values;
+    info.speakers = facets[1].values.size();
+    info.authors = facets[2].values.size();
+    uint64_t dated = 0;
+    for (const auto& y : facets[3].values) dated += y.count;
+    info.undated = info.articles >= dated ? info.articles - dated : 0;
+    std::string lo = db_.get_value_lower_bound(schema::kSlotDate);
+    std::string hi = db_.get_value_upper_bound(schema::kSlotDate);
+    if (!lo.empty()) info.first_date = slot_date_to_iso(lo);
+    if (!hi.empty()) info.last_date = slot_date_to_iso(hi);
+    return info;
+  });
 }
 
 std::vector<FacetCount> Searcher::list(FacetKind kind) {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      // Every article document once: its values of the facet, counted per article as --facet counts them.
-      Xapian::Enquire enquire(db_);
-      enquire.set_query(Xapian::Query(str(schema::kKindArticle)));
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      FacetSpy spy({kind}, false);
-      enquire.add_matchspy(&spy);
-      enquire.get_mset(0, 0, db_.get_doccount());
-      std::vector<FacetCount> values = spy.results(true, 0)[0].values;
-      std::sort(values.begin(), values.end(),
-                [](const FacetCount& a, const FacetCount& b) { return a.value < b.value; });
-      return values;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= kModifiedRetries)
-        throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": the database kept changing; try again");
-      db_.reopen();
-      refresh_stats();
-    } catch (const Xapian::DatabaseError& e) {
-      throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
-    }
-  }
+  return retrying("--list", [&] {
+    // Every article document once: its values of the facet, counted per article as --facet counts them.
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(str(schema::kKindArticle)));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    FacetSpy spy({kind}, false);
+    enquire.add_matchspy(&spy);
+    enquire.get_mset(0, 0, db_.get_doccount());
+    std::vector<FacetCount> values = spy.results(true, 0)[0].values;
+    std::sort(values.begin(), values.end(),
+              [](const FacetCount& a, const FacetCount& b) { return a.value < b.value; });
+    return values;
+  });
 }
 
 std::optional<FacetKind> parse_list(std::string_view text) {

@@ -158,6 +158,11 @@ class Searcher {
   const std::string& path() const { return path_; }
 
  private:
+  /// Runs `read()` (a read of db_) and returns what it returns. When an indexer commits meanwhile, takes
+  /// the new revision and runs it again, at most kModifiedRetries times; Xapian's errors become a
+  /// DatabaseError naming the path. `during` names the work for the message ("the search").
+  template <class Read>
+  auto retrying(std::string_view during, Read&& read) -> decltype(read());
   SearchResult search_once(const SearchOptions& options);
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.

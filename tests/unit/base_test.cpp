@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "base/ascii.h"
+#include "base/edit_distance.h"
 #include "base/calendar.h"
 #include "base/errors.h"
 #include "base/languages.h"
@@ -221,3 +222,15 @@ TEST(Errors, OneDatabaseErrorWithItsKind) {
   }
   EXPECT_THROW(throw dateline::UsageError("--x"), std::runtime_error);
 }
+
+namespace {
+TEST(EditDistance, BytesAndCodePoints) {
+  using dateline::edit_distance;
+  EXPECT_EQ(edit_distance(std::string_view("limt"), std::string_view("limit")), 1u);
+  EXPECT_EQ(edit_distance(std::string_view("kitten"), std::string_view("sitting")), 3u);
+  EXPECT_EQ(edit_distance(std::string_view(""), std::string_view("abc")), 3u);
+  EXPECT_EQ(edit_distance(std::string_view("same"), std::string_view("same")), 0u);
+  // Code points: one substitution, although the UTF-8 bytes differ in two places.
+  EXPECT_EQ(edit_distance(std::u32string(U"caf\u00e9"), std::u32string(U"cafe")), 1u);
+}
+}  // namespace
