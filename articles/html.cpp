@@ -1487,7 +1487,9 @@ Article html_article(const HtmlPage& page, const HtmlContext& context, std::stri
   size_t body_at = text.size();
   text += page.body;
   Article a = parse_text_article(text, std::move(id), std::move(path), max_passage_bytes);
-  std::erase_if(a.passages, [&](const Passage& p) { return p.begin < body_at; });
+  // The passages are the body the content scorer chose, split as any text is; the copied-text layout rules
+  // (which take short or repeated lines for page chrome) would drop real paragraphs of it.
+  a.passages = split_passages(text, PassageOptions{max_passage_bytes, body_at});
   if (a.subtitle && contains(page.header, *a.subtitle)) a.subtitle.reset();
   for (const char* f : {"title", "subtitle", "date", "author", "outlet"}) {
     bool has = (std::string_view(f) == "title" && a.title) || (std::string_view(f) == "subtitle" && a.subtitle) ||

@@ -267,6 +267,25 @@ TEST(HtmlContent, KeepsArticleDropsFurniture) {
   EXPECT_TRUE(lopez);
 }
 
+TEST(HtmlContent, ShortAndRepeatedParagraphsOfTheBodyStay) {
+  // The content scorer has chosen the body: its short paragraphs, and one said three times, are text. The
+  // copied-text layout rules would take them for page chrome (they once cut main-text recall 0.974 -> 0.938).
+  std::string body = "<article><h1>Council Votes To Close The Old Bridge</h1>";
+  body += "<p>The city council voted on Tuesday to close the old bridge for repairs after inspectors found "
+          "cracks in two of its piers.</p>";
+  for (int i = 0; i < 3; ++i) body += "<p>Vote now.</p>";
+  body += "<p>Yes.</p><p>Work will start next month and is expected to last until the spring, officials "
+          "said on Wednesday.</p></article>";
+  Article a = html_article(parse_html(page("", body)), {}, "id", "path");
+  size_t votes = 0, yes = 0;
+  for (const auto& p : a.passages) {
+    votes += p.text.find("Vote now.") != std::string::npos;
+    yes += p.text.find("Yes.") != std::string::npos;
+  }
+  EXPECT_EQ(votes, 3u);
+  EXPECT_EQ(yes, 1u);
+}
+
 TEST(HtmlContent, HostileInputsDoNotCrash) {
   std::string deep;
   for (int i = 0; i < 20000; ++i) deep += "<div>";
