@@ -26,9 +26,8 @@ bool is_text_term(std::string_view term) {
     return term.size() > prefix.size() && term.substr(0, prefix.size()) == prefix &&
            !(term[prefix.size()] >= 'A' && term[prefix.size()] <= 'Z');
   };
-  if (!(term[0] >= 'A' && term[0] <= 'Z')) return true;  // unprefixed: passage body
-  return starts(kTitle) || starts(std::string(kStemmed)) ||
-         starts(std::string(kStemmed) + std::string(kTitle)) || starts(kArticleText) || starts(kArticleTitle);
+  if (!(term[0] >= 'A' && term[0] <= 'Z')) return true;  // unprefixed: exact body word
+  return starts(kTitle) || starts(kArticleText) || starts(kArticleTitle);
 }
 
 std::string normalise_boolean(std::string_view value) {
@@ -98,12 +97,20 @@ uint64_t read_metadata_number(const Xapian::Database& db, std::string_view key) 
 }
 
 Lengths read_lengths(const Xapian::Database& db) {
-  return {read_metadata_number(db, kMetaArticleLength), read_metadata_number(db, kMetaPassageLength)};
+  return {read_metadata_number(db, kMetaArticleLength), read_metadata_number(db, kMetaPassageCount)};
 }
 
 void write_lengths(Xapian::WritableDatabase& db, const Lengths& lengths) {
   db.set_metadata(std::string(kMetaArticleLength), std::to_string(lengths.articles));
-  db.set_metadata(std::string(kMetaPassageLength), std::to_string(lengths.passages));
+  db.set_metadata(std::string(kMetaPassageCount), std::to_string(lengths.passages));
+}
+
+uint32_t next_passage_start(uint32_t previous_start, uint32_t previous_last_offset) {
+  if (previous_start == 0) return kPassageStride;
+  // Whole strides past the previous passage's last word plus the room the speaker words need.
+  const uint64_t room = uint64_t{previous_last_offset} + kSpeakerWindow + kMaxSpeakerWords;
+  const uint64_t strides = room / kPassageStride + 1;
+  return static_cast<uint32_t>(previous_start + strides * kPassageStride);
 }
 
 void check_readable(const Stamp& stamp, std::string_view path) {

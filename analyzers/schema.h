@@ -22,9 +22,11 @@ namespace dateline::schema {
 /// The version of the index layout this build writes. Bump on any incompatible change.
 /// 2: article documents carry their own ranking terms (kArticleText, kArticleTitle) instead of the
 ///    passage documents' body and title terms, so a ranked query reads posting lists of articles only.
-inline constexpr int kVersion = 2;
+/// 3: one Xapian document per article: passages are position ranges of it (kPassageStride), the exact
+///    word forms are positional terms of weight 0, and no passage documents are written.
+inline constexpr int kVersion = 3;
 /// The oldest layout this build can read.
-inline constexpr int kOldestReadable = 2;
+inline constexpr int kOldestReadable = 3;
 
 /// How a field's terms are made.
 enum class FieldKind {
@@ -42,44 +44,56 @@ struct Field {
 };
 
 // ---- Term prefixes ---------------------------------------------------------------------------
-// Passage documents: unstemmed terms carry positions; stemmed terms carry "Z" before the field prefix
-// and no positions (Xapian's STEM_SOME convention: `Ztroop`, `ZStroop`).
-inline constexpr std::string_view kBody = "";      ///< passage text (positional)
-inline constexpr std::string_view kTitle = "S";    ///< article title and subtitle (positional)
-inline constexpr std::string_view kStemmed = "Z";  ///< put before a text prefix for stemmed terms
-// Article documents: the ranking field, one term per word, no positions: the word's stem, or the word
-// itself when the analyzer gives no stem (numbers, CJK, language "none"). Title and subtitle words count
-// as article text too; kArticleTitle repeats them for the headline bonus and `title:word`. Their own
-// prefixes keep passage documents out of the posting lists a ranked query reads (5-6 passages per
-// article), and passage documents' text terms off article documents.
-inline constexpr std::string_view kArticleText = "W";    ///< article text: title, subtitle and every passage
-inline constexpr std::string_view kArticleTitle = "WS";  ///< title and subtitle words of the article
+// One document per article. Its text is indexed twice:
+// - ranking terms (kArticleText, kArticleTitle): one term per word, the word's stem or, for a word
+//   without one (numbers, CJK, language "none"), the word itself; the language's stop words left out.
+//   Only these carry wdf, so the document's length, and BM25, are over them alone. Body words carry
+//   their positions too (passage choice and `speaker:X word` read them); title words do not.
+// - exact word forms (kBody, kTitle): every word as the analyzer folds it, stop words included, with
+//   its position and wdf 0 (Xapian's length and weights ignore them): phrases, NEAR, quoted words and
+//   wildcards match them; the ranking terms of the same words give such a match its weight.
+inline constexpr std::string_view kBody = "";      ///< exact body word forms (positional, wdf 0)
+inline constexpr std::string_view kTitle = "S";    ///< exact title and subtitle word forms (positional, wdf 0)
+inline constexpr std::string_view kArticleText = "W";    ///< ranking text: title, subtitle and every passage
+inline constexpr std::string_view kArticleTitle = "WS";  ///< ranking terms of the title and subtitle words
 // Boolean filter terms: prefix + normalised value (see normalise_boolean()).
 inline constexpr std::string_view kOutlet = "XO";           ///< canonical outlet name
 inline constexpr std::string_view kAuthor = "A";            ///< author name
 inline constexpr std::string_view kWire = "XWIRE";  ///< canonical news agency of wire copy (Article::wire)
-inline constexpr std::string_view kSpeaker = "XSP";  ///< speaker quoted in this passage (article: anywhere)
+inline constexpr std::string_view kSpeaker = "XSP";  ///< speaker quoted anywhere in the article
 // Name words, so `speaker:lukashenko` finds "Alexander Lukashenko": prefix + each folded word of the name
-// (analysed with the database's Analyzer, unstemmed).
-inline constexpr std::string_view kSpeakerWord = "XSW";  ///< a word of a speaker name of this passage (article: any)
+// (analysed with the database's Analyzer, unstemmed). Speaker words also sit at positions just before
+// each passage that quotes the speaker (see kPassageStride), so a NEAR query pairs them with that
+// passage's words only.
+inline constexpr std::string_view kSpeakerWord = "XSW";  ///< a word of a speaker name of the article
 inline constexpr std::string_view kAuthorWord = "XAW";          ///< a word of the author's name
 inline constexpr std::string_view kOutletWord = "XOW";          ///< a word of the canonical outlet name
 inline constexpr std::string_view kYear = "Y";                  ///< Y2022
 inline constexpr std::string_view kMonth = "M";                 ///< M202202
 inline constexpr std::string_view kDay = "D";                   ///< D20220224
-inline constexpr std::string_view kArticleId = "XID";           ///< on every document of an article
+inline constexpr std::string_view kArticleId = "XID";           ///< the article's id
 inline constexpr std::string_view kUnique = "Q";    ///< Q<article id>#0: the article document
-inline constexpr std::string_view kKind = "K";      ///< KP passage document, KA article document
-inline constexpr std::string_view kKindPassage = "KP";
-inline constexpr std::string_view kKindArticle = "KA";
+inline constexpr std::string_view kKindArticle = "KA";  ///< on every document (all are articles)
+
+// ---- Positions -----------------------------------------------------------------------------------
+// Title words take positions from 1 (subtitle after a gap of 100). Passage k (1-based) starts at
+// position k * kPassageStride, its words at start + 1, 2, ...; a passage too long for the stride pushes
+// the next one further by whole strides, so that kSpeakerWindow + kMaxSpeakerWords positions always
+// separate one passage's last word from the next passage's speaker words. A phrase or NEAR (at most
+// QueryBudget::max_near_distance + 100 positions) therefore never spans two passages, and
+// NEAR(speaker words, word; kSpeakerWindow) holds only inside one passage of the first
+// kSpeakerWindow - kMaxSpeakerWords words of each passage.
+inline constexpr uint32_t kPassageStride = 10000;
+inline constexpr uint32_t kSpeakerWindow = 5000;  ///< NEAR window pairing speaker words with passage words
+inline constexpr uint32_t kMaxSpeakerWords = 1000;  ///< speaker words placed before one passage at most
+
+/// Where passage `index` (0-based) starts, given where the previous one started and its last word's
+/// offset from that start (0 for the first passage).
+uint32_t next_passage_start(uint32_t previous_start, uint32_t previous_last_offset);
 
 // ---- Document ids --------------------------------------------------------------------------------
-// Article documents take docids below kFirstPassageDocid, passage documents docids from it on, so the
-// article documents a ranked query reads lie together in every posting list, in the document-length
-// list and in the value streams (interleaved with 5-6 passages each, every length and value lookup
-// decoded past them: ranked queries took 1.8x the time). An updated article keeps its article docid.
-// 2^28 leaves room for 268 million articles and 4 billion passages per database, and for up to 8
-// such databases searched together (Xapian 1.4 interleaves shards' 32-bit docids).
+// Article documents take docids from 1 up, below kFirstPassageDocid (the limit of schema 2, when
+// passage documents took the docids above it). An updated article keeps its docid.
 inline constexpr uint32_t kFirstPassageDocid = uint32_t{1} << 28;
 /// Metadata: the highest article docid given so far (decimal text), so a new article gets the next.
 inline constexpr std::string_view kMetaLastArticleDocid = "dateline.last_article_docid";
@@ -93,8 +107,8 @@ inline constexpr unsigned kSlotArticleId = 1;  ///< article id: the collapse key
 inline constexpr unsigned kSlotHash = 2;       ///< content hash of the article (hex), article document only
 inline constexpr unsigned kSlotOutlet = 3;     ///< canonical outlet name, for facets
 inline constexpr unsigned kSlotAuthor = 4;     ///< author(s), for facets; several joined by '\n'
-inline constexpr unsigned kSlotSpeakers = 5;   ///< speakers joined by '\n' (passage's, or article's), for facets
-inline constexpr unsigned kSlotPassage = 6;    ///< passage number (Xapian::sortable_serialise), 0 = article
+inline constexpr unsigned kSlotSpeakers = 5;   ///< speakers of the article joined by '\n', for facets
+// Slot 6 held the passage number in schema 2; it is not written any more.
 
 /// The field table: query field names, facets and `--info` read it.
 inline constexpr std::array<Field, 7> kFields{{
@@ -128,11 +142,10 @@ std::string boolean_term(std::string_view prefix, std::string_view value);
 
 // ---- Document data ------------------------------------------------------------------------------
 // Each document's data is a JSON object (UTF-8):
-//   {"id", "path", "title", "subtitle", "outlet", "date", "author", "wire", "url",
-//    "passage" (1-based; 0 on the article document), "text", "start", "end" (byte offsets of the
-//    passage in the source file), "speakers": [...], "passages" (article document only: count),
-//    "file" (article document only: absolute path of the source file, for `dateline-index --prune`;
-//    absent for standard input)}
+//   {"id", "path", "title", "subtitle", "outlet", "date", "author", "wire", "url", "speakers": [...],
+//    "file" (absolute path of the source file, for `dateline-index --prune`; absent for standard input),
+//    "passages": [{"text", "start", "end" (byte offsets of the passage in the source file), "speakers",
+//                  "pos" (its first position, kPassageStride), "len" (its words among the ranking terms)}]}
 // Absent fields are omitted, never filled with a guess.
 
 // ---- Metadata ---------------------------------------------------------------------------------
@@ -140,15 +153,15 @@ inline constexpr std::string_view kMetaVersion = "dateline.schema_version";
 inline constexpr std::string_view kMetaAnalyzer = "dateline.analyzer";  ///< AnalyzerConfig::serialise()
 inline constexpr std::string_view kMetaFeatures = "dateline.features";
 
-/// Total length (sum of wdf, as Xapian counts a document's length) of all article documents and of all
-/// passage documents, kept up to date by dateline-index so the searcher can weigh each kind of document
-/// with its own average length (Xapian's own average is over both kinds together). Decimal text.
+/// Total length of all articles (sum of their ranking terms' wdf, as Xapian counts a document's length)
+/// and the number of passages of all articles, kept up to date by dateline-index: the searcher's
+/// passage choice weighs a passage against the average passage length. Decimal text.
 inline constexpr std::string_view kMetaArticleLength = "dateline.stats.article_length";
-inline constexpr std::string_view kMetaPassageLength = "dateline.stats.passage_length";
+inline constexpr std::string_view kMetaPassageCount = "dateline.stats.passages";
 
 struct Lengths {
   uint64_t articles = 0;  ///< kMetaArticleLength
-  uint64_t passages = 0;  ///< kMetaPassageLength
+  uint64_t passages = 0;  ///< kMetaPassageCount: the number of passages
 };
 
 /// A decimal number stored under `key` in the metadata; 0 when missing or unreadable.

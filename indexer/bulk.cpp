@@ -29,8 +29,7 @@ namespace {
 // Blocks of docids, handed out in order so that no two segments' ranges overlap.
 class BlockAllocator {
  public:
-  BlockAllocator(uint32_t article_block, uint32_t passage_block)
-      : article_block_(std::max(1u, article_block)), passage_block_(std::max(1u, passage_block)) {}
+  explicit BlockAllocator(uint32_t article_block) : article_block_(std::max(1u, article_block)) {}
 
   /// [first, end) of the next article block, or std::nullopt when none is left.
   std::optional<std::pair<uint64_t, uint64_t>> articles() {
@@ -40,22 +39,10 @@ class BlockAllocator {
     ++article_blocks_;
     return std::pair(first, std::min<uint64_t>(first + article_block_, schema::kFirstPassageDocid));
   }
-  /// [first, end) of the next passage block, or std::nullopt when none is left.
-  std::optional<std::pair<uint64_t, uint64_t>> passages() {
-    std::lock_guard lock(mutex_);
-    const uint64_t first = schema::kFirstPassageDocid + passage_blocks_ * passage_block_;
-    // Xapian 1.4's docids are 32-bit: the whole block must lie below 2^32.
-    if (first + passage_block_ > uint64_t{1} << 32) return std::nullopt;
-    ++passage_blocks_;
-    return std::pair(first, first + passage_block_);
-  }
-
  private:
   std::mutex mutex_;
   uint64_t article_block_;
-  uint64_t passage_block_;
   uint64_t article_blocks_ = 0;
-  uint64_t passage_blocks_ = 0;
 };
 
 // One segment database: documents of one kind, docids [next, end).
@@ -74,29 +61,21 @@ struct WriterTotals {
   std::vector<std::string> segments;
 };
 
-// A writer thread's current article and passage segments.
+// A writer thread's current segment.
 class SegmentWriter {
  public:
   SegmentWriter(std::string dir, BlockAllocator& blocks, size_t batch_size)
       : dir_(std::move(dir)), blocks_(blocks), batch_size_(batch_size) {}
 
   void write(const BuiltArticle& article) {
-    for (size_t i = 0; i < article.documents.size(); ++i) {
-      const BuiltDocument& bd = article.documents[i];
-      // documents[0] is the article document (document_builder.h).
-      const bool is_article = i == 0;
-      Segment& seg = is_article ? articles_ : passages_;
-      if (!seg.open || seg.next == seg.end) roll(seg, is_article);
-      const auto did = static_cast<Xapian::docid>(seg.next++);
-      seg.db.replace_document(did, bd.document);
-      if (is_article) {
-        totals_.lengths.articles += bd.length;
-        totals_.last_article_docid = std::max(totals_.last_article_docid, did);
-      } else {
-        totals_.lengths.passages += bd.length;
-        for (const auto& word : bd.spelling) ++spelling_[word];
-      }
-    }
+    Segment& seg = articles_;
+    if (!seg.open || seg.next == seg.end) roll(seg);
+    const auto did = static_cast<Xapian::docid>(seg.next++);
+    seg.db.replace_document(did, article.document);
+    totals_.lengths.articles += article.length;
+    totals_.lengths.passages += article.passages;
+    totals_.last_article_docid = std::max(totals_.last_article_docid, did);
+    for (const auto& word : article.spelling) ++spelling_[word];
     if (++pending_ >= batch_size_) commit();
   }
 
@@ -104,7 +83,6 @@ class SegmentWriter {
   WriterTotals finish() {
     commit();
     close(articles_);
-    close(passages_);
     return std::move(totals_);
   }
 
@@ -112,15 +90,14 @@ class SegmentWriter {
   void commit() {
     flush_spelling();
     if (articles_.open) articles_.db.commit();
-    if (passages_.open) passages_.db.commit();
     pending_ = 0;
   }
 
-  // One add_spelling() per distinct word and batch, as IndexWriter does, into the passage segment the
-  // words came from (spelling words come from passages only); the compactor sums the segments' counts.
+  // One add_spelling() per distinct word and batch, as IndexWriter does, into the segment the words
+  // came from; the compactor sums the segments' counts.
   void flush_spelling() {
     for (const auto& [word, n] : spelling_)
-      passages_.db.add_spelling(word, static_cast<Xapian::termcount>(n));
+      articles_.db.add_spelling(word, static_cast<Xapian::termcount>(n));
     spelling_.clear();
   }
 
@@ -131,19 +108,18 @@ class SegmentWriter {
     seg.open = false;
   }
 
-  void roll(Segment& seg, bool is_article) {
+  void roll(Segment& seg) {
     if (seg.open) {
-      if (!is_article) flush_spelling();
+      flush_spelling();
       close(seg);
     }
-    auto block = is_article ? blocks_.articles() : blocks_.passages();
+    auto block = blocks_.articles();
     if (!block) {
-      throw std::runtime_error(is_article ? "full: a Dateline database holds at most " +
-                                                std::to_string(schema::kFirstPassageDocid - 1) + " articles"
-                                          : std::string("full: no passage document ids left"));
+      throw std::runtime_error("full: a Dateline database holds at most " +
+                               std::to_string(schema::kFirstPassageDocid - 1) + " articles");
     }
     // Built by appending: GCC 12 misreports `"a" + std::string` under -Wrestrict.
-    std::string name(is_article ? "a" : "p");
+    std::string name("a");
     name += std::to_string(block->first);
     seg.path = (fs::path(dir_) / name).string();
     // A segment is scratch until the merge: no fsync (the merged database is synced by the compactor).
@@ -159,7 +135,6 @@ class SegmentWriter {
   BlockAllocator& blocks_;
   size_t batch_size_;
   Segment articles_;
-  Segment passages_;
   std::unordered_map<std::string, int64_t> spelling_;
   size_t pending_ = 0;
   WriterTotals totals_;
@@ -168,7 +143,7 @@ class SegmentWriter {
 }  // namespace
 
 struct BulkBuilder::Impl {
-  explicit Impl(const BulkOptions& o) : options(o), blocks(o.article_block, o.passage_block) {}
+  explicit Impl(const BulkOptions& o) : options(o), blocks(o.article_block) {}
   BulkOptions options;
   std::string dir;
   BlockAllocator blocks;

@@ -7,9 +7,8 @@
  *  each filling databases of its own ("segments"), which finish() merges with Xapian's compactor and
  *  moves into place, as Lucene builds segments and merges them.
  *
- *  Each segment holds one kind of document and one block of docids (schema::kFirstPassageDocid):
- *  article documents a block of kBulkArticleBlock docids below 2^28, passage documents a block of
- *  kBulkPassageBlock docids from 2^28. Blocks are handed out in order, never twice, so the segments' docid
+ *  Each segment holds one block of kBulkArticleBlock docids (below schema::kFirstPassageDocid). Blocks
+ *  are handed out in order, never twice, so the segments' docid
  *  ranges are disjoint and the compactor can keep every docid as it is (DBCOMPACT_NO_RENUMBER): the
  *  merged database has exactly the layout a single writer gives (with the unused end of each
  *  writer's last block as a gap), and later runs update it as any other.
@@ -44,7 +43,6 @@ struct BulkOptions {
   unsigned writers = 2;     ///< writer threads (>= 1)
   size_t batch_size = 500;  ///< articles per segment commit (--batch-size)
   uint32_t article_block = kBulkArticleBlock;  ///< docids per article segment (smaller in tests)
-  uint32_t passage_block = kBulkPassageBlock;  ///< docids per passage segment (smaller in tests)
 };
 
 /// The bulk build of one run. Not copyable; add() and finish() from one thread.
@@ -57,7 +55,7 @@ class BulkBuilder {
   BulkBuilder(const BulkBuilder&) = delete;
   BulkBuilder& operator=(const BulkBuilder&) = delete;
 
-  /// Queues one article (every document of it) for a writer; blocks while the writers are behind.
+  /// Queues one article for a writer; blocks while the writers are behind.
   /// Throws DatabaseError when a writer has failed.
   void add(BuiltArticle&& article);
 

@@ -1,5 +1,5 @@
 /** @file
- *  @brief Article -> Xapian documents following analyzers/schema.h: terms, positions, values, data.
+ *  @brief Article -> its Xapian document following analyzers/schema.h: terms, positions, values, data.
  */
 #include "indexer/document_builder.h"
 
@@ -165,49 +165,38 @@ Json common_data(const Article& a) {
   return j;
 }
 
-// Adds one analysed text to a passage document: unstemmed positional terms and Z-prefixed stems, and
-// collects its spelling words.
-class TermAdder {
- public:
-  TermAdder(Xapian::Document& doc, std::set<std::string>& spelling) : doc_(doc), spelling_(spelling) {}
-
-  /// Returns the wdf added (the document's length grows by it).
-  uint64_t add(const std::vector<Token>& tokens, std::string_view prefix, unsigned weight) {
-    std::string stem_prefix = std::string(schema::kStemmed) + std::string(prefix);
-    uint64_t added = 0;
-    for (const auto& tok : tokens) {
-      if (tok.term.empty() || prefix.size() + tok.term.size() > kMaxIndexTermBytes) continue;
-      doc_.add_posting(std::string(prefix) + tok.term, tok.position, weight);
-      added += weight;
-      if (!tok.stem.empty() && stem_prefix.size() + tok.stem.size() <= kMaxIndexTermBytes) {
-        doc_.add_term(stem_prefix + tok.stem, weight);
-        added += weight;
-      }
-      if (is_spelling_word(tok.term)) spelling_.insert(tok.term);
-    }
-    return added;
-  }
-
- private:
-  Xapian::Document& doc_;
-  std::set<std::string>& spelling_;
-};
-
-// Adds one analysed text to an article document: one term per word under `prefix`, the stem or, for a
-// word without one, the word itself (schema::kArticleText), leaving out the language's stop words (as
-// Lucene's EnglishAnalyzer does for BM25). No positions and no spelling words: passage documents carry
-// both. Returns the wdf added (the document's length grows by it).
-uint64_t add_article_terms(Xapian::Document& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
-                           std::string_view prefix, unsigned weight) {
-  std::string term(prefix);
+// Adds one analysed text to the article document: its ranking terms under `rank_prefix` (the stem or,
+// for a word without one, the word itself), leaving out the language's stop words (as Lucene's
+// EnglishAnalyzer does for BM25), with the token's position + `offset` when `offset` is not 0; and,
+// when `exact_prefix` is given, every word's exact form with its position + `offset`, weight 0.
+// Returns the wdf added (the document's length grows by it).
+uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
+                  std::string_view rank_prefix, unsigned weight, uint32_t offset,
+                  const std::string_view* exact_prefix, std::set<std::string>* spelling) {
+  std::string term(rank_prefix);
+  std::string exact = exact_prefix != nullptr ? std::string(*exact_prefix) : std::string();
+  const size_t exact_size = exact.size();
   uint64_t added = 0;
   for (const auto& tok : tokens) {
+    if (tok.term.empty()) continue;
+    const Xapian::termpos pos = offset + tok.position;
+    if (exact_prefix != nullptr && exact_size + tok.term.size() <= kMaxIndexTermBytes) {
+      exact.resize(exact_size);
+      exact += tok.term;
+      doc.add_posting(exact, pos, 0);
+      if (spelling != nullptr && is_spelling_word(tok.term)) spelling->insert(tok.term);
+    }
+    if (weight == 0) continue;
     const std::string& word = tok.stem.empty() ? tok.term : tok.stem;
-    if (word.empty() || prefix.size() + word.size() > kMaxIndexTermBytes) continue;
+    if (rank_prefix.size() + word.size() > kMaxIndexTermBytes) continue;
     if (analyzer.is_stop_word(tok.term)) continue;
-    term.resize(prefix.size());
+    term.resize(rank_prefix.size());
     term += word;
-    doc.add_term(term, weight);
+    if (offset != 0) {
+      doc.add_posting(term, pos, weight);
+    } else {
+      doc.add_term(term, weight);
+    }
     added += weight;
   }
   return added;
@@ -294,7 +283,7 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     return static_cast<unsigned>(std::strtoul(env, nullptr, 10));
   }();
   static const unsigned kBodyWeight = schema::find_field("text")->weight;
-  // wdf of a title word among the article document's body terms (see below). DATELINE_TITLE_BODY_WDF
+  // wdf of a title word among the article's text terms (see below). DATELINE_TITLE_BODY_WDF
   // (0-9) overrides it for relevance ablations only.
   static const unsigned kTitleBodyWeight = [] {
     const char* env = std::getenv("DATELINE_TITLE_BODY_WDF");  // NOLINT(concurrency-mt-unsafe): read-only
@@ -302,7 +291,7 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     return static_cast<unsigned>(std::strtoul(env, nullptr, 10));
   }();
 
-  // Analyse the shared parts once.
+  // Analyse the title and subtitle (positions from 1; the subtitle after a gap).
   std::vector<Token> title_tokens =
       article.title ? analyzer_.analyze(*article.title, 1) : std::vector<Token>{};
   uint32_t subtitle_first = 1;
@@ -332,92 +321,76 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     out.warnings.push_back("date \"" + *article.date + "\" is not YYYY-MM-DD; left out of the date terms");
   }
 
-  // Terms and values every document of the article carries.
-  auto add_shared = [&](BuiltDocument& bd, const std::vector<std::string>& speakers,
-                        const std::set<std::string>& speaker_words) {
-    Xapian::Document& doc = bd.document;
-    doc.add_boolean_term(out.id_term);
-    if (article.outlet && !article.outlet->empty()) {
-      doc.add_boolean_term(schema::boolean_term(schema::kOutlet, *article.outlet));
-      doc.add_value(schema::kSlotOutlet, *article.outlet);
-    }
-    for (const auto& w : outlet_words) doc.add_boolean_term(schema::boolean_term(schema::kOutletWord, w));
-    if (article.wire && !article.wire->empty())
-      doc.add_boolean_term(schema::boolean_term(schema::kWire, *article.wire));
-    for (const auto& a : authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, a));
-    for (const auto& w : author_words) doc.add_boolean_term(schema::boolean_term(schema::kAuthorWord, w));
-    if (!authors.empty()) doc.add_value(schema::kSlotAuthor, join(authors, '\n'));
-    for (const auto& s : speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
-    for (const auto& w : speaker_words) doc.add_boolean_term(schema::boolean_term(schema::kSpeakerWord, w));
-    if (!speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(speakers, '\n'));
-    if (!date_compact.empty()) {
-      doc.add_boolean_term(std::string(schema::kYear) + date_compact.substr(0, 4));
-      if (date_compact.size() >= 6)
-        doc.add_boolean_term(std::string(schema::kMonth) + date_compact.substr(0, 6));
-      if (date_compact.size() == 8) doc.add_boolean_term(std::string(schema::kDay) + date_compact);
-      doc.add_value(schema::kSlotDate, date_compact);
-    }
-    doc.add_value(schema::kSlotArticleId, article.id);
-  };
+  Xapian::Document& doc = out.document;
+  doc.add_boolean_term(out.id_term);
+  doc.add_boolean_term(std::string(schema::kKindArticle));
+  doc.add_boolean_term(unique_term(article.id, 0));
+  if (article.outlet && !article.outlet->empty()) {
+    doc.add_boolean_term(schema::boolean_term(schema::kOutlet, *article.outlet));
+    doc.add_value(schema::kSlotOutlet, *article.outlet);
+  }
+  for (const auto& w : outlet_words) doc.add_boolean_term(schema::boolean_term(schema::kOutletWord, w));
+  if (article.wire && !article.wire->empty())
+    doc.add_boolean_term(schema::boolean_term(schema::kWire, *article.wire));
+  for (const auto& a : authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, a));
+  for (const auto& w : author_words) doc.add_boolean_term(schema::boolean_term(schema::kAuthorWord, w));
+  if (!authors.empty()) doc.add_value(schema::kSlotAuthor, join(authors, '\n'));
+  for (const auto& s : all_speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
+  for (const auto& w : all_speaker_words) doc.add_boolean_term(schema::boolean_term(schema::kSpeakerWord, w));
+  if (!all_speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(all_speakers, '\n'));
+  if (!date_compact.empty()) {
+    doc.add_boolean_term(std::string(schema::kYear) + date_compact.substr(0, 4));
+    if (date_compact.size() >= 6) doc.add_boolean_term(std::string(schema::kMonth) + date_compact.substr(0, 6));
+    if (date_compact.size() == 8) doc.add_boolean_term(std::string(schema::kDay) + date_compact);
+    doc.add_value(schema::kSlotDate, date_compact);
+  }
+  doc.add_value(schema::kSlotArticleId, article.id);
+  doc.add_value(schema::kSlotHash, out.hash);
 
-  // The article document first: its own ranking terms (schema::kArticleText, kArticleTitle), no positions.
-  out.documents.emplace_back();
-  {
-    BuiltDocument& bd = out.documents.back();
-    add_shared(bd, all_speakers, all_speaker_words);
-    Xapian::Document& doc = bd.document;
-    bd.length += add_article_terms(doc, analyzer_, title_tokens, schema::kArticleTitle, kTitleWeight);
-    bd.length += add_article_terms(doc, analyzer_, subtitle_tokens, schema::kArticleTitle, kTitleWeight);
-    doc.add_boolean_term(std::string(schema::kKindArticle));
-    doc.add_boolean_term(unique_term(article.id, 0));
-    doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(0));
-    doc.add_value(schema::kSlotHash, out.hash);
-    Json data = common_data(article);
-    data["passage"] = 0;
-    data["passages"] = article.passages.size();
-    data["speakers"] = all_speakers;
-    if (!out.source_file.empty()) data["file"] = out.source_file;
-    doc.set_data(dump(data));
-    // Title and subtitle words also count as article text (one BM25 field, as Anserini and Omega
-    // index title + body): scored queries rank articles on article text, whose statistics a title-only
-    // field (few, short) would distort. The kArticleTitle terms above are the headline bonus.
-    bd.length += add_article_terms(doc, analyzer_, title_tokens, schema::kArticleText, kTitleBodyWeight);
-    bd.length += add_article_terms(doc, analyzer_, subtitle_tokens, schema::kArticleText, kTitleBodyWeight);
+  // Title and subtitle: exact forms at their positions (S), ranking terms without positions (WS, with
+  // the title's weight; and W: title words also count as article text, one BM25 field as Anserini and
+  // Omega index title + body, whose statistics a title-only field would distort).
+  static constexpr std::string_view kTitlePrefix = schema::kTitle;
+  static constexpr std::string_view kBodyPrefix = schema::kBody;
+  for (const auto* tokens : {&title_tokens, &subtitle_tokens}) {
+    out.length += add_text(doc, analyzer_, *tokens, schema::kArticleTitle, kTitleWeight, 0, &kTitlePrefix,
+                           &out.spelling);
+    out.length += add_text(doc, analyzer_, *tokens, schema::kArticleText, kTitleBodyWeight, 0, nullptr, nullptr);
   }
 
-  uint64_t n = 0;
+  Json data = common_data(article);
+  data["speakers"] = all_speakers;
+  if (!out.source_file.empty()) data["file"] = out.source_file;
+  Json passages = Json::array();
+  uint32_t start = 0;
+  uint32_t last_offset = 0;
   for (const auto& passage : article.passages) {
-    ++n;
+    start = schema::next_passage_start(start, last_offset);
     std::vector<Token> tokens = analyzer_.analyze(passage.text, 1);
+    last_offset = tokens.empty() ? 0 : tokens.back().position;
+    const uint64_t length =
+        add_text(doc, analyzer_, tokens, schema::kArticleText, kBodyWeight, start, &kBodyPrefix, &out.spelling);
+    out.length += length;
+    // The passage's speaker words just before it, one position each (schema.h "Positions").
     std::vector<std::string> speakers = non_empty(passage.speakers);
-    std::set<std::string> speaker_words = name_words(speakers);
-
-    BuiltDocument bd;
-    add_shared(bd, speakers, speaker_words);
-    Xapian::Document& doc = bd.document;
-    TermAdder adder(doc, bd.spelling);
-    bd.length += adder.add(title_tokens, schema::kTitle, kTitleWeight);
-    bd.length += adder.add(subtitle_tokens, schema::kTitle, kTitleWeight);
-    bd.length += adder.add(tokens, schema::kBody, kBodyWeight);
-    doc.add_boolean_term(std::string(schema::kKindPassage));
-    doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(static_cast<double>(n)));
-    Json data = common_data(article);
-    data["passage"] = n;
-    data["text"] = passage.text;
-    data["start"] = passage.begin;
-    data["end"] = passage.end;
-    data["speakers"] = speakers;
-    doc.set_data(dump(data));
-
-    // The same words as article text on the article document.
-    BuiltDocument& article_doc = out.documents.front();
-    article_doc.length +=
-        add_article_terms(article_doc.document, analyzer_, tokens, schema::kArticleText, kBodyWeight);
-
+    Xapian::termpos at = start;
+    for (const auto& w : name_words(speakers)) {
+      if (start - at >= schema::kMaxSpeakerWords) break;
+      doc.add_posting(schema::boolean_term(schema::kSpeakerWord, w), --at, 0);
+    }
+    Json pj;
+    pj["text"] = passage.text;
+    pj["start"] = passage.begin;
+    pj["end"] = passage.end;
+    pj["speakers"] = speakers;
+    pj["pos"] = start;
+    pj["len"] = length;
+    passages.push_back(std::move(pj));
     out.text_bytes += passage.text.size();
-    out.documents.push_back(std::move(bd));
+    ++out.passages;
   }
-  out.passages = n;
+  data["passages"] = std::move(passages);
+  doc.set_data(dump(data));
   return out;
 }
 

@@ -1,6 +1,5 @@
 /** @file
- *  @brief Article -> Xapian documents (one per passage plus one article document): the only place index terms
- * are made.
+ *  @brief Article -> its Xapian document (passages as position ranges): the only place index terms are made.
  *
  *  Follows analyzers/schema.h exactly; docs/index-format.md describes the result for people.
  */
@@ -18,22 +17,16 @@
 
 namespace dateline {
 
-/// One document ready for the writer, with the words it feeds to the spelling dictionary.
-struct BuiltDocument {
-  Xapian::Document document;
-  std::set<std::string> spelling;  ///< unstemmed body/title terms made of letters only, once each
-  uint64_t length = 0;             ///< its length as Xapian counts it: the sum of its terms' wdf
-};
-
-/// Everything the writer needs for one article.
+/// Everything the writer needs for one article: its one Xapian document (analyzers/schema.h).
 struct BuiltArticle {
   std::string id;           ///< article id
   std::string hash;         ///< 16 hex digits: what kSlotHash holds (source hash + extracted record)
-  std::string id_term;      ///< article_id_term(id): on every document of the article
+  std::string id_term;      ///< article_id_term(id)
   std::string source_file;  ///< absolute source file, empty for standard input ("file" in the data)
-  /// documents[0] is the article document (KA), then passages 1..n (KP).
-  std::vector<BuiltDocument> documents;
-  uint64_t passages = 0;              ///< number of passage documents
+  Xapian::Document document;
+  std::set<std::string> spelling;     ///< exact body/title terms made of letters only, once each
+  uint64_t length = 0;                ///< the document's length as Xapian counts it: the sum of its wdf
+  uint64_t passages = 0;              ///< number of passages
   uint64_t text_bytes = 0;            ///< bytes of passage text (the writer's batch-size measure)
   std::vector<std::string> warnings;  ///< e.g. an unparseable date left out of the date terms
 };
@@ -65,7 +58,7 @@ class DocumentBuilder {
  public:
   explicit DocumentBuilder(const Analyzer& analyzer);
 
-  /// Builds the article document and one document per passage (see schema.h for the layout).
+  /// Builds the article's document (see schema.h for the layout).
   /// `source_file`: absolute path of the article's file, stored for --prune (empty for stdin).
   BuiltArticle build(const Article& article, std::string_view source_file = {}) const;
 

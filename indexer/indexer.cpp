@@ -397,7 +397,6 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     bo.writers = writers;
     bo.batch_size = options.batch_size;
     bo.article_block = options.bulk_article_block;
-    bo.passage_block = options.bulk_passage_block;
     bulk.emplace(bo);
     reporter.message(Reporter::Level::kInfo, "building the new database with " + std::to_string(writers) +
                                                  " writers (segments merged at the end)");

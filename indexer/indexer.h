@@ -27,7 +27,6 @@ namespace dateline {
 /// room for 15,360 passage segments (4 billion passages) in the 32-bit docid space. Smaller blocks build no
 /// faster (bench/RESULTS.md, section 5).
 inline constexpr uint32_t kBulkArticleBlock = 50'000;
-inline constexpr uint32_t kBulkPassageBlock = uint32_t{1} << 18;
 
 /// Validated options of one run (main.cpp turns flags into these).
 struct IndexOptions {
@@ -42,7 +41,6 @@ struct IndexOptions {
   /// inputs hold at least kBulkMinBytes, else 1. A database with documents always has one writer.
   unsigned writers = 0;
   uint32_t bulk_article_block = kBulkArticleBlock;  ///< docids per article segment of a bulk build
-  uint32_t bulk_passage_block = kBulkPassageBlock;  ///< docids per passage segment of a bulk build
   bool dry_run = false;                             ///< extract and report records, never open the database
   bool prune = false;                   ///< delete articles whose source file under an input root is gone
   std::vector<std::string> delete_ids;  ///< article ids to delete

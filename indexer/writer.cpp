@@ -400,10 +400,6 @@ IndexWriter::~IndexWriter() {
 void IndexWriter::init_docids() {
   last_article_docid_ =
       static_cast<Xapian::docid>(schema::read_metadata_number(db_, schema::kMetaLastArticleDocid));
-  const Xapian::docid last = db_.get_lastdocid();
-  next_passage_docid_ = last >= schema::kFirstPassageDocid ? last + 1 : schema::kFirstPassageDocid;
-  // lastdocid wrapped past 2^32 - 1: the database is full (new_passage_docid() says so).
-  if (next_passage_docid_ == 0) next_passage_docid_ = std::numeric_limits<Xapian::docid>::max();
 }
 
 Xapian::docid IndexWriter::new_article_docid() {
@@ -416,14 +412,6 @@ Xapian::docid IndexWriter::new_article_docid() {
   return ++last_article_docid_;
 }
 
-Xapian::docid IndexWriter::new_passage_docid() {
-  if (next_passage_docid_ == std::numeric_limits<Xapian::docid>::max()) {
-    throw DatabaseError(DatabaseError::Kind::kIo,
-                        path_ + ": full: no passage document ids left; index the rest into another database");
-  }
-  return next_passage_docid_++;
-}
-
 void IndexWriter::begin_batch() {
   if (in_transaction_) return;
   db_.begin_transaction(true);
@@ -434,13 +422,13 @@ void IndexWriter::delete_article_documents(const std::string& id_term) {
   // Keep the spelling dictionary's counts true: take back what each old document added.
   std::vector<Xapian::docid> ids;
   for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p) ids.push_back(*p);
-  static const std::string kArticlePassage = Xapian::sortable_serialise(0);
   for (Xapian::docid did : ids) {
     const Xapian::Document doc = db_.get_document(did);
     for (const auto& word : spelling_words(doc)) --spelling_delta_[word];
-    const auto length = static_cast<int64_t>(db_.get_doclength(did));
-    (doc.get_value(schema::kSlotPassage) == kArticlePassage ? article_length_delta_
-                                                            : passage_length_delta_) -= length;
+    article_length_delta_ -= static_cast<int64_t>(db_.get_doclength(did));
+    auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+    if (data.is_object() && data.contains("passages") && data["passages"].is_array())
+      passage_count_delta_ -= static_cast<int64_t>(data["passages"].size());
   }
   db_.delete_document(id_term);
 }
@@ -468,22 +456,14 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
           *old_file = data["file"].get<std::string>();
       }
     }
-    // Also clears passages left without their article document (cannot happen with whole-article
-    // batches, but costs nothing when there are none).
     if (outcome == Outcome::kUpdated || db_.term_exists(article.id_term))
       delete_article_documents(article.id_term);
     if (article_did == 0 || article_did >= schema::kFirstPassageDocid) article_did = new_article_docid();
-    for (size_t i = 0; i < article.documents.size(); ++i) {
-      BuiltDocument& bd = article.documents[i];
-      // documents[0] is the article document (document_builder.h), added at commit (flush_documents()).
-      if (i == 0) {
-        pending_article_docs_.emplace_back(article_did, std::move(bd.document));
-      } else {
-        db_.replace_document(new_passage_docid(), bd.document);
-      }
-      for (const auto& word : bd.spelling) ++spelling_delta_[word];
-      (i == 0 ? article_length_delta_ : passage_length_delta_) += static_cast<int64_t>(bd.length);
-    }
+    // Added at commit (flush_documents()), in docid order.
+    pending_article_docs_.emplace_back(article_did, std::move(article.document));
+    for (const auto& word : article.spelling) ++spelling_delta_[word];
+    article_length_delta_ += static_cast<int64_t>(article.length);
+    passage_count_delta_ += static_cast<int64_t>(article.passages);
     ++pending_articles_;
     pending_bytes_ += article.text_bytes;
     return outcome;
@@ -546,24 +526,23 @@ void IndexWriter::flush_lengths() {
     db_.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article_docid_));
     article_docid_changed_ = false;
   }
-  if (article_length_delta_ == 0 && passage_length_delta_ == 0) return;
+  if (article_length_delta_ == 0 && passage_count_delta_ == 0) return;
   schema::Lengths lengths = schema::read_lengths(db_);
   auto apply = [](uint64_t total, int64_t delta) {
     const int64_t t = static_cast<int64_t>(total) + delta;
     return static_cast<uint64_t>(t < 0 ? 0 : t);
   };
   lengths.articles = apply(lengths.articles, article_length_delta_);
-  lengths.passages = apply(lengths.passages, passage_length_delta_);
+  lengths.passages = apply(lengths.passages, passage_count_delta_);
   schema::write_lengths(db_, lengths);
   article_length_delta_ = 0;
-  passage_length_delta_ = 0;
+  passage_count_delta_ = 0;
 }
 
 void IndexWriter::flush_documents() {
-  // The batch's article documents in docid order, after its passages: Xapian writes a document's term
-  // list and data into B-trees keyed by docid at once, and fills their blocks only while keys arrive in
-  // order; adding each article document between its passages, in another docid range, left the blocks
-  // half empty (+16% on disk). Passages go in as they come, keeping the writer busy while readers read.
+  // The batch's article documents in docid order: Xapian writes a document's term list and data into
+  // B-trees keyed by docid at once, and fills their blocks only while keys arrive in order (an updated
+  // article keeps its old docid).
   std::sort(pending_article_docs_.begin(), pending_article_docs_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [did, doc] : pending_article_docs_) db_.replace_document(did, doc);

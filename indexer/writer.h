@@ -92,7 +92,6 @@ class IndexWriter {
   /// made beside it: the caller then creates or empties the database in place.
   bool create_beside(const AnalyzerConfig& config, bool replace);
   Xapian::docid new_article_docid();
-  Xapian::docid new_passage_docid();
 
   std::string path_;
   Xapian::WritableDatabase db_;
@@ -105,14 +104,12 @@ class IndexWriter {
   uint64_t pending_bytes_ = 0;
   /// Spelling frequency changes of the current batch, applied by commit(): word -> net change.
   std::unordered_map<std::string, int64_t> spelling_delta_;
-  /// Changes of the current batch to the stored document lengths (schema::Lengths), applied by commit().
+  /// Changes of the current batch to the stored totals (schema::Lengths), applied by commit().
   int64_t article_length_delta_ = 0;
-  int64_t passage_length_delta_ = 0;
-  /// Document ids (schema::kFirstPassageDocid): the last article docid given (stored at commit when
-  /// changed) and the next passage docid.
+  int64_t passage_count_delta_ = 0;
+  /// The last article docid given (stored at commit when changed).
   Xapian::docid last_article_docid_ = 0;
   bool article_docid_changed_ = false;
-  Xapian::docid next_passage_docid_ = schema::kFirstPassageDocid;
   /// Article documents of the current batch, added by commit() (flush_documents()).
   std::vector<std::pair<Xapian::docid, Xapian::Document>> pending_article_docs_;
 };

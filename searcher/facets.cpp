@@ -1,5 +1,5 @@
 /** @file
- *  @brief Facet counts over the whole match set, counting each article once per value.
+ *  @brief Facet counts over the whole match set with Xapian's ValueCountMatchSpy, one document per article.
  */
 #include "searcher/facets.h"
 
@@ -58,28 +58,37 @@ std::string facet_names() {
   return out;
 }
 
-std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kind) {
+unsigned facet_slot(FacetKind kind) {
+  switch (kind) {
+    case FacetKind::kOutlet:
+      return schema::kSlotOutlet;
+    case FacetKind::kAuthor:
+      return schema::kSlotAuthor;
+    case FacetKind::kSpeaker:
+      return schema::kSlotSpeakers;
+    case FacetKind::kYear:
+    case FacetKind::kMonth:
+      return schema::kSlotDate;
+  }
+  return schema::kSlotOutlet;
+}
+
+std::vector<std::string> slot_facet_values(const std::string& slot, FacetKind kind) {
   std::vector<std::string> out;
   switch (kind) {
-    case FacetKind::kOutlet: {
-      std::string v = doc.get_value(schema::kSlotOutlet);
-      if (!v.empty()) out.push_back(std::move(v));
+    case FacetKind::kOutlet:
+      if (!slot.empty()) out.push_back(slot);
       break;
-    }
     case FacetKind::kAuthor:
-      split_lines(doc.get_value(schema::kSlotAuthor), out);
-      break;
     case FacetKind::kSpeaker:
-      // A passage document's speakers are the passage's; an article document's, the whole article's.
-      split_lines(doc.get_value(schema::kSlotSpeakers), out);
+      split_lines(slot, out);
       break;
     case FacetKind::kYear:
     case FacetKind::kMonth: {
       // The slot holds "YYYYMMDD" (or a shorter prefix when only the year or month is known).
-      std::string d = doc.get_value(schema::kSlotDate);
-      size_t need = kind == FacetKind::kYear ? 4 : 6;
-      if (d.size() >= need && all_digits(std::string_view(d).substr(0, need))) {
-        out.push_back(kind == FacetKind::kYear ? d.substr(0, 4) : d.substr(0, 4) + "-" + d.substr(4, 2));
+      const size_t need = kind == FacetKind::kYear ? 4 : 6;
+      if (slot.size() >= need && all_digits(std::string_view(slot).substr(0, need))) {
+        out.push_back(kind == FacetKind::kYear ? slot.substr(0, 4) : slot.substr(0, 4) + "-" + slot.substr(4, 2));
       }
       break;
     }
@@ -87,32 +96,45 @@ std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kin
   return out;
 }
 
-FacetSpy::FacetSpy(std::vector<FacetKind> kinds, bool passage_documents)
-    : passage_documents_(passage_documents) {
+std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kind) {
+  return slot_facet_values(doc.get_value(facet_slot(kind)), kind);
+}
+
+FacetCounter::FacetCounter(const std::vector<FacetKind>& kinds) {
   for (FacetKind k : kinds) {
-    bool duplicate =
-        std::any_of(counters_.begin(), counters_.end(), [k](const Counter& c) { return c.kind == k; });
-    if (!duplicate) counters_.push_back(Counter{k, {}, {}});
+    if (std::find(kinds_.begin(), kinds_.end(), k) != kinds_.end()) continue;
+    kinds_.push_back(k);
+    const unsigned slot = facet_slot(k);
+    if (spies_.count(slot) == 0) spies_.emplace(slot, std::make_unique<Xapian::ValueCountMatchSpy>(slot));
+  }
+  // Without facets, one spy still counts the documents the matcher saw (documents_seen()).
+  if (spies_.empty()) {
+    spies_.emplace(schema::kSlotOutlet, std::make_unique<Xapian::ValueCountMatchSpy>(schema::kSlotOutlet));
   }
 }
 
-void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
-  ++documents_;
-  std::string article = doc.get_value(schema::kSlotArticleId);
-  // Article documents are one per article: no need to remember which articles were counted, except
-  // for the distinct total, which is cheap to keep either way.
-  articles_.insert(article);
-  for (Counter& c : counters_) {
-    for (std::string& v : facet_values(doc, c.kind)) {
-      if (passage_documents_) {
-        std::string key = v;
-        key += '\0';
-        key += article;
-        if (!c.seen.insert(std::move(key)).second) continue;  // this article already counted for v
-      }
-      ++c.counts[v];
+void FacetCounter::attach(Xapian::Enquire& enquire) const {
+  enquire.clear_matchspies();
+  for (const auto& [slot, spy] : spies_) enquire.add_matchspy(spy.get());
+}
+
+uint64_t FacetCounter::documents_seen() const {
+  return spies_.begin()->second->get_total();
+}
+
+std::vector<FacetResult> FacetCounter::results(bool exact, size_t max_values) const {
+  std::vector<FacetResult> out;
+  for (FacetKind kind : kinds_) {
+    const Xapian::ValueCountMatchSpy& spy = *spies_.at(facet_slot(kind));
+    // A slot value is one document's whole value ("A\nB" for two speakers): each of its facet values
+    // gets the documents that hold it, so every article counts once per value.
+    std::unordered_map<std::string, uint64_t> counts;
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+      for (const std::string& v : slot_facet_values(*it, kind)) counts[v] += it.get_termfreq();
     }
+    out.push_back({std::string(facet_name(kind)), sort_counts(counts, max_values), exact});
   }
+  return out;
 }
 
 std::vector<FacetCount> sort_counts(const std::unordered_map<std::string, uint64_t>& counts,
@@ -124,14 +146,6 @@ std::vector<FacetCount> sort_counts(const std::unordered_map<std::string, uint64
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
   if (max_values > 0 && out.size() > max_values) out.resize(max_values);
-  return out;
-}
-
-std::vector<FacetResult> FacetSpy::results(bool exact, size_t max_values) const {
-  std::vector<FacetResult> out;
-  for (const Counter& c : counters_) {
-    out.push_back({std::string(facet_name(c.kind)), sort_counts(c.counts, max_values), exact});
-  }
   return out;
 }
 

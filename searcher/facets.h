@@ -6,11 +6,11 @@
 #include <xapian.h>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace dateline {
@@ -39,39 +39,34 @@ struct FacetResult {
   bool exact = true;  ///< false when only a sample of the match set was counted (--fast-facets)
 };
 
-/// The values one document gives a facet: the outlet; each author / speaker of a '\n'-joined slot;
+/// The value slot a facet is counted from (analyzers/schema.h).
+unsigned facet_slot(FacetKind kind);
+
+/// The values a slot value gives a facet: the outlet; each author / speaker of a '\n'-joined slot;
 /// the year ("2022") or month ("2022-02") of the date slot. Empty values are skipped (unknown).
-/// Speakers are a passage document's own, or an article document's whole article's (kSlotSpeakers).
+std::vector<std::string> slot_facet_values(const std::string& slot, FacetKind kind);
+
+/// The values one document gives a facet (slot_facet_values() of its slot).
 std::vector<std::string> facet_values(const Xapian::Document& doc, FacetKind kind);
 
-/// A MatchSpy that Xapian calls for every matching document before collapsing. It counts distinct
-/// articles (by the article id slot), overall and per facet value, so that a query matching three
-/// passages of one article counts that article once.
-class FacetSpy : public Xapian::MatchSpy {
+/// Facet counts over a match: one Xapian::ValueCountMatchSpy per value slot (year and month share the
+/// date slot), which counts each matching document, that is each article, once. The '\n'-joined
+/// slots of several speakers or authors are split when the results are read, each part getting the
+/// documents of the joined value: still one count per article and value. Built-in spies only, so a
+/// remote shard (xapian-tcpsrv) can run them.
+class FacetCounter {
  public:
-  /// `passage_documents`: the match set is passages (several per article), not article documents.
-  FacetSpy(std::vector<FacetKind> kinds, bool passage_documents);
-
-  void operator()(const Xapian::Document& doc, double weight) override;
-
-  /// Matching documents seen (passages or articles).
-  uint64_t documents_seen() const { return documents_; }
-  /// Distinct articles among them.
-  uint64_t articles_seen() const { return articles_.size(); }
-
+  explicit FacetCounter(const std::vector<FacetKind>& kinds);
+  /// Replaces the enquire's match spies with this counter's.
+  void attach(Xapian::Enquire& enquire) const;
+  /// Matching documents (articles) the matcher showed the spies.
+  uint64_t documents_seen() const;
   /// The counts, `max_values` per facet at most (0 = all), in the order the kinds were given.
   std::vector<FacetResult> results(bool exact, size_t max_values) const;
 
  private:
-  struct Counter {
-    FacetKind kind;
-    std::unordered_map<std::string, uint64_t> counts;
-    std::unordered_set<std::string> seen;  ///< value + '\0' + article id, when passages are counted
-  };
-  bool passage_documents_;
-  uint64_t documents_ = 0;
-  std::unordered_set<std::string> articles_;
-  std::vector<Counter> counters_;
+  std::vector<FacetKind> kinds_;
+  std::map<unsigned, std::unique_ptr<Xapian::ValueCountMatchSpy>> spies_;
 };
 
 /// Sorts counts by count descending, then value ascending, and keeps the first `max_values` (0 = all).

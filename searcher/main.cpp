@@ -32,8 +32,7 @@ using dateline::SearchOptions;
 namespace exit_code = dateline::exit_code;
 
 constexpr std::string_view kProgram = "dateline-search";
-const std::vector<std::string> kHelpGroups = {"",       "Common", "Output",     "Filters",
-                                              "Facets", "Batch",  "Experiments"};
+const std::vector<std::string> kHelpGroups = {"", "Common", "Output", "Filters", "Facets", "Batch"};
 
 using dateline::UsageError;  // a bad flag or flag value (exit 2)
 
@@ -82,10 +81,6 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
     auto s = dateline::parse_sort(v);
     if (!s) throw UsageError("--sort: expected relevance, date or -date, got '" + v + "'");
     o.sort = *s;
-  } else if (key == "scoring") {
-    auto s = dateline::parse_scoring(v);
-    if (!s) throw UsageError("--scoring: expected article or passage, got '" + v + "'");
-    o.scoring = *s;
   } else if (key == "syntax") {
     auto s = dateline::parse_syntax(v);
     if (!s) throw UsageError("--syntax: expected full, simple or plain, got '" + v + "'");
@@ -132,7 +127,7 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
 }
 
 const char* const kSearchFlags[] = {"limit",  "offset",  "per-article", "snippet-chars", "facet-limit",
-                                    "sort",   "scoring", "match",       "outlet",        "speaker",
+                                    "sort",   "match",       "outlet",        "speaker",
                                     "author", "since",   "until",       "facet",         "time-limit",
                                     "syntax"};
 
@@ -532,8 +527,6 @@ int main(int argc, char** argv) {
   options.add_options("Batch")
       ("batch", "Read queries from stdin, one per line (text or JSON objects)")
       ("timings", "With --batch: write ID<TAB>MICROSECONDS per query to FILE", cxxopts::value<std::string>(), "FILE");
-  options.add_options("Experiments")
-      ("scoring", "Rank article documents or passages (article|passage; for benchmarks)", cxxopts::value<std::string>()->default_value("article"), "WHAT");
   // clang-format on
   options.positional_help("QUERY...");
   options.custom_help("[OPTIONS] QUERY...");

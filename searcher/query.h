@@ -111,21 +111,26 @@ struct CompileOptions {
   std::function<size_t(const std::string& term_prefix, size_t cap)> count_terms;
 };
 
+/// A phrase or NEAR group of the query (positive, outside OR), for choosing a passage that holds it.
+struct PositionalGroup {
+  std::vector<std::string> terms;  ///< exact-form terms, in query order
+  unsigned window = 0;             ///< every term within this many positions
+  bool ordered = false;            ///< a phrase: the terms in order, one after another
+};
+
 /// What the searcher needs from a query.
 struct CompiledQuery {
-  Xapian::Query query;  ///< over passage documents (no kind filter applied)
-  /// The same query over article documents (their kArticleText/kArticleTitle terms); empty when
-  /// needs_passages (no kind filter applied).
-  Xapian::Query article_query;
+  Xapian::Query query;  ///< over article documents (analyzers/schema.h)
   std::vector<std::string> highlight_terms;  ///< unstemmed terms (Token::term) to highlight in snippets
   std::vector<std::string> highlight_stems;  ///< stems whose every form is highlighted
   std::vector<std::string> highlight_prefixes;  ///< folded wildcard prefixes (`ukrain*` -> "ukrain")
-  /// Holds a phrase, NEAR, an exact word form ("troops") or a wildcard: only passage documents, with
-  /// their positions and unstemmed words, can answer it.
-  bool needs_passages = false;
+  /// The speaker filters (speaker: fields outside OR, and --speaker values): each one's name-word terms
+  /// (schema::kSpeakerWord), for choosing a passage that quotes the speaker.
+  std::vector<std::vector<std::string>> speakers;
+  std::vector<PositionalGroup> groups;  ///< the phrases and NEAR groups a passage should hold
   bool scored =
       true;  ///< false when nothing in the query weighs (only filters, or a pure NOT): all weights 0
-  /// A wildcard lost terms to QueryBudget::max_wildcard_terms (only known with count_terms): passages
+  /// A wildcard lost terms to QueryBudget::max_wildcard_terms (only known with count_terms): articles
   /// holding only its rarer expansions are not found.
   bool wildcards_cut = false;
 };

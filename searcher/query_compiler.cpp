@@ -57,18 +57,18 @@ size_t code_points(std::string_view s) {
   return n;
 }
 
-/// Which documents a compiled query runs over: their text terms differ (schema.h).
-enum class Target {
-  kPassage,  ///< passage documents: unstemmed positional terms, Z stems, S/ZS title terms
-  kArticle,  ///< article documents: kArticleText / kArticleTitle terms, no positions, no exact forms
+/// A positive text operand, for `speaker:X word` (a passage quoting X that holds the word): the
+/// positional terms it needs in one passage (NEAR operands), and its query over the title.
+struct Leaf {
+  std::vector<std::string> body;  ///< positional terms; empty: it has none (a wildcard)
+  Query title;                    ///< its match in the title, or empty
 };
 
 class Compiler {
  public:
-  Compiler(const Analyzer& analyzer, const CompileOptions& options, Target target, CompiledQuery& out)
+  Compiler(const Analyzer& analyzer, const CompileOptions& options, CompiledQuery& out)
       : analyzer_(analyzer),
         options_(options),
-        target_(target),
         out_(out),
         title_weight_(title_weight()),
         coordination_(ranking_knob("coord", ranking::kCoordinationBonus ? 1 : 0) != 0),
@@ -150,13 +150,44 @@ class Compiler {
   }
 
   /// AND of the name-word terms of `value` ("Alexander Lukashenko" -> XSWalexander AND XSWlukashenko).
-  Query name_query(std::string_view prefix, std::string_view what, std::string_view value, size_t column) {
-    std::vector<Query> words = name_words(prefix, value, column);
+  /// `terms`: when given, receives the terms.
+  Query name_query(std::string_view prefix, std::string_view what, std::string_view value, size_t column,
+                   std::vector<std::string>* terms = nullptr) {
+    std::vector<Query> words = name_words(prefix, value, column, terms);
     if (words.empty()) {
       throw QueryError(std::string(what) + " '" + std::string(value) + "' has no words to match", column);
     }
     return combine(Query::OP_AND, words);
   }
+
+  /// `speaker:X word` means a passage that quotes X and holds the word (or a title that holds it): the
+  /// query's positive text operands each within one passage of the speaker's words (schema.h
+  /// "Positions"). `speakers`: alternatives (OR), each the name-word terms of one speaker filter.
+  /// Empty when the query has no text operand to pair with.
+  Query same_passage(const std::vector<std::vector<std::string>>& speakers) const {
+    if (leaves_.empty() || speakers.empty()) return {};
+    std::vector<Query> alternatives;
+    for (const auto& names : speakers) {
+      std::vector<Query> either;
+      for (const Leaf& leaf : leaves_) {
+        if (leaf.body.empty()) {
+          if (leaf.title.empty()) return {};  // a wildcard: no positional form; the article-level filter holds
+          either.push_back(leaf.title);
+          continue;
+        }
+        std::vector<Query> near;
+        for (const auto& t : names) near.emplace_back(t);
+        for (const auto& t : leaf.body) near.emplace_back(t);
+        either.emplace_back(Query::OP_NEAR, near.begin(), near.end(), schema::kSpeakerWindow);
+        if (!leaf.title.empty()) either.push_back(leaf.title);
+      }
+      alternatives.push_back(combine(Query::OP_OR, either));
+    }
+    return combine(Query::OP_OR, alternatives);
+  }
+
+  /// The speaker fields of the query (positive, outside OR): each one's name-word terms.
+  const std::vector<std::vector<std::string>>& speaker_fields() const { return speaker_fields_; }
 
  private:
   std::vector<Token> analyze(std::string_view text, size_t column) {
@@ -253,12 +284,29 @@ class Compiler {
     }
   }
 
-  std::vector<Query> name_words(std::string_view prefix, std::string_view value, size_t column) {
+  std::vector<Query> name_words(std::string_view prefix, std::string_view value, size_t column,
+                                std::vector<std::string>* terms = nullptr) {
     std::vector<Query> words;
     // schema::boolean_term() as the document builder makes these terms (same normalisation and cut).
-    for (const Token& token : analyze(value, column))
-      words.emplace_back(schema::boolean_term(prefix, token.term));
+    for (const Token& token : analyze(value, column)) {
+      std::string term = schema::boolean_term(prefix, token.term);
+      if (terms != nullptr) terms->push_back(term);
+      words.emplace_back(std::move(term));
+    }
     return words;
+  }
+
+  /// Notes a positive text operand for same_passage().
+  void leaf(std::vector<std::string> body, Query title) {
+    if (in_or_ > 0) return;
+    leaves_.push_back({std::move(body), std::move(title)});
+  }
+
+  /// The positional ranking term of a word (its stem, or itself), or its exact form for a stop word,
+  /// which has no ranking term.
+  std::string positional_term(const Token& token) const {
+    if (analyzer_.is_stop_word(token.term)) return prefixed(schema::kBody, token.term);
+    return prefixed(schema::kArticleText, token.stem.empty() ? token.term : token.stem);
   }
 
   void highlight_term(const std::string& term) {
@@ -288,40 +336,49 @@ class Compiler {
     return other == token.stem ? std::string() : other;
   }
 
-  /// Marks the query as one only passage documents can answer (a phrase, NEAR, an exact word form, a
-  /// wildcard: article documents hold stems without positions). The article compilation is then dropped.
-  void needs_passages() { out_.needs_passages = true; }
-
   /// One analysed word, stemmed: text stem OR (title stem, weighted like the title field). `also` is a
   /// second stem that is the same word (acronym_other_number()), or empty: both count as one term
   /// (OP_SYNONYM: one BM25 weight from their combined frequencies). A word without a stem (a number,
-  /// "u.s") is its exact term on passage documents and its kArticleText term on article documents.
+  /// "u.s") is its own ranking term. A stop word has no ranking term (schema.h): its exact form, which
+  /// weighs nothing, stands in (`+the`, a query of stop words only).
   Query stemmed_word(const Token& token, const std::string& also = {}) {
-    const bool article = target_ == Target::kArticle;
-    // Article documents leave stop words out (Analyzer::is_stop_word): a stop word the query keeps
-    // ("+the", a query of stop words only) is looked for in passages.
-    if (article && analyzer_.is_stop_word(token.term)) needs_passages();
-    if (token.stem.empty() && !article) return exact_word(token.term);
+    if (analyzer_.is_stop_word(token.term)) {
+      return Query(Query::OP_OR, Query(prefixed(schema::kBody, token.term)),
+                   Query(prefixed(schema::kTitle, token.term)));
+    }
     const std::string& word = token.stem.empty() ? token.term : token.stem;
-    auto one = [&](const std::string& prefix) {
+    auto one = [&](std::string_view prefix) {
       if (also.empty()) return Query(prefixed(prefix, word));
       return Query(Query::OP_SYNONYM, Query(prefixed(prefix, word)), Query(prefixed(prefix, also)));
     };
-    const std::string text = article ? std::string(schema::kArticleText) : std::string(schema::kStemmed);
-    const std::string title = article ? std::string(schema::kArticleTitle)
-                                      : std::string(schema::kStemmed) + std::string(schema::kTitle);
-    return Query(Query::OP_OR, one(text), Query(Query::OP_SCALE_WEIGHT, one(title), title_weight_));
+    return Query(Query::OP_OR, one(schema::kArticleText),
+                 Query(Query::OP_SCALE_WEIGHT, one(schema::kArticleTitle), title_weight_));
   }
 
-  /// One word in its exact (unstemmed) form, in body or title (passage documents only).
-  Query exact_word(const std::string& term) {
-    needs_passages_if_article();
-    return Query(Query::OP_OR, Query(prefixed(schema::kBody, term)),
-                 Query(Query::OP_SCALE_WEIGHT, Query(prefixed(schema::kTitle, term)), title_weight_));
+  /// The ranking part of a positional match (phrase, NEAR, quoted word): its words' ranking terms, as
+  /// plain words weigh them. Exact forms weigh nothing (wdf 0, schema.h).
+  Query ranking_of(const std::vector<Token>& tokens) {
+    std::vector<Query> words;
+    std::set<std::string> seen;
+    for (const Token& t : tokens) {
+      if (analyzer_.is_stop_word(t.term) || !seen.insert(t.stem.empty() ? t.term : t.stem).second) continue;
+      words.push_back(stemmed_word(t));
+    }
+    return words.empty() ? Query() : combine(Query::OP_OR, words);
   }
 
-  void needs_passages_if_article() {
-    if (target_ == Target::kArticle) needs_passages();
+  /// `match` (weightless exact forms) weighed by `tokens`' ranking terms.
+  Query weighed(const Query& match, const std::vector<Token>& tokens) {
+    Query rank = ranking_of(tokens);
+    return rank.empty() ? match : Query(Query::OP_AND_MAYBE, match, rank);
+  }
+
+  /// One word in its exact (unstemmed) form, in body or title.
+  Query exact_word(const Token& token) {
+    leaf({prefixed(schema::kBody, token.term)}, Query(prefixed(schema::kTitle, token.term)));
+    return weighed(
+        Query(Query::OP_OR, Query(prefixed(schema::kBody, token.term)), Query(prefixed(schema::kTitle, token.term))),
+        {token});
   }
 
   /// A phrase over one positional field's terms. The window spans the tokens' positions, so a gap the
@@ -335,10 +392,22 @@ class Compiler {
     return Query(Query::OP_PHRASE, terms.begin(), terms.end(), window);
   }
 
+  /// Notes a positive phrase or NEAR group for the passage choice.
+  void group(const std::vector<Token>& tokens, unsigned window, bool ordered) {
+    if (in_or_ > 0) return;
+    PositionalGroup g;
+    for (const Token& t : tokens) g.terms.push_back(prefixed(schema::kBody, t.term));
+    g.window = window;
+    g.ordered = ordered;
+    out_.groups.push_back(std::move(g));
+  }
+
   Query body_or_title_phrase(const std::vector<Token>& tokens) {
-    needs_passages();
-    return Query(Query::OP_OR, phrase_over(schema::kBody, tokens),
-                 Query(Query::OP_SCALE_WEIGHT, phrase_over(schema::kTitle, tokens), title_weight_));
+    std::vector<std::string> body;
+    for (const Token& t : tokens) body.push_back(prefixed(schema::kBody, t.term));
+    leaf(std::move(body), phrase_over(schema::kTitle, tokens));
+    return weighed(Query(Query::OP_OR, phrase_over(schema::kBody, tokens), phrase_over(schema::kTitle, tokens)),
+                   tokens);
   }
 
   /// True when `text` analyses to English stop words only (and stop words are dropped at all).
@@ -364,6 +433,7 @@ class Compiler {
       for (const Token& token : tokens) {
         highlight_term(token.term);
         highlight_stem(token.stem);
+        leaf({positional_term(token)}, stemmed_title(token));
       }
     }
     auto stemmed = [&](const Token& t) {
@@ -372,9 +442,8 @@ class Compiler {
     };
     if (tokens.size() == 1) return {stemmed(tokens.front()), PartKind::kScored};
     // "Belarus-Ukraine", "IL-10", "PPAR-RXRs": one typed word, several index words, each stemmed. Not a
-    // phrase: a phrase can only match passages (article documents carry no positions), so an unquoted
-    // compound would silently drop out of article ranking and turn the whole query positional. Quoting
-    // it ("Belarus-Ukraine") asks for the exact phrase. Among the optional words of a bag of words
+    // phrase: a phrase is matched on exact forms, so an unquoted compound in another form ("RXR") would
+    // fail it. Quoting it ("Belarus-Ukraine") asks for the exact phrase. Among the optional words of a bag of words
     // (ranking::kCompoundPartsOptional) each part is a word of the bag, as Lucene's and Elasticsearch's
     // analyzers make them, so one part in another form ("RXR" for "RXRs") does not cost the others; a
     // required compound (+word, --match all, AND, alone) needs every part.
@@ -391,20 +460,26 @@ class Compiler {
     if (positive) {
       for (const Token& token : tokens) highlight_term(token.term);
     }
-    if (tokens.size() == 1) return {exact_word(tokens.front().term), PartKind::kScored};
+    if (tokens.size() == 1) return {exact_word(tokens.front()), PartKind::kScored};
     positional_words(tokens.size(), node.column);
+    if (positive) group(tokens, static_cast<unsigned>(tokens.size()), true);
     return {body_or_title_phrase(tokens), PartKind::kScored};
   }
 
+  /// A wildcard matches exact word forms (which weigh nothing); the ranking terms that begin the same
+  /// way weigh the match, within the same expansion limit.
   Part prefix(const QueryNode& node, bool positive, std::string_view field_prefix) {
     const std::string folded = folded_wildcard(node);
     ++terms_;
-    needs_passages_if_article();  // wildcards expand over the exact word forms of passage documents
     if (positive && seen_prefixes_.insert(folded).second) out_.highlight_prefixes.push_back(folded);
+    if (positive) leaf({}, {});
     // Its share of the query's wildcard budget (plan_wildcards()); the most frequent terms are kept.
     const std::string term = prefixed(field_prefix, folded);
-    return {Query(Query::OP_WILDCARD, term, allowance_.at(term), Query::WILDCARD_LIMIT_MOST_FREQUENT),
-            PartKind::kScored};
+    const Xapian::termcount limit = allowance_.at(term);
+    const std::string_view rank_prefix = field_prefix == schema::kTitle ? schema::kArticleTitle : schema::kArticleText;
+    const Query match(Query::OP_WILDCARD, term, limit, Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    const Query rank(Query::OP_WILDCARD, prefixed(rank_prefix, folded), limit, Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    return {Query(Query::OP_AND_MAYBE, match, rank), PartKind::kScored};
   }
 
   /// NEAR/N: every operand word within a window of N + (words - 1) positions, in any order (Xapian
@@ -419,17 +494,19 @@ class Compiler {
     if (positive) {
       for (const Token& token : tokens) highlight_term(token.term);
     }
-    if (tokens.size() == 1) return {exact_word(tokens.front().term), PartKind::kScored};
+    if (tokens.size() == 1) return {exact_word(tokens.front()), PartKind::kScored};
     positional_words(tokens.size(), node.column);
-    needs_passages();
     auto near_over = [&](std::string_view prefix) {
       std::vector<Query> terms;
       for (const Token& token : tokens) terms.emplace_back(prefixed(prefix, token.term));
       auto window = static_cast<Xapian::termcount>(node.distance + tokens.size() - 1);
       return Query(Query::OP_NEAR, terms.begin(), terms.end(), window);
     };
-    return {Query(Query::OP_OR, near_over(schema::kBody),
-                  Query(Query::OP_SCALE_WEIGHT, near_over(schema::kTitle), title_weight_)),
+    std::vector<std::string> body;
+    for (const Token& t : tokens) body.push_back(prefixed(schema::kBody, t.term));
+    leaf(std::move(body), near_over(schema::kTitle));
+    if (positive) group(tokens, static_cast<unsigned>(node.distance + tokens.size() - 1), false);
+    return {weighed(Query(Query::OP_OR, near_over(schema::kBody), near_over(schema::kTitle)), tokens),
             PartKind::kScored};
   }
 
@@ -444,7 +521,10 @@ class Compiler {
       return {name_query(schema::kAuthorWord, "author:", node.text, node.column), PartKind::kFilter};
     }
     if (node.field == "speaker") {
-      return {name_query(schema::kSpeakerWord, "speaker:", node.text, node.column), PartKind::kFilter};
+      std::vector<std::string> terms;
+      Query q = name_query(schema::kSpeakerWord, "speaker:", node.text, node.column, &terms);
+      if (positive && in_or_ == 0) speaker_fields_.push_back(std::move(terms));
+      return {q, PartKind::kFilter};
     }
     // id:ID: the article with that id exactly (ids are case-sensitive), every document of it: the id's
     // value slot, which holds it byte for byte whatever its length.
@@ -452,6 +532,11 @@ class Compiler {
       return {Query(Query::OP_VALUE_RANGE, schema::kSlotArticleId, node.text, node.text), PartKind::kFilter};
     }
     throw QueryError("unknown field '" + node.field + "'", node.column);
+  }
+
+  /// The title-only ranking query of a word (its stem, or itself).
+  Query stemmed_title(const Token& token) const {
+    return Query(prefixed(schema::kArticleTitle, token.stem.empty() ? token.term : token.stem));
   }
 
   /// title:word -> title stem; title:"a phrase" -> phrase over title terms; title:pre* -> title terms.
@@ -464,25 +549,31 @@ class Compiler {
     if (positive) {
       for (const Token& token : tokens) highlight_term(token.term);
     }
+    std::vector<Query> rank;
+    for (const Token& t : tokens) {
+      if (!analyzer_.is_stop_word(t.term)) rank.push_back(stemmed_title(t));
+    }
+    const Query weight = rank.empty() ? Query() : combine(Query::OP_OR, rank);
+    auto with_weight = [&](const Query& match) {
+      return weight.empty() ? match : Query(Query::OP_AND_MAYBE, match, weight);
+    };
     if (tokens.size() > 1) {
       positional_words(tokens.size(), value.column);
-      needs_passages();
-      return {phrase_over(schema::kTitle, tokens), PartKind::kScored};
+      Query match = phrase_over(schema::kTitle, tokens);
+      if (positive) leaf({}, match);
+      return {with_weight(match), PartKind::kScored};
     }
     const Token& token = tokens.front();
-    if (value.kind == NodeKind::kPhrase) {
-      needs_passages_if_article();
-      return {Query(prefixed(schema::kTitle, token.term)), PartKind::kScored};
+    const Query exact(prefixed(schema::kTitle, token.term));
+    if (value.kind == NodeKind::kPhrase || analyzer_.is_stop_word(token.term)) {
+      if (positive) leaf({}, exact);
+      return {with_weight(exact), PartKind::kScored};
     }
-    if (target_ == Target::kArticle) {
-      if (positive) highlight_stem(token.stem);
-      return {Query(prefixed(schema::kArticleTitle, token.stem.empty() ? token.term : token.stem)),
-              PartKind::kScored};
+    if (positive) {
+      highlight_stem(token.stem);
+      leaf({}, stemmed_title(token));
     }
-    if (token.stem.empty()) return {Query(prefixed(schema::kTitle, token.term)), PartKind::kScored};
-    if (positive) highlight_stem(token.stem);
-    return {Query(prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), token.stem)),
-            PartKind::kScored};
+    return {stemmed_title(token), PartKind::kScored};
   }
 
   static Query date_query(const QueryNode& node) {
@@ -587,6 +678,11 @@ class Compiler {
     std::vector<Part> parts;
     bool any_scored = false;
     std::set<std::string> repeated;
+    ++in_or_;
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{in_or_};
     for (const auto& child : node.children) {
       if (repeated_operand(*child, repeated)) continue;
       Part p = compile(*child, positive);
@@ -605,7 +701,6 @@ class Compiler {
 
   const Analyzer& analyzer_;
   const CompileOptions& options_;
-  Target target_;
   CompiledQuery& out_;
   double title_weight_;
   bool coordination_;             // AND_MAYBE bonus for matching every optional word
@@ -619,6 +714,9 @@ class Compiler {
   std::set<std::string> seen_terms_;
   std::set<std::string> seen_stems_;
   std::set<std::string> seen_prefixes_;
+  int in_or_ = 0;                                        // inside an OR (its operands are alternatives)
+  std::vector<Leaf> leaves_;                             // positive text operands outside OR
+  std::vector<std::vector<std::string>> speaker_fields_;  // speaker: fields, positive, outside OR
 };
 
 /// A --since/--until value: "2022", "2022-02" or "2022-02-24".
@@ -631,8 +729,10 @@ PartialDate flag_date(std::string_view flag, const std::string& value) {
   return *date;
 }
 
-/// The flag filters: OR within a kind, AND between kinds. Empty when no flag is set.
-std::vector<Query> flag_filters(const Filters& filters, Compiler& compiler) {
+/// The flag filters: OR within a kind, AND between kinds. Empty when no flag is set. `speakers`
+/// receives the --speaker alternatives' name-word terms.
+std::vector<Query> flag_filters(const Filters& filters, Compiler& compiler,
+                                std::vector<std::vector<std::string>>& speakers) {
   std::vector<Query> kinds;
   auto any_of = [&](const std::vector<std::string>& values, auto make) {
     if (values.empty()) return;
@@ -641,8 +741,10 @@ std::vector<Query> flag_filters(const Filters& filters, Compiler& compiler) {
     kinds.push_back(combine(Query::OP_OR, alternatives));
   };
   any_of(filters.outlets, [&](const std::string& v) { return compiler.outlet_query(v, 0); });
-  any_of(filters.speakers,
-         [&](const std::string& v) { return compiler.name_query(schema::kSpeakerWord, "--speaker", v, 0); });
+  any_of(filters.speakers, [&](const std::string& v) {
+    speakers.emplace_back();
+    return compiler.name_query(schema::kSpeakerWord, "--speaker", v, 0, &speakers.back());
+  });
   any_of(filters.authors,
          [&](const std::string& v) { return compiler.name_query(schema::kAuthorWord, "--author", v, 0); });
   std::optional<PartialDate> since;
@@ -662,11 +764,12 @@ std::vector<Query> flag_filters(const Filters& filters, Compiler& compiler) {
   return kinds;
 }
 
-/// The query over one kind of document: fills out.query (and, for the passage target, the highlight
-/// terms, `scored` and needs_passages for what the article target cannot answer).
-void compile_for(Target target, const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
-                 const CompileOptions& options, CompiledQuery& out) {
-  Compiler compiler(analyzer, options, target, out);
+}  // namespace
+
+CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
+                            const CompileOptions& options) {
+  CompiledQuery out;
+  Compiler compiler(analyzer, options, out);
   Part part;
   if (const QueryNode* root = parsed.root()) {
     compiler.plan_wildcards(*root);
@@ -675,7 +778,17 @@ void compile_for(Target target, const ParsedQuery& parsed, const Filters& filter
       throw QueryError("the query has no searchable words", root->column);
     }
   }
-  std::vector<Query> kinds = flag_filters(filters, compiler);
+  std::vector<std::vector<std::string>> flag_speakers;
+  std::vector<Query> kinds = flag_filters(filters, compiler, flag_speakers);
+  // speaker:X and --speaker X pair with the query's words inside one passage (schema.h "Positions").
+  for (const auto& field : compiler.speaker_fields()) {
+    Query q = compiler.same_passage({field});
+    if (!q.empty()) kinds.push_back(q);
+  }
+  if (!flag_speakers.empty()) {
+    Query q = compiler.same_passage(flag_speakers);
+    if (!q.empty()) kinds.push_back(q);
+  }
   switch (part.kind) {
     case PartKind::kScored:
       out.query =
@@ -693,19 +806,8 @@ void compile_for(Target target, const ParsedQuery& parsed, const Filters& filter
       out.scored = false;
       break;
   }
-}
-
-}  // namespace
-
-CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, const Analyzer& analyzer,
-                            const CompileOptions& options) {
-  CompiledQuery out;
-  compile_for(Target::kPassage, parsed, filters, analyzer, options, out);
-  CompiledQuery article;
-  compile_for(Target::kArticle, parsed, filters, analyzer, options, article);
-  out.needs_passages = out.needs_passages || article.needs_passages;
-  out.wildcards_cut = out.wildcards_cut || article.wildcards_cut;
-  if (!out.needs_passages) out.article_query = article.query;
+  out.speakers = compiler.speaker_fields();
+  out.speakers.insert(out.speakers.end(), flag_speakers.begin(), flag_speakers.end());
   return out;
 }
 

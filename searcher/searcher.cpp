@@ -1,13 +1,11 @@
 /** @file
  *  @brief Search execution: open a Dateline database, rank, collapse per article, facets, snippets.
  *
- *  All ranking decisions are here (constants in searcher.h, namespace ranking):
- *  - article scoring (non-positional queries): BM25 over article documents (KA), one per article, so
- *    words spread over paragraphs still find the article and totals/facets count articles directly;
- *    then each hit's best passage(s) are chosen by a second, small query inside that article;
- *  - passage scoring (phrase/NEAR, or --scoring passage): BM25 over passage documents (KP), collapsed
- *    on the article id slot; a FacetSpy counts distinct articles, because Xapian's match spies see
- *    every matching passage before collapsing.
+ *  One Xapian document per article (analyzers/schema.h): Xapian's BM25Weight ranks articles over their
+ *  ranking terms (phrases, NEAR, quoted words and wildcards match exact forms, which weigh nothing, and
+ *  are weighed by their words' ranking terms); Xapian's ValueCountMatchSpy counts facets, each article
+ *  once; then each hit on the page is shown by its best passage(s), chosen from the positions of the
+ *  query's words (passages.h). Constants in ranking.h.
  */
 #include "searcher/searcher.h"
 
@@ -24,7 +22,6 @@
 
 #include "analyzers/schema.h"
 #include "base/edit_distance.h"
-#include "searcher/weight.h"
 
 namespace dateline {
 
@@ -37,18 +34,18 @@ std::string str(std::string_view s) {
   return std::string(s);
 }
 
-// BM25 over one kind of document (searcher/weight.h): its collection size and average length.
-KindBM25Weight bm25(const KindStats& stats) {
+// Xapian's BM25 (k2 = 0): one document per article, so the collection is articles only.
+Xapian::BM25Weight bm25() {
   static const double k1 = ranking_knob("k1", ranking::kBm25K1);
   static const double b = ranking_knob("b", ranking::kBm25B);
-  return KindBM25Weight(k1, ranking::kBm25K3, b, ranking::kBm25MinNormLen, stats);
+  return Xapian::BM25Weight(k1, 0, ranking::kBm25K3, b, ranking::kBm25MinNormLen);
 }
 
-std::string weighting_description(bool passages) {
+std::string weighting_description() {
   char buf[200];
-  std::snprintf(buf, sizeof buf, "BM25(k1=%g, k3=%g, b=%g, min_normlen=%g) over %s documents, title wdf x%u",
+  std::snprintf(buf, sizeof buf, "BM25(k1=%g, k3=%g, b=%g, min_normlen=%g) over articles, title wdf x%u",
                 ranking::kBm25K1, ranking::kBm25K3, ranking::kBm25B, ranking::kBm25MinNormLen,
-                passages ? "passage" : "article", ranking::kTitleWeight);
+                ranking::kTitleWeight);
   return buf;
 }
 
@@ -68,7 +65,7 @@ std::string slot_date_to_iso(const std::string& v) {
   return v;
 }
 
-// Fills a hit's article and passage fields from a document (article or passage document).
+// Fills a hit's article fields from its document (the passage fields are the passage choice's).
 void fill_hit(Hit& hit, const Xapian::Document& doc) {
   nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
   hit.id = json_string(data, "id").value_or(doc.get_value(schema::kSlotArticleId));
@@ -86,17 +83,12 @@ void fill_hit(Hit& hit, const Xapian::Document& doc) {
   hit.speakers.clear();
   hit.text.reset();
   if (data.is_object()) {
-    if (auto it = data.find("passage");
-        it != data.end() && it->is_number_unsigned() && it->get<uint64_t>() > 0) {
-      hit.passage = static_cast<uint32_t>(it->get<uint64_t>());
-    }
     if (auto it = data.find("speakers"); it != data.end() && it->is_array()) {
       for (const auto& s : *it) {
         if (s.is_string()) hit.speakers.push_back(s.get<std::string>());
       }
     }
   }
-  if (hit.passage) hit.text = json_string(data, "text");
 }
 
 std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, const Xapian::MSetIterator& it) {
@@ -105,50 +97,6 @@ std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, const Xa
     // Boolean filter terms (KP, XID..., XO...) match too but weigh nothing: show only text terms.
     if (schema::is_text_term(*t)) out.push_back(*t);
   }
-  return out;
-}
-
-// The XID term of an article, exactly as the indexer wrote it (read back from the document).
-std::string article_id_term(const Xapian::Document& doc, const std::string& id) {
-  auto t = doc.termlist_begin();
-  t.skip_to(str(schema::kArticleId));
-  if (t != doc.termlist_end() && (*t).rfind(schema::kArticleId, 0) == 0) return *t;
-  return schema::boolean_term(schema::kArticleId, id);
-}
-
-// Query text words for the passage choice: every highlight term and stem, as index terms.
-struct PassageQueries {
-  Xapian::Query terms;      // OR of the words
-  Xapian::Query proximity;  // OR of close/adjacent pairs (the bonus), may be empty
-};
-
-PassageQueries passage_queries(const CompiledQuery& compiled) {
-  std::vector<Xapian::Query> words;
-  for (const auto& t : compiled.highlight_terms) words.emplace_back(str(schema::kBody) + t);
-  for (const auto& s : compiled.highlight_stems)
-    words.emplace_back(str(schema::kStemmed) + str(schema::kBody) + s);
-  for (const auto& p : compiled.highlight_prefixes) {
-    // Capped expansion: passage choice only needs the commonest forms of a wildcard.
-    words.emplace_back(Xapian::Query::OP_WILDCARD, str(schema::kBody) + p, 50,
-                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-  }
-  PassageQueries out;
-  out.terms = Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
-  // Pairs of consecutive query words (in query order, capped so long queries stay cheap).
-  constexpr size_t kMaxPairTerms = 8;
-  std::vector<Xapian::Query> pairs;
-  const auto& terms = compiled.highlight_terms;
-  for (size_t i = 0; i + 1 < terms.size() && i + 1 < kMaxPairTerms; ++i) {
-    if (terms[i] == terms[i + 1]) continue;
-    Xapian::Query pair[] = {Xapian::Query(str(schema::kBody) + terms[i]),
-                            Xapian::Query(str(schema::kBody) + terms[i + 1])};
-    pairs.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                       Xapian::Query(Xapian::Query::OP_NEAR, pair, pair + 2, ranking::kProximityWindow),
-                       ranking::kProximityBonus);
-    pairs.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                       Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, 2), ranking::kPhraseBonus);
-  }
-  out.proximity = Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
   return out;
 }
 
@@ -169,12 +117,6 @@ std::optional<SortOrder> parse_sort(std::string_view text) {
   if (text == "relevance") return SortOrder::kRelevance;
   if (text == "date") return SortOrder::kDate;
   if (text == "-date") return SortOrder::kDateDesc;
-  return std::nullopt;
-}
-
-std::optional<Scoring> parse_scoring(std::string_view text) {
-  if (text == "article") return Scoring::kArticle;
-  if (text == "passage") return Scoring::kPassage;
   return std::nullopt;
 }
 
@@ -250,8 +192,10 @@ void Searcher::open_once(const std::string& path, const database::OpenOptions& o
 }
 
 void Searcher::refresh_stats() {
-  article_stats_ = kind_stats(db_, false);
-  passage_stats_ = kind_stats(db_, true);
+  const schema::Lengths totals = schema::read_lengths(db_);
+  passage_stats_.articles = static_cast<double>(db_.get_doccount());
+  passage_stats_.average_length =
+      totals.passages > 0 ? static_cast<double>(totals.articles) / static_cast<double>(totals.passages) : 0.0;
 }
 
 template <class Read>
@@ -315,20 +259,12 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
                               std::to_string(compile.budget.max_wildcard_terms) +
                               " terms in total: only the most frequent are searched");
   }
-  const bool passage_mode = compiled.needs_passages || options.scoring == Scoring::kPassage;
   const Xapian::doccount doccount = db_.get_doccount();
-
-  // The query over the documents ranked (article or passage terms), and over passage documents for
-  // choosing each hit's best passage.
-  const Xapian::Query passage_base = compiled.query.empty() ? Xapian::Query::MatchAll : compiled.query;
-  const Xapian::Query& ranked = passage_mode ? compiled.query : compiled.article_query;
-  const Xapian::Query base = ranked.empty() ? Xapian::Query::MatchAll : ranked;
-  const Xapian::Query kind(str(passage_mode ? schema::kKindPassage : schema::kKindArticle));
-  const Xapian::Query query(Xapian::Query::OP_FILTER, base, kind);
+  const Xapian::Query query = compiled.query.empty() ? Xapian::Query::MatchAll : compiled.query;
 
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);
-  enquire.set_weighting_scheme(bm25(passage_mode ? passage_stats_ : article_stats_));
+  enquire.set_weighting_scheme(bm25());
   std::unique_ptr<Xapian::MultiValueKeyMaker> sorter;
   // Nothing weighs (only filters): relevance cannot order the hits, so the newest come first.
   const SortOrder order =
@@ -337,11 +273,6 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     sorter = date_sorter(order);
     enquire.set_sort_by_key_then_relevance(sorter.get(), false);
   }
-  if (passage_mode && options.per_article > 0) {
-    enquire.set_collapse_key(schema::kSlotArticleId, static_cast<Xapian::doccount>(options.per_article));
-  }
-  // The spy counts facets, and in passage mode the distinct articles for the total.
-  std::unique_ptr<FacetSpy> spy;
   // How many matches the matcher must look at: all of them for exact facets; otherwise enough for an
   // exact total up to exact_total_up_to (past it Xapian's pruning may skip the rest: the total is then
   // an estimate). --fast-facets samples whatever the pruning leaves.
@@ -352,41 +283,15 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
             ? static_cast<Xapian::doccount>(std::min<uint64_t>(doccount, options.exact_total_up_to))
             : doccount;
   }
-
-  // --limit and --offset count articles. Article scoring pages over article documents directly; passage
-  // ranking with several passages per article fetches passages from the top until the page's articles
-  // are all there (each article's passages are then listed under it, at the rank of its best).
-  const bool group_passages = passage_mode && options.per_article != 1;
   const double time_limit = compile.budget.time_limit;
   if (time_limit > 0) enquire.set_time_limit(time_limit);
+  // Xapian's own spies (one per value slot) count facets; one document is one article.
+  const FacetCounter facets(options.facets);
+  facets.attach(enquire);
   const auto match_start = std::chrono::steady_clock::now();
-  const uint64_t page_end = static_cast<uint64_t>(options.offset) + options.limit;
-  auto run_match = [&](Xapian::doccount first, Xapian::doccount wanted) {
-    enquire.clear_matchspies();
-    spy.reset();
-    if (passage_mode || !options.facets.empty()) {
-      spy = std::make_unique<FacetSpy>(options.facets, passage_mode);
-      enquire.add_matchspy(spy.get());
-    }
-    return enquire.get_mset(first, wanted, check_at_least);
-  };
-  Xapian::MSet mset;
-  if (!group_passages) {
-    mset = run_match(static_cast<Xapian::doccount>(std::min<uint64_t>(options.offset, doccount)),
-                     static_cast<Xapian::doccount>(std::min<uint64_t>(options.limit, doccount)));
-  } else {
-    uint64_t wanted = std::max<uint64_t>(page_end * std::max<size_t>(options.per_article, 4), 16);
-    while (true) {
-      wanted = std::min<uint64_t>(wanted, doccount);
-      mset = run_match(0, static_cast<Xapian::doccount>(wanted));
-      std::set<std::string> articles;
-      for (auto it = mset.begin(); it != mset.end() && articles.size() < page_end; ++it) {
-        articles.insert(it.get_document().get_value(schema::kSlotArticleId));
-      }
-      if (articles.size() >= page_end || mset.size() < wanted || wanted >= doccount) break;
-      wanted *= 4;
-    }
-  }
+  const Xapian::MSet mset =
+      enquire.get_mset(static_cast<Xapian::doccount>(std::min<uint64_t>(options.offset, doccount)),
+                       static_cast<Xapian::doccount>(std::min<uint64_t>(options.limit, doccount)), check_at_least);
   const std::chrono::duration<double> match_time = std::chrono::steady_clock::now() - match_start;
   // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
   // counting early, so its totals and facets are not taken as exact.
@@ -395,12 +300,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
   // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
   // bound loose, so "seen everything" cannot be told from the bound alone otherwise).
-  const uint64_t lower =
-      passage_mode ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
-  const uint64_t upper =
-      passage_mode ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
+  const uint64_t lower = mset.get_matches_lower_bound();
+  const uint64_t upper = mset.get_matches_upper_bound();
   const bool all_seen = (check_at_least >= doccount && !timed_out) ||
-                        (lower == upper && (!spy || spy->documents_seen() >= upper));
+                        (lower == upper && facets.documents_seen() >= upper);
   result.total_exact = all_seen;
   if (timed_out && !all_seen) {
     char seconds[32];
@@ -408,252 +311,132 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
                               " s): the total and facets are estimates");
   }
-  if (passage_mode) {
-    const uint64_t seen = spy->documents_seen();
-    if (all_seen) {
-      result.total = spy->articles_seen();
-    } else if (seen == 0) {
-      result.total = mset.get_matches_estimated();
-    } else {
-      // Scale the distinct articles of the sample by the estimated passages per sampled passage.
-      const double ratio =
-          static_cast<double>(mset.get_uncollapsed_matches_estimated()) / static_cast<double>(seen);
-      result.total = static_cast<uint64_t>(std::llround(static_cast<double>(spy->articles_seen()) * ratio));
-    }
-  } else {
-    result.total = all_seen ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
-  }
-  // An estimate (sampled, or scaled from a sample) never exceeds the articles there are.
-  if (!result.total_exact) {
-    result.total = std::min<uint64_t>(result.total, db_.get_termfreq(str(schema::kKindArticle)));
-  }
-  if (spy && !options.facets.empty()) result.facets = spy->results(all_seen, options.facet_limit);
+  result.total = all_seen ? lower : mset.get_matches_estimated();
+  // An estimate never exceeds the articles there are.
+  if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
+  if (!options.facets.empty()) result.facets = facets.results(all_seen, options.facet_limit);
 
-  const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
-                                   compiled.highlight_prefixes};
-  const std::string weighting = weighting_description(passage_mode);
-  // A hit of the ranked page: every field, or (ids/trec) just the id, from its value slot.
-  auto fill_page_hit = [&](Hit& hit, const Xapian::Document& doc) {
-    if (options.ids_only) {
-      hit.id = doc.get_value(schema::kSlotArticleId);
-    } else {
-      fill_hit(hit, doc);
-    }
-  };
-  auto finish_hit = [&](Hit& hit) {
-    if (options.want_snippets && hit.text) {
-      hit.snippet = make_snippet(*hit.text, analyzer_, snippet_terms, options.snippet_chars);
-    }
-  };
-  auto base_explanation = [&](const char* scoring) {
-    Explanation ex;
-    ex.scoring = scoring;
-    ex.weighting = weighting;
-    ex.query = query.get_description();
-    ex.parsed = parsed.describe();
-    return ex;
-  };
-
-  if (passage_mode) {
-    // Grouped: the page's articles in the order of their best passage, each with its passages.
-    std::vector<std::string> article_order;
-    std::map<std::string, std::vector<Xapian::MSetIterator>> by_article;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      if (!group_passages) {
-        article_order.push_back(std::to_string(article_order.size()));
-        by_article[article_order.back()].push_back(it);
-        continue;
-      }
-      std::string id = it.get_document().get_value(schema::kSlotArticleId);
-      auto& list = by_article[id];
-      if (list.empty()) article_order.push_back(id);
-      list.push_back(it);
-    }
-    const size_t skip = group_passages ? std::min(article_order.size(), options.offset) : 0;
-    for (size_t a = skip; a < article_order.size() && a - skip < options.limit; ++a) {
-      for (const Xapian::MSetIterator& it : by_article[article_order[a]]) {
-        Hit hit;
-        hit.rank = options.offset + (a - skip) + 1;
-        hit.score = it.get_weight();
-        fill_page_hit(hit, it.get_document());
-        finish_hit(hit);
-        if (options.explain) {
-          Explanation ex = base_explanation("passage");
-          ex.passage_score = it.get_weight();
-          ex.passage_terms = matching_terms(enquire, it);
-          hit.explain = std::move(ex);
-        }
-        result.hits.push_back(std::move(hit));
-      }
-    }
-  } else {
-    const PassageQueries pq = passage_queries(compiled);
-    size_t page_index = 0;  // the article's place on the page
-    const KindBM25Weight passage_weight = bm25(passage_stats_);
-    const Xapian::Query kp(str(schema::kKindPassage));
-    const bool need_passages =
-        options.want_snippets || options.explain || options.per_article != 1 || ranking::kPassageMix != 0.0;
-    auto emit = [&](Hit&& hit) {
-      hit.rank = options.offset + page_index + 1;  // an article's passages share its rank
-      finish_hit(hit);
-      result.hits.push_back(std::move(hit));
-    };
-    // Best passages of every article on the page, chosen with one query per tier for all of them
-    // (collapsed by article) rather than one query per article, in three tiers:
-    //  1. passages matching the whole query (so --speaker/speaker: picks that speaker's passages),
-    //     ranked with the query words and the proximity bonus;
-    //  2. passages with any query word (words spread over paragraphs: a passage with some wins);
-    //  3. the first passage (the match was in the title or a field only).
-    struct Picked {
-      Xapian::docid did;
-      double weight;
-      Xapian::Document doc;
-      std::vector<std::string> terms;
-      std::string query;
-    };
-    const auto per = static_cast<size_t>(options.per_article == 0 ? doccount : options.per_article);
-    const Xapian::Query words(Xapian::Query::OP_OR, pq.terms, pq.proximity);
-    const Xapian::Query tier_queries[] = {Xapian::Query(Xapian::Query::OP_AND_MAYBE, passage_base, words),
-                                          words};
-    std::vector<std::string> page_ids;  // article ids in rank order, as far as the page can reach
-    std::vector<std::string> page_id_terms;
-    std::map<std::string, std::vector<Picked>> picks;  // article id -> its passages, best first
-    if (need_passages) {
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
-        const Xapian::Document article = it.get_document();
-        std::string id = article.get_value(schema::kSlotArticleId);
-        page_id_terms.push_back(article_id_term(article, id));
-        page_ids.push_back(std::move(id));
-      }
-      // The articles of `ids` as a filter on their passage documents.
-      auto in_articles = [&](const std::vector<size_t>& which) {
-        std::vector<Xapian::Query> id_terms;
-        for (size_t k : which) id_terms.emplace_back(page_id_terms[k]);
-        return Xapian::Query(Xapian::Query::OP_AND,
-                             Xapian::Query(Xapian::Query::OP_OR, id_terms.begin(), id_terms.end()), kp);
-      };
-      std::vector<size_t> pending(page_ids.size());
-      for (size_t k = 0; k < pending.size(); ++k) pending[k] = k;
-      auto collect = [&](Xapian::Enquire& e, const Xapian::MSet& set, const Xapian::Query& tier) {
-        for (auto pit = set.begin(); pit != set.end(); ++pit) {
-          const Xapian::Document doc = pit.get_document();
-          auto& list = picks[doc.get_value(schema::kSlotArticleId)];
-          if (list.size() >= per) continue;
-          std::string description;
-          if (options.explain) {
-            // The query as it would select this article's passages alone.
-            const Xapian::Query mine(
-                Xapian::Query::OP_AND,
-                Xapian::Query(article_id_term(doc, doc.get_value(schema::kSlotArticleId))), kp);
-            description = tier.empty()
-                              ? mine.get_description()
-                              : Xapian::Query(Xapian::Query::OP_FILTER, tier, mine).get_description();
-          }
-          list.push_back(
-              {*pit, pit.get_weight(), doc,
-               options.explain && !tier.empty() ? matching_terms(e, pit) : std::vector<std::string>{},
-               std::move(description)});
-        }
-        std::erase_if(pending, [&](size_t k) { return picks.count(page_ids[k]) > 0; });
-      };
-      const auto depth = [&](size_t articles) {
-        return static_cast<Xapian::doccount>(
-            std::min<uint64_t>(static_cast<uint64_t>(articles) * per, doccount));
-      };
-      for (const Xapian::Query& tier : tier_queries) {
-        if (pending.empty()) break;
-        const Xapian::Query tq(Xapian::Query::OP_FILTER, tier, in_articles(pending));
-        if (tier.empty() || tq.empty()) continue;
-        Xapian::Enquire pe(db_);
-        pe.set_query(tq);
-        pe.set_weighting_scheme(passage_weight);
-        pe.set_docid_order(Xapian::Enquire::ASCENDING);
-        if (options.per_article > 0)
-          pe.set_collapse_key(schema::kSlotArticleId, static_cast<Xapian::doccount>(per));
-        collect(pe, pe.get_mset(0, depth(pending.size())), tier);
-      }
-      if (!pending.empty()) {
-        Xapian::Enquire fe(db_);
-        Xapian::MultiValueKeyMaker by_passage;
-        by_passage.add_value(schema::kSlotPassage);
-        fe.set_query(in_articles(pending));
-        fe.set_weighting_scheme(Xapian::BoolWeight());
-        fe.set_sort_by_key(&by_passage, false);
-        fe.set_collapse_key(schema::kSlotArticleId, 1);
-        collect(fe, fe.get_mset(0, depth(pending.size())), Xapian::Query());
-      }
-    }
-    for (auto it = mset.begin(); it != mset.end(); ++it, ++page_index) {
-      const Xapian::Document article = it.get_document();
-      Hit article_hit;
-      fill_page_hit(article_hit, article);
-      const double article_score = it.get_weight();
-      if (!need_passages) {
-        // ids/trec: nothing printed depends on the passage, and the passage does not change the score.
-        Hit hit = article_hit;
-        hit.score = article_score;
-        emit(std::move(hit));
-        continue;
-      }
-      const Xapian::Query in_article(Xapian::Query::OP_AND, Xapian::Query(page_id_terms[page_index]), kp);
-      std::vector<Picked> picked;
-      if (auto found = picks.find(page_ids[page_index]); found != picks.end())
-        picked = std::move(found->second);
-      std::optional<Xapian::MSet> bonus_set;
-      if (options.explain && !pq.proximity.empty()) {
-        Xapian::Enquire be(db_);
-        be.set_query(Xapian::Query(Xapian::Query::OP_FILTER, pq.proximity, in_article));
-        be.set_weighting_scheme(passage_weight);
-        bonus_set = be.get_mset(0, doccount);
-      }
-      if (picked.empty()) {
-        // An article without passage documents: the article itself is the hit.
-        Hit hit = article_hit;
-        hit.score = article_score;
-        if (options.explain) {
-          Explanation ex = base_explanation("article");
-          ex.article_score = article_score;
-          ex.article_terms = matching_terms(enquire, it);
-          hit.explain = std::move(ex);
-        }
-        emit(std::move(hit));
-        continue;
-      }
-      for (Picked& p : picked) {
-        Hit hit;
-        fill_hit(hit, p.doc);
-        // Article metadata wins over a passage document's copy (they should agree).
-        hit.id = article_hit.id;
-        if (article_hit.path) hit.path = article_hit.path;
-        if (article_hit.title) hit.title = article_hit.title;
-        if (article_hit.outlet) hit.outlet = article_hit.outlet;
-        if (article_hit.date) hit.date = article_hit.date;
-        if (article_hit.author) hit.author = article_hit.author;
-        if (article_hit.wire) hit.wire = article_hit.wire;
-        hit.score = article_score + ranking::kPassageMix * p.weight;
-        if (options.explain) {
-          Explanation ex = base_explanation("article");
-          ex.article_score = article_score;
-          ex.article_terms = matching_terms(enquire, it);
-          ex.passage_score = p.weight;
-          ex.passage_query = std::move(p.query);
-          ex.passage_terms = std::move(p.terms);
-          if (bonus_set) {
-            for (auto b = bonus_set->begin(); b != bonus_set->end(); ++b) {
-              if (*b == p.did) ex.proximity_bonus = b.get_weight();
-            }
-          }
-          hit.explain = std::move(ex);
-        }
-        emit(std::move(hit));
-      }
-    }
-  }
-
+  add_hits(options, parsed, compiled, enquire, mset, result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
     review_words(options.query, result.total == 0, result);
   }
   return result;
+}
+
+PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
+  PassageQuery pq;
+  pq.speakers = compiled.speakers;
+  for (const PositionalGroup& g : compiled.groups) pq.groups.push_back({g.terms, g.window, g.ordered});
+  // Each highlighted word: its exact form and its ranking term (stem, or the word itself); stop words
+  // have no ranking term.
+  for (const std::string& term : compiled.highlight_terms) {
+    std::vector<std::string> terms{str(schema::kBody) + term};
+    if (!analyzer_.is_stop_word(term)) {
+      const std::string stem = analyzer_.stem(term);
+      terms.push_back(str(schema::kArticleText) + (stem.empty() ? term : stem));
+    }
+    pq.words.push_back(std::move(terms));
+  }
+  // A wildcard: its commonest exact forms (passage choice needs no more).
+  constexpr size_t kPrefixForms = 50;
+  for (const std::string& prefix : compiled.highlight_prefixes) {
+    std::vector<std::pair<Xapian::doccount, std::string>> forms;
+    const std::string p = str(schema::kBody) + prefix;
+    for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it) forms.emplace_back(it.get_termfreq(), *it);
+    std::sort(forms.begin(), forms.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (forms.size() > kPrefixForms) forms.resize(kPrefixForms);
+    std::vector<std::string> terms;
+    for (auto& f : forms) terms.push_back(std::move(f.second));
+    if (!terms.empty()) pq.words.push_back(std::move(terms));
+  }
+  return pq;
+}
+
+void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
+                        const Xapian::Enquire& enquire, const Xapian::MSet& mset, SearchResult& result) {
+  const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
+                                   compiled.highlight_prefixes};
+  const bool need_passages = options.want_snippets || options.explain || options.per_article != 1;
+  const PassageQuery pq = need_passages ? passage_query(compiled) : PassageQuery();
+  size_t page_index = 0;
+  for (auto it = mset.begin(); it != mset.end(); ++it, ++page_index) {
+    const Xapian::Document doc = it.get_document();
+    const double score = it.get_weight();
+    Hit article_hit;
+    article_hit.rank = options.offset + page_index + 1;  // an article's passages share its rank
+    article_hit.score = score;
+    if (options.ids_only) {
+      article_hit.id = doc.get_value(schema::kSlotArticleId);
+    } else {
+      fill_hit(article_hit, doc);
+    }
+    Explanation base;
+    if (options.explain) {
+      base.scoring = "article";
+      base.weighting = weighting_description();
+      base.query = enquire.get_query().get_description();
+      base.parsed = parsed.describe();
+      base.article_score = score;
+      base.article_terms = matching_terms(enquire, it);
+    }
+    if (!need_passages) {
+      // ids/trec: nothing printed depends on the passage, and the passage does not change the score.
+      result.hits.push_back(std::move(article_hit));
+      continue;
+    }
+    const nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+    std::vector<PassageSpan> spans;
+    const nlohmann::json* list = nullptr;
+    if (data.is_object()) {
+      if (auto p = data.find("passages"); p != data.end() && p->is_array()) list = &*p;
+    }
+    if (list != nullptr) {
+      for (const auto& pj : *list) {
+        PassageSpan span;
+        if (pj.is_object()) {
+          span.start = pj.value("pos", 0u);
+          span.length = pj.value("len", uint64_t{0});
+        }
+        spans.push_back(span);
+      }
+    }
+    const size_t per = options.per_article;
+    const std::vector<PassageScore> picked =
+        choose_passages(db_, *it, spans, pq, passage_stats_, per);
+    if (picked.empty()) {
+      // An article without passages (a title only): the article itself is the hit.
+      if (options.explain) article_hit.explain = std::move(base);
+      result.hits.push_back(std::move(article_hit));
+      continue;
+    }
+    for (const PassageScore& p : picked) {
+      Hit hit = article_hit;
+      const nlohmann::json& pj = (*list)[p.passage - 1];
+      hit.passage = p.passage;
+      hit.speakers.clear();
+      if (auto sp = pj.find("speakers"); sp != pj.end() && sp->is_array()) {
+        for (const auto& s : *sp) {
+          if (s.is_string()) hit.speakers.push_back(s.get<std::string>());
+        }
+      }
+      if (auto t = pj.find("text"); t != pj.end() && t->is_string()) hit.text = t->get<std::string>();
+      hit.score = score + ranking::kPassageMix * p.score;
+      if (options.want_snippets && hit.text) {
+        hit.snippet = make_snippet(*hit.text, analyzer_, snippet_terms, options.snippet_chars);
+      }
+      if (options.explain) {
+        Explanation ex = base;
+        ex.passage_score = p.score;
+        ex.passage_terms = p.terms;
+        ex.proximity_bonus = p.proximity;
+        ex.passage_query = "passage " + std::to_string(p.passage) +
+                           ": BM25 of the query words it holds (positions " + std::to_string(spans[p.passage - 1].start) +
+                           "..) + close pairs" + (p.quotes_speaker ? "; quotes the speaker" : "");
+        hit.explain = std::move(ex);
+      }
+      result.hits.push_back(std::move(hit));
+    }
+  }
 }
 
 namespace {
@@ -703,7 +486,7 @@ void Searcher::review_words(const std::string& query, bool want_suggestion, Sear
       rebuilt.append(chunk, pos, t.begin - pos);
       const Xapian::doccount freq = db_.get_termfreq(t.term);
       const bool unmatched =
-          freq == 0 && (t.stem.empty() || db_.get_termfreq(std::string(schema::kStemmed) + t.stem) == 0);
+          freq == 0 && (t.stem.empty() || db_.get_termfreq(std::string(schema::kArticleText) + t.stem) == 0);
       if (unmatched) result.unmatched_words.push_back(chunk.substr(t.begin, t.end - t.begin));
       std::string suggestion;
       if (want_suggestion && t.term.size() > 2 && !(t.term[0] >= '0' && t.term[0] <= '9')) {
@@ -740,15 +523,15 @@ DatabaseInfo Searcher::info() {
       info.analyzer = stamp->analyzer;
     }
     info.documents = db_.get_doccount();
-    info.articles = db_.get_termfreq(str(schema::kKindArticle));
-    info.passages = db_.get_termfreq(str(schema::kKindPassage));
+    info.articles = info.documents;
+    info.passages = schema::read_lengths(db_).passages;
     Xapian::Enquire enquire(db_);
-    enquire.set_query(Xapian::Query(str(schema::kKindArticle)));
+    enquire.set_query(Xapian::Query::MatchAll);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
-    FacetSpy spy({FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor, FacetKind::kYear}, false);
-    enquire.add_matchspy(&spy);
+    const FacetCounter counter({FacetKind::kOutlet, FacetKind::kSpeaker, FacetKind::kAuthor, FacetKind::kYear});
+    counter.attach(enquire);
     enquire.get_mset(0, 0, db_.get_doccount());
-    auto facets = spy.results(true, 0);
+    auto facets = counter.results(true, 0);
     info.outlets = facets[0].values;
     info.speakers = facets[1].values.size();
     info.authors = facets[2].values.size();
@@ -765,14 +548,14 @@ DatabaseInfo Searcher::info() {
 
 std::vector<FacetCount> Searcher::list(FacetKind kind) {
   return retrying("--list", [&] {
-    // Every article document once: its values of the facet, counted per article as --facet counts them.
+    // Every article once: its values of the facet, counted per article as --facet counts them.
     Xapian::Enquire enquire(db_);
-    enquire.set_query(Xapian::Query(str(schema::kKindArticle)));
+    enquire.set_query(Xapian::Query::MatchAll);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
-    FacetSpy spy({kind}, false);
-    enquire.add_matchspy(&spy);
+    const FacetCounter counter({kind});
+    counter.attach(enquire);
     enquire.get_mset(0, 0, db_.get_doccount());
-    std::vector<FacetCount> values = spy.results(true, 0)[0].values;
+    std::vector<FacetCount> values = counter.results(true, 0)[0].values;
     std::sort(values.begin(), values.end(),
               [](const FacetCount& a, const FacetCount& b) { return a.value < b.value; });
     return values;

@@ -19,7 +19,7 @@
 #include "searcher/query.h"
 #include "searcher/ranking.h"
 #include "searcher/snippets.h"
-#include "searcher/weight.h"
+#include "searcher/passages.h"
 
 namespace dateline {
 
@@ -28,13 +28,6 @@ enum class SortOrder {
   kRelevance,  ///< best first
   kDate,       ///< oldest first (unknown dates last), ties by relevance
   kDateDesc,   ///< newest first (unknown dates last), ties by relevance
-};
-
-/// What is ranked. Positional queries (phrase, NEAR) always rank passages: article documents hold no
-/// positions. For experiments (bench/relevance) only.
-enum class Scoring {
-  kArticle,  ///< rank article documents, then pick each hit's best passage(s)
-  kPassage,  ///< rank passage documents, collapsed by article
 };
 
 /// SearchOptions::exact_total_up_to: the default (Elasticsearch's), and "count every match".
@@ -48,7 +41,6 @@ struct SearchOptions {
   Filters filters;         ///< --outlet, --speaker, --author, --since, --until
   CompileOptions compile;  ///< --match all|any; the query budget (--time-limit)
   SortOrder sort = SortOrder::kRelevance;
-  Scoring scoring = Scoring::kArticle;
   size_t limit = 10;              ///< hits to return at most
   size_t offset = 0;              ///< hits to skip (paging)
   size_t per_article = 1;         ///< passages per article at most; 0 = every matching passage
@@ -164,25 +156,27 @@ class Searcher {
   template <class Read>
   auto retrying(std::string_view during, Read&& read) -> decltype(read());
   SearchResult search_once(const SearchOptions& options);
+  /// The page's hits: each article of `mset` with its best passage(s) (passages.h), snippets, --explain.
+  void add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
+                const Xapian::Enquire& enquire, const Xapian::MSet& mset, SearchResult& result);
+  /// What the passage choice looks for: the query's words as positional terms, and its speakers.
+  PassageQuery passage_query(const CompiledQuery& compiled) const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
   void review_words(const std::string& query, bool want_suggestion, SearchResult& result);
 
   std::string path_;
-  /// The collection statistics of each kind of document (weight.h), read when the database is opened
-  /// or reopened, not at every search.
+  /// The statistics the passage choice uses (passages.h), read when the database is opened or reopened,
+  /// not at every search.
   void refresh_stats();
 
   Xapian::Database db_;
   Analyzer analyzer_;
-  KindStats article_stats_;
-  KindStats passage_stats_;
+  PassageStats passage_stats_;
 };
 
 /// "relevance" | "date" | "-date"; std::nullopt otherwise.
 std::optional<SortOrder> parse_sort(std::string_view text);
-/// "article" | "passage"; std::nullopt otherwise.
-std::optional<Scoring> parse_scoring(std::string_view text);
 /// What `--list` takes: "outlets", "speakers", "authors", "years", "months" (or the singular, as --facet
 /// names them); std::nullopt otherwise.
 std::optional<FacetKind> parse_list(std::string_view text);

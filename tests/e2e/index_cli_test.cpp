@@ -90,11 +90,11 @@ TEST_F(IndexCli, IndexesTheSeedsThenASecondRunChangesNothing) {
   EXPECT_EQ(j["db"], db_.string());
   uint64_t passages = j["passages"];
   EXPECT_GE(passages, 25u);  // the seeds have dozens of paragraphs between them
-  // One passage document per passage, one article document per article.
-  EXPECT_EQ(termfreq(db_, "KP"), passages);
+  // One document per article (schema 3), its passages counted in the metadata.
   EXPECT_EQ(termfreq(db_, "KA"), 5u);
-  // Every document of an article carries its id term: the article document and each passage.
-  EXPECT_GT(termfreq(db_, schema::boolean_term(schema::kArticleId, kSeed0)), 1u);
+  EXPECT_EQ(Xapian::Database(db_.string()).get_doccount(), 5u);
+  EXPECT_EQ(schema::read_lengths(Xapian::Database(db_.string())).passages, passages);
+  EXPECT_EQ(termfreq(db_, schema::boolean_term(schema::kArticleId, kSeed0)), 1u);
   // The summary on stderr says the same.
   EXPECT_NE(first.err.find("5 added, 0 updated, 0 unchanged"), std::string::npos) << first.err;
 
@@ -102,14 +102,14 @@ TEST_F(IndexCli, IndexesTheSeedsThenASecondRunChangesNothing) {
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(counts(summary(second)), "0 added, 0 updated, 5 unchanged, 0 deleted, 0 skipped");
   EXPECT_NE(second.err.find("0 added, 0 updated, 5 unchanged"), std::string::npos) << second.err;
-  EXPECT_EQ(termfreq(db_, "KP"), passages);
+  EXPECT_EQ(schema::read_lengths(Xapian::Database(db_.string())).passages, passages);
 }
 
 TEST_F(IndexCli, SeedMetadataIsInTheIndex) {
   ASSERT_EQ(index({"--db", db_.string(), (fixtures_dir() / "articles").string()}).exit_code, 0);
   Xapian::Database d(db_.string());
   std::string id_term = schema::boolean_term(schema::kArticleId, kSeed0);
-  EXPECT_GT(d.get_termfreq(id_term), 1u);
+  EXPECT_EQ(d.get_termfreq(id_term), 1u);
   Xapian::Enquire enquire(d);
   enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(id_term), Xapian::Query("KA")));
   auto mset = enquire.get_mset(0, 10);
@@ -121,13 +121,14 @@ TEST_F(IndexCli, SeedMetadataIsInTheIndex) {
   EXPECT_EQ(doc.get_value(schema::kSlotHash).size(), 16u);
   json data = json::parse(doc.get_data());
   EXPECT_EQ(data["date"], "2022-02-24");
-  EXPECT_EQ(data["passage"], 0);
+  ASSERT_TRUE(data["passages"].is_array());
+  EXPECT_EQ(data["passages"][0]["pos"], schema::kPassageStride);
   EXPECT_FALSE(data.contains("text"));
   // Filters the searcher relies on.
   EXPECT_GT(d.get_termfreq("D20220224"), 0u);
   EXPECT_GT(d.get_termfreq(schema::boolean_term(schema::kOutlet, "The Washington Times")), 0u);
   EXPECT_GT(d.get_termfreq(schema::boolean_term(schema::kSpeakerWord, "lukashenko")), 0u);
-  EXPECT_GT(d.get_termfreq("Zlukashenko"), 0u);
+  EXPECT_GT(d.get_termfreq("Wlukashenko"), 0u);
   // The stamp and the spelling dictionary.
   auto stamp = schema::read_stamp(d);
   ASSERT_TRUE(stamp.has_value());
@@ -143,8 +144,8 @@ TEST_F(IndexCli, AnEditedFileIsUpdatedAndTheRestUnchanged) {
   auto r = index({"--db", db_.string(), "--json", articles.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(counts(summary(r)), "0 added, 1 updated, 4 unchanged, 0 deleted, 0 skipped");
-  EXPECT_EQ(termfreq(db_, "zanzibarization"), 1u);  // its passage
-  EXPECT_EQ(termfreq(db_, "Wzanzibar"), 1u);        // its article document
+  EXPECT_EQ(termfreq(db_, "zanzibarization"), 1u);  // the exact form
+  EXPECT_EQ(termfreq(db_, "Wzanzibar"), 1u);        // the ranking term
   EXPECT_EQ(termfreq(db_, "KA"), 5u);
 }
 
@@ -162,12 +163,14 @@ TEST_F(IndexCli, IncrementalUpdateEqualsACleanIndex) {
   // The spelling dictionary's counts follow deletions too.
   EXPECT_EQ(dateline::test::spellings(db_), dateline::test::spellings(clean));
   Xapian::Database inc(db_.string()), fresh(clean.string());
-  // So do the per-kind length totals the searcher weighs with: equal to the clean index's, and to the
-  // documents' own lengths.
+  // So do the stored totals the passage choice weighs with (length of all articles, number of
+  // passages): equal to the clean index's, and to the documents' own.
   auto lengths = [](const Xapian::Database& d) {
     schema::Lengths sum;
-    for (auto p = d.postlist_begin("KA"); p != d.postlist_end("KA"); ++p) sum.articles += p.get_doclength();
-    for (auto p = d.postlist_begin("KP"); p != d.postlist_end("KP"); ++p) sum.passages += p.get_doclength();
+    for (auto p = d.postlist_begin("KA"); p != d.postlist_end("KA"); ++p) {
+      sum.articles += p.get_doclength();
+      sum.passages += json::parse(d.get_document(*p).get_data())["passages"].size();
+    }
     return std::pair(sum.articles, sum.passages);
   };
   const schema::Lengths stored = schema::read_lengths(inc);
@@ -176,18 +179,15 @@ TEST_F(IndexCli, IncrementalUpdateEqualsACleanIndex) {
   EXPECT_GT(stored.articles, 0u);
 }
 
-TEST_F(IndexCli, ArticleDocidsBelowPassagesAndKeptOnUpdate) {
+TEST_F(IndexCli, ArticleDocidsAreKeptOnUpdate) {
   fs::path articles = copy_fixtures(dir_);
   ASSERT_EQ(index({"--db", db_.string(), "--writers", "1", articles.string()}).exit_code, 0);
   auto docids = [&](const char* kind) { return dateline::test::docids(db_, kind); };
   const std::vector<unsigned> before = docids("KA");
   EXPECT_EQ(before, (std::vector<unsigned>{1, 2, 3, 4, 5}));
-  for (unsigned did : docids("KP")) EXPECT_GE(did, schema::kFirstPassageDocid);
-  const unsigned last_passage = docids("KP").back();
   append(articles / kSeed0, "\n\nA brand new closing paragraph.\n");
   ASSERT_EQ(index({"--db", db_.string(), articles.string()}).exit_code, 0);
-  EXPECT_EQ(docids("KA"), before);               // the updated article kept its docid
-  EXPECT_GT(docids("KP").back(), last_passage);  // its passages are new
+  EXPECT_EQ(docids("KA"), before);  // the updated article kept its docid
   fs::path extra = dir_.path() / "extra";
   fs::create_directories(extra);
   fs::copy_file(articles / kSeed0, extra / "copy.txt");
@@ -304,7 +304,7 @@ TEST_F(IndexCli, ProvenanceAndWireOfACopiedPage) {
   // wire copy.
   std::string seed = (fixtures_dir() / "articles" / kSeed0).string();
   ASSERT_EQ(index({"--db", db_.string(), "-q", page.string(), seed}).exit_code, 0);
-  EXPECT_EQ(termfreq(db_, "XWIREassociated press"), 3u);  // the article document and its two passages
+  EXPECT_EQ(termfreq(db_, "XWIREassociated press"), 1u);  // the article
   auto s = dateline::test::run(
       {(bin_dir() / "dateline-search").string(), "--db", db_.string(), "--format", "json", "wire:ap"});
   ASSERT_EQ(s.exit_code, 0) << s.err;
@@ -361,7 +361,7 @@ TEST_F(IndexCli, ReadsStandardInput) {
   auto jl = index({"--db", db_.string(), "--json", "-"}, "{\"id\":\"s1\",\"text\":\"Piped in.\"}\n");
   ASSERT_EQ(jl.exit_code, 0) << jl.err;
   EXPECT_EQ(counts(summary(jl)), "1 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
-  EXPECT_EQ(termfreq(db_, "XIDs1"), 2u);
+  EXPECT_EQ(termfreq(db_, "XIDs1"), 1u);
 }
 
 TEST_F(IndexCli, MalformedJsonLineIsSkippedWithFileAndLine) {
@@ -377,8 +377,8 @@ TEST_F(IndexCli, MalformedJsonLineIsSkippedWithFileAndLine) {
   EXPECT_EQ(j["skipped"][0]["path"], file.string());
   EXPECT_EQ(j["skipped"][0]["line"], 2);
   EXPECT_NE(r.err.find("dateline-index: " + file.string() + ":2: "), std::string::npos) << r.err;
-  EXPECT_EQ(termfreq(db_, "XIDr1"), 2u);
-  EXPECT_EQ(termfreq(db_, "XIDr3"), 2u);
+  EXPECT_EQ(termfreq(db_, "XIDr1"), 1u);
+  EXPECT_EQ(termfreq(db_, "XIDr3"), 1u);
   EXPECT_EQ(termfreq(db_, "XIDr2"), 0u);
 }
 
@@ -411,7 +411,7 @@ TEST_F(IndexCli, ManifestOverridesMetadataAndIsNotIndexedItself) {
   auto r = index({"--db", db_.string(), "--json", "--manifest", manifest.string(), articles.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(counts(summary(r)), "5 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped");
-  EXPECT_GT(termfreq(db_, "XIDcustom-id"), 1u);
+  EXPECT_EQ(termfreq(db_, "XIDcustom-id"), 1u);
   EXPECT_EQ(termfreq(db_, schema::boolean_term(schema::kArticleId, kSeed0)), 0u);
   EXPECT_GT(termfreq(db_, schema::boolean_term(schema::kOutlet, "Other Outlet")), 0u);
   auto bad =

@@ -155,7 +155,7 @@ def test_bash(args):
         expect(set(s("--")), help_flags(search), "-- (every flag of --help)")
         for flag, values in (("--format", s("--format", "")), ("--sort", s("--sort", "")),
                              ("--facet", s("--facet", "")), ("--match", s("--match", "")),
-                             ("--scoring", s("--scoring", "")), ("--color", s("--color", ""))):
+                             ("--color", s("--color", ""))):
             check(len(values) >= 2, f"{flag}: offered {values}")
             for v in values:
                 r = run([search, "--db", db, "--count", flag, v, "troop"])

@@ -21,7 +21,7 @@ std::map<std::string, std::string> snapshot(const std::filesystem::path& db) {
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
       std::string term = *t;
       if (term.rfind(schema::kArticleId, 0) == 0) {
-        key = term + "#" + std::to_string(Xapian::sortable_unserialise(doc.get_value(schema::kSlotPassage)));
+        key = term;
       }
       s << term << ':' << t.get_wdf() << '[';
       for (auto pos = t.positionlist_begin(); pos != t.positionlist_end(); ++pos) s << *pos << ',';

@@ -50,13 +50,11 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
   return v;
 }
 
-// "slot=value" for each value; the passage slot is unserialised so it reads as a number.
+// "slot=value" for each value; the hash is checked for its shape only.
 std::vector<std::string> describe_values(const Xapian::Document& doc) {
   std::vector<std::string> out;
   for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
     std::string value = *v;
-    if (v.get_valueno() == schema::kSlotPassage)
-      value = std::to_string(static_cast<int>(Xapian::sortable_unserialise(value)));
     if (v.get_valueno() == schema::kSlotHash)
       value = value.size() == 16 ? "<16 hex>" : "<bad hash: " + value + ">";
     std::string shown;
@@ -66,7 +64,7 @@ std::vector<std::string> describe_values(const Xapian::Document& doc) {
   return out;
 }
 
-std::vector<std::string> spelling(const BuiltDocument& d) {
+std::vector<std::string> spelling(const BuiltArticle& d) {
   return {d.spelling.begin(), d.spelling.end()};
 }
 
@@ -86,13 +84,14 @@ Article sample_article() {
   return a;
 }
 
-// The title and subtitle terms of every passage document of sample_article().
+// The title and subtitle terms of sample_article(): exact forms at their positions with weight 0
+// (subtitle after a gap of 100), ranking terms without positions (WS with the title weight, W once).
 std::vector<std::string> title_terms() {
-  return {"Stroops[1]:3", "Sleave[2]:3", "Sminsk[102]:3", "Ssays[103]:3",
-          "ZStroop:3",    "ZSleav:3",    "ZSminsk:3",     "ZSsay:3"};
+  return {"Stroops[1]:0", "Sleave[2]:0", "Sminsk[102]:0", "Ssays[103]:0", "WStroop:3", "WSleav:3",
+          "WSminsk:3",    "WSsay:3",     "Wleav:1",       "Wminsk:1",     "Wsay:1"};
 }
 
-// Terms every document of sample_article() has, whatever its kind.
+// The metadata terms of sample_article().
 std::vector<std::string> shared_terms() {
   return {"XOthe washington times",
           "XOWthe",
@@ -121,9 +120,8 @@ class DocumentBuilderTest : public ::testing::Test {
   DocumentBuilder builder_{analyzer_};
 };
 
-TEST_F(DocumentBuilderTest, OneArticleDocumentThenOnePerPassage) {
+TEST_F(DocumentBuilderTest, OneDocumentPerArticle) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
-  ASSERT_EQ(built.documents.size(), 3u);
   EXPECT_EQ(built.passages, 2u);
   EXPECT_EQ(built.id, "a.txt");
   EXPECT_EQ(built.id_term, "XIDa.txt");
@@ -132,77 +130,67 @@ TEST_F(DocumentBuilderTest, OneArticleDocumentThenOnePerPassage) {
   EXPECT_TRUE(built.warnings.empty());
 }
 
-TEST_F(DocumentBuilderTest, PassageDocumentTerms) {
+TEST_F(DocumentBuilderTest, PassagesArePositionRanges) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
-  EXPECT_EQ(sorted(describe_terms(built.documents[1].document)),
+  // Passage 1 at 10000, passage 2 at 20000: exact forms (weight 0; stop words and numbers too; a
+  // possessive loses its "'s") and ranking terms (stems; "2022" has none; the stop word "no" has none)
+  // at the same positions. The speaker's name words sit just before the passage that quotes him.
+  EXPECT_EQ(sorted(describe_terms(built.document)),
             plus(plus(shared_terms(), title_terms()),
-                 {"troops[1]", "went[2]", "home[3]", "Ztroop:1", "Zwent:1", "Zhome:1", "KP",
-                  "XSPalexander lukashenko", "XSWalexander", "XSWlukashenko"}));
-  // Numbers have no stem; a possessive loses its "'s"; no speaker terms without speakers; stop
-  // words stay (phrases need them).
-  EXPECT_EQ(sorted(describe_terms(built.documents[2].document)),
-            plus(plus(shared_terms(), title_terms()), {"no[1]", "troops[2]", "belarus[3]", "2022[4]",
-                                                       "Zno:1", "Ztroop:1", "Zbelarus:1", "KP"}));
-}
-
-TEST_F(DocumentBuilderTest, ArticleDocumentHasItsOwnRankingTermsWithoutPositions) {
-  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
-  EXPECT_EQ(
-      sorted(describe_terms(built.documents[0].document)),
-      // One W term per word (its stem; "2022" has none), title and subtitle words ("Troops leave",
-      // "Minsk says") among them and again as WS title terms; the stop word "no" left out.
-      plus(shared_terms(), {"Wtroop:3", "Wleav:1", "Wminsk:1", "Wsay:1", "Wwent:1", "Whome:1", "Wbelarus:1",
-                            "W2022:1", "WStroop:3", "WSleav:3", "WSminsk:3", "WSsay:3", "KA", "Qa.txt#0",
-                            "XSPalexander lukashenko", "XSWalexander", "XSWlukashenko"}));
+                 {"troops[10001,20002]:0", "went[10002]:0", "home[10003]:0", "no[20001]:0", "belarus[20003]:0",
+                  "2022[20004]:0", "Wtroop[10001,20002]:3", "Wwent[10002]", "Whome[10003]", "Wbelarus[20003]",
+                  "W2022[20004]", "KA", "Qa.txt#0", "XSPalexander lukashenko", "XSWalexander[9999]:0",
+                  "XSWlukashenko[9998]:0"}));
 }
 
 TEST_F(DocumentBuilderTest, LengthIsTheSumOfWdf) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
-  for (const BuiltDocument& bd : built.documents) {
-    uint64_t sum = 0;
-    for (auto t = bd.document.termlist_begin(); t != bd.document.termlist_end(); ++t) sum += t.get_wdf();
-    EXPECT_EQ(bd.length, sum);
-  }
-  EXPECT_EQ(built.documents[0].length, 10u + 12u);  // W: 3 + 7 x 1; WS: 4 x 3
+  uint64_t sum = 0;
+  for (auto t = built.document.termlist_begin(); t != built.document.termlist_end(); ++t) sum += t.get_wdf();
+  EXPECT_EQ(built.length, sum);
+  EXPECT_EQ(built.length, 10u + 12u);  // W: 3 + 7 x 1; WS: 4 x 3; exact forms weigh nothing
 }
 
 TEST_F(DocumentBuilderTest, Values) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
-  EXPECT_EQ(describe_values(built.documents[0].document),
+  EXPECT_EQ(describe_values(built.document),
             (std::vector<std::string>{"0=20220224", "1=a.txt", "2=<16 hex>", "3=The Washington Times",
-                                      "4=Jane Doe\\nJohn Roe", "5=Alexander Lukashenko", "6=0"}));
-  EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotHash), built.hash);
-  EXPECT_EQ(
-      describe_values(built.documents[1].document),
-      (std::vector<std::string>{"0=20220224", "1=a.txt", "3=The Washington Times", "4=Jane Doe\\nJohn Roe",
-                                "5=Alexander Lukashenko", "6=1"}));
-  EXPECT_EQ(describe_values(built.documents[2].document),
-            (std::vector<std::string>{"0=20220224", "1=a.txt", "3=The Washington Times",
-                                      "4=Jane Doe\\nJohn Roe", "6=2"}));
+                                      "4=Jane Doe\\nJohn Roe", "5=Alexander Lukashenko"}));
+  EXPECT_EQ(built.document.get_value(schema::kSlotHash), built.hash);
 }
 
 TEST_F(DocumentBuilderTest, DocumentData) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
-  auto article = nlohmann::json::parse(built.documents[0].document.get_data());
-  EXPECT_EQ(article, nlohmann::json::parse(R"({"id":"a.txt","path":"dir/a.txt","title":"Troops Leave",
+  EXPECT_EQ(nlohmann::json::parse(built.document.get_data()),
+            nlohmann::json::parse(R"({"id":"a.txt","path":"dir/a.txt","title":"Troops Leave",
       "subtitle":"Minsk says","outlet":"The Washington Times","date":"2022-02-24","author":"Jane Doe, John Roe",
-      "url":"https://example.org/a","passage":0,"passages":2,"speakers":["Alexander Lukashenko"],
-      "file":"/abs/dir/a.txt"})"));
-  auto passage = nlohmann::json::parse(built.documents[1].document.get_data());
-  EXPECT_EQ(passage, nlohmann::json::parse(R"({"id":"a.txt","path":"dir/a.txt","title":"Troops Leave",
-      "subtitle":"Minsk says","outlet":"The Washington Times","date":"2022-02-24","author":"Jane Doe, John Roe",
-      "url":"https://example.org/a","passage":1,"text":"Troops went home.","start":10,"end":27,
-      "speakers":["Alexander Lukashenko"]})"));
+      "url":"https://example.org/a","speakers":["Alexander Lukashenko"],"file":"/abs/dir/a.txt",
+      "passages":[{"text":"Troops went home.","start":10,"end":27,"speakers":["Alexander Lukashenko"],
+                   "pos":10000,"len":3},
+                  {"text":"No troops, Belarus's 2022.","start":29,"end":55,"speakers":[],"pos":20000,"len":3}]})"));
 }
 
-TEST_F(DocumentBuilderTest, SpellingWordsAreLetterOnlyTermsOncePerDocument) {
+TEST_F(DocumentBuilderTest, SpellingWordsAreLetterOnlyTermsOncePerArticle) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
-  EXPECT_EQ(spelling(built.documents[1]),
-            (std::vector<std::string>{"home", "leave", "minsk", "says", "troops", "went"}));
-  EXPECT_EQ(spelling(built.documents[2]),
-            (std::vector<std::string>{"belarus", "leave", "minsk", "no", "says", "troops"}));
-  // The article document adds none: its words are all in its passages.
-  EXPECT_TRUE(spelling(built.documents[0]).empty());
+  EXPECT_EQ(spelling(built),
+            (std::vector<std::string>{"belarus", "home", "leave", "minsk", "no", "says", "troops", "went"}));
+}
+
+TEST_F(DocumentBuilderTest, LongPassagesPushTheNextOneFurther) {
+  Article a;
+  a.id = "long";
+  std::string text;
+  for (int i = 0; i < 4500; ++i) text += "word ";
+  a.passages.push_back(Passage{text, 0, text.size(), {}});
+  a.passages.push_back(Passage{"next", 0, 4, {"Amy First"}});
+  BuiltArticle built = builder_.build(a);
+  auto data = nlohmann::json::parse(built.document.get_data());
+  EXPECT_EQ(data["passages"][0]["pos"], 10000);
+  // 4500 words, then kSpeakerWindow + kMaxSpeakerWords positions at least before the next speaker words.
+  EXPECT_EQ(data["passages"][1]["pos"], 30000);
+  EXPECT_EQ(schema::next_passage_start(0, 0), schema::kPassageStride);
+  EXPECT_EQ(schema::next_passage_start(10000, 3999), 20000u);
+  EXPECT_EQ(schema::next_passage_start(10000, 4000), 30000u);
 }
 
 TEST_F(DocumentBuilderTest, AbsentMetadataMakesNoTermsValuesOrFields) {
@@ -211,14 +199,14 @@ TEST_F(DocumentBuilderTest, AbsentMetadataMakesNoTermsValuesOrFields) {
   a.path = "-";
   a.passages.push_back(Passage{"Hello world", 0, 11, {}});
   BuiltArticle built = builder_.build(a);
-  EXPECT_EQ(sorted(describe_terms(built.documents[1].document)),
-            sorted({"hello[1]", "world[2]", "Zhello:1", "Zworld:1", "KP", "XIDb"}));
-  EXPECT_EQ(describe_values(built.documents[1].document), (std::vector<std::string>{"1=b", "6=1"}));
-  EXPECT_EQ(nlohmann::json::parse(built.documents[1].document.get_data()),
-            nlohmann::json::parse(R"({"id":"b","path":"-","passage":1,"text":"Hello world","start":0,"end":11,
-                                      "speakers":[]})"));
+  EXPECT_EQ(sorted(describe_terms(built.document)),
+            sorted({"hello[10001]:0", "world[10002]:0", "Whello[10001]", "Wworld[10002]", "KA", "Qb#0", "XIDb"}));
+  EXPECT_EQ(describe_values(built.document), (std::vector<std::string>{"1=b", "2=<16 hex>"}));
+  EXPECT_EQ(nlohmann::json::parse(built.document.get_data()),
+            nlohmann::json::parse(R"({"id":"b","path":"-","speakers":[],
+               "passages":[{"text":"Hello world","start":0,"end":11,"speakers":[],"pos":10000,"len":2}]})"));
   // No source file (standard input): no "file" for --prune to look at.
-  EXPECT_FALSE(nlohmann::json::parse(built.documents[0].document.get_data()).contains("file"));
+  EXPECT_FALSE(nlohmann::json::parse(built.document.get_data()).contains("file"));
 }
 
 TEST_F(DocumentBuilderTest, DateTermsFollowThePrecisionGiven) {
@@ -243,12 +231,12 @@ TEST_F(DocumentBuilderTest, DateTermsFollowThePrecisionGiven) {
     a.passages.push_back(Passage{"x", 0, 1, {}});
     BuiltArticle built = builder_.build(a);
     std::vector<std::string> dates;
-    for (const auto& t : describe_terms(built.documents[1].document)) {
+    for (const auto& t : describe_terms(built.document)) {
       if ((t[0] == 'Y' || t[0] == 'M' || t[0] == 'D') && t.size() > 1 && t[1] >= '0' && t[1] <= '9')
         dates.push_back(t);
     }
     EXPECT_EQ(sorted(dates), c.terms);
-    EXPECT_EQ(built.documents[1].document.get_value(schema::kSlotDate), c.slot);
+    EXPECT_EQ(built.document.get_value(schema::kSlotDate), c.slot);
     EXPECT_EQ(built.warnings.size(), c.warning ? 1u : 0u);
   }
 }
@@ -259,12 +247,18 @@ TEST_F(DocumentBuilderTest, SpeakersOfSeveralPassagesKeepFirstSeenOrder) {
   a.passages.push_back(Passage{"one", 0, 3, {"Zed Last", "Amy First"}});
   a.passages.push_back(Passage{"two", 4, 7, {"Amy First", "", "Bob Middle"}});
   BuiltArticle built = builder_.build(a);
-  EXPECT_EQ(built.documents[0].document.get_value(schema::kSlotSpeakers), "Zed Last\nAmy First\nBob Middle");
-  EXPECT_EQ(built.documents[1].document.get_value(schema::kSlotSpeakers), "Zed Last\nAmy First");
+  EXPECT_EQ(built.document.get_value(schema::kSlotSpeakers), "Zed Last\nAmy First\nBob Middle");
+  auto data = nlohmann::json::parse(built.document.get_data());
+  EXPECT_EQ(data["passages"][0]["speakers"], nlohmann::json::parse(R"(["Zed Last","Amy First"])"));
   // Empty names are dropped, never indexed as an empty speaker.
-  EXPECT_EQ(built.documents[2].document.get_value(schema::kSlotSpeakers), "Amy First\nBob Middle");
-  auto data = nlohmann::json::parse(built.documents[2].document.get_data());
-  EXPECT_EQ(data["speakers"], nlohmann::json::parse(R"(["Amy First","Bob Middle"])"));
+  EXPECT_EQ(data["passages"][1]["speakers"], nlohmann::json::parse(R"(["Amy First","Bob Middle"])"));
+  // Each passage's speaker words (sorted) just before it, one position each.
+  std::vector<std::string> speaker_terms;
+  for (const auto& t : describe_terms(built.document)) {
+    if (t.rfind("XSW", 0) == 0) speaker_terms.push_back(t);
+  }
+  EXPECT_EQ(sorted(speaker_terms), sorted({"XSWamy[9999,19999]:0", "XSWfirst[9998,19997]:0", "XSWlast[9997]:0",
+                                           "XSWzed[9996]:0", "XSWbob[19998]:0", "XSWmiddle[19996]:0"}));
 }
 
 TEST_F(DocumentBuilderTest, NoLanguageTermFromTheStemmerOrTheRecord) {
@@ -274,10 +268,10 @@ TEST_F(DocumentBuilderTest, NoLanguageTermFromTheStemmerOrTheRecord) {
   a.id = "l";
   a.passages.push_back(Passage{"mots", 0, 4, {}});
   BuiltArticle none = builder.build(a);
-  EXPECT_EQ(sorted(describe_terms(none.documents[1].document)), sorted({"mots[1]", "KP", "XIDl"}));
+  EXPECT_EQ(sorted(describe_terms(none.document)), sorted({"mots[10001]:0", "Wmots[10001]", "KA", "Ql#0", "XIDl"}));
   a.language = "FR";
   BuiltArticle fr = builder.build(a);
-  EXPECT_EQ(sorted(describe_terms(fr.documents[1].document)), sorted({"mots[1]", "KP", "XIDl"}));
+  EXPECT_EQ(sorted(describe_terms(fr.document)), sorted({"mots[10001]:0", "Wmots[10001]", "KA", "Ql#0", "XIDl"}));
 }
 
 TEST(DocumentTerms, LongIdsGetAHashedTailInsteadOfColliding) {

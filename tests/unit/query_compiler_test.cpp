@@ -48,48 +48,42 @@ struct Case {
 
 TEST(QueryCompiler, Words) {
   for (const Case& c : std::vector<Case>{
-           {"troops", "Query((Ztroop OR 0.25 * ZStroop))"},
-           {"Troops", "Query((Ztroop OR 0.25 * ZStroop))"},
+           {"troops", "Query((Wtroop OR 0.25 * WStroop))"},
+           {"Troops", "Query((Wtroop OR 0.25 * WStroop))"},
            {"russian troops",
-            "Query((((Zrussian OR 0.25 * ZSrussian) OR (Ztroop OR 0.25 * ZStroop)) AND_MAYBE "
-            "((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop))))"},
+            "Query((((Wrussian OR 0.25 * WSrussian) OR (Wtroop OR 0.25 * WStroop)) AND_MAYBE ((Wrussian OR 0.25 * WSrussian) AND (Wtroop OR 0.25 * WStroop))))"},
            // Unstemmed words (numbers, abbreviations) use the exact term.
-           {"70,000", "Query((70,000 OR 0.25 * S70,000))"},
-           {"U.S.", "Query((u.s OR 0.25 * Su.s))"},
+           {"70,000", "Query((W70,000 OR 0.25 * WS70,000))"},
+           {"U.S.", "Query((Wu.s OR 0.25 * WSu.s))"},
            // One typed word, several index words. An unquoted compound on its own requires its parts,
            // stemmed, anywhere (article documents have no positions)...
-           {"Belarus-Ukraine", "Query(((Zbelarus OR 0.25 * ZSbelarus) AND (Zukrain OR 0.25 * ZSukrain)))"},
+           {"Belarus-Ukraine", "Query(((Wbelarus OR 0.25 * WSbelarus) AND (Wukrain OR 0.25 * WSukrain)))"},
            // ...among other words its parts are optional words too.
            {"Belarus-Ukraine border",
-            "Query(((((Zbelarus OR 0.25 * ZSbelarus) OR (Zukrain OR 0.25 * ZSukrain)) OR (Zborder OR 0.25 * "
-            "ZSborder)) AND_MAYBE (((Zbelarus OR 0.25 * ZSbelarus) OR (Zukrain OR 0.25 * ZSukrain)) AND "
-            "(Zborder OR 0.25 * ZSborder))))"},
+            "Query(((((Wbelarus OR 0.25 * WSbelarus) OR (Wukrain OR 0.25 * WSukrain)) OR (Wborder OR 0.25 * WSborder)) AND_MAYBE (((Wbelarus OR 0.25 * WSbelarus) OR (Wukrain OR 0.25 * WSukrain)) AND (Wborder OR 0.25 * WSborder))))"},
            {"+Belarus-Ukraine border",
-            "Query((((Zbelarus OR 0.25 * ZSbelarus) AND (Zukrain OR 0.25 * ZSukrain)) AND_MAYBE (Zborder OR "
-            "0.25 * ZSborder)))"},
+            "Query((((Wbelarus OR 0.25 * WSbelarus) AND (Wukrain OR 0.25 * WSukrain)) AND_MAYBE (Wborder OR 0.25 * WSborder)))"},
            {"\"Belarus-Ukraine\"",
-            "Query(((belarus PHRASE 2 ukraine) OR 0.25 * (Sbelarus PHRASE 2 Sukraine)))"},
+            "Query((((belarus PHRASE 2 ukraine) OR (Sbelarus PHRASE 2 Sukraine)) AND_MAYBE ((Wbelarus OR 0.25 * WSbelarus) OR (Wukrain OR 0.25 * WSukrain))))"},
            // English stop words drop out of a bag of words with other words; alone, quoted, required or
            // all stop words they stay. Inside a compound they drop out too.
-           {"the troops", "Query((Ztroop OR 0.25 * ZStroop))"},
-           {"the", "Query((Zthe OR 0.25 * ZSthe))"},
+           {"the troops", "Query((Wtroop OR 0.25 * WStroop))"},
+           {"the", "Query((the OR Sthe))"},
            {"to be",
-            "Query((((Zto OR 0.25 * ZSto) OR (Zbe OR 0.25 * ZSbe)) AND_MAYBE ((Zto OR 0.25 * ZSto) AND (Zbe "
-            "OR "
-            "0.25 * ZSbe))))"},
-           {"+the troops", "Query(((Zthe OR 0.25 * ZSthe) AND_MAYBE (Ztroop OR 0.25 * ZStroop)))"},
-           {"\"the troops\"", "Query(((the PHRASE 2 troops) OR 0.25 * (Sthe PHRASE 2 Stroops)))"},
-           {"state-of-the-art", "Query(((Zstate OR 0.25 * ZSstate) AND (Zart OR 0.25 * ZSart)))"},
+            "Query((((to OR Sto) OR (be OR Sbe)) AND_MAYBE ((to OR Sto) AND (be OR Sbe))))"},
+           {"+the troops", "Query(((the OR Sthe) AND_MAYBE (Wtroop OR 0.25 * WStroop)))"},
+           {"\"the troops\"", "Query((((the PHRASE 2 troops) OR (Sthe PHRASE 2 Stroops)) AND_MAYBE (Wtroop OR 0.25 * WStroop)))"},
+           {"state-of-the-art", "Query(((Wstate OR 0.25 * WSstate) AND (Wart OR 0.25 * WSart)))"},
            // An acronym in capitals is one word with its other number, which Snowball leaves apart.
-           {"RNAs", "Query(((Zrnas SYNONYM Zrna) OR 0.25 * (ZSrnas SYNONYM ZSrna)))"},
-           {"NGO", "Query(((Zngo SYNONYM Zngos) OR 0.25 * (ZSngo SYNONYM ZSngos)))"},
-           {"miRNAs", "Query((Zmirna OR 0.25 * ZSmirna))"},  // stemmed to the singular already
-           {"rnas", "Query((Zrnas OR 0.25 * ZSrnas))"},      // not typed as an acronym
-           {"Troops", "Query((Ztroop OR 0.25 * ZStroop))"},
-           {"TROOPS", "Query((Ztroop OR 0.25 * ZStroop))"},  // the stemmer merges the numbers itself
-           {"AIDS", "Query((Zaid OR 0.25 * ZSaid))"},
+           {"RNAs", "Query(((Wrnas SYNONYM Wrna) OR 0.25 * (WSrnas SYNONYM WSrna)))"},
+           {"NGO", "Query(((Wngo SYNONYM Wngos) OR 0.25 * (WSngo SYNONYM WSngos)))"},
+           {"miRNAs", "Query((Wmirna OR 0.25 * WSmirna))"},  // stemmed to the singular already
+           {"rnas", "Query((Wrnas OR 0.25 * WSrnas))"},      // not typed as an acronym
+           {"Troops", "Query((Wtroop OR 0.25 * WStroop))"},
+           {"TROOPS", "Query((Wtroop OR 0.25 * WStroop))"},  // the stemmer merges the numbers itself
+           {"AIDS", "Query((Waid OR 0.25 * WSaid))"},
            // Punctuation analyses to nothing and drops out; only nothing at all is an error.
-           {"troops &", "Query((Ztroop OR 0.25 * ZStroop))"},
+           {"troops &", "Query((Wtroop OR 0.25 * WStroop))"},
            {"&", "col 1: the query has no searchable words"},
            {"\"\"", "col 1: the query has no searchable words"},
        }) {
@@ -100,20 +94,19 @@ TEST(QueryCompiler, Words) {
 TEST(QueryCompiler, PhrasesNearAndWildcards) {
   for (const Case& c : std::vector<Case>{
            {"\"special military operation\"",
-            "Query(((special PHRASE 3 military PHRASE 3 operation) OR "
-            "0.25 * (Sspecial PHRASE 3 Smilitary PHRASE 3 Soperation)))"},
-           {"\"troops\"", "Query((troops OR 0.25 * Stroops))"},
+            "Query((((special PHRASE 3 military PHRASE 3 operation) OR (Sspecial PHRASE 3 Smilitary PHRASE 3 Soperation)) AND_MAYBE ((Wspecial OR 0.25 * WSspecial) OR (Wmilitari OR 0.25 * WSmilitari) OR (Woper OR 0.25 * WSoper))))"},
+           {"\"troops\"", "Query(((troops OR Stroops) AND_MAYBE (Wtroop OR 0.25 * WStroop)))"},
            // NEAR/N: window N + 1 for two words (at most N positions apart), + 1 per extra word.
-           {"putin NEAR/5 ukraine", "Query(((putin NEAR 6 ukraine) OR 0.25 * (Sputin NEAR 6 Sukraine)))"},
-           {"putin NEAR ukraine", "Query(((putin NEAR 11 ukraine) OR 0.25 * (Sputin NEAR 11 Sukraine)))"},
+           {"putin NEAR/5 ukraine", "Query((((putin NEAR 6 ukraine) OR (Sputin NEAR 6 Sukraine)) AND_MAYBE ((Wputin OR 0.25 * WSputin) OR (Wukrain OR 0.25 * WSukrain))))"},
+           {"putin NEAR ukraine", "Query((((putin NEAR 11 ukraine) OR (Sputin NEAR 11 Sukraine)) AND_MAYBE ((Wputin OR 0.25 * WSputin) OR (Wukrain OR 0.25 * WSukrain))))"},
            {"\"united states\" NEAR/2 putin",
-            "Query(((united NEAR 4 states NEAR 4 putin) OR 0.25 * (Sunited NEAR 4 Sstates NEAR 4 Sputin)))"},
-           {"ukrain*", "Query(WILDCARD SYNONYM ukrain)"},
-           {"Ukrain*", "Query(WILDCARD SYNONYM ukrain)"},
-           {"CAFÉ*", "Query(WILDCARD SYNONYM cafe)"},
-           {"U.S.*", "Query(WILDCARD SYNONYM u.s)"},
+            "Query((((united NEAR 4 states NEAR 4 putin) OR (Sunited NEAR 4 Sstates NEAR 4 Sputin)) AND_MAYBE ((Wunit OR 0.25 * WSunit) OR (Wstate OR 0.25 * WSstate) OR (Wputin OR 0.25 * WSputin))))"},
+           {"ukrain*", "Query((WILDCARD SYNONYM ukrain AND_MAYBE WILDCARD SYNONYM Wukrain))"},
+           {"Ukrain*", "Query((WILDCARD SYNONYM ukrain AND_MAYBE WILDCARD SYNONYM Wukrain))"},
+           {"CAFÉ*", "Query((WILDCARD SYNONYM cafe AND_MAYBE WILDCARD SYNONYM Wcafe))"},
+           {"U.S.*", "Query((WILDCARD SYNONYM u.s AND_MAYBE WILDCARD SYNONYM Wu.s))"},
            {"a.*", "col 1: a wildcard needs at least 2 characters before '*'"},
-           {"title:ukrain*", "Query(WILDCARD SYNONYM Sukrain)"},
+           {"title:ukrain*", "Query((WILDCARD SYNONYM Sukrain AND_MAYBE WILDCARD SYNONYM WSukrain))"},
        }) {
     EXPECT_EQ(describe(c.query), c.expected) << "query: " << c.query;
   }
@@ -121,20 +114,19 @@ TEST(QueryCompiler, PhrasesNearAndWildcards) {
 
 TEST(QueryCompiler, BooleanOperators) {
   for (const Case& c : std::vector<Case>{
-           {"troops AND kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND (Zkyiv OR 0.25 * ZSkyiv)))"},
-           {"troops OR kyiv", "Query(((Ztroop OR 0.25 * ZStroop) OR (Zkyiv OR 0.25 * ZSkyiv)))"},
-           {"troops AND NOT kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT (Zkyiv OR 0.25 * ZSkyiv)))"},
-           {"troops NOT kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT (Zkyiv OR 0.25 * ZSkyiv)))"},
+           {"troops AND kyiv", "Query(((Wtroop OR 0.25 * WStroop) AND (Wkyiv OR 0.25 * WSkyiv)))"},
+           {"troops OR kyiv", "Query(((Wtroop OR 0.25 * WStroop) OR (Wkyiv OR 0.25 * WSkyiv)))"},
+           {"troops AND NOT kyiv", "Query(((Wtroop OR 0.25 * WStroop) AND_NOT (Wkyiv OR 0.25 * WSkyiv)))"},
+           {"troops NOT kyiv", "Query(((Wtroop OR 0.25 * WStroop) AND_NOT (Wkyiv OR 0.25 * WSkyiv)))"},
            {"troops -kyiv -war",
-            "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT ((Zkyiv OR 0.25 * ZSkyiv) OR (Zwar OR 0.25 * "
-            "ZSwar))))"},
-           {"+troops kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND_MAYBE (Zkyiv OR 0.25 * ZSkyiv)))"},
-           {"+troops +kyiv", "Query(((Ztroop OR 0.25 * ZStroop) AND (Zkyiv OR 0.25 * ZSkyiv)))"},
+            "Query(((Wtroop OR 0.25 * WStroop) AND_NOT ((Wkyiv OR 0.25 * WSkyiv) OR (Wwar OR 0.25 * WSwar))))"},
+           {"+troops kyiv", "Query(((Wtroop OR 0.25 * WStroop) AND_MAYBE (Wkyiv OR 0.25 * WSkyiv)))"},
+           {"+troops +kyiv", "Query(((Wtroop OR 0.25 * WStroop) AND (Wkyiv OR 0.25 * WSkyiv)))"},
            // Only negative: everything except.
-           {"-war", "Query(0 * (<alldocuments> AND_NOT (Zwar OR 0.25 * ZSwar)))"},
-           {"NOT war", "Query(0 * (<alldocuments> AND_NOT (Zwar OR 0.25 * ZSwar)))"},
+           {"-war", "Query(0 * (<alldocuments> AND_NOT (Wwar OR 0.25 * WSwar)))"},
+           {"NOT war", "Query(0 * (<alldocuments> AND_NOT (Wwar OR 0.25 * WSwar)))"},
            {"troops OR NOT war",
-            "Query(((Ztroop OR 0.25 * ZStroop) OR 0 * (<alldocuments> AND_NOT (Zwar OR 0.25 * ZSwar))))"},
+            "Query(((Wtroop OR 0.25 * WStroop) OR 0 * (<alldocuments> AND_NOT (Wwar OR 0.25 * WSwar))))"},
        }) {
     EXPECT_EQ(describe(c.query), c.expected) << "query: " << c.query;
   }
@@ -144,18 +136,15 @@ TEST(QueryCompiler, MatchAll) {
   CompileOptions all;
   all.match_all = true;
   for (const Case& c : std::vector<Case>{
-           {"russian troops", "Query(((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)))"},
-           {"the russian troops", "Query(((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)))"},
+           {"russian troops", "Query(((Wrussian OR 0.25 * WSrussian) AND (Wtroop OR 0.25 * WStroop)))"},
+           {"the russian troops", "Query(((Wrussian OR 0.25 * WSrussian) AND (Wtroop OR 0.25 * WStroop)))"},
            // Required: a compound needs every part.
            {"Belarus-Ukraine border",
-            "Query((((Zbelarus OR 0.25 * ZSbelarus) AND (Zukrain OR 0.25 * ZSukrain)) AND (Zborder OR 0.25 * "
-            "ZSborder)))"},
+            "Query((((Wbelarus OR 0.25 * WSbelarus) AND (Wukrain OR 0.25 * WSukrain)) AND (Wborder OR 0.25 * WSborder)))"},
            {"russian troops -war",
-            "Query((((Zrussian OR 0.25 * ZSrussian) AND (Ztroop OR 0.25 * ZStroop)) AND_NOT (Zwar OR 0.25 * "
-            "ZSwar)))"},
+            "Query((((Wrussian OR 0.25 * WSrussian) AND (Wtroop OR 0.25 * WStroop)) AND_NOT (Wwar OR 0.25 * WSwar)))"},
            {"russian OR belarusian troops",
-            "Query((((Zrussian OR 0.25 * ZSrussian) OR (Zbelarusian OR 0.25 * ZSbelarusian)) AND "
-            "(Ztroop OR 0.25 * ZStroop)))"},
+            "Query((((Wrussian OR 0.25 * WSrussian) OR (Wbelarusian OR 0.25 * WSbelarusian)) AND (Wtroop OR 0.25 * WStroop)))"},
        }) {
     EXPECT_EQ(describe(c.query, {}, all), c.expected) << "query: " << c.query;
   }
@@ -169,9 +158,9 @@ TEST(QueryCompiler, FieldsAndDates) {
            {"outlet:\"Washington Times\"", "Query(0 * XOthe washington times)"},
            {"outlet:washingtontimes.com", "Query(0 * XOthe washington times)"},
            {"outlet:\"Daily Planet\"", "Query(0 * (XOdaily planet OR (XOWdaily AND XOWplanet)))"},
-           {"title:troops", "Query(ZStroop)"},
-           {"title:\"troops\"", "Query(Stroops)"},
-           {"title:\"military operation\"", "Query((Smilitary PHRASE 2 Soperation))"},
+           {"title:troops", "Query(WStroop)"},
+           {"title:\"troops\"", "Query((Stroops AND_MAYBE WStroop))"},
+           {"title:\"military operation\"", "Query(((Smilitary PHRASE 2 Soperation) AND_MAYBE (WSmilitari OR WSoper)))"},
            {"date:2022-02-24", "Query(0 * D20220224)"},
            {"date:2022-02", "Query(0 * M202202)"},
            {"date:2022", "Query(0 * Y2022)"},
@@ -182,11 +171,11 @@ TEST(QueryCompiler, FieldsAndDates) {
            {"date:2022-02..", "Query(VALUE_GE 0 20220201)"},
            {"date:..2022-06", "Query(VALUE_LE 0 20220630)"},
            // Filters never change scores: OP_FILTER, or weight 0 beside scored alternatives.
-           {"troops speaker:lukashenko", "Query(((Ztroop OR 0.25 * ZStroop) FILTER XSWlukashenko))"},
+           {"troops speaker:lukashenko", "Query((((Wtroop OR 0.25 * WStroop) FILTER XSWlukashenko) FILTER ((XSWlukashenko NEAR 5000 Wtroop) OR WStroop)))"},
            {"troops date:2022-02..2022-06",
-            "Query(((Ztroop OR 0.25 * ZStroop) FILTER VALUE_RANGE 0 20220201 20220630))"},
-           {"troops OR outlet:tass", "Query(((Ztroop OR 0.25 * ZStroop) OR 0 * XOtass))"},
-           {"troops -outlet:tass", "Query(((Ztroop OR 0.25 * ZStroop) AND_NOT XOtass))"},
+            "Query(((Wtroop OR 0.25 * WStroop) FILTER VALUE_RANGE 0 20220201 20220630))"},
+           {"troops OR outlet:tass", "Query(((Wtroop OR 0.25 * WStroop) OR 0 * XOtass))"},
+           {"troops -outlet:tass", "Query(((Wtroop OR 0.25 * WStroop) AND_NOT XOtass))"},
            {"speaker:\"...\"", "col 1: speaker: '...' has no words to match"},
            {"title:\"...\"", "col 7: title: '...' has no words to match"},
        }) {
@@ -198,19 +187,17 @@ TEST(QueryCompiler, FlagFilters) {
   Filters outlets;
   outlets.outlets = {"tass", "Washington Times"};
   EXPECT_EQ(describe("troops", outlets),
-            "Query(((Ztroop OR 0.25 * ZStroop) FILTER (XOtass OR XOthe washington times)))");
+            "Query(((Wtroop OR 0.25 * WStroop) FILTER (XOtass OR XOthe washington times)))");
   Filters kinds;
   kinds.speakers = {"lukashenko", "Vladimir Putin"};
   kinds.authors = {"smith"};
   kinds.since = "2022-02";
   kinds.until = "2022";
   EXPECT_EQ(describe("troops", kinds),
-            "Query(((Ztroop OR 0.25 * ZStroop) FILTER ((XSWlukashenko OR (XSWvladimir AND XSWputin)) AND "
-            "XAWsmith AND "
-            "VALUE_RANGE 0 20220201 20221231)))");
+            "Query(((Wtroop OR 0.25 * WStroop) FILTER ((XSWlukashenko OR (XSWvladimir AND XSWputin)) AND XAWsmith AND VALUE_RANGE 0 20220201 20221231 AND (((XSWlukashenko NEAR 5000 Wtroop) OR WStroop) OR ((XSWvladimir NEAR 5000 XSWputin NEAR 5000 Wtroop) OR WStroop)))))");
   Filters since;
   since.since = "2022-02-24";
-  EXPECT_EQ(describe("troops", since), "Query(((Ztroop OR 0.25 * ZStroop) FILTER VALUE_GE 0 20220224))");
+  EXPECT_EQ(describe("troops", since), "Query(((Wtroop OR 0.25 * WStroop) FILTER VALUE_GE 0 20220224))");
   Filters until;
   until.until = "2022-02";
   EXPECT_EQ(describe("speaker:putin", until), "Query(0 * (XSWputin AND VALUE_LE 0 20220228))");
@@ -243,31 +230,13 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-TEST(QueryCompiler, ArticleQueriesUseArticleTerms) {
-  for (const Case& c : std::vector<Case>{
-           {"troops", "Query((Wtroop OR 0.25 * WStroop))"},
-           {"70,000", "Query((W70,000 OR 0.25 * WS70,000))"},
-           {"the troops", "Query((Wtroop OR 0.25 * WStroop))"},
-           {"title:troops", "Query(WStroop)"},
-           {"troops -war outlet:tass",
-            "Query((((Wtroop OR 0.25 * WStroop) FILTER XOtass) AND_NOT (Wwar OR 0.25 * WSwar)))"},
-           // Only passage documents can answer these: no article query.
-           {"\"troops\"", "Query()"},
-           {"troops NEAR/3 border", "Query()"},
-           {"troop*", "Query()"},
-           {"+the troops", "Query()"},
-       }) {
-    EXPECT_EQ(compile(c.query).article_query.get_description(), c.expected) << "query: " << c.query;
-  }
-}
-
 TEST(QueryCompiler, HighlightTermsAndFlags) {
   struct HighlightCase {
     const char* query;
     const char* terms;
     const char* stems;
     const char* prefixes;
-    bool positional;
+    bool positional;  // matched on exact forms (informational)
   };
   for (const HighlightCase& c : std::vector<HighlightCase>{
            {"troops", "troops", "troop", "", false},
@@ -292,7 +261,6 @@ TEST(QueryCompiler, HighlightTermsAndFlags) {
     EXPECT_EQ(join(q.highlight_terms), c.terms) << c.query;
     EXPECT_EQ(join(q.highlight_stems), c.stems) << c.query;
     EXPECT_EQ(join(q.highlight_prefixes), c.prefixes) << c.query;
-    EXPECT_EQ(q.needs_passages, c.positional) << c.query;
   }
   EXPECT_TRUE(compile("troops").scored);
   EXPECT_FALSE(compile("speaker:putin").scored);
@@ -310,16 +278,31 @@ struct Doc {
   const char* speaker;
 };
 
-void add_text(Xapian::Document& doc, const std::string& text, const std::string& prefix) {
+// Text as the document builder indexes it (schema.h): exact forms at their positions with weight 0,
+// ranking terms (stems, no stop words) with positions in the body, without in the title.
+void add_text(Xapian::Document& doc, const std::string& text, bool title) {
+  namespace schema = dateline::schema;
+  const Xapian::termpos offset = title ? 0 : schema::kPassageStride;
   for (const dateline::Token& t : analyzer().analyze(text)) {
-    doc.add_posting(prefix + t.term, t.position);
-    if (!t.stem.empty()) doc.add_term(std::string(dateline::schema::kStemmed) + prefix + t.stem);
+    doc.add_posting(std::string(title ? schema::kTitle : schema::kBody) + t.term, offset + t.position, 0);
+    if (analyzer().is_stop_word(t.term)) continue;
+    const std::string word = t.stem.empty() ? t.term : t.stem;
+    if (title) {
+      doc.add_term(std::string(schema::kArticleTitle) + word, 3);
+      doc.add_term(std::string(schema::kArticleText) + word);
+    } else {
+      doc.add_posting(std::string(schema::kArticleText) + word, offset + t.position);
+    }
   }
 }
 
+// Name words; speaker words also at positions just before the (one) passage.
 void add_words(Xapian::Document& doc, std::string_view prefix, const std::string& name) {
-  for (const dateline::Token& t : analyzer().analyze(name))
+  Xapian::termpos at = dateline::schema::kPassageStride;
+  for (const dateline::Token& t : analyzer().analyze(name)) {
     doc.add_boolean_term(std::string(prefix) + t.term);
+    if (prefix == dateline::schema::kSpeakerWord) doc.add_posting(std::string(prefix) + t.term, --at, 0);
+  }
 }
 
 Xapian::Database small_index() {
@@ -335,8 +318,8 @@ Xapian::Database small_index() {
            {"Sanctions hit the Russian economy hard", "Economy", "", "TASS", "", ""},
        }) {
     Xapian::Document doc;
-    add_text(doc, d.body, std::string(schema::kBody));
-    add_text(doc, d.title, std::string(schema::kTitle));
+    add_text(doc, d.body, false);
+    add_text(doc, d.title, true);
     doc.add_boolean_term(schema::boolean_term(schema::kOutlet, d.outlet));
     add_words(doc, schema::kOutletWord, d.outlet);
     add_words(doc, schema::kAuthorWord, d.author);
@@ -455,7 +438,7 @@ Xapian::Database wildcard_index() {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   for (const char* body : {"market", "market", "market mass", "mass", "mark"}) {
     Xapian::Document doc;
-    add_text(doc, body, std::string(dateline::schema::kBody));
+    add_text(doc, body, false);
     db.add_document(doc);
   }
   return db;

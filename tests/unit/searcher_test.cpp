@@ -14,6 +14,7 @@
 #include <set>
 
 #include "analyzers/schema.h"
+#include "indexer/document_builder.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -54,102 +55,27 @@ std::vector<std::string> unique_speakers(const TestArticle& a) {
   return out;
 }
 
-// What dateline-index writes (schema.h), reduced to what the searcher reads.
-void add_text(Xapian::Document& doc, const Analyzer& an, const std::string& text, const std::string& prefix,
-              unsigned weight, bool positional) {
-  for (const auto& t : an.analyze(text)) {
-    if (positional) {
-      doc.add_posting(prefix + t.term, t.position, weight);
-    } else {
-      doc.add_term(prefix + t.term, weight);
-    }
-    if (!t.stem.empty()) doc.add_term("Z" + prefix + t.stem, weight);
+// What dateline-index writes: the document builder's document for one article (schema.h).
+dateline::BuiltArticle built_article(const Analyzer& an, const TestArticle& a) {
+  dateline::DocumentBuilder builder(an);
+  dateline::Article article;
+  article.id = a.id;
+  article.path = "corpus/" + a.id;
+  article.title = a.title;
+  article.outlet = a.outlet;
+  article.date = a.date;
+  if (!a.authors.empty()) article.author = join(a.authors, ", ");
+  size_t at = 0;
+  for (const auto& p : a.passages) {
+    article.passages.push_back(dateline::Passage{p.text, at, at + p.text.size(), p.speakers});
+    at += p.text.size() + 2;
   }
-}
-
-// An article document's ranking terms: the stem (or the word when it has none), stop words left out.
-void add_article_text(Xapian::Document& doc, const Analyzer& an, const std::string& text,
-                      const std::string& prefix, unsigned weight) {
-  for (const auto& t : an.analyze(text)) {
-    if (an.is_stop_word(t.term)) continue;
-    doc.add_term(prefix + (t.stem.empty() ? t.term : t.stem), weight);
-  }
-}
-
-void add_shared(Xapian::Document& doc, const Analyzer& an, const TestArticle& a,
-                const std::vector<std::string>& speakers) {
-  (void)an;
-  doc.add_boolean_term(schema::boolean_term(schema::kArticleId, a.id));
-  doc.add_value(schema::kSlotArticleId, a.id);
-  if (a.outlet) {
-    doc.add_boolean_term(schema::boolean_term(schema::kOutlet, *a.outlet));
-    doc.add_value(schema::kSlotOutlet, *a.outlet);
-  }
-  for (const auto& au : a.authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, au));
-  if (!a.authors.empty()) doc.add_value(schema::kSlotAuthor, join(a.authors, "\n"));
-  for (const auto& s : speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
-  if (!speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(speakers, "\n"));
-  if (a.date) {
-    std::string d = a.date->substr(0, 4) + a.date->substr(5, 2) + a.date->substr(8, 2);
-    doc.add_boolean_term("Y" + d.substr(0, 4));
-    doc.add_boolean_term("M" + d.substr(0, 6));
-    doc.add_boolean_term("D" + d);
-    doc.add_value(schema::kSlotDate, d);
-  }
-}
-
-nlohmann::json common_data(const TestArticle& a) {
-  nlohmann::json j;
-  j["id"] = a.id;
-  j["path"] = "corpus/" + a.id;
-  if (a.title) j["title"] = *a.title;
-  if (a.outlet) j["outlet"] = *a.outlet;
-  if (a.date) j["date"] = *a.date;
-  if (!a.authors.empty()) j["author"] = join(a.authors, ", ");
-  return j;
+  return builder.build(article);
 }
 
 void add_article(Xapian::WritableDatabase& db, const Analyzer& an, const TestArticle& a) {
-  const std::string id_term = schema::boolean_term(schema::kArticleId, a.id);
-  db.delete_document(id_term);
-  Xapian::Document article;
-  const auto all_speakers = unique_speakers(a);
-  add_shared(article, an, a, all_speakers);
-  article.add_boolean_term("KA");
-  article.add_boolean_term("Q" + a.id + "#0");
-  article.add_value(schema::kSlotPassage, Xapian::sortable_serialise(0));
-  nlohmann::json data = common_data(a);
-  data["passage"] = 0;
-  data["passages"] = a.passages.size();
-  data["speakers"] = all_speakers;
-  if (a.title) {
-    add_article_text(article, an, *a.title, std::string(schema::kArticleTitle), 3);
-    add_article_text(article, an, *a.title, std::string(schema::kArticleText), 1);
-  }
-  for (const auto& p : a.passages)
-    add_article_text(article, an, p.text, std::string(schema::kArticleText), 1);
-  article.set_data(data.dump());
-  db.add_document(article);
-  uint64_t n = 0;
-  for (const auto& p : a.passages) {
-    ++n;
-    Xapian::Document doc;
-    add_shared(doc, an, a, p.speakers);
-    if (a.title) add_text(doc, an, *a.title, std::string(schema::kTitle), 3, true);
-    add_text(doc, an, p.text, "", 1, true);
-    doc.add_boolean_term("KP");
-    doc.add_boolean_term("Q" + a.id + "#" + std::to_string(n));
-    doc.add_value(schema::kSlotPassage, Xapian::sortable_serialise(static_cast<double>(n)));
-    nlohmann::json pd = common_data(a);
-    pd["passage"] = n;
-    pd["text"] = p.text;
-    pd["speakers"] = p.speakers;
-    doc.set_data(pd.dump());
-    db.add_document(doc);
-  }
-  for (const auto& p : a.passages) {
-    for (const auto& t : an.analyze(p.text)) db.add_spelling(t.term);
-  }
+  dateline::BuiltArticle built = built_article(an, a);
+  db.replace_document(built.id_term, built.document);
 }
 
 std::string build_db(const std::filesystem::path& dir, const std::vector<TestArticle>& articles) {
@@ -157,14 +83,14 @@ std::string build_db(const std::filesystem::path& dir, const std::vector<TestArt
   Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE);
   Analyzer an;
   schema::write_stamp(db, an.config().serialise());
-  for (const auto& a : articles) add_article(db, an, a);
-  db.commit();
-  // The per-kind length totals dateline-index keeps (schema::Lengths).
   schema::Lengths lengths;
-  for (auto p = db.postlist_begin("KA"); p != db.postlist_end("KA"); ++p)
-    lengths.articles += p.get_doclength();
-  for (auto p = db.postlist_begin("KP"); p != db.postlist_end("KP"); ++p)
-    lengths.passages += p.get_doclength();
+  for (const auto& a : articles) {
+    dateline::BuiltArticle built = built_article(an, a);
+    db.replace_document(built.id_term, built.document);
+    for (const auto& w : built.spelling) db.add_spelling(w);
+    lengths.articles += built.length;
+    lengths.passages += built.passages;
+  }
   schema::write_lengths(db, lengths);
   db.commit();
   return path;
@@ -233,9 +159,6 @@ TEST_F(SmallCorpus, ArticleScoringFindsWordsSpreadOverPassages) {
   EXPECT_EQ(got, (std::vector<std::string>{"spread", "together"}));
   EXPECT_EQ(r.total, 2u);
   EXPECT_TRUE(r.total_exact);
-  // Ranking passages instead, no single passage of "spread" holds both words.
-  o.scoring = dateline::Scoring::kPassage;
-  EXPECT_EQ(ids(s.search(o)), (std::vector<std::string>{"together"}));
 }
 
 TEST_F(SmallCorpus, BestPassageHasTheWords) {
@@ -514,8 +437,6 @@ TEST(SearcherOptions, ParseSortAndScoring) {
   EXPECT_EQ(dateline::parse_sort("date"), dateline::SortOrder::kDate);
   EXPECT_EQ(dateline::parse_sort("relevance"), dateline::SortOrder::kRelevance);
   EXPECT_EQ(dateline::parse_sort("+date"), std::nullopt);
-  EXPECT_EQ(dateline::parse_scoring("passage"), dateline::Scoring::kPassage);
-  EXPECT_EQ(dateline::parse_scoring("bm25"), std::nullopt);
 }
 
 // ---- facets against a brute-force count ---------------------------------------------------------
@@ -579,9 +500,9 @@ Counts to_counts(const std::vector<dateline::FacetResult>& facets) {
   return c;
 }
 
-// Each matching article counts once per value; speakers come from the matching passages (passage
-// mode) or from the whole article (article mode).
-Counts brute_force(const std::vector<TestArticle>& corpus, bool passage_mode,
+// Each matching article counts once per value; speakers are the whole article's (one document per
+// article, schema 3).
+Counts brute_force(const std::vector<TestArticle>& corpus,
                    const std::function<bool(const std::string&)>& matches, uint64_t& total) {
   Counts c{{"outlet", {}}, {"speaker", {}}, {"author", {}}, {"year", {}}, {"month", {}}};
   total = 0;
@@ -591,13 +512,10 @@ Counts brute_force(const std::vector<TestArticle>& corpus, bool passage_mode,
     for (const auto& p : a.passages) {
       if (!matches(p.text)) continue;
       any = true;
-      if (passage_mode) speakers.insert(p.speakers.begin(), p.speakers.end());
     }
     if (!any) continue;
     ++total;
-    if (!passage_mode) {
-      for (const auto& s : unique_speakers(a)) speakers.insert(s);
-    }
+    for (const auto& s : unique_speakers(a)) speakers.insert(s);
     if (a.outlet) ++c["outlet"][*a.outlet];
     for (const auto& s : speakers) ++c["speaker"][s];
     for (const auto& au : a.authors) ++c["author"][au];
@@ -635,19 +553,11 @@ TEST_P(FacetOracle, MatchesBruteForce) {
     o.facet_limit = 0;
     auto r = s.search(o);
     uint64_t total = 0;
-    Counts expected = brute_force(corpus, q.positional, q.matches, total);
+    Counts expected = brute_force(corpus, q.matches, total);
     EXPECT_EQ(r.total, total);
     EXPECT_TRUE(r.total_exact);
     EXPECT_EQ(to_counts(r.facets), expected);
     for (const auto& f : r.facets) EXPECT_TRUE(f.exact);
-    // Ranking passages for a plain word must count the same articles.
-    if (!q.positional) {
-      o.scoring = dateline::Scoring::kPassage;
-      auto rp = s.search(o);
-      uint64_t total_p = 0;
-      EXPECT_EQ(rp.total, total);
-      EXPECT_EQ(to_counts(rp.facets), brute_force(corpus, true, q.matches, total_p));
-    }
   }
 }
 
@@ -665,7 +575,7 @@ TEST_P(FacetOracle, TotalThresholdNeverLies) {
   for (const auto& [text, matches] : queries) {
     SCOPED_TRACE(text);
     uint64_t expected = 0;
-    brute_force(corpus, false, matches, expected);
+    brute_force(corpus, matches, expected);
     SearchOptions o = query(text);
     o.limit = 5;
     o.exact_total_up_to = dateline::kAllMatches;

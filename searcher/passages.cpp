@@ -1,0 +1,196 @@
+/** @file
+ *  @brief Best passages of an article from the positions of the query's words (passages.h).
+ */
+#include "searcher/passages.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "analyzers/schema.h"
+#include "searcher/ranking.h"
+
+namespace dateline {
+
+namespace {
+
+// The passage (0-based) a position lies in, or -1 (title, or between passages).
+int passage_of(const std::vector<PassageSpan>& passages, Xapian::termpos pos) {
+  auto it = std::upper_bound(passages.begin(), passages.end(), pos,
+                             [](Xapian::termpos p, const PassageSpan& s) { return p < s.start; });
+  if (it == passages.begin()) return -1;
+  return static_cast<int>(it - passages.begin()) - 1;
+}
+
+// The document's positions of `term`, sorted; empty when it has none.
+std::vector<Xapian::termpos> positions(const Xapian::Database& db, Xapian::docid did, const std::string& term) {
+  std::vector<Xapian::termpos> out;
+  try {
+    for (auto p = db.positionlist_begin(did, term); p != db.positionlist_end(did, term); ++p) out.push_back(*p);
+  } catch (const Xapian::RangeError&) {
+    // Not in this document.
+  }
+  return out;
+}
+
+// Lucene's BM25 idf: always positive, so a word in most articles still counts a little.
+double idf(double articles, double freq) {
+  return std::log(1.0 + (articles - freq + 0.5) / (freq + 0.5));
+}
+
+}  // namespace
+
+std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::docid did,
+                                          const std::vector<PassageSpan>& passages, const PassageQuery& query,
+                                          const PassageStats& stats, size_t limit) {
+  std::vector<PassageScore> out;
+  if (passages.empty()) return out;
+  const size_t n = passages.size();
+  std::vector<PassageScore> scored(n);
+  for (size_t k = 0; k < n; ++k) scored[k].passage = static_cast<uint32_t>(k + 1);
+  std::vector<bool> has_word(n, false);
+
+  // Each query word: its positions in the article, and its weight.
+  struct Word {
+    std::vector<Xapian::termpos> positions;
+    double idf = 0;
+  };
+  std::vector<Word> words;
+  for (const auto& terms : query.words) {
+    Word w;
+    double freq = 0;
+    std::vector<std::pair<Xapian::termpos, const std::string*>> found;
+    for (const auto& t : terms) {
+      freq = std::max(freq, static_cast<double>(db.get_termfreq(t)));
+      for (Xapian::termpos p : positions(db, did, t)) found.emplace_back(p, &t);
+    }
+    std::sort(found.begin(), found.end());
+    for (size_t i = 0; i < found.size(); ++i) {
+      if (i > 0 && found[i].first == found[i - 1].first) continue;  // the ranking term and the exact form
+      w.positions.push_back(found[i].first);
+    }
+    w.idf = idf(std::max(stats.articles, freq), freq);
+    // Per passage: term frequency, and the terms it holds (for --explain).
+    std::map<int, std::pair<double, const std::string*>> tf;
+    for (const auto& [p, t] : found) {
+      const int k = passage_of(passages, p);
+      if (k < 0) continue;
+      auto& e = tf[k];
+      e.first += 1;
+      if (e.second == nullptr) e.second = t;
+      auto& held = scored[static_cast<size_t>(k)].terms;
+      if (std::find(held.begin(), held.end(), *t) == held.end()) held.push_back(*t);
+    }
+    // tf counts a position twice when the ranking term and the exact form share it.
+    for (const auto& [k, e] : tf) {
+      double f = 0;
+      for (Xapian::termpos p : w.positions) f += passage_of(passages, p) == k ? 1 : 0;
+      const double len = static_cast<double>(passages[static_cast<size_t>(k)].length);
+      const double norm = stats.average_length > 0
+                              ? 1 - ranking::kBm25B + ranking::kBm25B * len / stats.average_length
+                              : 1.0;
+      scored[static_cast<size_t>(k)].score +=
+          w.idf * f * (ranking::kBm25K1 + 1) / (f + ranking::kBm25K1 * norm);
+      has_word[static_cast<size_t>(k)] = true;
+    }
+    words.push_back(std::move(w));
+  }
+
+  // Consecutive query words close together (ranking::kProximityWindow) and adjacent in order.
+  constexpr size_t kMaxPairWords = 8;
+  for (size_t i = 0; i + 1 < words.size() && i + 1 < kMaxPairWords; ++i) {
+    const auto& a = words[i].positions;
+    const auto& b = words[i + 1].positions;
+    if (a.empty() || b.empty() || query.words[i] == query.words[i + 1]) continue;
+    const double pair_weight = words[i].idf + words[i + 1].idf;
+    std::vector<int> close(n, 0);  // 1: close, 2: adjacent in order
+    for (Xapian::termpos p : a) {
+      auto lo = std::lower_bound(b.begin(), b.end(), p > ranking::kProximityWindow ? p - ranking::kProximityWindow : 0);
+      for (auto q = lo; q != b.end() && *q <= p + ranking::kProximityWindow; ++q) {
+        if (*q == p) continue;
+        const int k = passage_of(passages, p);
+        if (k < 0 || passage_of(passages, *q) != k) continue;
+        close[static_cast<size_t>(k)] = std::max(close[static_cast<size_t>(k)], *q == p + 1 ? 2 : 1);
+      }
+    }
+    for (size_t k = 0; k < n; ++k) {
+      if (close[k] == 0) continue;
+      double bonus = ranking::kProximityBonus * pair_weight;
+      if (close[k] == 2) bonus += ranking::kPhraseBonus * pair_weight;
+      scored[k].score += bonus;
+      scored[k].proximity += bonus;
+    }
+  }
+
+  // Passages quoting a filtered speaker: every name word of one alternative among the positions just
+  // before the passage (schema.h "Positions").
+  bool any_speaker = false;
+  for (const auto& names : query.speakers) {
+    std::vector<int> count(n, 0);
+    for (const auto& t : names) {
+      std::vector<bool> here(n, false);
+      for (Xapian::termpos p : positions(db, did, t)) {
+        const int k = passage_of(passages, p + schema::kMaxSpeakerWords);
+        if (k >= 0 && p < passages[static_cast<size_t>(k)].start) here[static_cast<size_t>(k)] = true;
+      }
+      for (size_t k = 0; k < n; ++k) count[k] += here[k] ? 1 : 0;
+    }
+    for (size_t k = 0; k < n; ++k) {
+      if (!names.empty() && count[k] == static_cast<int>(names.size())) {
+        scored[k].quotes_speaker = true;
+        any_speaker = true;
+      }
+    }
+  }
+
+  // Phrases and NEAR groups: every term within the window, in one passage (a phrase: in a row).
+  for (size_t k = 0; k < n; ++k) scored[k].holds_groups = true;
+  for (const auto& g : query.groups) {
+    std::vector<std::vector<Xapian::termpos>> at;
+    for (const auto& t : g.terms) at.push_back(positions(db, did, t));
+    std::vector<bool> held(n, false);
+    if (g.ordered) {
+      for (Xapian::termpos first : at.front()) {
+        bool all = true;
+        for (size_t i = 1; i < at.size() && all; ++i) all = std::binary_search(at[i].begin(), at[i].end(), first + i);
+        const int k = passage_of(passages, first);
+        if (all && k >= 0) held[static_cast<size_t>(k)] = true;
+      }
+    } else {
+      // A window starting at each position of any term: does it hold every term?
+      for (const auto& starts : at) {
+        for (Xapian::termpos first : starts) {
+          bool all = true;
+          for (size_t i = 0; i < at.size() && all; ++i) {
+            auto it = std::lower_bound(at[i].begin(), at[i].end(), first);
+            all = it != at[i].end() && *it < first + g.window;
+          }
+          const int k = passage_of(passages, first);
+          if (all && k >= 0) held[static_cast<size_t>(k)] = true;
+        }
+      }
+    }
+    for (size_t k = 0; k < n; ++k) scored[k].holds_groups = scored[k].holds_groups && held[k];
+  }
+
+  // The best tier: speaker, then groups, then a query word (see passages.h).
+  auto tier = [&](const PassageScore& p) {
+    return (any_speaker && p.quotes_speaker ? 4 : 0) + (!query.groups.empty() && p.holds_groups ? 2 : 0) +
+           (has_word[p.passage - 1] ? 1 : 0);
+  };
+  int best = 0;
+  for (const PassageScore& p : scored) best = std::max(best, tier(p));
+  if (best == 0) {
+    out.push_back(scored.front());
+  } else {
+    for (const PassageScore& p : scored) {
+      if (tier(p) == best) out.push_back(p);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const PassageScore& a, const PassageScore& b) { return a.score > b.score; });
+  if (limit > 0 && out.size() > limit) out.resize(limit);
+  return out;
+}
+
+}  // namespace dateline
