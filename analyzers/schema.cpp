@@ -69,7 +69,7 @@ std::string boolean_term(std::string_view prefix, std::string_view value) {
 void write_stamp(Xapian::WritableDatabase& db, std::string_view analyzer_config) {
   db.set_metadata(std::string(kMetaVersion), std::to_string(kVersion));
   db.set_metadata(std::string(kMetaAnalyzer), std::string(analyzer_config));
-  db.set_metadata(std::string(kMetaFeatures), "passages,article-documents,article-terms,spelling");
+  db.set_metadata(std::string(kMetaFeatures), "article-documents,passage-positions,speaker-positions,spelling");
 }
 
 std::optional<Stamp> read_stamp(const Xapian::Database& db) {
