@@ -1,0 +1,52 @@
+/** @file
+ *  @brief Tests of searcher/caret.h: the query error message clipped, the caret under the error's column.
+ */
+#include "searcher/caret.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace dateline {
+namespace {
+
+TEST(ClipMessage, ShortMessagesUnchangedLongOnesCutAtACharacter) {
+  EXPECT_EQ(clip_message("bad date 'x'"), "bad date 'x'");
+  EXPECT_EQ(clip_message(std::string(300, 'a')), std::string(300, 'a'));
+  EXPECT_EQ(clip_message(std::string(301, 'a')), std::string(300, 'a') + "...");
+  // 299 bytes, then a 2-byte character across the cut: the cut moves back before it.
+  EXPECT_EQ(clip_message(std::string(299, 'a') + "\xc3\xb6" + "tail"), std::string(299, 'a') + "...");
+}
+
+TEST(CaretLines, UnderTheColumn) {
+  EXPECT_EQ(caret_lines("a ) b", 3), "  a ) b\n    ^\n");
+  EXPECT_EQ(caret_lines("a ) b", 1), "  a ) b\n  ^\n");
+  EXPECT_EQ(caret_lines("a ) b", 0), "");  // no column: no caret
+}
+
+TEST(CaretLines, ControlsEscapedTabsAndNewlinesAsSpaces) {
+  EXPECT_EQ(caret_lines("a \x1b[31m )", 9), "  a \\x1b[31m )\n             ^\n");
+  EXPECT_EQ(caret_lines("a\tb\nc )", 7), "  a b c )\n        ^\n");
+}
+
+TEST(CaretLines, ColumnsCountCodePoints) {
+  EXPECT_EQ(caret_lines("w\xc3\xb6rd )", 6), "  w\xc3\xb6rd )\n       ^\n");
+}
+
+TEST(CaretLines, AColumnJustPastTheEnd) {
+  // "missing operand" errors point one past the last character.
+  EXPECT_EQ(caret_lines("kyiv AND", 9), "  kyiv AND\n          ^\n");
+}
+
+TEST(CaretLines, LongQueriesClippedAroundTheColumn) {
+  const std::string before(60, 'b');
+  const std::string after(60, 'a');
+  const std::string shown = caret_lines(before + ")" + after, 61);
+  const std::string context_before(kCaretContext, 'b');
+  const std::string context_after(kCaretContext, 'a');
+  EXPECT_EQ(shown, "  ..." + context_before + ")" + context_after + "...\n  " +
+                       std::string(3 + kCaretContext, ' ') + "^\n");
+}
+
+}  // namespace
+}  // namespace dateline
