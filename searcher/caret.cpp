@@ -3,9 +3,12 @@
  */
 #include "searcher/caret.h"
 
+#include <unicode/uchar.h>
+
 #include <algorithm>
 
 #include "base/terminal.h"
+#include "base/utf8.h"
 
 namespace dateline {
 
@@ -19,8 +22,27 @@ std::string clip_message(std::string message) {
   return message;
 }
 
+namespace {
+
+/// Terminal cells of a code point, as wcwidth() counts them: 2 for East Asian wide and fullwidth
+/// characters, 0 for combining marks and format characters (but the soft hyphen), else 1.
+size_t cells(char32_t c) {
+  const auto cp = static_cast<UChar32>(c);
+  const auto width = static_cast<UEastAsianWidth>(u_getIntPropertyValue(cp, UCHAR_EAST_ASIAN_WIDTH));
+  if (width == U_EA_WIDE || width == U_EA_FULLWIDTH) return 2;
+  const int8_t type = u_charType(cp);
+  if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || (type == U_FORMAT_CHAR && c != 0xAD)) return 0;
+  if (c >= 0x1160 && c <= 0x11FF) return 0;  // Hangul medial vowels and final consonants join the syllable
+  return 1;
+}
+
+}  // namespace
+
 std::string caret_lines(std::string_view query, size_t column) {
   if (column == 0) return "";
+  // The parser's code points (base/utf8.h: an invalid byte is one U+FFFD): the column means the same here.
+  const size_t points = utf8::length(query);
+  column = std::min(column, points + 1);  // past the end: just after the last character
   // Code point by code point, so the caret stays under column after escaping controls.
   std::string shown;
   size_t caret = 0;
@@ -31,10 +53,7 @@ std::string caret_lines(std::string_view query, size_t column) {
     caret = 3;
   }
   for (size_t i = 0; i < query.size(); ++point) {
-    size_t n = 1;
-    auto b = static_cast<unsigned char>(query[i]);
-    if (b >= 0xC0) n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-    n = std::min(n, query.size() - i);
+    const size_t n = utf8::decode(query, i).length;
     if (point > column - 1 + kCaretContext) {
       shown += "...";
       break;
@@ -45,7 +64,11 @@ std::string caret_lines(std::string_view query, size_t column) {
         if (c == '\n' || c == '\t') c = ' ';
       }
       if (point < column - 1) {
-        for (char c : piece) caret += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        for (size_t k = 0; k < piece.size();) {
+          const utf8::Decoded d = utf8::decode(piece, k);
+          caret += cells(d.code_point);
+          k += d.length;
+        }
       }
       shown += piece;
     }

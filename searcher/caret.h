@@ -18,8 +18,9 @@ std::string clip_message(std::string message);
 /// shown kCaretContext code points each side of the column ("..." marks what was cut), made terminal-safe
 /// (base/terminal.h: controls escaped, invalid UTF-8 as U+FFFD; the caret stays under the same character),
 /// tabs and newlines as spaces. A column past the end puts the caret just after the last character.
-/// The caret counts one cell per code point shown: under a wide (East Asian) or after a combining
-/// character a terminal draws it off by the difference in cells. Empty for column 0.
+/// The caret is indented by the terminal cells of what precedes it (wcwidth's rule: two for a wide East
+/// Asian character, none for a combining mark), so it stands under the character in a terminal.
+/// Empty for column 0.
 std::string caret_lines(std::string_view query, size_t column);
 
 /// Code points of the query shown each side of the caret.

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "searcher/query.h"
+
 namespace dateline {
 namespace {
 
@@ -33,9 +35,36 @@ TEST(CaretLines, ColumnsCountCodePoints) {
   EXPECT_EQ(caret_lines("w\xc3\xb6rd )", 6), "  w\xc3\xb6rd )\n       ^\n");
 }
 
-TEST(CaretLines, AColumnJustPastTheEnd) {
-  // "missing operand" errors point one past the last character.
+TEST(CaretLines, ColumnsPastTheEnd) {
+  // "missing operand" errors point one past the last character; a column further out goes there too.
   EXPECT_EQ(caret_lines("kyiv AND", 9), "  kyiv AND\n          ^\n");
+  EXPECT_EQ(caret_lines("kyiv AND", 500), "  kyiv AND\n          ^\n");
+  EXPECT_EQ(caret_lines("", 3), "  \n  ^\n");
+}
+
+TEST(CaretLines, WideCharactersTakeTwoCellsCombiningMarksNone) {
+  // 日本 is four cells wide: the caret under ')' is five cells in.
+  EXPECT_EQ(caret_lines("\xe6\x97\xa5\xe6\x9c\xac )", 4), "  \xe6\x97\xa5\xe6\x9c\xac )\n       ^\n");
+  // Fullwidth ＡＢ: two cells each.
+  EXPECT_EQ(caret_lines("\xef\xbc\xa1\xef\xbc\xa2 )", 4), "  \xef\xbc\xa1\xef\xbc\xa2 )\n       ^\n");
+  // e + U+0301 COMBINING ACUTE ACCENT is one cell.
+  EXPECT_EQ(caret_lines("e\xcc\x81 )", 4), "  e\xcc\x81 )\n    ^\n");
+  // A zero width joiner draws nothing.
+  EXPECT_EQ(caret_lines("a\xe2\x80\x8d )", 4), "  a\xe2\x80\x8d )\n    ^\n");
+}
+
+TEST(CaretLines, InvalidUtf8IsOneReplacementCharacterPerByteAsTheParserCounts) {
+  // A lead byte whose sequence is cut short: two invalid bytes, then " )". The parser's column for ')' is 4.
+  const std::string query = "\xe6\x97 )";
+  size_t column = 0;
+  try {
+    parse_query(query);
+  } catch (const QueryError& e) {
+    column = e.column();
+  }
+  ASSERT_EQ(column, 4u);
+  EXPECT_EQ(caret_lines(query, column), "  \xef\xbf\xbd\xef\xbf\xbd )\n     ^\n");
+  EXPECT_EQ(caret_lines("\xff\xfe )", 4), "  \xef\xbf\xbd\xef\xbf\xbd )\n     ^\n");
 }
 
 TEST(CaretLines, LongQueriesClippedAroundTheColumn) {
