@@ -31,7 +31,8 @@ size_t cells(char32_t c) {
   const auto width = static_cast<UEastAsianWidth>(u_getIntPropertyValue(cp, UCHAR_EAST_ASIAN_WIDTH));
   if (width == U_EA_WIDE || width == U_EA_FULLWIDTH) return 2;
   const int8_t type = u_charType(cp);
-  if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || (type == U_FORMAT_CHAR && c != 0xAD)) return 0;
+  const bool mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK;
+  if (mark || (type == U_FORMAT_CHAR && c != 0xAD)) return 0;
   if (c >= 0x1160 && c <= 0x11FF) return 0;  // Hangul medial vowels and final consonants join the syllable
   return 1;
 }
