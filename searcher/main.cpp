@@ -190,9 +190,9 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
 
 std::string help_epilogue() {
   return "Query syntax (--syntax full): words (any by default; --match all), \"exact phrase\", a NEAR/5 b,\n"
-         "AND OR NOT (upper case), parentheses, +required -excluded, prefix*, and fields:\n"
-         "  title:word title:\"a phrase\"   outlet:NAME author:NAME speaker:NAME   id:ARTICLE-ID\n"
-         "  date:2022-02-24 date:2022-02 year:2022 month:2022-02\n"
+         "AND OR NOT (upper case), parentheses, +required -excluded, prefix*, and fields:\n" +
+         dateline::query_field_examples(100, "  ") +  // the query fields of analyzers/schema.h
+         "  title:\"a phrase\" date:2022-02\n"
          "  date:2022-02..2022-06 date:2022-02.. date:..2021 (ranges, inclusive)\n"
          "Put -- before query words that start with '-'. --syntax simple reads what does not parse\n"
          "as words; --syntax plain reads every character as text.\n"
