@@ -34,8 +34,8 @@ struct DecodedText {
 
 /// Turns a file's bytes into UTF-8 text. Valid UTF-8 is kept byte for byte (a leading BOM dropped), so
 /// offsets into the result are offsets into the file after the BOM. A UTF-16 BOM is honoured. Text that is
-/// not UTF-8 is detected with ICU's CharsetDetector and converted (by stream.h's IcuDecoder) (ISO-8859-1 with C1 bytes is read as
-/// windows-1252, which is what such files are). Never throws.
+/// not UTF-8 is detected with ICU's CharsetDetector and converted by stream.h's IcuDecoder (ISO-8859-1 with
+/// C1 bytes is read as windows-1252, which is what such files are). Never throws.
 DecodedText decode_text(std::string_view bytes);
 
 /// Is `bytes` well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF)?
