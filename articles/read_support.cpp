@@ -94,4 +94,36 @@ std::string tidy(std::string_view s) {
   return out;
 }
 
+bool FirstValueScan::not_one_value(std::string_view text) {
+  for (; pos_ < text.size(); ++pos_) {
+    char c = text[pos_];
+    if (!closed_) {
+      if (depth_ == 0) {
+        if (c == '{') depth_ = 1;  // only white space comes before it (the format was sniffed so)
+        continue;
+      }
+      if (str_.inside(c)) {
+        if (c == '\n') return true;  // JSON strings hold no raw newline
+        continue;
+      }
+      if (c == '"')
+        str_.in_string = true;
+      else if (c == '{' || c == '[')
+        ++depth_;
+      else if ((c == '}' || c == ']') && --depth_ == 0)
+        closed_ = true;
+      continue;
+    }
+    // After the first value only what trim_space() cuts from the end may follow: ASCII space, U+00A0.
+    if (c == ' ' || (c >= '\t' && c <= '\r')) continue;
+    if (c == '\xC2' && pos_ + 1 == text.size()) return false;  // half a U+00A0: wait for the rest
+    if (c == '\xC2' && text[pos_ + 1] == '\xA0') {
+      ++pos_;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
 }  // namespace dateline::reading

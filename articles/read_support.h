@@ -1,6 +1,6 @@
 /** @file
  *  @brief What the reader's parts (reader.cpp, metadata.cpp, records.cpp) share: per-input problems with a
- *  cap, the content hash, JSON text scans, white space tidied.
+ *  cap, the content hash, JSON text scans (nesting depth, where a first value ends), white space tidied.
  */
 #pragma once
 
@@ -81,6 +81,23 @@ struct JsonStringState {
       in_string = false;
     return true;
   }
+};
+
+/// A .json file that starts with '{' is one record object (possibly pretty-printed) or JSON Lines:
+/// JsonRecords::document() tells them apart with json::accept() on the whole text. This scan says early
+/// that the text cannot be one object: a raw newline inside a string, or anything but white space after the
+/// first value. Until then the text is held (one object: bounded by the record limit).
+class FirstValueScan {
+ public:
+  /// Scans `text` (the whole decoded text so far; it only grows) from where the last call stopped.
+  /// True when the text is certainly not one JSON value, so it is JSON Lines.
+  bool not_one_value(std::string_view text);
+
+ private:
+  size_t pos_ = 0;
+  size_t depth_ = 0;
+  bool closed_ = false;
+  JsonStringState str_;
 };
 
 /// Deepest nesting of `[`/`{` in JSON text (strings skipped); stops counting once past `limit`.

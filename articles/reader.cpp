@@ -65,53 +65,6 @@ Format format_of(const fs::path& file) {
 // input that ends within it is decoded exactly as read_buffer() does (it is handed to the same code, whole).
 constexpr size_t kProbeBytes = 64 * 1024;
 
-/// A .json file that starts with '{' is one record object (possibly pretty-printed) or JSON Lines:
-/// JsonRecords::document() tells them apart with json::accept() on the whole text. This scan says early
-/// that the text cannot be one object: a raw newline inside a string, or anything but white space after the
-/// first value. Until then the text is held (one object: bounded by the record limit).
-class FirstValueScan {
- public:
-  /// Scans `text` (the whole decoded text so far; it only grows) from where the last call stopped.
-  /// True when the text is certainly not one JSON value, so it is JSON Lines.
-  bool not_one_value(std::string_view text) {
-    for (; pos_ < text.size(); ++pos_) {
-      char c = text[pos_];
-      if (!closed_) {
-        if (depth_ == 0) {
-          if (c == '{') depth_ = 1;  // only white space comes before it (the format was sniffed so)
-          continue;
-        }
-        if (str_.inside(c)) {
-          if (c == '\n') return true;  // JSON strings hold no raw newline
-          continue;
-        }
-        if (c == '"')
-          str_.in_string = true;
-        else if (c == '{' || c == '[')
-          ++depth_;
-        else if ((c == '}' || c == ']') && --depth_ == 0)
-          closed_ = true;
-        continue;
-      }
-      // After the first value only what trim_space() cuts from the end may follow: ASCII space, U+00A0.
-      if (c == ' ' || (c >= '\t' && c <= '\r')) continue;
-      if (c == '\xC2' && pos_ + 1 == text.size()) return false;  // half a U+00A0: wait for the rest
-      if (c == '\xC2' && text[pos_ + 1] == '\xA0') {
-        ++pos_;
-        continue;
-      }
-      return true;
-    }
-    return false;
-  }
-
- private:
-  size_t pos_ = 0;
-  size_t depth_ = 0;
-  bool closed_ = false;
-  JsonStringState str_;
-};
-
 /// The format of an input once its first non-blank character is known: text, JSON Lines or a JSON document.
 /// std::nullopt while `text` (decoded, possibly only a first part) is all white space and more may follow.
 std::optional<Format> resolved_format(Format by_name, std::string_view text, bool complete) {

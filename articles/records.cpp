@@ -121,62 +121,60 @@ void JsonRecords::document(std::string_view text) {
   }
 }
 
-void JsonRecords::record(std::string_view bytes, size_t line_no) {
-  if (!bytes.empty() && bytes.back() == '\r') bytes.remove_suffix(1);
+namespace {
+
+/// The first of `names` that `j` has with a value other than null.
+const json* first_field(const json& j, std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    auto it = j.find(n);
+    if (it != j.end() && !it->is_null()) return &*it;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> JsonRecords::parse_object(std::string_view bytes, size_t line_no) {
   if (bytes.size() > options_.max_record_bytes) {
     problems_.skip(line_no, record_too_long(options_));
-    return;
+    return std::nullopt;
   }
   if (json_depth(bytes, kMaxJsonDepth) > kMaxJsonDepth) {
     problems_.skip(line_no,
-                  "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    return;
+                   "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return std::nullopt;
   }
   json j;
   try {
     j = json::parse(bytes);
   } catch (const std::exception& e) {
     problems_.skip(line_no, "malformed JSON: " + json_error(e));
-    return;
+    return std::nullopt;
   }
   if (!j.is_object()) {
     problems_.skip(line_no, std::string("not a JSON object (") + j.type_name() + ")");
-    return;
-  }
-  auto field = [&](std::initializer_list<const char*> names) -> const json* {
-    for (const char* n : names) {
-      auto it = j.find(n);
-      if (it != j.end() && !it->is_null()) return &*it;
-    }
-    return nullptr;
-  };
-  auto string_field = [&](std::initializer_list<const char*> names,
-                          const char* label) -> std::optional<std::string> {
-    const json* v = field(names);
-    if (v == nullptr) return std::nullopt;
-    if (auto s = override_value(*v)) return s;
-    problems_.warn(line_no, std::string("field \"") + label + "\" has an unusable type (" + v->type_name() +
-                               "); ignored");
     return std::nullopt;
-  };
+  }
+  return j;
+}
 
+bool JsonRecords::record_text(const nlohmann::json& j, size_t line_no, std::string& text,
+                              std::optional<Article>& from_html) {
   // Text: a string, or an array of paragraph strings; or a saved page in "html" (or HTML in "text").
-  std::string text;
-  const json* tv = field({"text", "body", "content"});
-  const json* hv = field({"html", "raw_html"});
-  if (hv != nullptr && hv->is_string() && (tv == nullptr || !tv->is_string() || tv->get<std::string>().empty()))
-    tv = hv;
-  std::optional<Article> from_html;
+  const json* tv = first_field(j, {"text", "body", "content"});
+  const json* hv = first_field(j, {"html", "raw_html"});
+  const bool no_text = tv == nullptr || !tv->is_string() || tv->get<std::string>().empty();
+  if (hv != nullptr && hv->is_string() && no_text) tv = hv;
   if (tv != nullptr && tv->is_string() && (tv == hv || looks_like_html(tv->get_ref<const std::string&>()))) {
     HtmlPage page = parse_html(tv->get_ref<const std::string&>(), {"UTF-8", "", ""});
     from_html = html_article(page, {}, "", "", options_.max_passage_bytes);
   }
   if (tv == nullptr) {
     problems_.skip(line_no, "record has no text (no \"text\" or \"body\" field)");
-    return;
+    return false;
   }
   if (from_html) {
-    // Passages and metadata from the page; the record's own fields below win over the page's.
+    // Passages and metadata from the page; the record's own fields win over the page's.
   } else if (tv->is_string()) {
     text = tv->get<std::string>();
   } else if (tv->is_array() &&
@@ -187,14 +185,22 @@ void JsonRecords::record(std::string_view bytes, size_t line_no) {
     }
   } else {
     problems_.skip(line_no, std::string("field \"text\" is not a string (") + tv->type_name() + ")");
-    return;
+    return false;
   }
+  return true;
+}
 
-  Article a;
-  if (from_html) a = std::move(*from_html);
-  const Article page_fields = a;  // what the page said, before the record's fields
-  a.path = (input_.path) + ":" + std::to_string(line_no);
-  const json* idv = field({"id", "_id"});
+void JsonRecords::record_fields(const nlohmann::json& j, size_t line_no, Article& a) {
+  auto string_field = [&](std::initializer_list<const char*> names,
+                          const char* label) -> std::optional<std::string> {
+    const json* v = first_field(j, names);
+    if (v == nullptr) return std::nullopt;
+    if (auto s = override_value(*v)) return s;
+    problems_.warn(line_no, std::string("field \"") + label + "\" has an unusable type (" + v->type_name() +
+                                "); ignored");
+    return std::nullopt;
+  };
+  const json* idv = first_field(j, {"id", "_id"});
   if (idv != nullptr && idv->is_string() && !trim_space(idv->get<std::string>()).empty()) {
     a.id = std::string(trim_space(idv->get<std::string>()));
   } else if (idv != nullptr && (idv->is_number_integer() || idv->is_number_unsigned())) {
@@ -215,7 +221,7 @@ void JsonRecords::record(std::string_view bytes, size_t line_no) {
   if (auto v = string_field({"url", "link"}, "url")) set_field(a, "url", *v, problems_, line_no, "record");
   if (auto v = string_field({"language", "lang"}, "language"))
     set_field(a, "language", *v, problems_, line_no, "record");
-  if (const json* dv = field({"date", "published", "published_at", "pubdate"})) {
+  if (const json* dv = first_field(j, {"date", "published", "published_at", "pubdate"})) {
     if (dv->is_string()) {
       set_field(a, "date", dv->get<std::string>(), problems_, line_no, "record");
     } else if (dv->is_number_integer() || dv->is_number_unsigned()) {
@@ -229,9 +235,24 @@ void JsonRecords::record(std::string_view bytes, size_t line_no) {
         problems_.warn(line_no, "record date " + dv->dump() + " is out of range; date left unknown");
     } else {
       problems_.warn(line_no,
-                    std::string("field \"date\" has an unusable type (") + dv->type_name() + "); ignored");
+                     std::string("field \"date\" has an unusable type (") + dv->type_name() + "); ignored");
     }
   }
+}
+
+void JsonRecords::record(std::string_view bytes, size_t line_no) {
+  if (!bytes.empty() && bytes.back() == '\r') bytes.remove_suffix(1);
+  std::optional<json> j = parse_object(bytes, line_no);
+  if (!j) return;
+  std::string text;
+  std::optional<Article> from_html;
+  if (!record_text(*j, line_no, text, from_html)) return;
+
+  Article a;
+  if (from_html) a = std::move(*from_html);
+  const Article page_fields = a;  // what the page said, before the record's fields
+  a.path = input_.path + ":" + std::to_string(line_no);
+  record_fields(*j, line_no, a);
 
   if (!from_html) a.passages = split_passages(text, PassageOptions{options_.max_passage_bytes, 0});
   if (a.passages.size() > options_.max_passages) {
@@ -252,7 +273,8 @@ void JsonRecords::record(std::string_view bytes, size_t line_no) {
   }
   if (from_html) {
     // The record's own fields win over the page's markup.
-    auto mark = [&](const char* f, const std::optional<std::string>& before, const std::optional<std::string>& now) {
+    auto mark = [&](const char* f, const std::optional<std::string>& before,
+                    const std::optional<std::string>& now) {
       if (before != now) a.sources[f] = "record";
     };
     mark("title", page_fields.title, a.title);
@@ -263,7 +285,8 @@ void JsonRecords::record(std::string_view bytes, size_t line_no) {
     mark("url", page_fields.url, a.url);
     mark("language", page_fields.language, a.language);
   } else {
-    attribute_speakers(a.passages, excluded_speakers(a));  // (a page's speakers are attributed by html_article())
+    // (a page's speakers are attributed by html_article())
+    attribute_speakers(a.passages, excluded_speakers(a));
   }
   a.content_hash = content_hash(bytes, input_.manifest != nullptr ? *input_.manifest : MetadataOverrides{},
                                 options_.max_passage_bytes);

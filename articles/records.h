@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +43,16 @@ class JsonRecords {
   void document(std::string_view text);
 
  private:
+  /// The record's JSON object; std::nullopt (and a skip) when it is too long, too deep, malformed or not an
+  /// object.
+  std::optional<nlohmann::json> parse_object(std::string_view bytes, size_t line_no);
+  /// The record's text ("text", "body", "content": a string or paragraph strings) into `text`, or the page
+  /// its "html" holds into `from_html`. False (and a skip) for a record without usable text.
+  bool record_text(const nlohmann::json& j, size_t line_no, std::string& text,
+                   std::optional<Article>& from_html);
+  /// The record's id (else "ID:LINE") and metadata fields onto `a` (warnings for unusable ones).
+  void record_fields(const nlohmann::json& j, size_t line_no, Article& a);
+
   const ReadOptions& options_;
   const ArticleSink& sink_;
   RecordInput input_;
