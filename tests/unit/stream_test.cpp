@@ -1,6 +1,6 @@
 /** @file
  *  @brief Tests of articles/stream.h, the one bytes -> gunzip -> UTF-8 -> lines implementation, piece by
- *  piece: chunked sources, gzip members and limits, UTF-8 carried across chunks, ICU conversion, line cutting.
+ *  piece: chunked sources, gzip members and limits, UTF-8 carried across chunks, ICU conversion, lines.
  */
 #include "articles/stream.h"
 
