@@ -51,6 +51,47 @@ bool is_run_flag(const std::string& key) {
   return false;
 }
 
+/// A JSON request line into `options` (its keys over the flags) and `qid` (its "id", once that is known to
+/// be usable). Throws UsageError for what is wrong with it.
+void read_request(const std::string& line, SearchOptions& options, std::optional<std::string>& qid) {
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw UsageError("not a JSON object");
+  if (auto it = j.find("id"); it != j.end() && !it->is_null()) {
+    std::string id = json_value_text(*it);
+    // Named by its line number, not by itself.
+    if (auto problem = id_problem(id)) throw UsageError("\"id\" " + *problem);
+    qid = std::move(id);
+  }
+  // No "query" key: the filters of the line alone, as --outlet X alone on the command line.
+  auto q = j.find("query");
+  if (q != j.end() && !q->is_string()) throw UsageError("\"query\" must be a string");
+  options.query = q == j.end() ? std::string() : q->get<std::string>();
+  for (const auto& [key, value] : j.items()) {
+    if (key == "id" || key == "query" || key == "_id" || key == "text" || key == "metadata") continue;
+    std::vector<std::string> values;
+    if (value.is_array()) {
+      for (const auto& item : value) values.push_back(json_value_text(item));
+      if (values.empty() && key != "outlet" && key != "speaker" && key != "author" && key != "facet") {
+        throw UsageError("\"" + key + "\": empty list");
+      }
+    } else {
+      values.push_back(json_value_text(value));
+    }
+    if (values.empty()) {
+      // An empty list clears a repeatable filter or facet list.
+      if (key == "outlet") options.filters.outlets.clear();
+      if (key == "speaker") options.filters.speakers.clear();
+      if (key == "author") options.filters.authors.clear();
+      if (key == "facet") options.facets.clear();
+      continue;
+    }
+    if (!apply_option(options, key, values)) {
+      if (is_run_flag(key)) throw UsageError("\"" + key + "\" applies to the whole run: give it as --" + key);
+      throw UsageError("unknown key \"" + key + "\"");
+    }
+  }
+}
+
 }  // namespace
 
 bool apply_option(SearchOptions& o, const std::string& key, const std::vector<std::string>& values) {
@@ -161,53 +202,8 @@ BatchSummary run_batch(Searcher& searcher, const BatchOptions& r, std::istream& 
       }
     };
     try {
-      if (line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] == '{') {
-        nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-          fail("not a JSON object", std::nullopt);
-          continue;
-        }
-        if (auto it = j.find("id"); it != j.end() && !it->is_null()) {
-          std::string id = json_value_text(*it);
-          if (auto problem = id_problem(id)) {
-            fail("\"id\" " + *problem, std::nullopt);  // named by its line number, not by itself
-            continue;
-          }
-          qid = std::move(id);
-        }
-        // No "query" key: the filters of the line alone, as --outlet X alone on the command line.
-        auto q = j.find("query");
-        if (q != j.end() && !q->is_string()) {
-          fail("\"query\" must be a string", std::nullopt);
-          continue;
-        }
-        options.query = q == j.end() ? std::string() : q->get<std::string>();
-        for (const auto& [key, value] : j.items()) {
-          if (key == "id" || key == "query" || key == "_id" || key == "text" || key == "metadata") continue;
-          std::vector<std::string> values;
-          if (value.is_array()) {
-            for (const auto& item : value) values.push_back(json_value_text(item));
-            if (values.empty() && key != "outlet" && key != "speaker" && key != "author" && key != "facet") {
-              throw UsageError("\"" + key + "\": empty list");
-            }
-          } else {
-            values.push_back(json_value_text(value));
-          }
-          if (values.empty()) {
-            // An empty list clears a repeatable filter or facet list.
-            if (key == "outlet") options.filters.outlets.clear();
-            if (key == "speaker") options.filters.speakers.clear();
-            if (key == "author") options.filters.authors.clear();
-            if (key == "facet") options.facets.clear();
-            continue;
-          }
-          if (!apply_option(options, key, values)) {
-            if (is_run_flag(key)) {
-              throw UsageError("\"" + key + "\" applies to the whole run: give it as --" + key);
-            }
-            throw UsageError("unknown key \"" + key + "\"");
-          }
-        }
+      if (line[line.find_first_not_of(" \t")] == '{') {
+        read_request(line, options, qid);
       } else {
         options.query = line;
       }
