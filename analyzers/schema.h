@@ -41,6 +41,9 @@ struct Field {
   FieldKind kind;
   int value_slot;   ///< value slot holding the field for facets/sorting, or -1
   unsigned weight;  ///< wdf multiplier for text fields (title counts more than body)
+  /// A query field (`name:value`): what follows the colon, as --help shows it ("NAME", "2022"). Empty: no
+  /// query field (a query's plain words are its text).
+  std::string_view query_value = {};
 };
 
 // ---- Term prefixes ---------------------------------------------------------------------------
@@ -110,15 +113,19 @@ inline constexpr unsigned kSlotAuthor = 4;     ///< author(s), for facets; sever
 inline constexpr unsigned kSlotSpeakers = 5;   ///< speakers of the article joined by '\n', for facets
 // Slot 6 held the passage number in schema 2; it is not written any more.
 
-/// The field table: query field names, facets and `--info` read it.
-inline constexpr std::array<Field, 7> kFields{{
+/// The field table: query field names (the parser's list, its messages and --help), facets and `--info`
+/// read it.
+inline constexpr std::array<Field, 10> kFields{{
     {"text", kBody, FieldKind::kText, -1, 1},
-    {"title", kTitle, FieldKind::kText, -1, 3},
-    {"outlet", kOutlet, FieldKind::kBoolean, static_cast<int>(kSlotOutlet), 1},
-    {"author", kAuthor, FieldKind::kBoolean, static_cast<int>(kSlotAuthor), 1},
-    {"speaker", kSpeaker, FieldKind::kBoolean, static_cast<int>(kSlotSpeakers), 1},
-    {"date", kDay, FieldKind::kBoolean, static_cast<int>(kSlotDate), 1},
-    {"id", kArticleId, FieldKind::kBoolean, static_cast<int>(kSlotArticleId), 1},
+    {"title", kTitle, FieldKind::kText, -1, 3, "word"},
+    {"outlet", kOutlet, FieldKind::kBoolean, static_cast<int>(kSlotOutlet), 1, "NAME"},
+    {"author", kAuthor, FieldKind::kBoolean, static_cast<int>(kSlotAuthor), 1, "NAME"},
+    {"speaker", kSpeaker, FieldKind::kBoolean, static_cast<int>(kSlotSpeakers), 1, "NAME"},
+    {"date", kDay, FieldKind::kBoolean, static_cast<int>(kSlotDate), 1, "2022-02-24"},
+    {"id", kArticleId, FieldKind::kBoolean, static_cast<int>(kSlotArticleId), 1, "ARTICLE-ID"},
+    {"year", kYear, FieldKind::kBoolean, static_cast<int>(kSlotDate), 1, "2022"},
+    {"month", kMonth, FieldKind::kBoolean, static_cast<int>(kSlotDate), 1, "2022-02"},
+    {"wire", kWire, FieldKind::kBoolean, -1, 1, "AGENCY"},
 }};
 
 /// wdf of each title/subtitle word among the article document's body terms: the title is also

@@ -3,14 +3,12 @@
  */
 #include "articles/encoding.h"
 
-#include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
-#include <unicode/unistr.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <memory>
 
+#include "articles/stream.h"
 #include "base/utf8.h"
 
 namespace dateline {
@@ -18,7 +16,6 @@ namespace {
 
 constexpr size_t kSniffBytes = 8192;        // binary check looks at the first 8 KiB, like git and grep
 constexpr size_t kDetectBytes = 64 * 1024;  // ucsdet needs a sample, not the whole file
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 bool is_control(unsigned char c) {
   // Tab, LF, VT, FF, CR are text; ESC appears in terminal logs but still counts as control here.
@@ -42,7 +39,7 @@ bool is_blank(std::string_view text) {
       ++i;
       continue;
     }
-    if (text.compare(i, 3, kUtf8Bom) == 0) {  // U+FEFF inside text
+    if (text.compare(i, 3, reading::kUtf8Bom) == 0) {  // U+FEFF inside text
       i += 2;
       continue;
     }
@@ -51,16 +48,13 @@ bool is_blank(std::string_view text) {
   return true;
 }
 
-/// Converts `bytes` from `charset` to UTF-8 with ICU; std::nullopt when ICU cannot.
+/// Converts `bytes` from `charset` to UTF-8 with ICU (stream.h's IcuDecoder, the streamed inputs' converter);
+/// std::nullopt when ICU cannot.
 std::optional<std::string> convert(std::string_view bytes, const char* charset) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, void (*)(UConverter*)> conv(ucnv_open(charset, &status), ucnv_close);
-  if (U_FAILURE(status) || !conv) return std::nullopt;
-  // Undecodable bytes become U+FFFD (the converter's default substitution), never an error.
-  icu::UnicodeString u(bytes.data(), static_cast<int32_t>(bytes.size()), conv.get(), status);
-  if (U_FAILURE(status)) return std::nullopt;
+  reading::IcuDecoder decoder(charset, 0);
+  if (!decoder.ok()) return std::nullopt;
   std::string out;
-  u.toUTF8String(out);
+  decoder.decode(bytes, true, out);  // undecodable bytes become U+FFFD, never an error
   return out;
 }
 
@@ -127,7 +121,7 @@ std::string repair_utf8(std::string_view bytes, size_t* replaced) {
 DecodedText decode_text(std::string_view bytes) {
   DecodedText result;
   result.charset = "UTF-8";
-  if (bytes.substr(0, 3) == kUtf8Bom) bytes.remove_prefix(3);
+  if (bytes.substr(0, 3) == reading::kUtf8Bom) bytes.remove_prefix(3);
 
   // UTF-16 with a BOM is text although it is full of NUL bytes.
   if (bytes.size() >= 2 &&
@@ -227,51 +221,16 @@ bool is_gzip(std::string_view bytes) {
 }
 
 std::optional<std::string> gunzip(std::string_view bytes, std::string& error, size_t max_output) {
-  z_stream zs{};
-  // 15 + 32: maximum window, and detect gzip or zlib headers automatically.
-  if (inflateInit2(&zs, 15 + 32) != Z_OK) {
-    error = "corrupt gzip: cannot initialise zlib";
-    return std::nullopt;
-  }
-  std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
+  // stream.h's GunzipSource over the buffer: the streamed inputs' inflater, so both read gzip alike.
+  reading::MemorySource in(bytes);
+  reading::GunzipSource gz(in, std::string());
+  gz.set_limit(max_output);
   std::string out;
   out.reserve(std::min(max_output, bytes.size() * 4));
-  const auto* next = reinterpret_cast<const Bytef*>(bytes.data());
-  size_t left = bytes.size();
-  char buf[1 << 16];
-  while (true) {
-    // avail_in is 32-bit: feed huge inputs in slices.
-    if (zs.avail_in == 0 && left > 0) {
-      auto chunk = static_cast<uInt>(std::min<size_t>(left, 1u << 30));
-      zs.next_in = const_cast<Bytef*>(next);
-      zs.avail_in = chunk;
-      next += chunk;
-      left -= chunk;
-    }
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
-    int rc = inflate(&zs, Z_NO_FLUSH);
-    size_t produced = sizeof buf - zs.avail_out;
-    if (out.size() + produced > max_output) {
-      error = "corrupt gzip: decompressed size exceeds " + std::to_string(max_output) + " bytes";
-      return std::nullopt;
-    }
-    out.append(buf, produced);
-    if (rc == Z_STREAM_END) {
-      // Another member follows (cat a.gz b.gz > c.gz)? Trailing zero padding is ignored, like gzip(1).
-      std::string_view rest(reinterpret_cast<const char*>(zs.next_in), zs.avail_in);
-      if (rest.empty() && left > 0) rest = std::string_view(reinterpret_cast<const char*>(next), left);
-      if (!is_gzip(rest)) break;
-      inflateReset(&zs);
-      continue;
-    }
-    if (rc == Z_OK) continue;
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0 && left == 0) {
-      error = "corrupt gzip: unexpected end of data (truncated file)";
-      return std::nullopt;
-    }
-    if (rc == Z_BUF_ERROR) continue;  // no progress this round only because output space ran out
-    error = std::string("corrupt gzip: ") + (zs.msg != nullptr ? zs.msg : "invalid data");
+  while (gz.read(out, reading::kChunkBytes) > 0) {
+  }
+  if (!gz.error().empty()) {
+    error = gz.error();
     return std::nullopt;
   }
   return out;

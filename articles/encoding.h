@@ -34,8 +34,8 @@ struct DecodedText {
 
 /// Turns a file's bytes into UTF-8 text. Valid UTF-8 is kept byte for byte (a leading BOM dropped), so
 /// offsets into the result are offsets into the file after the BOM. A UTF-16 BOM is honoured. Text that is
-/// not UTF-8 is detected with ICU's CharsetDetector and converted (ISO-8859-1 with C1 bytes is read as
-/// windows-1252, which is what such files are). Never throws.
+/// not UTF-8 is detected with ICU's CharsetDetector and converted by stream.h's IcuDecoder (ISO-8859-1 with
+/// C1 bytes is read as windows-1252, which is what such files are). Never throws.
 DecodedText decode_text(std::string_view bytes);
 
 /// Is `bytes` well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF)?
@@ -47,7 +47,8 @@ std::string repair_utf8(std::string_view bytes, size_t* replaced = nullptr);
 /// Does `bytes` start with the gzip magic number (1f 8b)?
 bool is_gzip(std::string_view bytes);
 
-/// Decompresses gzip data (several concatenated members are read as one stream, as gzip(1) does).
+/// Decompresses gzip data (several concatenated members are read as one stream, as gzip(1) does), with the
+/// inflater the streamed inputs use (stream.h's GunzipSource, here over the buffer).
 /// On corrupt or truncated data, or output larger than `max_output` bytes, returns std::nullopt and sets
 /// `error` to a one-line reason ("corrupt gzip: invalid block type").
 std::optional<std::string> gunzip(std::string_view bytes, std::string& error,

@@ -1,6 +1,7 @@
 /** @file
  *  @brief run_index(): inputs -> reader + builder on worker threads -> bounded queue -> one writer, batch
- * commits.
+ *  commits. IndexRun names the steps: manifest, database, --delete, inputs, bulk plan, read and write (each
+ *  article checked, duplicates resolved, written), merge, --prune.
  */
 #include "indexer/indexer.h"
 
@@ -156,7 +157,6 @@ uint64_t text_bytes(const Article& a) {
   return n;
 }
 
-/// One worker: takes inputs in turn, reads them, builds each article's documents, queues the results.
 /// --root, or the deepest folder holding every input (a folder input counts as itself, a file as its
 /// folder; the current folder when there are none), absolute with symbolic links resolved.
 std::string archive_root(const IndexOptions& options) {
@@ -187,6 +187,7 @@ std::string archive_root(const IndexOptions& options) {
   return common ? common->string() : real(fs::current_path(ec)).string();
 }
 
+/// One worker: takes inputs in turn, reads them, builds each article's documents, queues the results.
 void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
           const ReadOptions& base, bool dry_run, const std::string& stdin_data, std::FILE* stdin_stream,
           EventQueue& queue) {
@@ -308,123 +309,154 @@ void validate(const IndexOptions& o) {
   if (o.db_path.empty() && !o.dry_run) throw UsageError("no database path");
 }
 
-}  // namespace
+/// One run_index() call, step by step: what it has opened and read so far, and the report it fills.
+class IndexRun {
+ public:
+  IndexRun(const IndexOptions& options, Reporter& reporter) : options_(options), reporter_(reporter) {
+    report_.db = options.db_path;
+    report_.dry_run = options.dry_run;
+  }
 
-IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
-  auto started = std::chrono::steady_clock::now();
-  validate(options);
+  IndexReport run() {
+    auto started = std::chrono::steady_clock::now();
+    load_manifest();
+    open_database();
+    delete_articles();
+    expand();
+    plan_bulk_build();
+    read_and_write();
+    finish_bulk_build();
+    prune();
+    sort_diagnostics(report_.skipped);
+    sort_diagnostics(report_.warnings);
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return std::move(report_);
+  }
 
-  IndexReport report;
-  report.db = options.db_path;
-  report.dry_run = options.dry_run;
+ private:
+  /// A problem, to the reporter now and into the report.
+  void note(const Diagnostic& d) {
+    reporter_.diagnostic(d);
+    (d.skipped ? report_.skipped : report_.warnings).push_back(d);
+  }
 
-  auto note = [&](const Diagnostic& d) {
-    reporter.diagnostic(d);
-    (d.skipped ? report.skipped : report.warnings).push_back(d);
-  };
+  void report_progress() {
+    reporter_.progress(report_.articles, std::max(bytes_done_, bytes_seen_.load()), inputs_.total_bytes);
+  }
 
-  Manifest manifest;
-  if (!options.manifest.empty()) {
+  void load_manifest() {
+    if (options_.manifest.empty()) return;
     try {
-      manifest = read_manifest(options.manifest);
+      manifest_ = read_manifest(options_.manifest);
     } catch (const std::exception& e) {
       throw UsageError(std::string("--manifest: ") + e.what());
     }
   }
 
-  // The archive root a new database gets (--root, else the deepest folder holding every input); an
-  // existing database's stored root replaces it below.
-  std::string id_root = archive_root(options);
-  // Open (or refuse) the database before any reading: a locked or foreign database fails at once.
-  std::optional<IndexWriter> writer;
-  AnalyzerConfig config;
-  if (options.language) config.language = canonical_language(*options.language);
-  if (options.fold_accents) config.fold_accents = *options.fold_accents;
-  if (!options.dry_run) {
+  /// Opens (or refuses) the database before any reading: a locked or foreign database fails at once. Its
+  /// stored analyzer settings and archive root replace what the options say.
+  void open_database() {
+    // The archive root a new database gets (--root, else the deepest folder holding every input).
+    id_root_ = archive_root(options_);
+    if (options_.language) config_.language = canonical_language(*options_.language);
+    if (options_.fold_accents) config_.fold_accents = *options_.fold_accents;
+    if (options_.dry_run) return;
     WriterOptions wo;
-    wo.path = options.db_path;
-    wo.rebuild = options.rebuild;
-    wo.force = options.force;
-    if (options.language) wo.language = config.language;
-    wo.fold_accents = options.fold_accents;
-    wo.id_root = id_root;
-    wo.id_root_given = options.root.has_value();
-    writer.emplace(wo);
-    config = writer->config();
-    id_root = writer->id_root();
-    reporter.message(Reporter::Level::kInfo, (writer->created() ? "created " : "opened ") + options.db_path +
-                                                 " (" + config.serialise() + ")");
+    wo.path = options_.db_path;
+    wo.rebuild = options_.rebuild;
+    wo.force = options_.force;
+    if (options_.language) wo.language = config_.language;
+    wo.fold_accents = options_.fold_accents;
+    wo.id_root = id_root_;
+    wo.id_root_given = options_.root.has_value();
+    writer_.emplace(wo);
+    config_ = writer_->config();
+    id_root_ = writer_->id_root();
+    reporter_.message(Reporter::Level::kInfo, (writer_->created() ? "created " : "opened ") +
+                                                  options_.db_path + " (" + config_.serialise() + ")");
   }
 
-  // --delete first, so that indexing in the same run can put an article back.
-  for (const auto& id : options.delete_ids) {
-    // An id printed from an older database has its control characters escaped as \xNN: that form works
-    // too (articles/ids.h).
-    const bool escaped = id.find("\\x") != std::string::npos;
-    if (writer->remove(id) || (escaped && writer->remove(unescape_id_bytes(id)))) {
-      ++report.deleted;
-      reporter.message(Reporter::Level::kInfo, "deleted " + id);
-    } else {
-      note(Diagnostic{id, 0, "--delete: no article with this id in the database", true});
+  /// --delete first, so that indexing in the same run can put an article back.
+  void delete_articles() {
+    for (const auto& id : options_.delete_ids) {
+      // An id printed from an older database has its control characters escaped as \xNN: that form works
+      // too (articles/ids.h).
+      const bool escaped = id.find("\\x") != std::string::npos;
+      if (writer_->remove(id) || (escaped && writer_->remove(unescape_id_bytes(id)))) {
+        ++report_.deleted;
+        reporter_.message(Reporter::Level::kInfo, "deleted " + id);
+      } else {
+        note(Diagnostic{id, 0, "--delete: no article with this id in the database", true});
+      }
+    }
+    if (writer_) writer_->commit();
+  }
+
+  void expand() {
+    inputs_ = expand_inputs(options_.inputs, options_.stdin_data.size());
+    for (const auto& d : inputs_.diagnostics) note(d);
+    if (!options_.manifest.empty()) {
+      // A manifest kept beside the articles (news/manifest.jsonl) is metadata, not articles.
+      std::error_code ec;
+      std::filesystem::path m = std::filesystem::absolute(options_.manifest, ec).lexically_normal();
+      std::erase_if(inputs_.items, [&](const InputItem& item) {
+        if (item.is_stdin || item.absolute != m.string()) return false;
+        inputs_.total_bytes -= item.size;
+        return true;
+      });
     }
   }
-  if (writer) writer->commit();
 
-  ExpandedInputs inputs = expand_inputs(options.inputs, options.stdin_data.size());
-  for (const auto& d : inputs.diagnostics) note(d);
-  if (!options.manifest.empty()) {
-    // A manifest kept beside the articles (news/manifest.jsonl) is metadata, not articles.
-    std::error_code ec;
-    std::filesystem::path m = std::filesystem::absolute(options.manifest, ec).lexically_normal();
-    std::erase_if(inputs.items, [&](const InputItem& item) {
-      if (item.is_stdin || item.absolute != m.string()) return false;
-      inputs.total_bytes -= item.size;
-      return true;
-    });
-  }
-
-  // A database that starts empty is built by several writers when the inputs are large enough (bulk.h).
-  unsigned writers = options.writers;
-  if (writers == 0) {
-    writers = inputs.total_bytes >= kBulkMinBytes ? std::min(options.threads, kMaxAutoWriters) : 1;
-  }
-  std::optional<BulkBuilder> bulk;
-  if (writer && writers > 1 && !inputs.items.empty() && writer->empty()) {
+  /// A database that starts empty is built by several writers when the inputs are large enough (bulk.h).
+  void plan_bulk_build() {
+    unsigned writers = options_.writers;
+    if (writers == 0) {
+      writers = inputs_.total_bytes >= kBulkMinBytes ? std::min(options_.threads, kMaxAutoWriters) : 1;
+    }
+    if (!writer_ || writers <= 1 || inputs_.items.empty() || !writer_->empty()) return;
     BulkOptions bo;
-    bo.db_path = options.db_path;
-    bo.config = config;
-    bo.id_root = writer->id_root();
+    bo.db_path = options_.db_path;
+    bo.config = config_;
+    bo.id_root = writer_->id_root();
     bo.writers = writers;
-    bo.batch_size = options.batch_size;
-    bo.article_block = options.bulk_article_block;
-    bulk.emplace(bo);
-    reporter.message(Reporter::Level::kInfo, "building the new database with " + std::to_string(writers) +
-                                                 " writers (segments merged at the end)");
+    bo.batch_size = options_.batch_size;
+    bo.article_block = options_.bulk_article_block;
+    bulk_.emplace(bo);
+    reporter_.message(Reporter::Level::kInfo, "building the new database with " + std::to_string(writers) +
+                                                  " writers (segments merged at the end)");
   }
 
-  // Bulk build: winners of a duplicate id read after the loser went into a segment, written over it once
-  // the segments are merged (one per id: later winners replace earlier ones here).
-  std::map<std::string, ArticleEvent> late;
-  if (!inputs.items.empty()) {
-    // Each worker owns an Analyzer (they are not thread-safe); made here so a bad setting throws here.
-    size_t workers = std::max<size_t>(1, std::min<size_t>(options.threads, inputs.items.size()));
+  /// Each worker owns an Analyzer (they are not thread-safe); made here so a bad setting throws here.
+  std::vector<Analyzer> make_analyzers(size_t workers) const {
     std::vector<Analyzer> analyzers;
     try {
-      for (size_t i = 0; i < workers; ++i) analyzers.emplace_back(config);
+      for (size_t i = 0; i < workers; ++i) analyzers.emplace_back(config_);
     } catch (const std::exception& e) {
-      throw DatabaseError(DatabaseError::Kind::kDamaged, options.db_path + ": cannot use analyzer settings " +
-                                                             config.serialise() + ": " + e.what());
+      throw DatabaseError(DatabaseError::Kind::kDamaged, options_.db_path +
+                                                             ": cannot use analyzer settings " +
+                                                             config_.serialise() + ": " + e.what());
     }
+    return analyzers;
+  }
+
+  ReadOptions read_options() {
     ReadOptions read_options;
-    read_options.manifest = options.manifest.empty() ? nullptr : &manifest;
-    read_options.max_passage_bytes = options.max_passage_bytes;
-    std::atomic<uint64_t> bytes_seen{0};  // raw bytes the readers have read so far, files in progress too
-    read_options.bytes_read = &bytes_seen;
-    if (!id_root.empty()) {
-      read_options.id_root = id_root;
+    read_options.manifest = options_.manifest.empty() ? nullptr : &manifest_;
+    read_options.max_passage_bytes = options_.max_passage_bytes;
+    read_options.bytes_read = &bytes_seen_;
+    if (!id_root_.empty()) {
+      read_options.id_root = id_root_;
       read_options.archive_root = true;
     }
+    return read_options;
+  }
 
+  /// The inputs, read and built on worker threads, written by this thread in the order they arrive.
+  void read_and_write() {
+    if (inputs_.items.empty()) return;
+    size_t workers = std::max<size_t>(1, std::min<size_t>(options_.threads, inputs_.items.size()));
+    std::vector<Analyzer> analyzers = make_analyzers(workers);
+    const ReadOptions reading = read_options();
     // At most one article of the largest size waits for the writer (its built documents take ~16 times its
     // text: docs/reliability.md, memory bounds); ordinary articles are bounded by the count first.
     EventQueue queue(4 * workers + 16, kMaxArticleBytes, workers);
@@ -432,132 +464,161 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     WorkerPool pool(queue);
     for (size_t i = 0; i < workers; ++i) {
       pool.start([&, i] {
-        work(inputs.items, next, analyzers[i], read_options, options.dry_run, options.stdin_data,
-             options.stdin_stream, queue);
+        work(inputs_.items, next, analyzers[i], reading, options_.dry_run, options_.stdin_data,
+             options_.stdin_stream, queue);
       });
     }
-
-    // The writer: this thread. Ids seen in this run, to catch two records claiming the same article: the
-    // last in input order (input, then record within it) wins whatever the threads' timing.
-    std::map<std::string, Seen> seen;
-    // The records that lost to a later one of the same id: reported once the winner is known.
-    std::map<std::string, std::vector<Seen>> losers;
-    uint64_t bytes_done = 0;
     while (auto event = queue.pop()) {
+      bool progress = true;
       if (auto* d = std::get_if<Diagnostic>(&*event)) {
         note(*d);
       } else if (auto* done = std::get_if<FileDone>(&*event)) {
-        bytes_done += done->bytes;
+        bytes_done_ += done->bytes;
       } else {
-        auto& a = std::get<ArticleEvent>(*event);
-        if (a.id.empty()) {
-          note(Diagnostic{a.file, a.line, "record has no id and none could be derived; not indexed", true});
-          continue;
-        }
-        if (auto problem = id_problem(a.id)) {
-          note(Diagnostic{a.file, a.line,
-                          "id \"" + escape_id_bytes(a.id) + "\" " + *problem + "; not indexed", true});
-          continue;
-        }
-        if (a.passages == 0 && !a.has_title) {
-          note(Diagnostic{a.file, a.line, "no text to index (no passages and no title)", true});
-          continue;
-        }
-        const std::string term = article_id_term(a.id);
-        bool replace_earlier = false;  // a record of this id was taken earlier in this run and loses now
-        if (auto it = seen.find(term); it != seen.end()) {
-          Seen& old = it->second;
-          if (std::pair(a.item, a.seq) < std::pair(old.item, old.seq)) {
-            losers[term].push_back(Seen{a.item, a.seq, a.id, a.path, a.file, a.line, a.passages, {}});
-            continue;
-          }
-          losers[term].push_back(old);
-          // The earlier record no longer counts; the new one takes its place.
-          replace_earlier = old.outcome != IndexWriter::Outcome::kCollision;
-          if (replace_earlier) {
-            --report.articles;
-            report.passages -= old.passages;
-          }
-          if (!options.dry_run && old.outcome == IndexWriter::Outcome::kAdded) --report.added;
-          if (old.outcome == IndexWriter::Outcome::kUpdated) --report.updated;
-          if (old.outcome == IndexWriter::Outcome::kUnchanged) --report.unchanged;
-        }
-        Seen taken{a.item, a.seq, a.id, a.path, a.file, a.line, a.passages, IndexWriter::Outcome::kAdded};
-        if (options.dry_run) {
-          reporter.record(*a.record);
-        } else if (bulk) {
-          // The database started empty: every article is new.
-          for (const auto& w : a.built->warnings) note(Diagnostic{a.file, a.line, w, false});
-          ++report.added;
-          ++report.articles;
-          report.passages += a.passages;
-          seen[term] = taken;
-          if (replace_earlier) {
-            late[term] = std::move(a);  // freed by this thread, never handed back to a reader
-            continue;
-          }
-          bulk->add(std::move(*a.built));
-          reporter.progress(report.articles, std::max(bytes_done, bytes_seen.load()), inputs.total_bytes);
-          queue.retire(std::move(*event));
-          continue;
-        } else {
-          std::string other;
-          std::string old_file;
-          if (replace_earlier) writer->remove(a.id);  // the earlier record of this run goes
-          auto outcome = writer->write(*a.built, &other, &old_file);
-          // Replacing a record of this run: new to the database if that one was, else an update.
-          if (replace_earlier && outcome == IndexWriter::Outcome::kAdded &&
-              seen[term].outcome != IndexWriter::Outcome::kAdded)
-            outcome = IndexWriter::Outcome::kUpdated;
-          taken.outcome = outcome;
-          seen[term] = taken;
-          switch (outcome) {
-            case IndexWriter::Outcome::kAdded:
-              ++report.added;
-              break;
-            case IndexWriter::Outcome::kUpdated:
-              ++report.updated;
-              break;
-            case IndexWriter::Outcome::kUnchanged:
-              ++report.unchanged;
-              break;
-            case IndexWriter::Outcome::kCollision:
-              note(Diagnostic{a.file, a.line,
-                              "article id \"" + a.id + "\" clashes with \"" + other +
-                                  "\" already in the database (ids are compared case-insensitively); "
-                                  "not indexed",
-                              true});
-              continue;
-          }
-          if (outcome == IndexWriter::Outcome::kUpdated && !replace_earlier &&
-              old_file != a.built->source_file) {
-            // Two files with the same relative id (dA/story.txt, then dB/story.txt): the later replaces.
-            note(Diagnostic{a.file, a.line,
-                            "article id \"" + a.id + "\" was indexed from " +
-                                (old_file.empty() ? std::string(kStdinName) : old_file) +
-                                "; replaced by this " +
-                                (a.built->source_file.empty() ? "record" : "file's article"),
-                            false});
-          }
-          for (const auto& w : a.built->warnings) note(Diagnostic{a.file, a.line, w, false});
-          if (writer->pending_articles() >= options.batch_size ||
-              writer->pending_bytes() >= options.batch_bytes) {
-            uint64_t n = writer->pending_articles();
-            writer->commit();
-            reporter.message(Reporter::Level::kDebug,
-                             "committed a batch of " + std::to_string(n) + " articles");
-          }
-        }
-        if (options.dry_run) seen[term] = taken;
-        ++report.articles;
-        report.passages += a.passages;
-        queue.retire(std::move(*event));
+        progress = take_article(*event, queue);
       }
-      reporter.progress(report.articles, std::max(bytes_done, bytes_seen.load()), inputs.total_bytes);
+      if (progress) report_progress();
     }
     pool.finished();
-    for (const auto& [term, list] : losers) {
-      const Seen& winner = seen[term];
+    report_duplicates();
+    report_.bytes = bytes_done_;
+  }
+
+  /// Records that cannot be indexed (no id, a bad id, nothing to index): a Diagnostic, false.
+  bool indexable(const ArticleEvent& a) {
+    if (a.id.empty()) {
+      note(Diagnostic{a.file, a.line, "record has no id and none could be derived; not indexed", true});
+      return false;
+    }
+    if (auto problem = id_problem(a.id)) {
+      note(Diagnostic{a.file, a.line, "id \"" + escape_id_bytes(a.id) + "\" " + *problem + "; not indexed",
+                      true});
+      return false;
+    }
+    if (a.passages == 0 && !a.has_title) {
+      note(Diagnostic{a.file, a.line, "no text to index (no passages and no title)", true});
+      return false;
+    }
+    return true;
+  }
+
+  /// Two records claiming the same article: the last in input order (input, then record within it) wins
+  /// whatever the threads' timing. False when `a` loses to the record taken earlier; else true, with
+  /// `replace_earlier` set when `a` replaces that record (no longer counted in the report).
+  bool wins(const ArticleEvent& a, const std::string& term, bool& replace_earlier) {
+    auto it = seen_.find(term);
+    if (it == seen_.end()) return true;
+    Seen& old = it->second;
+    if (std::pair(a.item, a.seq) < std::pair(old.item, old.seq)) {
+      losers_[term].push_back(Seen{a.item, a.seq, a.id, a.path, a.file, a.line, a.passages, {}});
+      return false;
+    }
+    losers_[term].push_back(old);
+    // The earlier record no longer counts; the new one takes its place.
+    replace_earlier = old.outcome != IndexWriter::Outcome::kCollision;
+    if (replace_earlier) {
+      --report_.articles;
+      report_.passages -= old.passages;
+    }
+    if (!options_.dry_run && old.outcome == IndexWriter::Outcome::kAdded) --report_.added;
+    if (old.outcome == IndexWriter::Outcome::kUpdated) --report_.updated;
+    if (old.outcome == IndexWriter::Outcome::kUnchanged) --report_.unchanged;
+    return true;
+  }
+
+  /// One article from a worker: checked, then listed (dry run), added to the bulk build or written. True
+  /// when the loop is to report progress.
+  bool take_article(Event& event, EventQueue& queue) {
+    auto& a = std::get<ArticleEvent>(event);
+    if (!indexable(a)) return false;
+    const std::string term = article_id_term(a.id);
+    bool replace_earlier = false;  // a record of this id was taken earlier in this run and loses now
+    if (!wins(a, term, replace_earlier)) return false;
+    Seen taken{a.item, a.seq, a.id, a.path, a.file, a.line, a.passages, IndexWriter::Outcome::kAdded};
+    if (options_.dry_run) {
+      reporter_.record(*a.record);
+    } else if (bulk_) {
+      add_to_bulk_build(event, queue, term, taken, replace_earlier);
+      return false;
+    } else if (!write(a, term, taken, replace_earlier)) {
+      return false;
+    }
+    if (options_.dry_run) seen_[term] = taken;
+    ++report_.articles;
+    report_.passages += a.passages;
+    queue.retire(std::move(event));
+    return true;
+  }
+
+  /// The database started empty: every article is new.
+  void add_to_bulk_build(Event& event, EventQueue& queue, const std::string& term, const Seen& taken,
+                         bool replace_earlier) {
+    auto& a = std::get<ArticleEvent>(event);
+    for (const auto& w : a.built->warnings) note(Diagnostic{a.file, a.line, w, false});
+    ++report_.added;
+    ++report_.articles;
+    report_.passages += a.passages;
+    seen_[term] = taken;
+    if (replace_earlier) {
+      late_[term] = std::move(a);  // freed by this thread, never handed back to a reader
+      return;
+    }
+    bulk_->add(std::move(*a.built));
+    report_progress();
+    queue.retire(std::move(event));
+  }
+
+  /// Writes one article to the database, committing every batch. False when its id clashes with another.
+  bool write(ArticleEvent& a, const std::string& term, Seen& taken, bool replace_earlier) {
+    std::string other;
+    std::string old_file;
+    if (replace_earlier) writer_->remove(a.id);  // the earlier record of this run goes
+    auto outcome = writer_->write(*a.built, &other, &old_file);
+    // Replacing a record of this run: new to the database if that one was, else an update.
+    if (replace_earlier && outcome == IndexWriter::Outcome::kAdded &&
+        seen_[term].outcome != IndexWriter::Outcome::kAdded)
+      outcome = IndexWriter::Outcome::kUpdated;
+    taken.outcome = outcome;
+    seen_[term] = taken;
+    switch (outcome) {
+      case IndexWriter::Outcome::kAdded:
+        ++report_.added;
+        break;
+      case IndexWriter::Outcome::kUpdated:
+        ++report_.updated;
+        break;
+      case IndexWriter::Outcome::kUnchanged:
+        ++report_.unchanged;
+        break;
+      case IndexWriter::Outcome::kCollision:
+        note(Diagnostic{a.file, a.line,
+                        "article id \"" + a.id + "\" clashes with \"" + other +
+                            "\" already in the database (ids are compared case-insensitively); not indexed",
+                        true});
+        return false;
+    }
+    if (outcome == IndexWriter::Outcome::kUpdated && !replace_earlier && old_file != a.built->source_file) {
+      // Two files with the same relative id (dA/story.txt, then dB/story.txt): the later replaces.
+      note(Diagnostic{a.file, a.line,
+                      "article id \"" + a.id + "\" was indexed from " +
+                          (old_file.empty() ? std::string(kStdinName) : old_file) + "; replaced by this " +
+                          (a.built->source_file.empty() ? "record" : "file's article"),
+                      false});
+    }
+    for (const auto& w : a.built->warnings) note(Diagnostic{a.file, a.line, w, false});
+    if (writer_->pending_articles() >= options_.batch_size ||
+        writer_->pending_bytes() >= options_.batch_bytes) {
+      uint64_t n = writer_->pending_articles();
+      writer_->commit();
+      reporter_.message(Reporter::Level::kDebug, "committed a batch of " + std::to_string(n) + " articles");
+    }
+    return true;
+  }
+
+  /// The records that lost to a later one of the same id, now that every winner is known.
+  void report_duplicates() {
+    for (const auto& [term, list] : losers_) {
+      const Seen& winner = seen_[term];
       for (const Seen& l : list) {
         note(Diagnostic{l.file, l.line,
                         "duplicate article id \"" + winner.id + "\": the record at " + winner.where +
@@ -565,46 +626,69 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
                         true});
       }
     }
-    report.bytes = bytes_done;
   }
 
-  if (bulk) {
+  /// Merges the bulk build's segments into the database, then writes the late winners of duplicate ids.
+  void finish_bulk_build() {
+    if (!bulk_) return;
     const auto merge_started = std::chrono::steady_clock::now();
-    const size_t segments = bulk->finish();
-    bulk.reset();
+    const size_t segments = bulk_->finish();
+    bulk_.reset();
     char took[32];
     std::snprintf(took, sizeof took, "%.1f",
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - merge_started).count());
-    reporter.message(Reporter::Level::kInfo, "merged " + std::to_string(segments) + " segments into " +
-                                                 options.db_path + " in " + took + " s");
+    reporter_.message(Reporter::Level::kInfo, "merged " + std::to_string(segments) + " segments into " +
+                                                  options_.db_path + " in " + took + " s");
     // The merged database replaced the files this writer holds open (empty, unchanged): close it unwritten.
-    writer.reset();
-    if (!late.empty()) {
-      // Duplicate ids whose winner came after the loser had gone into a segment: written over it now.
-      WriterOptions wo;
-      wo.path = options.db_path;
-      IndexWriter fix(wo);
-      for (auto& [term, a] : late) {
-        fix.remove(a.id);
-        fix.write(*a.built);
+    writer_.reset();
+    if (late_.empty()) return;
+    // Duplicate ids whose winner came after the loser had gone into a segment: written over it now.
+    WriterOptions wo;
+    wo.path = options_.db_path;
+    IndexWriter fix(wo);
+    for (auto& [term, a] : late_) {
+      fix.remove(a.id);
+      fix.write(*a.built);
+    }
+    fix.commit();
+  }
+
+  /// --prune, then the last commit. After a bulk build everything in the database was read in this run:
+  /// nothing to prune.
+  void prune() {
+    if (options_.prune && writer_) {
+      for (const auto& id : writer_->prune(inputs_.roots)) {
+        ++report_.deleted;
+        reporter_.message(Reporter::Level::kInfo, "pruned " + id + " (its file is gone)");
       }
-      fix.commit();
     }
+    if (writer_) writer_->commit();
   }
 
-  // After a bulk build everything in the database was read in this run: nothing to prune.
-  if (options.prune && writer) {
-    for (const auto& id : writer->prune(inputs.roots)) {
-      ++report.deleted;
-      reporter.message(Reporter::Level::kInfo, "pruned " + id + " (its file is gone)");
-    }
-  }
-  if (writer) writer->commit();
+  const IndexOptions& options_;
+  Reporter& reporter_;
+  IndexReport report_;
+  Manifest manifest_;
+  std::string id_root_;
+  AnalyzerConfig config_;
+  std::optional<IndexWriter> writer_;
+  ExpandedInputs inputs_;
+  std::optional<BulkBuilder> bulk_;
+  /// Ids seen in this run (by id term), and the records that lost to a later one of the same id.
+  std::map<std::string, Seen> seen_;
+  std::map<std::string, std::vector<Seen>> losers_;
+  /// Bulk build: winners of a duplicate id read after the loser went into a segment, written over it once
+  /// the segments are merged (one per id: later winners replace earlier ones here).
+  std::map<std::string, ArticleEvent> late_;
+  uint64_t bytes_done_ = 0;                // bytes of the inputs finished
+  std::atomic<uint64_t> bytes_seen_{0};  // raw bytes the readers have read so far, files in progress too
+};
 
-  sort_diagnostics(report.skipped);
-  sort_diagnostics(report.warnings);
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return report;
+}  // namespace
+
+IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
+  validate(options);
+  return IndexRun(options, reporter).run();
 }
 
 }  // namespace dateline

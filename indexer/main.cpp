@@ -62,12 +62,13 @@ void write_stdout(const std::string& text) {
   }
 }
 
-/// The binary's Reporter: diagnostics as "dateline-index: FILE:LINE: reason" warnings, messages to the
-/// log, a progress bar when stderr is a terminal, dry-run records on stdout.
-class CliReporter : public dateline::Reporter {
+/// The terminal side of the run's report (indexer/report.h's LineReporter makes the lines): diagnostics as
+/// "dateline-index: FILE:LINE: reason" warnings, messages to the log, a progress bar when stderr is a
+/// terminal, dry-run records on stdout.
+class Terminal {
  public:
-  CliReporter(bool json, bool show_progress)
-      : json_(json), show_(show_progress), progress_(0, show_progress && dateline::cli::is_terminal(2)) {
+  explicit Terminal(bool show_progress)
+      : show_(show_progress), progress_(0, show_progress && dateline::cli::is_terminal(2)) {
     // Diagnostics get their own pattern (no level word) so each reads "PROG: FILE:LINE: reason".
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
     diag_ = std::make_shared<spdlog::logger>(kProgram, sink);
@@ -75,43 +76,29 @@ class CliReporter : public dateline::Reporter {
     diag_->set_level(spdlog::get_level());
   }
 
-  void diagnostic(const dateline::Diagnostic& d) override {
-    progress_.finish();
-    diag_->warn(dateline::cli::one_line(dateline::format_diagnostic(d)));  // one diagnostic, one line
+  dateline::LineReporter::Sinks sinks() {
+    dateline::LineReporter::Sinks s;
+    s.diagnostic = [this](const std::string& line) { diag_->warn(line); };
+    s.log = [](dateline::Reporter::Level level, const std::string& line) {
+      if (level == dateline::Reporter::Level::kInfo) {
+        spdlog::info(line);
+      } else {
+        spdlog::debug(line);
+      }
+    };
+    s.out = write_stdout;
+    s.progress = [this](uint64_t articles, uint64_t bytes, uint64_t total_bytes) {
+      if (total_bytes != total_) {
+        total_ = total_bytes;
+        progress_ = dateline::cli::Progress(total_bytes, dateline::cli::is_terminal(2) && show_);
+      }
+      progress_.update(articles, bytes);
+    };
+    s.end_progress = [this] { progress_.finish(); };
+    return s;
   }
-
-  void message(Level level, std::string_view text) override {
-    progress_.finish();
-    std::string safe = dateline::cli::one_line(text);
-    if (level == Level::kInfo) {
-      spdlog::info(safe);
-    } else {
-      spdlog::debug(safe);
-    }
-  }
-
-  void progress(uint64_t articles, uint64_t bytes, uint64_t total_bytes) override {
-    if (total_bytes != total_) {
-      total_ = total_bytes;
-      progress_ = dateline::cli::Progress(total_bytes, dateline::cli::is_terminal(2) && show_);
-    }
-    progress_.update(articles, bytes);
-  }
-
-  void record(const dateline::Article& article) override {
-    progress_.finish();
-    if (json_) {
-      write_stdout(dateline::article_record_json(article) + "\n");
-    } else {
-      write_stdout(dateline::cli::terminal_safe(dateline::article_listing(article)));
-    }
-  }
-
-  void finish() { progress_.finish(); }
-  void set_show(bool show) { show_ = show; }
 
  private:
-  bool json_;
   bool show_;
   uint64_t total_ = 0;
   dateline::cli::Progress progress_;
@@ -202,7 +189,8 @@ int main(int argc, char** argv) {
     for (const auto& in : io.inputs) wants_stdin = wants_stdin || in == "-";
     if (wants_stdin) io.stdin_stream = stdin;  // streamed by a worker (JSON Lines record by record)
 
-    CliReporter reporter(json, !quiet);
+    Terminal terminal(!quiet);
+    dateline::LineReporter reporter(json, terminal.sinks());
     dateline::IndexReport report = dateline::run_index(io, reporter);
     reporter.finish();
 

@@ -1,11 +1,16 @@
 /** @file
- *  @brief Renders an IndexReport as text or JSON, diagnostics as FILE:LINE lines, dry-run listings.
+ *  @brief Renders an IndexReport as text or JSON, diagnostics as FILE:LINE lines, dry-run listings;
+ *  LineReporter.
  */
 #include "indexer/report.h"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <utility>
+
+#include "base/terminal.h"
+#include "indexer/document_builder.h"
 
 namespace dateline {
 
@@ -131,6 +136,29 @@ std::string article_listing(const Article& a) {
   }
   out += "\n";
   return out;
+}
+
+void LineReporter::finish() {
+  if (sinks_.end_progress) sinks_.end_progress();
+}
+
+void LineReporter::diagnostic(const Diagnostic& d) {
+  finish();
+  sinks_.diagnostic(one_line(format_diagnostic(d)));  // one diagnostic, one line
+}
+
+void LineReporter::message(Level level, std::string_view text) {
+  finish();
+  sinks_.log(level, one_line(text));
+}
+
+void LineReporter::progress(uint64_t articles, uint64_t bytes, uint64_t total_bytes) {
+  if (sinks_.progress) sinks_.progress(articles, bytes, total_bytes);
+}
+
+void LineReporter::record(const Article& article) {
+  finish();
+  sinks_.out(json_ ? article_record_json(article) + "\n" : terminal_safe(article_listing(article)));
 }
 
 }  // namespace dateline

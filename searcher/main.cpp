@@ -1,18 +1,14 @@
 /** @file
- *  @brief dateline-search: flags -> SearchOptions -> Searcher::search() -> Printer -> exit code.
+ *  @brief dateline-search: flags -> SearchOptions -> search() or run_batch() -> Printer -> exit code.
  */
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <charconv>
-#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +16,8 @@
 #include "articles/ids.h"
 #include "cli/common.h"
 #include "cli/exit_codes.h"
+#include "searcher/batch.h"
+#include "searcher/caret.h"
 #include "searcher/printers.h"
 #include "searcher/searcher.h"
 
@@ -51,110 +49,10 @@ struct RunOptions {
   std::optional<dateline::FacetKind> list;  ///< --list
 };
 
-size_t parse_number(const std::string& flag, const std::string& text, size_t max) {
-  size_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || value > max) {
-    throw UsageError("--" + flag + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" +
-                     text + "'");
-  }
-  return value;
-}
-
-/// Applies one search option given as a flag (or as a key of a --batch JSON line) to `o`. Repeatable
-/// options get every value; a batch key replaces what the flags said. Returns false for an unknown key.
-bool apply_option(SearchOptions& o, const std::string& key, const std::vector<std::string>& values) {
-  const std::string& v = values.back();
-  if (key == "limit") {
-    o.limit = parse_number(key, v, 1'000'000);
-  } else if (key == "offset") {
-    o.offset = parse_number(key, v, 100'000'000);
-  } else if (key == "per-article" || key == "per_article") {
-    o.per_article = parse_number("per-article", v, 1'000'000);
-  } else if (key == "snippet-chars" || key == "snippet_chars") {
-    o.snippet_chars = parse_number("snippet-chars", v, 1'000'000);
-    if (o.snippet_chars < 10) throw UsageError("--snippet-chars: must be at least 10");
-  } else if (key == "facet-limit" || key == "facet_limit") {
-    o.facet_limit = parse_number("facet-limit", v, 1'000'000);
-  } else if (key == "sort") {
-    auto s = dateline::parse_sort(v);
-    if (!s) throw UsageError("--sort: expected relevance, date or -date, got '" + v + "'");
-    o.sort = *s;
-  } else if (key == "syntax") {
-    auto s = dateline::parse_syntax(v);
-    if (!s) throw UsageError("--syntax: expected full, simple or plain, got '" + v + "'");
-    o.syntax = *s;
-  } else if (key == "match") {
-    if (v != "any" && v != "all") throw UsageError("--match: expected any or all, got '" + v + "'");
-    o.compile.match_all = v == "all";
-  } else if (key == "outlet") {
-    o.filters.outlets = values;
-  } else if (key == "speaker") {
-    o.filters.speakers = values;
-  } else if (key == "author") {
-    o.filters.authors = values;
-  } else if (key == "since") {
-    o.filters.since = v;
-  } else if (key == "until") {
-    o.filters.until = v;
-  } else if (key == "facet") {
-    o.facets.clear();
-    for (const auto& name : values) {
-      auto f = dateline::parse_facet(name);
-      if (!f)
-        throw UsageError("--facet: unknown facet '" + name + "' (known: " + dateline::facet_names() + ")");
-      o.facets.push_back(*f);
-    }
-  } else if (key == "fast-facets" || key == "fast_facets") {
-    o.fast_facets = v == "true" || v == "1";
-  } else if (key == "exact-total" || key == "exact_total") {
-    if (v == "true" || v == "1") o.exact_total_up_to = dateline::kAllMatches;
-  } else if (key == "explain") {
-    o.explain = v == "true" || v == "1";
-  } else if (key == "time-limit" || key == "time_limit") {
-    double seconds = -1;
-    const char* end = v.data() + v.size();
-    auto [ptr, ec] = std::from_chars(v.data(), end, seconds);
-    if (v.empty() || ec != std::errc() || ptr != end || !(seconds >= 0 && seconds <= 3600)) {
-      throw UsageError("--time-limit: expected seconds from 0 (no limit) to 3600, got '" + v + "'");
-    }
-    o.compile.budget.time_limit = seconds;
-  } else {
-    return false;
-  }
-  return true;
-}
-
-const char* const kSearchFlags[] = {"limit",  "offset",  "per-article", "snippet-chars", "facet-limit",
-                                    "sort",   "match",       "outlet",        "speaker",
-                                    "author", "since",   "until",       "facet",         "time-limit",
-                                    "syntax"};
-
 std::string join_words(const std::vector<std::string>& words) {
   std::string q;
   for (const auto& w : words) q += (q.empty() ? "" : " ") + w;
   return q;
-}
-
-bool blank(const std::string& text) {
-  return text.find_first_not_of(" \t\r\n") == std::string::npos;
-}
-
-/// The checks a query gets from the command line and from a --batch line alike: some query words or a
-/// filter (filters alone list the articles they select). --facet where no facets are printed is
-/// counted (benchmarks time it) but warned about, once per run.
-void check_search(const SearchOptions& o, Format format, bool count, bool& facet_warned) {
-  const auto& f = o.filters;
-  const bool has_filter =
-      !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
-  if (blank(o.query) && !has_filter) throw UsageError("no query given (try: dateline-search --help)");
-  if (!facet_warned && !o.facets.empty() && (count || (format != Format::kText && format != Format::kJson))) {
-    facet_warned = true;
-    dateline::cli::print_error(kProgram, std::string("warning: --facet: ") +
-                                             (count ? "--count" : "this --format") +
-                                             " prints no facets (they come with --format text or json)");
-  }
 }
 
 RunOptions resolve(const cxxopts::ParseResult& args) {
@@ -163,12 +61,12 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   // Every occurrence of a repeatable flag, as typed (cxxopts vectors would split values on commas).
   std::map<std::string, std::vector<std::string>> given;
   for (const auto& kv : args.arguments()) given[kv.key()].push_back(kv.value());
-  for (const char* flag : kSearchFlags) {
+  for (std::string_view name : dateline::kSearchFlags) {
+    const std::string flag(name);
     if (args.count(flag) > 0) {
-      apply_option(r.search, flag, given[flag]);
-    } else if (flag == std::string_view("limit") || flag == std::string_view("snippet-chars") ||
-               flag == std::string_view("per-article") || flag == std::string_view("facet-limit")) {
-      apply_option(r.search, flag, {args[flag].as<std::string>()});  // defaults are validated too
+      dateline::apply_option(r.search, flag, given[flag]);
+    } else if (flag == "limit" || flag == "snippet-chars" || flag == "per-article" || flag == "facet-limit") {
+      dateline::apply_option(r.search, flag, {args[flag].as<std::string>()});  // defaults are validated too
     }
   }
   r.search.fast_facets = args.count("fast-facets") > 0;
@@ -224,73 +122,17 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
     throw UsageError("--batch reads the queries from stdin: give no QUERY words (got '" + r.search.query +
                      "')");
   }
-  const auto& f = r.search.filters;
-  const bool has_filter =
-      !f.outlets.empty() || !f.speakers.empty() || !f.authors.empty() || f.since || f.until;
-  if (r.list && (r.batch || !r.search.query.empty() || has_filter)) {
+  if (r.list && (r.batch || !r.search.query.empty() || dateline::has_filter(r.search))) {
     throw UsageError("--list lists the whole database: give no query, filter or --batch (for the values "
                      "among matches: --facet NAME --facet-limit 0)");
   }
-  bool facet_warned = false;
-  if (!r.batch && !r.info && !r.list) check_search(r.search, r.format, r.count, facet_warned);
+  if (!r.batch && !r.info && !r.list) {
+    dateline::require_query(r.search);
+    if (auto warning = dateline::facet_warning(r.search, r.format, r.count)) {
+      dateline::cli::print_error(kProgram, *warning);
+    }
+  }
   return r;
-}
-
-/// A message cut to 300 bytes (at a UTF-8 boundary) with "...": errors may quote the query, and a 1 MB
-/// query must not come back as a 1 MB message.
-std::string clip_message(std::string message) {
-  constexpr size_t kMaxMessage = 300;
-  if (message.size() > kMaxMessage) {
-    size_t cut = kMaxMessage;
-    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
-    message = message.substr(0, cut) + "...";
-  }
-  return message;
-}
-
-/// "dateline-search: query error: MESSAGE" and, when the column is known, the query with a caret,
-/// clipped to kContext code points each side of the column (marked "...").
-void print_query_error(const QueryError& e, const std::string& query, const std::string& where = "") {
-  constexpr size_t kContext = 40;
-  dateline::cli::print_error(kProgram, where + "query error: " + clip_message(e.what()));
-  if (e.column() == 0) return;
-  // Code point by code point, so the caret stays under column() after escaping controls.
-  std::string shown;
-  size_t caret = 0;
-  size_t point = 0;
-  size_t first = e.column() > kContext + 1 ? e.column() - 1 - kContext : 0;
-  if (first > 0) {
-    shown = "...";
-    caret = 3;
-  }
-  for (size_t i = 0; i < query.size(); ++point) {
-    size_t n = 1;
-    auto b = static_cast<unsigned char>(query[i]);
-    if (b >= 0xC0) n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-    n = std::min(n, query.size() - i);
-    if (point > e.column() - 1 + kContext) {
-      shown += "...";
-      break;
-    }
-    if (point >= first) {
-      std::string piece = dateline::cli::terminal_safe(std::string_view(query).substr(i, n));
-      for (char& c : piece) {
-        if (c == '\n' || c == '\t') c = ' ';
-      }
-      if (point < e.column() - 1) {
-        for (char c : piece) caret += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-      }
-      shown += piece;
-    }
-    i += n;
-  }
-  std::fprintf(stderr, "  %s\n  %s^\n", shown.c_str(), std::string(caret, ' ').c_str());
-}
-
-/// Ends quietly when stdout was closed by the reader (`| head -1`): true means stop now.
-bool stdout_closed() {
-  if (std::cout.good()) return false;
-  return true;
 }
 
 int run_single(dateline::Searcher& searcher, const RunOptions& r) {
@@ -324,149 +166,32 @@ int run_single(dateline::Searcher& searcher, const RunOptions& r) {
   return none ? exit_code::kNoHits : exit_code::kHits;
 }
 
-std::string json_value_text(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
-  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
-  if (v.is_number()) return v.dump();
-  throw UsageError("expected a string, number or boolean, got " + v.dump());
-}
-
-/// Flags that set up the whole run (output, database, logging), not one query: not --batch keys.
-bool is_run_flag(const std::string& key) {
-  static const char* const kRunFlags[] = {"format", "db",    "color", "qid",  "count",   "info", "batch",
-                                          "timings", "verbose", "quiet", "help", "version", "allow-remote"};
-  for (const char* flag : kRunFlags) {
-    if (key == flag) return true;
-  }
-  return false;
-}
-
+/// --batch: the flags' options to dateline::run_batch(), stdin to stdout, diagnostics to stderr.
 int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
-  auto printer = dateline::make_printer(r.format, std::cout, r.print);
+  dateline::BatchOptions batch;
+  batch.search = r.search;
+  batch.format = r.format;
+  batch.print = r.print;
+  batch.count = r.count;
+  batch.program = std::string(kProgram);
   std::ofstream timings;
   if (r.timings) {
     timings.open(*r.timings);
     if (!timings) throw UsageError("--timings: cannot write " + *r.timings);
+    batch.timings = &timings;
   }
-  const bool json_errors = r.format == Format::kJson || r.format == Format::kJsonl;
-  bool any_hits = false;
-  bool any_failed = false;
-  bool facet_warned = false;
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(std::cin, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    std::optional<std::string> qid = std::to_string(line_no);
-    SearchOptions options = r.search;
-    auto fail = [&](const std::string& full_message, std::optional<size_t> column) {
-      any_failed = true;
-      std::string message = clip_message(full_message);  // a huge query line must not come back whole
-      if (json_errors) {
-        std::fprintf(stderr, "%s\n", dateline::error_json(line_no, qid, message, column).c_str());
-      } else {
-        std::string where = "stdin:" + std::to_string(line_no) + ": ";
-        if (qid) where += "query " + *qid + ": ";
-        dateline::cli::print_error(
-            kProgram, where + message + (column ? " (column " + std::to_string(*column) + ")" : ""));
-      }
-    };
-    try {
-      if (line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] == '{') {
-        nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-          fail("not a JSON object", std::nullopt);
-          continue;
-        }
-        if (auto it = j.find("id"); it != j.end() && !it->is_null()) {
-          std::string id = json_value_text(*it);
-          if (auto problem = dateline::id_problem(id)) {
-            fail("\"id\" " + *problem, std::nullopt);  // named by its line number, not by itself
-            continue;
-          }
-          qid = std::move(id);
-        }
-        // No "query" key: the filters of the line alone, as --outlet X alone on the command line.
-        auto q = j.find("query");
-        if (q != j.end() && !q->is_string()) {
-          fail("\"query\" must be a string", std::nullopt);
-          continue;
-        }
-        options.query = q == j.end() ? std::string() : q->get<std::string>();
-        for (const auto& [key, value] : j.items()) {
-          if (key == "id" || key == "query" || key == "_id" || key == "text" || key == "metadata") continue;
-          std::vector<std::string> values;
-          if (value.is_array()) {
-            for (const auto& item : value) values.push_back(json_value_text(item));
-            if (values.empty() && key != "outlet" && key != "speaker" && key != "author" && key != "facet") {
-              throw UsageError("\"" + key + "\": empty list");
-            }
-          } else {
-            values.push_back(json_value_text(value));
-          }
-          if (values.empty()) {
-            // An empty list clears a repeatable filter or facet list.
-            if (key == "outlet") options.filters.outlets.clear();
-            if (key == "speaker") options.filters.speakers.clear();
-            if (key == "author") options.filters.authors.clear();
-            if (key == "facet") options.facets.clear();
-            continue;
-          }
-          if (!apply_option(options, key, values)) {
-            if (is_run_flag(key)) {
-              throw UsageError("\"" + key + "\" applies to the whole run: give it as --" + key);
-            }
-            throw UsageError("unknown key \"" + key + "\"");
-          }
-        }
-      } else {
-        options.query = line;
-      }
-      check_search(options, r.format, r.count, facet_warned);
-      const auto t0 = std::chrono::steady_clock::now();
-      std::optional<std::pair<uint64_t, bool>> counted;
-      dateline::SearchResult result;
-      if (r.count) {
-        counted = searcher.count(options);
-      } else {
-        result = searcher.search(options);
-      }
-      const auto micros =
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
-              .count();
-      if (r.timings) timings << qid.value_or("") << '\t' << micros << '\n';
-      if (counted) {
-        dateline::print_count(std::cout, r.format, options.query, counted->first, counted->second, qid, true);
-        any_hits = any_hits || counted->first > 0;
-      } else {
-        printer->print(result, qid);
-        any_hits = any_hits || !result.hits.empty() || result.total > 0;
-        // JSON output carries them in the result ("partial", "warnings"); stderr holds JSON errors there.
-        for (size_t w = 0; !json_errors && w < result.warnings.size(); ++w) {
-          dateline::cli::print_error(kProgram, "stdin:" + std::to_string(line_no) + ": query " +
-                                                   qid.value_or("") + ": warning: " + result.warnings[w]);
-        }
-      }
-      if (stdout_closed()) return exit_code::kHits;
-    } catch (const QueryError& e) {
-      fail("query error: " + std::string(e.what()),
-           e.column() > 0 ? std::optional<size_t>(e.column()) : std::nullopt);
-    } catch (const UsageError& e) {
-      fail(e.what(), std::nullopt);
-    }
-  }
-  if (any_failed) return exit_code::kError;
-  return any_hits ? exit_code::kHits : exit_code::kNoHits;
+  auto to_stderr = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  auto summary = dateline::run_batch(searcher, batch, std::cin, std::cout, to_stderr);
+  if (summary.closed) return exit_code::kHits;
+  if (summary.any_failed) return exit_code::kError;
+  return summary.any_hits ? exit_code::kHits : exit_code::kNoHits;
 }
 
 std::string help_epilogue() {
   return "Query syntax (--syntax full): words (any by default; --match all), \"exact phrase\", a NEAR/5 b,\n"
-         "AND OR NOT (upper case), parentheses, +required -excluded, prefix*, and fields:\n"
-         "  title:word title:\"a phrase\"   outlet:NAME author:NAME speaker:NAME   id:ARTICLE-ID\n"
-         "  date:2022-02-24 date:2022-02 year:2022 month:2022-02\n"
+         "AND OR NOT (upper case), parentheses, +required -excluded, prefix*, and fields:\n" +
+         dateline::query_field_examples(100, "  ") +  // the query fields of analyzers/schema.h
+         "  title:\"a phrase\" date:2022-02\n"
          "  date:2022-02..2022-06 date:2022-02.. date:..2021 (ranges, inclusive)\n"
          "Put -- before query words that start with '-'. --syntax simple reads what does not parse\n"
          "as words; --syntax plain reads every character as text.\n"
@@ -559,7 +284,8 @@ int main(int argc, char** argv) {
       try {
         code = run_single(searcher, run);
       } catch (const QueryError& e) {
-        print_query_error(e, run.search.query);
+        dateline::cli::print_error(kProgram, "query error: " + dateline::clip_message(e.what()));
+        std::fputs(dateline::caret_lines(run.search.query, e.column()).c_str(), stderr);
         return exit_code::kError;
       }
     }

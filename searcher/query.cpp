@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "analyzers/schema.h"
 #include "base/calendar.h"
 #include "base/utf8.h"
 #include "searcher/query_ast.h"
@@ -282,20 +283,10 @@ struct LexToken {
   unsigned distance = 0;    ///< kNear
 };
 
-constexpr std::array<std::string_view, 9> kFieldNames{"outlet", "author", "speaker", "title", "date",
-                                                      "year",   "month",  "wire",    "id"};
-
-std::string field_list() {
-  std::string out;
-  for (auto name : kFieldNames) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out;
-}
-
+/// A query field: a row of schema::kFields with a query value.
 bool is_known_field(std::string_view name) {
-  return std::find(kFieldNames.begin(), kFieldNames.end(), name) != kFieldNames.end();
+  const schema::Field* f = schema::find_field(name);
+  return f != nullptr && !f->query_value.empty();
 }
 
 class Lexer {
@@ -457,7 +448,7 @@ class Lexer {
         bool field_like = quoted_value || (!value.empty() && value[0] != '/' && value[0] != ':');
         if (field_like) {
           if (!is_known_field(name)) {
-            throw QueryError("unknown field '" + name + "' (fields: " + field_list() + ")", column);
+            throw QueryError("unknown field '" + name + "' (fields: " + query_field_names() + ")", column);
           }
           tok.type = Tok::kField;
           tok.field = name;
@@ -863,6 +854,32 @@ ParsedQuery parse_query(std::string_view text, const QueryBudget& budget, Syntax
       }
     }
   }
+}
+
+std::string query_field_names() {
+  std::string out;
+  for (const schema::Field& f : schema::kFields) {
+    if (f.query_value.empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += f.name;
+  }
+  return out;
+}
+
+std::string query_field_examples(size_t width, std::string_view indent) {
+  std::string out;
+  std::string line(indent);
+  for (const schema::Field& f : schema::kFields) {
+    if (f.query_value.empty()) continue;
+    std::string example = std::string(f.name) + ":" + std::string(f.query_value);
+    if (line.size() > indent.size() && line.size() + 1 + example.size() > width) {
+      out += line + "\n";
+      line = indent;
+    }
+    line += (line.size() > indent.size() ? " " : "") + example;
+  }
+  if (line.size() > indent.size()) out += line + "\n";
+  return out;
 }
 
 }  // namespace dateline

@@ -93,6 +93,13 @@ struct QueryBudget {
 /// the structural limits and for text with no words at all ("empty query").
 ParsedQuery parse_query(std::string_view text, const QueryBudget& budget = {}, Syntax syntax = Syntax::kFull);
 
+/// The query fields, schema::kFields' rows with a query value, in the table's order: "title, outlet, ...".
+std::string query_field_names();
+
+/// The query fields as --help shows them, "title:word outlet:NAME ...": lines of at most `width` columns,
+/// each starting with `indent` and ending with '\n'.
+std::string query_field_examples(size_t width, std::string_view indent);
+
 /// Filters given as flags (not in the query text). All lists: OR within a list, AND between lists.
 struct Filters {
   std::vector<std::string> outlets;   ///< matched case-insensitively and through outlet aliases

@@ -190,6 +190,49 @@ TEST(Report, ListingOfADryRunArticle) {
             "\n");
 }
 
+// LineReporter: every event becomes one safe line on its sink, and a progress line is ended first.
+TEST(Report, LineReporterSendsSafeLinesAndEndsTheProgressLineFirst) {
+  std::vector<std::string> events;
+  LineReporter::Sinks sinks;
+  sinks.diagnostic = [&](const std::string& line) { events.push_back("warn " + line); };
+  sinks.log = [&](Reporter::Level level, const std::string& line) {
+    events.push_back(std::string(level == Reporter::Level::kInfo ? "info " : "debug ") + line);
+  };
+  sinks.out = [&](const std::string& text) { events.push_back("out " + text); };
+  sinks.progress = [&](uint64_t articles, uint64_t bytes, uint64_t total) {
+    events.push_back("progress " + std::to_string(articles) + " " + std::to_string(bytes) + "/" +
+                     std::to_string(total));
+  };
+  sinks.end_progress = [&] { events.push_back("end"); };
+  Article a;
+  a.id = "a\x1b[2J.txt";
+  a.passages.push_back(Passage{"Text.", 0, 5, {}});
+  LineReporter text(false, sinks);
+  text.progress(1, 10, 100);
+  text.diagnostic(Diagnostic{"bad\nname.jsonl", 2, "malformed\x07 JSON", true});
+  text.message(Reporter::Level::kInfo, "committed\n2 articles");
+  text.message(Reporter::Level::kDebug, "opened");
+  text.record(a);
+  text.finish();
+  EXPECT_EQ(events, (std::vector<std::string>{
+                        "progress 1 10/100", "end", "warn bad\\x0aname.jsonl:2: malformed\\x07 JSON", "end",
+                        "info committed\\x0a2 articles", "end", "debug opened", "end",
+                        "out a\\x1b[2J.txt\n  path:     \n  title:    (unknown)\n  outlet:   (unknown)\n"
+                        "  date:     (unknown)\n  author:   (unknown)\n  speakers: (none)\n  passages: 1\n"
+                        "  [1] bytes 0-5\n      Text.\n\n",
+                        "end"}));
+  // --json: a record is its JSON line; a reporter without a progress bar needs no progress sinks.
+  events.clear();
+  sinks.progress = nullptr;
+  sinks.end_progress = nullptr;
+  LineReporter json(true, sinks);
+  json.progress(1, 10, 100);
+  json.record(a);
+  json.finish();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0], "out " + article_record_json(a) + "\n");
+}
+
 // A Reporter that records what it is told.
 class Recorder : public Reporter {
  public:

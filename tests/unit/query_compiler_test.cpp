@@ -150,6 +150,15 @@ TEST(QueryCompiler, MatchAll) {
   }
 }
 
+// Every query field of schema::kFields compiles (Compiler::field() or the date fields know it).
+TEST(QueryCompiler, EveryQueryFieldOfTheSchemaTableCompiles) {
+  for (const dateline::schema::Field& f : dateline::schema::kFields) {
+    if (f.query_value.empty()) continue;
+    const std::string query = std::string(f.name) + ":" + std::string(f.query_value);
+    EXPECT_EQ(describe(query).find("col "), std::string::npos) << query << ": " << describe(query);
+  }
+}
+
 TEST(QueryCompiler, FieldsAndDates) {
   for (const Case& c : std::vector<Case>{
            {"speaker:lukashenko", "Query(0 * XSWlukashenko)"},

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/schema.h"
 #include "searcher/query.h"
 #include "searcher/query_ast.h"
 
@@ -166,9 +167,9 @@ TEST(QueryParser, Errors) {
       {"troops)", "col 7: unbalanced parenthesis: ')' has no matching '('"},
       {"()", "col 1: empty parentheses"},
       {"foo:bar",
-       "col 1: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month, wire, id)"},
+       "col 1: unknown field 'foo' (fields: title, outlet, author, speaker, date, id, year, month, wire)"},
       {"troops Foo:\"x y\"",
-       "col 8: unknown field 'foo' (fields: outlet, author, speaker, title, date, year, month, wire, id)"},
+       "col 8: unknown field 'foo' (fields: title, outlet, author, speaker, date, id, year, month, wire)"},
       {"speaker:", "col 1: field 'speaker' needs a value (as in speaker:word or speaker:\"some words\")"},
       {"date:2022-13-45", "col 6: bad date '2022-13-45' (expected YYYY, YYYY-MM or YYYY-MM-DD)"},
       {"date:2023-02-29", "col 6: bad date '2023-02-29' (expected YYYY, YYYY-MM or YYYY-MM-DD)"},
@@ -358,4 +359,31 @@ TEST(QueryParser, PlainSyntaxReadsEveryCharacterAsText) {
   EXPECT_EQ(dateline::parse_syntax("Simple"), std::nullopt);
 }
 
+// The query fields are schema::kFields' rows with a query value: the parser takes each, with the value --help
+// shows; the message for an unknown field and --help list them in the table's order.
+TEST(QueryParser, FieldsComeFromTheSchemaTable) {
+  size_t fields = 0;
+  for (const dateline::schema::Field& f : dateline::schema::kFields) {
+    const std::string value(f.query_value.empty() ? "x" : f.query_value);
+    const std::string query = std::string(f.name) + ":" + value;
+    if (f.query_value.empty()) {
+      EXPECT_EQ(parse(query).rfind("col 1: unknown field '" + std::string(f.name) + "'", 0), 0u) << query;
+      continue;
+    }
+    ++fields;
+    EXPECT_EQ(parse(query).find("col "), std::string::npos) << query << ": " << parse(query);
+  }
+  EXPECT_EQ(fields, 9u);
+  EXPECT_EQ(dateline::query_field_names(), "title, outlet, author, speaker, date, id, year, month, wire");
+  EXPECT_EQ(dateline::query_field_examples(100, "  "),
+            "  title:word outlet:NAME author:NAME speaker:NAME date:2022-02-24 id:ARTICLE-ID year:2022\n"
+            "  month:2022-02 wire:AGENCY\n");
+  // Narrow: one example a line when two do not fit; one longer than the width still gets its line.
+  const std::string narrow = "title:word\noutlet:NAME\nauthor:NAME\n";
+  EXPECT_EQ(dateline::query_field_examples(12, "").substr(0, narrow.size()), narrow);
+  const std::string indented = "> title:word\n> outlet:NAME\n";
+  EXPECT_EQ(dateline::query_field_examples(5, "> ").substr(0, indented.size()), indented);
+}
+
 }  // namespace
+

@@ -1,0 +1,296 @@
+/** @file
+ *  @brief JSON records to Articles (see records.h).
+ */
+#include "articles/records.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+
+#include "articles/dates.h"
+#include "articles/html.h"
+#include "articles/metadata.h"
+#include "articles/passages.h"
+#include "articles/people.h"
+
+namespace dateline::reading {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string civil_date(int64_t seconds) {
+  // Howard Hinnant's days-from-civil inverse: no time zone, no locale, no std::gmtime thread issues.
+  int64_t z = (seconds >= 0 ? seconds : seconds - 86399) / 86400 + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
+                static_cast<long long>(d));
+  return buf;
+}
+
+}  // namespace
+
+std::string record_too_long(const ReadOptions& options) {
+  return "record longer than " + std::to_string(options.max_record_bytes) + " bytes; not read";
+}
+
+std::string too_many_passages(const ReadOptions& options) {
+  return "article cut into more than " + std::to_string(options.max_passages) + " passages (skipped)";
+}
+
+void JsonRecords::lines(std::string_view text) {
+  size_t line_no = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (trim_space(line).empty()) continue;
+    record(line, line_no);
+  }
+}
+
+void JsonRecords::document(std::string_view text) {
+  std::string_view t = trim_space(text);
+  if (!t.empty() && t.front() == '{') {
+    // One record object (possibly pretty-printed over many lines), else JSON Lines.
+    if (json_depth(t, kMaxJsonDepth) <= kMaxJsonDepth && json::accept(t)) {
+      record(t, 1 + static_cast<size_t>(std::count(text.data(), t.data(), '\n')));
+    } else {
+      lines(text);
+    }
+    return;
+  }
+  // A top-level array: find each element's bytes without parsing, so one bad or deep record is reported
+  // with its line and the others are still read.
+  size_t start = static_cast<size_t>(t.data() - text.data());
+  size_t line_no = 1 + static_cast<size_t>(std::count(text.data(), text.data() + start, '\n'));
+  size_t depth = 0;
+  JsonStringState str;
+  bool closed = false;
+  size_t elem_begin = std::string_view::npos, elem_line = line_no;
+  auto finish = [&](size_t end) {
+    if (elem_begin == std::string_view::npos) return;
+    std::string_view elem = trim_space(text.substr(elem_begin, end - elem_begin));
+    if (!elem.empty()) record(elem, elem_line);
+    elem_begin = std::string_view::npos;
+  };
+  for (size_t i = start; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') ++line_no;
+    if (str.inside(c)) continue;
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (depth == 1 && elem_begin == std::string_view::npos && !space && c != ',' && c != ']') {
+      elem_begin = i;
+      elem_line = line_no;
+    }
+    if (c == '"') {
+      str.in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      if (depth == 0) break;
+      if (--depth == 0) {
+        finish(i);
+        closed = true;
+        std::string_view rest = trim_space(text.substr(i + 1));
+        if (!rest.empty()) problems_.skip(line_no, "malformed JSON: unexpected data after the closing ']'");
+        break;
+      }
+    } else if (c == ',' && depth == 1) {
+      finish(i);
+    }
+  }
+  if (!closed) {
+    finish(text.size());  // the last element gets its own error message
+    problems_.skip(line_no, "malformed JSON: unterminated array (missing ']')");
+  }
+}
+
+namespace {
+
+/// The first of `names` that `j` has with a value other than null.
+const json* first_field(const json& j, std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    auto it = j.find(n);
+    if (it != j.end() && !it->is_null()) return &*it;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> JsonRecords::parse_object(std::string_view bytes, size_t line_no) {
+  if (bytes.size() > options_.max_record_bytes) {
+    problems_.skip(line_no, record_too_long(options_));
+    return std::nullopt;
+  }
+  if (json_depth(bytes, kMaxJsonDepth) > kMaxJsonDepth) {
+    problems_.skip(line_no,
+                   "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return std::nullopt;
+  }
+  json j;
+  try {
+    j = json::parse(bytes);
+  } catch (const std::exception& e) {
+    problems_.skip(line_no, "malformed JSON: " + json_error(e));
+    return std::nullopt;
+  }
+  if (!j.is_object()) {
+    problems_.skip(line_no, std::string("not a JSON object (") + j.type_name() + ")");
+    return std::nullopt;
+  }
+  return j;
+}
+
+bool JsonRecords::record_text(const nlohmann::json& j, size_t line_no, std::string& text,
+                              std::optional<Article>& from_html) {
+  // Text: a string, or an array of paragraph strings; or a saved page in "html" (or HTML in "text").
+  const json* tv = first_field(j, {"text", "body", "content"});
+  const json* hv = first_field(j, {"html", "raw_html"});
+  const bool no_text = tv == nullptr || !tv->is_string() || tv->get<std::string>().empty();
+  if (hv != nullptr && hv->is_string() && no_text) tv = hv;
+  if (tv != nullptr && tv->is_string() && (tv == hv || looks_like_html(tv->get_ref<const std::string&>()))) {
+    HtmlPage page = parse_html(tv->get_ref<const std::string&>(), {"UTF-8", "", ""});
+    from_html = html_article(page, {}, "", "", options_.max_passage_bytes);
+  }
+  if (tv == nullptr) {
+    problems_.skip(line_no, "record has no text (no \"text\" or \"body\" field)");
+    return false;
+  }
+  if (from_html) {
+    // Passages and metadata from the page; the record's own fields win over the page's.
+  } else if (tv->is_string()) {
+    text = tv->get<std::string>();
+  } else if (tv->is_array() &&
+             std::all_of(tv->begin(), tv->end(), [](const json& e) { return e.is_string(); })) {
+    for (const auto& e : *tv) {
+      if (!text.empty()) text += "\n\n";
+      text += e.get<std::string>();
+    }
+  } else {
+    problems_.skip(line_no, std::string("field \"text\" is not a string (") + tv->type_name() + ")");
+    return false;
+  }
+  return true;
+}
+
+void JsonRecords::record_fields(const nlohmann::json& j, size_t line_no, Article& a) {
+  auto string_field = [&](std::initializer_list<const char*> names,
+                          const char* label) -> std::optional<std::string> {
+    const json* v = first_field(j, names);
+    if (v == nullptr) return std::nullopt;
+    if (auto s = override_value(*v)) return s;
+    problems_.warn(line_no, std::string("field \"") + label + "\" has an unusable type (" + v->type_name() +
+                                "); ignored");
+    return std::nullopt;
+  };
+  const json* idv = first_field(j, {"id", "_id"});
+  if (idv != nullptr && idv->is_string() && !trim_space(idv->get<std::string>()).empty()) {
+    a.id = std::string(trim_space(idv->get<std::string>()));
+  } else if (idv != nullptr && (idv->is_number_integer() || idv->is_number_unsigned())) {
+    a.id = idv->dump();
+  } else {
+    if (idv != nullptr)
+      problems_.warn(line_no, "field \"id\" is not a string or integer; id made from the line");
+    a.id = input_.id + ":" + std::to_string(line_no);
+  }
+  if (auto v = string_field({"title", "headline"}, "title"))
+    set_field(a, "title", *v, problems_, line_no, "record");
+  if (auto v = string_field({"subtitle", "deck"}, "subtitle"))
+    set_field(a, "subtitle", *v, problems_, line_no, "record");
+  if (auto v = string_field({"outlet", "source", "publisher"}, "outlet"))
+    set_field(a, "outlet", *v, problems_, line_no, "record");
+  if (auto v = string_field({"author", "authors", "byline"}, "author"))
+    set_field(a, "author", *v, problems_, line_no, "record");
+  if (auto v = string_field({"url", "link"}, "url")) set_field(a, "url", *v, problems_, line_no, "record");
+  if (auto v = string_field({"language", "lang"}, "language"))
+    set_field(a, "language", *v, problems_, line_no, "record");
+  if (const json* dv = first_field(j, {"date", "published", "published_at", "pubdate"})) {
+    if (dv->is_string()) {
+      set_field(a, "date", dv->get<std::string>(), problems_, line_no, "record");
+    } else if (dv->is_number_integer() || dv->is_number_unsigned()) {
+      // Unix time: seconds, or milliseconds when it is too large to be seconds of this era.
+      auto t = dv->get<int64_t>();
+      if (t > 100'000'000'000LL || t < -100'000'000'000LL) t /= 1000;
+      std::string iso = civil_date(t);
+      if (auto ok = parse_date(iso))
+        a.date = *ok;
+      else
+        problems_.warn(line_no, "record date " + dv->dump() + " is out of range; date left unknown");
+    } else {
+      problems_.warn(line_no,
+                     std::string("field \"date\" has an unusable type (") + dv->type_name() + "); ignored");
+    }
+  }
+}
+
+void JsonRecords::record(std::string_view bytes, size_t line_no) {
+  if (!bytes.empty() && bytes.back() == '\r') bytes.remove_suffix(1);
+  std::optional<json> j = parse_object(bytes, line_no);
+  if (!j) return;
+  std::string text;
+  std::optional<Article> from_html;
+  if (!record_text(*j, line_no, text, from_html)) return;
+
+  Article a;
+  if (from_html) a = std::move(*from_html);
+  const Article page_fields = a;  // what the page said, before the record's fields
+  a.path = input_.path + ":" + std::to_string(line_no);
+  record_fields(*j, line_no, a);
+
+  if (!from_html) a.passages = split_passages(text, PassageOptions{options_.max_passage_bytes, 0});
+  if (a.passages.size() > options_.max_passages) {
+    problems_.skip(line_no, too_many_passages(options_));
+    return;
+  }
+  if (input_.manifest != nullptr) {
+    bool has_id = input_.manifest->count("id") != 0;
+    if (has_id && !warned_manifest_id_) {
+      problems_.warn(0, "manifest \"id\" ignored for a file of many records");
+      warned_manifest_id_ = true;
+    }
+    apply_overrides(a, *input_.manifest, problems_, line_no, "manifest", false);
+  }
+  if (a.passages.empty()) {
+    problems_.skip(line_no, "record has no article text");
+    return;
+  }
+  if (from_html) {
+    // The record's own fields win over the page's markup.
+    auto mark = [&](const char* f, const std::optional<std::string>& before,
+                    const std::optional<std::string>& now) {
+      if (before != now) a.sources[f] = "record";
+    };
+    mark("title", page_fields.title, a.title);
+    mark("subtitle", page_fields.subtitle, a.subtitle);
+    mark("outlet", page_fields.outlet, a.outlet);
+    mark("date", page_fields.date, a.date);
+    mark("author", page_fields.author, a.author);
+    mark("url", page_fields.url, a.url);
+    mark("language", page_fields.language, a.language);
+  } else {
+    // (a page's speakers are attributed by html_article())
+    attribute_speakers(a.passages, excluded_speakers(a));
+  }
+  a.content_hash = content_hash(bytes, input_.manifest != nullptr ? *input_.manifest : MetadataOverrides{},
+                                options_.max_passage_bytes);
+  sink_(std::move(a));
+}
+
+}  // namespace dateline::reading
