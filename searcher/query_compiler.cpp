@@ -175,9 +175,15 @@ class Compiler {
           either.push_back(leaf.title);
           continue;
         }
+        // Each term once: NEAR needs a repeated term at as many distinct positions ("Corp ... Corp").
+        std::vector<std::string> terms;
+        for (const auto* list : {&names, &leaf.body}) {
+          for (const auto& t : *list) {
+            if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+          }
+        }
         std::vector<Query> near;
-        for (const auto& t : names) near.emplace_back(t);
-        for (const auto& t : leaf.body) near.emplace_back(t);
+        for (const auto& t : terms) near.emplace_back(t);
         either.emplace_back(Query::OP_NEAR, near.begin(), near.end(), schema::kSpeakerWindow);
         if (!leaf.title.empty()) either.push_back(leaf.title);
       }

@@ -402,6 +402,11 @@ TEST(QueryCompiler, MatchesAgainstAnIndex) {
            {"speaker:lukashenko", "1"},
            {"speaker:\"Alexander Lukashenko\"", "1"},
            {"speaker:\"Vladimir Lukashenko\"", ""},
+           // speaker:X word: X's passage holds the word (or the title does); a repeated name word is one term.
+           {"speaker:lukashenko troops", "1"},
+           {"speaker:lukashenko invasion", "1"},  // in the title
+           {"speaker:lukashenko putin", ""},      // in another article
+           {"speaker:\"Lukashenko Lukashenko\" border", "1"},
            {"outlet:\"Washington Times\"", "1"},
            {"outlet:washingtontimes.com", "1"},
            {"outlet:pravda", "2"},
