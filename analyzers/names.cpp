@@ -111,7 +111,8 @@ icu::Transliterator* transliterator(const char* id) {
 }
 
 // The word in lower-case ASCII letters (non-letters dropped); empty when it holds a digit.
-std::string romanise(const icu::UnicodeString& word) {
+// `ukrainian`: read Cyrillic without Ukrainian letters as Ukrainian too ("Володимир" -> "Volodymyr").
+std::string romanise(const icu::UnicodeString& word, bool ukrainian) {
   icu::UnicodeString w(word);
   bool ascii = true;
   for (int32_t i = 0; i < w.length(); ++i) {
@@ -127,7 +128,7 @@ std::string romanise(const icu::UnicodeString& word) {
         script = "Belarusian-Latin/BGN";
         break;
       case Cyrillic::kRussian:
-        script = "Russian-Latin/BGN";
+        script = ukrainian ? "Ukrainian-Latin/BGN" : "Russian-Latin/BGN";
         break;
       case Cyrillic::kNone:
         break;
@@ -170,8 +171,8 @@ const std::vector<Ending>& endings() {
   return rules;
 }
 
-std::string key_of(const icu::UnicodeString& w) {
-  std::string r = romanise(w);
+std::string key_of(const icu::UnicodeString& w, bool ukrainian = false) {
+  std::string r = romanise(w, ukrainian);
   return r.empty() ? r : ascii_key(std::move(r));
 }
 
@@ -200,14 +201,23 @@ std::vector<std::string> name_keys(std::string_view word) {
   if (own.empty()) return keys;
   keys.push_back(own);
   if (cyrillic_kind(w) == Cyrillic::kNone) return keys;
+  // Cyrillic without і ї є ґ ў may be Ukrainian as well as Russian ("Володимир"): keyed both ways.
+  const bool both = cyrillic_kind(w) == Cyrillic::kRussian;
+  auto add = [&](const icu::UnicodeString& form) {
+    for (bool ukrainian : {false, true}) {
+      if (ukrainian && !both) break;
+      std::string k = key_of(form, ukrainian);
+      if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    }
+  };
+  add(w);
   icu::UnicodeString low(w);
   low.toLower();
   for (const Ending& e : endings()) {
     if (!low.endsWith(e.ending) || low.countChar32() - e.ending.countChar32() < 3) continue;
     icu::UnicodeString nominative(low, 0, low.length() - e.ending.length());
     nominative += e.nominative;
-    std::string k = key_of(nominative);
-    if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    add(nominative);
   }
   return keys;
 }

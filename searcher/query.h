@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/names.h"
 
 namespace dateline {
 
@@ -109,6 +110,14 @@ struct CompileOptions {
   /// `cap` at most: the searcher counts them in its database, so the wildcard budget goes where the terms
   /// are. Unset: every wildcard is taken to need its whole share (an equal share each, never flagged).
   std::function<size_t(const std::string& term_prefix, size_t cap)> count_terms;
+  /// The index words that share a name variant key (analyzers/names.h name_keys()): plain words and the
+  /// words of speaker:/author: names (and --speaker/--author) also match their other spellings and
+  /// scripts ("Kiev" finds "Kyiv" and "Київ", speaker:Зеленский finds "Zelensky"). The searcher binds it
+  /// to its database (name_variant_lookup()). Unset: no key expansion.
+  std::function<std::vector<std::string>(const std::string& key)> name_variants;
+  bool exact_names = false;  ///< --exact-names: no expansion at all (keys nor aliases)
+  /// --aliases FILE: user groups, added to the key expansion ("=" groups replace it for their names).
+  std::shared_ptr<const NameAliases> aliases;
 };
 
 /// What the searcher needs from a query.
@@ -128,6 +137,8 @@ struct CompiledQuery {
   /// A wildcard lost terms to QueryBudget::max_wildcard_terms (only known with count_terms): passages
   /// holding only its rarer expansions are not found.
   bool wildcards_cut = false;
+  /// Each query word or name the name expansion widened, as "kiev -> kyiv київ" (--explain).
+  std::vector<std::string> name_expansions;
 };
 
 /// Experiment knob for the relevance benchmarks only: the value of `name` in $DATELINE_RANKING

@@ -33,6 +33,9 @@ struct Part {
   PartKind kind = PartKind::kNone;
 };
 
+/// Other spellings of one query word at most (CompileOptions::name_variants, aliases).
+constexpr size_t kMaxNameVariants = 32;
+
 Query combine(Query::op op, const std::vector<Query>& queries) {
   if (queries.size() == 1) return queries.front();
   return Query(op, queries.begin(), queries.end());
@@ -150,12 +153,31 @@ class Compiler {
   }
 
   /// AND of the name-word terms of `value` ("Alexander Lukashenko" -> XSWalexander AND XSWlukashenko).
+  /// Each word also matches its name variants (variants_of()); a name that is a whole member of a user
+  /// alias group also matches every other name of the group.
   Query name_query(std::string_view prefix, std::string_view what, std::string_view value, size_t column) {
     std::vector<Query> words = name_words(prefix, value, column);
     if (words.empty()) {
       throw QueryError(std::string(what) + " '" + std::string(value) + "' has no words to match", column);
     }
-    return combine(Query::OP_AND, words);
+    Query all = combine(Query::OP_AND, words);
+    if (options_.exact_names || !options_.aliases) return all;
+    std::vector<std::string> typed;
+    for (const Token& token : analyzer_.analyze(value)) typed.push_back(token.term);
+    std::vector<Query> names{all};
+    for (const NameAliases::Group* group : options_.aliases->groups_of(typed)) {
+      for (const std::vector<std::string>& name : group->names) {
+        if (name == typed) continue;
+        std::vector<Query> terms;
+        for (const std::string& w : name) {
+          std::vector<Query> spellings{Query(schema::boolean_term(prefix, w))};
+          for (const std::string& v : variants_of(w)) spellings.emplace_back(schema::boolean_term(prefix, v));
+          terms.push_back(combine(Query::OP_OR, spellings));
+        }
+        names.push_back(combine(Query::OP_AND, terms));
+      }
+    }
+    return combine(Query::OP_OR, names);
   }
 
  private:
@@ -256,9 +278,55 @@ class Compiler {
   std::vector<Query> name_words(std::string_view prefix, std::string_view value, size_t column) {
     std::vector<Query> words;
     // schema::boolean_term() as the document builder makes these terms (same normalisation and cut).
-    for (const Token& token : analyze(value, column))
-      words.emplace_back(schema::boolean_term(prefix, token.term));
+    for (const Token& token : analyze(value, column)) {
+      Query word(schema::boolean_term(prefix, token.term));
+      std::vector<Query> spellings{word};
+      for (const std::string& v : variants_of(token.term)) spellings.emplace_back(schema::boolean_term(prefix, v));
+      words.push_back(combine(Query::OP_OR, spellings));
+    }
     return words;
+  }
+
+  /// The other index words of `term` (names.h): its single-word user alias groups, and, unless a "="
+  /// group holds it, the words sharing one of its name keys; at most kMaxNameVariants, none with
+  /// --exact-names. Each expansion is noted once in CompiledQuery::name_expansions.
+  const std::vector<std::string>& variants_of(const std::string& term) {
+    static const std::vector<std::string> none;
+    if (options_.exact_names) return none;
+    auto cached = variants_.find(term);
+    if (cached != variants_.end()) return cached->second;
+    std::set<std::string> found;
+    bool keys = static_cast<bool>(options_.name_variants);
+    if (options_.aliases) {
+      for (const NameAliases::Group* group : options_.aliases->groups_of({term})) {
+        if (group->override_keys) keys = false;
+        for (const std::vector<std::string>& name : group->names) {
+          if (name.size() == 1) found.insert(name.front());
+        }
+      }
+    }
+    if (keys) {
+      // The word's keys, and those of the words its alias groups add ("Minsk, Kyiv": Kyiv's spellings).
+      std::set<std::string> spelt = found;
+      spelt.insert(term);
+      for (const std::string& w : spelt) {
+        for (const std::string& key : name_keys(w)) {
+          for (std::string& v : options_.name_variants(key)) found.insert(std::move(v));
+        }
+      }
+    }
+    found.erase(term);
+    std::vector<std::string> out;
+    for (const std::string& v : found) {
+      if (out.size() == kMaxNameVariants) break;
+      out.push_back(v);
+    }
+    if (!out.empty()) {
+      std::string note = term + " ->";
+      for (const std::string& v : out) note += " " + v;
+      out_.name_expansions.push_back(std::move(note));
+    }
+    return variants_.emplace(term, std::move(out)).first->second;
   }
 
   void highlight_term(const std::string& term) {
@@ -301,6 +369,8 @@ class Compiler {
     // Article documents leave stop words out (Analyzer::is_stop_word): a stop word the query keeps
     // ("+the", a query of stop words only) is looked for in passages.
     if (article && analyzer_.is_stop_word(token.term)) needs_passages();
+    const std::vector<std::string>& variants = variants_of(token.term);
+    if (!variants.empty()) return spelled_word(token, also, variants);
     if (token.stem.empty() && !article) return exact_word(token.term);
     const std::string& word = token.stem.empty() ? token.term : token.stem;
     auto one = [&](const std::string& prefix) {
@@ -311,6 +381,40 @@ class Compiler {
     const std::string title = article ? std::string(schema::kArticleTitle)
                                       : std::string(schema::kStemmed) + std::string(schema::kTitle);
     return Query(Query::OP_OR, one(text), Query(Query::OP_SCALE_WEIGHT, one(title), title_weight_));
+  }
+
+  /// A word and its other spellings (variants_of()) as one term: OP_SYNONYM of the text terms, OR the
+  /// synonym of the title terms weighted like the title field. Each spelling is analysed as a query word
+  /// (its stem, or its exact form on passage documents when it has none).
+  Query spelled_word(const Token& token, const std::string& also, const std::vector<std::string>& variants) {
+    const bool article = target_ == Target::kArticle;
+    std::vector<Query> text;
+    std::vector<Query> title;
+    auto add = [&](const Token& t) {
+      if (article) {
+        const std::string& w = t.stem.empty() ? t.term : t.stem;
+        text.emplace_back(prefixed(schema::kArticleText, w));
+        title.emplace_back(prefixed(schema::kArticleTitle, w));
+      } else if (t.stem.empty()) {
+        text.emplace_back(prefixed(schema::kBody, t.term));
+        title.emplace_back(prefixed(schema::kTitle, t.term));
+      } else {
+        text.emplace_back(prefixed(schema::kStemmed, t.stem));
+        title.emplace_back(prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), t.stem));
+      }
+    };
+    add(token);
+    if (!also.empty()) {
+      text.emplace_back(prefixed(article ? schema::kArticleText : schema::kStemmed, also));
+      title.emplace_back(article ? prefixed(schema::kArticleTitle, also)
+                                 : prefixed(std::string(schema::kStemmed) + std::string(schema::kTitle), also));
+    }
+    for (const std::string& v : variants) {
+      std::vector<Token> tokens = analyzer_.analyze(v);
+      if (tokens.size() == 1) add(tokens.front());
+    }
+    return Query(Query::OP_OR, Query(Query::OP_SYNONYM, text.begin(), text.end()),
+                 Query(Query::OP_SCALE_WEIGHT, Query(Query::OP_SYNONYM, title.begin(), title.end()), title_weight_));
   }
 
   /// One word in its exact (unstemmed) form, in body or title (passage documents only).
@@ -619,6 +723,7 @@ class Compiler {
   std::set<std::string> seen_terms_;
   std::set<std::string> seen_stems_;
   std::set<std::string> seen_prefixes_;
+  std::map<std::string, std::vector<std::string>> variants_;  // variants_of() per query word
 };
 
 /// A --since/--until value: "2022", "2022-02" or "2022-02-24".
