@@ -8,6 +8,7 @@
 #include <set>
 
 #include "analyzers/names.h"
+#include "articles/names.h"
 
 namespace dateline {
 namespace {
@@ -46,6 +47,22 @@ std::string value_key(const std::vector<std::string>& words) {
   return key;
 }
 
+// A full name shaped as a person's: two or three words, each a capitalised name word or an initial
+// ("John C. Emery"), none an organisation or function word ("Diamond Shamrock" passes: the count rule of
+// group_names() is the other guard; "If Washington", "Bourdain of BankAmerica", "Ohio-based Gencorp",
+// "RJR Nabisco" and "Japan Air Lines Boeing" do not).
+bool person_shaped(const std::string& value) {
+  std::vector<std::string> words = split_words(value);
+  if (words.size() < 2 || words.size() > 3) return false;
+  for (const std::string& w : words) {
+    if (all_caps_word(w) && !(w.size() == 2 && w[1] == '.')) return false;
+    if (w.find("-based") != std::string::npos || names::is_stopword(w) || names::is_org_word(w) ||
+        names::is_connector(w) || !names::is_name_word(w) || names::title_length({w}, 0) != 0)
+      return false;
+  }
+  return true;
+}
+
 struct Group {
   std::vector<FacetCount> rows;  // in input order: by count, then value
   uint64_t count = 0;
@@ -75,15 +92,22 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
   // 2. A one-word name into the one full name ending with it.
   std::map<std::string, std::set<std::string>> full_by_last;  // last word key -> full name group keys
   for (const auto& [key, g] : groups) {
-    if (g.words >= 2) full_by_last[g.last].insert(key);
+    if (g.words >= 2) full_by_last[g.last].insert(key);  // every full name counts against ambiguity
   }
   std::vector<NameRow> out;
   std::map<std::string, std::string> merged_into;  // one-word group key -> full group key
   for (const std::string& key : order) {
     const Group& g = groups[key];
-    if (g.words != 1 || all_caps_word(g.rows.front().value)) continue;
+    const std::string& one = g.rows.front().value;
+    // Acronyms, nationality words and countries ("Arab", "African") are nobody's surname.
+    if (g.words != 1 || all_caps_word(one) || names::modifier_length({one}, 0) != 0 || names::is_country(one))
+      continue;
     auto it = full_by_last.find(g.last);
     if (it == full_by_last.end() || it->second.size() != 1) continue;
+    // The full name must look like a person's and be quoted in full in two articles at least: a one-off
+    // full form ("Shearson Lehman Treasury" once, against "Treasury" 70 times) is no evidence.
+    const Group& full = groups[*it->second.begin()];
+    if (full.count < 2 || !person_shaped(full.rows.front().value)) continue;
     merged_into[key] = *it->second.begin();
   }
   for (const auto& [from, to] : merged_into) {
