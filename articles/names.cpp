@@ -145,6 +145,7 @@ const std::unordered_set<std::string_view>& stopword_set() {
                                                            "if",          "because",
                                                            "although",    "though",
                                                            "despite",     "during",
+                                                           "besides",     "unlike",
                                                            "also",        "then",
                                                            "later",       "earlier",
                                                            "now",         "still",
@@ -552,6 +553,9 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
   while (changed && i < words.size()) {
     changed = false;
     if (size_t m = modifier_length(words, i); m != 0 && i + m < words.size()) {
+      // "American Motors", "British Airways", "Russian Army": a modifier before one organisation word is
+      // part of the organisation's name.
+      if (i + m + 1 == words.size() && is_org_word(words.back())) break;
       i += m;
       changed = true;
       continue;

@@ -871,8 +871,11 @@ class Attributor {
         !names::is_country(toks_[p.begin - 1].text) && names::is_org_name(p.words) &&
         names::is_org_word(p.words.back()) && !names::is_stopword(toks_[p.begin - 1].text) &&
         !book_.known_person_word(toks_[p.begin - 1].text)) {
-      p.words.insert(p.words.begin(), toks_[p.begin - 1].text + "'s");
-      --p.begin;
+      // The whole name before the possessive: "Standard and Poor's Corp".
+      Phrase owner = phrase_backward(toks_, p.begin - 1, b_);
+      owner.words.back() += "'s";
+      p.words.insert(p.words.begin(), owner.words.begin(), owner.words.end());
+      p.begin = owner.begin;
     }
     size_t j = p.begin;
     if (j > b_ && toks_[j - 1].kind == Kind::Word && fold(toks_[j - 1].text) == "the") --j;
