@@ -553,9 +553,9 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
   while (changed && i < words.size()) {
     changed = false;
     if (size_t m = modifier_length(words, i); m != 0 && i + m < words.size()) {
-      // "American Motors", "British Airways", "Russian Army": a modifier before one organisation word is
-      // part of the organisation's name.
-      if (i + m + 1 == words.size() && is_org_word(words.back())) break;
+      // "American Motors (Corp)", "British Airways", "Russian Army": a modifier before an organisation word
+      // is part of the organisation's name ("Belarusian Defense Ministry" still loses its "Belarusian").
+      if (is_org_word(words[i + m])) break;
       i += m;
       changed = true;
       continue;

@@ -295,7 +295,7 @@ TEST(CleanNames, TitlesRolesLegalFormsAndGroupsAreNotNames) {
       {"possessive organisations and legal forms",
        {"Moody's Investors Service Inc said it cut the rating. General Motors Corp said sales fell.",
         "Russia's Defence Ministry said the drills ended. Standard and Poor's Corp said it agreed.",
-        "American Motors said sales fell."},
+        "American Motors Corp said sales fell."},
        {{"Moody's Investors Service", "General Motors"}, {"Defence Ministry", "Standard and Poor's"},
         {"American Motors"}}},
       {"unnamed groups",
