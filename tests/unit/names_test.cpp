@@ -2,11 +2,10 @@
  *  @brief Name variant keys across spellings and scripts, the database table, and alias files.
  */
 #include "analyzers/names.h"
+#include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 #include <xapian.h>
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -75,8 +74,9 @@ TEST(NameKeys, CyrillicInflectedFormsAlsoKeyAsTheirNominative) {
 
 // A glass database (in-memory ones cannot list metadata keys) in a fresh folder under the test temp dir.
 Xapian::WritableDatabase database_with(const std::vector<std::string>& words) {
+  static test::TempDir dir;  // removed with its databases when the test binary exits
   static int n = 0;
-  std::string path = testing::TempDir() + "names_test_db_" + std::to_string(getpid()) + "_" + std::to_string(++n);
+  std::string path = (dir.path() / ("db" + std::to_string(++n))).string();
   Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
   Xapian::Document doc;
   for (const std::string& w : words) doc.add_term(w);
