@@ -8,6 +8,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,6 +49,20 @@ TEST(NameKey, NumbersAndEmptyHaveNoKey) {
   EXPECT_EQ(name_key("1987"), "");
   EXPECT_EQ(name_key("f-16"), "");
   EXPECT_EQ(name_key("—"), "");
+}
+
+TEST(NameKey, AnyBytesGiveAKeyOfLowerCaseLettersOrNone) {
+  std::mt19937 rng(23);
+  const std::vector<std::string> pieces = {"\xD0", "\xB7", "\xFF", "\xE2\x80", "ї", "Ж", "ʹ", "'", ".", "y", "Y",
+                                           "j", "v", "x", "1", " ", "\0", "ﬁ", "Ω", "ب", "中", "ß", "İ"};
+  for (int i = 0; i < 2000; ++i) {
+    std::string word;
+    for (int n = rng() % 12; n > 0; --n) word += pieces[rng() % pieces.size()];
+    for (const std::string& k : name_keys(word)) {
+      EXPECT_FALSE(k.empty());
+      EXPECT_TRUE(std::all_of(k.begin(), k.end(), [](char c) { return c >= 'a' && c <= 'z'; })) << word;
+    }
+  }
 }
 
 TEST(NameKeys, CyrillicInflectedFormsAlsoKeyAsTheirNominative) {
