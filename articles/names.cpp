@@ -569,8 +569,12 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
     }
     if (size_t t = title_length(words, i); t != 0 && i + t < words.size()) {
       size_t j = i + t;
-      if (words[j] == "of") {  // "President of Belarus Alexander Lukashenko"
-        size_t k = j + 1;
+      // Russian and Ukrainian put the complement in the genitive, without "of" ("Президент Белоруссии
+      // Александр Лукашенко"): read as "of" when three Cyrillic name words or more follow the title.
+      const bool genitive = words[j] != "of" && words.size() - j >= 3 && first_code_point(words[j]) >= 0x400 &&
+                            first_code_point(words[j]) <= 0x4FF;
+      if (words[j] == "of" || genitive) {  // "President of Belarus Alexander Lukashenko"
+        size_t k = genitive ? j : j + 1;
         if (k < words.size() && fold(words[k]) == "the") ++k;
         size_t c = country_length(words, k);
         if (c == 0) {

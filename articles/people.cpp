@@ -995,6 +995,11 @@ class Attributor {
       k -= 2;
       if (k == b_) return;
     }
+    // "«…», — сказал Лукашенко": a dash between the quotation and the verb.
+    if (k - 1 > b_ && toks_[k - 1].kind == Kind::Punct &&
+        (toks_[k - 1].text == "\xE2\x80\x94" || toks_[k - 1].text == "\xE2\x80\x93") &&
+        (toks_[k - 2].kind == Kind::Quote || (toks_[k - 2].kind == Kind::Punct && toks_[k - 2].text == ",")))
+      --k;
     const Token& t = toks_[k - 1];
     const size_t after = i + 1 + particle;
     if (t.kind == Kind::Word && names::is_person_pronoun(t.text)) {
