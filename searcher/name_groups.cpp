@@ -9,6 +9,7 @@
 
 #include "analyzers/names.h"
 #include "articles/names.h"
+#include "base/edit_distance.h"
 
 namespace dateline {
 namespace {
@@ -68,7 +69,33 @@ struct Group {
   uint64_t count = 0;
   size_t words = 0;  // words of the longest value
   std::string last;  // key of the last word
+  std::vector<std::string> keys;  // word keys of the first value
+  bool latin = true;              // its values are in ASCII letters (else another script)
 };
+
+bool ascii(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Two full names, one in Latin letters and one in another script, that romanisation tells apart only by
+// one letter in a first name ("Alexander"/"Александр" -> aleksander/aleksandr, "Volodymyr"/"Володимир",
+// y and i taken as one): same number of words, same last key, every other key equal or (4 letters or
+// more, same first letter) one edit apart.
+bool transliterated_pair(const Group& a, const Group& b) {
+  if (a.latin == b.latin || a.keys.size() != b.keys.size() || a.keys.size() < 2 || a.last != b.last) return false;
+  auto iy = [](std::string k) {  // Ukrainian "y" (и) against Russian "i" ("Volodymyr"/"Volodimir")
+    std::replace(k.begin(), k.end(), 'y', 'i');
+    return k;
+  };
+  for (size_t i = 0; i + 1 < a.keys.size(); ++i) {
+    const std::string x = iy(a.keys[i]);
+    const std::string y = iy(b.keys[i]);
+    if (x == y) continue;
+    if (x.size() < 4 || y.size() < 4 || x[0] != y[0] || edit_distance(std::string_view(x), std::string_view(y)) > 1)
+      return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -88,6 +115,35 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
     g.words = std::max(g.words, words.size());
     std::vector<std::string> keys = split_words(key);
     g.last = keys.back();
+    if (g.rows.size() == 1) {
+      g.keys = keys;
+      g.latin = ascii(row.value);
+    }
+  }
+  // 1b. A full name in another script joins its romanised twin ("Александр Лукашенко" -> "Alexander
+  // Lukashenko"), the larger group taking the smaller.
+  for (const std::string& a : order) {
+    Group& ga = groups[a];
+    if (ga.rows.empty()) continue;
+    for (const std::string& b : order) {
+      Group& gb = groups[b];
+      if (a == b || gb.rows.empty() || !transliterated_pair(ga, gb)) continue;
+      Group& big = ga.count >= gb.count ? ga : gb;
+      Group& small = ga.count >= gb.count ? gb : ga;
+      big.rows.insert(big.rows.end(), small.rows.begin(), small.rows.end());
+      big.count += small.count;
+      small.rows.clear();
+      small.count = 0;
+      if (ga.rows.empty()) break;
+    }
+  }
+  for (auto it = order.begin(); it != order.end();) {
+    if (groups[*it].rows.empty()) {
+      groups.erase(*it);
+      it = order.erase(it);
+    } else {
+      ++it;
+    }
   }
   // 2. A one-word name into the one full name ending with it.
   std::map<std::string, std::set<std::string>> full_by_last;  // last word key -> full name group keys

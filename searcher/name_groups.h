@@ -23,7 +23,9 @@ struct NameRow {
 };
 
 /// Merges the rows of one name: values whose words have the same name keys (analyzers/names.h:
-/// "Volodymyr Zelensky" / "Volodymyr Zelenskyy", "Zelensky" / "Зеленский"), then a one-word value into
+/// "Volodymyr Zelensky" / "Volodymyr Zelenskyy", "Zelensky" / "Зеленский"), a full name in another script
+/// and its romanised twin one letter apart in a first name ("Александр Лукашенко" / "Alexander
+/// Lukashenko"), then a one-word value into
 /// the one full name that ends with it ("Lawson" -> "Nigel Lawson") when no other full name among the
 /// rows does ("Blair" stays itself beside "Tony Blair" and "Bob Blair"). Full names are never merged on
 /// their first name ("Alexander Lukashenko" and "Alexander Volfovich" stay two). All-caps one-word values

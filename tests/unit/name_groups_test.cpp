@@ -29,6 +29,16 @@ TEST(GroupNames, SpellingsScriptsAndSurnamesOfOnePersonAreOneRow) {
   EXPECT_EQ(got, want);
 }
 
+TEST(GroupNames, AFullNameInAnotherScriptJoinsItsRomanisedTwin) {
+  Rows rows = {{"Alexander Lukashenko", 40}, {"Александр Лукашенко", 3}, {"Volodymyr Zelensky", 9},
+               {"Володимир Зеленський", 2}, {"Mark Brett", 2}, {"Mary Brett", 1}};
+  std::vector<NameRow> want = {{"Alexander Lukashenko", 43, {"Александр Лукашенко"}},
+                               {"Volodymyr Zelensky", 11, {"Володимир Зеленський"}},
+                               {"Mark Brett", 2, {}},
+                               {"Mary Brett", 1, {}}};  // both Latin: one letter apart is another person
+  EXPECT_EQ(group_names(rows), want);
+}
+
 TEST(GroupNames, DifferentPeopleStayApart) {
   Rows rows = {{"Tony Blair", 71}, {"Blair", 20}, {"Bob Blair", 3}, {"Alexander Lukashenko", 40},
                {"Alexander Volfovich", 5}, {"Alexander", 2}, {"GM", 23}, {"Gm", 1}};

@@ -305,6 +305,19 @@ TEST(CleanNames, TitlesRolesLegalFormsAndGroupsAreNotNames) {
   });
 }
 
+TEST(CleanNames, RussianAndUkrainianTitlesDashesAndVerbs) {
+  run({
+      {"a title with a genitive complement",
+       {"Президент Белоруссии Александр Лукашенко заявил в понедельник, что Минск готов.",
+        "«Мы обеспечим безопасность», — сказал Лукашенко журналистам."},
+       {{"Александр Лукашенко"}, {"Александр Лукашенко"}}},
+      {"Ukrainian verbs",
+       {"Мер Києва Віталій Кличко повідомив, що у місті діє комендантська година.",
+        "«Київ стоїть», — сказав Кличко."},
+       {{"Віталій Кличко"}, {"Віталій Кличко"}}},
+  });
+}
+
 TEST(CleanNames, KindAndRoleOfEachSpeaker) {
   std::vector<Passage> passages(2);
   passages[0].text = "Chancellor of the Exchequer Nigel Lawson said the pound was stable.";
