@@ -19,6 +19,13 @@ struct Passage {
   std::vector<std::string> speakers;  ///< canonical names of those quoted in it, in order of first quote
 };
 
+/// What an article says of one of its speakers, beyond the name (Passage::speakers holds the names).
+struct SpeakerInfo {
+  bool organisation = false;  ///< an organisation ("Moody's Investors Service", "Kremlin"); else a person
+  std::string role;           ///< title or role given with the name ("Chancellor of the Exchequer"), or empty
+  bool operator==(const SpeakerInfo&) const = default;
+};
+
 /// Where an extracted metadata value was read: the line of the input text (1-based) and that line.
 struct FieldSource {
   size_t line = 0;
@@ -40,6 +47,9 @@ struct Article {
   std::optional<std::string> url;
   std::optional<std::string> language;  ///< ISO 639-1 when the record says so ("en")
   std::vector<Passage> passages;
+  /// Each speaker named in the passages -> its kind and the first role the article gives it
+  /// (attribute_speakers()); a role is never part of the name.
+  std::map<std::string, SpeakerInfo> speaker_info;
   /// For values extracted from plain text: field name ("title", "date", "outlet", "wire", "author") -> the
   /// line it came from. Empty for values given by a record, sidecar or manifest.
   std::map<std::string, FieldSource> provenance;

@@ -1605,7 +1605,7 @@ Article html_article(const HtmlPage& page, const HtmlContext& context, std::stri
 
   // Speakers again: the author and outlet are now known from the markup.
   for (auto& p : a.passages) p.speakers.clear();
-  attribute_speakers(a.passages, excluded_speakers(a));
+  attribute_speakers(a.passages, excluded_speakers(a), &a.speaker_info);
 
   // Captions: searchable passages after the body, never with a speaker, never read for the date.
   size_t at = text.size();

@@ -1255,7 +1255,7 @@ Article extract_text_article(std::string_view utf8, const TextHints& hints, size
     po.body_begin = 0;
     a.passages = split_passages(utf8, po, skip_ranges(false, 0));
   }
-  attribute_speakers(a.passages, excluded_speakers(a));
+  attribute_speakers(a.passages, excluded_speakers(a), &a.speaker_info);
   return a;
 }
 

@@ -145,6 +145,7 @@ const std::unordered_set<std::string_view>& stopword_set() {
                                                            "if",          "because",
                                                            "although",    "though",
                                                            "despite",     "during",
+                                                           "besides",     "unlike",
                                                            "also",        "then",
                                                            "later",       "earlier",
                                                            "now",         "still",
@@ -506,7 +507,8 @@ bool is_org_word(std::string_view word) {
       "media",          "press",       "news",         "times",         "post",
       "journal",        "daily",       "herald",       "tribune",       "gazette",
       "radio",          "tv",          "television",   "channel",       "magazine",
-      "review"};
+      "review",         "motors",      "airlines",     "airways",       "holdings",
+      "securities",     "exchange",    "partners",     "petroleum",     "bancorp"};
   return set.count(fold(strip_punct(word))) != 0;
 }
 
@@ -551,6 +553,9 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
   while (changed && i < words.size()) {
     changed = false;
     if (size_t m = modifier_length(words, i); m != 0 && i + m < words.size()) {
+      // "American Motors (Corp)", "British Airways", "Russian Army": a modifier before an organisation word
+      // is part of the organisation's name ("Belarusian Defense Ministry" still loses its "Belarusian").
+      if (is_org_word(words[i + m])) break;
       i += m;
       changed = true;
       continue;
@@ -564,11 +569,32 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
     }
     if (size_t t = title_length(words, i); t != 0 && i + t < words.size()) {
       size_t j = i + t;
-      if (words[j] == "of") {  // "President of Belarus Alexander Lukashenko"
-        size_t k = j + 1;
+      // Russian and Ukrainian put the complement in the genitive, without "of" ("Президент Белоруссии
+      // Александр Лукашенко"): read as "of" when three Cyrillic name words or more follow the title.
+      const bool genitive = words[j] != "of" && words.size() - j >= 3 && first_code_point(words[j]) >= 0x400 &&
+                            first_code_point(words[j]) <= 0x4FF;
+      if (words[j] == "of" || genitive) {  // "President of Belarus Alexander Lukashenko"
+        size_t k = genitive ? j : j + 1;
         if (k < words.size() && fold(words[k]) == "the") ++k;
         size_t c = country_length(words, k);
-        if (c == 0) break;  // "Head of the Main Directorate ...": the complement's end is unknown
+        if (c == 0) {
+          // "Chancellor of the Exchequer Nigel Lawson", "Secretary of State George Shultz": a complement we
+          // do not know, then a person's name, read as its last two words (three with a middle initial)
+          // when one complement word at least stands before them. "Head of the Main Directorate" (an
+          // organisation word) and "Minister of Foreign Affairs" (no complement left) name nobody.
+          const size_t n = words.size();
+          const std::string& middle = words[n >= 2 ? n - 2 : 0];
+          const size_t len = n >= 3 && middle.size() == 2 && middle[1] == '.' ? 3 : 2;
+          if (n < k + len + 1) break;
+          bool name = true;
+          for (size_t q = n - len; q < n; ++q) {
+            name = name && is_name_word(words[q]) && !is_stopword(words[q]) && !is_org_word(words[q]) &&
+                   !is_connector(words[q]) && title_length(words, q) == 0;
+          }
+          for (size_t q = k; q < n - len; ++q) name = name && (is_name_word(words[q]) || is_connector(words[q]));
+          if (!name || is_connector(words[n - len - 1])) break;
+          return {words.end() - static_cast<std::ptrdiff_t>(len), words.end()};
+        }
         j = k + c;
       }
       if (j < words.size()) {

@@ -454,7 +454,44 @@ std::vector<std::string> acronyms_of(const std::vector<std::string>& words) {
 struct Resolved {
   std::string name;
   bool person = false;
+  std::string role;  ///< the title or role words the phrase gave before the name ("Chancellor of the Exchequer")
 };
+
+// Nouns for unnamed groups ("officials", "sources", "Tory MPs"): data/generic_speakers.txt, folded.
+bool is_generic_group(const std::string& word) {
+  static const std::unordered_set<std::string> set = [] {
+    std::unordered_set<std::string> out;
+    for (std::string_view line : names::split_lines(data::generic_speakers())) {
+      line = trim(line);
+      if (!line.empty() && line.front() != '#') out.insert(fold(line));
+    }
+    return out;
+  }();
+  return set.count(fold(names::strip_punct(word))) != 0;
+}
+
+// A company's legal form at the end of its name ("Inc", "Corp", "Co", "Ltd", "Plc"): not part of the name
+// the archive counts ("Chrysler Corp" and "Chrysler" are one speaker).
+bool legal_suffix(const std::string& word) {
+  static const std::unordered_set<std::string_view> set = {"inc", "corp", "co", "ltd", "plc", "llc",
+                                                           "ag",  "sa",   "nv", "gmbh", "spa", "bv"};
+  std::string f = fold(names::strip_punct(word));
+  if (!f.empty() && f.back() == '.') f.pop_back();
+  return set.count(f) != 0;
+}
+
+// The words strip_titles() took off the front of a phrase, as the speaker's role ("Belarusian President",
+// "Chancellor of the Exchequer"); leading stopwords ("The", "But") are not part of it. Empty when the
+// name is not the tail of the phrase.
+std::string role_of(const std::vector<std::string>& phrase, const std::vector<std::string>& name) {
+  if (name.empty() || name.size() >= phrase.size() ||
+      !std::equal(name.begin(), name.end(), phrase.end() - static_cast<std::ptrdiff_t>(name.size())))
+    return {};
+  size_t b = 0;
+  const size_t e = phrase.size() - name.size();
+  while (b < e && names::is_stopword(phrase[b])) ++b;
+  return b < e ? names::join(phrase, b, e) : std::string();
+}
 
 class NameBook {
  public:
@@ -473,11 +510,14 @@ class NameBook {
   std::optional<Resolved> resolve(std::vector<std::string> words) const {
     if (words.empty()) return std::nullopt;
     words = head_of(words);
+    const std::vector<std::string> phrase = words;
     bool plural = false;
     words = names::strip_titles(std::move(words), &plural);
     if (plural || words.empty()) return std::nullopt;
     if (is_plural(words)) return std::nullopt;
+    if (is_generic_group(words.back())) return std::nullopt;  // "Officials", "Western diplomats", "Tory MPs"
     Resolved r;
+    r.role = role_of(phrase, words);
     if (words.size() == 1) {
       const std::string& w = words[0];
       std::string f = fold(w);
@@ -501,6 +541,7 @@ class NameBook {
         r.person = !names::is_org_word(w);
       }
     } else if (names::is_org_name(words)) {
+      if (words.size() >= 2 && legal_suffix(words.back())) words.pop_back();  // "General Motors Corp"
       r.name = names::join(words);
       r.person = false;
     } else {
@@ -522,6 +563,9 @@ class NameBook {
   }
 
   void saw_speaker(const std::string& name) { speakers_seen_.insert(name); }
+
+  /// Is this word the last word of a person's name the article gives ("Reagan's press office")?
+  bool known_person_word(const std::string& word) const { return by_last_.count(fold(word)) != 0; }
 
   /// A sentence-initial capitalised plural ("Experts said", "Officials warned") is a generic subject
   /// unless the article names someone by it.
@@ -747,6 +791,7 @@ class Attributor {
   void add(const std::string& name, bool person) {
     if (std::find(found_.begin(), found_.end(), name) == found_.end()) found_.push_back(name);
     book_.saw_speaker(name);
+    organisation_.emplace(name, !person);
     if (person) sentence_speaker_ = name;
   }
 
@@ -754,8 +799,22 @@ class Attributor {
     auto r = book_.resolve(words);
     if (!r) return false;
     add(r->name, r->person);
+    if (!r->role.empty()) roles_.emplace(r->name, r->role);  // the first role the article gives
     return true;
   }
+
+ public:
+  /// Every speaker's kind and the first role the article gives it (after every passage was read).
+  bool organisation(const std::string& name) const {
+    auto it = organisation_.find(name);
+    return it != organisation_.end() && it->second;
+  }
+  std::string role(const std::string& name) const {
+    auto it = roles_.find(name);
+    return it == roles_.end() ? std::string() : it->second;
+  }
+
+ private:
 
   // "he said": the person this sentence already named as speaker, else the running topic, else the
   // first person named earlier in this sentence.
@@ -806,6 +865,18 @@ class Attributor {
   std::optional<std::vector<std::string>> subject_ending_at(size_t last) {
     Phrase p = phrase_backward(toks_, last, b_);
     if (p.words.empty()) return std::nullopt;
+    // "Moody's Investors Service Inc said": an organisation whose name holds a possessive is one name; a
+    // country's or a person's possessive before an organisation ("Russia's Defence Ministry") is not.
+    if (p.begin > b_ && name_token(toks_[p.begin - 1]) && toks_[p.begin - 1].possessive &&
+        !names::is_country(toks_[p.begin - 1].text) && names::is_org_name(p.words) &&
+        names::is_org_word(p.words.back()) && !names::is_stopword(toks_[p.begin - 1].text) &&
+        !book_.known_person_word(toks_[p.begin - 1].text)) {
+      // The whole name before the possessive: "Standard and Poor's Corp".
+      Phrase owner = phrase_backward(toks_, p.begin - 1, b_);
+      owner.words.back() += "'s";
+      p.words.insert(p.words.begin(), owner.words.begin(), owner.words.end());
+      p.begin = owner.begin;
+    }
     size_t j = p.begin;
     if (j > b_ && toks_[j - 1].kind == Kind::Word && fold(toks_[j - 1].text) == "the") --j;
     // "published in the journal JAMA Psychiatry argued": a publication named after its kind is the
@@ -924,6 +995,11 @@ class Attributor {
       k -= 2;
       if (k == b_) return;
     }
+    // "«…», — сказал Лукашенко": a dash between the quotation and the verb.
+    if (k - 1 > b_ && toks_[k - 1].kind == Kind::Punct &&
+        (toks_[k - 1].text == "\xE2\x80\x94" || toks_[k - 1].text == "\xE2\x80\x93") &&
+        (toks_[k - 2].kind == Kind::Quote || (toks_[k - 2].kind == Kind::Punct && toks_[k - 2].text == ",")))
+      --k;
     const Token& t = toks_[k - 1];
     const size_t after = i + 1 + particle;
     if (t.kind == Kind::Word && names::is_person_pronoun(t.text)) {
@@ -952,6 +1028,8 @@ class Attributor {
   size_t b_ = 0, e_ = 0;
   std::optional<std::string> topic_;
   std::optional<std::string> sentence_speaker_;
+  std::map<std::string, bool> organisation_;  // speaker -> is an organisation
+  std::map<std::string, std::string> roles_;  // speaker -> first role given
 };
 
 }  // namespace
@@ -1031,7 +1109,8 @@ std::vector<std::string> excluded_speakers(const Article& a) {
   return out;
 }
 
-void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people) {
+void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people,
+                        std::map<std::string, SpeakerInfo>* info) {
   NameBook book(passages, not_people);
   Attributor attributor(book);
   bool prev_open = false;
@@ -1044,6 +1123,11 @@ void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::s
     if (p.speakers.empty() && starts_quote && prev_open && prev_last) p.speakers.push_back(*prev_last);
     prev_open = ends_quote;
     prev_last = p.speakers.empty() ? std::nullopt : std::optional<std::string>(p.speakers.back());
+  }
+  if (info == nullptr) return;
+  info->clear();
+  for (const Passage& p : passages) {
+    for (const std::string& s : p.speakers) info->emplace(s, SpeakerInfo{attributor.organisation(s), attributor.role(s)});
   }
 }
 

@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,8 +30,12 @@ bool is_present_speech_verb(std::string_view word);
 /// X told/insisted/added/warned/recalled/wrote; according to X; he said -> last named speaker;
 /// organisations such as "the ISW said"). Names are resolved within the article to their fullest form
 /// ("Mr. Lukashenko" -> "Alexander Lukashenko"), titles stripped. `not_people` are names never to be
-/// taken as speakers (the author, the outlet).
-void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people = {});
+/// taken as speakers (the author, the outlet). Titles and roles are never part of a name ("Chancellor of
+/// the Exchequer Nigel Lawson" -> "Nigel Lawson"), nor a company's legal form ("General Motors Corp" ->
+/// "General Motors"); unnamed groups ("officials", "sources", "Tory MPs": data/generic_speakers.txt) are
+/// no speakers. `info`, when given, receives each speaker's kind and first role (Article::speaker_info).
+void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people = {},
+                        std::map<std::string, SpeakerInfo>* info = nullptr);
 
 /// The names an article's speakers must never be: each of its authors (Article::author joins them with
 /// ", "), its outlet and its wire.

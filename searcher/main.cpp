@@ -47,6 +47,7 @@ struct RunOptions {
   bool info = false;
   dateline::database::OpenOptions open;
   std::optional<dateline::FacetKind> list;  ///< --list
+  std::optional<std::string> aliases;        ///< --aliases FILE, read once the database is open
 };
 
 std::string join_words(const std::vector<std::string>& words) {
@@ -71,6 +72,8 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   }
   r.search.fast_facets = args.count("fast-facets") > 0;
   r.search.explain = args.count("explain") > 0;
+  r.search.compile.exact_names = args.count("exact-names") > 0;
+  if (args.count("aliases") > 0) r.aliases = args["aliases"].as<std::string>();
   auto format = dateline::parse_format(args["format"].as<std::string>());
   if (!format) {
     throw UsageError("--format: expected text, json, jsonl, tsv, ids or trec, got '" +
@@ -242,6 +245,8 @@ int main(int argc, char** argv) {
       ("since", "Only articles dated on or after DATE (2022, 2022-02 or 2022-02-24)", cxxopts::value<std::string>(), "DATE")
       ("until", "Only articles dated on or before DATE (inclusive)", cxxopts::value<std::string>(), "DATE")
       ("match", "Plain words: any (ranked OR) or all (every word required)", cxxopts::value<std::string>()->default_value("any"), "any|all")
+      ("exact-names", "Match names and words as spelt: no other spellings or scripts (Kiev/Kyiv/Київ), no aliases")
+      ("aliases", "Alias groups, one per line: NAME, NAME, ... (adds to the spelling variants; a line starting with '=' replaces them)", cxxopts::value<std::string>(), "FILE")
       ("syntax", "Query syntax: full (operators; a malformed query is an error), simple (operators that parse, the rest as words; never a syntax error), plain (every character is text)", cxxopts::value<std::string>()->default_value("full"), "full|simple|plain");
   options.add_options("Facets")
       ("facet", "Count matching articles per value: outlet, speaker, author, year, month (repeatable)", cxxopts::value<std::string>(), "NAME")
@@ -271,6 +276,14 @@ int main(int argc, char** argv) {
     dateline::cli::setup_logging(kProgram, args);
     RunOptions run = resolve(args);
     dateline::Searcher searcher(run.db, run.open);
+    if (run.aliases) {
+      run.search.compile.aliases = std::make_shared<const dateline::NameAliases>(dateline::read_name_aliases(
+          *run.aliases, [&](std::string_view name) {
+            std::vector<std::string> words;
+            for (const auto& token : searcher.analyzer().analyze(name)) words.push_back(token.term);
+            return words;
+          }));
+    }
     if (run.info) {
       dateline::print_info(std::cout, run.format, searcher.info());
       code = exit_code::kHits;

@@ -127,11 +127,13 @@ std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::do
   bool any_speaker = false;
   for (const auto& names : query.speakers) {
     std::vector<int> count(n, 0);
-    for (const auto& t : names) {
+    for (const auto& spellings : names) {
       std::vector<bool> here(n, false);
-      for (Xapian::termpos p : positions(db, did, t)) {
-        const int k = passage_of(passages, p + schema::kMaxSpeakerWords);
-        if (k >= 0 && p < passages[static_cast<size_t>(k)].start) here[static_cast<size_t>(k)] = true;
+      for (const auto& t : spellings) {
+        for (Xapian::termpos p : positions(db, did, t)) {
+          const int k = passage_of(passages, p + schema::kMaxSpeakerWords);
+          if (k >= 0 && p < passages[static_cast<size_t>(k)].start) here[static_cast<size_t>(k)] = true;
+        }
       }
       for (size_t k = 0; k < n; ++k) count[k] += here[k] ? 1 : 0;
     }

@@ -29,8 +29,9 @@ struct PassageQuery {
   /// The query's words in query order, each the positional terms that are that word (its ranking term
   /// and its exact form, or a wildcard's exact forms).
   std::vector<std::vector<std::string>> words;
-  /// Speaker filters: alternatives, each the name-word terms (schema::kSpeakerWord) one speaker needs.
-  std::vector<std::vector<std::string>> speakers;
+  /// Speaker filters: alternatives, each the name words one speaker needs, each word with the
+  /// schema::kSpeakerWord terms of its spellings (any one will do).
+  std::vector<std::vector<std::vector<std::string>>> speakers;
   /// Phrases and NEAR groups: a passage that holds them all comes first.
   struct Group {
     std::vector<std::string> terms;  ///< exact forms, in query order

@@ -10,6 +10,7 @@
 #include "articles/ids.h"
 #include "base/terminal.h"
 #include "base/utf8.h"
+#include "searcher/name_groups.h"
 
 namespace dateline {
 
@@ -54,7 +55,16 @@ nlohmann::ordered_json facets_json(const std::vector<FacetResult>& facets) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& f : facets) {
     nlohmann::ordered_json values = nlohmann::ordered_json::array();
-    for (const auto& v : f.values) values.push_back({{"value", v.value}, {"count", v.count}});
+    if (f.name == facet_name(FacetKind::kSpeaker)) {
+      // One row per person (name_groups.h), its other spellings and forms as "variants".
+      for (const NameRow& row : group_names(f.values)) {
+        nlohmann::ordered_json v = {{"value", row.value}, {"count", row.count}};
+        if (!row.variants.empty()) v["variants"] = row.variants;
+        values.push_back(std::move(v));
+      }
+    } else {
+      for (const auto& v : f.values) values.push_back({{"value", v.value}, {"count", v.count}});
+    }
     j[f.name] = std::move(values);
   }
   return j;
@@ -111,6 +121,15 @@ class TextPrinter : public Printer {
     for (const auto& f : facets) {
       out_ << "facet " << f.name << (f.exact ? "" : " (sampled)") << ":\n";
       if (f.values.empty()) out_ << "  (none)\n";
+      if (f.name == facet_name(FacetKind::kSpeaker)) {
+        for (const NameRow& row : group_names(f.values)) {
+          out_ << "  " << row.count << "  " << one_line(row.value);
+          for (size_t i = 0; i < row.variants.size(); ++i)
+            out_ << (i == 0 ? "  (also " : ", ") << one_line(row.variants[i]) << (i + 1 == row.variants.size() ? ")" : "");
+          out_ << '\n';
+        }
+        continue;
+      }
       for (const auto& v : f.values) {
         out_ << "  " << v.count << "  " << one_line(v.value) << '\n';
       }

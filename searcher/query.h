@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/names.h"
 
 namespace dateline {
 
@@ -116,7 +117,18 @@ struct CompileOptions {
   /// `cap` at most: the searcher counts them in its database, so the wildcard budget goes where the terms
   /// are. Unset: every wildcard is taken to need its whole share (an equal share each, never flagged).
   std::function<size_t(const std::string& term_prefix, size_t cap)> count_terms;
+  /// The index words that share a name variant key (analyzers/names.h name_keys()): plain words and the
+  /// words of speaker:/author: names (and --speaker/--author) also match their other spellings and
+  /// scripts ("Kiev" finds "Kyiv" and "Київ", speaker:Зеленский finds "Zelensky"). The searcher binds it
+  /// to its database (name_variant_lookup()). Unset: no key expansion.
+  std::function<std::vector<std::string>(const std::string& key)> name_variants;
+  bool exact_names = false;  ///< --exact-names: no expansion at all (keys nor aliases)
+  /// --aliases FILE: user groups, added to the key expansion ("=" groups replace it for their names).
+  std::shared_ptr<const NameAliases> aliases;
 };
+
+/// A name's words, each with the terms of its spellings (the first: as typed).
+using NameTerms = std::vector<std::vector<std::string>>;
 
 /// A phrase or NEAR group of the query (positive, outside OR), for choosing a passage that holds it.
 struct PositionalGroup {
@@ -131,15 +143,17 @@ struct CompiledQuery {
   std::vector<std::string> highlight_terms;  ///< unstemmed terms (Token::term) to highlight in snippets
   std::vector<std::string> highlight_stems;  ///< stems whose every form is highlighted
   std::vector<std::string> highlight_prefixes;  ///< folded wildcard prefixes (`ukrain*` -> "ukrain")
-  /// The speaker filters (speaker: fields outside OR, and --speaker values): each one's name-word terms
-  /// (schema::kSpeakerWord), for choosing a passage that quotes the speaker.
-  std::vector<std::vector<std::string>> speakers;
+  /// The speaker filters (speaker: fields outside OR, and --speaker values): each one's name words
+  /// (schema::kSpeakerWord terms, with their spellings), for choosing a passage that quotes the speaker.
+  std::vector<NameTerms> speakers;
   std::vector<PositionalGroup> groups;  ///< the phrases and NEAR groups a passage should hold
   bool scored =
       true;  ///< false when nothing in the query weighs (only filters, or a pure NOT): all weights 0
   /// A wildcard lost terms to QueryBudget::max_wildcard_terms (only known with count_terms): articles
   /// holding only its rarer expansions are not found.
   bool wildcards_cut = false;
+  /// Each query word or name the name expansion widened, as "kiev -> kyiv київ" (--explain).
+  std::vector<std::string> name_expansions;
 };
 
 /// Experiment knob for the relevance benchmarks only: the value of `name` in $DATELINE_RANKING

@@ -33,6 +33,9 @@ struct Part {
   PartKind kind = PartKind::kNone;
 };
 
+/// Other spellings of one query word at most (CompileOptions::name_variants, aliases).
+constexpr size_t kMaxNameVariants = 32;
+
 Query combine(Query::op op, const std::vector<Query>& queries) {
   if (queries.size() == 1) return queries.front();
   return Query(op, queries.begin(), queries.end());
@@ -150,24 +153,62 @@ class Compiler {
   }
 
   /// AND of the name-word terms of `value` ("Alexander Lukashenko" -> XSWalexander AND XSWlukashenko).
-  /// `terms`: when given, receives the terms.
+  /// Each word also matches its name variants (variants_of()); a name that is a whole member of a user
+  /// alias group also matches every other name of the group. `terms`: when given, receives each word's
+  /// spellings' terms.
   Query name_query(std::string_view prefix, std::string_view what, std::string_view value, size_t column,
-                   std::vector<std::string>* terms = nullptr) {
+                   NameTerms* terms = nullptr) {
     std::vector<Query> words = name_words(prefix, value, column, terms);
     if (words.empty()) {
       throw QueryError(std::string(what) + " '" + std::string(value) + "' has no words to match", column);
     }
-    return combine(Query::OP_AND, words);
+    Query all = combine(Query::OP_AND, words);
+    if (options_.exact_names || !options_.aliases) return all;
+    std::vector<std::string> typed;
+    for (const Token& token : analyzer_.analyze(value)) typed.push_back(token.term);
+    std::vector<Query> names{all};
+    for (const NameAliases::Group* group : options_.aliases->groups_of(typed)) {
+      for (const std::vector<std::string>& name : group->names) {
+        if (name == typed) continue;
+        std::vector<Query> alias;
+        for (const std::string& w : name) {
+          std::vector<Query> spellings{Query(schema::boolean_term(prefix, w))};
+          for (const std::string& v : variants_of(w)) spellings.emplace_back(schema::boolean_term(prefix, v));
+          alias.push_back(combine(Query::OP_OR, spellings));
+        }
+        names.push_back(combine(Query::OP_AND, alias));
+      }
+    }
+    return combine(Query::OP_OR, names);
   }
 
   /// `speaker:X word` means a passage that quotes X and holds the word (or a title that holds it): the
   /// query's positive text operands each within one passage of the speaker's words (schema.h
-  /// "Positions"). `speakers`: alternatives (OR), each the name-word terms of one speaker filter.
+  /// "Positions"). `speakers`: alternatives (OR), each the name words of one speaker filter with their
+  /// spellings. Xapian's NEAR takes terms only, so each combination of spellings is one NEAR (at most
+  /// kMaxSpellingCombinations, the commonest first: the first spelling of each word is the name as typed).
   /// Empty when the query has no text operand to pair with.
-  Query same_passage(const std::vector<std::vector<std::string>>& speakers) const {
+  Query same_passage(const std::vector<NameTerms>& speakers) const {
     if (leaves_.empty() || speakers.empty()) return {};
+    constexpr size_t kMaxSpellingCombinations = 16;
+    std::vector<std::vector<std::string>> combinations;
+    for (const NameTerms& words : speakers) {
+      std::vector<std::vector<std::string>> partial{{}};
+      for (const auto& spellings : words) {
+        std::vector<std::vector<std::string>> next;
+        for (const auto& p : partial) {
+          for (const auto& t : spellings) {
+            if (next.size() >= kMaxSpellingCombinations) break;
+            next.push_back(p);
+            next.back().push_back(t);
+          }
+        }
+        partial = std::move(next);
+      }
+      for (auto& p : partial) combinations.push_back(std::move(p));
+    }
     std::vector<Query> alternatives;
-    for (const auto& names : speakers) {
+    for (const auto& names : combinations) {
       std::vector<Query> either;
       for (const Leaf& leaf : leaves_) {
         if (leaf.body.empty()) {
@@ -193,7 +234,7 @@ class Compiler {
   }
 
   /// The speaker fields of the query (positive, outside OR): each one's name-word terms.
-  const std::vector<std::vector<std::string>>& speaker_fields() const { return speaker_fields_; }
+  const std::vector<NameTerms>& speaker_fields() const { return speaker_fields_; }
 
  private:
   std::vector<Token> analyze(std::string_view text, size_t column) {
@@ -291,13 +332,16 @@ class Compiler {
   }
 
   std::vector<Query> name_words(std::string_view prefix, std::string_view value, size_t column,
-                                std::vector<std::string>* terms = nullptr) {
+                                NameTerms* terms = nullptr) {
     std::vector<Query> words;
     // schema::boolean_term() as the document builder makes these terms (same normalisation and cut).
     for (const Token& token : analyze(value, column)) {
-      std::string term = schema::boolean_term(prefix, token.term);
-      if (terms != nullptr) terms->push_back(term);
-      words.emplace_back(std::move(term));
+      const std::string term = schema::boolean_term(prefix, token.term);
+      std::vector<std::string> spelt{term};
+      for (const std::string& v : variants_of(token.term)) spelt.push_back(schema::boolean_term(prefix, v));
+      std::vector<Query> spellings(spelt.begin(), spelt.end());
+      words.push_back(combine(Query::OP_OR, spellings));
+      if (terms != nullptr) terms->push_back(std::move(spelt));
     }
     return words;
   }
@@ -313,6 +357,48 @@ class Compiler {
   std::string positional_term(const Token& token) const {
     if (analyzer_.is_stop_word(token.term)) return prefixed(schema::kBody, token.term);
     return prefixed(schema::kArticleText, token.stem.empty() ? token.term : token.stem);
+  }
+
+  /// The other index words of `term` (names.h): its single-word user alias groups, and, unless a "="
+  /// group holds it, the words sharing one of its name keys; at most kMaxNameVariants, none with
+  /// --exact-names. Each expansion is noted once in CompiledQuery::name_expansions.
+  const std::vector<std::string>& variants_of(const std::string& term) {
+    static const std::vector<std::string> none;
+    if (options_.exact_names) return none;
+    auto cached = variants_.find(term);
+    if (cached != variants_.end()) return cached->second;
+    std::set<std::string> found;
+    bool keys = static_cast<bool>(options_.name_variants);
+    if (options_.aliases) {
+      for (const NameAliases::Group* group : options_.aliases->groups_of({term})) {
+        if (group->override_keys) keys = false;
+        for (const std::vector<std::string>& name : group->names) {
+          if (name.size() == 1) found.insert(name.front());
+        }
+      }
+    }
+    if (keys) {
+      // The word's keys, and those of the words its alias groups add ("Minsk, Kyiv": Kyiv's spellings).
+      std::set<std::string> spelt = found;
+      spelt.insert(term);
+      for (const std::string& w : spelt) {
+        for (const std::string& key : name_keys(w)) {
+          for (std::string& v : options_.name_variants(key)) found.insert(std::move(v));
+        }
+      }
+    }
+    found.erase(term);
+    std::vector<std::string> out;
+    for (const std::string& v : found) {
+      if (out.size() == kMaxNameVariants) break;
+      out.push_back(v);
+    }
+    if (!out.empty()) {
+      std::string note = term + " ->";
+      for (const std::string& v : out) note += " " + v;
+      out_.name_expansions.push_back(std::move(note));
+    }
+    return variants_.emplace(term, std::move(out)).first->second;
   }
 
   void highlight_term(const std::string& term) {
@@ -352,6 +438,8 @@ class Compiler {
       return Query(Query::OP_OR, Query(prefixed(schema::kBody, token.term)),
                    Query(prefixed(schema::kTitle, token.term)));
     }
+    const std::vector<std::string>& variants = variants_of(token.term);
+    if (!variants.empty()) return spelled_word(token, also, variants);
     const std::string& word = token.stem.empty() ? token.term : token.stem;
     auto one = [&](std::string_view prefix) {
       if (also.empty()) return Query(prefixed(prefix, word));
@@ -371,6 +459,26 @@ class Compiler {
       words.push_back(stemmed_word(t));
     }
     return words.empty() ? Query() : combine(Query::OP_OR, words);
+  }
+
+  /// A word and its other spellings (variants_of()) as one term: OP_SYNONYM of the ranking terms, OR the
+  /// synonym of the title terms weighted like the title field. Each spelling is analysed as a query word.
+  Query spelled_word(const Token& token, const std::string& also, const std::vector<std::string>& variants) {
+    std::vector<Query> text;
+    std::vector<Query> title;
+    auto add = [&](const std::string& w) {
+      text.emplace_back(prefixed(schema::kArticleText, w));
+      title.emplace_back(prefixed(schema::kArticleTitle, w));
+    };
+    add(token.stem.empty() ? token.term : token.stem);
+    if (!also.empty()) add(also);
+    for (const std::string& v : variants) {
+      std::vector<Token> tokens = analyzer_.analyze(v);
+      if (tokens.size() == 1 && !analyzer_.is_stop_word(tokens.front().term))
+        add(tokens.front().stem.empty() ? tokens.front().term : tokens.front().stem);
+    }
+    return Query(Query::OP_OR, Query(Query::OP_SYNONYM, text.begin(), text.end()),
+                 Query(Query::OP_SCALE_WEIGHT, Query(Query::OP_SYNONYM, title.begin(), title.end()), title_weight_));
   }
 
   /// `match` (weightless exact forms) weighed by `tokens`' ranking terms.
@@ -527,7 +635,7 @@ class Compiler {
       return {name_query(schema::kAuthorWord, "author:", node.text, node.column), PartKind::kFilter};
     }
     if (node.field == "speaker") {
-      std::vector<std::string> terms;
+      NameTerms terms;
       Query q = name_query(schema::kSpeakerWord, "speaker:", node.text, node.column, &terms);
       if (positive && in_or_ == 0) speaker_fields_.push_back(std::move(terms));
       return {q, PartKind::kFilter};
@@ -722,7 +830,8 @@ class Compiler {
   std::set<std::string> seen_prefixes_;
   int in_or_ = 0;                                        // inside an OR (its operands are alternatives)
   std::vector<Leaf> leaves_;                             // positive text operands outside OR
-  std::vector<std::vector<std::string>> speaker_fields_;  // speaker: fields, positive, outside OR
+  std::vector<NameTerms> speaker_fields_;                // speaker: fields, positive, outside OR
+  std::map<std::string, std::vector<std::string>> variants_;  // variants_of() per query word
 };
 
 /// A --since/--until value: "2022", "2022-02" or "2022-02-24".
@@ -738,7 +847,7 @@ PartialDate flag_date(std::string_view flag, const std::string& value) {
 /// The flag filters: OR within a kind, AND between kinds. Empty when no flag is set. `speakers`
 /// receives the --speaker alternatives' name-word terms.
 std::vector<Query> flag_filters(const Filters& filters, Compiler& compiler,
-                                std::vector<std::vector<std::string>>& speakers) {
+                                std::vector<NameTerms>& speakers) {
   std::vector<Query> kinds;
   auto any_of = [&](const std::vector<std::string>& values, auto make) {
     if (values.empty()) return;
@@ -784,7 +893,7 @@ CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, c
       throw QueryError("the query has no searchable words", root->column);
     }
   }
-  std::vector<std::vector<std::string>> flag_speakers;
+  std::vector<NameTerms> flag_speakers;
   std::vector<Query> kinds = flag_filters(filters, compiler, flag_speakers);
   // speaker:X and --speaker X pair with the query's words inside one passage (schema.h "Positions").
   for (const auto& field : compiler.speaker_fields()) {

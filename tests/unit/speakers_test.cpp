@@ -5,6 +5,7 @@
  */
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -279,6 +280,54 @@ TEST(Hostile, MalformedTextYieldsNothing) {
   std::vector<Passage> none;
   attribute_speakers(none);  // no passages: nothing to do
   EXPECT_TRUE(none.empty());
+}
+
+
+TEST(CleanNames, TitlesRolesLegalFormsAndGroupsAreNotNames) {
+  run({
+      {"a title with an institution we do not know",
+       {"Chancellor of the Exchequer Nigel Lawson said the pound was stable. \"We are calm,\" Lawson said.",
+        "Secretary of State George Shultz said talks would go on."},
+       {{"Nigel Lawson"}, {"George Shultz"}}},
+      {"a complement ending in an organisation word names no person: the phrase stays whole",
+       {"Head of the Main Directorate said nothing."},
+       {{"Head of the Main Directorate"}}},
+      {"possessive organisations and legal forms",
+       {"Moody's Investors Service Inc said it cut the rating. General Motors Corp said sales fell.",
+        "Russia's Defence Ministry said the drills ended. Standard and Poor's Corp said it agreed.",
+        "American Motors Corp said sales fell."},
+       {{"Moody's Investors Service", "General Motors"}, {"Defence Ministry", "Standard and Poor's"},
+        {"American Motors"}}},
+      {"unnamed groups",
+       {"The Tories said it was a disgrace. Tory MPs said so. \"No,\" officials said.",
+        "Western diplomats said talks had stalled, and senior bank officials said nothing."},
+       {{}, {}}},
+  });
+}
+
+TEST(CleanNames, RussianAndUkrainianTitlesDashesAndVerbs) {
+  run({
+      {"a title with a genitive complement",
+       {"Президент Белоруссии Александр Лукашенко заявил в понедельник, что Минск готов.",
+        "«Мы обеспечим безопасность», — сказал Лукашенко журналистам."},
+       {{"Александр Лукашенко"}, {"Александр Лукашенко"}}},
+      {"Ukrainian verbs",
+       {"Мер Києва Віталій Кличко повідомив, що у місті діє комендантська година.",
+        "«Київ стоїть», — сказав Кличко."},
+       {{"Віталій Кличко"}, {"Віталій Кличко"}}},
+  });
+}
+
+TEST(CleanNames, KindAndRoleOfEachSpeaker) {
+  std::vector<Passage> passages(2);
+  passages[0].text = "Chancellor of the Exchequer Nigel Lawson said the pound was stable.";
+  passages[1].text = "\"We are calm,\" Lawson said. Moody's Investors Service Inc said it cut the rating.";
+  std::map<std::string, SpeakerInfo> info;
+  attribute_speakers(passages, {}, &info);
+  EXPECT_EQ(passages[1].speakers, (Names{"Nigel Lawson", "Moody's Investors Service"}));
+  ASSERT_EQ(info.size(), 2U);
+  EXPECT_EQ(info["Nigel Lawson"], (SpeakerInfo{false, "Chancellor of the Exchequer"}));
+  EXPECT_EQ(info["Moody's Investors Service"], (SpeakerInfo{true, ""}));
 }
 
 }  // namespace

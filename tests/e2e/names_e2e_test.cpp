@@ -1,0 +1,128 @@
+/** @file
+ *  @brief Names across spellings and scripts, end to end: the seed articles and the multi-script fixture
+ *  (index-fixtures/names) indexed by dateline-index, the name table stored, every name query of issue 23
+ *  run with and without expansion; --aliases and --exact-names on dateline-search.
+ */
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/names.h"
+#include "analyzers/schema.h"
+#include "searcher/query.h"
+#include "tests/support/test_support.h"
+
+namespace dateline {
+namespace {
+
+using Ids = std::set<std::string>;
+
+class NamesEndToEnd : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    db_path_ = (dir_->path() / "db").string();
+    test::RunResult r = test::run({(test::bin_dir() / "dateline-index").string(), "--db", db_path_, "-q",
+                                   (test::fixtures_dir() / "articles").string(),
+                                   (test::fixtures_dir() / "names").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Xapian::WritableDatabase w(db_path_);
+    stored_ = store_name_variants(w);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  // Ids of the articles a query (text, or a --speaker value) matches.
+  Ids search(const std::string& text, bool exact_names, const std::string& speaker = "") {
+    Xapian::Database db(db_path_);
+    static const Analyzer analyzer{AnalyzerConfig{}};
+    CompileOptions options;
+    options.exact_names = exact_names;
+    options.name_variants = name_variant_lookup(db);
+    Filters filters;
+    if (!speaker.empty()) filters.speakers = {speaker};
+    CompiledQuery q = compile_query(text.empty() ? ParsedQuery() : parse_query(text), filters, analyzer, options);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q.query);
+    Ids out;
+    Xapian::MSet m = enquire.get_mset(0, db.get_doccount());
+    for (auto it = m.begin(); it != m.end(); ++it) out.insert(it.get_document().get_value(schema::kSlotArticleId));
+    return out;
+  }
+
+  static test::TempDir* dir_;
+  static std::string db_path_;
+  static size_t stored_;
+};
+test::TempDir* NamesEndToEnd::dir_ = nullptr;
+std::string NamesEndToEnd::db_path_;
+size_t NamesEndToEnd::stored_ = 0;
+
+const std::string kSeed0 = "articles/000_3b666ab643cd8169.txt", kSeed1 = "articles/001_92f7a0f3706d96b5.txt",
+                  kSeed2 = "articles/002_969715c8f9e81f1a.txt", kSeed3 = "articles/003_193a5e913a49cda4.txt",
+                  kSeed4 = "articles/004_2c84ca1d4691ff6c.txt", kRu = "names/ru_minsk_talks.txt",
+                  kUk = "names/uk_kyiv_address.txt", kEn = "names/en_kiev_briefing.txt";
+
+TEST_F(NamesEndToEnd, EveryNameQueryFindsEveryArticleNamingThePerson) {
+  EXPECT_GT(stored_, 0U);
+  const Ids zelensky = {kSeed1, kSeed2, kSeed3, kSeed4, kRu, kUk, kEn};
+  const Ids lukashenko = {kSeed0, kSeed1, kSeed2, kSeed3, kSeed4, kRu, kUk, kEn};
+  const Ids kyiv = {kSeed0, kSeed2, kSeed3, kRu, kUk, kEn};
+  for (const char* q : {"Zelensky", "Zelenskyy", "Zelenskiy", "Зеленский", "Зеленський"})
+    EXPECT_EQ(search(q, false), zelensky) << q;
+  for (const char* q : {"Lukashenko", "Лукашенко"}) EXPECT_EQ(search(q, false), lukashenko) << q;
+  for (const char* q : {"Kyiv", "Kiev", "Київ", "Киев"}) EXPECT_EQ(search(q, false), kyiv) << q;
+}
+
+TEST_F(NamesEndToEnd, WithoutExpansionEachSpellingFindsOnlyItself) {
+  EXPECT_EQ(search("Zelensky", true), (Ids{kSeed2, kSeed4}));
+  EXPECT_EQ(search("Zelenskyy", true), (Ids{kSeed1, kSeed3}));
+  EXPECT_EQ(search("Зеленский", true), Ids{});
+  EXPECT_EQ(search("Лукашенко", true), (Ids{kRu}));
+  EXPECT_EQ(search("Kiev", true), (Ids{kEn}));
+  EXPECT_EQ(search("Київ", true), (Ids{kUk}));
+}
+
+TEST_F(NamesEndToEnd, SpeakerFilterAcrossSpellings) {
+  // Seed 001 quotes "Zelenskyy", seed 004 "Zelensky", the English fixture "Volodymyr Zelenskiy", the
+  // Ukrainian one "Володимир Зеленський": one filter.
+  const Ids zelensky = {kSeed1, kSeed4, kEn, kUk};
+  for (const char* name : {"Zelensky", "zelenskyy", "Zelenskiy", "Зеленский", "Зеленський"})
+    EXPECT_EQ(search("", false, name), zelensky) << name;
+  EXPECT_EQ(search("speaker:zelenskyy", false), zelensky);
+  EXPECT_EQ(search("", true, "Zelensky"), (Ids{kSeed4}));
+  EXPECT_EQ(search("", true, "Zelenskyy"), (Ids{kSeed1}));
+  Ids luka = search("", false, "Лукашенко");
+  EXPECT_TRUE(luka.count(kEn) == 1 && luka.count(kSeed0) == 1 && luka.count(kRu) == 1);
+  EXPECT_EQ(search("", false, "Volfovich"), search("", false, "Вольфович"));
+}
+
+TEST_F(NamesEndToEnd, AliasesAndExactNamesOnTheCommandLine) {
+  const std::string aliases = (dir_->path() / "aliases.txt").string();
+  std::ofstream(aliases) << "# Kyiv in the spellings of the archive\nKiev, Kyiv\n";
+  const std::string search_bin = (test::bin_dir() / "dateline-search").string();
+  test::RunResult r = test::run({search_bin, "--db", db_path_, "--format", "ids", "--limit", "20", "--aliases",
+                                 aliases, "--exact-names", "Kiev"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, kEn + "\n");  // --exact-names: the alias group is not used either
+  r = test::run({search_bin, "--db", db_path_, "--format", "ids", "--limit", "20", "--aliases", aliases, "Kiev"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  Ids got;
+  for (size_t b = 0, e; (e = r.out.find('\n', b)) != std::string::npos; b = e + 1) got.insert(r.out.substr(b, e - b));
+  EXPECT_EQ(got, (Ids{kSeed0, kSeed2, kSeed3, kEn}));  // Kyiv by the alias; Київ/Киев wait for the searcher hook
+  std::ofstream(aliases) << "Kiev,\n";
+  r = test::run({search_bin, "--db", db_path_, "--aliases", aliases, "Kiev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-search: " + aliases +
+                       ":1: empty name in the group (two separators in a row, or one at an end)\n");
+}
+
+}  // namespace
+}  // namespace dateline
