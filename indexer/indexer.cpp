@@ -327,6 +327,7 @@ class IndexRun {
     read_and_write();
     finish_bulk_build();
     prune();
+    store_names();
     sort_diagnostics(report_.skipped);
     sort_diagnostics(report_.warnings);
     report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -663,6 +664,24 @@ class IndexRun {
       }
     }
     if (writer_) writer_->commit();
+  }
+
+  /// The name-variant table (analyzers/names.h) from the terms the run left, when it changed any article.
+  void store_names() {
+    if (options_.dry_run || report_.added + report_.updated + report_.deleted == 0) return;
+    const auto started = std::chrono::steady_clock::now();
+    if (writer_) {
+      writer_->store_name_variants();
+    } else {
+      // After a bulk build: the merged database, opened again.
+      WriterOptions wo;
+      wo.path = options_.db_path;
+      IndexWriter(wo).store_name_variants();
+    }
+    char took[32];
+    std::snprintf(took, sizeof took, "%.2f",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    reporter_.message(Reporter::Level::kDebug, std::string("stored the name variants in ") + took + " s");
   }
 
   const IndexOptions& options_;

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "analyzers/database.h"
+#include "analyzers/names.h"
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
@@ -562,6 +563,15 @@ void IndexWriter::commit() {
   }
   pending_articles_ = 0;
   pending_bytes_ = 0;
+}
+
+void IndexWriter::store_name_variants() {
+  commit();
+  try {
+    dateline::store_name_variants(db_);
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
 }
 
 bool IndexWriter::empty() const {

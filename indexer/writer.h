@@ -75,6 +75,9 @@ class IndexWriter {
 
   /// Commits the current batch (a no-op when nothing is pending).
   void commit();
+  /// Rebuilds the name-variant table (analyzers/names.h) from the committed terms and commits it: once a
+  /// run has changed the articles.
+  void store_name_variants();
 
   /// True when the database holds no document and nothing is pending (a bulk build may fill it).
   bool empty() const;

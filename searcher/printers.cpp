@@ -46,6 +46,7 @@ nlohmann::ordered_json explain_json(const Explanation& ex) {
     j["proximity_bonus"] = ex.proximity_bonus;
     j["passage_query"] = ex.passage_query;
   }
+  if (!ex.name_expansions.empty()) j["name_expansions"] = ex.name_expansions;
   j["query"] = ex.query;
   j["parsed"] = ex.parsed;
   return j;
@@ -194,6 +195,7 @@ class TextPrinter : public Printer {
       out_ << "passage " << ex.weighting << " " << fixed(ex.passage_score, 4)
            << " [terms: " << one_line(join(ex.passage_terms)) << "]\n";
     }
+    for (const auto& e : ex.name_expansions) out_ << "   spelling: " << one_line(e) << '\n';
     out_ << "   parsed: " << one_line(ex.parsed) << '\n';
     out_ << "   query: " << one_line(ex.query) << '\n';
   }

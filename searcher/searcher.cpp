@@ -21,7 +21,9 @@
 #include <set>
 
 #include "analyzers/schema.h"
+#include "analyzers/names.h"
 #include "base/edit_distance.h"
+#include "searcher/name_groups.h"
 
 namespace dateline {
 
@@ -183,6 +185,7 @@ void Searcher::open_once(const std::string& path, const database::OpenOptions& o
     throw DatabaseError(DatabaseError::Kind::kDamaged,
                         path + ": unreadable analyzer settings in the metadata: " + e.what());
   }
+  name_variants_ = name_variant_lookup(db_);
   try {
     refresh_stats();
   } catch (const Xapian::Error& e) {
@@ -251,6 +254,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     for (auto it = db_.allterms_begin(prefix); n < cap && it != db_.allterms_end(prefix); ++it) ++n;
     return n;
   };
+  if (!compile.name_variants) compile.name_variants = name_variants_;
   const ParsedQuery parsed =
       blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
@@ -314,7 +318,18 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   result.total = all_seen ? lower : mset.get_matches_estimated();
   // An estimate never exceeds the articles there are.
   if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
-  if (!options.facets.empty()) result.facets = facets.results(all_seen, options.facet_limit);
+  if (!options.facets.empty()) {
+    // Speakers: every value counted, then the rows of the first --facet-limit people (name_groups.h), so
+    // that the printers' grouping shows that many whole rows.
+    result.facets = facets.results(all_seen, 0);
+    for (FacetResult& f : result.facets) {
+      if (f.name == facet_name(FacetKind::kSpeaker)) {
+        f.values = top_name_rows(f.values, options.facet_limit);
+      } else if (options.facet_limit > 0 && f.values.size() > options.facet_limit) {
+        f.values.resize(options.facet_limit);  // sorted by count already
+      }
+    }
+  }
 
   add_hits(options, parsed, compiled, enquire, mset, result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
@@ -378,6 +393,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       base.parsed = parsed.describe();
       base.article_score = score;
       base.article_terms = matching_terms(enquire, it);
+      base.name_expansions = compiled.name_expansions;
     }
     if (!need_passages) {
       // ids/trec: nothing printed depends on the passage, and the passage does not change the score.

@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -71,7 +72,8 @@ struct Explanation {
   double passage_score = 0;                ///< score of the chosen passage (selection query or BM25)
   std::vector<std::string> passage_terms;  ///< terms the chosen passage matched
   double proximity_bonus = 0;              ///< part of passage_score from query words close together
-  std::string passage_query;               ///< Xapian description of the passage-selection query
+  std::string passage_query;               ///< how the passage was chosen
+  std::vector<std::string> name_expansions;  ///< "word -> variant ..." for each word expanded (names.h)
   std::string query;                       ///< Xapian description of the ranking query
   std::string parsed;                      ///< ParsedQuery::describe()
 };
@@ -173,6 +175,8 @@ class Searcher {
   Xapian::Database db_;
   Analyzer analyzer_;
   PassageStats passage_stats_;
+  /// The words sharing a name key (analyzers/names.h), for CompileOptions::name_variants.
+  std::function<std::vector<std::string>(const std::string& key)> name_variants_;
 };
 
 /// "relevance" | "date" | "-date"; std::nullopt otherwise.

@@ -103,6 +103,7 @@ class SpeakerInPassage : public ::testing::Test {
     dateline::Searcher searcher(path_);
     dateline::SearchOptions o;
     o.query = "speaker:\"" + name + "\" " + word;
+    o.compile.exact_names = true;  // schema 2 knew no other spellings (README "Names")
     o.limit = articles_.size();
     o.want_snippets = false;
     o.ids_only = true;
