@@ -189,7 +189,7 @@ std::string archive_root(const IndexOptions& options) {
 
 void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
           const ReadOptions& base, bool dry_run, const std::string& stdin_data, std::FILE* stdin_stream,
-          EventQueue& queue) {
+          EventQueue& queue, const std::function<bool(std::string_view)>& keep, bool report_inputs) {
   DocumentBuilder builder(analyzer);
   for (;;) {
     size_t index = next.fetch_add(1);
@@ -203,6 +203,7 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     uint64_t seq = 0;
     auto sink = [&](Article&& article) {
       if (stop) return;
+      if (keep && !keep(article.id)) return;  // another shard's article
       ArticleEvent event;
       event.id = article.id;
       event.path = article.path.empty() ? name : article.path;
@@ -253,6 +254,7 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     } catch (const Xapian::Error& e) {
       diagnostics.push_back(Diagnostic{name, 0, "cannot read: " + e.get_description(), true});
     }
+    if (!report_inputs) diagnostics.clear();  // another shard's run reports them
     for (auto& d : diagnostics) {
       if (!stop) stop = !queue.push(std::move(d), 0);
     }
@@ -371,7 +373,9 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
   if (writer) writer->commit();
 
   ExpandedInputs inputs = expand_inputs(options.inputs, options.stdin_data.size());
-  for (const auto& d : inputs.diagnostics) note(d);
+  if (options.report_inputs) {
+    for (const auto& d : inputs.diagnostics) note(d);
+  }
   if (!options.manifest.empty()) {
     // A manifest kept beside the articles (news/manifest.jsonl) is metadata, not articles.
     std::error_code ec;
@@ -434,7 +438,7 @@ IndexReport run_index(const IndexOptions& options, Reporter& reporter) {
     for (size_t i = 0; i < workers; ++i) {
       pool.start([&, i] {
         work(inputs.items, next, analyzers[i], read_options, options.dry_run, options.stdin_data,
-             options.stdin_stream, queue);
+             options.stdin_stream, queue, options.keep, options.report_inputs);
       });
     }
 

@@ -131,6 +131,7 @@ struct DatabaseInfo {
   uint64_t authors = 0;                              ///< distinct authors
   std::optional<std::string> first_date, last_date;  ///< "YYYY-MM-DD"
   uint64_t undated = 0;                              ///< articles without a date
+  std::vector<database::ShardInfo> shards;           ///< a stub's shards, each on its own (else empty)
 };
 
 /// An open database and its analyzer. Not thread-safe: one per thread.
