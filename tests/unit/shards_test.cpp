@@ -157,6 +157,32 @@ TEST(ShardedIndex, EachArticleInItsShardReRunsAndDeletes) {
   EXPECT_EQ(holder(db, 3, "a5"), static_cast<int>(shards::shard_of("a5", 3)));
 }
 
+TEST(ShardedIndex, PruneReachesTheShardOfAGoneFile) {
+  dateline::test::TempDir dir;
+  Recorder rec;
+  const fs::path db = dir.path() / "db";
+  const fs::path articles = dir.path() / "articles";
+  fs::create_directory(articles);
+  for (int i = 0; i < 12; ++i) {
+    write_file(articles / ("story" + std::to_string(i) + ".txt"),
+               "Story " + std::to_string(i) + "\n\nThe harbour opened again today.\n");
+  }
+  IndexOptions o;
+  o.db_path = db.string();
+  o.inputs = {articles.string()};
+  EXPECT_EQ(shards::run_sharded_index(o, 3, rec).added, 12u);
+  ASSERT_NE(holder(db, 3, "story5.txt"), -1);
+  fs::remove(articles / "story5.txt");
+  fs::remove(articles / "story8.txt");
+  o.prune = true;
+  const IndexReport r = shards::run_sharded_index(o, 0, rec);
+  EXPECT_EQ(r.deleted, 2u);
+  EXPECT_EQ(r.unchanged, 10u);
+  EXPECT_EQ(holder(db, 3, "story5.txt"), -1);
+  EXPECT_EQ(holder(db, 3, "story8.txt"), -1);
+  EXPECT_EQ(holder(db, 3, "story9.txt"), static_cast<int>(shards::shard_of("story9.txt", 3)));
+}
+
 TEST(ShardedIndex, RefusesWhatItMustNotWrite) {
   dateline::test::TempDir dir;
   Recorder rec;
