@@ -1313,6 +1313,7 @@ class Reader {
         problems.warn(line_no, "field \"id\" is not a string or integer; id made from the line");
       a.id = input.id + ":" + std::to_string(line_no);
     }
+    if (options_.skip_record && options_.skip_record(a.id)) return;  // another shard's record
     if (auto v = string_field({"title", "headline"}, "title"))
       set_field(a, "title", *v, problems, line_no, "record");
     if (auto v = string_field({"subtitle", "deck"}, "subtitle"))

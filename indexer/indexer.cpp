@@ -198,6 +198,8 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     std::string name = item.is_stdin ? std::string(kStdinName) : item.file.string();
     ReadOptions options = base;
     if (!base.archive_root) options.id_root = item.id_root;  // a database without a stored root: older rule
+    // A shard's run that reports no input problems need not extract other shards' records at all.
+    if (keep && !report_inputs) options.skip_record = [&keep](std::string_view id) { return !keep(id); };
     std::vector<Diagnostic> diagnostics;
     bool stop = false;
     uint64_t seq = 0;

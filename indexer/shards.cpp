@@ -219,8 +219,8 @@ std::string shard_name(unsigned index) {
 
 unsigned shard_of(std::string_view id, unsigned count) {
   if (count <= 1) return 0;
-  // The XID term: the id as the database compares ids, so ids one database treats as the same article
-  // (differing only in case) always meet in one shard.
+  // The XID term: the id as the database compares ids (a long id cut to its head and hash), so ids one
+  // database would take for the same article always meet in one shard.
   const std::string term = article_id_term(id);
   return static_cast<unsigned>(XXH64(term.data(), term.size(), 0) % count);
 }

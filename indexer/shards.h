@@ -5,14 +5,16 @@
  *  `dateline-index --db DIR --shards N` makes DIR/shard-00 ... DIR/shard-(N-1) and DIR/XAPIANDB, a Xapian
  *  stub file (analyzers/database.h) whose first line marks it as made here (kStubMarker) and whose
  *  `glass` lines give the shards in hash order. Article `id` lives in shard shard_of(id, N): XXH64 of its
- *  XID term (articles differing only in case share it, as they share one article in one database), so a
- *  re-run, an update, --delete and --prune reach the shard that holds it. Each shard also says which it is
+ *  XID term (the id, or a long id's head and hash: two ids that one database would take for the same
+ *  article meet in one shard), so a re-run, an update, --delete and --prune reach the shard that holds it. Each shard also says which it is
  *  in its metadata (kMetaShard, "I/N"), so a stub whose lines were reordered is refused, not silently
  *  indexed into the wrong shards.
  *
  *  Each shard is written by its own run_index() on its own thread (its own IndexWriter, or BulkBuilder
  *  when it starts empty): every run reads all inputs and indexes the articles of its shard only
- *  (IndexOptions::keep); the run of shard 0 alone reports problems of the inputs themselves.
+ *  (IndexOptions::keep); the run of shard 0 alone reports problems of the inputs themselves, and the
+ *  others drop other shards' JSON records as soon as their id is read (ReadOptions::skip_record), so a
+ *  record is extracted at most twice, not N times.
  */
 #pragma once
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analyzers/database.h"
+#include "articles/reader.h"
 #include "indexer/document_builder.h"
 #include "tests/support/test_support.h"
 
@@ -78,6 +79,25 @@ TEST(ShardOf, StableInRangeAndSpread) {
   // Ids too long for a term are placed by their XID term (head and hash), as one database tells them apart.
   const std::string long_a(400, 'a');
   EXPECT_EQ(shards::shard_of(long_a, 8), shards::shard_of(long_a, 8));
+}
+
+TEST(ShardReading, SkippedRecordsAreNeitherExtractedNorReported) {
+  dateline::ReadOptions o;
+  o.skip_record = [](std::string_view id) { return id == "b"; };
+  std::vector<std::string> ids;
+  std::vector<Diagnostic> diagnostics;
+  dateline::read_buffer("{\"id\":\"a\",\"text\":\"One.\"}\n"
+                        "{\"id\":\"b\",\"text\":\"Two.\",\"date\":\"not a date\"}\n"
+                        "{\"id\":\"c\",\"text\":\"Three.\"}\n",
+                        "in.jsonl", o, [&](dateline::Article&& a) { ids.push_back(a.id); }, diagnostics);
+  EXPECT_EQ(ids, (std::vector<std::string>{"a", "c"}));
+  EXPECT_TRUE(diagnostics.empty());
+  o.skip_record = nullptr;
+  ids.clear();
+  dateline::read_buffer("{\"id\":\"b\",\"text\":\"Two.\",\"date\":\"not a date\"}\n", "in.jsonl", o,
+                        [&](dateline::Article&& a) { ids.push_back(a.id); }, diagnostics);
+  EXPECT_EQ(ids, std::vector<std::string>{"b"});
+  EXPECT_EQ(diagnostics.size(), 1u);  // the date warning, from the run that extracts it
 }
 
 TEST(ShardStub, ListsTheShardsInOrderAndIsRecognised) {
