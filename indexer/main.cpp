@@ -214,6 +214,11 @@ int main(int argc, char** argv) {
 
     CliReporter reporter(json, !quiet);
     if (args.count("compact")) {
+      if (!io.inputs.empty() || !io.delete_ids.empty() || io.prune || io.rebuild || io.dry_run ||
+          args.count("shards") > 0) {
+        throw dateline::UsageError("--compact copies the --db database as it is: give no inputs, --delete, "
+                                   "--prune, --rebuild, --dry-run or --shards with it");
+      }
       const auto c = dateline::shards::compact(io.db_path, args["compact"].as<std::string>(), reporter);
       if (!quiet) {
         std::fprintf(stderr, "%s: %zu database(s) -> %s: %llu documents, %.1f MB -> %.1f MB in %.1f s\n",

@@ -355,6 +355,10 @@ TEST(CompactCli, OneDatabaseSearchesTheSameShardsMergeFromSchema3) {
   for (const auto& q : kQueries) {
     EXPECT_EQ(search(x.one, page_args(q)).out, search(compacted, page_args(q)).out) << q[0];
   }
+  r = index({"--db", x.one, "--compact", (dir.path() / "other").string(), x.input});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: --compact copies the --db database as it is: give no inputs, --delete, "
+                   "--prune, --rebuild, --dry-run or --shards with it\n");
   const std::string merged = (dir.path() / "merged").string();
   r = index({"--db", x.sharded, "--compact", merged});
   if (index_schema_version(x.one) == 2) {
