@@ -228,9 +228,10 @@ int main(int argc, char** argv) {
       }
       return dateline::exit_code::kOk;
     }
-    const unsigned shards = args.count("shards") > 0
-                                ? static_cast<unsigned>(number(args, "shards", 1, dateline::shards::kMaxShards))
-                                : 0;
+    unsigned shards = 0;  // --shards N, or 0: the count of an existing sharded database
+    if (args.count("shards") > 0) {
+      shards = static_cast<unsigned>(number(args, "shards", 1, dateline::shards::kMaxShards));
+    }
     dateline::IndexReport report = shards > 0 || (!io.dry_run && dateline::shards::sharded_count(io.db_path))
                                        ? dateline::shards::run_sharded_index(io, shards, reporter)
                                        : dateline::run_index(io, reporter);
