@@ -7,10 +7,12 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "analyzers/schema.h"
 #include "base/ascii.h"
 
 namespace fs = std::filesystem;
@@ -138,11 +140,16 @@ std::vector<Shard> read_stub(const std::string& stub_path, bool allow_remote) {
   return parse_stub(text, stub_path, allow_remote);
 }
 
-Xapian::Database open_for_reading(const std::string& path, const OpenOptions& options) {
+std::vector<OpenedShard> open_shards(const std::string& path, const OpenOptions& options) {
   const Layout l = layout(path);
   switch (l) {
-    case Layout::kGlass:
-      return Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+    case Layout::kGlass: {
+      OpenedShard one;
+      one.shard.path = path;
+      one.name = path;
+      one.db = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);  // a fault here is the caller's to see
+      return {std::move(one)};
+    }
     case Layout::kMissing:
       throw Xapian::DatabaseNotFoundError("No database at '" + path + "'");
     case Layout::kOther:
@@ -152,29 +159,154 @@ Xapian::Database open_for_reading(const std::string& path, const OpenOptions& op
       break;
   }
   const std::string stub = stub_file(path, l);
-  const std::vector<Shard> shards = read_stub(stub, options.allow_remote);
-  Xapian::Database db;
-  for (const Shard& shard : shards) {
-    const std::string where = stub + ":" + std::to_string(shard.line) + ": ";
-    if (shard.kind == Shard::Kind::kRemote) {
-      db.add_database(Xapian::Remote::open(shard.host, shard.port, options.remote_timeout_ms,
-                                           options.remote_timeout_ms));
+  std::vector<OpenedShard> out;
+  for (Shard& shard : read_stub(stub, options.allow_remote)) {
+    OpenedShard o;
+    o.where = stub + ":" + std::to_string(shard.line) + ": ";
+    o.name = shard.kind == Shard::Kind::kRemote ? shard.host + ":" + std::to_string(shard.port) : shard.path;
+    o.shard = std::move(shard);
+    try {
+      if (o.shard.kind == Shard::Kind::kRemote) {
+        o.db = Xapian::Remote::open(o.shard.host, o.shard.port, options.remote_timeout_ms,
+                                    options.remote_timeout_ms);
+      } else {
+        switch (layout(o.shard.path)) {
+          case Layout::kGlass:
+            o.db = Xapian::Database(o.shard.path, Xapian::DB_BACKEND_GLASS);
+            break;
+          case Layout::kStubDir:
+          case Layout::kStubFile:
+            // Never followed, not even with allow_partial: the stub itself is wrong.
+            throw StubError(o.where + o.shard.path +
+                            " is itself a stub; stubs inside stubs are not followed");
+          case Layout::kMissing:
+            o.error = "no database at " + o.shard.path;
+            break;
+          case Layout::kOther:
+            o.error = o.shard.path + " is not a glass database directory";
+            break;
+        }
+      }
+    } catch (const Xapian::NetworkError& e) {
+      std::string why = e.get_msg();
+      const char* sys = e.get_error_string();
+      if (sys != nullptr && *sys != '\0' && why.find(sys) == std::string::npos) {
+        why += " (" + std::string(sys) + ")";
+      }
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", options.remote_timeout_ms / 1000.0);
+      o.error = "remote shard " + o.name + " (timeout " + limit + " s): " + why;
+    } catch (const Xapian::Error& e) {
+      o.error = (o.shard.kind == Shard::Kind::kRemote ? "remote shard " : "shard ") + o.name +
+                ": cannot open it: " + e.get_description();
+    }
+    for (char& c : o.error) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+void check_shards_agree(const std::vector<OpenedShard>& shards) {
+  std::vector<std::pair<const OpenedShard*, std::optional<schema::Stamp>>> stamps;
+  bool any = false;
+  for (const OpenedShard& s : shards) {
+    if (!s.db) continue;
+    try {
+      stamps.emplace_back(&s, schema::read_stamp(*s.db));
+    } catch (const Xapian::Error& e) {
+      throw StubError(s.where + "shard " + s.name + ": cannot read its metadata: " + e.get_description());
+    }
+    any = any || stamps.back().second.has_value();
+  }
+  // No stamp at all: not Dateline's shards, which the caller says as it says it of one database.
+  if (!any) return;
+  auto describe = [](const OpenedShard& o, const schema::Stamp& st) {
+    return "shard " + o.name + " has schema version " + std::to_string(st.version) + " and analyzer '" +
+           st.analyzer + "'";
+  };
+  const std::pair<const OpenedShard*, std::optional<schema::Stamp>>* first = nullptr;
+  for (const auto& entry : stamps) {
+    const auto& [s, stamp] = entry;
+    if (!stamp) {
+      throw StubError(s->where + "shard " + s->name + " is not a Dateline database (no " +
+                      std::string(schema::kMetaVersion) + " stamp), unlike the other shards");
+    }
+    if (!first) {
+      first = &entry;
       continue;
     }
-    switch (layout(shard.path)) {
-      case Layout::kGlass:
-        db.add_database(Xapian::Database(shard.path, Xapian::DB_BACKEND_GLASS));
-        break;
-      case Layout::kStubDir:
-      case Layout::kStubFile:
-        throw StubError(where + shard.path + " is itself a stub; stubs inside stubs are not followed");
-      case Layout::kMissing:
-        throw StubError(where + "no database at " + shard.path);
-      case Layout::kOther:
-        throw StubError(where + shard.path + " is not a glass database directory");
+    const schema::Stamp& want = *first->second;
+    if (stamp->version != want.version || stamp->analyzer != want.analyzer) {
+      throw StubError(s->where + describe(*s, *stamp) + ", but " + describe(*first->first, want) +
+                      " (line " + std::to_string(first->first->shard.line) +
+                      "): shards searched together must be indexed alike");
     }
   }
-  return db;
+}
+
+OpenedDatabase open_database(const std::string& path, const OpenOptions& options) {
+  OpenedDatabase out;
+  out.shards = open_shards(path, options);
+  const OpenedShard* failed = nullptr;
+  for (const OpenedShard& s : out.shards) {
+    if (s.db) continue;
+    if (!options.allow_partial) throw StubError(s.where + s.error);
+    if (!failed) failed = &s;
+    out.missing.push_back(s.name);
+  }
+  if (failed && out.missing.size() == out.shards.size()) {
+    throw StubError(failed->where + failed->error +
+                    (out.shards.size() > 1 ? " (and every other shard failed)" : ""));
+  }
+  check_shards_agree(out.shards);
+  for (const OpenedShard& s : out.shards) {
+    if (s.db) out.db.add_database(*s.db);
+  }
+  return out;
+}
+
+Xapian::Database open_for_reading(const std::string& path, const OpenOptions& options) {
+  OpenOptions strict = options;
+  strict.allow_partial = false;
+  return open_database(path, strict).db;
+}
+
+schema::Lengths summed_lengths(const std::vector<OpenedShard>& shards) {
+  schema::Lengths sum;
+  for (const OpenedShard& s : shards) {
+    if (!s.db) continue;
+    const schema::Lengths l = schema::read_lengths(*s.db);
+    sum.articles += l.articles;
+    sum.passages += l.passages;
+  }
+  return sum;
+}
+
+std::vector<ShardInfo> shard_info(const std::string& path, const OpenOptions& options) {
+  std::vector<ShardInfo> out;
+  for (const OpenedShard& s : open_shards(path, options)) {
+    ShardInfo info;
+    info.name = s.name;
+    info.kind = s.shard.kind == Shard::Kind::kRemote ? "remote" : "glass";
+    info.error = s.error;
+    if (s.db) {
+      try {
+        info.documents = s.db->get_doccount();
+        info.articles = s.db->get_termfreq(std::string(schema::kKindArticle));
+        if (auto stamp = schema::read_stamp(*s.db)) {
+          info.schema_version = stamp->version;
+          info.analyzer = stamp->analyzer;
+        }
+        info.open = true;
+      } catch (const Xapian::Error& e) {
+        info.error = "cannot read it: " + e.get_description();
+      }
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
 }
 
 std::string generation(const std::string& path) {

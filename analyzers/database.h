@@ -15,7 +15,11 @@
 
 #include <xapian.h>
 
+#include "analyzers/schema.h"
+
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -69,12 +73,70 @@ std::vector<Shard> read_stub(const std::string& stub_path, bool allow_remote);
 struct OpenOptions {
   bool allow_remote = false;              ///< accept `remote HOST:PORT` shards
   unsigned remote_timeout_ms = 10'000;    ///< per remote operation, and for connecting
+  /// A shard that cannot be opened (a server down, a folder missing) is left out and named in
+  /// OpenedDatabase::missing instead of failing the whole open; at least one shard must open.
+  bool allow_partial = false;
 };
 
 /// Opens `path` for reading: a glass directory, or the shards of a stub (file or directory) that
 /// parse_stub() accepts, each opened as glass (or over TCP). Throws StubError for a refused stub or
 /// shard, Xapian::DatabaseNotFoundError when `path` holds no database, other Xapian errors as they come.
 Xapian::Database open_for_reading(const std::string& path, const OpenOptions& options = {});
+
+/// One shard of a stub (or the one database of a glass directory), opened on its own.
+struct OpenedShard {
+  Shard shard;
+  std::string name;  ///< "HOST:PORT" of a remote shard, else its path
+  std::string where; ///< "STUB:LINE: " for a stub's shard, "" for a glass directory
+  std::optional<Xapian::Database> db;  ///< unset when it could not be opened
+  std::string error;                   ///< why not: one line, without `where`
+};
+
+/// Opens `path` shard by shard: a glass directory gives one entry, a stub one per line. A shard that
+/// cannot be opened (no database there, a remote server down or slower than the timeout) gets its
+/// error, the others are still opened. Throws StubError only for a refused stub (as parse_stub()),
+/// Xapian::DatabaseNotFoundError when `path` holds no database.
+std::vector<OpenedShard> open_shards(const std::string& path, const OpenOptions& options = {});
+
+/// Refuses shards that a search cannot treat as one database: a shard without Dateline's stamp, or two
+/// shards whose schema version or analyzer settings differ (their terms would not match one query).
+/// Throws StubError naming both shards ("STUB:LINE: shard ... has ..., but shard ... has ..."). Shards
+/// not opened are skipped.
+void check_shards_agree(const std::vector<OpenedShard>& shards);
+
+/// A database opened from its shards, with the shards left out (OpenOptions::allow_partial).
+struct OpenedDatabase {
+  Xapian::Database db;
+  std::vector<OpenedShard> shards;   ///< every shard, in stub order
+  std::vector<std::string> missing;  ///< names of the shards left out ("HOST:PORT" or path)
+};
+
+/// open_shards(), check_shards_agree(), then the opened shards as one Xapian::Database. A shard that
+/// failed is thrown as StubError ("STUB:LINE: remote shard 127.0.0.1:4000: cannot connect (...)")
+/// unless options.allow_partial, when it is named in `missing` (StubError when every shard failed).
+OpenedDatabase open_database(const std::string& path, const OpenOptions& options = {});
+
+/// Schema 2's per-kind length totals (schema::Lengths) summed over the opened shards. Xapian gives the
+/// metadata of a database of several shards from the first shard alone, so schema::read_lengths() of
+/// the combined database reads one shard's totals while the document counts are everyone's: a scorer
+/// that weighs by them (searcher/weight.h, KindBM25Weight) must take these instead.
+schema::Lengths summed_lengths(const std::vector<OpenedShard>& shards);
+
+/// One shard as `dateline-search --info` shows it.
+struct ShardInfo {
+  std::string name;     ///< "HOST:PORT" or path (as the stub says it, resolved)
+  std::string kind;     ///< "glass" or "remote"
+  bool open = false;    ///< false: `error` says why
+  std::string error;
+  uint64_t documents = 0;  ///< Xapian documents
+  uint64_t articles = 0;   ///< article documents (documents holding schema::kKindArticle)
+  int schema_version = 0;
+  std::string analyzer;
+};
+
+/// --info of each shard of `path` (a stub: one per line; a glass directory: one). Never throws for a
+/// shard that cannot be opened (ShardInfo::open false); throws as open_shards() for a refused stub.
+std::vector<ShardInfo> shard_info(const std::string& path, const OpenOptions& options = {});
 
 /// What identifies the database at `path` now (device, inode and change time of the directory and of
 /// its version file): a different value later means it was replaced (a bulk build's swap) in between.

@@ -85,6 +85,10 @@ struct ReadOptions {
   /// is refused with one Diagnostic rather than read into memory. read_buffer() has its bytes already.
   /// Reading one takes about twice its size (the bytes and their decoded text): 523 MB for a 250 MB array.
   size_t max_json_document_bytes = size_t{64} << 20;
+  /// Sharding (indexer/shards.h): a JSON record whose id this returns true for is dropped as soon as its id
+  /// is read, neither extracted nor reported (another shard's run indexes it, and one run reports every
+  /// record's problems). Other articles (plain text, pages) are read as ever.
+  std::function<bool(std::string_view id)> skip_record;
 };
 
 using ArticleSink = std::function<void(Article&&)>;

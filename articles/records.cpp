@@ -190,6 +190,19 @@ bool JsonRecords::record_text(const nlohmann::json& j, size_t line_no, std::stri
   return true;
 }
 
+void JsonRecords::record_id(const nlohmann::json& j, size_t line_no, Article& a, bool warn) {
+  const json* idv = first_field(j, {"id", "_id"});
+  if (idv != nullptr && idv->is_string() && !trim_space(idv->get<std::string>()).empty()) {
+    a.id = std::string(trim_space(idv->get<std::string>()));
+  } else if (idv != nullptr && (idv->is_number_integer() || idv->is_number_unsigned())) {
+    a.id = idv->dump();
+  } else {
+    if (idv != nullptr && warn)
+      problems_.warn(line_no, "field \"id\" is not a string or integer; id made from the line");
+    a.id = input_.id + ":" + std::to_string(line_no);
+  }
+}
+
 void JsonRecords::record_fields(const nlohmann::json& j, size_t line_no, Article& a) {
   auto string_field = [&](std::initializer_list<const char*> names,
                           const char* label) -> std::optional<std::string> {
@@ -200,16 +213,7 @@ void JsonRecords::record_fields(const nlohmann::json& j, size_t line_no, Article
                                 "); ignored");
     return std::nullopt;
   };
-  const json* idv = first_field(j, {"id", "_id"});
-  if (idv != nullptr && idv->is_string() && !trim_space(idv->get<std::string>()).empty()) {
-    a.id = std::string(trim_space(idv->get<std::string>()));
-  } else if (idv != nullptr && (idv->is_number_integer() || idv->is_number_unsigned())) {
-    a.id = idv->dump();
-  } else {
-    if (idv != nullptr)
-      problems_.warn(line_no, "field \"id\" is not a string or integer; id made from the line");
-    a.id = input_.id + ":" + std::to_string(line_no);
-  }
+  record_id(j, line_no, a, true);
   if (auto v = string_field({"title", "headline"}, "title"))
     set_field(a, "title", *v, problems_, line_no, "record");
   if (auto v = string_field({"subtitle", "deck"}, "subtitle"))
@@ -252,6 +256,12 @@ void JsonRecords::record(std::string_view bytes, size_t line_no) {
   if (from_html) a = std::move(*from_html);
   const Article page_fields = a;  // what the page said, before the record's fields
   a.path = input_.path + ":" + std::to_string(line_no);
+  if (options_.skip_record) {
+    // Another shard's record: dropped as soon as its id is known, before any field is read or checked.
+    Article probe;
+    record_id(*j, line_no, probe, false);
+    if (options_.skip_record(probe.id)) return;
+  }
   record_fields(*j, line_no, a);
 
   if (!from_html) a.passages = split_passages(text, PassageOptions{options_.max_passage_bytes, 0});
@@ -286,7 +296,7 @@ void JsonRecords::record(std::string_view bytes, size_t line_no) {
     mark("language", page_fields.language, a.language);
   } else {
     // (a page's speakers are attributed by html_article())
-    attribute_speakers(a.passages, excluded_speakers(a));
+    attribute_speakers(a.passages, excluded_speakers(a), &a.speaker_info);
   }
   a.content_hash = content_hash(bytes, input_.manifest != nullptr ? *input_.manifest : MetadataOverrides{},
                                 options_.max_passage_bytes);

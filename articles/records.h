@@ -51,6 +51,8 @@ class JsonRecords {
   bool record_text(const nlohmann::json& j, size_t line_no, std::string& text,
                    std::optional<Article>& from_html);
   /// The record's id (else "ID:LINE") and metadata fields onto `a` (warnings for unusable ones).
+  /// The record's id ("id", "_id", else FILE-ID:LINE) into `a.id`; `warn`: about an unusable "id" field.
+  void record_id(const nlohmann::json& j, size_t line_no, Article& a, bool warn);
   void record_fields(const nlohmann::json& j, size_t line_no, Article& a);
 
   const ReadOptions& options_;

@@ -190,7 +190,7 @@ std::string archive_root(const IndexOptions& options) {
 /// One worker: takes inputs in turn, reads them, builds each article's documents, queues the results.
 void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
           const ReadOptions& base, bool dry_run, const std::string& stdin_data, std::FILE* stdin_stream,
-          EventQueue& queue) {
+          EventQueue& queue, const std::function<bool(std::string_view)>& keep, bool report_inputs) {
   DocumentBuilder builder(analyzer);
   for (;;) {
     size_t index = next.fetch_add(1);
@@ -199,11 +199,14 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     std::string name = item.is_stdin ? std::string(kStdinName) : item.file.string();
     ReadOptions options = base;
     if (!base.archive_root) options.id_root = item.id_root;  // a database without a stored root: older rule
+    // A shard's run that reports no input problems need not extract other shards' records at all.
+    if (keep && !report_inputs) options.skip_record = [&keep](std::string_view id) { return !keep(id); };
     std::vector<Diagnostic> diagnostics;
     bool stop = false;
     uint64_t seq = 0;
     auto sink = [&](Article&& article) {
       if (stop) return;
+      if (keep && !keep(article.id)) return;  // another shard's article
       ArticleEvent event;
       event.id = article.id;
       event.path = article.path.empty() ? name : article.path;
@@ -254,6 +257,7 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     } catch (const Xapian::Error& e) {
       diagnostics.push_back(Diagnostic{name, 0, "cannot read: " + e.get_description(), true});
     }
+    if (!report_inputs) diagnostics.clear();  // another shard's run reports them
     for (auto& d : diagnostics) {
       if (!stop) stop = !queue.push(std::move(d), 0);
     }
@@ -395,7 +399,9 @@ class IndexRun {
 
   void expand() {
     inputs_ = expand_inputs(options_.inputs, options_.stdin_data.size());
-    for (const auto& d : inputs_.diagnostics) note(d);
+    if (options_.report_inputs) {
+      for (const auto& d : inputs_.diagnostics) note(d);
+    }
     if (!options_.manifest.empty()) {
       // A manifest kept beside the articles (news/manifest.jsonl) is metadata, not articles.
       std::error_code ec;
@@ -466,7 +472,7 @@ class IndexRun {
     for (size_t i = 0; i < workers; ++i) {
       pool.start([&, i] {
         work(inputs_.items, next, analyzers[i], reading, options_.dry_run, options_.stdin_data,
-             options_.stdin_stream, queue);
+             options_.stdin_stream, queue, options_.keep, options_.report_inputs);
       });
     }
     while (auto event = queue.pop()) {

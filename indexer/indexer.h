@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -59,6 +60,11 @@ struct IndexOptions {
   /// Standard input when inputs holds "-", given by main and read by one worker as a stream (JSON Lines
   /// record by record, articles/reader.h read_stream()); when set, stdin_data is not used.
   std::FILE* stdin_stream = nullptr;
+  /// Sharding (indexer/shards.h): when set, only the articles whose id it keeps are indexed (the run of
+  /// one shard), and with report_inputs false the problems of the inputs themselves (unreadable files,
+  /// bad records) are not reported either: the run of another shard reports them.
+  std::function<bool(std::string_view id)> keep;
+  bool report_inputs = true;
 };
 
 /// Counters and problems of one run.

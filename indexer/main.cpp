@@ -20,6 +20,7 @@
 #include "indexer/document_builder.h"
 #include "indexer/indexer.h"
 #include "indexer/report.h"
+#include "indexer/shards.h"
 
 namespace {
 
@@ -151,6 +152,15 @@ int main(int argc, char** argv) {
                 "N")("max-passage-bytes", "Cut longer paragraphs at sentence boundaries",
                      cxxopts::value<long long>()->default_value("1200"), "N")(
         "inputs", "Files, directories or - for standard input", cxxopts::value<std::vector<std::string>>());
+    options.add_options("Indexing")(
+        "shards",
+        "Make a new sharded database: N databases in the --db folder and a stub listing them, an article in "
+        "the shard given by a hash of its id, written in parallel (later runs find the count in the stub)",
+        cxxopts::value<long long>(), "N")(
+        "compact",
+        "Write the --db database (one, or the shards of a stub) as one new compacted database at DEST "
+        "with Xapian's compactor, and exit",
+        cxxopts::value<std::string>(), "DEST");
     options.parse_positional({"inputs"});
     options.positional_help("INPUT...");
     auto args = options.parse(argc, argv);
@@ -191,7 +201,28 @@ int main(int argc, char** argv) {
 
     Terminal terminal(!quiet);
     dateline::LineReporter reporter(json, terminal.sinks());
-    dateline::IndexReport report = dateline::run_index(io, reporter);
+    if (args.count("compact")) {
+      if (!io.inputs.empty() || !io.delete_ids.empty() || io.prune || io.rebuild || io.dry_run ||
+          args.count("shards") > 0) {
+        throw dateline::UsageError("--compact copies the --db database as it is: give no inputs, --delete, "
+                                   "--prune, --rebuild, --dry-run or --shards with it");
+      }
+      const auto c = dateline::shards::compact(io.db_path, args["compact"].as<std::string>(), reporter);
+      if (!quiet) {
+        std::fprintf(stderr, "%s: %zu database(s) -> %s: %llu documents, %.1f MB -> %.1f MB in %.1f s\n",
+                     kProgram, c.sources, dateline::cli::one_line(args["compact"].as<std::string>()).c_str(),
+                     static_cast<unsigned long long>(c.documents), c.bytes_before / 1e6, c.bytes_after / 1e6,
+                     c.seconds);
+      }
+      return dateline::exit_code::kOk;
+    }
+    unsigned shards = 0;  // --shards N, or 0: the count of an existing sharded database
+    if (args.count("shards") > 0) {
+      shards = static_cast<unsigned>(number(args, "shards", 1, dateline::shards::kMaxShards));
+    }
+    dateline::IndexReport report = shards > 0 || (!io.dry_run && dateline::shards::sharded_count(io.db_path))
+                                       ? dateline::shards::run_sharded_index(io, shards, reporter)
+                                       : dateline::run_index(io, reporter);
     reporter.finish();
 
     if (!quiet)

@@ -44,7 +44,8 @@ std::string json_value_text(const nlohmann::json& v) {
 /// Flags that set up the whole run (output, database, logging), not one query: not --batch keys.
 bool is_run_flag(const std::string& key) {
   static const char* const kRunFlags[] = {"format", "db",    "color", "qid",  "count",   "info", "batch",
-                                          "timings", "verbose", "quiet", "help", "version", "allow-remote"};
+                                          "timings", "verbose", "quiet", "help", "version", "allow-remote",
+                                          "remote-timeout", "allow-partial"};
   for (const char* flag : kRunFlags) {
     if (key == flag) return true;
   }

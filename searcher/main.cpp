@@ -1,6 +1,7 @@
 /** @file
  *  @brief dateline-search: flags -> SearchOptions -> search() or run_batch() -> Printer -> exit code.
  */
+#include <charconv>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -111,6 +112,17 @@ RunOptions resolve(const cxxopts::ParseResult& args) {
   r.count = args.count("count") > 0;
   r.info = args.count("info") > 0;
   r.open.allow_remote = args.count("allow-remote") > 0;
+  r.open.allow_partial = args.count("allow-partial") > 0;
+  if (args.count("remote-timeout") > 0) {
+    const std::string v = args["remote-timeout"].as<std::string>();
+    double seconds = -1;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+    if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() ||
+        !(seconds >= 0.001 && seconds <= 3600)) {
+      throw UsageError("--remote-timeout: expected seconds from 0.001 to 3600, got '" + v + "'");
+    }
+    r.open.remote_timeout_ms = static_cast<unsigned>(seconds * 1000 + 0.5);
+  }
   if (args.count("list") > 0) {
     const std::string what = args["list"].as<std::string>();
     r.list = dateline::parse_list(what);
@@ -223,7 +235,14 @@ int main(int argc, char** argv) {
   cxxopts::Options options(std::string(kProgram), "Search a Dateline database of news articles.");
   dateline::cli::add_common_options(options, "Database to search");
   options.add_options("Common")("allow-remote",
-                                "Let a stub file's 'remote HOST:PORT' lines open TCP shards (off: refused)");
+                                "Let a stub file's 'remote HOST:PORT' lines open TCP shards (off: refused)")(
+      "remote-timeout",
+      "Seconds to wait for a remote shard to connect or answer (default 10); one that does not is an "
+      "error",
+      cxxopts::value<std::string>(), "SECONDS")(
+      "allow-partial",
+      "Search the shards that open when some do not (a server down): the answer is flagged partial and "
+      "names them");
   // clang-format off
   options.add_options("Output")
       ("format", "Output format: text, json, jsonl, tsv, ids, trec", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
@@ -285,7 +304,12 @@ int main(int argc, char** argv) {
           }));
     }
     if (run.info) {
-      dateline::print_info(std::cout, run.format, searcher.info());
+      dateline::DatabaseInfo info = searcher.info();
+      const auto l = dateline::database::layout(run.db);
+      if (l == dateline::database::Layout::kStubDir || l == dateline::database::Layout::kStubFile) {
+        info.shards = dateline::database::shard_info(run.db, run.open);  // each shard on its own
+      }
+      dateline::print_info(std::cout, run.format, info);
       code = exit_code::kHits;
     } else if (run.list) {
       auto values = searcher.list(*run.list);

@@ -532,6 +532,22 @@ void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
     j["first_date"] = opt(info.first_date);
     j["last_date"] = opt(info.last_date);
     j["undated"] = info.undated;
+    if (!info.shards.empty()) {
+      nlohmann::ordered_json shards = nlohmann::ordered_json::array();
+      for (const auto& s : info.shards) {
+        nlohmann::ordered_json one{{"name", s.name}, {"kind", s.kind}, {"open", s.open}};
+        if (s.open) {
+          one["articles"] = s.articles;
+          one["documents"] = s.documents;
+          one["index_schema_version"] = s.schema_version;
+          one["analyzer"] = s.analyzer;
+        } else {
+          one["error"] = s.error;
+        }
+        shards.push_back(std::move(one));
+      }
+      j["shards"] = std::move(shards);
+    }
     out << dump_json(j) << '\n';
     out.flush();
     return;
@@ -552,6 +568,15 @@ void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
   out << "authors: " << info.authors << " distinct\n";
   out << "outlets: " << info.outlets.size() << '\n';
   for (const auto& o : info.outlets) out << "  " << o.count << "  " << one_line(o.value) << '\n';
+  if (!info.shards.empty()) out << "shards: " << info.shards.size() << '\n';
+  for (const auto& s : info.shards) {
+    out << "  " << one_line(s.name) << " (" << s.kind << "): ";
+    if (s.open) {
+      out << s.articles << " articles, " << s.documents << " documents, schema " << s.schema_version << '\n';
+    } else {
+      out << "cannot open: " << one_line(s.error) << '\n';
+    }
+  }
   out.flush();
 }
 

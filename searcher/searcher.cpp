@@ -144,7 +144,10 @@ Searcher::Searcher(const std::string& path, const database::OpenOptions& open) :
 void Searcher::open_once(const std::string& path, const database::OpenOptions& open,
                          const std::string& create_hint) {
   try {
-    db_ = database::open_for_reading(path, open);
+    database::OpenedDatabase opened = database::open_database(path, open);
+    db_ = opened.db;
+    shards_ = std::move(opened.shards);
+    missing_ = std::move(opened.missing);
   } catch (const database::StubError& e) {
     throw DatabaseError(DatabaseError::Kind::kNotOurs, e.what());
   } catch (const Xapian::DatabaseNotFoundError&) {
@@ -195,7 +198,9 @@ void Searcher::open_once(const std::string& path, const database::OpenOptions& o
 }
 
 void Searcher::refresh_stats() {
-  const schema::Lengths totals = schema::read_lengths(db_);
+  // Xapian gives a database of several shards the first shard's metadata: sum the shards' totals.
+  const schema::Lengths totals =
+      shards_.size() > 1 ? database::summed_lengths(shards_) : schema::read_lengths(db_);
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
   passage_stats_.average_length =
       totals.passages > 0 ? static_cast<double>(totals.articles) / static_cast<double>(totals.passages) : 0.0;
@@ -245,6 +250,9 @@ std::pair<uint64_t, bool> Searcher::count(const SearchOptions& options) {
 SearchResult Searcher::search_once(const SearchOptions& options) {
   SearchResult result;
   result.query = options.query;
+  for (const std::string& shard : missing_) {
+    result.warnings.push_back("shard " + shard + " did not open (--allow-partial): its articles are missing");
+  }
   // Flag filters alone (no query words) list the articles they select.
   const bool blank = options.query.find_first_not_of(" \t\r\n") == std::string::npos;
   // The wildcard budget is shared by what each wildcard expands to in this database.
@@ -274,8 +282,21 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const SortOrder order =
       !compiled.scored && options.sort == SortOrder::kRelevance ? SortOrder::kDateDesc : options.sort;
   if (order != SortOrder::kRelevance) {
-    sorter = date_sorter(order);
-    enquire.set_sort_by_key_then_relevance(sorter.get(), false);
+    const bool remote = std::any_of(shards_.begin(), shards_.end(), [](const database::OpenedShard& s) {
+      return s.shard.kind == database::Shard::Kind::kRemote;
+    });
+    if (remote) {
+      // A KeyMaker cannot run on a remote shard: the date slot as it is (unknown dates first when
+      // oldest first).
+      enquire.set_sort_by_value_then_relevance(schema::kSlotDate, order == SortOrder::kDateDesc);
+    } else {
+      sorter = date_sorter(order);
+      enquire.set_sort_by_key_then_relevance(sorter.get(), false);
+    }
+  } else {
+    // Equal scores in article id order, not docid order: the same page from one database, its shards
+    // (whose docids Xapian interleaves) or a compacted copy.
+    enquire.set_sort_by_relevance_then_value(schema::kSlotArticleId, false);
   }
   // How many matches the matcher must look at: all of them for exact facets; otherwise enough for an
   // exact total up to exact_total_up_to (past it Xapian's pruning may skip the rest: the total is then
@@ -540,7 +561,7 @@ DatabaseInfo Searcher::info() {
     }
     info.documents = db_.get_doccount();
     info.articles = info.documents;
-    info.passages = schema::read_lengths(db_).passages;
+    info.passages = (shards_.size() > 1 ? database::summed_lengths(shards_) : schema::read_lengths(db_)).passages;
     Xapian::Enquire enquire(db_);
     enquire.set_query(Xapian::Query::MatchAll);
     enquire.set_weighting_scheme(Xapian::BoolWeight());

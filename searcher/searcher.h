@@ -125,6 +125,7 @@ struct DatabaseInfo {
   uint64_t authors = 0;                              ///< distinct authors
   std::optional<std::string> first_date, last_date;  ///< "YYYY-MM-DD"
   uint64_t undated = 0;                              ///< articles without a date
+  std::vector<database::ShardInfo> shards;           ///< a stub's shards, each on its own (else empty)
 };
 
 /// An open database and its analyzer. Not thread-safe: one per thread.
@@ -175,6 +176,8 @@ class Searcher {
   Xapian::Database db_;
   Analyzer analyzer_;
   PassageStats passage_stats_;
+  std::vector<database::OpenedShard> shards_;  ///< the shards db_ holds (one for a glass directory)
+  std::vector<std::string> missing_;           ///< shards left out (OpenOptions::allow_partial)
   /// The words sharing a name key (analyzers/names.h), for CompileOptions::name_variants.
   std::function<std::vector<std::string>(const std::string& key)> name_variants_;
 };

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "analyzers/database.h"
+#include "analyzers/schema.h"
 #include "tests/support/test_support.h"
 
 namespace database = dateline::database;
@@ -175,4 +177,144 @@ TEST(DatabaseOpen, WritersRefuseStubs) {
   // A new path is created as glass.
   auto w = database::open_for_writing((dir.path() / "new").string(), Xapian::DB_CREATE_OR_OPEN);
   EXPECT_TRUE(fs::exists(dir.path() / "new" / "iamglass"));
+}
+
+namespace {
+
+// A glass database at `path` with a Dateline stamp (version, analyzer), length totals and `docs` documents.
+void make_stamped(const fs::path& path, int version, const std::string& analyzer, int docs = 1,
+                  dateline::schema::Lengths lengths = {}) {
+  Xapian::WritableDatabase w(path.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+  dateline::schema::write_stamp(w, analyzer);
+  if (version != dateline::schema::kVersion) {
+    w.set_metadata(std::string(dateline::schema::kMetaVersion), std::to_string(version));
+  }
+  dateline::schema::write_lengths(w, lengths);
+  for (int i = 0; i < docs; ++i) {
+    Xapian::Document d;
+    d.add_term(std::string(dateline::schema::kKindArticle));
+    w.add_document(d);
+  }
+  w.commit();
+}
+
+const std::string kEnglish = "language=english;fold_accents=1;possessives=1";
+
+}  // namespace
+
+TEST(ShardOpen, EachShardOpenedOnItsOwnAndFailuresNamed) {
+  dateline::test::TempDir dir;
+  make_stamped(dir.path() / "a", dateline::schema::kVersion, kEnglish, 2, {10, 20});
+  make_stamped(dir.path() / "b", dateline::schema::kVersion, kEnglish, 3, {5, 7});
+  const fs::path stub = dir.path() / "stub";
+  write_file(stub, "glass a\n# gone:\nglass missing\nglass b\n");
+
+  const auto shards = database::open_shards(stub.string());
+  ASSERT_EQ(shards.size(), 3u);
+  EXPECT_TRUE(shards[0].db.has_value());
+  EXPECT_FALSE(shards[1].db.has_value());
+  EXPECT_EQ(shards[1].where, stub.string() + ":3: ");
+  EXPECT_EQ(shards[1].error, "no database at " + (dir.path() / "missing").string());
+  EXPECT_TRUE(shards[2].db.has_value());
+
+  // Strict: the first shard that failed, as one line naming the stub's line.
+  try {
+    database::open_database(stub.string());
+    FAIL();
+  } catch (const database::StubError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              stub.string() + ":3: no database at " + (dir.path() / "missing").string());
+  }
+  // allow_partial: the others, and the missing one named.
+  database::OpenOptions partial;
+  partial.allow_partial = true;
+  const database::OpenedDatabase opened = database::open_database(stub.string(), partial);
+  EXPECT_EQ(opened.db.get_doccount(), 5u);
+  ASSERT_EQ(opened.missing.size(), 1u);
+  EXPECT_EQ(opened.missing[0], (dir.path() / "missing").string());
+  // Schema 2's length totals: Xapian gives the first shard's metadata only; summed_lengths() adds them.
+  EXPECT_EQ(dateline::schema::read_lengths(opened.db).articles, 10u);
+  EXPECT_EQ(database::summed_lengths(opened.shards).articles, 15u);
+  EXPECT_EQ(database::summed_lengths(opened.shards).passages, 27u);
+
+  // Every shard failing is an error even with allow_partial.
+  write_file(stub, "glass missing\nglass missing2\n");
+  try {
+    database::open_database(stub.string(), partial);
+    FAIL();
+  } catch (const database::StubError& e) {
+    const std::string missing = (dir.path() / "missing").string();
+    EXPECT_EQ(std::string(e.what()),
+              stub.string() + ":1: no database at " + missing + " (and every other shard failed)");
+  }
+}
+
+TEST(ShardOpen, DownRemoteShardIsOneLineNamingItAndTheTimeout) {
+  dateline::test::TempDir dir;
+  make_stamped(dir.path() / "a", dateline::schema::kVersion, kEnglish);
+  const fs::path stub = dir.path() / "stub";
+  // Port 1 on loopback: nothing listens there (tcpmux), so the connection is refused at once.
+  write_file(stub, "glass a\nremote 127.0.0.1:1\n");
+  database::OpenOptions o;
+  o.allow_remote = true;
+  o.remote_timeout_ms = 1500;
+  try {
+    database::open_for_reading(stub.string(), o);
+    FAIL();
+  } catch (const database::StubError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind(stub.string() + ":2: remote shard 127.0.0.1:1 (timeout 1.5 s): ", 0), 0u) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+  o.allow_partial = true;
+  const auto opened = database::open_database(stub.string(), o);
+  EXPECT_EQ(opened.db.get_doccount(), 1u);
+  EXPECT_EQ(opened.missing, std::vector<std::string>{"127.0.0.1:1"});
+  const auto info = database::shard_info(stub.string(), o);
+  ASSERT_EQ(info.size(), 2u);
+  EXPECT_TRUE(info[0].open);
+  EXPECT_EQ(info[0].articles, 1u);
+  EXPECT_EQ(info[0].analyzer, kEnglish);
+  EXPECT_FALSE(info[1].open);
+  EXPECT_EQ(info[1].kind, "remote");
+  EXPECT_NE(info[1].error.find("Connection refused"), std::string::npos) << info[1].error;
+}
+
+TEST(ShardOpen, MixedSchemasOrAnalyzersAreRefused) {
+  dateline::test::TempDir dir;
+  make_stamped(dir.path() / "a", dateline::schema::kVersion, kEnglish);
+  make_stamped(dir.path() / "none", dateline::schema::kVersion, "language=none;fold_accents=1;possessives=1");
+  make_stamped(dir.path() / "old", 1, kEnglish);
+  {
+    Xapian::WritableDatabase w((dir.path() / "plain").string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+    w.commit();
+  }
+  const fs::path stub = dir.path() / "stub";
+  auto refusal_of = [&](const std::string& text) -> std::string {
+    write_file(stub, text);
+    try {
+      database::open_for_reading(stub.string());
+      return "";
+    } catch (const database::StubError& e) {
+      return e.what();
+    }
+  };
+  const std::string a = (dir.path() / "a").string();
+  const std::string v = std::to_string(dateline::schema::kVersion);
+  EXPECT_EQ(refusal_of("glass a\nglass a\n"), "");
+  EXPECT_EQ(refusal_of("glass a\nglass none\n"),
+            stub.string() + ":2: shard " + (dir.path() / "none").string() + " has schema version " + v +
+                " and analyzer 'language=none;fold_accents=1;possessives=1', but shard " + a +
+                " has schema version " + v + " and analyzer '" + kEnglish +
+                "' (line 1): shards searched together must be indexed alike");
+  EXPECT_EQ(refusal_of("glass a\n\nglass old\n"),
+            stub.string() + ":3: shard " + (dir.path() / "old").string() +
+                " has schema version 1 and analyzer '" + kEnglish + "', but shard " + a +
+                " has schema version " + v + " and analyzer '" + kEnglish +
+                "' (line 1): shards searched together must be indexed alike");
+  EXPECT_EQ(refusal_of("glass plain\nglass a\n"),
+            stub.string() + ":1: shard " + (dir.path() / "plain").string() +
+                " is not a Dateline database (no dateline.schema_version stamp), unlike the other shards");
+  // No stamp anywhere: opened, for the caller to say it is not a Dateline database.
+  EXPECT_EQ(refusal_of("glass plain\nglass plain\n"), "");
 }

