@@ -477,6 +477,8 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
       BuiltDocument& bd = article.documents[i];
       // documents[0] is the article document (document_builder.h), added at commit (flush_documents()).
       if (i == 0) {
+        // Syndicated copies: detection terms now, the story id when the batch goes in (flush_documents()).
+        stories::add_detection(bd.document, stories::sign(stories::article_text(article)));
         pending_article_docs_.emplace_back(article_did, std::move(bd.document));
       } else {
         db_.replace_document(new_passage_docid(), bd.document);
@@ -531,6 +533,16 @@ std::vector<std::string> IndexWriter::prune(const std::vector<fs::path>& roots) 
   return gone;
 }
 
+size_t IndexWriter::link_stories() {
+  try {
+    commit();
+    return stories::link_all(db_);
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  return 0;
+}
+
 void IndexWriter::flush_spelling() {
   // One Xapian call per distinct word and batch: add_spelling() per word and document costs a table
   // lookup each time and was over half the indexing time.
@@ -564,10 +576,12 @@ void IndexWriter::flush_documents() {
   // list and data into B-trees keyed by docid at once, and fills their blocks only while keys arrive in
   // order; adding each article document between its passages, in another docid range, left the blocks
   // half empty (+16% on disk). Passages go in as they come, keeping the writer busy while readers read.
+  linker_.link(db_, pending_article_docs_);
   std::sort(pending_article_docs_.begin(), pending_article_docs_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [did, doc] : pending_article_docs_) db_.replace_document(did, doc);
   pending_article_docs_.clear();
+  linker_.clear();
 }
 
 void IndexWriter::commit() {
