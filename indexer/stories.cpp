@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -77,8 +78,31 @@ uint64_t get_le(std::string_view s, size_t at, int bytes) {
   return v;
 }
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The figures of a text, one bit each: runs of ASCII digits with the '.', ',' or '/' inside them
+// ("1.5", "6-1/8" gives "6" and "1/8", "109,000").
+uint64_t number_bits(std::string_view text) {
+  uint64_t bits = 0;
+  for (size_t i = 0; i < text.size();) {
+    if (!is_digit(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() &&
+           (is_digit(text[end]) || ((text[end] == '.' || text[end] == ',' || text[end] == '/') &&
+                                    end + 1 < text.size() && is_digit(text[end + 1])))) {
+      ++end;
+    }
+    bits |= uint64_t{1} << (XXH3_64bits(text.data() + i, end - i) & 63);
+    i = end;
+  }
+  return bits;
+}
+
 constexpr char kSignatureTag = 'M';  // first byte of a serialised signature: its layout
-constexpr size_t kSerialisedSize = 1 + 4 + 8 + 4 * kMinHashes;
+constexpr size_t kSerialisedSize = 1 + 4 + 4 + 8 + 8 + 4 * kMinHashes;
 
 }  // namespace
 
@@ -118,6 +142,8 @@ Signature sign(std::string_view text) {
     words.push_back(XXH3_64bits(norm.data() + start, end - start));
     start = end + 1;
   }
+  s.words = static_cast<uint32_t>(std::min<size_t>(words.size(), UINT32_MAX));
+  s.numbers = number_bits(text);
   // Shingles: hashes of kShingleWords consecutive word hashes (one shingle of every word when fewer).
   const size_t k = std::min<size_t>(kShingleWords, words.size());
   std::vector<uint64_t> shingles;
@@ -166,6 +192,11 @@ Match compare(const Signature& a, const Signature& b, const Thresholds& t) {
     m.score = std::max(m.score, c);
     m.same = m.same || c >= t.containment;
   }
+  if (m.same && std::min(a.words, b.words) < t.short_words && a.numbers != 0 && b.numbers != 0) {
+    const uint64_t smaller = a.words <= b.words ? a.numbers : b.numbers;
+    const uint64_t larger = a.words <= b.words ? b.numbers : a.numbers;
+    m.same = 2 * std::popcount(smaller & larger) >= std::popcount(smaller);
+  }
   return m;
 }
 
@@ -193,7 +224,9 @@ std::string serialise(const Signature& s) {
   out.reserve(kSerialisedSize);
   out += kSignatureTag;
   put_u32(out, s.shingles);
+  put_u32(out, s.words);
   put_u64(out, s.exact);
+  put_u64(out, s.numbers);
   for (uint32_t m : s.mins) put_u32(out, m);
   return out;
 }
@@ -202,8 +235,10 @@ std::optional<Signature> deserialise(std::string_view bytes) {
   if (bytes.size() != kSerialisedSize || bytes[0] != kSignatureTag) return std::nullopt;
   Signature s;
   s.shingles = static_cast<uint32_t>(get_le(bytes, 1, 4));
-  s.exact = get_le(bytes, 5, 8);
-  for (unsigned i = 0; i < kMinHashes; ++i) s.mins[i] = static_cast<uint32_t>(get_le(bytes, 13 + 4 * i, 4));
+  s.words = static_cast<uint32_t>(get_le(bytes, 5, 4));
+  s.exact = get_le(bytes, 9, 8);
+  s.numbers = get_le(bytes, 17, 8);
+  for (unsigned i = 0; i < kMinHashes; ++i) s.mins[i] = static_cast<uint32_t>(get_le(bytes, 25 + 4 * i, 4));
   return s;
 }
 

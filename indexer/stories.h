@@ -35,16 +35,23 @@ static_assert(kBands * kRows <= kMinHashes);
 struct Signature {
   uint64_t exact = 0;                        ///< XXH3-64 of the normalised words (0: no words)
   uint32_t shingles = 0;                     ///< distinct shingles (0: no words)
+  uint32_t words = 0;                        ///< words of the normalised text
+  uint64_t numbers = 0;                      ///< its figures ("1.5", "109,000"), one bit each (hash mod 64)
   std::array<uint32_t, kMinHashes> mins{};   ///< low 32 bits of each minimum
   bool empty() const { return shingles == 0; }
 };
 
 /// The same-story rule's thresholds (defaults: bench/stories, README "Syndicated copies").
 struct Thresholds {
-  double resemblance = 0.5;   ///< estimated Jaccard at or above which two texts are one story
-  double containment = 0.7;   ///< estimated share of the smaller text's shingles found in the larger
+  double resemblance = 0.6;   ///< estimated Jaccard at or above which two texts are one story
+  double containment = 0.8;   ///< estimated share of the smaller text's shingles found in the larger
   double min_ratio = 0.2;     ///< containment counts only when the smaller has this share of the larger's size
   uint32_t min_shingles = 8;  ///< containment counts only when the smaller has this many shingles
+  /// Short texts are often one template sentence with another company's name and figures ("Fed adds
+  /// reserves via customer repurchases", "... sets quarterly payout"), while a copy keeps its figures:
+  /// below this many words, two texts that both hold numbers are one story only when at least half the
+  /// smaller text's numbers are in the larger.
+  uint32_t short_words = 60;
 };
 
 /// The text's words, case-folded (ICU simple case folding), letters, marks and digits only, joined by one space.
@@ -62,7 +69,8 @@ double containment(const Signature& a, const Signature& b);
 
 /// How alike two texts are for the same-story rule: 1 for equal fingerprints, else the larger of the
 /// resemblance and the containment when the containment counts (Thresholds); 0 for empty signatures.
-/// same_story() is score >= its threshold; a writer joins a new article to its best-scoring candidate.
+/// `same`: a score at its threshold and, for short texts, their numbers agree (Thresholds::short_words).
+/// A writer joins a new article to its best-scoring candidate.
 struct Match {
   bool same = false;
   double score = 0;
@@ -76,7 +84,8 @@ std::vector<std::string> band_keys(const Signature& s);
 /// 16 lower-case hex digits of the exact fingerprint.
 std::string exact_key(const Signature& s);
 
-/// The signature as bytes for a value slot (little-endian: shingles, exact, mins), and back; std::nullopt
+/// The signature as bytes for a value slot (little-endian: shingles, words, exact, numbers, mins), and back;
+/// std::nullopt
 /// when the bytes are not a signature of this layout.
 std::string serialise(const Signature& s);
 std::optional<Signature> deserialise(std::string_view bytes);

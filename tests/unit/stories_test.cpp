@@ -114,6 +114,29 @@ TEST(StoriesCompare, SameTopicIsNotACopy) {
   EXPECT_FALSE(compare(sign(""), sign("")).same);
 }
 
+TEST(StoriesCompare, ShortTemplatesWithOtherFiguresAreNotOneStory) {
+  // One template sentence, another company and other figures: not a copy; the same figures: a copy.
+  const auto a = sign("The Federal Reserve entered the government securities market to arrange 1.5 billion "
+                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Federal funds "
+                      "were trading at 6-1/8 pct when the Fed began its temporary and indirect supply of "
+                      "reserves to the banking system.");
+  const auto b = sign("The Federal Reserve entered the government securities market to arrange 2.5 billion "
+                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Federal funds "
+                      "were trading at 5-7/8 pct when the Fed began its temporary and indirect supply of "
+                      "reserves to the banking system.");
+  const auto c = sign("The Federal Reserve entered the government securities market to arrange 1.5 billion "
+                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Federal funds "
+                      "were trading at 6-1/8 pct when the Fed began its temporary supply of reserves.");
+  EXPECT_LT(a.words, 60u);
+  EXPECT_NE(a.numbers, 0u);
+  EXPECT_GT(compare(a, b).score, 0.6);
+  EXPECT_FALSE(compare(a, b).same);
+  EXPECT_TRUE(compare(a, c).same);
+  stories::Thresholds no_check;
+  no_check.short_words = 0;
+  EXPECT_TRUE(compare(a, b, no_check).same);
+}
+
 TEST(StoriesSignature, SerialisesAndRefusesOtherBytes) {
   const auto s = sign(join(kWire));
   const auto back = stories::deserialise(stories::serialise(s));
@@ -121,6 +144,8 @@ TEST(StoriesSignature, SerialisesAndRefusesOtherBytes) {
   EXPECT_EQ(back->exact, s.exact);
   EXPECT_EQ(back->shingles, s.shingles);
   EXPECT_EQ(back->mins, s.mins);
+  EXPECT_EQ(back->words, s.words);
+  EXPECT_EQ(back->numbers, s.numbers);
   EXPECT_FALSE(stories::deserialise("").has_value());
   EXPECT_FALSE(stories::deserialise(std::string(stories::serialise(s).size(), 'x')).has_value());
   EXPECT_FALSE(stories::deserialise(stories::serialise(s).substr(1)).has_value());
