@@ -102,7 +102,7 @@ uint64_t number_bits(std::string_view text) {
 }
 
 constexpr char kSignatureTag = 'M';  // first byte of a serialised signature: its layout
-constexpr size_t kSerialisedSize = 1 + 4 + 4 + 8 + 8 + 4 * kMinHashes;
+constexpr size_t kSerialisedSize = 1 + 4 + 4 + 8 + 8 + 2 * kMinHashes;
 
 }  // namespace
 
@@ -167,7 +167,8 @@ Signature sign(std::string_view text) {
 double resemblance(const Signature& a, const Signature& b) {
   if (a.empty() || b.empty()) return 0;
   unsigned equal = 0;
-  for (unsigned i = 0; i < kMinHashes; ++i) equal += a.mins[i] == b.mins[i] ? 1 : 0;
+  // On the low 16 bits, as stored (b-bit MinHash, Li & Koenig 2010: a chance collision adds (1 - J) / 65536).
+  for (unsigned i = 0; i < kMinHashes; ++i) equal += (a.mins[i] & 0xFFFF) == (b.mins[i] & 0xFFFF) ? 1 : 0;
   return static_cast<double>(equal) / kMinHashes;
 }
 
@@ -227,7 +228,10 @@ std::string serialise(const Signature& s) {
   put_u32(out, s.words);
   put_u64(out, s.exact);
   put_u64(out, s.numbers);
-  for (uint32_t m : s.mins) put_u32(out, m);
+  for (uint32_t m : s.mins) {
+    out += static_cast<char>(m & 0xFF);
+    out += static_cast<char>((m >> 8) & 0xFF);
+  }
   return out;
 }
 
@@ -238,7 +242,7 @@ std::optional<Signature> deserialise(std::string_view bytes) {
   s.words = static_cast<uint32_t>(get_le(bytes, 5, 4));
   s.exact = get_le(bytes, 9, 8);
   s.numbers = get_le(bytes, 17, 8);
-  for (unsigned i = 0; i < kMinHashes; ++i) s.mins[i] = static_cast<uint32_t>(get_le(bytes, 25 + 4 * i, 4));
+  for (unsigned i = 0; i < kMinHashes; ++i) s.mins[i] = static_cast<uint32_t>(get_le(bytes, 25 + 2 * i, 2));
   return s;
 }
 

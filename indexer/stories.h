@@ -27,8 +27,8 @@ namespace dateline::stories {
 
 inline constexpr unsigned kShingleWords = 4;  ///< words per shingle
 inline constexpr unsigned kMinHashes = 128;   ///< minima in a signature
-inline constexpr unsigned kBands = 32;        ///< LSH bands (their keys are index terms)
-inline constexpr unsigned kRows = 2;          ///< minima per band
+inline constexpr unsigned kBands = 12;       ///< LSH bands (their keys are index terms)
+inline constexpr unsigned kRows = 1;         ///< minima per band
 static_assert(kBands * kRows <= kMinHashes);
 
 /// What the detector keeps of one text.
@@ -60,7 +60,7 @@ std::string normalise(std::string_view text);
 /// The signature of a text (see the file comment). A text without words gives an empty signature.
 Signature sign(std::string_view text);
 
-/// Estimated resemblance (Jaccard of the shingle sets): the share of equal minima.
+/// Estimated resemblance (Jaccard of the shingle sets): the share of minima whose low 16 bits are equal.
 double resemblance(const Signature& a, const Signature& b);
 
 /// Estimated containment of the smaller shingle set in the larger: |A n B| / min(|A|, |B|), with
@@ -84,8 +84,9 @@ std::vector<std::string> band_keys(const Signature& s);
 /// 16 lower-case hex digits of the exact fingerprint.
 std::string exact_key(const Signature& s);
 
-/// The signature as bytes for a value slot (little-endian: shingles, words, exact, numbers, mins), and back;
-/// std::nullopt
+/// The signature as bytes for a value slot (little-endian: shingles, words, exact, numbers, then the low 16
+/// bits of each minimum, all that resemblance() compares), and back (band_keys() of a signature read back
+/// are not those of the text: the terms on its document are); std::nullopt
 /// when the bytes are not a signature of this layout.
 std::string serialise(const Signature& s);
 std::optional<Signature> deserialise(std::string_view bytes);

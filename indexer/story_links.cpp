@@ -105,8 +105,8 @@ bool Linker::story_taken(const Xapian::Database& db, const std::string& story) c
   return stories_.count(story) != 0 || db.term_exists(story_term(story));
 }
 
-std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, const Signature& signature,
-                             const std::string& article_id) {
+std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
+                             const Signature& signature, const std::string& article_id) {
   std::string best_story;
   double best_score = -1;
   auto consider = [&](const Signature& other, const std::string& story) {
@@ -118,7 +118,12 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
       best_story = story;
     }
   };
-  const std::vector<std::string> terms = detection_terms(signature);
+  // The detection terms on the document (a stored signature keeps too few bits to make them again).
+  std::vector<std::string> terms;
+  for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
+    auto t = doc.termlist_begin();
+    for (t.skip_to(str(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) terms.push_back(*t);
+  }
   // Candidates in the database: documents sharing a detection term, most shared terms first.
   std::map<Xapian::docid, unsigned> shared;
   for (const auto& term : terms) {
@@ -134,9 +139,9 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   });
   if (order.size() > kMaxCandidates) order.resize(kMaxCandidates);
   for (const auto& [n, d] : order) {
-    const Xapian::Document doc = db.get_document(d, Xapian::DOC_ASSUME_VALID);
-    if (auto other = deserialise(doc.get_value(schema::kSlotStorySignature))) {
-      consider(*other, doc.get_value(schema::kSlotStory));
+    const Xapian::Document candidate = db.get_document(d, Xapian::DOC_ASSUME_VALID);
+    if (auto other = deserialise(candidate.get_value(schema::kSlotStorySignature))) {
+      consider(*other, candidate.get_value(schema::kSlotStory));
     }
   }
   // Candidates linked earlier in this batch.
@@ -176,7 +181,7 @@ void Linker::link(const Xapian::Database& db, std::vector<std::pair<Xapian::doci
     auto& [did, doc] = batch[i];
     std::string story = id;
     if (auto signature = deserialise(doc.get_value(schema::kSlotStorySignature))) {
-      story = link_one(db, did, *signature, id);
+      story = link_one(db, did, doc, *signature, id);
     } else {
       for (unsigned n = 2; story_taken(db, story); ++n) story = id + "#" + std::to_string(n);
       stories_.emplace(story, linked_.size());

@@ -60,8 +60,8 @@ class Linker {
     Signature signature;
     std::string story;
   };
-  std::string link_one(const Xapian::Database& db, Xapian::docid did, const Signature& signature,
-                       const std::string& article_id);
+  std::string link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
+                       const Signature& signature, const std::string& article_id);
   bool story_taken(const Xapian::Database& db, const std::string& story) const;
 
   Thresholds thresholds_;

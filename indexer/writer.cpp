@@ -477,8 +477,10 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
       BuiltDocument& bd = article.documents[i];
       // documents[0] is the article document (document_builder.h), added at commit (flush_documents()).
       if (i == 0) {
-        // Syndicated copies: detection terms now, the story id when the batch goes in (flush_documents()).
-        stories::add_detection(bd.document, stories::sign(stories::article_text(article)));
+        // Syndicated copies: detection terms now (unless the builder made them), the story id when the batch
+        // goes in (flush_documents()).
+        if (bd.document.get_value(schema::kSlotStorySignature).empty())
+          stories::add_detection(bd.document, stories::sign(stories::article_text(article)));
         pending_article_docs_.emplace_back(article_did, std::move(bd.document));
       } else {
         db_.replace_document(new_passage_docid(), bd.document);
