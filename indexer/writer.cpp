@@ -349,6 +349,11 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path), ne
                        "; to change it to " + options.id_root + " add --rebuild");
     }
     init_docids();
+    // Articles without a story: a bulk build killed before it linked the merged database, or a database
+    // indexed before stories. Linked now, so that later copies find them (value statistics: no scan).
+    const std::string kind(schema::kKindArticle);
+    const Xapian::doccount articles = db_.term_exists(kind) ? db_.get_termfreq(kind) : db_.get_doccount();
+    if (db_.get_value_freq(schema::kSlotStory) < articles) stories::link_all(db_);
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }

@@ -281,5 +281,26 @@ TEST_F(StoryIds, LinkAllGivesAMergedDatabaseTheWritersStories) {
   EXPECT_EQ(story("y"), "y");
 }
 
+TEST_F(StoryIds, AWriterLinksWhatAKilledBulkBuildLeftUnlinked) {
+  write([&] {
+    std::vector<BuiltArticle> v;
+    v.push_back(built("y", "2024-01-01", kSameTopic));
+    return v;
+  }());
+  // Two copies added without stories, as a bulk build killed between its merge and its linking leaves them.
+  {
+    Xapian::WritableDatabase db(db_path(), Xapian::DB_OPEN);
+    for (auto a : {built("x2", "2024-01-03", kWire), built("x1", "2024-01-02", kWire)}) {
+      for (auto& d : a.documents) db.add_document(d.document);
+    }
+    db.commit();
+  }
+  EXPECT_EQ(Xapian::Database(db_path()).get_value_freq(schema::kSlotStory), 1u);
+  IndexWriter w(options());  // opening for writing links them
+  EXPECT_EQ(story("x1"), "x1");
+  EXPECT_EQ(story("x2"), "x1");
+  EXPECT_EQ(story("y"), "y");
+}
+
 }  // namespace
 }  // namespace dateline
