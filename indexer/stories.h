@@ -45,7 +45,7 @@ struct Signature {
 struct Thresholds {
   double resemblance = 0.6;   ///< estimated Jaccard at or above which two texts are one story
   double containment = 0.8;   ///< estimated share of the smaller text's shingles found in the larger
-  double min_ratio = 0.2;     ///< containment counts only when the smaller has this share of the larger's size
+  double min_ratio = 0.2;     ///< containment counts only when the smaller has this share of the larger
   uint32_t min_shingles = 8;  ///< containment counts only when the smaller has this many shingles
   /// Short texts are often one template sentence with another company's name and figures ("Fed adds
   /// reserves via customer repurchases", "... sets quarterly payout"), while a copy keeps its figures:
@@ -54,7 +54,7 @@ struct Thresholds {
   uint32_t short_words = 60;
 };
 
-/// The text's words, case-folded (ICU simple case folding), letters, marks and digits only, joined by one space.
+/// The text's words (letters, marks and digits; ICU simple case folding), joined by one space.
 std::string normalise(std::string_view text);
 
 /// The signature of a text (see the file comment). A text without words gives an empty signature.

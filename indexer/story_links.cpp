@@ -122,7 +122,9 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   std::vector<std::string> terms;
   for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
     auto t = doc.termlist_begin();
-    for (t.skip_to(str(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) terms.push_back(*t);
+    for (t.skip_to(str(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
+      terms.push_back(*t);
+    }
   }
   // Candidates in the database: documents sharing a detection term, most shared terms first.
   std::map<Xapian::docid, unsigned> shared;
@@ -167,7 +169,8 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   return story;
 }
 
-void Linker::link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch) {
+void Linker::link(const Xapian::Database& db,
+                  std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch) {
   std::vector<std::tuple<std::string, std::string, size_t>> order;  // date, id, index
   order.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {

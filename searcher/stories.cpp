@@ -86,8 +86,8 @@ std::optional<Xapian::docid> find_article(const Xapian::Database& db, std::strin
   const std::string term = str(schema::kArticleId) + str(id);
   if (term.size() <= kMaxTermBytes) return check(term);
   // A long id: its term keeps a head of it, then the hash; the value tells which one it is.
-  const std::string head =
-      str(schema::kArticleId) + str(utf8::truncate(id, kMaxTermBytes - schema::kArticleId.size() - kLongIdTail));
+  const size_t room = kMaxTermBytes - schema::kArticleId.size() - kLongIdTail;
+  const std::string head = str(schema::kArticleId) + str(utf8::truncate(id, room));
   for (auto t = db.allterms_begin(head); t != db.allterms_end(head); ++t) {
     if (auto did = check(*t)) return did;
   }

@@ -83,8 +83,8 @@ void print(const Counts& c, const Thresholds& t, double sign_seconds, size_t ite
 }
 
 // The set linked in memory as one writer batch: an empty database, every article in the Linker's batch.
-std::vector<std::string> link(const std::vector<Item>& items, const std::vector<dateline::stories::Signature>& sigs,
-                              const Thresholds& t) {
+std::vector<std::string> link(const std::vector<Item>& items,
+                              const std::vector<dateline::stories::Signature>& sigs, const Thresholds& t) {
   std::vector<std::pair<Xapian::docid, Xapian::Document>> batch;
   for (size_t i = 0; i < items.size(); ++i) {
     Xapian::Document doc;
@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
     for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
       const Xapian::Document doc = db.get_document(*p);
       const std::string story = doc.get_value(dateline::schema::kSlotStory);
-      if (!story.empty()) std::cout << doc.get_value(dateline::schema::kSlotArticleId) << '\t' << story << '\n';
+      if (story.empty()) continue;
+      std::cout << doc.get_value(dateline::schema::kSlotArticleId) << '\t' << story << '\n';
     }
     return 0;
   }
@@ -138,7 +139,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     const bool dated = j.contains("date") && j["date"].is_string();
-    items.push_back(Item{j["id"], j["label"], dated ? j["date"].get<std::string>() : std::string(), j["text"]});
+    std::string date = dated ? j["date"].get<std::string>() : std::string();
+    items.push_back(Item{j["id"], j["label"], std::move(date), j["text"]});
   }
   const std::string mode = argc > 2 ? argv[2] : "";
   if (mode == "--db" && argc > 3) {
@@ -161,7 +163,8 @@ int main(int argc, char** argv) {
   std::vector<dateline::stories::Signature> sigs;
   sigs.reserve(items.size());
   for (const auto& it : items) sigs.push_back(dateline::stories::sign(it.text));
-  const double sign_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::chrono::duration<double> signing = std::chrono::steady_clock::now() - started;
+  const double sign_seconds = signing.count();
   if (mode == "--errors") {
     // Every wrong pair (FP: one story, two labels; FN: one label, two stories) with its scores.
     const auto story = link(items, sigs, Thresholds{});

@@ -123,7 +123,9 @@ TEST_F(StoriesCli, LikeFindsTheSameSubjectButNoCopy) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_FALSE(r.out.empty());
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "other-4");  // the same subject first
-  for (const char* copy : {"wire-1", "copy-2", "cut-3"}) EXPECT_EQ(r.out.find(copy), std::string::npos) << r.out;
+  for (const char* copy : {"wire-1", "copy-2", "cut-3"}) {
+    EXPECT_EQ(r.out.find(copy), std::string::npos) << r.out;
+  }
   auto j = json::parse(search({"--like", "other-4", "--format", "json", "--limit", "1"}).out);
   EXPECT_EQ(j["article"], "other-4");
   ASSERT_EQ(j["hits"].size(), 1u);  // one hit per story: never two copies of the wire story
@@ -132,10 +134,10 @@ TEST_F(StoriesCli, LikeFindsTheSameSubjectButNoCopy) {
 
 TEST_F(StoriesCli, LaterRunsAndDeletionsKeepTheStory) {
   ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
-  // The story's first article goes; its copies keep the story, and a copy indexed later finds it through them.
+  // The story's first article goes; its copies keep the story, and a later copy finds it through them.
   ASSERT_EQ(index({"--delete", "copy-2"}).exit_code, 0);
   write("batch2.jsonl", record("late-6", "Evening Star", "2024-01-05", "Rate rise",
-                               join(kWire, 0, 3) + "\n\nIn Harwick, estate agents said buyers had pulled back."));
+                               join(kWire, 0, 3) + "\n\nIn Harwick, estate agents said buyers held back."));
   ASSERT_EQ(index({(dir_.path() / "batch2.jsonl").string()}).exit_code, 0);
   EXPECT_EQ(search({"--story", "late-6", "--format", "ids"}).out, "wire-1\nlate-6\ncut-3\n");
   EXPECT_EQ(json::parse(search({"--story", "late-6", "--format", "json"}).out)["story"], "copy-2");

@@ -89,7 +89,7 @@ TEST(StoriesCompare, EditedCopiesAreOneStory) {
   const auto original = sign(join(kWire));
   // A new intro paragraph.
   auto intro = kWire;
-  intro.insert(intro.begin(), "STENBY (Daily Courier) - Borrowers in the capital face another rise in costs.");
+  intro.insert(intro.begin(), "STENBY (Daily Courier) - Borrowers in the capital face another rise.");
   // The tail cut: the first two paragraphs only.
   const std::vector<std::string> cut(kWire.begin(), kWire.begin() + 2);
   // A local paragraph inserted in the middle.
@@ -117,15 +117,15 @@ TEST(StoriesCompare, SameTopicIsNotACopy) {
 TEST(StoriesCompare, ShortTemplatesWithOtherFiguresAreNotOneStory) {
   // One template sentence, another company and other figures: not a copy; the same figures: a copy.
   const auto a = sign("The Federal Reserve entered the government securities market to arrange 1.5 billion "
-                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Federal funds "
+                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Fed funds "
                       "were trading at 6-1/8 pct when the Fed began its temporary and indirect supply of "
                       "reserves to the banking system.");
   const auto b = sign("The Federal Reserve entered the government securities market to arrange 2.5 billion "
-                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Federal funds "
+                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Fed funds "
                       "were trading at 5-7/8 pct when the Fed began its temporary and indirect supply of "
                       "reserves to the banking system.");
   const auto c = sign("The Federal Reserve entered the government securities market to arrange 1.5 billion "
-                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Federal funds "
+                      "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Fed funds "
                       "were trading at 6-1/8 pct when the Fed began its temporary supply of reserves.");
   EXPECT_LT(a.words, 60u);
   EXPECT_NE(a.numbers, 0u);
@@ -143,7 +143,8 @@ TEST(StoriesSignature, SerialisesAndRefusesOtherBytes) {
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->exact, s.exact);
   EXPECT_EQ(back->shingles, s.shingles);
-  for (unsigned i = 0; i < stories::kMinHashes; ++i) EXPECT_EQ(back->mins[i], s.mins[i] & 0xFFFF);  // 16 bits kept
+  // The low 16 bits of each minimum are kept.
+  for (unsigned i = 0; i < stories::kMinHashes; ++i) EXPECT_EQ(back->mins[i], s.mins[i] & 0xFFFF);
   EXPECT_EQ(stories::resemblance(*back, s), 1.0);
   EXPECT_TRUE(compare(*back, sign(join(kWire) + "\n\nA closing line.")).same);
   EXPECT_EQ(back->words, s.words);
