@@ -113,6 +113,16 @@ inline constexpr unsigned kSlotAuthor = 4;     ///< author(s), for facets; sever
 inline constexpr unsigned kSlotSpeakers = 5;   ///< speakers of the article joined by '\n', for facets
 // Slot 6 held the passage number in schema 2; it is not written any more.
 
+// ---- Syndicated copies (stories; indexer/stories.h, indexer/story_links.h) -------------------------
+// On the article document only. A story is the set of articles whose texts are copies of one another (the
+// same wire story, lightly edited); its id is the id of the article that started it, and stays when that
+// article is deleted or changed. Databases made before carry none: each article is then its own story.
+inline constexpr std::string_view kStory = "XSTORY";      ///< story id (as kSlotStory), for --story
+inline constexpr std::string_view kStoryExact = "XDUP";   ///< exact fingerprint: 16 hex digits
+inline constexpr std::string_view kStoryBand = "XLSH";    ///< an LSH band key: band (2 hex) + 12 hex digits
+inline constexpr unsigned kSlotStory = 7;                 ///< story id: the collapse key of one hit per story
+inline constexpr unsigned kSlotStorySignature = 8;        ///< MinHash signature (stories::serialise())
+
 /// The field table: query field names (the parser's list, its messages and --help), facets and `--info`
 /// read it.
 inline constexpr std::array<Field, 10> kFields{{

@@ -350,6 +350,11 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path), ne
                        "; to change it to " + options.id_root + " add --rebuild");
     }
     init_docids();
+    // Articles without a story: a bulk build killed before it linked the merged database, or a database
+    // indexed before stories. Linked now, so that later copies find them (value statistics: no scan).
+    const std::string kind(schema::kKindArticle);
+    const Xapian::doccount articles = db_.term_exists(kind) ? db_.get_termfreq(kind) : db_.get_doccount();
+    if (db_.get_value_freq(schema::kSlotStory) < articles) stories::link_all(db_);
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }
@@ -460,6 +465,10 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
     if (outcome == Outcome::kUpdated || db_.term_exists(article.id_term))
       delete_article_documents(article.id_term);
     if (article_did == 0 || article_did >= schema::kFirstPassageDocid) article_did = new_article_docid();
+    // Syndicated copies: detection terms now (unless the builder made them), the story id when the batch
+    // goes in (flush_documents()).
+    if (article.document.get_value(schema::kSlotStorySignature).empty())
+      stories::add_detection(article.document, stories::sign(stories::article_text(article)));
     // Added at commit (flush_documents()), in docid order.
     pending_article_docs_.emplace_back(article_did, std::move(article.document));
     for (const auto& word : article.spelling) ++spelling_delta_[word];
@@ -512,6 +521,16 @@ std::vector<std::string> IndexWriter::prune(const std::vector<fs::path>& roots) 
   return gone;
 }
 
+size_t IndexWriter::link_stories() {
+  try {
+    commit();
+    return stories::link_all(db_);
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+  return 0;
+}
+
 void IndexWriter::flush_spelling() {
   // One Xapian call per distinct word and batch: add_spelling() per word and document costs a table
   // lookup each time and was over half the indexing time.
@@ -544,10 +563,12 @@ void IndexWriter::flush_documents() {
   // The batch's article documents in docid order: Xapian writes a document's term list and data into
   // B-trees keyed by docid at once, and fills their blocks only while keys arrive in order (an updated
   // article keeps its old docid).
+  linker_.link(db_, pending_article_docs_);
   std::sort(pending_article_docs_.begin(), pending_article_docs_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [did, doc] : pending_article_docs_) db_.replace_document(did, doc);
   pending_article_docs_.clear();
+  linker_.clear();
 }
 
 void IndexWriter::commit() {

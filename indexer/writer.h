@@ -16,6 +16,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
 #include "indexer/document_builder.h"
+#include "indexer/story_links.h"
 
 namespace dateline {
 
@@ -69,6 +70,10 @@ class IndexWriter {
   /// `roots` and no longer exists. Returns the ids deleted.
   std::vector<std::string> prune(const std::vector<std::filesystem::path>& roots);
 
+  /// Gives every article document without a story its story (stories::link_all(): a database built by
+  /// segments, bulk.h, after the merge) and commits. Returns how many it linked.
+  size_t link_stories();
+
   /// Articles and passage-text bytes written since the last commit.
   uint64_t pending_articles() const { return pending_articles_; }
   uint64_t pending_bytes() const { return pending_bytes_; }
@@ -115,6 +120,8 @@ class IndexWriter {
   bool article_docid_changed_ = false;
   /// Article documents of the current batch, added by commit() (flush_documents()).
   std::vector<std::pair<Xapian::docid, Xapian::Document>> pending_article_docs_;
+  /// Gives them their story as they go in (indexer/story_links.h).
+  stories::Linker linker_;
 };
 
 /// A scratch directory beside a database (same folder, so that a rename moves it into place):

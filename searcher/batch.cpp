@@ -17,16 +17,6 @@ namespace dateline {
 
 namespace {
 
-size_t parse_number(const std::string& flag, const std::string& text, size_t max) {
-  size_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || value > max) {
-    throw UsageError("--" + flag + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" +
-                     text + "'");
-  }
-  return value;
-}
 
 bool blank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -94,6 +84,17 @@ void read_request(const std::string& line, SearchOptions& options, std::optional
 }
 
 }  // namespace
+
+size_t parse_number(const std::string& flag, const std::string& text, size_t max) {
+  size_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value > max) {
+    throw UsageError("--" + flag + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" +
+                     text + "'");
+  }
+  return value;
+}
 
 bool apply_option(SearchOptions& o, const std::string& key, const std::vector<std::string>& values) {
   const std::string& v = values.back();

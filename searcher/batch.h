@@ -36,6 +36,9 @@ inline constexpr std::array<std::string_view, 15> kSearchFlags = {
 /// false for a key that is no search option.
 bool apply_option(SearchOptions& o, const std::string& key, const std::vector<std::string>& values);
 
+/// A whole number from 0 to `max` for --FLAG; UsageError ("--FLAG: expected a whole number ...") else.
+size_t parse_number(const std::string& flag, const std::string& text, size_t max);
+
 /// Does `o` carry a filter (--outlet, --speaker, --author, --since, --until)?
 bool has_filter(const SearchOptions& o);
 

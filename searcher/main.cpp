@@ -21,6 +21,7 @@
 #include "searcher/caret.h"
 #include "searcher/printers.h"
 #include "searcher/searcher.h"
+#include "searcher/stories.h"
 
 namespace {
 
@@ -202,6 +203,52 @@ int run_batch(dateline::Searcher& searcher, const RunOptions& r) {
   return summary.any_hits ? exit_code::kHits : exit_code::kNoHits;
 }
 
+/// --story ID and --like ID (searcher/stories.h): no query words, no other mode; text, json, jsonl, tsv
+/// or ids. Exit 0 when the article is there, 1 when it is not.
+int run_stories(const cxxopts::ParseResult& args) {
+  const bool story = args.count("story") > 0;
+  const std::string flag = story ? "--story" : "--like";
+  if (story && args.count("like") > 0) throw UsageError("--story and --like: give one of them");
+  for (const char* other : {"batch", "count", "info", "list"}) {
+    if (args.count(other) > 0) throw UsageError(flag + " and --" + other + ": give one of them");
+  }
+  if (!args.unmatched().empty()) throw UsageError(flag + " takes an article id, not QUERY words");
+  const std::string id = args[story ? "story" : "like"].as<std::string>();
+  const std::string format_name = args["format"].as<std::string>();
+  const auto format = dateline::parse_format(format_name);
+  if (!format || *format == Format::kTrec) {
+    throw UsageError(flag + ": --format must be text, json, jsonl, tsv or ids, got '" + format_name + "'");
+  }
+  const size_t limit = dateline::parse_number("limit", args["limit"].as<std::string>(), 1'000'000);
+  dateline::database::OpenOptions open;
+  open.allow_remote = args.count("allow-remote") > 0;
+  const std::string path =
+      dateline::cli::resolve_db_path(args.count("db") > 0 ? args["db"].as<std::string>() : "");
+  dateline::Searcher checked(path, open);  // refuses what is not a readable Dateline database
+  const Xapian::Database db = dateline::database::open_for_reading(path, open);
+  bool found = false;
+  if (story) {
+    if (auto s = dateline::stories::story_of(db, id)) {
+      dateline::print_story(std::cout, *format, *s);
+      found = true;
+    }
+  } else if (auto hits = dateline::stories::like(db, id, limit)) {
+    dateline::print_like(std::cout, *format, id, *hits);
+    found = true;
+  }
+  if (!found) {
+    dateline::cli::print_error(kProgram, flag + ": no article with id '" + dateline::cli::terminal_safe(id) +
+                                             "' in " + path);
+    return exit_code::kNoHits;
+  }
+  std::cout.flush();
+  if (!std::cout.good() && errno != EPIPE) {
+    dateline::cli::print_error(kProgram, "error writing results to stdout");
+    return exit_code::kError;
+  }
+  return exit_code::kHits;
+}
+
 std::string help_epilogue() {
   return "Query syntax (--syntax full): words (any by default; --match all), \"exact phrase\", a NEAR/5 b,\n"
          "AND OR NOT (upper case), parentheses, +required -excluded, prefix*, and fields:\n" +
@@ -256,7 +303,9 @@ int main(int argc, char** argv) {
       ("qid", "Query id for trec/json output (default for trec: 1)", cxxopts::value<std::string>(), "ID")
       ("count", "Print only the number of matching articles")
       ("info", "Describe the database (articles, passages, outlets, dates, analyzer) and exit")
-      ("list", "Print every value in the database with its article count, one per line, and exit: outlets, speakers, authors, years or months", cxxopts::value<std::string>(), "WHAT");
+      ("list", "Print every value in the database with its article count, one per line, and exit: outlets, speakers, authors, years or months", cxxopts::value<std::string>(), "WHAT")
+      ("story", "Print every copy of article ID's story (the same text in other outlets) by date, and exit", cxxopts::value<std::string>(), "ID")
+      ("like", "Print up to --limit articles about what article ID is about that are not copies of it, and exit", cxxopts::value<std::string>(), "ID");
   options.add_options("Filters")
       ("outlet", "Only articles from this outlet (repeatable; aliases understood)", cxxopts::value<std::string>(), "NAME")
       ("speaker", "Only passages quoting this person (repeatable; part of a name is enough)", cxxopts::value<std::string>(), "NAME")
@@ -293,6 +342,7 @@ int main(int argc, char** argv) {
       return exit_code::kHits;
     }
     dateline::cli::setup_logging(kProgram, args);
+    if (args.count("story") > 0 || args.count("like") > 0) return run_stories(args);
     RunOptions run = resolve(args);
     dateline::Searcher searcher(run.db, run.open);
     if (run.aliases) {

@@ -513,6 +513,92 @@ void print_list(std::ostream& out, Format format, const std::vector<FacetCount>&
   out.flush();
 }
 
+namespace {
+
+nlohmann::ordered_json or_null(const std::string& s) {
+  return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+}
+
+// The article's fields added to `j` (after what it holds).
+nlohmann::ordered_json story_article_json(const stories::StoryArticle& a, bool score,
+                                          nlohmann::ordered_json j = nlohmann::ordered_json::object()) {
+  j["id"] = a.id;
+  j["outlet"] = or_null(a.outlet);
+  j["date"] = or_null(a.date);
+  j["title"] = or_null(a.title);
+  if (score) j["score"] = a.score;
+  return j;
+}
+
+// "DATE  OUTLET  ID  TITLE" (and the score first when given), each field escaped as in TSV.
+void story_article_line(std::ostream& out, const stories::StoryArticle& a, bool score) {
+  if (score) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%7.3f  ", a.score);
+    out << buf;
+  }
+  out << (a.date.empty() ? std::string("(no date)") : escape_tsv(a.date)) << "  "
+      << (a.outlet.empty() ? std::string("(no outlet)") : escape_tsv(a.outlet)) << "  " << escape_tsv(a.id);
+  if (!a.title.empty()) out << "  " << escape_tsv(a.title);
+  out << '\n';
+}
+
+void story_article_tsv(std::ostream& out, const stories::StoryArticle& a, bool score) {
+  out << escape_tsv(a.id);
+  if (score) out << '\t' << a.score;
+  out << '\t' << escape_tsv(a.outlet) << '\t' << escape_tsv(a.date) << '\t' << escape_tsv(a.title) << '\n';
+}
+
+}  // namespace
+
+void print_story(std::ostream& out, Format format, const stories::Story& story) {
+  if (format == Format::kJson) {
+    nlohmann::ordered_json copies = nlohmann::ordered_json::array();
+    for (const auto& c : story.copies) copies.push_back(story_article_json(c, false));
+    nlohmann::ordered_json j{{"schema_version", kJsonSchemaVersion}, {"article", story.article},
+                             {"story", story.story}, {"copies", std::move(copies)}};
+    out << dump_json(j) << '\n';
+  } else if (format == Format::kJsonl) {
+    for (const auto& c : story.copies) {
+      out << dump_json(story_article_json(c, false, {{"type", "copy"}, {"story", story.story}})) << '\n';
+    }
+  } else if (format == Format::kTsv) {
+    out << "id\toutlet\tdate\ttitle\n";
+    for (const auto& c : story.copies) story_article_tsv(out, c, false);
+  } else if (format == Format::kIds) {
+    for (const auto& c : story.copies) out << escape_tsv(c.id) << '\n';
+  } else {
+    out << "story " << escape_tsv(story.story) << ": " << story.copies.size()
+        << (story.copies.size() == 1 ? " copy" : " copies") << '\n';
+    for (const auto& c : story.copies) story_article_line(out, c, false);
+  }
+  out.flush();
+}
+
+void print_like(std::ostream& out, Format format, std::string_view article,
+                const std::vector<stories::StoryArticle>& hits) {
+  if (format == Format::kJson) {
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const auto& h : hits) all.push_back(story_article_json(h, true));
+    nlohmann::ordered_json j{{"schema_version", kJsonSchemaVersion}, {"article", std::string(article)},
+                             {"hits", std::move(all)}};
+    out << dump_json(j) << '\n';
+  } else if (format == Format::kJsonl) {
+    for (const auto& h : hits) {
+      out << dump_json(story_article_json(h, true, {{"type", "hit"}, {"article", std::string(article)}}))
+          << '\n';
+    }
+  } else if (format == Format::kTsv) {
+    out << "id\tscore\toutlet\tdate\ttitle\n";
+    for (const auto& h : hits) story_article_tsv(out, h, true);
+  } else if (format == Format::kIds) {
+    for (const auto& h : hits) out << escape_tsv(h.id) << '\n';
+  } else {
+    for (const auto& h : hits) story_article_line(out, h, true);
+  }
+  out.flush();
+}
+
 void print_info(std::ostream& out, Format format, const DatabaseInfo& info) {
   if (format == Format::kJson || format == Format::kJsonl) {
     nlohmann::ordered_json j;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "searcher/searcher.h"
+#include "searcher/stories.h"
 
 namespace dateline {
 
@@ -74,6 +75,18 @@ void print_info(std::ostream& out, Format format, const DatabaseInfo& info);
 /// escaped as TSV fields (escape_tsv) in every line format. trec is not a listing format: the caller
 /// refuses it.
 void print_list(std::ostream& out, Format format, const std::vector<FacetCount>& values);
+
+/// Prints `--story` output: the copies by date. text: "story ID: N copies" then "DATE  OUTLET  ID  TITLE"
+/// lines; tsv: a header and those fields; ids: the ids; json: {"schema_version", "article", "story",
+/// "copies": [{"id", "outlet", "date", "title"}]} (null for what is unknown); jsonl: one {"type": "copy",
+/// "story", ...} line per copy. trec does not apply: the caller refuses it.
+void print_story(std::ostream& out, Format format, const stories::Story& story);
+
+/// Prints `--like` output: text "SCORE  DATE  OUTLET  ID  TITLE" lines; tsv a header and those fields; ids
+/// the ids; json {"schema_version", "article", "hits": [{"id", "outlet", "date", "title", "score"}]};
+/// jsonl one {"type": "hit", "article", ...} line per hit. trec is refused by the caller.
+void print_like(std::ostream& out, Format format, std::string_view article,
+                const std::vector<stories::StoryArticle>& hits);
 
 /// One batch error as a JSON line: {"type":"error","line":N,"qid":...,"message":...,"column":...}.
 std::string error_json(size_t line, const std::optional<std::string>& qid, const std::string& message,

@@ -1,0 +1,213 @@
+/** @file
+ *  @brief Detection terms on article documents; story ids given by the writer (Linker) or after a bulk merge.
+ */
+#include "indexer/story_links.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "analyzers/schema.h"
+
+namespace dateline::stories {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// Appends the "text" of a document's data (one passage), or of its "passages" array, to `out`.
+void append_data_text(const std::string& data, std::string& out) {
+  const Json j = Json::parse(data, nullptr, false);
+  if (!j.is_object()) return;
+  auto add = [&](const Json& text) {
+    if (!text.is_string()) return;
+    if (!out.empty()) out += "\n\n";
+    out += text.get_ref<const std::string&>();
+  };
+  if (auto it = j.find("text"); it != j.end()) add(*it);
+  if (auto it = j.find("passages"); it != j.end() && it->is_array()) {
+    for (const auto& p : *it) {
+      if (p.is_object() && p.contains("text")) add(p["text"]);
+    }
+  }
+}
+
+std::string str(std::string_view s) { return std::string(s); }
+
+// The detection terms of a signature: the fingerprint term first, then the band terms.
+std::vector<std::string> detection_terms(const Signature& s) {
+  std::vector<std::string> terms;
+  if (s.empty()) return terms;
+  terms.push_back(str(schema::kStoryExact) + exact_key(s));
+  for (const auto& key : band_keys(s)) terms.push_back(str(schema::kStoryBand) + key);
+  return terms;
+}
+
+// How many candidates are checked at most (those sharing the most terms first): a story copied
+// thousands of times is found through any of its copies.
+constexpr size_t kMaxCandidates = 64;
+// Documents read from one detection term's posting list at most (a fingerprint shared by a huge story).
+constexpr Xapian::doccount kMaxPostings = 256;
+
+}  // namespace
+
+std::string article_text(const BuiltArticle& article) {
+  std::string text;
+  append_data_text(article.document.get_data(), text);
+  return text;
+}
+
+std::string stored_text(const Xapian::Database& /*db*/, const Xapian::Document& article_doc) {
+  // Schema 3: the passages are in the article's own data.
+  std::string text;
+  append_data_text(article_doc.get_data(), text);
+  return text;
+}
+
+void add_detection(Xapian::Document& doc, const Signature& signature) {
+  if (signature.empty()) return;
+  for (const auto& term : detection_terms(signature)) doc.add_boolean_term(term);
+  doc.add_value(schema::kSlotStorySignature, serialise(signature));
+}
+
+std::string story_term(std::string_view story_id) {
+  // The article's XID term with the story prefix: the same rule for ids too long for a term.
+  return str(schema::kStory) + article_id_term(story_id).substr(schema::kArticleId.size());
+}
+
+void Linker::clear() {
+  linked_.clear();
+  terms_.clear();
+  stories_.clear();
+}
+
+bool Linker::story_taken(const Xapian::Database& db, const std::string& story) const {
+  return stories_.count(story) != 0 || db.term_exists(story_term(story));
+}
+
+std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
+                             const Signature& signature, const std::string& article_id) {
+  std::string best_story;
+  double best_score = -1;
+  auto consider = [&](const Signature& other, const std::string& story) {
+    if (story.empty()) return;
+    const Match m = compare(signature, other, thresholds_);
+    if (!m.same) return;
+    if (m.score > best_score || (m.score == best_score && story < best_story)) {
+      best_score = m.score;
+      best_story = story;
+    }
+  };
+  // The detection terms on the document (a stored signature keeps too few bits to make them again).
+  std::vector<std::string> terms;
+  for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
+    auto t = doc.termlist_begin();
+    for (t.skip_to(str(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
+      terms.push_back(*t);
+    }
+  }
+  // Candidates in the database: documents sharing a detection term, most shared terms first.
+  std::map<Xapian::docid, unsigned> shared;
+  for (const auto& term : terms) {
+    Xapian::doccount read = 0;
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term) && read < kMaxPostings; ++p, ++read) {
+      if (*p != did) ++shared[*p];
+    }
+  }
+  std::vector<std::pair<unsigned, Xapian::docid>> order;
+  for (const auto& [d, n] : shared) order.emplace_back(n, d);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (order.size() > kMaxCandidates) order.resize(kMaxCandidates);
+  for (const auto& [n, d] : order) {
+    const Xapian::Document candidate = db.get_document(d, Xapian::DOC_ASSUME_VALID);
+    if (auto other = deserialise(candidate.get_value(schema::kSlotStorySignature))) {
+      consider(*other, candidate.get_value(schema::kSlotStory));
+    }
+  }
+  // Candidates linked earlier in this batch.
+  std::map<size_t, unsigned> batch_shared;
+  for (const auto& term : terms) {
+    if (auto it = terms_.find(term); it != terms_.end()) {
+      for (size_t i : it->second) ++batch_shared[i];
+    }
+  }
+  for (const auto& [i, n] : batch_shared) consider(linked_[i].signature, linked_[i].story);
+
+  std::string story = best_story;
+  if (story.empty()) {
+    // A new story, named by this article; if copies of an earlier version of it still hold that name
+    // (this version is no longer a copy of theirs), by the first free "ID#N".
+    story = article_id;
+    for (unsigned n = 2; story_taken(db, story); ++n) story = article_id + "#" + std::to_string(n);
+  }
+  const size_t index = linked_.size();
+  linked_.push_back(Linked{signature, story});
+  for (const auto& term : terms) terms_[term].push_back(index);
+  stories_.emplace(story, index);
+  return story;
+}
+
+void Linker::link(const Xapian::Database& db,
+                  std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch) {
+  std::vector<std::tuple<std::string, std::string, size_t>> order;  // date, id, index
+  order.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Xapian::Document& doc = batch[i].second;
+    std::string date = doc.get_value(schema::kSlotDate);
+    if (date.empty()) date = "~";  // unknown dates after known ones
+    order.emplace_back(std::move(date), doc.get_value(schema::kSlotArticleId), i);
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& [date, id, i] : order) {
+    auto& [did, doc] = batch[i];
+    std::string story = id;
+    if (auto signature = deserialise(doc.get_value(schema::kSlotStorySignature))) {
+      story = link_one(db, did, doc, *signature, id);
+    } else {
+      for (unsigned n = 2; story_taken(db, story); ++n) story = id + "#" + std::to_string(n);
+      stories_.emplace(story, linked_.size());
+    }
+    doc.add_value(schema::kSlotStory, story);
+    doc.add_boolean_term(story_term(story));
+  }
+}
+
+size_t link_all(Xapian::WritableDatabase& db, Thresholds thresholds) {
+  // The article documents without a story, in date-then-id order; the others (linked by an earlier run)
+  // are candidates as stored.
+  std::vector<std::tuple<std::string, std::string, Xapian::docid>> order;
+  const std::string kind(schema::kKindArticle);
+  const std::string all = db.term_exists(kind) ? kind : std::string();  // one document per article: all
+  for (auto p = db.postlist_begin(all); p != db.postlist_end(all); ++p) {
+    const Xapian::Document doc = db.get_document(*p);
+    if (!doc.get_value(schema::kSlotStory).empty()) continue;
+    std::string date = doc.get_value(schema::kSlotDate);
+    if (date.empty()) date = "~";  // unknown dates after known ones, as Linker::link()
+    order.emplace_back(std::move(date), doc.get_value(schema::kSlotArticleId), *p);
+  }
+  std::sort(order.begin(), order.end());
+  // In chunks: each chunk is written back before the next is linked, so the database shows it (a
+  // WritableDatabase reads its own uncommitted changes) and the Linker's memory stays small.
+  constexpr size_t kChunk = 1000;
+  Linker linker(thresholds);
+  for (size_t first = 0; first < order.size(); first += kChunk) {
+    std::vector<std::pair<Xapian::docid, Xapian::Document>> chunk;
+    for (size_t i = first; i < std::min(order.size(), first + kChunk); ++i) {
+      const Xapian::docid did = std::get<2>(order[i]);
+      Xapian::Document doc = db.get_document(did);
+      if (doc.get_value(schema::kSlotStorySignature).empty()) add_detection(doc, sign(stored_text(db, doc)));
+      chunk.emplace_back(did, std::move(doc));
+    }
+    linker.link(db, chunk);
+    std::sort(chunk.begin(), chunk.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [did, doc] : chunk) db.replace_document(did, doc);
+    linker.clear();
+  }
+  db.commit();
+  return order.size();
+}
+
+}  // namespace dateline::stories

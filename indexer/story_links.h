@@ -1,0 +1,78 @@
+/** @file
+ *  @brief Stories in the database: detection terms on article documents, and story ids given by one writer.
+ *
+ *  Each article document carries its detection data (stories::Signature): the exact-fingerprint term
+ *  (schema::kStoryExact), kBands LSH band terms (schema::kStoryBand) and the signature (kSlotStorySignature).
+ *  Linking gives it a story: the candidates are the documents sharing its fingerprint or a band term (a
+ *  Xapian posting-list read in the database being written, plus the documents linked earlier in the same
+ *  batch, which are not in it yet); the best-scoring candidate that stories::compare() calls the same story
+ *  gives its story id (ties: the smaller id); with none, the article starts a story named by its own id.
+ *  The id goes into kSlotStory and a kStory term. Story ids are never rewritten: deleting or changing an
+ *  article leaves the other copies their story, and a new copy joins it through any of them.
+ *
+ *  Everything kept between runs is in the documents, written in the writer's transaction with the article.
+ */
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "indexer/document_builder.h"
+#include "indexer/stories.h"
+
+namespace dateline::stories {
+
+/// The text the detector reads of a built article: its passages' text, in order, one blank line apart
+/// (the headline is left out: outlets rewrite it). Reads "text" of the passage documents' data; with one
+/// document per article, "text" or "passages": [{"text"}] of the article document's data.
+std::string article_text(const BuiltArticle& article);
+
+/// The same for an article stored in `db`, given its article document.
+std::string stored_text(const Xapian::Database& db, const Xapian::Document& article_doc);
+
+/// Puts the detection terms and the signature on an article document (no database needed: any thread).
+void add_detection(Xapian::Document& doc, const Signature& signature);
+
+/// kStory term of a story id (ids too long for a term end in "~" and 16 hex digits of their hash).
+std::string story_term(std::string_view story_id);
+
+/// Gives article documents their story. Holds the documents linked since the last clear(), which the
+/// database does not show yet. Not thread-safe: the writer's thread.
+class Linker {
+ public:
+  explicit Linker(Thresholds thresholds = {}) : thresholds_(thresholds) {}
+
+  /// Sets kSlotStory and the kStory term of each document of `batch` (docid, document), in the order
+  /// of their date then article id, so that which copy names a story does not depend on the order the
+  /// readers delivered them. Documents without a signature value (no text) are their own story.
+  void link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch);
+
+  /// The batch is in the database now (or was dropped): forget it.
+  void clear();
+
+ private:
+  struct Linked {
+    Signature signature;
+    std::string story;
+  };
+  std::string link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
+                       const Signature& signature, const std::string& article_id);
+  bool story_taken(const Xapian::Database& db, const std::string& story) const;
+
+  Thresholds thresholds_;
+  std::vector<Linked> linked_;
+  std::unordered_map<std::string, std::vector<size_t>> terms_;  ///< detection term -> linked_ indexes
+  std::unordered_map<std::string, size_t> stories_;             ///< story ids given in this batch
+};
+
+/// Links every article document of `db` that has no story yet (a database built by several writers into
+/// segments, bulk.h, after the merge): detection data made from its stored text where it has none, then
+/// the same rule as Linker in date-then-id order. Commits. Returns how many documents it linked.
+size_t link_all(Xapian::WritableDatabase& db, Thresholds thresholds = {});
+
+}  // namespace dateline::stories

@@ -1,0 +1,176 @@
+/** @file
+ *  @brief Syndicated copies end to end: dateline-index links copies into stories across runs and deletions;
+ *  dateline-search --story lists a story's copies by date, --like finds other stories on the same subject.
+ */
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using dateline::test::bin_dir;
+using dateline::test::RunResult;
+using nlohmann::json;
+
+const std::vector<std::string> kWire = {
+    "The central bank of Norland raised its main interest rate by half a point to 4.75 percent on Tuesday, "
+    "its third increase this year, saying inflation had stayed above its target for too long.",
+    "Governor Ana Veld told reporters in Stenby that the bank would keep raising rates until prices "
+    "steadied, and that the krone's fall against the euro had made imports dearer for households.",
+    "Economists polled last week had expected a quarter-point move. Bond yields rose sharply after the "
+    "announcement and the krone gained nearly one percent against the dollar in afternoon trading.",
+    "The finance ministry said it welcomed the decision but warned that higher borrowing costs would weigh "
+    "on construction, where orders have fallen for six months in a row according to official figures.",
+    "The bank's next policy meeting is set for March, when it will also publish new growth forecasts for "
+    "the coming two years and its review of the mortgage market.",
+};
+const std::string kSameTopic =
+    "Norland's central bank left its main interest rate unchanged at 4.25 percent on Thursday, saying "
+    "inflation was easing and that earlier rate increases needed time to work through the economy.\n\n"
+    "Governor Ana Veld said in Stenby that the bank was ready to raise rates again if the krone weakened "
+    "further, and that households were already feeling higher mortgage payments and dearer imports.";
+const std::string kUnrelated =
+    "The national football team of Norland beat its neighbours three goals to one in Stenby on Saturday, "
+    "with two late goals from the substitute striker sending the home crowd into raptures.";
+
+std::string join(const std::vector<std::string>& paragraphs, size_t first = 0, size_t count = 99) {
+  std::string out;
+  for (size_t i = first; i < paragraphs.size() && i < first + count; ++i) {
+    out += (out.empty() ? "" : "\n\n") + paragraphs[i];
+  }
+  return out;
+}
+
+std::string record(const std::string& id, const std::string& outlet, const std::string& date,
+                   const std::string& title, const std::string& text) {
+  json j{{"id", id}, {"outlet", outlet}, {"title", title}, {"text", text}};
+  if (!date.empty()) j["date"] = date;
+  return j.dump() + "\n";
+}
+
+class StoriesCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (dir_.path() / "db").string();
+    // The wire story, a copy under a new headline with an intro (dated a day earlier: it ran first), a copy
+    // cut after two paragraphs with no date, another story on the same subject, and an unrelated one.
+    write("batch1.jsonl",
+          record("wire-1", "Reuters", "2024-01-02", "Norland raises rates", join(kWire)) +
+              record("copy-2", "Daily Courier", "2024-01-01", "Borrowing costs up again",
+                     "STENBY (Daily Courier) - Borrowers face another rise in costs.\n\n" + join(kWire)) +
+              record("cut-3", "Harwick Post", "", "Rates rise", join(kWire, 0, 2)) +
+              record("other-4", "Reuters", "2024-02-01", "Norland holds rates", kSameTopic) +
+              record("sport-5", "Reuters", "2024-01-03", "Norland win", kUnrelated));
+  }
+
+  void write(const std::string& name, const std::string& content) {
+    std::ofstream(dir_.path() / name) << content;
+  }
+
+  RunResult index(std::vector<std::string> args) {
+    args.insert(args.begin(), {(bin_dir() / "dateline-index").string(), "--db", db_, "-q", "--writers", "1"});
+    return dateline::test::run(args);
+  }
+
+  RunResult search(std::vector<std::string> args) {
+    args.insert(args.begin(), {(bin_dir() / "dateline-search").string(), "--db", db_});
+    return dateline::test::run(args);
+  }
+
+  dateline::test::TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(StoriesCli, StoryListsEveryCopyByDate) {
+  ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
+  const std::string expected =
+      "story copy-2: 3 copies\n"
+      "2024-01-01  Daily Courier  copy-2  Borrowing costs up again\n"
+      "2024-01-02  Reuters  wire-1  Norland raises rates\n"
+      "(no date)  Harwick Post  cut-3  Rates rise\n";
+  for (const char* id : {"wire-1", "copy-2", "cut-3"}) {
+    auto r = search({"--story", id});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, expected) << id;
+  }
+  auto alone = search({"--story", "other-4"});
+  EXPECT_EQ(alone.out, "story other-4: 1 copy\n2024-02-01  Reuters  other-4  Norland holds rates\n");
+
+  auto j = json::parse(search({"--story", "cut-3", "--format", "json"}).out);
+  EXPECT_EQ(j["article"], "cut-3");
+  EXPECT_EQ(j["story"], "copy-2");
+  ASSERT_EQ(j["copies"].size(), 3u);
+  EXPECT_EQ(j["copies"][0], json({{"id", "copy-2"}, {"outlet", "Daily Courier"}, {"date", "2024-01-01"},
+                                  {"title", "Borrowing costs up again"}}));
+  EXPECT_TRUE(j["copies"][2]["date"].is_null());
+  EXPECT_EQ(search({"--story", "wire-1", "--format", "ids"}).out, "copy-2\nwire-1\ncut-3\n");
+  EXPECT_EQ(search({"--story", "wire-1", "--format", "tsv"}).out,
+            "id\toutlet\tdate\ttitle\n"
+            "copy-2\tDaily Courier\t2024-01-01\tBorrowing costs up again\n"
+            "wire-1\tReuters\t2024-01-02\tNorland raises rates\n"
+            "cut-3\tHarwick Post\t\tRates rise\n");
+}
+
+TEST_F(StoriesCli, LikeFindsTheSameSubjectButNoCopy) {
+  ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
+  auto r = search({"--like", "wire-1", "--format", "ids"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_FALSE(r.out.empty());
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "other-4");  // the same subject first
+  for (const char* copy : {"wire-1", "copy-2", "cut-3"}) {
+    EXPECT_EQ(r.out.find(copy), std::string::npos) << r.out;
+  }
+  auto j = json::parse(search({"--like", "other-4", "--format", "json", "--limit", "1"}).out);
+  EXPECT_EQ(j["article"], "other-4");
+  ASSERT_EQ(j["hits"].size(), 1u);  // one hit per story: never two copies of the wire story
+  EXPECT_GT(j["hits"][0]["score"].get<double>(), 0);
+}
+
+TEST_F(StoriesCli, LaterRunsAndDeletionsKeepTheStory) {
+  ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
+  // The story's first article goes; its copies keep the story, and a later copy finds it through them.
+  ASSERT_EQ(index({"--delete", "copy-2"}).exit_code, 0);
+  write("batch2.jsonl", record("late-6", "Evening Star", "2024-01-05", "Rate rise",
+                               join(kWire, 0, 3) + "\n\nIn Harwick, estate agents said buyers held back."));
+  ASSERT_EQ(index({(dir_.path() / "batch2.jsonl").string()}).exit_code, 0);
+  EXPECT_EQ(search({"--story", "late-6", "--format", "ids"}).out, "wire-1\nlate-6\ncut-3\n");
+  EXPECT_EQ(json::parse(search({"--story", "late-6", "--format", "json"}).out)["story"], "copy-2");
+  // Re-indexing the same input changes nothing.
+  ASSERT_EQ(index({(dir_.path() / "batch2.jsonl").string()}).exit_code, 0);
+  EXPECT_EQ(search({"--story", "wire-1", "--format", "ids"}).out, "wire-1\nlate-6\ncut-3\n");
+}
+
+TEST_F(StoriesCli, ABulkBuildLinksTheSameStories) {
+  ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
+  const std::string one = search({"--story", "wire-1", "--format", "json"}).out;
+  auto r = dateline::test::run({(bin_dir() / "dateline-index").string(), "--db", db_, "-q", "--rebuild",
+                                "--writers", "2", (dir_.path() / "batch1.jsonl").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(search({"--story", "wire-1", "--format", "json"}).out, one);
+}
+
+TEST_F(StoriesCli, BadUseIsAClearError) {
+  ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
+  auto missing = search({"--story", "nosuch"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.out, "");
+  EXPECT_NE(missing.err.find("--story: no article with id 'nosuch'"), std::string::npos) << missing.err;
+  EXPECT_EQ(search({"--like", "nosuch"}).exit_code, 1);
+  auto words = search({"--story", "wire-1", "rates"});
+  EXPECT_EQ(words.exit_code, 2);
+  EXPECT_NE(words.err.find("--story takes an article id, not QUERY words"), std::string::npos) << words.err;
+  EXPECT_EQ(search({"--story", "wire-1", "--format", "trec"}).exit_code, 2);
+  EXPECT_EQ(search({"--story", "wire-1", "--like", "wire-1"}).exit_code, 2);
+  EXPECT_EQ(search({"--like", "wire-1", "--count"}).exit_code, 2);
+  auto no_db = dateline::test::run({(bin_dir() / "dateline-search").string(), "--db",
+                                    (dir_.path() / "none").string(), "--story", "wire-1"});
+  EXPECT_EQ(no_db.exit_code, 2);
+}
+
+}  // namespace
