@@ -18,6 +18,7 @@
 
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
+#include "indexer/story_links.h"
 #include "indexer/writer.h"
 
 namespace fs = std::filesystem;
@@ -148,6 +149,14 @@ struct BulkBuilder::Impl {
   std::string dir;
   BlockAllocator blocks;
 
+  // Syndicated copies: the articles get their story here, batch by batch in the order they come, before
+  // any segment writer sees them. The linker remembers every article linked (it is never cleared), so
+  // an empty database stands for the one being built.
+  stories::Linker linker;
+  Xapian::WritableDatabase nothing{std::string(), Xapian::DB_BACKEND_INMEMORY};
+  std::vector<BuiltArticle> unlinked;
+  Xapian::docid next_link_id = 1;
+
   std::mutex mutex;
   std::condition_variable not_full;
   std::condition_variable not_empty;
@@ -241,15 +250,34 @@ BulkBuilder::~BulkBuilder() {
 }
 
 void BulkBuilder::add(BuiltArticle&& article) {
-  std::unique_lock lock(impl_->mutex);
-  impl_->not_full.wait(lock, [&] { return impl_->failed || impl_->queue.size() < impl_->max_queue(); });
-  if (impl_->failed) throw impl_->error_for(impl_->error);
-  impl_->queue.push_back(std::move(article));
-  impl_->not_empty.notify_one();
+  impl_->unlinked.push_back(std::move(article));
+  if (impl_->unlinked.size() >= std::max<size_t>(1, impl_->options.batch_size)) link_and_queue();
+}
+
+void BulkBuilder::link_and_queue() {
+  Impl& d = *impl_;
+  if (d.unlinked.empty()) return;
+  std::vector<std::pair<Xapian::docid, Xapian::Document>> batch;
+  std::unordered_map<Xapian::docid, size_t> where;
+  for (size_t i = 0; i < d.unlinked.size(); ++i) {
+    where[d.next_link_id] = i;
+    batch.emplace_back(d.next_link_id++, std::move(d.unlinked[i].document));
+  }
+  d.linker.link(d.nothing, batch);
+  for (auto& [id, doc] : batch) d.unlinked[where.at(id)].document = std::move(doc);
+  for (BuiltArticle& article : d.unlinked) {
+    std::unique_lock lock(d.mutex);
+    d.not_full.wait(lock, [&] { return d.failed || d.queue.size() < d.max_queue(); });
+    if (d.failed) throw d.error_for(d.error);
+    d.queue.push_back(std::move(article));
+    d.not_empty.notify_one();
+  }
+  d.unlinked.clear();
 }
 
 size_t BulkBuilder::finish() {
   Impl& d = *impl_;
+  link_and_queue();
   d.stop();
   if (d.failed) throw d.error_for(d.error);
   std::vector<std::string> segments;

@@ -70,6 +70,9 @@ class BulkBuilder {
   static std::string work_dir(const std::string& db_path);
 
  private:
+  /// Gives the waiting articles their stories and queues them for the writers.
+  void link_and_queue();
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -14,6 +14,7 @@
 
 #include "analyzers/schema.h"
 #include "base/utf8.h"
+#include "indexer/story_links.h"
 
 namespace dateline {
 
@@ -391,6 +392,14 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   }
   data["passages"] = std::move(passages);
   doc.set_data(dump(data));
+  // Syndicated copies: the detection terms and signature, here in the reader threads (story_links.h);
+  // the writer gives the story id.
+  std::string text;
+  for (const auto& passage : article.passages) {
+    if (!text.empty()) text += "\n\n";
+    text += passage.text;
+  }
+  stories::add_detection(doc, stories::sign(text));
   return out;
 }
 

@@ -648,13 +648,6 @@ class IndexRun {
                                                   options_.db_path + " in " + took + " s");
     // The merged database replaced the files this writer holds open (empty, unchanged): close it unwritten.
     writer_.reset();
-    {
-      // Syndicated copies: each segment writer saw a share of the articles; the stories are found in the
-      // merged database (indexer/story_links.h).
-      WriterOptions wo;
-      wo.path = options_.db_path;
-      IndexWriter(wo).link_stories();
-    }
     if (late_.empty()) return;
     // Duplicate ids whose winner came after the loser had gone into a segment: written over it now.
     WriterOptions wo;

@@ -24,6 +24,8 @@ std::vector<std::string> describe_terms(const Xapian::Document& doc) {
   std::vector<std::string> out;
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
     std::string s = *t;
+    // Syndicated-copy detection terms: tests/unit/stories_test.cpp (DetectionTermsOfTheBuilder below).
+    if (s.rfind(schema::kStoryExact, 0) == 0 || s.rfind(schema::kStoryBand, 0) == 0) continue;
     std::vector<Xapian::termpos> positions(t.positionlist_begin(), t.positionlist_end());
     if (!positions.empty()) {
       s += "[";
@@ -54,6 +56,7 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 std::vector<std::string> describe_values(const Xapian::Document& doc) {
   std::vector<std::string> out;
   for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
+    if (v.get_valueno() == schema::kSlotStorySignature) continue;  // DetectionTermsOfTheBuilder
     std::string value = *v;
     if (v.get_valueno() == schema::kSlotHash)
       value = value.size() == 16 ? "<16 hex>" : "<bad hash: " + value + ">";
@@ -141,6 +144,23 @@ TEST_F(DocumentBuilderTest, PassagesArePositionRanges) {
                   "2022[20004]:0", "Wtroop[10001,20002]:3", "Wwent[10002]", "Whome[10003]", "Wbelarus[20003]",
                   "W2022[20004]", "KA", "Qa.txt#0", "XSPalexander lukashenko", "XSWalexander[9999]:0",
                   "XSWlukashenko[9998]:0"}));
+}
+
+// The reader threads sign each article for the syndicated-copy detection: one exact fingerprint term,
+// LSH band terms and the signature value (wdf 0: the length is the ranking terms' alone).
+TEST_F(DocumentBuilderTest, DetectionTermsOfTheBuilder) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  size_t exact = 0, bands = 0;
+  for (auto t = built.document.termlist_begin(); t != built.document.termlist_end(); ++t) {
+    exact += (*t).rfind(schema::kStoryExact, 0) == 0 ? 1 : 0;
+    bands += (*t).rfind(schema::kStoryBand, 0) == 0 ? 1 : 0;
+    if ((*t).rfind("X", 0) == 0) {
+      EXPECT_EQ(t.get_wdf(), 0u) << *t;
+    }
+  }
+  EXPECT_EQ(exact, 1u);
+  EXPECT_GT(bands, 0u);
+  EXPECT_FALSE(built.document.get_value(schema::kSlotStorySignature).empty());
 }
 
 TEST_F(DocumentBuilderTest, LengthIsTheSumOfWdf) {
