@@ -293,10 +293,6 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       sorter = date_sorter(order);
       enquire.set_sort_by_key_then_relevance(sorter.get(), false);
     }
-  } else {
-    // Equal scores in article id order, not docid order: the same page from one database, its shards
-    // (whose docids Xapian interleaves) or a compacted copy.
-    enquire.set_sort_by_relevance_then_value(schema::kSlotArticleId, false);
   }
   // How many matches the matcher must look at: all of them for exact facets; otherwise enough for an
   // exact total up to exact_total_up_to (past it Xapian's pruning may skip the rest: the total is then
@@ -314,9 +310,30 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const FacetCounter facets(options.facets);
   facets.attach(enquire);
   const auto match_start = std::chrono::steady_clock::now();
-  const Xapian::MSet mset =
-      enquire.get_mset(static_cast<Xapian::doccount>(std::min<uint64_t>(options.offset, doccount)),
-                       static_cast<Xapian::doccount>(std::min<uint64_t>(options.limit, doccount)), check_at_least);
+  // Equal scores go in article id order, not docid order, so that one database, its shards (whose
+  // docids Xapian interleaves) and a compacted copy give the same page. Xapian's
+  // set_sort_by_relevance_then_value() reads the id of every candidate (+50% on term queries); instead
+  // the matcher ranks from the top to the page's end, past it while scores tie, and the page is cut
+  // from that list sorted by score, then id.
+  const bool by_score = order == SortOrder::kRelevance;
+  const uint64_t page_end = std::min<uint64_t>(static_cast<uint64_t>(options.offset) + options.limit, doccount);
+  Xapian::MSet mset;
+  if (by_score) {
+    uint64_t want = page_end + 16;  // a few past the page: a tie at its end rarely runs longer
+    for (;;) {
+      mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)), check_at_least);
+      if (mset.size() < want || page_end == 0 ||
+          mset[static_cast<Xapian::doccount>(want - 1)].get_weight() <
+              mset[static_cast<Xapian::doccount>(page_end - 1)].get_weight()) {
+        break;
+      }
+      want *= 2;  // the score at the page's end continues past it
+    }
+  } else {
+    mset = enquire.get_mset(static_cast<Xapian::doccount>(std::min<uint64_t>(options.offset, doccount)),
+                            static_cast<Xapian::doccount>(std::min<uint64_t>(options.limit, doccount)),
+                            check_at_least);
+  }
   const std::chrono::duration<double> match_time = std::chrono::steady_clock::now() - match_start;
   // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
   // counting early, so its totals and facets are not taken as exact.
@@ -352,7 +369,25 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
   }
 
-  add_hits(options, parsed, compiled, enquire, mset, result);
+  std::vector<Xapian::MSetIterator> page;
+  for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(it);
+  if (by_score) {
+    // Runs of equal scores are put in article id order (ids read for those only), then the page is cut.
+    for (size_t i = 0; i < page.size();) {
+      size_t j = i + 1;
+      while (j < page.size() && page[j].get_weight() == page[i].get_weight()) ++j;
+      if (j - i > 1 && i < page_end) {
+        std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
+        for (size_t k = i; k < j; ++k) run.emplace_back(page[k].get_document().get_value(schema::kSlotArticleId), page[k]);
+        std::sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (size_t k = i; k < j; ++k) page[k] = run[k - i].second;
+      }
+      i = j;
+    }
+    if (page.size() > page_end) page.resize(page_end);
+    page.erase(page.begin(), page.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(options.offset, page.size())));
+  }
+  add_hits(options, parsed, compiled, enquire, page, result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
     review_words(options.query, result.total == 0, result);
   }
@@ -389,17 +424,18 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
 }
 
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
-                        const Xapian::Enquire& enquire, const Xapian::MSet& mset, SearchResult& result) {
+                        const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
+                        SearchResult& result) {
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
   const bool need_passages = options.want_snippets || options.explain || options.per_article != 1;
   const PassageQuery pq = need_passages ? passage_query(compiled) : PassageQuery();
   size_t page_index = 0;
-  for (auto it = mset.begin(); it != mset.end(); ++it, ++page_index) {
+  for (const auto& it : page) {
     const Xapian::Document doc = it.get_document();
     const double score = it.get_weight();
     Hit article_hit;
-    article_hit.rank = options.offset + page_index + 1;  // an article's passages share its rank
+    article_hit.rank = options.offset + page_index++ + 1;  // an article's passages share its rank
     article_hit.score = score;
     if (options.ids_only) {
       article_hit.id = doc.get_value(schema::kSlotArticleId);

@@ -161,7 +161,8 @@ class Searcher {
   SearchResult search_once(const SearchOptions& options);
   /// The page's hits: each article of `mset` with its best passage(s) (passages.h), snippets, --explain.
   void add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
-                const Xapian::Enquire& enquire, const Xapian::MSet& mset, SearchResult& result);
+                const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
+                SearchResult& result);
   /// What the passage choice looks for: the query's words as positional terms, and its speakers.
   PassageQuery passage_query(const CompiledQuery& compiled) const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
