@@ -169,6 +169,9 @@ std::string boolean_term(std::string_view prefix, std::string_view value);
 inline constexpr std::string_view kMetaVersion = "dateline.schema_version";
 inline constexpr std::string_view kMetaAnalyzer = "dateline.analyzer";  ///< AnalyzerConfig::serialise()
 inline constexpr std::string_view kMetaFeatures = "dateline.features";
+/// Index weights of an experiments build (indexer/document_builder.h IndexWeights::describe()), when they
+/// are not the schema's: absent in every database a normal build makes.
+inline constexpr std::string_view kMetaExperiments = "dateline.experiments";
 
 /// Total length of all articles (sum of their ranking terms' wdf, as Xapian counts a document's length)
 /// and the number of passages of all articles, kept up to date by dateline-index: the searcher's

@@ -309,6 +309,8 @@ size_t BulkBuilder::finish() {
       all.close();
       Xapian::WritableDatabase out(merged.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
       schema::write_stamp(out, d.options.config.serialise());
+      if (const std::string w = index_weights().describe(); !w.empty())
+        out.set_metadata(std::string(schema::kMetaExperiments), w);
       schema::write_lengths(out, lengths);
       out.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article));
       if (!d.options.id_root.empty()) out.set_metadata(std::string(schema::kMetaIdRoot), d.options.id_root);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzers/schema.h"
+#include "base/experiments.h"
 #include "base/utf8.h"
 #include "indexer/story_links.h"
 
@@ -266,102 +267,101 @@ std::string article_hash(const Article& article) {
   return hex16(h);
 }
 
+const IndexWeights& index_weights() {
+  static const IndexWeights weights = [] {
+    IndexWeights w;
+    w.title = schema::find_field("title")->weight;
+    w.body = schema::find_field("text")->weight;
+    w.title_body = schema::kTitleBodyWeight;
+    // Relevance ablations (base/experiments.h): a digit each, in an experiments build only.
+    auto digit = [](const char* name, unsigned& weight, char lowest) {
+      const std::optional<std::string> v = experiment_setting(name);
+      if (v && v->size() == 1 && (*v)[0] >= lowest && (*v)[0] <= '9') weight = static_cast<unsigned>((*v)[0] - '0');
+    };
+    digit("DATELINE_TITLE_WDF", w.title, '1');
+    digit("DATELINE_TITLE_BODY_WDF", w.title_body, '0');
+    return w;
+  }();
+  return weights;
+}
+
+std::string IndexWeights::describe() const {
+  const IndexWeights defaults{schema::find_field("title")->weight, schema::find_field("text")->weight,
+                              schema::kTitleBodyWeight};
+  if (title == defaults.title && body == defaults.body && title_body == defaults.title_body) return {};
+  return "title_wdf=" + std::to_string(title) + ";title_body_wdf=" + std::to_string(title_body);
+}
+
 DocumentBuilder::DocumentBuilder(const Analyzer& analyzer)
     : analyzer_(analyzer) {}
 
-BuiltArticle DocumentBuilder::build(const Article& article, std::string_view source_file) const {
-  BuiltArticle out;
-  out.id = article.id;
-  out.hash = article_hash(article);
-  out.id_term = article_id_term(article.id);
-  out.source_file = std::string(source_file);
-
-  // DATELINE_TITLE_WDF: relevance ablations only (bench/relevance); the schema's weight otherwise.
-  static const unsigned kTitleWeight = [] {
-    const char* env = std::getenv("DATELINE_TITLE_WDF");  // NOLINT(concurrency-mt-unsafe): read-only
-    const unsigned schema_weight = schema::find_field("title")->weight;
-    if (env == nullptr || *env < '1' || *env > '9') return schema_weight;
-    return static_cast<unsigned>(std::strtoul(env, nullptr, 10));
-  }();
-  static const unsigned kBodyWeight = schema::find_field("text")->weight;
-  // wdf of a title word among the article's text terms (see below). DATELINE_TITLE_BODY_WDF
-  // (0-9) overrides it for relevance ablations only.
-  static const unsigned kTitleBodyWeight = [] {
-    const char* env = std::getenv("DATELINE_TITLE_BODY_WDF");  // NOLINT(concurrency-mt-unsafe): read-only
-    if (env == nullptr || *env < '0' || *env > '9') return schema::kTitleBodyWeight;
-    return static_cast<unsigned>(std::strtoul(env, nullptr, 10));
-  }();
-
-  // Analyse the title and subtitle (positions from 1; the subtitle after a gap).
-  std::vector<Token> title_tokens =
-      article.title ? analyzer_.analyze(*article.title, 1) : std::vector<Token>{};
-  uint32_t subtitle_first = 1;
-  if (!title_tokens.empty()) subtitle_first = title_tokens.back().position + kFieldGap;
-  std::vector<Token> subtitle_tokens =
-      article.subtitle ? analyzer_.analyze(*article.subtitle, subtitle_first) : std::vector<Token>{};
-
-  auto name_words = [&](const std::vector<std::string>& names) {
-    std::set<std::string> words;
-    for (const auto& name : names) {
-      for (const auto& tok : analyzer_.analyze(name)) {
-        if (!tok.term.empty()) words.insert(tok.term);
-      }
+std::set<std::string> DocumentBuilder::name_words(const std::vector<std::string>& names) const {
+  std::set<std::string> words;
+  for (const auto& name : names) {
+    for (const auto& tok : analyzer_.analyze(name)) {
+      if (!tok.term.empty()) words.insert(tok.term);
     }
-    return words;
-  };
-
-  std::vector<std::string> authors = split_authors(article.author);
-  std::vector<std::string> all_speakers = article_speakers(article);
-  std::set<std::string> all_speaker_words = name_words(all_speakers);
-  std::set<std::string> author_words = name_words(authors);
-  std::set<std::string> outlet_words =
-      article.outlet ? name_words({*article.outlet}) : std::set<std::string>{};
-
-  std::string date_compact = article.date ? compact_date(*article.date) : std::string();
-  if (article.date && date_compact.empty()) {
-    out.warnings.push_back("date \"" + *article.date + "\" is not YYYY-MM-DD; left out of the date terms");
   }
+  return words;
+}
 
+void DocumentBuilder::add_metadata(const Article& article, BuiltArticle& out) const {
   Xapian::Document& doc = out.document;
+  const std::vector<std::string> authors = split_authors(article.author);
+  const std::vector<std::string> speakers = article_speakers(article);
   doc.add_boolean_term(out.id_term);
   doc.add_boolean_term(std::string(schema::kKindArticle));
   doc.add_boolean_term(unique_term(article.id, 0));
   if (article.outlet && !article.outlet->empty()) {
     doc.add_boolean_term(schema::boolean_term(schema::kOutlet, *article.outlet));
     doc.add_value(schema::kSlotOutlet, *article.outlet);
+    for (const auto& w : name_words({*article.outlet}))
+      doc.add_boolean_term(schema::boolean_term(schema::kOutletWord, w));
   }
-  for (const auto& w : outlet_words) doc.add_boolean_term(schema::boolean_term(schema::kOutletWord, w));
   if (article.wire && !article.wire->empty())
     doc.add_boolean_term(schema::boolean_term(schema::kWire, *article.wire));
   for (const auto& a : authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, a));
-  for (const auto& w : author_words) doc.add_boolean_term(schema::boolean_term(schema::kAuthorWord, w));
+  for (const auto& w : name_words(authors)) doc.add_boolean_term(schema::boolean_term(schema::kAuthorWord, w));
   if (!authors.empty()) doc.add_value(schema::kSlotAuthor, join(authors, '\n'));
-  for (const auto& s : all_speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
-  for (const auto& w : all_speaker_words) doc.add_boolean_term(schema::boolean_term(schema::kSpeakerWord, w));
-  if (!all_speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(all_speakers, '\n'));
-  if (!date_compact.empty()) {
-    doc.add_boolean_term(std::string(schema::kYear) + date_compact.substr(0, 4));
-    if (date_compact.size() >= 6) doc.add_boolean_term(std::string(schema::kMonth) + date_compact.substr(0, 6));
-    if (date_compact.size() == 8) doc.add_boolean_term(std::string(schema::kDay) + date_compact);
-    doc.add_value(schema::kSlotDate, date_compact);
+  for (const auto& s : speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
+  for (const auto& w : name_words(speakers)) doc.add_boolean_term(schema::boolean_term(schema::kSpeakerWord, w));
+  if (!speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(speakers, '\n'));
+  const std::string date = article.date ? compact_date(*article.date) : std::string();
+  if (article.date && date.empty()) {
+    out.warnings.push_back("date \"" + *article.date + "\" is not YYYY-MM-DD; left out of the date terms");
+  }
+  if (!date.empty()) {
+    doc.add_boolean_term(std::string(schema::kYear) + date.substr(0, 4));
+    if (date.size() >= 6) doc.add_boolean_term(std::string(schema::kMonth) + date.substr(0, 6));
+    if (date.size() == 8) doc.add_boolean_term(std::string(schema::kDay) + date);
+    doc.add_value(schema::kSlotDate, date);
   }
   doc.add_value(schema::kSlotArticleId, article.id);
   doc.add_value(schema::kSlotHash, out.hash);
+}
 
-  // Title and subtitle: exact forms at their positions (S), ranking terms without positions (WS, with
-  // the title's weight; and W: title words also count as article text, one BM25 field as Anserini and
-  // Omega index title + body, whose statistics a title-only field would distort).
+void DocumentBuilder::add_title(const Article& article, BuiltArticle& out) const {
+  // Title and subtitle: exact forms at their positions (S; the subtitle after a gap), ranking terms
+  // without positions (WS, with the title's weight; and W: title words also count as article text, one
+  // BM25 field as Anserini and Omega index title + body, whose statistics a title-only field would
+  // distort).
+  const IndexWeights& weights = index_weights();
   static constexpr std::string_view kTitlePrefix = schema::kTitle;
-  static constexpr std::string_view kBodyPrefix = schema::kBody;
-  for (const auto* tokens : {&title_tokens, &subtitle_tokens}) {
-    out.length += add_text(doc, analyzer_, *tokens, schema::kArticleTitle, kTitleWeight, 0, &kTitlePrefix,
-                           &out.spelling);
-    out.length += add_text(doc, analyzer_, *tokens, schema::kArticleText, kTitleBodyWeight, 0, nullptr, nullptr);
+  std::vector<Token> title = article.title ? analyzer_.analyze(*article.title, 1) : std::vector<Token>{};
+  const uint32_t subtitle_first = title.empty() ? 1 : title.back().position + kFieldGap;
+  std::vector<Token> subtitle =
+      article.subtitle ? analyzer_.analyze(*article.subtitle, subtitle_first) : std::vector<Token>{};
+  for (const auto* tokens : {&title, &subtitle}) {
+    out.length += add_text(out.document, analyzer_, *tokens, schema::kArticleTitle, weights.title, 0,
+                           &kTitlePrefix, &out.spelling);
+    out.length +=
+        add_text(out.document, analyzer_, *tokens, schema::kArticleText, weights.title_body, 0, nullptr, nullptr);
   }
+}
 
-  Json data = common_data(article);
-  data["speakers"] = all_speakers;
-  if (!out.source_file.empty()) data["file"] = out.source_file;
+nlohmann::ordered_json DocumentBuilder::add_passages(const Article& article, BuiltArticle& out) const {
+  static constexpr std::string_view kBodyPrefix = schema::kBody;
+  Xapian::Document& doc = out.document;
   Json passages = Json::array();
   uint32_t start = 0;
   uint32_t last_offset = 0;
@@ -369,8 +369,8 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     start = schema::next_passage_start(start, last_offset);
     std::vector<Token> tokens = analyzer_.analyze(passage.text, 1);
     last_offset = tokens.empty() ? 0 : tokens.back().position;
-    const uint64_t length =
-        add_text(doc, analyzer_, tokens, schema::kArticleText, kBodyWeight, start, &kBodyPrefix, &out.spelling);
+    const uint64_t length = add_text(doc, analyzer_, tokens, schema::kArticleText, index_weights().body, start,
+                                     &kBodyPrefix, &out.spelling);
     out.length += length;
     // The passage's speaker words just before it, one position each (schema.h "Positions").
     std::vector<std::string> speakers = non_empty(passage.speakers);
@@ -390,8 +390,22 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     out.text_bytes += passage.text.size();
     ++out.passages;
   }
-  data["passages"] = std::move(passages);
-  doc.set_data(dump(data));
+  return passages;
+}
+
+BuiltArticle DocumentBuilder::build(const Article& article, std::string_view source_file) const {
+  BuiltArticle out;
+  out.id = article.id;
+  out.hash = article_hash(article);
+  out.id_term = article_id_term(article.id);
+  out.source_file = std::string(source_file);
+  add_metadata(article, out);
+  add_title(article, out);
+  Json data = common_data(article);
+  data["speakers"] = article_speakers(article);
+  if (!out.source_file.empty()) data["file"] = out.source_file;
+  data["passages"] = add_passages(article, out);
+  out.document.set_data(dump(data));
   // Syndicated copies: the detection terms and signature, here in the reader threads (story_links.h);
   // the writer gives the story id.
   std::string text;
@@ -399,7 +413,7 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     if (!text.empty()) text += "\n\n";
     text += passage.text;
   }
-  stories::add_detection(doc, stories::sign(text));
+  stories::add_detection(out.document, stories::sign(text));
   return out;
 }
 

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "analyzers/analyzer.h"
 #include "articles/article.h"
 
@@ -53,6 +55,18 @@ std::string article_hash(const Article& article);
 /// metadata fields when present, then "passages": [{"passage","text","start","end","speakers"}].
 std::string article_record_json(const Article& article);
 
+/// The wdf multipliers of the index: schema::kFields' weights, unless an experiments build
+/// (base/experiments.h) was given DATELINE_TITLE_WDF / DATELINE_TITLE_BODY_WDF.
+struct IndexWeights {
+  unsigned title = 0;       ///< WS title terms
+  unsigned body = 0;        ///< W passage terms
+  unsigned title_body = 0;  ///< W title terms
+  /// "" for the schema's weights, else "title_wdf=N;title_body_wdf=N": what the indexer stamps into a
+  /// database it creates (schema::kMetaExperiments).
+  std::string describe() const;
+};
+const IndexWeights& index_weights();
+
 /// Turns Articles into documents. Holds a reference to an Analyzer, so one builder per thread.
 class DocumentBuilder {
  public:
@@ -63,6 +77,14 @@ class DocumentBuilder {
   BuiltArticle build(const Article& article, std::string_view source_file = {}) const;
 
  private:
+  /// Ids, outlet, wire, authors, speakers, dates: boolean terms and values.
+  void add_metadata(const Article& article, BuiltArticle& out) const;
+  /// Title and subtitle: exact forms and ranking terms.
+  void add_title(const Article& article, BuiltArticle& out) const;
+  /// Every passage at its position range, its speakers' words before it; returns the passages' data.
+  nlohmann::ordered_json add_passages(const Article& article, BuiltArticle& out) const;
+  std::set<std::string> name_words(const std::vector<std::string>& names) const;
+
   const Analyzer& analyzer_;
 };
 

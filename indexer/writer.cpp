@@ -308,6 +308,8 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path), ne
       }
       config_ = fresh_config;
       schema::write_stamp(db_, config_.serialise());
+      if (const std::string w = index_weights().describe(); !w.empty())
+        db_.set_metadata(std::string(schema::kMetaExperiments), w);
       id_root_ = options.id_root;
       if (!id_root_.empty()) db_.set_metadata(std::string(schema::kMetaIdRoot), id_root_);
       db_.commit();
@@ -370,6 +372,8 @@ bool IndexWriter::create_beside(const AnalyzerConfig& config, bool replace) {
   try {
     Xapian::WritableDatabase fresh(scratch->path(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
     schema::write_stamp(fresh, config.serialise());
+    if (const std::string w = index_weights().describe(); !w.empty())
+      fresh.set_metadata(std::string(schema::kMetaExperiments), w);
     if (!new_id_root_.empty()) fresh.set_metadata(std::string(schema::kMetaIdRoot), new_id_root_);
     fresh.commit();
     fresh.close();

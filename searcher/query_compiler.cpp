@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "analyzers/schema.h"
+#include "base/experiments.h"
 #include "articles/outlets.h"
 #include "searcher/query.h"
 #include "searcher/query_ast.h"
@@ -926,12 +927,13 @@ CompiledQuery compile_query(const ParsedQuery& parsed, const Filters& filters, c
   return out;
 }
 
-// Experiment knobs (bench/relevance ablations only): DATELINE_RANKING="name=value,...". The default
-// ranking never depends on it; an unset variable or unknown name leaves the named constant in force.
+// Experiment knobs (bench/relevance ablations only): DATELINE_RANKING="name=value,...", read in an
+// experiments build only (base/experiments.h). The default ranking never depends on it; an unset variable
+// or unknown name leaves the named constant in force.
 double ranking_knob(const char* name, double fallback) {
-  const char* env = std::getenv("DATELINE_RANKING");  // NOLINT(concurrency-mt-unsafe): read-only
-  if (env == nullptr) return fallback;
-  const std::string spec(env);
+  const std::optional<std::string> setting = experiment_setting("DATELINE_RANKING");
+  if (!setting) return fallback;
+  const std::string& spec = *setting;
   const std::string key = std::string(name) + "=";
   size_t at = 0;
   while ((at = spec.find(key, at)) != std::string::npos) {

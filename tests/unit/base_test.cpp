@@ -3,6 +3,8 @@
  */
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,6 +12,7 @@
 #include "base/edit_distance.h"
 #include "base/calendar.h"
 #include "base/errors.h"
+#include "base/experiments.h"
 #include "base/languages.h"
 #include "base/terminal.h"
 #include "base/utf8.h"
@@ -232,5 +235,17 @@ TEST(EditDistance, BytesAndCodePoints) {
   EXPECT_EQ(edit_distance(std::string_view("same"), std::string_view("same")), 0u);
   // Code points: one substitution, although the UTF-8 bytes differ in two places.
   EXPECT_EQ(edit_distance(std::u32string(U"caf\u00e9"), std::u32string(U"cafe")), 1u);
+}
+
+// A normal build never reads the experiment settings, whatever the environment holds (the suite is built
+// without DATELINE_EXPERIMENTS).
+TEST(Experiments, ANormalBuildIgnoresTheEnvironment) {
+  ASSERT_FALSE(dateline::experiments_enabled());
+  ::setenv("DATELINE_RANKING", "k1=5", 1);
+  ::setenv("DATELINE_TITLE_WDF", "9", 1);
+  EXPECT_EQ(dateline::experiment_setting("DATELINE_RANKING"), std::nullopt);
+  EXPECT_EQ(dateline::experiment_setting("DATELINE_TITLE_WDF"), std::nullopt);
+  ::unsetenv("DATELINE_RANKING");
+  ::unsetenv("DATELINE_TITLE_WDF");
 }
 }  // namespace

@@ -163,6 +163,16 @@ TEST_F(DocumentBuilderTest, DetectionTermsOfTheBuilder) {
   EXPECT_FALSE(built.document.get_value(schema::kSlotStorySignature).empty());
 }
 
+TEST(IndexWeights, TheSchemasWeightsStampNothing) {
+  EXPECT_EQ(index_weights().title, 3u);
+  EXPECT_EQ(index_weights().body, 1u);
+  EXPECT_EQ(index_weights().title_body, 1u);
+  EXPECT_EQ(index_weights().describe(), "");
+  IndexWeights other = index_weights();
+  other.title = 5;
+  EXPECT_EQ(other.describe(), "title_wdf=5;title_body_wdf=1");
+}
+
 TEST_F(DocumentBuilderTest, LengthIsTheSumOfWdf) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   uint64_t sum = 0;
