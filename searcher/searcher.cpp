@@ -103,6 +103,52 @@ std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, const Xa
   return out;
 }
 
+// The facets as printed: at most `limit` values each (0: all); speakers the rows of the first `limit`
+// people (name_groups.h), so that the printers' grouping shows that many whole rows.
+std::vector<FacetResult> facet_rows(std::vector<FacetResult> facets, size_t limit) {
+  for (FacetResult& f : facets) {
+    if (f.name == facet_name(FacetKind::kSpeaker)) {
+      // Grouping reads each value's name keys (ICU transliteration): only the most frequent values
+      // can make the first rows, so the long tail is left out of it (a match of every article had
+      // thousands of speakers: 358 ms at p95 grouped whole).
+      const size_t head = std::max<size_t>(kSpeakerGroupingValues, 20 * limit);
+      if (limit > 0 && f.values.size() > head) f.values.resize(head);
+      f.values = top_name_rows(f.values, limit);
+    } else if (limit > 0 && f.values.size() > limit) {
+      f.values.resize(limit);  // sorted by count already
+    }
+  }
+  return facets;
+}
+
+// Hits [offset, page_end) of `mset` (ranked from the top) with runs of equal scores in article id
+// order: the ids are read for those runs only.
+// Every hit of `mset`, in its order.
+std::vector<Xapian::MSetIterator> all_hits(const Xapian::MSet& mset) {
+  std::vector<Xapian::MSetIterator> out;
+  for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(it);
+  return out;
+}
+
+std::vector<Xapian::MSetIterator> page_by_score(const Xapian::MSet& mset, size_t offset, uint64_t page_end) {
+  std::vector<Xapian::MSetIterator> page = all_hits(mset);
+  for (size_t i = 0; i < page.size();) {
+    size_t j = i + 1;
+    while (j < page.size() && page[j].get_weight() == page[i].get_weight()) ++j;
+    if (j - i > 1 && i < page_end) {
+      std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
+      for (size_t k = i; k < j; ++k)
+        run.emplace_back(page[k].get_document().get_value(schema::kSlotArticleId), page[k]);
+      std::sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t k = i; k < j; ++k) page[k] = run[k - i].second;
+    }
+    i = j;
+  }
+  if (page.size() > page_end) page.resize(page_end);
+  page.erase(page.begin(), page.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(offset, page.size())));
+  return page;
+}
+
 // Sorting by date: unknown dates last in both directions.
 std::unique_ptr<Xapian::MultiValueKeyMaker> date_sorter(SortOrder order) {
   auto km = std::make_unique<Xapian::MultiValueKeyMaker>();
@@ -357,42 +403,9 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   result.total = all_seen ? lower : mset.get_matches_estimated();
   // An estimate never exceeds the articles there are.
   if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
-  if (!options.facets.empty()) {
-    // Speakers: every value counted, then the rows of the first --facet-limit people (name_groups.h), so
-    // that the printers' grouping shows that many whole rows.
-    result.facets = facets.results(all_seen, 0);
-    for (FacetResult& f : result.facets) {
-      if (f.name == facet_name(FacetKind::kSpeaker)) {
-        // Grouping reads each value's name keys (ICU transliteration): only the most frequent values
-        // can make the first rows, so the long tail is left out of it (a match of every article had
-        // thousands of speakers: 358 ms at p95 grouped whole).
-        const size_t head = std::max<size_t>(kSpeakerGroupingValues, 20 * options.facet_limit);
-        if (options.facet_limit > 0 && f.values.size() > head) f.values.resize(head);
-        f.values = top_name_rows(f.values, options.facet_limit);
-      } else if (options.facet_limit > 0 && f.values.size() > options.facet_limit) {
-        f.values.resize(options.facet_limit);  // sorted by count already
-      }
-    }
-  }
-
-  std::vector<Xapian::MSetIterator> page;
-  for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(it);
-  if (by_score) {
-    // Runs of equal scores are put in article id order (ids read for those only), then the page is cut.
-    for (size_t i = 0; i < page.size();) {
-      size_t j = i + 1;
-      while (j < page.size() && page[j].get_weight() == page[i].get_weight()) ++j;
-      if (j - i > 1 && i < page_end) {
-        std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
-        for (size_t k = i; k < j; ++k) run.emplace_back(page[k].get_document().get_value(schema::kSlotArticleId), page[k]);
-        std::sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (size_t k = i; k < j; ++k) page[k] = run[k - i].second;
-      }
-      i = j;
-    }
-    if (page.size() > page_end) page.resize(page_end);
-    page.erase(page.begin(), page.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(options.offset, page.size())));
-  }
+  if (!options.facets.empty()) result.facets = facet_rows(facets.results(all_seen, 0), options.facet_limit);
+  const std::vector<Xapian::MSetIterator> page =
+      by_score ? page_by_score(mset, options.offset, page_end) : all_hits(mset);
   add_hits(options, parsed, compiled, enquire, page, result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
     review_words(options.query, result.total == 0, result);
