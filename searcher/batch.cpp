@@ -137,6 +137,9 @@ bool apply_option(SearchOptions& o, const std::string& key, const std::vector<st
       if (!f) throw UsageError("--facet: unknown facet '" + name + "' (known: " + facet_names() + ")");
       o.facets.push_back(*f);
     }
+  } else if (key == "copies") {
+    if (v != "collapse" && v != "show") throw UsageError("--copies: expected collapse or show, got '" + v + "'");
+    o.collapse_copies = v == "collapse";
   } else if (key == "fast-facets" || key == "fast_facets") {
     o.fast_facets = v == "true" || v == "1";
   } else if (key == "exact-total" || key == "exact_total") {

@@ -25,10 +25,10 @@ namespace dateline {
 
 /// The flags that set one search (SearchOptions), each also a --batch key ("per-article" also as
 /// "per_article", and likewise every dashed name).
-inline constexpr std::array<std::string_view, 15> kSearchFlags = {
+inline constexpr std::array<std::string_view, 16> kSearchFlags = {
     "limit",   "offset", "per-article", "snippet-chars", "facet-limit", "sort",       "match",
     "outlet",  "speaker", "author",     "since",         "until",       "facet",      "time-limit",
-    "syntax"};
+    "syntax",  "copies"};
 
 /// Applies one search option given as a flag (or as a key of a --batch JSON line) to `o`: `values` holds
 /// every value given (at least one); repeatable options (outlet, speaker, author, facet) take them all,

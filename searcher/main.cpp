@@ -315,6 +315,7 @@ int main(int argc, char** argv) {
       ("match", "Plain words: any (ranked OR) or all (every word required)", cxxopts::value<std::string>()->default_value("any"), "any|all")
       ("exact-names", "Match names and words as spelt: no other spellings or scripts (Kiev/Kyiv/Київ), no aliases")
       ("aliases", "Alias groups, one per line: NAME, NAME, ... (adds to the spelling variants; a line starting with '=' replaces them)", cxxopts::value<std::string>(), "FILE")
+      ("copies", "Syndicated copies: collapse (one hit per story, the others listed with it) or show (every copy its own hit)", cxxopts::value<std::string>()->default_value("collapse"), "collapse|show")
       ("syntax", "Query syntax: full (operators; a malformed query is an error), simple (operators that parse, the rest as words; never a syntax error), plain (every character is text)", cxxopts::value<std::string>()->default_value("full"), "full|simple|plain");
   options.add_options("Facets")
       ("facet", "Count matching articles per value: outlet, speaker, author, year, month (repeatable)", cxxopts::value<std::string>(), "NAME")

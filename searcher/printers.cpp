@@ -114,6 +114,15 @@ class TextPrinter : public Printer {
       out_ << "   speakers: " << one_line(s) << '\n';
     }
     if (hit.snippet) out_ << "   " << snippet_text(*hit.snippet) << '\n';
+    if (!hit.copies.empty() && !same_article) {
+      // "also in: Reuters, BBC News (+3)": the first outlets that ran the story too, then how many more.
+      constexpr size_t kNamed = 3;
+      std::string also;
+      for (size_t i = 0; i < hit.copies.size() && i < kNamed; ++i)
+        also += (i == 0 ? "" : ", ") + hit.copies[i].outlet.value_or(hit.copies[i].id);
+      if (hit.copies.size() > kNamed) also += " (+" + std::to_string(hit.copies.size() - kNamed) + ")";
+      out_ << "   also in: " << one_line(also) << '\n';
+    }
     if (hit.explain) print_explain(hit, *hit.explain);
     out_ << '\n';
   }
@@ -216,6 +225,7 @@ class JsonPrinter : public Printer {
     if (qid) doc_["qid"] = *qid;
     doc_["query"] = result.query;
     doc_["total"] = {{"value", result.total}, {"exact", result.total_exact}};
+    if (result.stories) doc_["total"]["stories"] = *result.stories;
     doc_["hits"] = nlohmann::ordered_json::array();
   }
 
@@ -410,6 +420,11 @@ nlohmann::ordered_json hit_json(const Hit& hit) {
   } else {
     j["snippet"] = nullptr;
     j["highlights"] = nlohmann::ordered_json::array();
+  }
+  if (!hit.copies.empty()) {
+    nlohmann::ordered_json copies = nlohmann::ordered_json::array();
+    for (const auto& c : hit.copies) copies.push_back({{"id", c.id}, {"outlet", opt(c.outlet)}, {"date", opt(c.date)}});
+    j["copies"] = std::move(copies);
   }
   if (hit.explain) j["explain"] = explain_json(*hit.explain);
   return j;

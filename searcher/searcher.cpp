@@ -24,6 +24,7 @@
 #include "analyzers/names.h"
 #include "base/edit_distance.h"
 #include "searcher/name_groups.h"
+#include "searcher/stories.h"
 
 namespace dateline {
 
@@ -121,8 +122,6 @@ std::vector<FacetResult> facet_rows(std::vector<FacetResult> facets, size_t limi
   return facets;
 }
 
-// Hits [offset, page_end) of `mset` (ranked from the top) with runs of equal scores in article id
-// order: the ids are read for those runs only.
 // Every hit of `mset`, in its order.
 std::vector<Xapian::MSetIterator> all_hits(const Xapian::MSet& mset) {
   std::vector<Xapian::MSetIterator> out;
@@ -130,23 +129,29 @@ std::vector<Xapian::MSetIterator> all_hits(const Xapian::MSet& mset) {
   return out;
 }
 
-std::vector<Xapian::MSetIterator> page_by_score(const Xapian::MSet& mset, size_t offset, uint64_t page_end) {
-  std::vector<Xapian::MSetIterator> page = all_hits(mset);
-  for (size_t i = 0; i < page.size();) {
+// `hits` (in score order) with runs of equal scores in article id order: ids are read for those runs only.
+std::vector<Xapian::MSetIterator> ties_by_id(std::vector<Xapian::MSetIterator> hits) {
+  for (size_t i = 0; i < hits.size();) {
     size_t j = i + 1;
-    while (j < page.size() && page[j].get_weight() == page[i].get_weight()) ++j;
-    if (j - i > 1 && i < page_end) {
+    while (j < hits.size() && hits[j].get_weight() == hits[i].get_weight()) ++j;
+    if (j - i > 1) {
       std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
       for (size_t k = i; k < j; ++k)
-        run.emplace_back(page[k].get_document().get_value(schema::kSlotArticleId), page[k]);
+        run.emplace_back(hits[k].get_document().get_value(schema::kSlotArticleId), hits[k]);
       std::sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (size_t k = i; k < j; ++k) page[k] = run[k - i].second;
+      for (size_t k = i; k < j; ++k) hits[k] = run[k - i].second;
     }
     i = j;
   }
-  if (page.size() > page_end) page.resize(page_end);
-  page.erase(page.begin(), page.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(offset, page.size())));
-  return page;
+  return hits;
+}
+
+// Hits [offset, page_end) of a ranked list.
+std::vector<Xapian::MSetIterator> cut_page(std::vector<Xapian::MSetIterator> hits, size_t offset,
+                                           uint64_t page_end) {
+  if (hits.size() > page_end) hits.resize(page_end);
+  hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(offset, hits.size())));
+  return hits;
 }
 
 // Sorting by date: unknown dates last in both directions.
@@ -353,6 +358,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   }
   const double time_limit = compile.budget.time_limit;
   if (time_limit > 0) enquire.set_time_limit(time_limit);
+  // One hit per story; the match spies see every copy first, so facets count every outlet that ran it.
+  // An article without a story value (a database indexed before stories) is never collapsed.
+  const bool by_score = order == SortOrder::kRelevance;
+  if (options.collapse_copies) enquire.set_collapse_key(schema::kSlotStory);
   // Xapian's own spies (one per value slot) count facets; one document is one article.
   const FacetCounter facets(options.facets);
   facets.attach(enquire);
@@ -362,16 +371,17 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   // set_sort_by_relevance_then_value() reads the id of every candidate (+50% on term queries); instead
   // the matcher ranks from the top to the page's end, past it while scores tie, and the page is cut
   // from that list sorted by score, then id.
-  const bool by_score = order == SortOrder::kRelevance;
   const uint64_t page_end = std::min<uint64_t>(static_cast<uint64_t>(options.offset) + options.limit, doccount);
   Xapian::MSet mset;
+  std::vector<Xapian::MSetIterator> ranked;  // by_score: the ranked hits, ties in id order
   if (by_score) {
     uint64_t want = page_end + 16;  // a few past the page: a tie at its end rarely runs longer
     for (;;) {
       mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)), check_at_least);
+      ranked = ties_by_id(all_hits(mset));
+      // Done when the list reaches past the page with a lower score, or holds every match.
       if (mset.size() < want || page_end == 0 ||
-          mset[static_cast<Xapian::doccount>(want - 1)].get_weight() <
-              mset[static_cast<Xapian::doccount>(page_end - 1)].get_weight()) {
+          (ranked.size() > page_end && ranked[page_end].get_weight() < ranked[page_end - 1].get_weight())) {
         break;
       }
       want *= 2;  // the score at the page's end continues past it
@@ -389,8 +399,9 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
   // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
   // bound loose, so "seen everything" cannot be told from the bound alone otherwise).
-  const uint64_t lower = mset.get_matches_lower_bound();
-  const uint64_t upper = mset.get_matches_upper_bound();
+  const bool collapse = options.collapse_copies;
+  const uint64_t lower = collapse ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
+  const uint64_t upper = collapse ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
   const bool all_seen = (check_at_least >= doccount && !timed_out) ||
                         (lower == upper && facets.documents_seen() >= upper);
   result.total_exact = all_seen;
@@ -400,12 +411,18 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
                               " s): the total and facets are estimates");
   }
-  result.total = all_seen ? lower : mset.get_matches_estimated();
+  result.total = all_seen ? lower : (collapse ? mset.get_uncollapsed_matches_estimated() : mset.get_matches_estimated());
+  // With a collapse key Xapian's uncollapsed estimate can be above 0 when nothing matched at all.
+  if (collapse && mset.get_matches_upper_bound() == 0) result.total = 0;
+  if (collapse) {
+    const uint64_t stories = all_seen ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+    if (stories < result.total) result.stories = stories;
+  }
   // An estimate never exceeds the articles there are.
   if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
   if (!options.facets.empty()) result.facets = facet_rows(facets.results(all_seen, 0), options.facet_limit);
   const std::vector<Xapian::MSetIterator> page =
-      by_score ? page_by_score(mset, options.offset, page_end) : all_hits(mset);
+      by_score ? cut_page(std::move(ranked), options.offset, page_end) : all_hits(mset);
   add_hits(options, parsed, compiled, enquire, page, result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
     review_words(options.query, result.total == 0, result);
@@ -470,6 +487,18 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       base.article_score = score;
       base.article_terms = matching_terms(enquire, it);
       base.name_expansions = compiled.name_expansions;
+    }
+    if (it.get_collapse_count() > 0 && !options.ids_only) {
+      // The other copies of its story that matched (stories.h), earliest first.
+      if (auto story = stories::story_of(db_, article_hit.id)) {
+        for (const auto& c : story->copies) {
+          if (c.id == article_hit.id) continue;
+          Hit::Copy copy{c.id, std::nullopt, std::nullopt};
+          if (!c.outlet.empty()) copy.outlet = c.outlet;
+          if (!c.date.empty()) copy.date = c.date;
+          article_hit.copies.push_back(std::move(copy));
+        }
+      }
     }
     if (!need_passages) {
       // ids/trec: nothing printed depends on the passage, and the passage does not change the score.

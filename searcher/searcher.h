@@ -48,6 +48,9 @@ struct SearchOptions {
   std::vector<FacetKind> facets;  ///< facets to count over the whole match set
   size_t facet_limit = 10;        ///< values per facet at most; 0 = all
   bool fast_facets = false;       ///< count facets and totals on a sample (reported as inexact)
+  /// One hit per story (syndicated copies, schema::kSlotStory): the best copy stands for the others
+  /// (Hit::copies). false: `--copies show`, every copy its own hit.
+  bool collapse_copies = true;
   /// Count matching articles exactly up to this many; past it the matcher may stop early and the total
   /// is an estimate (SearchResult::total_exact false), as Elasticsearch's track_total_hits and Lucene's
   /// total-hits threshold do. Facets (without fast_facets) and Searcher::count() always see every match.
@@ -90,12 +93,20 @@ struct Hit {
   std::optional<std::string> text;    ///< the passage text
   std::optional<Snippet> snippet;
   std::optional<Explanation> explain;
+  /// The other copies of its story that also matched (collapsed into this hit), by date.
+  struct Copy {
+    std::string id;
+    std::optional<std::string> outlet, date;
+  };
+  std::vector<Copy> copies;
 };
 
 /// What a search found.
 struct SearchResult {
   std::string query;   ///< as given
   uint64_t total = 0;  ///< matching articles (distinct), exact unless total_exact is false
+  /// Matching stories when copies were collapsed into fewer hits than articles (else unset).
+  std::optional<uint64_t> stories;
   bool total_exact = true;
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;

@@ -97,9 +97,12 @@ const std::vector<std::vector<std::string>> kQueries = {
 };
 
 /// The search flags every comparison uses: a page with snippets and three facets, totals exact.
+// Every copy its own hit (--copies show): stories are linked within the database being written, so
+// copies that fall into different shards are two stories there and one in a single database (issue 25
+// notes: story linking across shards is not done). One document per article is what is compared here.
 std::vector<std::string> page_args(const std::vector<std::string>& query) {
   std::vector<std::string> a{"--format", "json", "--limit", "20", "--facet", "outlet", "--facet",
-                             "speaker", "--facet", "year", "--exact-total"};
+                             "speaker", "--facet", "year", "--exact-total", "--copies", "show"};
   a.insert(a.end(), query.begin(), query.end());
   return a;
 }
@@ -253,7 +256,7 @@ TEST(LocalShards, TotalsFacetsAndMatchesEqualOneDatabase) {
     EXPECT_EQ(ja["total"], jb["total"]) << q[0];
     EXPECT_EQ(ja["facets"], jb["facets"]) << q[0];
     // Every matching article, in any order.
-    std::vector<std::string> all{"--format", "ids", "--limit", "100000"};
+    std::vector<std::string> all{"--format", "ids", "--limit", "100000", "--copies", "show"};
     all.insert(all.end(), q.begin(), q.end());
     auto ids = [&](const std::string& db) {
       std::string out = search(db, all).out;

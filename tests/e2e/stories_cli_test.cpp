@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -171,6 +173,46 @@ TEST_F(StoriesCli, BadUseIsAClearError) {
   auto no_db = dateline::test::run({(bin_dir() / "dateline-search").string(), "--db",
                                     (dir_.path() / "none").string(), "--story", "wire-1"});
   EXPECT_EQ(no_db.exit_code, 2);
+}
+
+// A search shows one hit per story by default: its best copy, the other copies that matched listed with it,
+// both totals; the outlet facet counts every outlet that ran it. --copies show lists every copy.
+TEST_F(StoriesCli, SearchCollapsesCopiesIntoOneHitPerStory) {
+  ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
+  auto r = search({"--format", "json", "--facet", "outlet", "krone"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["total"]["value"], 4);    // wire-1, copy-2, cut-3 (the krone paragraphs), other-4
+  EXPECT_EQ(j["total"]["stories"], 2);  // the wire story and other-4
+  ASSERT_EQ(j["hits"].size(), 2u);
+  std::set<std::string> shown, copies;
+  for (const auto& h : j["hits"]) {
+    shown.insert(h["id"].get<std::string>());
+    if (h.contains("copies")) {
+      for (const auto& c : h["copies"]) copies.insert(c["id"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(shown.count("other-4"), 1u);
+  // The wire story is shown once, by one copy; the two others are its "copies".
+  std::set<std::string> story = copies;
+  for (const auto& id : shown) {
+    if (id != "other-4") story.insert(id);
+  }
+  EXPECT_EQ(story, (std::set<std::string>{"wire-1", "copy-2", "cut-3"}));
+  EXPECT_EQ(copies.size(), 2u);
+  // Every outlet that ran a matching story is counted.
+  std::map<std::string, int> outlets;
+  for (const auto& v : j["facets"]["outlet"]) outlets[v["value"].get<std::string>()] = v["count"].get<int>();
+  EXPECT_EQ(outlets, (std::map<std::string, int>{{"Daily Courier", 1}, {"Harwick Post", 1}, {"Reuters", 2}}));
+  // Text: "also in:" with the other outlets.
+  auto text = search({"krone"});
+  EXPECT_NE(text.out.find("   also in: "), std::string::npos) << text.out;
+  // --copies show: every copy its own hit, no "stories" in the total.
+  auto all = search({"--format", "json", "--copies", "show", "krone"});
+  const json ja = json::parse(all.out);
+  EXPECT_EQ(ja["hits"].size(), 4u);
+  EXPECT_FALSE(ja["total"].contains("stories"));
+  EXPECT_EQ(search({"--copies", "both", "krone"}).exit_code, 2);
 }
 
 }  // namespace

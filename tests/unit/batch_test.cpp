@@ -61,6 +61,7 @@ TEST(ApplyOption, FlagsAndTheirUnderscoreKeys) {
                                   ? "10"
                               : key == "sort"       ? "date"
                               : key == "match"      ? "all"
+                              : key == "copies"     ? "show"
                               : key == "facet"      ? "outlet"
                               : key == "time-limit" ? "1"
                               : key == "syntax"     ? "plain"
