@@ -58,7 +58,7 @@ std::string article_text(const BuiltArticle& article) {
   return text;
 }
 
-std::string stored_text(const Xapian::Database& /*db*/, const Xapian::Document& article_doc) {
+std::string stored_text(const Xapian::Document& article_doc) {
   // Schema 3: the passages are in the article's own data.
   std::string text;
   append_data_text(article_doc.get_data(), text);
@@ -198,7 +198,7 @@ size_t link_all(Xapian::WritableDatabase& db, Thresholds thresholds) {
     for (size_t i = first; i < std::min(order.size(), first + kChunk); ++i) {
       const Xapian::docid did = std::get<2>(order[i]);
       Xapian::Document doc = db.get_document(did);
-      if (doc.get_value(schema::kSlotStorySignature).empty()) add_detection(doc, sign(stored_text(db, doc)));
+      if (doc.get_value(schema::kSlotStorySignature).empty()) add_detection(doc, sign(stored_text(doc)));
       chunk.emplace_back(did, std::move(doc));
     }
     linker.link(db, chunk);

@@ -33,7 +33,7 @@ namespace dateline::stories {
 std::string article_text(const BuiltArticle& article);
 
 /// The same for an article stored in `db`, given its article document.
-std::string stored_text(const Xapian::Database& db, const Xapian::Document& article_doc);
+std::string stored_text(const Xapian::Document& article_doc);
 
 /// Puts the detection terms and the signature on an article document (no database needed: any thread).
 void add_detection(Xapian::Document& doc, const Signature& signature);

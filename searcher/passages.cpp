@@ -70,21 +70,20 @@ std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::do
       w.positions.push_back(found[i].first);
     }
     w.idf = idf(std::max(stats.articles, freq), freq);
-    // Per passage: term frequency, and the terms it holds (for --explain).
-    std::map<int, std::pair<double, const std::string*>> tf;
+    // Per passage: the terms it holds (for --explain), and the word's frequency (a position held by
+    // both the ranking term and the exact form counts once).
     for (const auto& [p, t] : found) {
       const int k = passage_of(passages, p);
       if (k < 0) continue;
-      auto& e = tf[k];
-      e.first += 1;
-      if (e.second == nullptr) e.second = t;
       auto& held = scored[static_cast<size_t>(k)].terms;
       if (std::find(held.begin(), held.end(), *t) == held.end()) held.push_back(*t);
     }
-    // tf counts a position twice when the ranking term and the exact form share it.
-    for (const auto& [k, e] : tf) {
-      double f = 0;
-      for (Xapian::termpos p : w.positions) f += passage_of(passages, p) == k ? 1 : 0;
+    std::map<int, double> tf;
+    for (Xapian::termpos p : w.positions) {
+      const int k = passage_of(passages, p);
+      if (k >= 0) tf[k] += 1;
+    }
+    for (const auto& [k, f] : tf) {
       const double len = static_cast<double>(passages[static_cast<size_t>(k)].length);
       const double norm = stats.average_length > 0
                               ? 1 - ranking::kBm25B + ranking::kBm25B * len / stats.average_length

@@ -444,12 +444,16 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
     }
     pq.words.push_back(std::move(terms));
   }
-  // A wildcard: its commonest exact forms (passage choice needs no more).
+  // A wildcard: its commonest exact forms (passage choice needs no more), among the first
+  // QueryBudget::max_wildcard_terms of the index (the query's own expansion is bounded the same way).
   constexpr size_t kPrefixForms = 50;
   for (const std::string& prefix : compiled.highlight_prefixes) {
     std::vector<std::pair<Xapian::doccount, std::string>> forms;
     const std::string p = str(schema::kBody) + prefix;
-    for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it) forms.emplace_back(it.get_termfreq(), *it);
+    for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p) && forms.size() < QueryBudget{}.max_wildcard_terms;
+         ++it) {
+      forms.emplace_back(it.get_termfreq(), *it);
+    }
     std::sort(forms.begin(), forms.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     if (forms.size() > kPrefixForms) forms.resize(kPrefixForms);
     std::vector<std::string> terms;

@@ -20,8 +20,6 @@ std::string str(std::string_view s) { return std::string(s); }
 constexpr size_t kMaxTermBytes = 240;
 constexpr size_t kLongIdTail = 17;
 
-// Every document is an article (schema 3).
-bool is_article_document(const Xapian::Document& /*doc*/) { return true; }
 
 // "YYYYMMDD" (or a head of it) as "YYYY-MM-DD".
 std::string iso_date(const std::string& compact) {
@@ -81,7 +79,7 @@ std::optional<Xapian::docid> find_article(const Xapian::Database& db, std::strin
   auto check = [&](const std::string& term) -> std::optional<Xapian::docid> {
     for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
       const Xapian::Document doc = db.get_document(*p);
-      if (doc.get_value(schema::kSlotArticleId) == id && is_article_document(doc)) return *p;
+      if (doc.get_value(schema::kSlotArticleId) == id) return *p;
     }
     return std::nullopt;
   };
@@ -111,7 +109,7 @@ std::optional<Story> story_of(const Xapian::Database& db, std::string_view id) {
   }
   for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
     const Xapian::Document copy = db.get_document(*p);
-    if (is_article_document(copy)) s.copies.push_back(describe(copy));
+    s.copies.push_back(describe(copy));
   }
   std::sort(s.copies.begin(), s.copies.end(), [](const StoryArticle& a, const StoryArticle& b) {
     if (a.date.empty() != b.date.empty()) return b.date.empty();

@@ -432,6 +432,29 @@ TEST(RemoteShards, TwoTcpServersAnswerAsLocalShards) {
   }
 }
 
+// A shard that does not open: one line and exit 2, or with --allow-partial the others' answer, flagged
+// partial with the missing shard named.
+TEST(LocalShards, AllowPartialNamesTheMissingShard) {
+  Indexed& x = indexed();
+  ASSERT_TRUE(x.ok);
+  dateline::test::TempDir dir;
+  const std::string stub = (dir.path() / "stub").string();
+  const std::string missing = (dir.path() / "gone").string();
+  write_file(stub, "glass " + (fs::path(x.sharded) / "shard-00").string() + "\nglass " + missing + "\n");
+  const RunResult strict = search(stub, {"--count", "the"});
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_NE(strict.err.find(":2: no database at " + missing), std::string::npos) << strict.err;
+  const RunResult partial = search(stub, {"--allow-partial", "--format", "json", "--limit", "1", "the"});
+  ASSERT_EQ(partial.exit_code, 0) << partial.err;
+  const json j = json::parse(partial.out);
+  EXPECT_EQ(j["partial"], true);
+  ASSERT_EQ(j["warnings"].size(), 1u);
+  EXPECT_EQ(j["warnings"][0], "shard " + missing + " did not open (--allow-partial): its articles are missing");
+  const std::string shard0 = (fs::path(x.sharded) / "shard-00").string();
+  const json one = json::parse(search(shard0, {"--format", "json", "--limit", "1", "the"}).out);
+  EXPECT_EQ(j["total"], one["total"]);
+}
+
 TEST(RemoteShards, DownOrSilentServerIsOneLineAndExit2) {
   if (!xapian_tcpsrv_installed()) GTEST_SKIP() << "xapian-tcpsrv (xapian-tools) is not installed";
   dateline::test::TempDir dir;
