@@ -50,6 +50,17 @@ bool all_caps_word(const std::string& w) {
   return letters >= 2;
 }
 
+// A capital inside a word, not after an apostrophe, a hyphen or "Mc"/"Mac": a company's or an acronym's
+// spelling ("BAe", "GenCorp"), never a surname ("O'Sullivan", "Kilroy-Silk", "McDonald").
+bool camel_case(const std::string& w) {
+  for (size_t i = 1; i < w.size(); ++i) {
+    if (w[i] < 'A' || w[i] > 'Z' || w[i - 1] == '\'' || w[i - 1] == '-') continue;
+    if ((i == 2 && w.compare(0, 2, "Mc") == 0) || (i == 3 && w.compare(0, 3, "Mac") == 0)) continue;
+    return true;
+  }
+  return false;
+}
+
 // The keys of a value's words, joined by spaces; a word without a key (a number, an abbreviation)
 // stands as itself. Acronyms keep their letters as typed ("GM" is not "gm" of "Gm").
 std::string value_key(const std::vector<std::string>& words) {
@@ -107,12 +118,13 @@ SpeakerContext context_of(const Group& g, const SpeakerContexts& contexts) {
     if (it == contexts.end()) continue;
     out.articles += it->second.articles;
     out.as_organisation += it->second.as_organisation;
+    out.in_organisation_name = out.in_organisation_name || it->second.in_organisation_name;
     for (const auto& [place, n] : it->second.places) out.places[place] += n;
   }
   return out;
 }
 
-bool organisation(const SpeakerContext& c) { return c.as_organisation * 2 > c.articles; }
+bool organisation(const SpeakerContext& c) { return c.as_organisation * 2 > c.articles || c.in_organisation_name; }
 
 // Same outlet, and years at most one apart or either unknown: "Reuters\t1987" and "Reuters\t1988".
 bool same_outlet_and_period(const std::string& a, const std::string& b) {
@@ -215,7 +227,8 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
     const Group& g = groups[key];
     const std::string& one = g.rows.front().value;
     // Acronyms, nationality words and countries ("Arab", "African") are nobody's surname.
-    if (g.words != 1 || all_caps_word(one) || names::modifier_length({one}, 0) != 0 || names::is_country(one))
+    if (g.words != 1 || all_caps_word(one) || camel_case(one) || names::modifier_length({one}, 0) != 0 ||
+        names::is_country(one))
       continue;
     auto it = full_by_last.find(g.last);
     if (it == full_by_last.end()) continue;
@@ -223,7 +236,7 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
     // full form ("Shearson Lehman Treasury" once, against "Treasury" 70 times) is no evidence.
     auto candidate = [&](const std::string& full_key) {
       const Group& full = groups[full_key];
-      return full.count >= 2 && person_shaped(full.rows.front().value);
+      return full.count >= 2 && person_shaped(full.rows.front().value) && !names::is_country(full.rows.front().value);
     };
     if (context == nullptr) {
       if (it->second.size() != 1 || !candidate(*it->second.begin())) continue;
@@ -350,10 +363,27 @@ SpeakerContexts speaker_contexts(const Xapian::Database& db) {
       ++c.places[place];
     }
   }
+  // The leading words of every organisation's name quoted ("morgan stanley" of "morgan stanley group"),
+  // folded as the terms are.
+  std::set<std::string> org_heads;
+  const std::string org_prefix(schema::kSpeakerOrganisation);
+  for (auto it = db.allterms_begin(org_prefix); it != db.allterms_end(org_prefix); ++it) {
+    const std::vector<std::string> words = split_words((*it).substr(org_prefix.size()));
+    std::string head;
+    for (size_t i = 0; i < words.size(); ++i) {
+      head += (i == 0 ? "" : " ") + words[i];
+      if (i + 1 < words.size()) org_heads.insert(head);
+    }
+  }
   // The organisation terms are folded (schema::normalise_boolean()): values differing by case share them.
   for (auto& [value, c] : out) {
     c.as_organisation =
         std::min<uint64_t>(c.articles, db.get_termfreq(schema::boolean_term(schema::kSpeakerOrganisation, value)));
+    const std::string folded = schema::normalise_boolean(value);
+    // A word alone: named as an organisation by one article at least ("Salomon" of the bank); being a word
+    // of an organisation's name is too common a fate for surnames ("Reagan administration").
+    c.in_organisation_name = folded.find(' ') == std::string::npos ? c.as_organisation > 0
+                                                                   : org_heads.count(folded) != 0;
   }
   return out;
 }

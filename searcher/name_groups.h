@@ -31,6 +31,10 @@ struct NameRow {
 struct SpeakerContext {
   uint64_t articles = 0;
   uint64_t as_organisation = 0;
+  /// Taken for an organisation whatever the count: a word named as an organisation by one article at
+  /// least ("Salomon" the bank), a full name that is the first words of an organisation's name the
+  /// archive quotes ("Morgan Stanley" of "Morgan Stanley Group").
+  bool in_organisation_name = false;
   std::map<std::string, uint64_t> places;
 };
 using SpeakerContexts = std::map<std::string, SpeakerContext>;
@@ -45,7 +49,8 @@ using SpeakerContexts = std::map<std::string, SpeakerContext>;
 /// (acronyms) are merged on their exact key only, one-word values in Latin letters on their spelling up to
 /// case ("Centuri" is not "Century"; each may still join a full name). With `context` (the whole
 /// archive's, at index time) a one-word value joins a full name only when both are persons (named as an
-/// organisation in fewer than half of their articles: not "Salomon" the bank into "Robert Salomon") and
+/// organisation in fewer than half of their articles, a word never, a full name not the first words of an
+/// organisation's name: not "Salomon" the bank into "Robert Salomon"; no camel-case word such as "BAe") and
 /// every article quoting it has exactly one full name with that last word quoted in the same outlet and
 /// period (same outlet, years at most one apart or undated): "Barber" stays when one of its articles
 /// is a Reuters one of 1987 and "Brendan Barber" is quoted by the BBC only. Rows sorted by count (descending) then value; the first
