@@ -41,7 +41,7 @@ struct FacetResult {
   /// Speaker facet grouped with the index's person table (searcher/name_groups.h): each value is a
   /// person counted once per article, its other values of the match here. False: values as stored.
   bool grouped = false;
-  std::map<std::string, std::vector<std::string>> variants;
+  std::map<std::string, std::vector<std::string>> variants{};
 };
 
 /// The value slot a facet is counted from (analyzers/schema.h).

@@ -388,7 +388,7 @@ SpeakerContexts speaker_contexts(const Xapian::Database& db) {
   return out;
 }
 
-size_t store_person_groups(Xapian::WritableDatabase& db) {
+PersonTableData person_table_data(const Xapian::Database& db) {
   const SpeakerContexts contexts = speaker_contexts(db);
   std::vector<FacetCount> rows;
   rows.reserve(contexts.size());
@@ -396,34 +396,41 @@ size_t store_person_groups(Xapian::WritableDatabase& db) {
   std::sort(rows.begin(), rows.end(), [](const FacetCount& a, const FacetCount& b) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
-  std::string table;
-  size_t persons = 0;
-  std::map<std::string, std::string> by_last;  // last word's key -> "label\tarticles" lines
+  PersonTableData out;
   for (const NameRow& row : group_names(rows, 0, &contexts)) {
     if (!row.variants.empty()) {
-      table += row.value;
-      for (const std::string& v : row.variants) table += '\t' + v;
-      table += '\n';
-      ++persons;
+      out.table += row.value;
+      for (const std::string& v : row.variants) out.table += '\t' + v;
+      out.table += '\n';
+      ++out.persons;
     }
     const std::vector<std::string> words = split_words(row.value);
     auto c = contexts.find(row.value);
     if (words.size() < 2 || !person_shaped(row.value) || (c != contexts.end() && organisation(c->second))) continue;
     const std::string last = name_key(words.back());
     if (last.empty() || kMetaPeopleByLast.size() + last.size() > 200) continue;
-    by_last[last] += row.value + '\t' + std::to_string(row.count) + '\n';  // rows come most quoted first
+    out.by_last[last] += row.value + '\t' + std::to_string(row.count) + '\n';  // rows come most quoted first
   }
+  return out;
+}
+
+void write_person_table(Xapian::WritableDatabase& db, const PersonTableData& data) {
   const std::string prefix(kMetaPeopleByLast);
   std::vector<std::string> stale;
   for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
-    if (by_last.count((*it).substr(prefix.size())) == 0) stale.push_back(*it);
+    if (data.by_last.count((*it).substr(prefix.size())) == 0) stale.push_back(*it);
   }
   for (const std::string& k : stale) db.set_metadata(k, "");
-  for (const auto& [last, lines] : by_last) db.set_metadata(prefix + last, lines);
+  for (const auto& [last, lines] : data.by_last) db.set_metadata(prefix + last, lines);
   // Set even when empty: a built table with no group is not a database from before the table.
-  db.set_metadata(std::string(kMetaPeople), table.empty() ? std::string("\n") : table);
+  db.set_metadata(std::string(kMetaPeople), data.table.empty() ? std::string("\n") : data.table);
   db.commit();
-  return persons;
+}
+
+size_t store_person_groups(Xapian::WritableDatabase& db) {
+  const PersonTableData data = person_table_data(db);
+  write_person_table(db, data);
+  return data.persons;
 }
 
 PersonTable load_person_table(const Xapian::Database& db) {

@@ -89,6 +89,17 @@ SpeakerContexts speaker_contexts(const Xapian::Database& db);
 /// shrinks. Returns the number of persons with two values or more.
 size_t store_person_groups(Xapian::WritableDatabase& db);
 
+/// The person table's metadata values computed from `db` (one database, or every shard of a sharded one
+/// opened together), and written into a database (each shard gets the whole archive's table, so a search
+/// over the shards groups as one database does).
+struct PersonTableData {
+  std::string table;                          ///< kMetaPeople
+  std::map<std::string, std::string> by_last;  ///< key -> kMetaPeopleByLast + key
+  size_t persons = 0;
+};
+PersonTableData person_table_data(const Xapian::Database& db);
+void write_person_table(Xapian::WritableDatabase& db, const PersonTableData& data);
+
 /// The person table as read back: each grouped value -> its label, each label -> its values in order.
 struct PersonTable {
   bool built = false;  ///< false: the database predates the table (the searcher groups at query time)

@@ -254,8 +254,9 @@ void Searcher::refresh_stats() {
   const schema::Lengths totals =
       shards_.size() > 1 ? database::summed_lengths(shards_) : schema::read_lengths(db_);
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
-  // The person table is one shard's (first shard's metadata): with several, speakers group at query time.
-  people_ = std::make_shared<const PersonTable>(shards_.size() > 1 ? PersonTable() : load_person_table(db_));
+  // Xapian reads the first shard's metadata; dateline-index --shards gives every shard the whole archive's
+  // person table (a shard's own, from a run on that shard alone, would group only its speakers).
+  people_ = std::make_shared<const PersonTable>(load_person_table(db_));
   passage_stats_.average_length =
       totals.passages > 0 ? static_cast<double>(totals.articles) / static_cast<double>(totals.passages) : 0.0;
 }
