@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -166,7 +167,8 @@ bool transliterated_pair(const Group& a, const Group& b) {
 
 }  // namespace
 
-std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t limit, const SpeakerContexts* context) {
+std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t limit, const SpeakerContexts* context,
+                                 const std::function<bool(const std::string&)>& common_word) {
   // 1. Same keys word by word: one name in several spellings or scripts.
   std::map<std::string, Group> groups;
   std::vector<std::string> order;
@@ -221,6 +223,17 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
   for (const auto& [key, g] : groups) {
     if (g.words >= 2) full_by_last[g.last].insert(key);  // every full name counts against ambiguity
   }
+  // The last words of every value, lower-cased: "Democrats" is the plural of the "Democrat" of "Maryland
+  // Democrat", a group and no surname.
+  std::set<std::string> last_words;
+  for (const FacetCount& row : rows) {
+    const std::vector<std::string> words = split_words(row.value);
+    if (!words.empty()) last_words.insert(lower_ascii(words.back()));
+  }
+  auto plural_of_a_speaker_word = [&](const std::string& w) {
+    const std::string lower = lower_ascii(w);
+    return lower.size() > 3 && lower.back() == 's' && last_words.count(lower.substr(0, lower.size() - 1)) != 0;
+  };
   std::vector<NameRow> out;
   std::map<std::string, std::string> merged_into;  // one-word group key -> full group key
   for (const std::string& key : order) {
@@ -246,7 +259,7 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
     // With the archive's context: persons only, and every place (outlet, period) that quotes the word
     // alone quotes exactly one of the full names, the same one everywhere.
     const SpeakerContext mine = context_of(g, *context);
-    if (organisation(mine)) continue;
+    if (organisation(mine) || plural_of_a_speaker_word(one)) continue;
     std::vector<std::pair<std::string, SpeakerContext>> fulls;
     for (const std::string& full_key : it->second) {
       if (!candidate(full_key)) continue;
@@ -270,6 +283,9 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
       }
       target = only;
     }
+    // Last, as it reads articles: a word the archive writes in lower case is a common noun ("Coast",
+    // "Electric"), not a surname.
+    if (unambiguous && common_word && common_word(one)) unambiguous = false;
     if (unambiguous) merged_into[key] = target;
   }
   for (const auto& [from, to] : merged_into) {
@@ -347,13 +363,16 @@ SpeakerContexts speaker_contexts(const Xapian::Database& db) {
     outlet[it.get_docid()] = *it;
   for (auto it = db.valuestream_begin(schema::kSlotDate); it != db.valuestream_end(schema::kSlotDate); ++it)
     year[it.get_docid()] = (*it).substr(0, 4);
-  SpeakerContexts out;
-  const unsigned slot = schema::kSlotSpeakers;
-  for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
-    const Xapian::docid id = it.get_docid();
+  auto place_of = [&](Xapian::docid id) {
     std::string place = outlet.count(id) != 0 ? outlet[id] : std::string();
     place += '\t';
     if (year.count(id) != 0) place += year[id];
+    return place;
+  };
+  SpeakerContexts out;
+  const unsigned slot = schema::kSlotSpeakers;
+  for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
+    const std::string place = place_of(it.get_docid());
     std::set<std::string> once;
     std::string joined = *it;
     for (std::string& v : split_lines(joined)) {
@@ -365,10 +384,17 @@ SpeakerContexts speaker_contexts(const Xapian::Database& db) {
   }
   // The leading words of every organisation's name quoted ("morgan stanley" of "morgan stanley group"),
   // folded as the terms are.
+  // And where organisations of several words are quoted, by first word ("honda" -> the places of "honda
+  // motor").
   std::set<std::string> org_heads;
+  std::map<std::string, std::map<std::string, uint64_t>> org_first_word;
   const std::string org_prefix(schema::kSpeakerOrganisation);
   for (auto it = db.allterms_begin(org_prefix); it != db.allterms_end(org_prefix); ++it) {
     const std::vector<std::string> words = split_words((*it).substr(org_prefix.size()));
+    if (words.size() >= 2) {
+      auto& places = org_first_word[words.front()];
+      for (auto p = db.postlist_begin(*it); p != db.postlist_end(*it); ++p) ++places[place_of(*p)];
+    }
     std::string head;
     for (size_t i = 0; i < words.size(); ++i) {
       head += (i == 0 ? "" : " ") + words[i];
@@ -380,13 +406,48 @@ SpeakerContexts speaker_contexts(const Xapian::Database& db) {
     c.as_organisation =
         std::min<uint64_t>(c.articles, db.get_termfreq(schema::boolean_term(schema::kSpeakerOrganisation, value)));
     const std::string folded = schema::normalise_boolean(value);
-    // A word alone: named as an organisation by one article at least ("Salomon" of the bank); being a word
-    // of an organisation's name is too common a fate for surnames ("Reagan administration").
-    c.in_organisation_name = folded.find(' ') == std::string::npos ? c.as_organisation > 0
-                                                                   : org_heads.count(folded) != 0;
+    if (folded.find(' ') != std::string::npos) {
+      c.in_organisation_name = org_heads.count(folded) != 0;
+      continue;
+    }
+    // A word alone: named as an organisation by one article at least ("Salomon" of the bank), or the first
+    // word of organisations quoted, in its outlets and periods, in half as many articles as it is alone
+    // ("Honda" beside "Honda Motor"; not "Reagan", 96 articles, beside one "Reagan administration").
+    uint64_t near = 0;
+    if (auto f = org_first_word.find(folded); f != org_first_word.end()) {
+      for (const auto& [place, n] : f->second) {
+        if (quoted_near(place, c)) near += n;
+      }
+    }
+    c.in_organisation_name = c.as_organisation > 0 || 2 * near >= c.articles;
   }
   return out;
 }
+
+namespace {
+
+// Whether `word` is written in lower case ("coast") in two of the first articles holding it (its body
+// term's first 50 postings): their stored text (document data) is searched, as the terms are folded.
+bool lower_case_word(const Xapian::Database& db, const std::string& word) {
+  const std::string lower = lower_ascii(word);
+  if (lower.empty() || lower == word) return false;
+  size_t read = 0;
+  size_t found = 0;
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  for (auto it = db.postlist_begin(lower); it != db.postlist_end(lower) && read < 50; ++it, ++read) {
+    const std::string data = db.get_document(*it).get_data();
+    for (size_t at = data.find(lower); at != std::string::npos; at = data.find(lower, at + 1)) {
+      const size_t end = at + lower.size();
+      if ((at == 0 || !letter(data[at - 1])) && (end >= data.size() || !letter(data[end]))) {
+        if (++found >= 2) return true;
+        break;  // once per article
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 PersonTableData person_table_data(const Xapian::Database& db) {
   const SpeakerContexts contexts = speaker_contexts(db);
@@ -397,7 +458,7 @@ PersonTableData person_table_data(const Xapian::Database& db) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
   PersonTableData out;
-  for (const NameRow& row : group_names(rows, 0, &contexts)) {
+  for (const NameRow& row : group_names(rows, 0, &contexts, [&db](const std::string& w) { return lower_case_word(db, w); })) {
     if (!row.variants.empty()) {
       out.table += row.value;
       for (const std::string& v : row.variants) out.table += '\t' + v;

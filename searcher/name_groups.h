@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -53,11 +54,14 @@ using SpeakerContexts = std::map<std::string, SpeakerContext>;
 /// organisation's name: not "Salomon" the bank into "Robert Salomon"; no camel-case word such as "BAe") and
 /// every article quoting it has exactly one full name with that last word quoted in the same outlet and
 /// period (same outlet, years at most one apart or undated): "Barber" stays when one of its articles
-/// is a Reuters one of 1987 and "Brendan Barber" is quoted by the BBC only. Rows sorted by count (descending) then value; the first
+/// is a Reuters one of 1987 and "Brendan Barber" is quoted by the BBC only; nor when it is the plural of
+/// another value's last word ("Democrats", "Maryland Democrat"); nor when `common_word` (set
+/// at index time: the archive writes the word in lower case) says it is a common noun ("Coast"). Rows sorted by count (descending) then value; the first
 /// `limit` are kept (0: all). An article that quotes two merged forms counts twice in `count`: the
 /// searcher counts exactly when it maps each article's values through name_labels() before counting.
 std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t limit = 0,
-                                 const SpeakerContexts* context = nullptr);
+                                 const SpeakerContexts* context = nullptr,
+                                 const std::function<bool(const std::string&)>& common_word = {});
 
 /// The rows of the first `limit` groups of group_names(rows) (0: all rows), in the order given: what a
 /// searcher that counted every value keeps so that grouping the kept rows gives `limit` full groups.
