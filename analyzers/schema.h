@@ -69,6 +69,9 @@ inline constexpr std::string_view kSpeaker = "XSP";  ///< speaker quoted anywher
 // each passage that quotes the speaker (see kPassageStride), so a NEAR query pairs them with that
 // passage's words only.
 inline constexpr std::string_view kSpeakerWord = "XSW";  ///< a word of a speaker name of the article
+/// A speaker the article names as an organisation (Article::speaker_info): the index-time person grouping
+/// (searcher/name_groups.h) keeps organisations out of persons' surnames.
+inline constexpr std::string_view kSpeakerOrganisation = "XSK";
 inline constexpr std::string_view kAuthorWord = "XAW";          ///< a word of the author's name
 inline constexpr std::string_view kOutletWord = "XOW";          ///< a word of the canonical outlet name
 inline constexpr std::string_view kYear = "Y";                  ///< Y2022

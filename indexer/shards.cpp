@@ -22,6 +22,7 @@
 #include "articles/ids.h"
 #include "indexer/document_builder.h"
 #include "indexer/writer.h"
+#include "searcher/name_groups.h"
 
 namespace fs = std::filesystem;
 
@@ -360,6 +361,21 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
     total.passages += r.passages;
     total.skipped.insert(total.skipped.end(), r.skipped.begin(), r.skipped.end());
     total.warnings.insert(total.warnings.end(), r.warnings.begin(), r.warnings.end());
+  }
+  if (total.added + total.updated + total.deleted > 0) {
+    // Each shard's run grouped its own speakers: give every shard the whole archive's person table
+    // (searcher/name_groups.h), so that the shards searched together group as one database.
+    try {
+      Xapian::Database all;
+      for (unsigned i = 0; i < count; ++i) all.add_database(Xapian::Database(shard_path(dir, i)));
+      const PersonTableData people = person_table_data(all);
+      for (unsigned i = 0; i < count; ++i) {
+        Xapian::WritableDatabase shard(shard_path(dir, i), Xapian::DB_OPEN);
+        write_person_table(shard, people);
+      }
+    } catch (const Xapian::Error&) {
+      rethrow_database_error(dir);
+    }
   }
   total.bytes = reports.empty() ? 0 : reports[0].bytes;  // every shard's run read every input
   sort_diagnostics(total.skipped);

@@ -27,6 +27,7 @@
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
+#include "searcher/name_groups.h"
 
 namespace fs = std::filesystem;
 
@@ -594,6 +595,7 @@ void IndexWriter::store_name_variants() {
   commit();
   try {
     dateline::store_name_variants(db_);
+    dateline::store_person_groups(db_);  // searcher/name_groups.h: regrouped from the whole archive each run
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }

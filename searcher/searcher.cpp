@@ -254,6 +254,9 @@ void Searcher::refresh_stats() {
   const schema::Lengths totals =
       shards_.size() > 1 ? database::summed_lengths(shards_) : schema::read_lengths(db_);
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
+  // Xapian reads the first shard's metadata; dateline-index --shards gives every shard the whole archive's
+  // person table (a shard's own, from a run on that shard alone, would group only its speakers).
+  people_ = std::make_shared<const PersonTable>(load_person_table(db_));
   passage_stats_.average_length =
       totals.passages > 0 ? static_cast<double>(totals.articles) / static_cast<double>(totals.passages) : 0.0;
 }
@@ -277,6 +280,21 @@ auto Searcher::retrying(std::string_view during, Read&& read) -> decltype(read()
       throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
     }
   }
+}
+
+CompileOptions::SpeakerPeople Searcher::speaker_people(const std::string& value) const {
+  CompileOptions::SpeakerPeople out;
+  auto it = people_->folded.find(schema::normalise_boolean(value));
+  if (it != people_->folded.end()) out.same_person = people_->values.at(it->second);
+  // A surname alone that several persons of the archive bear: the most quoted one ranks first.
+  if (value.find_first_of(" \t") == std::string::npos) {
+    const std::vector<FacetCount> persons = people_with_surname(db_, value);
+    if (persons.size() >= 2 && persons[0].count > persons[1].count) {
+      auto v = people_->values.find(persons[0].value);
+      out.most_quoted = v != people_->values.end() ? v->second : std::vector<std::string>{persons[0].value};
+    }
+  }
+  return out;
 }
 
 SearchResult Searcher::search(const SearchOptions& options) {
@@ -315,6 +333,9 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     return n;
   };
   if (!compile.name_variants) compile.name_variants = name_variants_;
+  if (!compile.speaker_people && people_->built) compile.speaker_people = [this](const std::string& value) {
+    return speaker_people(value);
+  };
   const ParsedQuery parsed =
       blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
@@ -420,7 +441,20 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   }
   // An estimate never exceeds the articles there are.
   if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
-  if (!options.facets.empty()) result.facets = facet_rows(facets.results(all_seen, 0), options.facet_limit);
+  if (!options.facets.empty() && people_ && people_->built) {
+    // Speakers counted per person with the index's table: one count per article, no grouping here.
+    PersonCounter people(*people_);
+    result.facets = facets.results(all_seen, 0, [&people](const std::vector<std::string>& v) { return people.map(v); });
+    for (FacetResult& f : result.facets) {
+      if (f.name == facet_name(FacetKind::kSpeaker)) {
+        people.finish(f, options.facet_limit);
+      } else if (options.facet_limit > 0 && f.values.size() > options.facet_limit) {
+        f.values.resize(options.facet_limit);
+      }
+    }
+  } else if (!options.facets.empty()) {
+    result.facets = facet_rows(facets.results(all_seen, 0), options.facet_limit);
+  }
   const std::vector<Xapian::MSetIterator> page =
       by_score ? cut_page(std::move(ranked), options.offset, page_end) : all_hits(mset);
   add_hits(options, parsed, compiled, enquire, page, result);

@@ -6,6 +6,7 @@
 #include <xapian.h>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,7 @@
 #include "analyzers/database.h"
 #include "base/errors.h"
 #include "searcher/facets.h"
+#include "searcher/name_groups.h"
 #include "searcher/query.h"
 #include "searcher/ranking.h"
 #include "searcher/snippets.h"
@@ -184,6 +186,8 @@ class Searcher {
   /// The statistics the passage choice uses (passages.h), read when the database is opened or reopened,
   /// not at every search.
   void refresh_stats();
+  /// CompileOptions::speaker_people from the person table.
+  CompileOptions::SpeakerPeople speaker_people(const std::string& value) const;
 
   Xapian::Database db_;
   Analyzer analyzer_;
@@ -192,6 +196,8 @@ class Searcher {
   std::vector<std::string> missing_;           ///< shards left out (OpenOptions::allow_partial)
   /// The words sharing a name key (analyzers/names.h), for CompileOptions::name_variants.
   std::function<std::vector<std::string>(const std::string& key)> name_variants_;
+  /// The person table of the index (searcher/name_groups.h); not built: speakers grouped at query time.
+  std::shared_ptr<const PersonTable> people_;
 };
 
 /// "relevance" | "date" | "-date"; std::nullopt otherwise.
