@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_set>
 
 #include "analyzers/schema.h"
 #include "analyzers/names.h"
@@ -95,9 +96,9 @@ void fill_hit(Hit& hit, const Xapian::Document& doc) {
   }
 }
 
-std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, const Xapian::MSetIterator& it) {
+std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, Xapian::docid did) {
   std::vector<std::string> out;
-  for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
+  for (auto t = enquire.get_matching_terms_begin(did); t != enquire.get_matching_terms_end(did); ++t) {
     // Boolean filter terms (KP, XID..., XO...) match too but weigh nothing: show only text terms.
     if (schema::is_text_term(*t)) out.push_back(*t);
   }
@@ -253,6 +254,11 @@ void Searcher::refresh_stats() {
   // Xapian gives a database of several shards the first shard's metadata: sum the shards' totals.
   const schema::Lengths totals =
       shards_.size() > 1 ? database::summed_lengths(shards_) : schema::read_lengths(db_);
+  // Collapse on the slot only copies carry when every shard keeps it (schema.h kSlotStoryCopies).
+  collapse_slot_ = schema::kSlotStoryCopies;
+  for (const database::OpenedShard& s : shards_) {
+    if (s.db && s.db->get_metadata(std::string(schema::kMetaStoryCopies)) != "1") collapse_slot_ = schema::kSlotStory;
+  }
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
   passage_stats_.average_length =
       totals.passages > 0 ? static_cast<double>(totals.articles) / static_cast<double>(totals.passages) : 0.0;
@@ -359,9 +365,9 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const double time_limit = compile.budget.time_limit;
   if (time_limit > 0) enquire.set_time_limit(time_limit);
   // One hit per story; the match spies see every copy first, so facets count every outlet that ran it.
-  // An article without a story value (a database indexed before stories) is never collapsed.
+  // An article without the value (alone in its story, or indexed before stories) is never collapsed.
   const bool by_score = order == SortOrder::kRelevance;
-  if (options.collapse_copies) enquire.set_collapse_key(schema::kSlotStory);
+  if (options.collapse_copies) enquire.set_collapse_key(collapse_slot_);
   // Xapian's own spies (one per value slot) count facets; one document is one article.
   const FacetCounter facets(options.facets);
   facets.attach(enquire);
@@ -463,6 +469,72 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
   return pq;
 }
 
+std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
+    const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page) const {
+  std::unordered_map<Xapian::docid, Xapian::docid> out;
+  // The page's collapsed hits, by story; their stories' copies that match, scored as in the search.
+  struct Shown {
+    Xapian::docid did;
+    double score;
+    bool read = false;     // date and id read (only once a copy ties with it)
+    std::string date, id;  // of the copy shown so far
+  };
+  std::unordered_map<std::string, Shown> by_story;
+  std::vector<Xapian::Query> terms;
+  Xapian::doccount copies = 0;
+  for (const auto& it : page) {
+    if (it.get_collapse_count() == 0) continue;
+    const std::string story = it.get_collapse_key();
+    if (by_story.count(story) != 0) continue;
+    // The story's term; an id too long for a term is cut there (stories.h), read off the document.
+    std::string term = std::string(schema::kStory) + story;
+    if (term.size() > 240) term = stories::story_term(it.get_document(), story);
+    if (term.empty()) continue;
+    by_story.emplace(story, Shown{*it, it.get_weight(), false, {}, {}});
+    terms.emplace_back(term);
+    copies += db_.get_termfreq(term);
+  }
+  if (terms.empty()) return out;
+  Xapian::Enquire copies_enquire(db_);
+  copies_enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(),
+                                         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+  copies_enquire.set_weighting_scheme(bm25());
+  const Xapian::MSet mset = copies_enquire.get_mset(0, copies);
+  // Scores that tie: equal but for the rounding of a sum taken in another order.
+  auto ties = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); };
+  // Earlier: a known date before an unknown one, then the date, then the id (stories.h).
+  auto earlier = [](const std::string& date, const std::string& id, const Shown& than) {
+    if (date.empty() != than.date.empty()) return than.date.empty();
+    return date != than.date ? date < than.date : id < than.id;
+  };
+  std::unordered_set<Xapian::docid> shown_docids;
+  for (const auto& [story, shown] : by_story) shown_docids.insert(shown.did);
+  for (auto m = mset.begin(); m != mset.end(); ++m) {
+    if (shown_docids.count(*m) != 0) continue;
+    // Only a copy as good as a shown hit can replace it: read no other document.
+    const double w = m.get_weight();
+    if (std::none_of(by_story.begin(), by_story.end(), [&](const auto& s) { return ties(s.second.score, w); })) {
+      continue;
+    }
+    const Xapian::Document doc = m.get_document();
+    const auto s = by_story.find(doc.get_value(collapse_slot_));
+    if (s == by_story.end() || !ties(s->second.score, w)) continue;
+    if (!s->second.read) {
+      const Xapian::Document first = db_.get_document(s->second.did);
+      s->second.date = first.get_value(schema::kSlotDate);
+      s->second.id = first.get_value(schema::kSlotArticleId);
+      s->second.read = true;
+    }
+    const std::string date = doc.get_value(schema::kSlotDate);
+    const std::string id = doc.get_value(schema::kSlotArticleId);
+    if (!earlier(date, id, s->second)) continue;
+    out[s->second.did] = *m;  // keyed by the docid Xapian showed
+    s->second.date = date;
+    s->second.id = id;
+  }
+  return out;
+}
+
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                         const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
                         SearchResult& result) {
@@ -471,8 +543,14 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
   const bool need_passages = options.want_snippets || options.explain || options.per_article != 1;
   const PassageQuery pq = need_passages ? passage_query(compiled) : PassageQuery();
   size_t page_index = 0;
+  const std::unordered_map<Xapian::docid, Xapian::docid> earliest =
+      options.collapse_copies && options.sort == SortOrder::kRelevance ? earliest_ties(enquire, page)
+                                                                       : std::unordered_map<Xapian::docid, Xapian::docid>();
   for (const auto& it : page) {
-    const Xapian::Document doc = it.get_document();
+    // The story's earliest copy when copies tie (earliest_ties()).
+    const auto shown = earliest.find(*it);
+    const Xapian::docid did = shown == earliest.end() ? *it : shown->second;
+    const Xapian::Document doc = shown == earliest.end() ? it.get_document() : db_.get_document(did);
     const double score = it.get_weight();
     Hit article_hit;
     article_hit.rank = options.offset + page_index++ + 1;  // an article's passages share its rank
@@ -489,7 +567,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       base.query = enquire.get_query().get_description();
       base.parsed = parsed.describe();
       base.article_score = score;
-      base.article_terms = matching_terms(enquire, it);
+      base.article_terms = matching_terms(enquire, did);
       base.name_expansions = compiled.name_expansions;
     }
     if (it.get_collapse_count() > 0 && !options.ids_only) {
@@ -527,7 +605,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     }
     const size_t per = options.per_article;
     const std::vector<PassageScore> picked =
-        choose_passages(db_, *it, spans, pq, passage_stats_, per);
+        choose_passages(db_, did, spans, pq, passage_stats_, per);
     if (picked.empty()) {
       // An article without passages (a title only): the article itself is the hit.
       if (options.explain) article_hit.explain = std::move(base);

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzers/analyzer.h"
@@ -176,6 +177,12 @@ class Searcher {
                 SearchResult& result);
   /// What the passage choice looks for: the query's words as positional terms, and its speakers.
   PassageQuery passage_query(const CompiledQuery& compiled) const;
+  /// Xapian's collapser keeps, of copies with equal scores, the one with the lowest docid; a story is shown
+  /// by its earliest copy (date, unknown last, then id). For each collapsed hit of `page` whose story has
+  /// an earlier copy with the same score: its docid -> that copy's. One extra match, over the page's
+  /// stories only, and only when the page holds a collapsed hit.
+  std::unordered_map<Xapian::docid, Xapian::docid> earliest_ties(const Xapian::Enquire& enquire,
+                                                                 const std::vector<Xapian::MSetIterator>& page) const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
   void review_words(const std::string& query, bool want_suggestion, SearchResult& result);
@@ -188,6 +195,8 @@ class Searcher {
   Xapian::Database db_;
   Analyzer analyzer_;
   PassageStats passage_stats_;
+  /// The collapse key: schema::kSlotStoryCopies, or kSlotStory in a database made before that slot.
+  Xapian::valueno collapse_slot_ = 0;
   std::vector<database::OpenedShard> shards_;  ///< the shards db_ holds (one for a glass directory)
   std::vector<std::string> missing_;           ///< shards left out (OpenOptions::allow_partial)
   /// The words sharing a name key (analyzers/names.h), for CompileOptions::name_variants.
