@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 
 #include "analyzers/schema.h"
@@ -167,6 +168,13 @@ std::unique_ptr<Xapian::MultiValueKeyMaker> date_sorter(SortOrder order) {
 }
 
 }  // namespace
+
+void CopySpy::operator()(const Xapian::Document& doc, double wt) {
+  // Only the story (the value the collapser reads anyway): reading the date and id of each from their
+  // value streams here cost more than opening the few documents that tie.
+  std::string story = doc.get_value(slot_);
+  if (!story.empty()) seen_.push_back({std::move(story), wt, doc.get_docid()});
+}
 
 std::optional<SortOrder> parse_sort(std::string_view text) {
   if (text == "relevance") return SortOrder::kRelevance;
@@ -371,6 +379,14 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   // Xapian's own spies (one per value slot) count facets; one document is one article.
   const FacetCounter facets(options.facets);
   facets.attach(enquire);
+  // Copies that tie with a shown one (earliest_ties()), noted as the matcher weighs them. The spy sees one
+  // database's own docids, and xapian-tcpsrv knows no such spy: a single local database only.
+  std::unique_ptr<CopySpy> copy_spy;
+  if (options.collapse_copies && by_score && shards_.size() == 1 &&
+      shards_.front().shard.kind != database::Shard::Kind::kRemote) {
+    copy_spy = std::make_unique<CopySpy>(collapse_slot_);
+    enquire.add_matchspy(copy_spy.get());
+  }
   const auto match_start = std::chrono::steady_clock::now();
   // Equal scores go in article id order, not docid order, so that one database, its shards (whose
   // docids Xapian interleaves) and a compacted copy give the same page. Xapian's
@@ -429,7 +445,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   if (!options.facets.empty()) result.facets = facet_rows(facets.results(all_seen, 0), options.facet_limit);
   const std::vector<Xapian::MSetIterator> page =
       by_score ? cut_page(std::move(ranked), options.offset, page_end) : all_hits(mset);
-  add_hits(options, parsed, compiled, enquire, page, result);
+  add_hits(options, parsed, compiled, enquire, page, copy_spy.get(), result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
     review_words(options.query, result.total == 0, result);
   }
@@ -470,9 +486,9 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
 }
 
 std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
-    const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page) const {
+    const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page, const CopySpy* spy) const {
   std::unordered_map<Xapian::docid, Xapian::docid> out;
-  // The page's collapsed hits, by story; their stories' copies that match, scored as in the search.
+  // The page's collapsed hits, by story.
   struct Shown {
     Xapian::docid did;
     double score;
@@ -480,26 +496,20 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     std::string date, id;  // of the copy shown so far
   };
   std::unordered_map<std::string, Shown> by_story;
-  std::vector<Xapian::Query> terms;
-  Xapian::doccount copies = 0;
+  std::vector<std::string> terms;
   for (const auto& it : page) {
     if (it.get_collapse_count() == 0) continue;
     const std::string story = it.get_collapse_key();
     if (by_story.count(story) != 0) continue;
-    // The story's term; an id too long for a term is cut there (stories.h), read off the document.
-    std::string term = std::string(schema::kStory) + story;
-    if (term.size() > 240) term = stories::story_term(it.get_document(), story);
-    if (term.empty()) continue;
     by_story.emplace(story, Shown{*it, it.get_weight(), false, {}, {}});
-    terms.emplace_back(term);
-    copies += db_.get_termfreq(term);
+    if (spy == nullptr) {
+      // The story's term; an id too long for a term is cut there (stories.h), read off the document.
+      std::string term = std::string(schema::kStory) + story;
+      if (term.size() > 240) term = stories::story_term(it.get_document(), story);
+      if (!term.empty()) terms.push_back(std::move(term));
+    }
   }
-  if (terms.empty()) return out;
-  Xapian::Enquire copies_enquire(db_);
-  copies_enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(),
-                                         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
-  copies_enquire.set_weighting_scheme(bm25());
-  const Xapian::MSet mset = copies_enquire.get_mset(0, copies);
+  if (by_story.empty()) return out;
   // Scores that tie: equal but for the rounding of a sum taken in another order.
   auto ties = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); };
   // Earlier: a known date before an unknown one, then the date, then the id (stories.h).
@@ -507,44 +517,61 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     if (date.empty() != than.date.empty()) return than.date.empty();
     return date != than.date ? date < than.date : id < than.id;
   };
-  std::unordered_set<Xapian::docid> shown_docids;
-  for (const auto& [story, shown] : by_story) shown_docids.insert(shown.did);
-  for (auto m = mset.begin(); m != mset.end(); ++m) {
-    if (shown_docids.count(*m) != 0) continue;
+  auto date_and_id = [&](Xapian::docid did) -> std::pair<std::string, std::string> {
+    const Xapian::Document doc = db_.get_document(did);
+    return {doc.get_value(schema::kSlotDate), doc.get_value(schema::kSlotArticleId)};
+  };
+  // A matching copy `did` with score `w`; its story is read off the document when `seen` does not give it.
+  auto consider = [&](Xapian::docid did, double w, const CopySpy::Seen* seen) {
     // Only a copy as good as a shown hit can replace it: read no other document.
-    const double w = m.get_weight();
     if (std::none_of(by_story.begin(), by_story.end(), [&](const auto& s) { return ties(s.second.score, w); })) {
-      continue;
+      return;
     }
-    const Xapian::Document doc = m.get_document();
-    const auto s = by_story.find(doc.get_value(collapse_slot_));
-    if (s == by_story.end() || !ties(s->second.score, w)) continue;
+    const auto s = by_story.find(seen != nullptr ? seen->story : db_.get_document(did).get_value(collapse_slot_));
+    if (s == by_story.end() || s->second.did == did || !ties(s->second.score, w)) return;
     if (!s->second.read) {
-      const Xapian::Document first = db_.get_document(s->second.did);
-      s->second.date = first.get_value(schema::kSlotDate);
-      s->second.id = first.get_value(schema::kSlotArticleId);
+      std::tie(s->second.date, s->second.id) = date_and_id(s->second.did);
       s->second.read = true;
     }
-    const std::string date = doc.get_value(schema::kSlotDate);
-    const std::string id = doc.get_value(schema::kSlotArticleId);
-    if (!earlier(date, id, s->second)) continue;
-    out[s->second.did] = *m;  // keyed by the docid Xapian showed
-    s->second.date = date;
-    s->second.id = id;
+    auto [date, id] = date_and_id(did);
+    if (!earlier(date, id, s->second)) return;
+    out[s->second.did] = did;  // keyed by the docid Xapian showed
+    s->second.date = std::move(date);
+    s->second.id = std::move(id);
+  };
+  if (spy != nullptr) {
+    for (const CopySpy::Seen& c : spy->seen()) {
+      if (by_story.count(c.story) != 0) consider(c.did, c.score, &c);
+    }
+    return out;
   }
+  // No spy (remote or several shards): the stories' copies that match, scored as in the search.
+  Xapian::doccount copies = 0;
+  std::vector<Xapian::Query> filters;
+  for (const std::string& term : terms) {
+    copies += db_.get_termfreq(term);
+    filters.emplace_back(term);
+  }
+  if (filters.empty()) return out;
+  Xapian::Enquire copies_enquire(db_);
+  copies_enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(),
+                                         Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end())));
+  copies_enquire.set_weighting_scheme(bm25());
+  const Xapian::MSet mset = copies_enquire.get_mset(0, copies);
+  for (auto m = mset.begin(); m != mset.end(); ++m) consider(*m, m.get_weight(), nullptr);
   return out;
 }
 
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                         const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
-                        SearchResult& result) {
+                        const CopySpy* copy_spy, SearchResult& result) {
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
   const bool need_passages = options.want_snippets || options.explain || options.per_article != 1;
   const PassageQuery pq = need_passages ? passage_query(compiled) : PassageQuery();
   size_t page_index = 0;
   const std::unordered_map<Xapian::docid, Xapian::docid> earliest =
-      options.collapse_copies && options.sort == SortOrder::kRelevance ? earliest_ties(enquire, page)
+      options.collapse_copies && options.sort == SortOrder::kRelevance ? earliest_ties(enquire, page, copy_spy)
                                                                        : std::unordered_map<Xapian::docid, Xapian::docid>();
   for (const auto& it : page) {
     // The story's earliest copy when copies tie (earliest_ties()).
