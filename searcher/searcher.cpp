@@ -72,8 +72,8 @@ std::string slot_date_to_iso(const std::string& v) {
 }
 
 // Fills a hit's article fields from its document (the passage fields are the passage choice's).
-void fill_hit(Hit& hit, const Xapian::Document& doc) {
-  nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+// `data`: the document's data, parsed (once per hit: the passages are read from it too).
+void fill_hit(Hit& hit, const Xapian::Document& doc, const nlohmann::json& data) {
   hit.id = json_string(data, "id").value_or(doc.get_value(schema::kSlotArticleId));
   hit.path = json_string(data, "path");
   hit.title = json_string(data, "title");
@@ -582,10 +582,12 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     Hit article_hit;
     article_hit.rank = options.offset + page_index++ + 1;  // an article's passages share its rank
     article_hit.score = score;
+    nlohmann::json data;
     if (options.ids_only) {
       article_hit.id = doc.get_value(schema::kSlotArticleId);
     } else {
-      fill_hit(article_hit, doc);
+      data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      fill_hit(article_hit, doc, data);
     }
     Explanation base;
     if (options.explain) {
@@ -614,7 +616,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       result.hits.push_back(std::move(article_hit));
       continue;
     }
-    const nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+    if (options.ids_only) data = nlohmann::json::parse(doc.get_data(), nullptr, false);
     std::vector<PassageSpan> spans;
     const nlohmann::json* list = nullptr;
     if (data.is_object()) {
