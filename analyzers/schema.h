@@ -125,6 +125,13 @@ inline constexpr std::string_view kStoryExact = "XDUP";   ///< exact fingerprint
 inline constexpr std::string_view kStoryBand = "XLSH";    ///< an LSH band key: band (2 hex) + 12 hex digits
 inline constexpr unsigned kSlotStory = 7;                 ///< story id: the collapse key of one hit per story
 inline constexpr unsigned kSlotStorySignature = 8;        ///< MinHash signature (stories::serialise())
+/// The story id again, only on articles whose story has had other copies: the search's collapse key. An
+/// article alone in its story carries none, so Xapian's collapser passes over it without reading a story
+/// value or keeping a table entry (collapsing on kSlotStory cost +50% on term queries).
+inline constexpr unsigned kSlotStoryCopies = 9;
+/// Metadata "1": every article of a story with more than one copy carries kSlotStoryCopies (the writer keeps
+/// it so); absent in databases made before, whose searches collapse on kSlotStory.
+inline constexpr std::string_view kMetaStoryCopies = "dateline.stories.copies_slot";
 
 /// The field table: query field names (the parser's list, its messages and --help), facets and `--info`
 /// read it.
