@@ -3,6 +3,8 @@
  */
 #include "indexer/bulk.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -92,6 +94,11 @@ class SegmentWriter {
     flush_spelling();
     if (articles_.open) articles_.db.commit();
     pending_ = 0;
+    // The documents come from reader threads' malloc arenas and Xapian's inverted batch from this one's:
+    // freed chunks stay with each arena, so the process kept the sum of every arena's high-water mark
+    // (157 MB peak RSS on news.jsonl). Handing the free pages back after each commit keeps it at 109 MB,
+    // for about 1 CPU second of page faults on the same run.
+    malloc_trim(0);
   }
 
   // One add_spelling() per distinct word and batch, as IndexWriter does, into the segment the words
