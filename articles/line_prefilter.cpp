@@ -451,8 +451,9 @@ LinePrefilter::LinePrefilter(const std::vector<std::string>& patterns) {
     const auto index = conditions_.size();
     if (cond.has_prefixes) {
       for (const auto& p : cond.prefixes) {
-        auto& bucket = by_first_byte_[static_cast<unsigned char>(p[0])];
-        if (bucket.empty() || bucket.back() != index) bucket.push_back(index);
+        auto& buckets = by_first_byte_[static_cast<unsigned char>(p[0])];
+        if (buckets.empty() || buckets.back().condition != index) buckets.push_back(Bucket{index, {}});
+        buckets.back().prefixes.push_back(p);
       }
     } else {
       without_prefixes_.push_back(index);
@@ -461,15 +462,10 @@ LinePrefilter::LinePrefilter(const std::vector<std::string>& patterns) {
   }
 }
 
-bool LinePrefilter::meets(const Condition& cond, std::string_view lower) {
-  if (cond.has_prefixes && std::none_of(cond.prefixes.begin(), cond.prefixes.end(),
-                                        [&](const std::string& p) { return starts_with(lower, p); }))
-    return false;
-  if (cond.has_required &&
-      std::none_of(cond.required.begin(), cond.required.end(),
-                   [&](const std::string& r) { return lower.find(r) != std::string_view::npos; }))
-    return false;
-  return true;
+bool LinePrefilter::has_required(const Condition& cond, std::string_view lower) {
+  return !cond.has_required ||
+         std::any_of(cond.required.begin(), cond.required.end(),
+                     [&](const std::string& r) { return lower.find(r) != std::string_view::npos; });
 }
 
 bool LinePrefilter::may_match(std::string_view line) const {
@@ -491,10 +487,14 @@ bool LinePrefilter::may_match(std::string_view line) const {
   }
   std::string_view l = lower;
   for (size_t index : without_prefixes_)
-    if (meets(conditions_[index], l)) return true;
+    if (has_required(conditions_[index], l)) return true;
   if (l.empty()) return false;
-  for (size_t index : by_first_byte_[static_cast<unsigned char>(l[0])])
-    if (meets(conditions_[index], l)) return true;
+  // Only the prefixes that begin with the line's first byte can be its start.
+  for (const Bucket& bucket : by_first_byte_[static_cast<unsigned char>(l[0])])
+    if (std::any_of(bucket.prefixes.begin(), bucket.prefixes.end(),
+                    [&](const std::string& p) { return starts_with(l, p); }) &&
+        has_required(conditions_[bucket.condition], l))
+      return true;
   return false;
 }
 

@@ -38,10 +38,15 @@ class LinePrefilter {
     bool has_required = false;
     std::vector<std::string> required;  // lowercased; the line contains one of them
   };
-  static bool meets(const Condition& cond, std::string_view lower);
+  /// A condition's prefixes that start with one byte.
+  struct Bucket {
+    size_t condition;
+    std::vector<std::string> prefixes;
+  };
+  static bool has_required(const Condition& cond, std::string_view lower);
 
   std::vector<Condition> conditions_;
-  std::array<std::vector<size_t>, 256> by_first_byte_;  // conditions with a prefix starting with this byte
+  std::array<std::vector<Bucket>, 256> by_first_byte_;  // by the first byte of the line, lowered
   std::vector<size_t> without_prefixes_;                 // conditions checked on every line
   size_t unconditional_ = 0;
 };
