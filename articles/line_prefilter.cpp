@@ -318,7 +318,9 @@ class Reader {
         ++i_;
         break;
       }
-      if (c == '[' || (c == '&' && i_ + 1 < p_.size() && p_[i_ + 1] == '&')) throw Unsupported();
+      // Nested sets, set operations, strings ("{ab}") and variables ("$x") of ICU's set syntax are not read.
+      if (c == '[' || c == '{' || c == '$' || (c == '&' && i_ + 1 < p_.size() && p_[i_ + 1] == '&'))
+        throw Unsupported();
       if (c == ':' && first) {
         // "[:name:]" is a property; "[:.]" lists a colon and a period.
         size_t close = p_.find(']', i_);

@@ -97,8 +97,8 @@ TEST(LinePrefilter, DigitsAndQuantifiedSets) {
 }
 
 TEST(LinePrefilter, UnknownSyntaxMeansEveryLine) {
-  LinePrefilter f({"share(?=x)", "(a)\\1"});
-  EXPECT_EQ(f.unconditional(), 2u);
+  LinePrefilter f({"share(?=x)", "(a)\\1", "[{ab}c]d", "(?i)x"});
+  EXPECT_EQ(f.unconditional(), 4u);
   EXPECT_TRUE(f.may_match("anything at all"));
 }
 
