@@ -198,6 +198,13 @@ bool Analyzer::is_stop_word(std::string_view term) const {
       "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
       "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
       "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
+  // Called for every word indexed: most words are longer than the longest stop word.
+  static constexpr size_t kLongest = [] {
+    size_t n = 0;
+    for (std::string_view w : kWords) n = std::max(n, w.size());
+    return n;
+  }();
+  if (term.size() > kLongest) return false;
   return std::find(std::begin(kWords), std::end(kWords), term) != std::end(kWords);
 }
 

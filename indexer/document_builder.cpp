@@ -56,6 +56,17 @@ std::string id_based_term(std::string_view prefix, std::string_view id, std::str
 
 bool is_spelling_word(std::string_view term) {
   if (term.empty()) return false;
+  // ASCII words decide without ICU (called for every word indexed): letters only, or not a word.
+  bool ascii = true;
+  for (char ch : term) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if (!((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z'))) return false;
+  }
+  if (ascii) return true;
   const auto* s = reinterpret_cast<const uint8_t*>(term.data());
   auto n = static_cast<int32_t>(term.size());
   int32_t i = 0;
