@@ -16,11 +16,13 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "analyzers/database.h"
 #include "analyzers/schema.h"
 #include "articles/ids.h"
 #include "indexer/document_builder.h"
+#include "indexer/story_links.h"
 #include "indexer/writer.h"
 
 namespace fs = std::filesystem;
@@ -194,6 +196,96 @@ uint64_t directory_bytes(const std::string& path) {
   return n;
 }
 
+/// Each shard's articles as (docid, content hash): what a run found, to tell what it wrote.
+using Snapshot = std::vector<std::set<std::pair<Xapian::docid, std::string>>>;
+
+Snapshot snapshot(const std::string& dir, unsigned count) {
+  Snapshot out(count);
+  for (unsigned s = 0; s < count; ++s) {
+    const std::string path = shard_path(dir, s);
+    if (database::layout(path) != database::Layout::kGlass) continue;
+    try {
+      Xapian::Database db(path, Xapian::DB_BACKEND_GLASS);
+      for (auto v = db.valuestream_begin(schema::kSlotHash); v != db.valuestream_end(schema::kSlotHash); ++v) {
+        out[s].emplace(v.get_docid(), *v);
+      }
+    } catch (const Xapian::Error&) {
+      rethrow_database_error(path);
+    }
+  }
+  return out;
+}
+
+/// Syndicated copies across shards. Each shard's run linked its new articles against its own shard only,
+/// so two copies in two shards started two stories. The articles this run wrote (a docid and hash that
+/// `before` does not hold) are linked again, by the Linker's rule, against the articles of every shard:
+/// their story values are cleared first, then they are linked in date-then-id order (the order in which
+/// one database links one batch), chunk by chunk, through a Database over the shards' writable handles
+/// (it reads their uncommitted changes). Articles the run left alone keep their story, as in one
+/// database. Returns how many articles were linked.
+size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot& before) {
+  if (count <= 1) return 0;
+  struct Open {
+    unsigned shard;
+    Xapian::WritableDatabase db;
+  };
+  std::vector<Open> open;
+  for (unsigned s = 0; s < count; ++s) {
+    const std::string path = shard_path(dir, s);
+    if (database::layout(path) != database::Layout::kGlass) continue;  // never made: holds nothing
+    open.push_back({s, database::open_for_writing(path, Xapian::DB_OPEN)});
+  }
+  // (date, id, index into open, shard docid) of every article this run wrote, its story cleared.
+  std::vector<std::tuple<std::string, std::string, size_t, Xapian::docid>> order;
+  for (size_t i = 0; i < open.size(); ++i) {
+    Xapian::WritableDatabase& db = open[i].db;
+    const auto& was = before[open[i].shard];
+    std::vector<Xapian::docid> wrote;
+    for (auto v = db.valuestream_begin(schema::kSlotHash); v != db.valuestream_end(schema::kSlotHash); ++v) {
+      if (was.count({v.get_docid(), *v}) == 0) wrote.push_back(v.get_docid());
+    }
+    for (Xapian::docid did : wrote) {
+      Xapian::Document doc = db.get_document(did);
+      const std::string story = doc.get_value(schema::kSlotStory);
+      if (!story.empty()) {
+        doc.remove_value(schema::kSlotStory);
+        const std::string term = stories::story_term(story);
+        auto t = doc.termlist_begin();
+        t.skip_to(term);
+        if (t != doc.termlist_end() && *t == term) doc.remove_term(term);
+        db.replace_document(did, doc);
+      }
+      std::string date = doc.get_value(schema::kSlotDate);
+      if (date.empty()) date = "~";  // unknown dates after known ones, as Linker::link()
+      order.emplace_back(std::move(date), doc.get_value(schema::kSlotArticleId), i, did);
+    }
+  }
+  if (order.empty()) return 0;
+  std::sort(order.begin(), order.end());
+  Xapian::Database all;
+  for (const Open& o : open) all.add_database(o.db);
+  const auto n = static_cast<Xapian::docid>(open.size());
+  constexpr size_t kChunk = 1000;  // as stories::link_all(): each chunk is in the shards before the next
+  stories::Linker linker;
+  for (size_t first = 0; first < order.size(); first += kChunk) {
+    std::vector<std::pair<Xapian::docid, Xapian::Document>> chunk;
+    std::vector<std::pair<size_t, Xapian::docid>> where;  // shard (index into open), shard docid
+    for (size_t k = first; k < std::min(order.size(), first + kChunk); ++k) {
+      const auto& [date, id, i, did] = order[k];
+      // Xapian's docid in a Database of several: shard docid d of shard i of n is (d - 1) * n + i + 1.
+      chunk.emplace_back((did - 1) * n + static_cast<Xapian::docid>(i) + 1, open[i].db.get_document(did));
+      where.emplace_back(i, did);
+    }
+    linker.link(all, chunk);
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      open[where[k].first].db.replace_document(where[k].second, chunk[k].second);
+    }
+    linker.clear();
+  }
+  for (Open& o : open) o.db.commit();
+  return order.size();
+}
+
 /// The compactor's rule for a metadata key that several shards hold: length totals are summed, a
 /// shard's place is dropped, anything else (stamp, analyzer, archive root: equal) is the first shard's.
 class MergingCompactor : public Xapian::Compactor {
@@ -322,6 +414,7 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
   IndexReport total;
   total.db = dir;
   delete_articles(dir, count, options.delete_ids, total, reporter);
+  const Snapshot before = count > 1 && !options.inputs.empty() ? snapshot(dir, count) : Snapshot(count);
 
   std::vector<IndexReport> reports(count);
   if (!options.inputs.empty()) {
@@ -349,6 +442,11 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
     for (auto& t : threads) t.join();
     for (auto& e : errors) {
       if (e) std::rethrow_exception(e);
+    }
+    try {
+      link_across_shards(dir, count, before);
+    } catch (const Xapian::Error&) {
+      rethrow_database_error(dir);
     }
   }
   for (const IndexReport& r : reports) {
