@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 #include <tuple>
+#include <unordered_set>
 
 #include "analyzers/database.h"
 #include "analyzers/schema.h"
@@ -218,11 +219,11 @@ Snapshot snapshot(const std::string& dir, unsigned count) {
 
 /// Syndicated copies across shards. Each shard's run linked its new articles against its own shard only,
 /// so two copies in two shards started two stories. The articles this run wrote (a docid and hash that
-/// `before` does not hold) are linked again, by the Linker's rule, against the articles of every shard:
-/// their story values are cleared first, then they are linked in date-then-id order (the order in which
-/// one database links one batch), chunk by chunk, through a Database over the shards' writable handles
-/// (it reads their uncommitted changes). Articles the run left alone keep their story, as in one
-/// database. Returns how many articles were linked.
+/// `before` does not hold) are linked again, by the Linker's rule, against the articles of every shard, in
+/// date-then-id order (the order in which one database links one batch), through a Database over the
+/// shards' writable handles; their stored stories do not count meanwhile (Linker::ignore_stored()).
+/// Articles the run left alone keep their story, as in one database. Only the articles whose story
+/// changes are written again (copies that fell into different shards). Returns how many changed.
 size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot& before) {
   if (count <= 1) return 0;
   struct Open {
@@ -235,55 +236,60 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
     if (database::layout(path) != database::Layout::kGlass) continue;  // never made: holds nothing
     open.push_back({s, database::open_for_writing(path, Xapian::DB_OPEN)});
   }
-  // (date, id, index into open, shard docid) of every article this run wrote, its story cleared.
+  // Xapian's docid in a Database of several: docid d of shard i of n is (d - 1) * n + i + 1.
+  const auto n = static_cast<Xapian::docid>(open.size());
+  auto merged = [n](size_t i, Xapian::docid d) { return (d - 1) * n + static_cast<Xapian::docid>(i) + 1; };
+  // (date, id, index into open, shard docid) of every article this run wrote.
   std::vector<std::tuple<std::string, std::string, size_t, Xapian::docid>> order;
+  std::unordered_set<Xapian::docid> wrote;  // their docids in `all`
   for (size_t i = 0; i < open.size(); ++i) {
     Xapian::WritableDatabase& db = open[i].db;
     const auto& was = before[open[i].shard];
-    std::vector<Xapian::docid> wrote;
     for (auto v = db.valuestream_begin(schema::kSlotHash); v != db.valuestream_end(schema::kSlotHash); ++v) {
-      if (was.count({v.get_docid(), *v}) == 0) wrote.push_back(v.get_docid());
-    }
-    for (Xapian::docid did : wrote) {
-      Xapian::Document doc = db.get_document(did);
-      const std::string story = doc.get_value(schema::kSlotStory);
-      if (!story.empty()) {
-        doc.remove_value(schema::kSlotStory);
-        const std::string term = stories::story_term(story);
-        auto t = doc.termlist_begin();
-        t.skip_to(term);
-        if (t != doc.termlist_end() && *t == term) doc.remove_term(term);
-        db.replace_document(did, doc);
-      }
-      std::string date = doc.get_value(schema::kSlotDate);
-      if (date.empty()) date = "~";  // unknown dates after known ones, as Linker::link()
-      order.emplace_back(std::move(date), doc.get_value(schema::kSlotArticleId), i, did);
+      if (was.count({v.get_docid(), *v}) != 0) continue;
+      order.emplace_back(std::string(), std::string(), i, v.get_docid());
+      wrote.insert(merged(i, v.get_docid()));
     }
   }
   if (order.empty()) return 0;
+  for (auto& [date, id, i, did] : order) {
+    const Xapian::Document doc = open[i].db.get_document(did);
+    date = doc.get_value(schema::kSlotDate);
+    if (date.empty()) date = "~";  // unknown dates after known ones, as Linker::link()
+    id = doc.get_value(schema::kSlotArticleId);
+  }
   std::sort(order.begin(), order.end());
   Xapian::Database all;
   for (const Open& o : open) all.add_database(o.db);
-  const auto n = static_cast<Xapian::docid>(open.size());
-  constexpr size_t kChunk = 1000;  // as stories::link_all(): each chunk is in the shards before the next
   stories::Linker linker;
+  linker.ignore_stored([&wrote](Xapian::docid did) { return wrote.count(did) != 0; });
+  size_t changed = 0;
+  constexpr size_t kChunk = 1000;  // documents held at once
   for (size_t first = 0; first < order.size(); first += kChunk) {
     std::vector<std::pair<Xapian::docid, Xapian::Document>> chunk;
-    std::vector<std::pair<size_t, Xapian::docid>> where;  // shard (index into open), shard docid
+    std::vector<std::string> stored;  // each one's story before
     for (size_t k = first; k < std::min(order.size(), first + kChunk); ++k) {
       const auto& [date, id, i, did] = order[k];
-      // Xapian's docid in a Database of several: shard docid d of shard i of n is (d - 1) * n + i + 1.
-      chunk.emplace_back((did - 1) * n + static_cast<Xapian::docid>(i) + 1, open[i].db.get_document(did));
-      where.emplace_back(i, did);
+      chunk.emplace_back(merged(i, did), open[i].db.get_document(did));
+      stored.push_back(chunk.back().second.get_value(schema::kSlotStory));
     }
-    linker.link(all, chunk);
+    linker.link(all, chunk);  // sets each one's story value and adds its story term
     for (size_t k = 0; k < chunk.size(); ++k) {
-      open[where[k].first].db.replace_document(where[k].second, chunk[k].second);
+      Xapian::Document& doc = chunk[k].second;
+      if (doc.get_value(schema::kSlotStory) == stored[k]) continue;
+      if (!stored[k].empty()) {
+        const std::string term = stories::story_term(stored[k]);
+        auto t = doc.termlist_begin();
+        t.skip_to(term);
+        if (t != doc.termlist_end() && *t == term) doc.remove_term(term);
+      }
+      const auto& [date, id, i, did] = order[first + k];
+      open[i].db.replace_document(did, doc);
+      ++changed;
     }
-    linker.clear();
   }
   for (Open& o : open) o.db.commit();
-  return order.size();
+  return changed;
 }
 
 /// The compactor's rule for a metadata key that several shards hold: length totals are summed, a

@@ -268,6 +268,21 @@ std::vector<std::string> stories(const std::string& db, const std::vector<std::s
   return out;
 }
 
+/// The story (its id and every copy, `--story`) of each article of the stories with copies that "the"
+/// matches in `reference`, until at least `n` are read; both databases' records are compared.
+std::vector<std::string> story_records(const std::string& db, const std::string& reference, size_t n) {
+  std::vector<std::string> out;
+  for (const auto& group : stories(reference, {"the"})) {
+    if (group.find(' ') == std::string::npos) continue;
+    if (out.size() >= n) break;
+    for (size_t at = 0, sp; at < group.size(); at = sp + 1) {
+      sp = std::min(group.find(' ', at), group.size());
+      out.push_back(search(db, {"--story", group.substr(at, sp - at), "--format", "json"}).out);
+    }
+  }
+  return out;
+}
+
 TEST(LocalShards, TotalsFacetsAndMatchesEqualOneDatabase) {
   Indexed& x = indexed();
   ASSERT_TRUE(x.ok);
@@ -295,6 +310,10 @@ TEST(LocalShards, TotalsFacetsAndMatchesEqualOneDatabase) {
     EXPECT_EQ(ids(x.one), ids(x.sharded)) << q[0];
     EXPECT_EQ(stories(x.one, q), stories(x.sharded, q)) << q[0];
   }
+  // The story ids themselves: the same copy names each story.
+  const auto named = story_records(x.one, x.one, 40);
+  EXPECT_GE(named.size(), 40u);
+  EXPECT_EQ(named, story_records(x.sharded, x.one, 40));
   // Counting and listing see every shard.
   EXPECT_EQ(search(x.one, {"--count", "the"}).out, search(x.sharded, {"--count", "the"}).out);
   EXPECT_EQ(search(x.one, {"--list", "outlets"}).out, search(x.sharded, {"--list", "outlets"}).out);
@@ -393,6 +412,7 @@ TEST(LocalShards, IncrementalRunsAndDeletesKeepStoriesAsOneDatabase) {
     EXPECT_TRUE(same_page(search(one, page_args(q)).out, search(two, page_args(q)).out)) << q[0];
   }
   EXPECT_GT(folded, 0u) << "no story with copies: the comparison shows nothing";
+  EXPECT_EQ(story_records(one, one, 20), story_records(two, one, 20));
   // Delete a copy of a story with copies: the others keep their story.
   std::string victim;
   for (const auto& line : stories(one, {"the"})) {
@@ -409,6 +429,7 @@ TEST(LocalShards, IncrementalRunsAndDeletesKeepStoriesAsOneDatabase) {
   ASSERT_EQ(index({"--db", one, "--batch-size", "100000", first, second}).exit_code, 0);
   ASSERT_EQ(index({"--db", two, first, second}).exit_code, 0);
   for (const auto& q : queries) EXPECT_EQ(stories(one, q), stories(two, q)) << q[0] << " after re-adding";
+  EXPECT_EQ(story_records(one, one, 20), story_records(two, one, 20));
 }
 
 TEST(ShardedIndexCli, RefusalsAreOneLineAndExit2) {
