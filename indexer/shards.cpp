@@ -259,31 +259,56 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
     id = doc.get_value(schema::kSlotArticleId);
   }
   std::sort(order.begin(), order.end());
+  // Candidates in the shards are the articles this run did not write: when the shards held none before
+  // (a new sharded database), an empty database stands for them, as in a bulk build, and no posting
+  // list is read.
+  const bool fresh = std::all_of(before.begin(), before.end(), [](const auto& b) { return b.empty(); });
   Xapian::Database all;
-  for (const Open& o : open) all.add_database(o.db);
+  if (fresh) {
+    all = Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  } else {
+    for (const Open& o : open) all.add_database(o.db);
+  }
   stories::Linker linker;
   linker.ignore_stored([&wrote](Xapian::docid did) { return wrote.count(did) != 0; });
   size_t changed = 0;
   constexpr size_t kChunk = 1000;  // documents held at once
   for (size_t first = 0; first < order.size(); first += kChunk) {
+    // The Linker sets a story on each document it is given: a stored document changed in any way loads
+    // every term with its positions, so it gets a stand-in holding what linking reads (the values it
+    // sorts and compares by, the detection terms), and only an article whose story changes is loaded.
     std::vector<std::pair<Xapian::docid, Xapian::Document>> chunk;
     std::vector<std::string> stored;  // each one's story before
     for (size_t k = first; k < std::min(order.size(), first + kChunk); ++k) {
       const auto& [date, id, i, did] = order[k];
-      chunk.emplace_back(merged(i, did), open[i].db.get_document(did));
-      stored.push_back(chunk.back().second.get_value(schema::kSlotStory));
+      const Xapian::Document doc = open[i].db.get_document(did);
+      Xapian::Document light;
+      for (unsigned slot : {schema::kSlotDate, schema::kSlotArticleId, schema::kSlotStorySignature}) {
+        light.add_value(slot, doc.get_value(slot));
+      }
+      for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
+        auto t = doc.termlist_begin();
+        for (t.skip_to(std::string(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
+          light.add_boolean_term(*t);
+        }
+      }
+      chunk.emplace_back(merged(i, did), std::move(light));
+      stored.push_back(doc.get_value(schema::kSlotStory));
     }
-    linker.link(all, chunk);  // sets each one's story value and adds its story term
+    linker.link(all, chunk);  // sets each one's story value
     for (size_t k = 0; k < chunk.size(); ++k) {
-      Xapian::Document& doc = chunk[k].second;
-      if (doc.get_value(schema::kSlotStory) == stored[k]) continue;
+      const std::string story = chunk[k].second.get_value(schema::kSlotStory);
+      if (story == stored[k]) continue;
+      const auto& [date, id, i, did] = order[first + k];
+      Xapian::Document doc = open[i].db.get_document(did);
       if (!stored[k].empty()) {
         const std::string term = stories::story_term(stored[k]);
         auto t = doc.termlist_begin();
         t.skip_to(term);
         if (t != doc.termlist_end() && *t == term) doc.remove_term(term);
       }
-      const auto& [date, id, i, did] = order[first + k];
+      doc.add_value(schema::kSlotStory, story);
+      doc.add_boolean_term(stories::story_term(story));
       open[i].db.replace_document(did, doc);
       ++changed;
     }
@@ -450,7 +475,13 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
       if (e) std::rethrow_exception(e);
     }
     try {
-      link_across_shards(dir, count, before);
+      const auto link_start = Clock::now();
+      const size_t changed = link_across_shards(dir, count, before);
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.2f",
+                    std::chrono::duration<double>(Clock::now() - link_start).count());
+      reporter.message(Reporter::Level::kInfo, "stories linked across the shards in " + std::string(seconds) +
+                                                   " s: " + std::to_string(changed) + " articles changed story");
     } catch (const Xapian::Error&) {
       rethrow_database_error(dir);
     }
