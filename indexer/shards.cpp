@@ -445,7 +445,9 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
   IndexReport total;
   total.db = dir;
   delete_articles(dir, count, options.delete_ids, total, reporter);
-  const Snapshot before = count > 1 && !options.inputs.empty() ? snapshot(dir, count) : Snapshot(count);
+  // What the shards held before the run (--rebuild: nothing; a rebuilt article may take its old docid).
+  const Snapshot before =
+      count > 1 && !options.inputs.empty() && !options.rebuild ? snapshot(dir, count) : Snapshot(count);
 
   std::vector<IndexReport> reports(count);
   if (!options.inputs.empty()) {

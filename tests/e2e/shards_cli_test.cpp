@@ -384,8 +384,8 @@ TEST(LocalShards, InfoShowsEachShardAndReRunsChangeNothing) {
   EXPECT_EQ(r["unchanged"], one["articles"]);
 }
 
-// A second run and a --delete link copies across the shards as one database links them: the stories, their
-// copies and the collapsed pages stay equal.
+// A second run, --delete, re-adding and --rebuild link copies across the shards as one database links
+// them: the stories, their copies, their ids and the collapsed pages stay equal.
 TEST(LocalShards, IncrementalRunsAndDeletesKeepStoriesAsOneDatabase) {
   Indexed& x = indexed();
   ASSERT_TRUE(x.ok);
@@ -430,6 +430,10 @@ TEST(LocalShards, IncrementalRunsAndDeletesKeepStoriesAsOneDatabase) {
   ASSERT_EQ(index({"--db", two, first, second}).exit_code, 0);
   for (const auto& q : queries) EXPECT_EQ(stories(one, q), stories(two, q)) << q[0] << " after re-adding";
   EXPECT_EQ(story_records(one, one, 20), story_records(two, one, 20));
+  // --rebuild: the shards' articles come back under docids they may have had; all are linked again.
+  ASSERT_EQ(index({"--db", one, "--batch-size", "100000", "--rebuild", first, second}).exit_code, 0);
+  ASSERT_EQ(index({"--db", two, "--rebuild", first, second}).exit_code, 0);
+  for (const auto& q : queries) EXPECT_EQ(stories(one, q), stories(two, q)) << q[0] << " after --rebuild";
 }
 
 TEST(ShardedIndexCli, RefusalsAreOneLineAndExit2) {
