@@ -69,6 +69,9 @@ inline constexpr std::string_view kSpeaker = "XSP";  ///< speaker quoted anywher
 // each passage that quotes the speaker (see kPassageStride), so a NEAR query pairs them with that
 // passage's words only.
 inline constexpr std::string_view kSpeakerWord = "XSW";  ///< a word of a speaker name of the article
+/// A speaker the article names as an organisation (Article::speaker_info): the index-time person grouping
+/// (searcher/name_groups.h) keeps organisations out of persons' surnames.
+inline constexpr std::string_view kSpeakerOrganisation = "XSK";
 inline constexpr std::string_view kAuthorWord = "XAW";          ///< a word of the author's name
 inline constexpr std::string_view kOutletWord = "XOW";          ///< a word of the canonical outlet name
 inline constexpr std::string_view kYear = "Y";                  ///< Y2022
@@ -122,6 +125,13 @@ inline constexpr std::string_view kStoryExact = "XDUP";   ///< exact fingerprint
 inline constexpr std::string_view kStoryBand = "XLSH";    ///< an LSH band key: band (2 hex) + 12 hex digits
 inline constexpr unsigned kSlotStory = 7;                 ///< story id: the collapse key of one hit per story
 inline constexpr unsigned kSlotStorySignature = 8;        ///< MinHash signature (stories::serialise())
+/// The story id again, only on articles whose story has had other copies: the search's collapse key. An
+/// article alone in its story carries none, so Xapian's collapser passes over it without reading a story
+/// value or keeping a table entry (collapsing on kSlotStory cost +50% on term queries).
+inline constexpr unsigned kSlotStoryCopies = 9;
+/// Metadata "1": every article of a story with more than one copy carries kSlotStoryCopies (the writer keeps
+/// it so); absent in databases made before, whose searches collapse on kSlotStory.
+inline constexpr std::string_view kMetaStoryCopies = "dateline.stories.copies_slot";
 
 /// The field table: query field names (the parser's list, its messages and --help), facets and `--info`
 /// read it.

@@ -312,6 +312,7 @@ size_t BulkBuilder::finish() {
       if (const std::string w = index_weights().describe(); !w.empty())
         out.set_metadata(std::string(schema::kMetaExperiments), w);
       schema::write_lengths(out, lengths);
+      stories::mark_all_copies(out);  // copies linked in different batches went to the segments unmarked
       out.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article));
       if (!d.options.id_root.empty()) out.set_metadata(std::string(schema::kMetaIdRoot), d.options.id_root);
       out.commit();

@@ -323,7 +323,12 @@ void DocumentBuilder::add_metadata(const Article& article, BuiltArticle& out) co
   for (const auto& a : authors) doc.add_boolean_term(schema::boolean_term(schema::kAuthor, a));
   for (const auto& w : name_words(authors)) doc.add_boolean_term(schema::boolean_term(schema::kAuthorWord, w));
   if (!authors.empty()) doc.add_value(schema::kSlotAuthor, join(authors, '\n'));
-  for (const auto& s : speakers) doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
+  for (const auto& s : speakers) {
+    doc.add_boolean_term(schema::boolean_term(schema::kSpeaker, s));
+    auto info = article.speaker_info.find(s);
+    if (info != article.speaker_info.end() && info->second.organisation)
+      doc.add_boolean_term(schema::boolean_term(schema::kSpeakerOrganisation, s));
+  }
   for (const auto& w : name_words(speakers)) doc.add_boolean_term(schema::boolean_term(schema::kSpeakerWord, w));
   if (!speakers.empty()) doc.add_value(schema::kSlotSpeakers, join(speakers, '\n'));
   const std::string date = article.date ? compact_date(*article.date) : std::string();

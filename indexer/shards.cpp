@@ -25,6 +25,7 @@
 #include "indexer/document_builder.h"
 #include "indexer/story_links.h"
 #include "indexer/writer.h"
+#include "searcher/name_groups.h"
 
 namespace fs = std::filesystem;
 
@@ -272,6 +273,7 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
   stories::Linker linker;
   linker.ignore_stored([&wrote](Xapian::docid did) { return wrote.count(did) != 0; });
   size_t changed = 0;
+  std::set<std::string> linked;    // the stories the run's articles are in now
   constexpr size_t kChunk = 1000;  // documents held at once
   for (size_t first = 0; first < order.size(); first += kChunk) {
     // The Linker sets a story on each document it is given: a stored document changed in any way loads
@@ -309,8 +311,29 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
       }
       doc.add_value(schema::kSlotStory, story);
       doc.add_boolean_term(stories::story_term(story));
+      // Its shard's story's collapse key: marked again below when the new story has copies.
+      if (!doc.get_value(schema::kSlotStoryCopies).empty()) doc.remove_value(schema::kSlotStoryCopies);
       open[i].db.replace_document(did, doc);
       ++changed;
+    }
+    for (const auto& [d, light] : chunk) linked.insert(light.get_value(schema::kSlotStory));
+  }
+  // The collapse key of copies (schema.h kSlotStoryCopies) by the count over every shard: each shard's run
+  // marked the stories with several copies in that shard only.
+  Xapian::Database shards_db;
+  for (const Open& o : open) shards_db.add_database(o.db);
+  for (const std::string& story : linked) {
+    const std::string term = stories::story_term(story);
+    if (shards_db.get_termfreq(term) < 2) continue;  // alone: never collapsed, so no value
+    for (Open& o : open) {
+      std::vector<Xapian::docid> holders;
+      for (auto p = o.db.postlist_begin(term); p != o.db.postlist_end(term); ++p) holders.push_back(*p);
+      for (Xapian::docid did : holders) {
+        Xapian::Document doc = o.db.get_document(did);
+        if (doc.get_value(schema::kSlotStoryCopies) == story) continue;
+        doc.add_value(schema::kSlotStoryCopies, story);
+        o.db.replace_document(did, doc);
+      }
     }
   }
   for (Open& o : open) o.db.commit();
@@ -497,6 +520,21 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
     total.passages += r.passages;
     total.skipped.insert(total.skipped.end(), r.skipped.begin(), r.skipped.end());
     total.warnings.insert(total.warnings.end(), r.warnings.begin(), r.warnings.end());
+  }
+  if (total.added + total.updated + total.deleted > 0) {
+    // Each shard's run grouped its own speakers: give every shard the whole archive's person table
+    // (searcher/name_groups.h), so that the shards searched together group as one database.
+    try {
+      Xapian::Database all;
+      for (unsigned i = 0; i < count; ++i) all.add_database(Xapian::Database(shard_path(dir, i)));
+      const PersonTableData people = person_table_data(all);
+      for (unsigned i = 0; i < count; ++i) {
+        Xapian::WritableDatabase shard(shard_path(dir, i), Xapian::DB_OPEN);
+        write_person_table(shard, people);
+      }
+    } catch (const Xapian::Error&) {
+      rethrow_database_error(dir);
+    }
   }
   total.bytes = reports.empty() ? 0 : reports[0].bytes;  // every shard's run read every input
   sort_diagnostics(total.skipped);

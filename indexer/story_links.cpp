@@ -181,6 +181,35 @@ void Linker::link(const Xapian::Database& db,
   }
 }
 
+void mark_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& stories) {
+  for (const std::string& story : stories) {
+    if (story.empty()) continue;
+    const std::string term = story_term(story);
+    if (db.get_termfreq(term) < 2) continue;  // alone: never collapsed, so no value
+    std::vector<Xapian::docid> missing;
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) missing.push_back(*p);
+    for (Xapian::docid did : missing) {
+      Xapian::Document doc = db.get_document(did);
+      if (doc.get_value(schema::kSlotStoryCopies) == story) continue;
+      doc.add_value(schema::kSlotStoryCopies, story);
+      db.replace_document(did, doc);
+    }
+  }
+}
+
+void mark_all_copies(Xapian::WritableDatabase& db) {
+  std::vector<std::string> stories;
+  const std::string prefix(schema::kStory);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    if (t.get_termfreq() < 2) continue;
+    // The story id is the slot value of its documents (the term of a long id is cut).
+    auto p = db.postlist_begin(*t);
+    if (p != db.postlist_end(*t)) stories.push_back(db.get_document(*p).get_value(schema::kSlotStory));
+  }
+  mark_copies(db, stories);
+  db.set_metadata(std::string(schema::kMetaStoryCopies), "1");
+}
+
 size_t link_all(Xapian::WritableDatabase& db, Thresholds thresholds) {
   // The article documents without a story, in date-then-id order; the others (linked by an earlier run)
   // are candidates as stored.
@@ -209,7 +238,12 @@ size_t link_all(Xapian::WritableDatabase& db, Thresholds thresholds) {
     }
     linker.link(db, chunk);
     std::sort(chunk.begin(), chunk.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [did, doc] : chunk) db.replace_document(did, doc);
+    std::vector<std::string> stories;
+    for (const auto& [did, doc] : chunk) {
+      db.replace_document(did, doc);
+      stories.push_back(doc.get_value(schema::kSlotStory));
+    }
+    mark_copies(db, stories);
     linker.clear();
   }
   db.commit();

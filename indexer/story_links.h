@@ -77,6 +77,15 @@ class Linker {
   std::unordered_map<std::string, size_t> stories_;             ///< story ids given in this batch
 };
 
+/// Puts kSlotStoryCopies on every article of each story in `stories` that holds more than one article (read
+/// in `db` as written so far, uncommitted changes included), where it is missing. Call after the documents
+/// of a batch are in `db`: a new copy of an article that was alone gives both the value.
+void mark_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& stories);
+
+/// The same for every story of `db`, then sets schema::kMetaStoryCopies (a database made before the slot, or
+/// a bulk build after its merge). Does not commit.
+void mark_all_copies(Xapian::WritableDatabase& db);
+
 /// Links every article document of `db` that has no story yet (a database built by several writers into
 /// segments, bulk.h, after the merge): detection data made from its stored text where it has none, then
 /// the same rule as Linker in date-then-id order. Commits. Returns how many documents it linked.

@@ -27,6 +27,7 @@
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
+#include "searcher/name_groups.h"
 
 namespace fs = std::filesystem;
 
@@ -357,6 +358,11 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path), ne
     const std::string kind(schema::kKindArticle);
     const Xapian::doccount articles = db_.term_exists(kind) ? db_.get_termfreq(kind) : db_.get_doccount();
     if (db_.get_value_freq(schema::kSlotStory) < articles) stories::link_all(db_);
+    // Made before the copies slot (schema.h kSlotStoryCopies): filled once, then kept by each batch.
+    if (db_.get_metadata(std::string(schema::kMetaStoryCopies)).empty()) {
+      stories::mark_all_copies(db_);
+      db_.commit();
+    }
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }
@@ -570,7 +576,12 @@ void IndexWriter::flush_documents() {
   linker_.link(db_, pending_article_docs_);
   std::sort(pending_article_docs_.begin(), pending_article_docs_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [did, doc] : pending_article_docs_) db_.replace_document(did, doc);
+  std::vector<std::string> stories;
+  for (const auto& [did, doc] : pending_article_docs_) {
+    db_.replace_document(did, doc);
+    stories.push_back(doc.get_value(schema::kSlotStory));
+  }
+  stories::mark_copies(db_, stories);
   pending_article_docs_.clear();
   linker_.clear();
 }
@@ -594,6 +605,7 @@ void IndexWriter::store_name_variants() {
   commit();
   try {
     dateline::store_name_variants(db_);
+    dateline::store_person_groups(db_);  // searcher/name_groups.h: regrouped from the whole archive each run
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }

@@ -122,7 +122,9 @@ uint64_t FacetCounter::documents_seen() const {
   return spies_.begin()->second->get_total();
 }
 
-std::vector<FacetResult> FacetCounter::results(bool exact, size_t max_values) const {
+std::vector<FacetResult> FacetCounter::results(
+    bool exact, size_t max_values,
+    const std::function<std::vector<std::string>(const std::vector<std::string>&)>& speakers) const {
   std::vector<FacetResult> out;
   for (FacetKind kind : kinds_) {
     const Xapian::ValueCountMatchSpy& spy = *spies_.at(facet_slot(kind));
@@ -130,9 +132,11 @@ std::vector<FacetResult> FacetCounter::results(bool exact, size_t max_values) co
     // gets the documents that hold it, so every article counts once per value.
     std::unordered_map<std::string, uint64_t> counts;
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-      for (const std::string& v : slot_facet_values(*it, kind)) counts[v] += it.get_termfreq();
+      std::vector<std::string> values = slot_facet_values(*it, kind);
+      if (kind == FacetKind::kSpeaker && speakers) values = speakers(values);
+      for (const std::string& v : values) counts[v] += it.get_termfreq();
     }
-    out.push_back({std::string(facet_name(kind)), sort_counts(counts, max_values), exact});
+    out.push_back({std::string(facet_name(kind)), sort_counts(counts, max_values), exact, false, {}});
   }
   return out;
 }

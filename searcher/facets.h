@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,6 +38,10 @@ struct FacetResult {
   std::string name;
   std::vector<FacetCount> values;
   bool exact = true;  ///< false when only a sample of the match set was counted (--fast-facets)
+  /// Speaker facet grouped with the index's person table (searcher/name_groups.h): each value is a
+  /// person counted once per article, its other values of the match here. False: values as stored.
+  bool grouped = false;
+  std::map<std::string, std::vector<std::string>> variants{};
 };
 
 /// The value slot a facet is counted from (analyzers/schema.h).
@@ -62,7 +67,10 @@ class FacetCounter {
   /// Matching documents (articles) the matcher showed the spies.
   uint64_t documents_seen() const;
   /// The counts, `max_values` per facet at most (0 = all), in the order the kinds were given.
-  std::vector<FacetResult> results(bool exact, size_t max_values) const;
+  /// `speakers`, when set, maps the speaker values of one document to the values counted (each once).
+  std::vector<FacetResult> results(
+      bool exact, size_t max_values,
+      const std::function<std::vector<std::string>(const std::vector<std::string>&)>& speakers = {}) const;
 
  private:
   std::vector<FacetKind> kinds_;

@@ -58,7 +58,7 @@ nlohmann::ordered_json facets_json(const std::vector<FacetResult>& facets) {
     nlohmann::ordered_json values = nlohmann::ordered_json::array();
     if (f.name == facet_name(FacetKind::kSpeaker)) {
       // One row per person (name_groups.h), its other spellings and forms as "variants".
-      for (const NameRow& row : group_names(f.values)) {
+      for (const NameRow& row : name_rows(f)) {
         nlohmann::ordered_json v = {{"value", row.value}, {"count", row.count}};
         if (!row.variants.empty()) v["variants"] = row.variants;
         values.push_back(std::move(v));
@@ -132,7 +132,7 @@ class TextPrinter : public Printer {
       out_ << "facet " << f.name << (f.exact ? "" : " (sampled)") << ":\n";
       if (f.values.empty()) out_ << "  (none)\n";
       if (f.name == facet_name(FacetKind::kSpeaker)) {
-        for (const NameRow& row : group_names(f.values)) {
+        for (const NameRow& row : name_rows(f)) {
           out_ << "  " << row.count << "  " << one_line(row.value);
           for (size_t i = 0; i < row.variants.size(); ++i)
             out_ << (i == 0 ? "  (also " : ", ") << one_line(row.variants[i]) << (i + 1 == row.variants.size() ? ")" : "");

@@ -125,6 +125,15 @@ struct CompileOptions {
   bool exact_names = false;  ///< --exact-names: no expansion at all (keys nor aliases)
   /// --aliases FILE: user groups, added to the key expansion ("=" groups replace it for their names).
   std::shared_ptr<const NameAliases> aliases;
+  /// What the index's person table (searcher/name_groups.h) says of a speaker filter's value: the values
+  /// of its person ("Nigel Lawson" -> "Lawson"), which the filter also matches, and for a surname alone the
+  /// values of the person with that last name the archive quotes most, whose articles rank first
+  /// (`speaker:blair`: Tony Blair before Bob Blair). Unset: neither.
+  struct SpeakerPeople {
+    std::vector<std::string> same_person;
+    std::vector<std::string> most_quoted;
+  };
+  std::function<SpeakerPeople(const std::string& value)> speaker_people;
 };
 
 /// A name's words, each with the terms of its spellings (the first: as typed).

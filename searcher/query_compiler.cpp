@@ -34,6 +34,9 @@ struct Part {
   PartKind kind = PartKind::kNone;
 };
 
+/// The weight a surname-only speaker: filter gives the articles of the surname's most quoted person.
+constexpr double kMostQuotedSpeakerWeight = 0.001;
+
 /// Other spellings of one query word at most (CompileOptions::name_variants, aliases).
 constexpr size_t kMaxNameVariants = 32;
 
@@ -639,7 +642,21 @@ class Compiler {
       NameTerms terms;
       Query q = name_query(schema::kSpeakerWord, "speaker:", node.text, node.column, &terms);
       if (positive && in_or_ == 0) speaker_fields_.push_back(std::move(terms));
-      return {q, PartKind::kFilter};
+      if (options_.exact_names || !options_.speaker_people) return {q, PartKind::kFilter};
+      // The index's person table: the person's other values match too ("Nigel Lawson": "Lawson" where
+      // the archive resolved it), and a surname alone ranks its most quoted bearer's articles first.
+      const CompileOptions::SpeakerPeople people = options_.speaker_people(node.text);
+      auto values = [](const std::vector<std::string>& names) {
+        std::vector<Query> alternatives;
+        for (const std::string& n : names) alternatives.emplace_back(schema::boolean_term(schema::kSpeaker, n));
+        return combine(Query::OP_OR, alternatives);
+      };
+      if (!people.same_person.empty()) q = Query(Query::OP_OR, q, values(people.same_person));
+      if (!positive || people.most_quoted.empty()) return {q, PartKind::kFilter};
+      // A tiny fixed weight: it orders a filter-only query and barely moves a scored one.
+      Xapian::PostingSource* fixed = new Xapian::FixedWeightPostingSource(kMostQuotedSpeakerWeight);
+      Query boost(Query::OP_FILTER, Query(fixed->release()), values(people.most_quoted));
+      return {Query(Query::OP_AND_MAYBE, q, boost), PartKind::kScored};
     }
     // id:ID: the article with that id exactly (ids are case-sensitive), every document of it: the id's
     // value slot, which holds it byte for byte whatever its length.

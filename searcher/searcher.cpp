@@ -19,6 +19,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
+#include <unordered_set>
 
 #include "analyzers/schema.h"
 #include "analyzers/names.h"
@@ -70,8 +72,8 @@ std::string slot_date_to_iso(const std::string& v) {
 }
 
 // Fills a hit's article fields from its document (the passage fields are the passage choice's).
-void fill_hit(Hit& hit, const Xapian::Document& doc) {
-  nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+// `data`: the document's data, parsed (once per hit: the passages are read from it too).
+void fill_hit(Hit& hit, const Xapian::Document& doc, const nlohmann::json& data) {
   hit.id = json_string(data, "id").value_or(doc.get_value(schema::kSlotArticleId));
   hit.path = json_string(data, "path");
   hit.title = json_string(data, "title");
@@ -95,9 +97,9 @@ void fill_hit(Hit& hit, const Xapian::Document& doc) {
   }
 }
 
-std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, const Xapian::MSetIterator& it) {
+std::vector<std::string> matching_terms(const Xapian::Enquire& enquire, Xapian::docid did) {
   std::vector<std::string> out;
-  for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
+  for (auto t = enquire.get_matching_terms_begin(did); t != enquire.get_matching_terms_end(did); ++t) {
     // Boolean filter terms (KP, XID..., XO...) match too but weigh nothing: show only text terms.
     if (schema::is_text_term(*t)) out.push_back(*t);
   }
@@ -126,11 +128,13 @@ std::vector<FacetResult> facet_rows(std::vector<FacetResult> facets, size_t limi
 // gives a hit the collapse count of the local merge only, so copies folded on a remote server are not
 // counted (its own count is overwritten).
 bool remote_copies_matched(const Xapian::Enquire& enquire, const Xapian::Document& doc,
-                           const std::vector<database::OpenedShard>& shards, const Xapian::Database& db) {
+                           const std::vector<database::OpenedShard>& shards, const Xapian::Database& db,
+                           unsigned collapse_slot) {
   const bool remote = std::any_of(shards.begin(), shards.end(), [](const database::OpenedShard& s) {
     return s.shard.kind == database::Shard::Kind::kRemote;
   });
-  if (!remote || doc.get_value(schema::kSlotStory).empty()) return false;
+  // No collapse value: alone in its story (schema.h kSlotStoryCopies).
+  if (!remote || doc.get_value(collapse_slot).empty()) return false;
   const std::string prefix(schema::kStory);
   auto t = doc.termlist_begin();
   t.skip_to(prefix);
@@ -185,6 +189,13 @@ std::unique_ptr<Xapian::MultiValueKeyMaker> date_sorter(SortOrder order) {
 }
 
 }  // namespace
+
+void CopySpy::operator()(const Xapian::Document& doc, double wt) {
+  // Only the story (the value the collapser reads anyway): reading the date and id of each from their
+  // value streams here cost more than opening the few documents that tie.
+  std::string story = doc.get_value(slot_);
+  if (!story.empty()) seen_.push_back({std::move(story), wt, doc.get_docid()});
+}
 
 std::optional<SortOrder> parse_sort(std::string_view text) {
   if (text == "relevance") return SortOrder::kRelevance;
@@ -272,7 +283,15 @@ void Searcher::refresh_stats() {
   // Xapian gives a database of several shards the first shard's metadata: sum the shards' totals.
   const schema::Lengths totals =
       shards_.size() > 1 ? database::summed_lengths(shards_) : schema::read_lengths(db_);
+  // Collapse on the slot only copies carry when every shard keeps it (schema.h kSlotStoryCopies).
+  collapse_slot_ = schema::kSlotStoryCopies;
+  for (const database::OpenedShard& s : shards_) {
+    if (s.db && s.db->get_metadata(std::string(schema::kMetaStoryCopies)) != "1") collapse_slot_ = schema::kSlotStory;
+  }
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
+  // Xapian reads the first shard's metadata; dateline-index --shards gives every shard the whole archive's
+  // person table (a shard's own, from a run on that shard alone, would group only its speakers).
+  people_ = std::make_shared<const PersonTable>(load_person_table(db_));
   passage_stats_.average_length =
       totals.passages > 0 ? static_cast<double>(totals.articles) / static_cast<double>(totals.passages) : 0.0;
 }
@@ -296,6 +315,21 @@ auto Searcher::retrying(std::string_view during, Read&& read) -> decltype(read()
       throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": " + e.get_description());
     }
   }
+}
+
+CompileOptions::SpeakerPeople Searcher::speaker_people(const std::string& value) const {
+  CompileOptions::SpeakerPeople out;
+  auto it = people_->folded.find(schema::normalise_boolean(value));
+  if (it != people_->folded.end()) out.same_person = people_->values.at(it->second);
+  // A surname alone that several persons of the archive bear: the most quoted one ranks first.
+  if (value.find_first_of(" \t") == std::string::npos) {
+    const std::vector<FacetCount> persons = people_with_surname(db_, value);
+    if (persons.size() >= 2 && persons[0].count > persons[1].count) {
+      auto v = people_->values.find(persons[0].value);
+      out.most_quoted = v != people_->values.end() ? v->second : std::vector<std::string>{persons[0].value};
+    }
+  }
+  return out;
 }
 
 SearchResult Searcher::search(const SearchOptions& options) {
@@ -334,6 +368,9 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     return n;
   };
   if (!compile.name_variants) compile.name_variants = name_variants_;
+  if (!compile.speaker_people && people_->built) compile.speaker_people = [this](const std::string& value) {
+    return speaker_people(value);
+  };
   const ParsedQuery parsed =
       blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
@@ -378,12 +415,20 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const double time_limit = compile.budget.time_limit;
   if (time_limit > 0) enquire.set_time_limit(time_limit);
   // One hit per story; the match spies see every copy first, so facets count every outlet that ran it.
-  // An article without a story value (a database indexed before stories) is never collapsed.
+  // An article without the value (alone in its story, or indexed before stories) is never collapsed.
   const bool by_score = order == SortOrder::kRelevance;
-  if (options.collapse_copies) enquire.set_collapse_key(schema::kSlotStory);
+  if (options.collapse_copies) enquire.set_collapse_key(collapse_slot_);
   // Xapian's own spies (one per value slot) count facets; one document is one article.
   const FacetCounter facets(options.facets);
   facets.attach(enquire);
+  // Copies that tie with a shown one (earliest_ties()), noted as the matcher weighs them. The spy sees one
+  // database's own docids, and xapian-tcpsrv knows no such spy: a single local database only.
+  std::unique_ptr<CopySpy> copy_spy;
+  if (options.collapse_copies && by_score && shards_.size() == 1 &&
+      shards_.front().shard.kind != database::Shard::Kind::kRemote) {
+    copy_spy = std::make_unique<CopySpy>(collapse_slot_);
+    enquire.add_matchspy(copy_spy.get());
+  }
   const auto match_start = std::chrono::steady_clock::now();
   // Equal scores go in article id order, not docid order, so that one database, its shards (whose
   // docids Xapian interleaves) and a compacted copy give the same page. Xapian's
@@ -397,9 +442,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     uint64_t want = page_end + 16;  // a few past the page: a tie at its end rarely runs longer
     for (;;) {
       mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)), check_at_least);
-      // A spy adds up every match it is shown (a remote shard's counts are merged into it): a second
-      // get_mset would count each document again, so the spies see the first match only.
+      // A facet spy adds up every match it is shown (a remote shard's counts are merged into it): a second
+      // get_mset would count each document again, so the facet spies see the first match only.
       enquire.clear_matchspies();
+      if (copy_spy) enquire.add_matchspy(copy_spy.get());
       ranked = ties_by_id(all_hits(mset));
       // Done when the list reaches past the page's last score (the run of ties that ends the page is
       // whole), or holds every match.
@@ -447,10 +493,23 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   }
   // An estimate never exceeds the articles there are.
   if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
-  if (!options.facets.empty()) result.facets = facet_rows(facets.results(all_seen, 0), options.facet_limit);
+  if (!options.facets.empty() && people_ && people_->built) {
+    // Speakers counted per person with the index's table: one count per article, no grouping here.
+    PersonCounter people(*people_);
+    result.facets = facets.results(all_seen, 0, [&people](const std::vector<std::string>& v) { return people.map(v); });
+    for (FacetResult& f : result.facets) {
+      if (f.name == facet_name(FacetKind::kSpeaker)) {
+        people.finish(f, options.facet_limit);
+      } else if (options.facet_limit > 0 && f.values.size() > options.facet_limit) {
+        f.values.resize(options.facet_limit);
+      }
+    }
+  } else if (!options.facets.empty()) {
+    result.facets = facet_rows(facets.results(all_seen, 0), options.facet_limit);
+  }
   const std::vector<Xapian::MSetIterator> page =
       by_score ? cut_page(std::move(ranked), options.offset, page_end) : all_hits(mset);
-  add_hits(options, parsed, compiled, enquire, page, result);
+  add_hits(options, parsed, compiled, enquire, page, copy_spy.get(), result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
     review_words(options.query, result.total == 0, result);
   }
@@ -490,24 +549,109 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
   return pq;
 }
 
+std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
+    const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page, const CopySpy* spy) const {
+  std::unordered_map<Xapian::docid, Xapian::docid> out;
+  // The page's collapsed hits, by story.
+  struct Shown {
+    Xapian::docid did;
+    double score;
+    bool read = false;     // date and id read (only once a copy ties with it)
+    std::string date, id;  // of the copy shown so far
+  };
+  std::unordered_map<std::string, Shown> by_story;
+  std::vector<std::string> terms;
+  for (const auto& it : page) {
+    if (it.get_collapse_count() == 0) continue;
+    const std::string story = it.get_collapse_key();
+    if (by_story.count(story) != 0) continue;
+    by_story.emplace(story, Shown{*it, it.get_weight(), false, {}, {}});
+    if (spy == nullptr) {
+      // The story's term; an id too long for a term is cut there (stories.h), read off the document.
+      std::string term = std::string(schema::kStory) + story;
+      if (term.size() > 240) term = stories::story_term(it.get_document(), story);
+      if (!term.empty()) terms.push_back(std::move(term));
+    }
+  }
+  if (by_story.empty()) return out;
+  // Scores that tie: equal but for the rounding of a sum taken in another order.
+  auto ties = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); };
+  // Earlier: a known date before an unknown one, then the date, then the id (stories.h).
+  auto earlier = [](const std::string& date, const std::string& id, const Shown& than) {
+    if (date.empty() != than.date.empty()) return than.date.empty();
+    return date != than.date ? date < than.date : id < than.id;
+  };
+  auto date_and_id = [&](Xapian::docid did) -> std::pair<std::string, std::string> {
+    const Xapian::Document doc = db_.get_document(did);
+    return {doc.get_value(schema::kSlotDate), doc.get_value(schema::kSlotArticleId)};
+  };
+  // A matching copy `did` with score `w`; its story is read off the document when `seen` does not give it.
+  auto consider = [&](Xapian::docid did, double w, const CopySpy::Seen* seen) {
+    // Only a copy as good as a shown hit can replace it: read no other document.
+    if (std::none_of(by_story.begin(), by_story.end(), [&](const auto& s) { return ties(s.second.score, w); })) {
+      return;
+    }
+    const auto s = by_story.find(seen != nullptr ? seen->story : db_.get_document(did).get_value(collapse_slot_));
+    if (s == by_story.end() || s->second.did == did || !ties(s->second.score, w)) return;
+    if (!s->second.read) {
+      std::tie(s->second.date, s->second.id) = date_and_id(s->second.did);
+      s->second.read = true;
+    }
+    auto [date, id] = date_and_id(did);
+    if (!earlier(date, id, s->second)) return;
+    out[s->second.did] = did;  // keyed by the docid Xapian showed
+    s->second.date = std::move(date);
+    s->second.id = std::move(id);
+  };
+  if (spy != nullptr) {
+    for (const CopySpy::Seen& c : spy->seen()) {
+      if (by_story.count(c.story) != 0) consider(c.did, c.score, &c);
+    }
+    return out;
+  }
+  // No spy (remote or several shards): the stories' copies that match, scored as in the search.
+  Xapian::doccount copies = 0;
+  std::vector<Xapian::Query> filters;
+  for (const std::string& term : terms) {
+    copies += db_.get_termfreq(term);
+    filters.emplace_back(term);
+  }
+  if (filters.empty()) return out;
+  Xapian::Enquire copies_enquire(db_);
+  copies_enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(),
+                                         Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end())));
+  copies_enquire.set_weighting_scheme(bm25());
+  const Xapian::MSet mset = copies_enquire.get_mset(0, copies);
+  for (auto m = mset.begin(); m != mset.end(); ++m) consider(*m, m.get_weight(), nullptr);
+  return out;
+}
+
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                         const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
-                        SearchResult& result) {
+                        const CopySpy* copy_spy, SearchResult& result) {
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
   const bool need_passages = options.want_snippets || options.explain || options.per_article != 1;
   const PassageQuery pq = need_passages ? passage_query(compiled) : PassageQuery();
   size_t page_index = 0;
+  const std::unordered_map<Xapian::docid, Xapian::docid> earliest =
+      options.collapse_copies && options.sort == SortOrder::kRelevance ? earliest_ties(enquire, page, copy_spy)
+                                                                       : std::unordered_map<Xapian::docid, Xapian::docid>();
   for (const auto& it : page) {
-    const Xapian::Document doc = it.get_document();
+    // The story's earliest copy when copies tie (earliest_ties()).
+    const auto shown = earliest.find(*it);
+    const Xapian::docid did = shown == earliest.end() ? *it : shown->second;
+    const Xapian::Document doc = shown == earliest.end() ? it.get_document() : db_.get_document(did);
     const double score = it.get_weight();
     Hit article_hit;
     article_hit.rank = options.offset + page_index++ + 1;  // an article's passages share its rank
     article_hit.score = score;
+    nlohmann::json data;
     if (options.ids_only) {
       article_hit.id = doc.get_value(schema::kSlotArticleId);
     } else {
-      fill_hit(article_hit, doc);
+      data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      fill_hit(article_hit, doc, data);
     }
     Explanation base;
     if (options.explain) {
@@ -516,11 +660,12 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       base.query = enquire.get_query().get_description();
       base.parsed = parsed.describe();
       base.article_score = score;
-      base.article_terms = matching_terms(enquire, it);
+      base.article_terms = matching_terms(enquire, did);
       base.name_expansions = compiled.name_expansions;
     }
-    const bool folded = it.get_collapse_count() > 0 ||
-                        (options.collapse_copies && remote_copies_matched(enquire, doc, shards_, db_));
+    const bool folded =
+        it.get_collapse_count() > 0 ||
+        (options.collapse_copies && remote_copies_matched(enquire, doc, shards_, db_, collapse_slot_));
     if (folded && !options.ids_only) {
       // The other copies of its story that matched (stories.h), earliest first.
       if (auto story = stories::story_of(db_, article_hit.id)) {
@@ -538,7 +683,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       result.hits.push_back(std::move(article_hit));
       continue;
     }
-    const nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+    if (options.ids_only) data = nlohmann::json::parse(doc.get_data(), nullptr, false);
     std::vector<PassageSpan> spans;
     const nlohmann::json* list = nullptr;
     if (data.is_object()) {
@@ -556,7 +701,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     }
     const size_t per = options.per_article;
     const std::vector<PassageScore> picked =
-        choose_passages(db_, *it, spans, pq, passage_stats_, per);
+        choose_passages(db_, did, spans, pq, passage_stats_, per);
     if (picked.empty()) {
       // An article without passages (a title only): the article itself is the hit.
       if (options.explain) article_hit.explain = std::move(base);

@@ -6,17 +6,20 @@
 #include <xapian.h>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/database.h"
 #include "base/errors.h"
 #include "searcher/facets.h"
+#include "searcher/name_groups.h"
 #include "searcher/query.h"
 #include "searcher/ranking.h"
 #include "searcher/snippets.h"
@@ -139,6 +142,24 @@ struct DatabaseInfo {
   std::vector<database::ShardInfo> shards;           ///< a stub's shards, each on its own (else empty)
 };
 
+/// What the matcher saw of stories with copies: each candidate carrying the collapse key, with its score,
+/// before collapsing (Searcher::earliest_ties()). Not serialisable: local databases only.
+class CopySpy : public Xapian::MatchSpy {
+ public:
+  struct Seen {
+    std::string story;
+    double score;
+    Xapian::docid did;
+  };
+  explicit CopySpy(Xapian::valueno slot) : slot_(slot) {}
+  void operator()(const Xapian::Document& doc, double wt) override;
+  const std::vector<Seen>& seen() const { return seen_; }
+
+ private:
+  Xapian::valueno slot_;
+  std::vector<Seen> seen_;
+};
+
 /// An open database and its analyzer. Not thread-safe: one per thread.
 class Searcher {
  public:
@@ -173,9 +194,16 @@ class Searcher {
   /// The page's hits: each article of `mset` with its best passage(s) (passages.h), snippets, --explain.
   void add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                 const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
-                SearchResult& result);
+                const CopySpy* copy_spy, SearchResult& result);
   /// What the passage choice looks for: the query's words as positional terms, and its speakers.
   PassageQuery passage_query(const CompiledQuery& compiled) const;
+  /// Xapian's collapser keeps, of copies with equal scores, the one with the lowest docid; a story is shown
+  /// by its earliest copy (date, unknown last, then id). For each collapsed hit of `page` whose story has
+  /// an earlier copy with the same score: its docid -> that copy's. The copies are those `spy` saw; without
+  /// one, one extra match over the page's stories. Nothing is read when the page holds no collapsed hit.
+  std::unordered_map<Xapian::docid, Xapian::docid> earliest_ties(const Xapian::Enquire& enquire,
+                                                                 const std::vector<Xapian::MSetIterator>& page,
+                                                                 const CopySpy* spy) const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
   void review_words(const std::string& query, bool want_suggestion, SearchResult& result);
@@ -184,14 +212,20 @@ class Searcher {
   /// The statistics the passage choice uses (passages.h), read when the database is opened or reopened,
   /// not at every search.
   void refresh_stats();
+  /// CompileOptions::speaker_people from the person table.
+  CompileOptions::SpeakerPeople speaker_people(const std::string& value) const;
 
   Xapian::Database db_;
   Analyzer analyzer_;
   PassageStats passage_stats_;
+  /// The collapse key: schema::kSlotStoryCopies, or kSlotStory in a database made before that slot.
+  Xapian::valueno collapse_slot_ = 0;
   std::vector<database::OpenedShard> shards_;  ///< the shards db_ holds (one for a glass directory)
   std::vector<std::string> missing_;           ///< shards left out (OpenOptions::allow_partial)
   /// The words sharing a name key (analyzers/names.h), for CompileOptions::name_variants.
   std::function<std::vector<std::string>(const std::string& key)> name_variants_;
+  /// The person table of the index (searcher/name_groups.h); not built: speakers grouped at query time.
+  std::shared_ptr<const PersonTable> people_;
 };
 
 /// "relevance" | "date" | "-date"; std::nullopt otherwise.

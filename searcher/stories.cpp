@@ -75,6 +75,10 @@ class ArticleTextTerms : public Xapian::ExpandDecider {
 
 }  // namespace
 
+std::string story_term(const Xapian::Document& doc, std::string_view story) {
+  return id_term(doc, schema::kStory, story);
+}
+
 std::optional<Xapian::docid> find_article(const Xapian::Database& db, std::string_view id) {
   auto check = [&](const std::string& term) -> std::optional<Xapian::docid> {
     for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {

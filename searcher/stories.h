@@ -35,6 +35,10 @@ struct Story {
   std::vector<StoryArticle> copies;
 };
 
+/// The kStory term of story `story` on article document `doc` (ids too long for a term end in a hash);
+/// "" when the document has none.
+std::string story_term(const Xapian::Document& doc, std::string_view story);
+
 /// The article document of article `id`; std::nullopt when the database has no such article.
 std::optional<Xapian::docid> find_article(const Xapian::Database& db, std::string_view id);
 

@@ -124,5 +124,64 @@ TEST_F(NamesEndToEnd, AliasesAndExactNamesOnTheCommandLine) {
                        ":1: empty name in the group (two separators in a row, or one at an end)\n");
 }
 
+// speaker:blair, a surname two persons of the archive bear: the most quoted one's articles come first
+// (issue 23), although a filter alone otherwise lists the newest first and Bob Blair's is the newest.
+TEST(NamesSurnameRanking, TheMostQuotedBearerFirst) {
+  test::TempDir dir;
+  const std::string corpus = (dir.path() / "blair.jsonl").string();
+  {
+    std::ofstream out(corpus);
+    auto record = [&](const std::string& id, const std::string& date, const std::string& text) {
+      out << R"({"id": ")" << id << R"(", "outlet": "Reuters", "date": ")" << date << R"(", "title": "Story )" << id
+          << R"(", "text": ")" << text << "\"}\n";
+    };
+    for (int i = 0; i < 3; ++i) {
+      record("tony-" + std::to_string(i), "2005-01-0" + std::to_string(i + 1),
+             "The prime minister spoke on Monday. \\\"We will win this vote,\\\" Tony Blair said.");
+    }
+    record("bob-0", "2005-02-01", "The company chief spoke. \\\"We are not bidding,\\\" Bob Blair said.");
+    record("bob-1", "2005-02-02", "The company chief spoke again. \\\"No bid,\\\" Bob Blair said.");
+  }
+  const std::string db = (dir.path() / "db").string();
+  test::RunResult r = test::run({(test::bin_dir() / "dateline-index").string(), "--db", db, "-q", corpus});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = test::run({(test::bin_dir() / "dateline-search").string(), "--db", db, "--format", "ids", "speaker:blair"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 5), "tony-") << r.out;
+  EXPECT_NE(r.out.find("bob-"), std::string::npos) << r.out;  // the other bearer is still found
+  r = test::run({(test::bin_dir() / "dateline-search").string(), "--db", db, "--format", "ids", "speaker:\"bob blair\""});
+  EXPECT_EQ(r.out.substr(0, 4), "bob-") << r.out;
+}
+
+// The person table is rebuilt from the whole archive at the end of every run: "Blair" alone joins Tony
+// Blair while he is the one Blair of the outlet, and stands alone again once a later run adds Bob Blair.
+TEST(NamesSurnameRanking, GroupsFollowTheArchiveRunByRun) {
+  test::TempDir dir;
+  const std::string first = (dir.path() / "a.jsonl").string();
+  const std::string second = (dir.path() / "b.jsonl").string();
+  auto record = [](std::ofstream& out, const std::string& id, const std::string& date, const std::string& said) {
+    out << R"({"id": ")" << id << R"(", "outlet": "Reuters", "date": ")" << date << R"(", "title": "Story )" << id
+        << R"(", "text": "They spoke. \"We will see,\" )" << said << " said.\"}\n";
+  };
+  {
+    std::ofstream a(first);
+    for (int i = 1; i <= 3; ++i) record(a, "tony-" + std::to_string(i), "2005-01-0" + std::to_string(i), "Tony Blair");
+    record(a, "blair-1", "2005-01-09", "Blair");
+    std::ofstream b(second);
+    for (int i = 1; i <= 2; ++i) record(b, "bob-" + std::to_string(i), "2005-02-0" + std::to_string(i), "Bob Blair");
+  }
+  const std::string db = (dir.path() / "db").string();
+  const std::string index = (test::bin_dir() / "dateline-index").string();
+  const std::string search = (test::bin_dir() / "dateline-search").string();
+  ASSERT_EQ(test::run({index, "--db", db, "-q", first}).exit_code, 0);
+  test::RunResult r = test::run({search, "--db", db, "--limit", "0", "--facet", "speaker", "they"});
+  EXPECT_NE(r.out.find("4  Tony Blair  (also Blair)"), std::string::npos) << r.out;
+  ASSERT_EQ(test::run({index, "--db", db, "-q", first, second}).exit_code, 0);
+  r = test::run({search, "--db", db, "--limit", "0", "--facet", "speaker", "they"});
+  EXPECT_NE(r.out.find("3  Tony Blair\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2  Bob Blair\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1  Blair\n"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace dateline

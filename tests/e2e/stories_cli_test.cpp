@@ -155,6 +155,10 @@ TEST_F(StoriesCli, ABulkBuildLinksTheSameStories) {
                                 "--writers", "2", (dir_.path() / "batch1.jsonl").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(search({"--story", "wire-1", "--format", "json"}).out, one);
+  // Copies written by different segment writers collapse too (the collapse slot is marked after the merge).
+  const json j = json::parse(search({"--format", "json", "krone"}).out);
+  EXPECT_EQ(j["hits"].size(), 2u);
+  EXPECT_EQ(j["total"]["stories"], 2);
 }
 
 TEST_F(StoriesCli, BadUseIsAClearError) {
@@ -213,6 +217,60 @@ TEST_F(StoriesCli, SearchCollapsesCopiesIntoOneHitPerStory) {
   EXPECT_EQ(ja["hits"].size(), 4u);
   EXPECT_FALSE(ja["total"].contains("stories"));
   EXPECT_EQ(search({"--copies", "both", "krone"}).exit_code, 2);
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 24: "one hit per story, shown by its best copy (earliest date first when scores tie)". Xapian's
+// collapser keeps the lowest docid of copies that tie; the earliest copy here is indexed last.
+TEST_F(StoriesCli, ATieIsShownByTheEarliestCopy) {
+  const std::string text = join(kWire);
+  write("same.jsonl", record("a-late", "Reuters", "2024-03-03", "Norland raises rates", text) +
+                          record("b-undated", "Evening Star", "", "Norland raises rates", text) +
+                          record("c-mid", "Daily Courier", "2024-03-02", "Norland raises rates", text) +
+                          record("d-early", "Harwick Post", "2024-03-01", "Norland raises rates", text));
+  ASSERT_EQ(index({(dir_.path() / "same.jsonl").string()}).exit_code, 0);
+  for (const std::string format : {"json", "trec"}) {
+    auto r = search({"--format", format, "krone"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (format == "json") {
+      const json j = json::parse(r.out);
+      ASSERT_EQ(j["hits"].size(), 1u);
+      EXPECT_EQ(j["hits"][0]["id"], "d-early");
+      std::set<std::string> copies;
+      for (const auto& c : j["hits"][0]["copies"]) copies.insert(c["id"].get<std::string>());
+      EXPECT_EQ(copies, (std::set<std::string>{"a-late", "b-undated", "c-mid"}));
+    } else {
+      EXPECT_EQ(r.out.find("a-late"), std::string::npos) << r.out;
+      EXPECT_NE(r.out.find("d-early"), std::string::npos) << r.out;
+    }
+  }
+  // Only the copies that match compete: the outlet filter leaves the undated and the latest one, and the
+  // dated one wins.
+  auto r = search({"--format", "ids", "--outlet", "Reuters", "--outlet", "Evening Star", "krone"});
+  EXPECT_EQ(r.out, "a-late\n");
+  // A copy with a higher score is still shown first, whatever its date.
+  write("better.jsonl", record("e-later", "Reuters", "2024-03-09", "Krone: Norland raises rates", text));
+  ASSERT_EQ(index({(dir_.path() / "better.jsonl").string()}).exit_code, 0);
+  EXPECT_EQ(search({"--format", "ids", "krone"}).out, "e-later\n");
+}
+
+// A copy of an article that was alone in its story, indexed in a later run, makes both collapse (the
+// collapse slot, schema.h kSlotStoryCopies, is given to the first one then).
+TEST_F(StoriesCli, ALaterCopyOfALoneArticleCollapsesWithIt) {
+  write("one.jsonl", record("wire-1", "Reuters", "2024-01-02", "Norland raises rates", join(kWire)));
+  ASSERT_EQ(index({(dir_.path() / "one.jsonl").string()}).exit_code, 0);
+  EXPECT_EQ(search({"--format", "ids", "krone"}).out, "wire-1\n");
+  write("two.jsonl", record("copy-2", "Daily Courier", "2024-01-03", "Norland raises rates", join(kWire)));
+  ASSERT_EQ(index({(dir_.path() / "two.jsonl").string()}).exit_code, 0);
+  auto r = search({"--format", "json", "krone"});
+  const json j = json::parse(r.out);
+  ASSERT_EQ(j["hits"].size(), 1u) << r.out;
+  EXPECT_EQ(j["hits"][0]["id"], "wire-1");
+  EXPECT_EQ(j["total"]["stories"], 1);
+  EXPECT_EQ(search({"--format", "ids", "--copies", "show", "krone"}).out, "copy-2\nwire-1\n");  // ties: by id
 }
 
 }  // namespace

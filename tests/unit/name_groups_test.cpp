@@ -49,6 +49,26 @@ TEST(GroupNames, DifferentPeopleStayApart) {
   EXPECT_EQ(got, want);
 }
 
+TEST(GroupNames, ArchiveContextKeepsOrganisationsAndOtherOutletsApart) {
+  Rows rows = {{"Salomon", 13}, {"Century", 12}, {"Centuri", 12}, {"Barber", 4}, {"Robert Salomon", 4},
+               {"Brendan Barber", 3}, {"Lawson", 3}, {"Nigel Lawson", 2}};
+  SpeakerContexts context;
+  context["Salomon"] = {13, 2, false, {{"Reuters\t1987", 13}}};
+  context["Salomon"].in_organisation_name = true;  // named as an organisation by two articles
+  context["Robert Salomon"] = {4, 0, false, {{"Reuters\t1987", 4}}};
+  context["Barber"] = {4, 0, false, {{"Reuters\t1987", 1}, {"BBC News\t", 3}}};
+  context["Brendan Barber"] = {3, 0, false, {{"BBC News\t", 3}}};
+  context["Lawson"] = {3, 0, false, {{"Reuters\t1987", 3}}};
+  context["Nigel Lawson"] = {2, 0, false, {{"Reuters\t1988", 2}}};
+  const std::vector<NameRow> got = group_names(rows, 0, &context);
+  const std::vector<NameRow> want = {{"Salomon", 13, {}},       {"Centuri", 12, {}},       {"Century", 12, {}},
+                                     {"Nigel Lawson", 5, {"Lawson"}}, {"Barber", 4, {}},  {"Robert Salomon", 4, {}},
+                                     {"Brendan Barber", 3, {}}};
+  EXPECT_EQ(got, want);
+  // Without the context only the one full name counts: "Barber" joins "Brendan Barber".
+  EXPECT_EQ(name_labels(rows)["Barber"], "Brendan Barber");
+}
+
 TEST(GroupNames, LimitTopRowsAndLabels) {
   Rows rows = {{"Reagan", 95}, {"Treasury", 70}, {"Ronald Reagan", 11}, {"Fed", 33}};
   EXPECT_EQ(group_names(rows, 1), (std::vector<NameRow>{{"Ronald Reagan", 106, {"Reagan"}}}));
