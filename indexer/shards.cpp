@@ -16,11 +16,14 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
+#include <unordered_set>
 
 #include "analyzers/database.h"
 #include "analyzers/schema.h"
 #include "articles/ids.h"
 #include "indexer/document_builder.h"
+#include "indexer/story_links.h"
 #include "indexer/writer.h"
 #include "searcher/name_groups.h"
 
@@ -195,6 +198,148 @@ uint64_t directory_bytes(const std::string& path) {
   return n;
 }
 
+/// Each shard's articles as (docid, content hash): what a run found, to tell what it wrote.
+using Snapshot = std::vector<std::set<std::pair<Xapian::docid, std::string>>>;
+
+Snapshot snapshot(const std::string& dir, unsigned count) {
+  Snapshot out(count);
+  for (unsigned s = 0; s < count; ++s) {
+    const std::string path = shard_path(dir, s);
+    if (database::layout(path) != database::Layout::kGlass) continue;
+    try {
+      Xapian::Database db(path, Xapian::DB_BACKEND_GLASS);
+      for (auto v = db.valuestream_begin(schema::kSlotHash); v != db.valuestream_end(schema::kSlotHash); ++v) {
+        out[s].emplace(v.get_docid(), *v);
+      }
+    } catch (const Xapian::Error&) {
+      rethrow_database_error(path);
+    }
+  }
+  return out;
+}
+
+/// Syndicated copies across shards. Each shard's run linked its new articles against its own shard only,
+/// so two copies in two shards started two stories. The articles this run wrote (a docid and hash that
+/// `before` does not hold) are linked again, by the Linker's rule, against the articles of every shard, in
+/// date-then-id order (the order in which one database links one batch), through a Database over the
+/// shards' writable handles; their stored stories do not count meanwhile (Linker::ignore_stored()).
+/// Articles the run left alone keep their story, as in one database. Only the articles whose story
+/// changes are written again (copies that fell into different shards). Returns how many changed.
+size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot& before) {
+  if (count <= 1) return 0;
+  struct Open {
+    unsigned shard;
+    Xapian::WritableDatabase db;
+  };
+  std::vector<Open> open;
+  for (unsigned s = 0; s < count; ++s) {
+    const std::string path = shard_path(dir, s);
+    if (database::layout(path) != database::Layout::kGlass) continue;  // never made: holds nothing
+    open.push_back({s, database::open_for_writing(path, Xapian::DB_OPEN)});
+  }
+  // Xapian's docid in a Database of several: docid d of shard i of n is (d - 1) * n + i + 1.
+  const auto n = static_cast<Xapian::docid>(open.size());
+  auto merged = [n](size_t i, Xapian::docid d) { return (d - 1) * n + static_cast<Xapian::docid>(i) + 1; };
+  // (date, id, index into open, shard docid) of every article this run wrote.
+  std::vector<std::tuple<std::string, std::string, size_t, Xapian::docid>> order;
+  std::unordered_set<Xapian::docid> wrote;  // their docids in `all`
+  for (size_t i = 0; i < open.size(); ++i) {
+    Xapian::WritableDatabase& db = open[i].db;
+    const auto& was = before[open[i].shard];
+    for (auto v = db.valuestream_begin(schema::kSlotHash); v != db.valuestream_end(schema::kSlotHash); ++v) {
+      if (was.count({v.get_docid(), *v}) != 0) continue;
+      order.emplace_back(std::string(), std::string(), i, v.get_docid());
+      wrote.insert(merged(i, v.get_docid()));
+    }
+  }
+  if (order.empty()) return 0;
+  for (auto& [date, id, i, did] : order) {
+    const Xapian::Document doc = open[i].db.get_document(did);
+    date = doc.get_value(schema::kSlotDate);
+    if (date.empty()) date = "~";  // unknown dates after known ones, as Linker::link()
+    id = doc.get_value(schema::kSlotArticleId);
+  }
+  std::sort(order.begin(), order.end());
+  // Candidates in the shards are the articles this run did not write: when the shards held none before
+  // (a new sharded database), an empty database stands for them, as in a bulk build, and no posting
+  // list is read.
+  const bool fresh = std::all_of(before.begin(), before.end(), [](const auto& b) { return b.empty(); });
+  Xapian::Database all;
+  if (fresh) {
+    all = Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  } else {
+    for (const Open& o : open) all.add_database(o.db);
+  }
+  stories::Linker linker;
+  linker.ignore_stored([&wrote](Xapian::docid did) { return wrote.count(did) != 0; });
+  size_t changed = 0;
+  std::set<std::string> linked;    // the stories the run's articles are in now
+  constexpr size_t kChunk = 1000;  // documents held at once
+  for (size_t first = 0; first < order.size(); first += kChunk) {
+    // The Linker sets a story on each document it is given: a stored document changed in any way loads
+    // every term with its positions, so it gets a stand-in holding what linking reads (the values it
+    // sorts and compares by, the detection terms), and only an article whose story changes is loaded.
+    std::vector<std::pair<Xapian::docid, Xapian::Document>> chunk;
+    std::vector<std::string> stored;  // each one's story before
+    for (size_t k = first; k < std::min(order.size(), first + kChunk); ++k) {
+      const auto& [date, id, i, did] = order[k];
+      const Xapian::Document doc = open[i].db.get_document(did);
+      Xapian::Document light;
+      for (unsigned slot : {schema::kSlotDate, schema::kSlotArticleId, schema::kSlotStorySignature}) {
+        light.add_value(slot, doc.get_value(slot));
+      }
+      for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
+        auto t = doc.termlist_begin();
+        for (t.skip_to(std::string(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
+          light.add_boolean_term(*t);
+        }
+      }
+      chunk.emplace_back(merged(i, did), std::move(light));
+      stored.push_back(doc.get_value(schema::kSlotStory));
+    }
+    linker.link(all, chunk);  // sets each one's story value
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      const std::string story = chunk[k].second.get_value(schema::kSlotStory);
+      if (story == stored[k]) continue;
+      const auto& [date, id, i, did] = order[first + k];
+      Xapian::Document doc = open[i].db.get_document(did);
+      if (!stored[k].empty()) {
+        const std::string term = stories::story_term(stored[k]);
+        auto t = doc.termlist_begin();
+        t.skip_to(term);
+        if (t != doc.termlist_end() && *t == term) doc.remove_term(term);
+      }
+      doc.add_value(schema::kSlotStory, story);
+      doc.add_boolean_term(stories::story_term(story));
+      // Its shard's story's collapse key: marked again below when the new story has copies.
+      if (!doc.get_value(schema::kSlotStoryCopies).empty()) doc.remove_value(schema::kSlotStoryCopies);
+      open[i].db.replace_document(did, doc);
+      ++changed;
+    }
+    for (const auto& [d, light] : chunk) linked.insert(light.get_value(schema::kSlotStory));
+  }
+  // The collapse key of copies (schema.h kSlotStoryCopies) by the count over every shard: each shard's run
+  // marked the stories with several copies in that shard only.
+  Xapian::Database shards_db;
+  for (const Open& o : open) shards_db.add_database(o.db);
+  for (const std::string& story : linked) {
+    const std::string term = stories::story_term(story);
+    if (shards_db.get_termfreq(term) < 2) continue;  // alone: never collapsed, so no value
+    for (Open& o : open) {
+      std::vector<Xapian::docid> holders;
+      for (auto p = o.db.postlist_begin(term); p != o.db.postlist_end(term); ++p) holders.push_back(*p);
+      for (Xapian::docid did : holders) {
+        Xapian::Document doc = o.db.get_document(did);
+        if (doc.get_value(schema::kSlotStoryCopies) == story) continue;
+        doc.add_value(schema::kSlotStoryCopies, story);
+        o.db.replace_document(did, doc);
+      }
+    }
+  }
+  for (Open& o : open) o.db.commit();
+  return changed;
+}
+
 /// The compactor's rule for a metadata key that several shards hold: length totals are summed, a
 /// shard's place is dropped, anything else (stamp, analyzer, archive root: equal) is the first shard's.
 class MergingCompactor : public Xapian::Compactor {
@@ -323,6 +468,9 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
   IndexReport total;
   total.db = dir;
   delete_articles(dir, count, options.delete_ids, total, reporter);
+  // What the shards held before the run (--rebuild: nothing; a rebuilt article may take its old docid).
+  const Snapshot before =
+      count > 1 && !options.inputs.empty() && !options.rebuild ? snapshot(dir, count) : Snapshot(count);
 
   std::vector<IndexReport> reports(count);
   if (!options.inputs.empty()) {
@@ -350,6 +498,17 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
     for (auto& t : threads) t.join();
     for (auto& e : errors) {
       if (e) std::rethrow_exception(e);
+    }
+    try {
+      const auto link_start = Clock::now();
+      const size_t changed = link_across_shards(dir, count, before);
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.2f",
+                    std::chrono::duration<double>(Clock::now() - link_start).count());
+      reporter.message(Reporter::Level::kInfo, "stories linked across the shards in " + std::string(seconds) +
+                                                   " s: " + std::to_string(changed) + " articles changed story");
+    } catch (const Xapian::Error&) {
+      rethrow_database_error(dir);
     }
   }
   for (const IndexReport& r : reports) {

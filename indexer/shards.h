@@ -15,6 +15,12 @@
  *  (IndexOptions::keep); the run of shard 0 alone reports problems of the inputs themselves, and the
  *  others drop other shards' JSON records as soon as their id is read (ReadOptions::skip_record), so a
  *  record is extracted at most twice, not N times.
+ *
+ *  Syndicated copies: each shard's run links its articles into stories within its shard; then the articles
+ *  the run wrote are linked again against every shard's articles (stories::Linker over a Database of the
+ *  shards, date-then-id order), so a story whose copies fell into different shards has one id, the one a
+ *  database holding all of them gives when it links them in one batch. Articles the run did not write keep
+ *  their story. Only articles whose story changes are written again.
  */
 #pragma once
 

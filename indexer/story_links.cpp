@@ -83,7 +83,13 @@ void Linker::clear() {
 }
 
 bool Linker::story_taken(const Xapian::Database& db, const std::string& story) const {
-  return stories_.count(story) != 0 || db.term_exists(story_term(story));
+  if (stories_.count(story) != 0) return true;
+  const std::string term = story_term(story);
+  if (!stale_) return db.term_exists(term);
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+    if (!stale_(*p)) return true;
+  }
+  return false;
 }
 
 std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
@@ -112,7 +118,7 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   for (const auto& term : terms) {
     Xapian::doccount read = 0;
     for (auto p = db.postlist_begin(term); p != db.postlist_end(term) && read < kMaxPostings; ++p, ++read) {
-      if (*p != did) ++shared[*p];
+      if (*p != did && !(stale_ && stale_(*p))) ++shared[*p];
     }
   }
   std::vector<std::pair<unsigned, Xapian::docid>> order;

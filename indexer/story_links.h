@@ -16,6 +16,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,6 +56,11 @@ class Linker {
   /// The batch is in the database now (or was dropped): forget it.
   void clear();
 
+  /// Database documents whose stored story does not count (shards.h links a run's articles again across
+  /// the shards): they are neither candidates nor holders of a story name there, only as this Linker links
+  /// them again (it remembers them until clear()).
+  void ignore_stored(std::function<bool(Xapian::docid)> stale) { stale_ = std::move(stale); }
+
  private:
   struct Linked {
     Signature signature;
@@ -65,6 +71,7 @@ class Linker {
   bool story_taken(const Xapian::Database& db, const std::string& story) const;
 
   Thresholds thresholds_;
+  std::function<bool(Xapian::docid)> stale_;
   std::vector<Linked> linked_;
   std::unordered_map<std::string, std::vector<size_t>> terms_;  ///< detection term -> linked_ indexes
   std::unordered_map<std::string, size_t> stories_;             ///< story ids given in this batch

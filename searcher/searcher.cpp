@@ -124,6 +124,27 @@ std::vector<FacetResult> facet_rows(std::vector<FacetResult> facets, size_t limi
   return facets;
 }
 
+// Whether another copy of `doc`'s story matched too, asked of the shards when some are remote: Xapian 1.4
+// gives a hit the collapse count of the local merge only, so copies folded on a remote server are not
+// counted (its own count is overwritten).
+bool remote_copies_matched(const Xapian::Enquire& enquire, const Xapian::Document& doc,
+                           const std::vector<database::OpenedShard>& shards, const Xapian::Database& db,
+                           unsigned collapse_slot) {
+  const bool remote = std::any_of(shards.begin(), shards.end(), [](const database::OpenedShard& s) {
+    return s.shard.kind == database::Shard::Kind::kRemote;
+  });
+  // No collapse value: alone in its story (schema.h kSlotStoryCopies).
+  if (!remote || doc.get_value(collapse_slot).empty()) return false;
+  const std::string prefix(schema::kStory);
+  auto t = doc.termlist_begin();
+  t.skip_to(prefix);
+  if (t == doc.termlist_end() || (*t).rfind(prefix, 0) != 0) return false;
+  Xapian::Enquire copies(db);
+  copies.set_query(Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(), Xapian::Query(*t)));
+  copies.set_weighting_scheme(Xapian::BoolWeight());
+  return copies.get_mset(0, 0, 2).get_matches_lower_bound() >= 2;
+}
+
 // Every hit of `mset`, in its order.
 std::vector<Xapian::MSetIterator> all_hits(const Xapian::MSet& mset) {
   std::vector<Xapian::MSetIterator> out;
@@ -421,10 +442,15 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     uint64_t want = page_end + 16;  // a few past the page: a tie at its end rarely runs longer
     for (;;) {
       mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)), check_at_least);
+      // A facet spy adds up every match it is shown (a remote shard's counts are merged into it): a second
+      // get_mset would count each document again, so the facet spies see the first match only.
+      enquire.clear_matchspies();
+      if (copy_spy) enquire.add_matchspy(copy_spy.get());
       ranked = ties_by_id(all_hits(mset));
-      // Done when the list reaches past the page with a lower score, or holds every match.
+      // Done when the list reaches past the page's last score (the run of ties that ends the page is
+      // whole), or holds every match.
       if (mset.size() < want || page_end == 0 ||
-          (ranked.size() > page_end && ranked[page_end].get_weight() < ranked[page_end - 1].get_weight())) {
+          (ranked.size() > page_end && ranked.back().get_weight() < ranked[page_end - 1].get_weight())) {
         break;
       }
       want *= 2;  // the score at the page's end continues past it
@@ -454,7 +480,11 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
                               " s): the total and facets are estimates");
   }
-  result.total = all_seen ? lower : (collapse ? mset.get_uncollapsed_matches_estimated() : mset.get_matches_estimated());
+  // Collapsed, Xapian 1.4's uncollapsed bounds are loose even when every match was seen (it counts the
+  // stories kept, not the copies dropped); the spies saw every matching document before collapsing,
+  // on local and remote shards alike: that is the number of articles.
+  result.total = all_seen ? (collapse ? facets.documents_seen() : lower)
+                          : (collapse ? mset.get_uncollapsed_matches_estimated() : mset.get_matches_estimated());
   // With a collapse key Xapian's uncollapsed estimate can be above 0 when nothing matched at all.
   if (collapse && mset.get_matches_upper_bound() == 0) result.total = 0;
   if (collapse) {
@@ -633,7 +663,10 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       base.article_terms = matching_terms(enquire, did);
       base.name_expansions = compiled.name_expansions;
     }
-    if (it.get_collapse_count() > 0 && !options.ids_only) {
+    const bool folded =
+        it.get_collapse_count() > 0 ||
+        (options.collapse_copies && remote_copies_matched(enquire, doc, shards_, db_, collapse_slot_));
+    if (folded && !options.ids_only) {
       // The other copies of its story that matched (stories.h), earliest first.
       if (auto story = stories::story_of(db_, article_hit.id)) {
         for (const auto& c : story->copies) {

@@ -96,13 +96,11 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"zzqxv"},
 };
 
-/// The search flags every comparison uses: a page with snippets and three facets, totals exact.
-// Every copy its own hit (--copies show): stories are linked within the database being written, so
-// copies that fall into different shards are two stories there and one in a single database (issue 25
-// notes: story linking across shards is not done). One document per article is what is compared here.
+/// The search flags every comparison uses: a page with snippets and three facets, totals exact, copies of
+/// a story collapsed into one hit (the default): stories are linked across the shards.
 std::vector<std::string> page_args(const std::vector<std::string>& query) {
   std::vector<std::string> a{"--format", "json", "--limit", "20", "--facet", "outlet", "--facet",
-                             "speaker", "--facet", "year", "--exact-total", "--copies", "show"};
+                             "speaker", "--facet", "year", "--exact-total"};
   a.insert(a.end(), query.begin(), query.end());
   return a;
 }
@@ -232,7 +230,10 @@ Indexed& indexed() {
     x->input = input(x->dir.path(), kArticles);
     x->one = (x->dir.path() / "one").string();
     x->sharded = (x->dir.path() / "three").string();
-    const RunResult a = index({"--db", x->one, x->input});
+    // One batch: one database links a batch's articles in date-then-id order, as the shards' run links
+    // what it wrote across them (with batches of 500, a copy dated before a story's first copy that comes
+    // in a later batch joins the story under the other's name).
+    const RunResult a = index({"--db", x->one, "--batch-size", "100000", x->input});
     const RunResult b = index({"--db", x->sharded, "--shards", "3", x->input});
     x->ok = a.exit_code == 0 && b.exit_code == 0;
     if (!x->ok) ADD_FAILURE() << a.err << b.err;
@@ -242,6 +243,45 @@ Indexed& indexed() {
 }
 
 }  // namespace
+
+/// Every hit of `query` (collapsed) as the sorted ids of the story's copies it shows ("a b c"), sorted:
+/// which stories matched and which copies each folded. Which copy is the hit is left out: copies of equal
+/// score are told apart by docid, which differs between one database and its shards.
+std::vector<std::string> stories(const std::string& db, const std::vector<std::string>& query) {
+  std::vector<std::string> args{"--format", "json", "--limit", "100000"};
+  args.insert(args.end(), query.begin(), query.end());
+  const RunResult r = search(db, args);
+  std::vector<std::string> out;
+  const json j = json::parse(r.out, nullptr, false);
+  if (j.is_discarded() || !j.contains("hits")) return {r.out};
+  for (const auto& h : j["hits"]) {
+    std::vector<std::string> copies{h["id"].get<std::string>()};
+    if (h.contains("copies")) {
+      for (const auto& c : h["copies"]) copies.push_back(c.is_object() ? c.value("id", "") : c.dump());
+    }
+    std::sort(copies.begin(), copies.end());
+    std::string line;
+    for (const auto& c : copies) line += (line.empty() ? "" : " ") + c;
+    out.push_back(line);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// The story (its id and every copy, `--story`) of each article of the stories with copies that "the"
+/// matches in `reference`, until at least `n` are read; both databases' records are compared.
+std::vector<std::string> story_records(const std::string& db, const std::string& reference, size_t n) {
+  std::vector<std::string> out;
+  for (const auto& group : stories(reference, {"the"})) {
+    if (group.find(' ') == std::string::npos) continue;
+    if (out.size() >= n) break;
+    for (size_t at = 0, sp; at < group.size(); at = sp + 1) {
+      sp = std::min(group.find(' ', at), group.size());
+      out.push_back(search(db, {"--story", group.substr(at, sp - at), "--format", "json"}).out);
+    }
+  }
+  return out;
+}
 
 TEST(LocalShards, TotalsFacetsAndMatchesEqualOneDatabase) {
   Indexed& x = indexed();
@@ -255,7 +295,7 @@ TEST(LocalShards, TotalsFacetsAndMatchesEqualOneDatabase) {
     const json jb = json::parse(b.out);
     EXPECT_EQ(ja["total"], jb["total"]) << q[0];
     EXPECT_EQ(ja["facets"], jb["facets"]) << q[0];
-    // Every matching article, in any order.
+    // Every matching article, in any order; then every story with its copies.
     std::vector<std::string> all{"--format", "ids", "--limit", "100000", "--copies", "show"};
     all.insert(all.end(), q.begin(), q.end());
     auto ids = [&](const std::string& db) {
@@ -268,7 +308,27 @@ TEST(LocalShards, TotalsFacetsAndMatchesEqualOneDatabase) {
       return lines;
     };
     EXPECT_EQ(ids(x.one), ids(x.sharded)) << q[0];
+    EXPECT_EQ(stories(x.one, q), stories(x.sharded, q)) << q[0];
   }
+  // Facet counts against a count of the same match filtered to the value: each document counted once,
+  // however often the searcher ran the match (a page ending in a run of equal scores ran it again, and
+  // the spies counted every run: 1,745 for 349).
+  for (const auto& q : kQueries) {
+    const json j = json::parse(search(x.one, page_args(q)).out, nullptr, false);
+    if (j.is_discarded() || j["facets"]["outlet"].empty()) continue;
+    const json& top = j["facets"]["outlet"][0];
+    std::vector<std::string> count{"--count", "--outlet", top["value"].get<std::string>()};
+    count.insert(count.end(), q.begin(), q.end());
+    EXPECT_EQ(search(x.sharded, count).out, std::to_string(top["count"].get<uint64_t>()) + "\n") << q[0];
+    // Collapsed, the total still counts articles (Xapian 1.4's uncollapsed bound gave 438 for 467).
+    std::vector<std::string> show = page_args(q);
+    show.insert(show.begin(), {"--copies", "show"});
+    EXPECT_EQ(json::parse(search(x.one, show).out)["total"]["value"], j["total"]["value"]) << q[0];
+  }
+  // The story ids themselves: the same copy names each story.
+  const auto named = story_records(x.one, x.one, 40);
+  EXPECT_GE(named.size(), 40u);
+  EXPECT_EQ(named, story_records(x.sharded, x.one, 40));
   // Counting and listing see every shard.
   EXPECT_EQ(search(x.one, {"--count", "the"}).out, search(x.sharded, {"--count", "the"}).out);
   EXPECT_EQ(search(x.one, {"--list", "outlets"}).out, search(x.sharded, {"--list", "outlets"}).out);
@@ -337,6 +397,58 @@ TEST(LocalShards, InfoShowsEachShardAndReRunsChangeNothing) {
   EXPECT_EQ(r["added"], 0);
   EXPECT_EQ(r["updated"], 0);
   EXPECT_EQ(r["unchanged"], one["articles"]);
+}
+
+// A second run, --delete, re-adding and --rebuild link copies across the shards as one database links
+// them: the stories, their copies, their ids and the collapsed pages stay equal.
+TEST(LocalShards, IncrementalRunsAndDeletesKeepStoriesAsOneDatabase) {
+  Indexed& x = indexed();
+  ASSERT_TRUE(x.ok);
+  dateline::test::TempDir dir;
+  // The corpus's first records in two files: the second run brings copies of stories the first began.
+  std::ifstream in(x.input, std::ios::binary);
+  const std::string first = (dir.path() / "first.jsonl").string(), second = (dir.path() / "second.jsonl").string();
+  {
+    std::ofstream a(first, std::ios::binary), b(second, std::ios::binary);
+    std::string line;
+    for (int i = 0; std::getline(in, line); ++i) (i % 2 == 0 ? a : b) << line << '\n';
+  }
+  const std::string one = (dir.path() / "one").string(), two = (dir.path() / "two").string();
+  for (const std::string& file : {first, second}) {
+    ASSERT_EQ(index({"--db", one, "--batch-size", "100000", file}).exit_code, 0);
+    ASSERT_EQ(index({"--db", two, "--shards", "2", file}).exit_code, 0);
+  }
+  const std::vector<std::vector<std::string>> queries = {{"the"}, {"election", "results"}, {"ukraine"}};
+  size_t folded = 0;
+  for (const auto& q : queries) {
+    const auto a = stories(one, q);
+    EXPECT_EQ(a, stories(two, q)) << q[0];
+    for (const auto& line : a) folded += line.find(' ') != std::string::npos;
+    EXPECT_TRUE(same_page(search(one, page_args(q)).out, search(two, page_args(q)).out)) << q[0];
+  }
+  EXPECT_GT(folded, 0u) << "no story with copies: the comparison shows nothing";
+  EXPECT_EQ(story_records(one, one, 20), story_records(two, one, 20));
+  // Delete a copy of a story with copies: the others keep their story.
+  std::string victim;
+  for (const auto& line : stories(one, {"the"})) {
+    if (line.find(' ') != std::string::npos) {
+      victim = line.substr(0, line.find(' '));
+      break;
+    }
+  }
+  ASSERT_FALSE(victim.empty());
+  ASSERT_EQ(index({"--db", one, "--delete", victim}).exit_code, 0);
+  ASSERT_EQ(index({"--db", two, "--delete", victim}).exit_code, 0);
+  for (const auto& q : queries) EXPECT_EQ(stories(one, q), stories(two, q)) << q[0] << " after --delete";
+  // The deleted article comes back: it joins the story its copies kept, in both.
+  ASSERT_EQ(index({"--db", one, "--batch-size", "100000", first, second}).exit_code, 0);
+  ASSERT_EQ(index({"--db", two, first, second}).exit_code, 0);
+  for (const auto& q : queries) EXPECT_EQ(stories(one, q), stories(two, q)) << q[0] << " after re-adding";
+  EXPECT_EQ(story_records(one, one, 20), story_records(two, one, 20));
+  // --rebuild: the shards' articles come back under docids they may have had; all are linked again.
+  ASSERT_EQ(index({"--db", one, "--batch-size", "100000", "--rebuild", first, second}).exit_code, 0);
+  ASSERT_EQ(index({"--db", two, "--rebuild", first, second}).exit_code, 0);
+  for (const auto& q : queries) EXPECT_EQ(stories(one, q), stories(two, q)) << q[0] << " after --rebuild";
 }
 
 TEST(ShardedIndexCli, RefusalsAreOneLineAndExit2) {
@@ -421,13 +533,20 @@ TEST(RemoteShards, TwoTcpServersAnswerAsLocalShards) {
     }
     const RunResult local = search(db, page_args(q));
     EXPECT_EQ(remote.exit_code, local.exit_code) << q[0] << ": " << remote.err;
-    // Hits and totals as one database gives them. Facets are not compared: over xapian-tcpsrv, Xapian
-    // 1.4's ValueCountMatchSpy counted a few more documents than match (352 for 349 on "election
-    // results"); the cause is not established (docs/reliability.md, "Shards").
+    // Hits, totals, stories and facets as the same shards give them locally. (The spies once saw a
+    // match twice when the page's end fell in a run of equal scores and get_mset ran again; over
+    // xapian-tcpsrv the second run merged the servers' counts in again: 352 for 349.)
     json r = json::parse(remote.out, nullptr, false), l = json::parse(local.out, nullptr, false);
     ASSERT_FALSE(r.is_discarded() || l.is_discarded()) << q[0] << ": " << remote.out;
-    r.erase("facets");
-    l.erase("facets");
+    EXPECT_EQ(r["facets"], l["facets"]) << q[0];
+    EXPECT_EQ(r["total"], l["total"]) << q[0];
+    EXPECT_EQ(stories(stub, [&] {
+                std::vector<std::string> a{"--allow-remote"};
+                a.insert(a.end(), q.begin(), q.end());
+                return a;
+              }()),
+              stories(db, q))
+        << q[0];
     EXPECT_TRUE(same_page(r.dump(), l.dump())) << q[0] << ":\n" << remote.out << "\n" << local.out;
   }
 }

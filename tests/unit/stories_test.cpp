@@ -303,5 +303,51 @@ TEST_F(StoryIds, AWriterLinksWhatAKilledBulkBuildLeftUnlinked) {
   EXPECT_EQ(story("y"), "y");
 }
 
+// Linker::ignore_stored (indexer/shards.h links a run's articles again across shards): documents whose
+// stored story does not count are neither candidates nor holders of a story name.
+TEST_F(StoryIds, IgnoredStoredDocumentsAreNeitherCandidatesNorNames) {
+  write([&] {
+    std::vector<BuiltArticle> v;
+    v.push_back(built("first", "2024-01-02", kWire));
+    v.push_back(built("second", "2024-01-03", kWire));
+    return v;
+  }());
+  ASSERT_EQ(story("second"), "first");
+  Xapian::Database db(db_path());
+  std::vector<std::pair<Xapian::docid, Xapian::Document>> batch;
+  const std::string q = unique_term("first", 0);
+  const Xapian::docid first_did = *db.postlist_begin(q);
+  // A copy linked with every stored document ignored: it starts a story of its own.
+  BuiltArticle third = built("third", "2024-01-04", kWire);
+  stories::add_detection(third.document, stories::sign(stories::article_text(third)));
+  batch.emplace_back(db.get_lastdocid() + 1, third.document);
+  stories::Linker all_stale;
+  all_stale.ignore_stored([](Xapian::docid) { return true; });
+  all_stale.link(db, batch);
+  EXPECT_EQ(batch[0].second.get_value(schema::kSlotStory), "third");
+  // "first" linked again with both stored copies ignored: no candidate, and the name "first" that their
+  // story terms hold counts as free (a name check that counted them would give "first#2").
+  Xapian::Document again = db.get_document(first_did);
+  batch.clear();
+  batch.emplace_back(first_did, again);
+  stories::Linker copies_stale;
+  copies_stale.ignore_stored([](Xapian::docid) { return true; });
+  copies_stale.link(db, batch);
+  EXPECT_EQ(batch[0].second.get_value(schema::kSlotStory), "first");
+  // With only its own document ignored, it joins the story through the other copy.
+  batch.clear();
+  batch.emplace_back(first_did, db.get_document(first_did));
+  stories::Linker own_stale;
+  own_stale.ignore_stored([first_did](Xapian::docid d) { return d == first_did; });
+  own_stale.link(db, batch);
+  EXPECT_EQ(batch[0].second.get_value(schema::kSlotStory), "first");
+  batch.clear();
+  batch.emplace_back(first_did, db.get_document(first_did));
+  stories::Linker none_stale;
+  none_stale.link(db, batch);
+  EXPECT_EQ(batch[0].second.get_value(schema::kSlotStory), "first");  // through "second" as well
+}
+
 }  // namespace
 }  // namespace dateline
+
