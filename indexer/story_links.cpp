@@ -181,23 +181,32 @@ void Linker::link(const Xapian::Database& db,
   }
 }
 
+namespace {
+
+// Gives the story's articles in `db` the copies value where it is missing.
+void mark_story(Xapian::WritableDatabase& db, const std::string& story, const std::string& term) {
+  std::vector<Xapian::docid> missing;
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) missing.push_back(*p);
+  for (Xapian::docid did : missing) {
+    Xapian::Document doc = db.get_document(did);
+    if (doc.get_value(schema::kSlotStoryCopies) == story) continue;
+    doc.add_value(schema::kSlotStoryCopies, story);
+    db.replace_document(did, doc);
+  }
+}
+
+}  // namespace
+
 void mark_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& stories) {
   for (const std::string& story : stories) {
     if (story.empty()) continue;
     const std::string term = story_term(story);
     if (db.get_termfreq(term) < 2) continue;  // alone: never collapsed, so no value
-    std::vector<Xapian::docid> missing;
-    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) missing.push_back(*p);
-    for (Xapian::docid did : missing) {
-      Xapian::Document doc = db.get_document(did);
-      if (doc.get_value(schema::kSlotStoryCopies) == story) continue;
-      doc.add_value(schema::kSlotStoryCopies, story);
-      db.replace_document(did, doc);
-    }
+    mark_story(db, story, term);
   }
 }
 
-void mark_all_copies(Xapian::WritableDatabase& db) {
+std::vector<std::string> multi_copy_stories(const Xapian::Database& db) {
   std::vector<std::string> stories;
   const std::string prefix(schema::kStory);
   for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
@@ -206,7 +215,17 @@ void mark_all_copies(Xapian::WritableDatabase& db) {
     auto p = db.postlist_begin(*t);
     if (p != db.postlist_end(*t)) stories.push_back(db.get_document(*p).get_value(schema::kSlotStory));
   }
-  mark_copies(db, stories);
+  return stories;
+}
+
+void mark_known_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& copies) {
+  for (const std::string& story : copies) {
+    if (!story.empty()) mark_story(db, story, story_term(story));
+  }
+}
+
+void mark_all_copies(Xapian::WritableDatabase& db) {
+  mark_copies(db, multi_copy_stories(db));
   db.set_metadata(std::string(schema::kMetaStoryCopies), "1");
 }
 

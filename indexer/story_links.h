@@ -82,6 +82,13 @@ class Linker {
 /// of a batch are in `db`: a new copy of an article that was alone gives both the value.
 void mark_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& stories);
 
+/// The stories of `db` that hold more than one article (`db` may be several databases searched as one).
+std::vector<std::string> multi_copy_stories(const Xapian::Database& db);
+
+/// Puts kSlotStoryCopies on every article of `db` whose story is in `copies` (stories known to hold more than
+/// one article elsewhere, e.g. over all segments of a bulk build), where it is missing. Does not commit.
+void mark_known_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& copies);
+
 /// The same for every story of `db`, then sets schema::kMetaStoryCopies (a database made before the slot, or
 /// a bulk build after its merge). Does not commit.
 void mark_all_copies(Xapian::WritableDatabase& db);
