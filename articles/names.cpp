@@ -611,11 +611,22 @@ std::vector<std::string> strip_titles(std::vector<std::string> words, bool* plur
   // title, then a name. Strip through the title when one or two capitalised words precede it.
   // Also an organisation's name before the title ("Indiana State Teachers Association President Keith
   // Gambill"): up to six capitalised words; the last title followed by a person's name wins.
+  // An organisation's name may hold a connector ("Bank of Japan Governor Satoshi Sumita"): crossed only when
+  // the words before the title make an organisation's name.
   size_t cut = i;
+  bool crossed = false;
   for (size_t j = i + 1; j < words.size() && j <= i + 6; ++j) {
+    if (is_connector(words[j - 1]) && j - 1 > i) {
+      crossed = true;
+      continue;
+    }
     if (is_connector(words[j - 1]) || !is_name_word(words[j - 1])) break;
     size_t t = title_length(words, j);
     if (t == 0 || j + t >= words.size()) continue;
+    if (crossed && !is_org_name(std::vector<std::string>(words.begin() + static_cast<std::ptrdiff_t>(i),
+                                                         words.begin() + static_cast<std::ptrdiff_t>(j)))) {
+      continue;
+    }
     std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(j + t), words.end());
     if (!is_org_name(rest) && is_name_word(rest.front()) && (j <= i + 2 || rest.size() >= 2)) cut = j + t;
   }
