@@ -326,8 +326,11 @@ TEST(LocalShards, TotalsFacetsAndMatchesEqualOneDatabase) {
     EXPECT_EQ(json::parse(search(x.one, show).out)["total"]["value"], j["total"]["value"]) << q[0];
   }
   // The story ids themselves: the same copy names each story.
+  // (The fixture articles, used where the corpus is missing, hold no story with copies.)
   const auto named = story_records(x.one, x.one, 40);
-  EXPECT_GE(named.size(), 40u);
+  if (news_corpus()) {
+    EXPECT_GE(named.size(), 40u);
+  }
   EXPECT_EQ(named, story_records(x.sharded, x.one, 40));
   // Counting and listing see every shard.
   EXPECT_EQ(search(x.one, {"--count", "the"}).out, search(x.sharded, {"--count", "the"}).out);
@@ -402,6 +405,9 @@ TEST(LocalShards, InfoShowsEachShardAndReRunsChangeNothing) {
 // A second run, --delete, re-adding and --rebuild link copies across the shards as one database links
 // them: the stories, their copies, their ids and the collapsed pages stay equal.
 TEST(LocalShards, IncrementalRunsAndDeletesKeepStoriesAsOneDatabase) {
+  // Copies of stories split over two runs need the corpus's records (the fixtures are a folder of
+  // articles with no syndicated copy among them).
+  if (!news_corpus()) GTEST_SKIP() << "the news corpus (../shared/corpora/news/news.jsonl) is not on this machine";
   Indexed& x = indexed();
   ASSERT_TRUE(x.ok);
   dateline::test::TempDir dir;
