@@ -39,22 +39,6 @@ UChar32 first_code_point(std::string_view s) {
   return s.empty() ? -1 : static_cast<UChar32>(utf8::decode(s, 0).code_point);
 }
 
-/// The patterns of data/boilerplate.txt, one per line, comments and blank lines left out.
-std::vector<std::string> boilerplate_patterns() {
-  std::vector<std::string> out;
-  std::string_view data = data::boilerplate();
-  size_t pos = 0;
-  while (pos < data.size()) {
-    size_t nl = data.find('\n', pos);
-    if (nl == std::string_view::npos) nl = data.size();
-    std::string_view line = data.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line[0] == '#') continue;
-    out.emplace_back(line);
-  }
-  return out;
-}
 
 /// The combined boilerplate expression, compiled once from data/boilerplate.txt, behind a literal prefilter:
 /// most lines are article text that no pattern can match, and ICU's matcher cost 40% of extraction.
@@ -576,6 +560,14 @@ bool is_by_line(std::string_view line) {
     if (words > 6) return false;
   }
   return segment > 0;
+}
+
+std::vector<std::string> boilerplate_patterns() {
+  std::vector<std::string> out;
+  for (std::string_view line : names::split_lines(data::boilerplate())) {
+    if (!line.empty() && line[0] != '#') out.emplace_back(line);
+  }
+  return out;
 }
 
 bool is_boilerplate_line(std::string_view line) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string_view>
+#include <string>
 #include <vector>
 
 #include "articles/article.h"
@@ -44,6 +45,10 @@ std::vector<Passage> split_passages(std::string_view utf8, const PassageOptions&
 /// timestamps, date lines, bylines ("By X", people.h is_byline_line()), photo captions and credits.
 /// The patterns live in articles/data/boilerplate.txt. Lines longer than 400 bytes are never boilerplate.
 bool is_boilerplate_line(std::string_view line);
+
+/// The patterns of data/boilerplate.txt (ICU regular expressions), one per line, comments and blank lines
+/// left out.
+std::vector<std::string> boilerplate_patterns();
 
 /// Is this line a photo caption or credit: a line ending in a parenthesised credit ("... (Sputnik/Ramil
 /// Sitdikov/Kremlin via Reuters)", "(AP Photo/Evan Vucci)"), or a credit alone

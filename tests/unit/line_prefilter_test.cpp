@@ -24,22 +24,9 @@
 
 namespace {
 
+using dateline::boilerplate_patterns;
 using dateline::LinePrefilter;
 
-std::vector<std::string> boilerplate_patterns() {
-  std::vector<std::string> out;
-  std::string_view data = dateline::data::boilerplate();
-  size_t pos = 0;
-  while (pos < data.size()) {
-    size_t nl = data.find('\n', pos);
-    if (nl == std::string_view::npos) nl = data.size();
-    std::string_view line = data.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!line.empty() && line[0] != '#') out.emplace_back(line);
-  }
-  return out;
-}
 
 /// ICU's answer: does any pattern match the whole line, case-insensitively?
 class IcuPatterns {
