@@ -155,7 +155,8 @@ TEST_F(StoriesCli, ABulkBuildLinksTheSameStories) {
                                 "--writers", "2", (dir_.path() / "batch1.jsonl").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(search({"--story", "wire-1", "--format", "json"}).out, one);
-  // Copies written by different segment writers collapse too (the collapse slot is marked after the merge).
+  // Copies written by different segment writers collapse too (the collapse slot is marked in the segments
+  // before they are merged).
   const json j = json::parse(search({"--format", "json", "krone"}).out);
   EXPECT_EQ(j["hits"].size(), 2u);
   EXPECT_EQ(j["total"]["stories"], 2);
