@@ -36,6 +36,9 @@ namespace {
 constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer commits mid-search
 constexpr int kSwapRetries = 3;      // opening again when the database was swapped during the open
 constexpr size_t kSpeakerGroupingValues = 100;  // speaker values grouped into people at least (by count)
+// Extra connections per remote shard for a page's documents (documents.h). Eight opened at once sometimes
+// waited a second to connect on loopback; four did not (bench/RESULTS.md "Remote round trips").
+constexpr size_t kDocumentLanes = 4;
 
 std::string str(std::string_view s) {
   return std::string(s);
@@ -274,9 +277,13 @@ void Searcher::open_once(const std::string& path, const database::OpenOptions& o
   name_variants_ = name_variant_lookup(db_);
   // Xapian interleaves the shards' docids: docid d lies in shard (d - 1) % shards.
   remote_shard_.clear();
+  std::vector<database::Shard> opened_shards;
   for (const database::OpenedShard& s : shards_) {
-    if (s.db) remote_shard_.push_back(s.shard.kind == database::Shard::Kind::kRemote);
+    if (!s.db) continue;
+    remote_shard_.push_back(s.shard.kind == database::Shard::Kind::kRemote);
+    opened_shards.push_back(s.shard);
   }
+  documents_ = std::make_shared<DocumentReader>(std::move(opened_shards), open.remote_timeout_ms, kDocumentLanes);
   try {
     refresh_stats();
   } catch (const Xapian::Error& e) {
@@ -314,6 +321,7 @@ auto Searcher::retrying(std::string_view during, Read&& read) -> decltype(read()
                             path_ + ": the database kept changing during " + std::string(during) + "; try again");
       }
       db_.reopen();
+      if (documents_) documents_->reset();
       refresh_stats();
     } catch (const Xapian::DatabaseCorruptError& e) {
       throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": database is damaged: " + e.get_msg());
@@ -688,9 +696,6 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
                                    compiled.highlight_prefixes};
   const bool need_passages = options.want_snippets || options.explain || options.per_article != 1;
   const PassageQuery pq = need_passages ? passage_query(compiled) : PassageQuery();
-  // Each hit's document is read once below (its data holds everything shown). Xapian 1.4's MSet::fetch()
-  // would not help a remote shard: its RemoteDatabase has no request_document(), so a fetch sends nothing
-  // and every read stays a round trip (bench/RESULTS.md "Remote round trips").
   // The passage idf: the match's statistics hold the query's terms, passage_query() the wildcards' forms;
   // any other term is read once per query, not once per hit.
   std::unordered_map<std::string, double> freqs;
@@ -706,11 +711,25 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
   const std::unordered_map<Xapian::docid, Xapian::docid> earliest =
       options.collapse_copies && options.sort == SortOrder::kRelevance ? earliest_ties(enquire, page, copy_spy)
                                                                        : std::unordered_map<Xapian::docid, Xapian::docid>();
+  // On remote shards, the page's documents at once (documents.h); on local ones, each as its turn comes.
+  std::vector<Xapian::Document> remote_docs;
+  if (documents_ && documents_->any_remote() && !page.empty()) {
+    std::vector<Xapian::docid> dids;
+    for (const auto& it : page) {
+      const auto shown = earliest.find(*it);
+      dids.push_back(shown == earliest.end() ? *it : shown->second);
+    }
+    remote_docs = documents_->read(db_, dids);
+  }
+  size_t hit_index = 0;
   for (const auto& it : page) {
     // The story's earliest copy when copies tie (earliest_ties()).
     const auto shown = earliest.find(*it);
     const Xapian::docid did = shown == earliest.end() ? *it : shown->second;
-    const Xapian::Document doc = shown == earliest.end() ? it.get_document() : db_.get_document(did);
+    const Xapian::Document doc = !remote_docs.empty()             ? remote_docs[hit_index]
+                                 : shown == earliest.end() ? it.get_document()
+                                                           : db_.get_document(did);
+    ++hit_index;
     const double score = it.get_weight();
     Hit article_hit;
     article_hit.rank = options.offset + page_index++ + 1;  // an article's passages share its rank

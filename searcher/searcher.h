@@ -23,6 +23,7 @@
 #include "searcher/query.h"
 #include "searcher/ranking.h"
 #include "searcher/snippets.h"
+#include "searcher/documents.h"
 #include "searcher/passages.h"
 
 namespace dateline {
@@ -225,6 +226,8 @@ class Searcher {
   /// Per shard of db_ (in Xapian's order, the shards opened): remote. Its hits' passages are chosen
   /// from their stored texts (TextPositions), a local shard's from the position lists.
   std::vector<bool> remote_shard_;
+  /// Reads a page's documents on remote shards at once (documents.h); set when the database is opened.
+  std::shared_ptr<DocumentReader> documents_;
   /// The collapse key: schema::kSlotStoryCopies, or kSlotStory in a database made before that slot.
   Xapian::valueno collapse_slot_ = 0;
   std::vector<database::OpenedShard> shards_;  ///< the shards db_ holds (one for a glass directory)
