@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -263,11 +264,14 @@ size_t store_name_variants(Xapian::WritableDatabase& db) {
   return stored;
 }
 
-std::vector<std::string> lookup_name_variants(const Xapian::Database& db, const std::string& key,
-                                              std::shared_ptr<std::map<std::string, std::set<std::string>>>* cache) {
+namespace {
+
+// lookup_name_variants(), with whether the table is stored already known.
+std::vector<std::string> variants_of(const Xapian::Database& db, const std::string& key, bool stored,
+                                     std::shared_ptr<std::map<std::string, std::set<std::string>>>* cache) {
   std::set<std::string> words;
   if (key.empty()) return {};
-  if (!db.get_metadata(std::string(kMetaNamesBuilt)).empty()) {
+  if (stored) {
     std::string value = db.get_metadata(std::string(kMetaNamePrefix) + key);
     size_t b = 0;
     while (b < value.size()) {
@@ -285,9 +289,26 @@ std::vector<std::string> lookup_name_variants(const Xapian::Database& db, const 
   return {words.begin(), words.end()};
 }
 
+}  // namespace
+
+std::vector<std::string> lookup_name_variants(const Xapian::Database& db, const std::string& key,
+                                              std::shared_ptr<std::map<std::string, std::set<std::string>>>* cache) {
+  if (key.empty()) return {};
+  return variants_of(db, key, !db.get_metadata(std::string(kMetaNamesBuilt)).empty(), cache);
+}
+
 std::function<std::vector<std::string>(const std::string& key)> name_variant_lookup(const Xapian::Database& db) {
   auto cache = std::make_shared<std::shared_ptr<std::map<std::string, std::set<std::string>>>>();
-  return [&db, cache](const std::string& key) { return lookup_name_variants(db, key, cache.get()); };
+  auto answers = std::make_shared<std::map<std::string, std::vector<std::string>>>();
+  auto stored = std::make_shared<std::optional<bool>>();
+  return [&db, cache, answers, stored](const std::string& key) {
+    auto it = answers->find(key);
+    if (it == answers->end()) {
+      if (!*stored) *stored = !db.get_metadata(std::string(kMetaNamesBuilt)).empty();
+      it = answers->emplace(key, variants_of(db, key, **stored, cache.get())).first;
+    }
+    return it->second;
+  };
 }
 
 std::vector<const NameAliases::Group*> NameAliases::groups_of(const std::vector<std::string>& words) const {

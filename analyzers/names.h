@@ -56,6 +56,8 @@ std::vector<std::string> lookup_name_variants(const Xapian::Database& db, const 
                                               std::shared_ptr<std::map<std::string, std::set<std::string>>>* cache);
 
 /// CompileOptions::name_variants bound to a database (kept by reference: it must outlive the function).
+/// Each key's answer is read once and kept for the function's lifetime (a searcher's open database): a
+/// query's name words are looked up at every search, and on a remote shard each read is a round trip.
 std::function<std::vector<std::string>(const std::string& key)> name_variant_lookup(const Xapian::Database& db);
 
 /// User alias groups (--aliases FILE): one group per line, its names separated by "," or "|"; '#' starts a

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "analyzers/schema.h"
 #include "searcher/ranking.h"
@@ -22,16 +23,10 @@ int passage_of(const std::vector<PassageSpan>& passages, Xapian::termpos pos) {
   return static_cast<int>(it - passages.begin()) - 1;
 }
 
-// The document's positions of `term`, sorted; empty when it has none.
-std::vector<Xapian::termpos> positions(const Xapian::Database& db, Xapian::docid did, const std::string& term) {
-  std::vector<Xapian::termpos> out;
-  try {
-    for (auto p = db.positionlist_begin(did, term); p != db.positionlist_end(did, term); ++p) out.push_back(*p);
-  } catch (const Xapian::RangeError&) {
-    // Not in this document.
-  }
-  return out;
-}
+// The indexer leaves out terms longer than this, prefix included (indexer/document_builder.h
+// kMaxIndexTermBytes; the searcher does not link the indexer). The analyzer drops words over 64 bytes,
+// so no word reaches it today.
+constexpr size_t kMaxIndexTermBytes = 240;
 
 // Lucene's BM25 idf: always positive, so a word in most articles still counts a little.
 double idf(double articles, double freq) {
@@ -40,9 +35,93 @@ double idf(double articles, double freq) {
 
 }  // namespace
 
+std::vector<Xapian::termpos> DocumentPositions::positions(const std::string& term) const {
+  std::vector<Xapian::termpos> out;
+  try {
+    for (auto p = db_.positionlist_begin(did_, term); p != db_.positionlist_end(did_, term); ++p) out.push_back(*p);
+  } catch (const Xapian::RangeError&) {
+    // Not in this document.
+  }
+  return out;
+}
+
+TextPositions::TextPositions(const std::vector<PassageText>& passages, const Analyzer& analyzer,
+                             const PassageQuery& query) {
+  // Only the query's terms are kept: an empty list marks a term wanted.
+  for (const auto& terms : query.words) {
+    for (const auto& t : terms) positions_[t];
+  }
+  for (const auto& alternative : query.speakers) {
+    for (const auto& spellings : alternative) {
+      for (const auto& t : spellings) positions_[t];
+    }
+  }
+  for (const auto& g : query.groups) {
+    for (const auto& t : g.terms) positions_[t];
+  }
+  if (positions_.empty()) return;
+  const std::string body(schema::kBody);
+  const std::string rank(schema::kArticleText);
+  auto note = [this](const std::string& term, Xapian::termpos pos) {
+    auto it = positions_.find(term);
+    if (it != positions_.end()) it->second.push_back(pos);
+  };
+  std::string term;
+  std::vector<Token> tokens;
+  for (const PassageText& p : passages) {
+    // As DocumentBuilder::add_passages() and add_text().
+    tokens.clear();
+    analyzer.analyze_into(p.text, tokens, 1);
+    for (const Token& tok : tokens) {
+      if (tok.term.empty()) continue;
+      const Xapian::termpos pos = p.start + tok.position;
+      if (body.size() + tok.term.size() <= kMaxIndexTermBytes) {
+        term = body;
+        term += tok.term;
+        note(term, pos);
+      }
+      const std::string& word = tok.stem.empty() ? tok.term : tok.stem;
+      if (rank.size() + word.size() > kMaxIndexTermBytes || analyzer.is_stop_word(tok.term)) continue;
+      term = rank;
+      term += word;
+      note(term, pos);
+    }
+    // The speakers' name words, one position each just before the passage, in term order (DocumentBuilder::name_words()).
+    if (p.speakers.empty()) continue;
+    std::set<std::string> words;
+    for (const auto& name : p.speakers) {
+      for (const Token& tok : analyzer.analyze(name)) {
+        if (!tok.term.empty()) words.insert(tok.term);
+      }
+    }
+    Xapian::termpos at = p.start;
+    for (const auto& w : words) {
+      if (p.start - at >= schema::kMaxSpeakerWords) break;
+      note(schema::boolean_term(schema::kSpeakerWord, w), --at);
+    }
+  }
+  for (auto& [t, list] : positions_) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+}
+
+std::vector<Xapian::termpos> TextPositions::positions(const std::string& term) const {
+  auto it = positions_.find(term);
+  return it == positions_.end() ? std::vector<Xapian::termpos>{} : it->second;
+}
+
 std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::docid did,
                                           const std::vector<PassageSpan>& passages, const PassageQuery& query,
                                           const PassageStats& stats, size_t limit) {
+  const DocumentPositions source(db, did);
+  return choose_passages(source, passages, query, stats,
+                         [&db](const std::string& t) { return static_cast<double>(db.get_termfreq(t)); }, limit);
+}
+
+std::vector<PassageScore> choose_passages(const PositionSource& source, const std::vector<PassageSpan>& passages,
+                                          const PassageQuery& query, const PassageStats& stats,
+                                          const TermFreq& termfreq, size_t limit) {
   std::vector<PassageScore> out;
   if (passages.empty()) return out;
   const size_t n = passages.size();
@@ -56,13 +135,15 @@ std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::do
     double idf = 0;
   };
   std::vector<Word> words;
-  for (const auto& terms : query.words) {
+  for (size_t wi = 0; wi < query.words.size(); ++wi) {
+    const auto& terms = query.words[wi];
     Word w;
     double freq = 0;
+    const bool idf_given = wi < query.idf_terms.size() && !query.idf_terms[wi].empty();
+    for (const auto& t : idf_given ? query.idf_terms[wi] : terms) freq = std::max(freq, termfreq(t));
     std::vector<std::pair<Xapian::termpos, const std::string*>> found;
     for (const auto& t : terms) {
-      freq = std::max(freq, static_cast<double>(db.get_termfreq(t)));
-      for (Xapian::termpos p : positions(db, did, t)) found.emplace_back(p, &t);
+      for (Xapian::termpos p : source.positions(t)) found.emplace_back(p, &t);
     }
     std::sort(found.begin(), found.end());
     for (size_t i = 0; i < found.size(); ++i) {
@@ -129,7 +210,7 @@ std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::do
     for (const auto& spellings : names) {
       std::vector<bool> here(n, false);
       for (const auto& t : spellings) {
-        for (Xapian::termpos p : positions(db, did, t)) {
+        for (Xapian::termpos p : source.positions(t)) {
           const int k = passage_of(passages, p + schema::kMaxSpeakerWords);
           if (k >= 0 && p < passages[static_cast<size_t>(k)].start) here[static_cast<size_t>(k)] = true;
         }
@@ -148,7 +229,7 @@ std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::do
   for (size_t k = 0; k < n; ++k) scored[k].holds_groups = true;
   for (const auto& g : query.groups) {
     std::vector<std::vector<Xapian::termpos>> at;
-    for (const auto& t : g.terms) at.push_back(positions(db, did, t));
+    for (const auto& t : g.terms) at.push_back(source.positions(t));
     std::vector<bool> held(n, false);
     if (g.ordered) {
       for (Xapian::termpos first : at.front()) {

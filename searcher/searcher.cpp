@@ -5,7 +5,8 @@
  *  ranking terms (phrases, NEAR, quoted words and wildcards match exact forms, which weigh nothing, and
  *  are weighed by their words' ranking terms); Xapian's ValueCountMatchSpy counts facets, each article
  *  once; then each hit on the page is shown by its best passage(s), chosen from the positions of the
- *  query's words (passages.h). Constants in ranking.h.
+ *  query's words (passages.h): read from the position lists on a local shard, rebuilt from the stored
+ *  passage texts on a remote one, where each read is a network round trip. Constants in ranking.h.
  */
 #include "searcher/searcher.h"
 
@@ -35,6 +36,9 @@ namespace {
 constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer commits mid-search
 constexpr int kSwapRetries = 3;      // opening again when the database was swapped during the open
 constexpr size_t kSpeakerGroupingValues = 100;  // speaker values grouped into people at least (by count)
+// Extra connections per remote shard for a page's documents (documents.h). Eight opened at once sometimes
+// waited a second to connect on loopback; four did not (bench/RESULTS.md "Remote round trips").
+constexpr size_t kDocumentLanes = 4;
 
 std::string str(std::string_view s) {
   return std::string(s);
@@ -271,6 +275,15 @@ void Searcher::open_once(const std::string& path, const database::OpenOptions& o
                         path + ": unreadable analyzer settings in the metadata: " + e.what());
   }
   name_variants_ = name_variant_lookup(db_);
+  // Xapian interleaves the shards' docids: docid d lies in shard (d - 1) % shards.
+  remote_shard_.clear();
+  std::vector<database::Shard> opened_shards;
+  for (const database::OpenedShard& s : shards_) {
+    if (!s.db) continue;
+    remote_shard_.push_back(s.shard.kind == database::Shard::Kind::kRemote);
+    opened_shards.push_back(s.shard);
+  }
+  documents_ = std::make_shared<DocumentReader>(std::move(opened_shards), open.remote_timeout_ms, kDocumentLanes);
   try {
     refresh_stats();
   } catch (const Xapian::Error& e) {
@@ -308,6 +321,7 @@ auto Searcher::retrying(std::string_view during, Read&& read) -> decltype(read()
                             path_ + ": the database kept changing during " + std::string(during) + "; try again");
       }
       db_.reopen();
+      if (documents_) documents_->reset();
       refresh_stats();
     } catch (const Xapian::DatabaseCorruptError& e) {
       throw DatabaseError(DatabaseError::Kind::kDamaged, path_ + ": database is damaged: " + e.get_msg());
@@ -509,9 +523,9 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   }
   const std::vector<Xapian::MSetIterator> page =
       by_score ? cut_page(std::move(ranked), options.offset, page_end) : all_hits(mset);
-  add_hits(options, parsed, compiled, enquire, page, copy_spy.get(), result);
+  add_hits(options, parsed, compiled, enquire, mset, page, copy_spy.get(), result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
-    review_words(options.query, result.total == 0, result);
+    review_words(options.query, result.total == 0, mset, result);
   }
   return result;
 }
@@ -524,11 +538,16 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
   // have no ranking term.
   for (const std::string& term : compiled.highlight_terms) {
     std::vector<std::string> terms{str(schema::kBody) + term};
+    std::vector<std::string> idf;
     if (!analyzer_.is_stop_word(term)) {
       const std::string stem = analyzer_.stem(term);
       terms.push_back(str(schema::kArticleText) + (stem.empty() ? term : stem));
+      // Every article with the exact form in a passage has its ranking term too (schema.h): the ranking
+      // term's frequency is the larger, and the query holds it, so the match's statistics give it.
+      idf.push_back(terms.back());
     }
     pq.words.push_back(std::move(terms));
+    pq.idf_terms.push_back(std::move(idf));
   }
   // A wildcard: its commonest exact forms (passage choice needs no more), among the first
   // QueryBudget::max_wildcard_terms of the index (the query's own expansion is bounded the same way).
@@ -543,8 +562,14 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
     std::sort(forms.begin(), forms.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     if (forms.size() > kPrefixForms) forms.resize(kPrefixForms);
     std::vector<std::string> terms;
-    for (auto& f : forms) terms.push_back(std::move(f.second));
-    if (!terms.empty()) pq.words.push_back(std::move(terms));
+    for (auto& f : forms) {
+      pq.termfreqs.emplace(f.second, f.first);
+      terms.push_back(std::move(f.second));
+    }
+    if (!terms.empty()) {
+      pq.words.push_back(std::move(terms));
+      pq.idf_terms.emplace_back();
+    }
   }
   return pq;
 }
@@ -664,21 +689,47 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
 }
 
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
-                        const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
-                        const CopySpy* copy_spy, SearchResult& result) {
+                        const Xapian::Enquire& enquire, const Xapian::MSet& mset,
+                        const std::vector<Xapian::MSetIterator>& page, const CopySpy* copy_spy,
+                        SearchResult& result) {
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
   const bool need_passages = options.want_snippets || options.explain || options.per_article != 1;
   const PassageQuery pq = need_passages ? passage_query(compiled) : PassageQuery();
+  // The passage idf: the match's statistics hold the query's terms, passage_query() the wildcards' forms;
+  // any other term is read once per query, not once per hit.
+  std::unordered_map<std::string, double> freqs;
+  const TermFreq termfreq = [&mset, &freqs, &pq](const std::string& term) {
+    auto [f, added] = freqs.try_emplace(term, 0.0);
+    if (added) {
+      auto known = pq.termfreqs.find(term);
+      f->second = static_cast<double>(known != pq.termfreqs.end() ? known->second : mset.get_termfreq(term));
+    }
+    return f->second;
+  };
   size_t page_index = 0;
   const std::unordered_map<Xapian::docid, Xapian::docid> earliest =
       options.collapse_copies && options.sort == SortOrder::kRelevance ? earliest_ties(enquire, page, copy_spy)
                                                                        : std::unordered_map<Xapian::docid, Xapian::docid>();
+  // On remote shards, the page's documents at once (documents.h); on local ones, each as its turn comes.
+  std::vector<Xapian::Document> remote_docs;
+  if (documents_ && documents_->any_remote() && !page.empty()) {
+    std::vector<Xapian::docid> dids;
+    for (const auto& it : page) {
+      const auto shown = earliest.find(*it);
+      dids.push_back(shown == earliest.end() ? *it : shown->second);
+    }
+    remote_docs = documents_->read(db_, dids);
+  }
+  size_t hit_index = 0;
   for (const auto& it : page) {
     // The story's earliest copy when copies tie (earliest_ties()).
     const auto shown = earliest.find(*it);
     const Xapian::docid did = shown == earliest.end() ? *it : shown->second;
-    const Xapian::Document doc = shown == earliest.end() ? it.get_document() : db_.get_document(did);
+    const Xapian::Document doc = !remote_docs.empty()             ? remote_docs[hit_index]
+                                 : shown == earliest.end() ? it.get_document()
+                                                           : db_.get_document(did);
+    ++hit_index;
     const double score = it.get_weight();
     Hit article_hit;
     article_hit.rank = options.offset + page_index++ + 1;  // an article's passages share its rank
@@ -726,19 +777,42 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     if (data.is_object()) {
       if (auto p = data.find("passages"); p != data.end() && p->is_array()) list = &*p;
     }
+    std::vector<PassageText> texts;
     if (list != nullptr) {
       for (const auto& pj : *list) {
         PassageSpan span;
+        PassageText text;
         if (pj.is_object()) {
           span.start = pj.value("pos", 0u);
           span.length = pj.value("len", uint64_t{0});
+          text.start = span.start;
+          if (auto t = pj.find("text"); t != pj.end() && t->is_string()) {
+            text.text = t->get_ref<const std::string&>();
+          }
+          if (auto sp = pj.find("speakers"); sp != pj.end() && sp->is_array()) {
+            for (const auto& s : *sp) {
+              if (s.is_string()) text.speakers.push_back(s.get<std::string>());
+            }
+          }
         }
         spans.push_back(span);
+        texts.push_back(std::move(text));
       }
     }
     const size_t per = options.per_article;
-    const std::vector<PassageScore> picked =
-        choose_passages(db_, did, spans, pq, passage_stats_, per);
+    // A remote shard's position lists are a round trip each (per term and hit): its passages are
+    // analysed again instead. A local one reads them, which is faster than analysing (bench/RESULTS.md).
+    std::unique_ptr<PositionSource> source;
+    const bool from_text =
+        options.passage_source == PassageSource::kText ||
+        (options.passage_source == PassageSource::kAuto && !remote_shard_.empty() &&
+         remote_shard_[(did - 1) % remote_shard_.size()]);
+    if (from_text) {
+      source = std::make_unique<TextPositions>(texts, analyzer_, pq);
+    } else {
+      source = std::make_unique<DocumentPositions>(db_, did);
+    }
+    const std::vector<PassageScore> picked = choose_passages(*source, spans, pq, passage_stats_, termfreq, per);
     if (picked.empty()) {
       // An article without passages (a title only): the article itself is the hit.
       if (options.explain) article_hit.explain = std::move(base);
@@ -792,7 +866,8 @@ std::u32string code_points_of(const std::string& s) {
 
 }  // namespace
 
-void Searcher::review_words(const std::string& query, bool want_suggestion, SearchResult& result) {
+void Searcher::review_words(const std::string& query, bool want_suggestion, const Xapian::MSet& mset,
+                            SearchResult& result) {
   // Word by word: leave operators, field:value parts, wildcards and numbers alone. A word that matches
   // nothing is noted; it is replaced when the spelling table knows a close and much more frequent form:
   // the same first letter (as Lucene's DirectSpellChecker), fewer than one edit per 4 letters ("opek" ->
@@ -820,9 +895,12 @@ void Searcher::review_words(const std::string& query, bool want_suggestion, Sear
     size_t pos = 0;
     for (const Token& t : analyzer_.analyze(chunk)) {
       rebuilt.append(chunk, pos, t.begin - pos);
-      const Xapian::doccount freq = db_.get_termfreq(t.term);
-      const bool unmatched =
-          freq == 0 && (t.stem.empty() || db_.get_termfreq(std::string(schema::kArticleText) + t.stem) == 0);
+      // The ranking term first: the query holds it, so the match's statistics know it; the exact form
+      // (often not in the query: a read, a round trip per shard when remote) only when it decides.
+      const Xapian::doccount stem_freq =
+          t.stem.empty() ? 0 : mset.get_termfreq(std::string(schema::kArticleText) + t.stem);
+      const Xapian::doccount freq = want_suggestion || stem_freq == 0 ? mset.get_termfreq(t.term) : 0;
+      const bool unmatched = freq == 0 && stem_freq == 0;
       if (unmatched) result.unmatched_words.push_back(chunk.substr(t.begin, t.end - t.begin));
       std::string suggestion;
       if (want_suggestion && t.term.size() > 2 && !(t.term[0] >= '0' && t.term[0] <= '9')) {

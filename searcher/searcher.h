@@ -23,6 +23,7 @@
 #include "searcher/query.h"
 #include "searcher/ranking.h"
 #include "searcher/snippets.h"
+#include "searcher/documents.h"
 #include "searcher/passages.h"
 
 namespace dateline {
@@ -67,6 +68,8 @@ struct SearchOptions {
   bool ids_only = false;       ///< hits carry rank, score and id only (ids/trec output): the
                                ///< documents' data is not read
   bool suggest = true;         ///< spelling suggestion when nothing matches
+  /// Where the passage choice reads positions; both give the same passages (tests/unit/passage_choice_test.cpp).
+  PassageSource passage_source = PassageSource::kAuto;
 };
 
 /// How one hit's score was made (--explain).
@@ -192,9 +195,10 @@ class Searcher {
   auto retrying(std::string_view during, Read&& read) -> decltype(read());
   SearchResult search_once(const SearchOptions& options);
   /// The page's hits: each article of `mset` with its best passage(s) (passages.h), snippets, --explain.
+  /// `page` holds items of `mset`, whose term statistics give the passage idf.
   void add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
-                const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
-                const CopySpy* copy_spy, SearchResult& result);
+                const Xapian::Enquire& enquire, const Xapian::MSet& mset,
+                const std::vector<Xapian::MSetIterator>& page, const CopySpy* copy_spy, SearchResult& result);
   /// What the passage choice looks for: the query's words as positional terms, and its speakers.
   PassageQuery passage_query(const CompiledQuery& compiled) const;
   /// Xapian's collapser keeps, of copies with equal scores, the one with the lowest docid; a story is shown
@@ -206,7 +210,8 @@ class Searcher {
                                                                  const CopySpy* spy) const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
-  void review_words(const std::string& query, bool want_suggestion, SearchResult& result);
+  /// Term frequencies come from `mset`'s statistics where the query holds the term (no read).
+  void review_words(const std::string& query, bool want_suggestion, const Xapian::MSet& mset, SearchResult& result);
 
   std::string path_;
   /// The statistics the passage choice uses (passages.h), read when the database is opened or reopened,
@@ -218,6 +223,11 @@ class Searcher {
   Xapian::Database db_;
   Analyzer analyzer_;
   PassageStats passage_stats_;
+  /// Per shard of db_ (in Xapian's order, the shards opened): remote. Its hits' passages are chosen
+  /// from their stored texts (TextPositions), a local shard's from the position lists.
+  std::vector<bool> remote_shard_;
+  /// Reads a page's documents on remote shards at once (documents.h); set when the database is opened.
+  std::shared_ptr<DocumentReader> documents_;
   /// The collapse key: schema::kSlotStoryCopies, or kSlotStory in a database made before that slot.
   Xapian::valueno collapse_slot_ = 0;
   std::vector<database::OpenedShard> shards_;  ///< the shards db_ holds (one for a glass directory)

@@ -1,0 +1,49 @@
+/** @file
+ *  @brief Reading a page of hits' documents: at once over extra connections when they lie on remote shards.
+ *
+ *  Xapian 1.4's remote protocol answers one document per round trip and pipelines nothing (its
+ *  RemoteDatabase has no request_document(), so MSet::fetch() sends nothing): ten hits on a remote shard
+ *  were ten round trips in a row. DocumentReader reads them on a few connections of its own to each remote
+ *  shard (xapian-tcpsrv serves each connection in its own process), one thread per connection, so a page
+ *  costs about one round trip. Documents on local shards are read from the database as before.
+ */
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <vector>
+
+#include "analyzers/database.h"
+
+namespace dateline {
+
+class DocumentReader {
+ public:
+  /// `shards`: the opened shards of the database in Xapian's order (a docid d lies in shard (d - 1) % n);
+  /// remote ones get up to `lanes` extra connections, opened when first needed, each within `timeout_ms`.
+  DocumentReader(std::vector<database::Shard> shards, unsigned timeout_ms, size_t lanes);
+
+  /// Whether any shard is remote (else read() is `db.get_document()` for each docid).
+  bool any_remote() const { return any_remote_; }
+
+  /// The documents of `dids` (docids of `db`, which holds the shards given), in that order. A document
+  /// read over an extra connection has its shard's docid, data and values as `db` gives them. A failed
+  /// extra connection is dropped and its documents read from `db` (whose errors are thrown as they come).
+  std::vector<Xapian::Document> read(const Xapian::Database& db, const std::vector<Xapian::docid>& dids);
+
+  /// Drops the extra connections (after `db` was reopened: they would show an older revision).
+  void reset();
+
+ private:
+  struct Lane {
+    std::vector<std::optional<Xapian::Database>> connections;  ///< per shard; unset until used
+  };
+  std::vector<database::Shard> shards_;
+  unsigned timeout_ms_;
+  size_t max_lanes_;
+  bool any_remote_ = false;
+  std::vector<Lane> lanes_;
+};
+
+}  // namespace dateline
