@@ -15,6 +15,7 @@
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -78,12 +79,15 @@ class SegmentWriter {
     totals_.lengths.articles += article.length;
     totals_.lengths.passages += article.passages;
     totals_.last_article_docid = std::max(totals_.last_article_docid, did);
-    for (const auto& word : article.spelling) ++spelling_[word];
+    for (const auto& word : article.spelling) {
+      if (++spelling_[word] == 1 && spelled_.count(word) == 0) ++new_words_;
+    }
     if (++pending_ >= batch_size_) commit();
   }
 
   /// Commits and closes the segments; what the merge needs.
   WriterTotals finish() {
+    flush_spelling();
     commit();
     close(articles_);
     return std::move(totals_);
@@ -91,7 +95,7 @@ class SegmentWriter {
 
  private:
   void commit() {
-    flush_spelling();
+    if (new_words_ >= kSpellingFlushWords) flush_spelling();
     if (articles_.open) articles_.db.commit();
     pending_ = 0;
     // The documents come from reader threads' malloc arenas and Xapian's inverted batch from this one's:
@@ -101,12 +105,21 @@ class SegmentWriter {
     malloc_trim(0);
   }
 
-  // One add_spelling() per distinct word and batch, as IndexWriter does, into the segment the words
-  // came from; the compactor sums the segments' counts.
+  // One add_spelling() per distinct word, into the segment open then; the compactor sums the segments'
+  // counts. The counts are gathered over many batches: a commit that adds new words re-reads and re-writes
+  // (deflated) each fragment list they join, lists that grow with the dictionary, so flushing every batch
+  // (as IndexWriter does) cost 2 CPU s of 18 on news.jsonl. Xapian holds the new words' fragments in
+  // memory until the commit, hence a flush per kSpellingFlushWords new words rather than one at the end
+  // (+22 MB peak RSS; 8,192 words: +10 MB; 2,048: +3 MB for the same CPU).
+  static constexpr size_t kSpellingFlushWords = 2048;
   void flush_spelling() {
-    for (const auto& [word, n] : spelling_)
+    if (!articles_.open) return;
+    for (const auto& [word, n] : spelling_) {
       articles_.db.add_spelling(word, static_cast<Xapian::termcount>(n));
+      spelled_.insert(word);
+    }
     spelling_.clear();
+    new_words_ = 0;
   }
 
   void close(Segment& seg) {
@@ -120,6 +133,7 @@ class SegmentWriter {
     if (seg.open) {
       flush_spelling();
       close(seg);
+      spelled_.clear();  // a new segment has no words yet
     }
     auto block = blocks_.articles();
     if (!block) {
@@ -144,6 +158,8 @@ class SegmentWriter {
   size_t batch_size_;
   Segment articles_;
   std::unordered_map<std::string, int64_t> spelling_;
+  std::unordered_set<std::string> spelled_;  ///< words already in the open segment's spelling table
+  size_t new_words_ = 0;                     ///< words of spelling_ not in spelled_
   size_t pending_ = 0;
   WriterTotals totals_;
 };
