@@ -705,14 +705,11 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
         (options.collapse_copies && remote_copies_matched(enquire, doc, shards_, db_, collapse_slot_));
     if (folded && !options.ids_only) {
       // The other copies of its story that matched (stories.h), earliest first.
-      if (auto story = stories::story_of(db_, article_hit.id)) {
-        for (const auto& c : story->copies) {
-          if (c.id == article_hit.id) continue;
-          Hit::Copy copy{c.id, std::nullopt, std::nullopt};
-          if (!c.outlet.empty()) copy.outlet = c.outlet;
-          if (!c.date.empty()) copy.date = c.date;
-          article_hit.copies.push_back(std::move(copy));
-        }
+      for (auto& c : stories::other_copies(db_, doc)) {
+        Hit::Copy copy{std::move(c.id), std::nullopt, std::nullopt};
+        if (!c.outlet.empty()) copy.outlet = std::move(c.outlet);
+        if (!c.date.empty()) copy.date = std::move(c.date);
+        article_hit.copies.push_back(std::move(copy));
       }
     }
     if (!need_passages) {
