@@ -190,12 +190,7 @@ std::unique_ptr<Xapian::MultiValueKeyMaker> date_sorter(SortOrder order) {
 
 }  // namespace
 
-void CopySpy::operator()(const Xapian::Document& doc, double wt) {
-  // Only the story (the value the collapser reads anyway): reading the date and id of each from their
-  // value streams here cost more than opening the few documents that tie.
-  std::string story = doc.get_value(slot_);
-  if (!story.empty()) seen_.push_back({std::move(story), wt, doc.get_docid()});
-}
+void CopySpy::operator()(const Xapian::Document& doc, double wt) { seen_.push_back({doc.get_docid(), wt}); }
 
 std::optional<SortOrder> parse_sort(std::string_view text) {
   if (text == "relevance") return SortOrder::kRelevance;
@@ -426,7 +421,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   std::unique_ptr<CopySpy> copy_spy;
   if (options.collapse_copies && by_score && shards_.size() == 1 &&
       shards_.front().shard.kind != database::Shard::Kind::kRemote) {
-    copy_spy = std::make_unique<CopySpy>(collapse_slot_);
+    copy_spy = std::make_unique<CopySpy>();
     enquire.add_matchspy(copy_spy.get());
   }
   const auto match_start = std::chrono::steady_clock::now();
@@ -604,13 +599,32 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     s->second.id = std::move(id);
   };
   if (spy != nullptr) {
-    // The copies that tie with their story's shown hit, found by story (no document read), then the date
-    // and id of those and of the hits they tie with, read from the value streams in docid order: a corpus
-    // whose stories each hold many copies that score alike (a wire story carried word for word) ties
-    // nearly every copy, and opening each document cost more than the match (x9 news: 6.7 -> 2.4 ms).
-    std::vector<std::pair<Xapian::docid, Shown*>> tied;
+    // The copies that tie with their story's shown hit: first the candidates whose score ties with some
+    // shown hit's, then their stories, read from the collapse value stream in docid order.
+    std::vector<double> shown_scores;
+    for (const auto& [story, shown] : by_story) shown_scores.push_back(shown.score);
+    std::sort(shown_scores.begin(), shown_scores.end());
+    auto ties_a_shown = [&](double w) {
+      const double slack = 1e-9 * std::max(1.0, std::abs(w));
+      for (auto s = std::lower_bound(shown_scores.begin(), shown_scores.end(), w - 2 * slack);
+           s != shown_scores.end() && *s <= w + 2 * slack; ++s) {
+        if (ties(*s, w)) return true;
+      }
+      return false;
+    };
+    std::vector<CopySpy::Seen> candidates;
     for (const CopySpy::Seen& c : spy->seen()) {
-      const auto s = by_story.find(c.story);
+      if (ties_a_shown(c.score)) candidates.push_back(c);
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.did < b.did; });
+    std::vector<std::pair<Xapian::docid, Shown*>> tied;
+    Xapian::ValueIterator key = db_.valuestream_begin(collapse_slot_);
+    for (const CopySpy::Seen& c : candidates) {
+      if (key == db_.valuestream_end(collapse_slot_)) break;
+      if (key.get_docid() < c.did) key.skip_to(c.did);
+      if (key == db_.valuestream_end(collapse_slot_)) break;
+      if (key.get_docid() != c.did) continue;  // no collapse value: alone in its story
+      const auto s = by_story.find(*key);
       if (s == by_story.end() || s->second.did == c.did || !ties(s->second.score, c.score)) continue;
       tied.emplace_back(c.did, &s->second);
     }
