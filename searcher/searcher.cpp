@@ -612,9 +612,15 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
       }
       return false;
     };
+    // A hit of the page is the copy shown for its story: no other shown story's copy.
+    std::vector<Xapian::docid> page_dids;
+    for (const auto& it : page) page_dids.push_back(*it);
+    std::sort(page_dids.begin(), page_dids.end());
     std::vector<CopySpy::Seen> candidates;
     for (const CopySpy::Seen& c : spy->seen()) {
-      if (ties_a_shown(c.score)) candidates.push_back(c);
+      if (ties_a_shown(c.score) && !std::binary_search(page_dids.begin(), page_dids.end(), c.did)) {
+        candidates.push_back(c);
+      }
     }
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.did < b.did; });
     std::vector<std::pair<Xapian::docid, Shown*>> tied;
