@@ -556,16 +556,18 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
   };
   std::unordered_map<std::string, Shown> by_story;
   std::vector<std::string> terms;
+  std::vector<std::pair<std::string, std::string>> story_terms;  // {term, story}
   for (const auto& it : page) {
     if (it.get_collapse_count() == 0) continue;
     const std::string story = it.get_collapse_key();
     if (by_story.count(story) != 0) continue;
     by_story.emplace(story, Shown{*it, it.get_weight(), false, {}, {}});
-    if (spy == nullptr) {
-      // The story's term; an id too long for a term is cut there (stories.h), read off the document.
-      std::string term = std::string(schema::kStory) + story;
-      if (term.size() > 240) term = stories::story_term(it.get_document(), story);
-      if (!term.empty()) terms.push_back(std::move(term));
+    // The story's term; an id too long for a term is cut there (stories.h), read off the document.
+    std::string term = std::string(schema::kStory) + story;
+    if (term.size() > 240) term = stories::story_term(it.get_document(), story);
+    if (!term.empty()) {
+      terms.push_back(term);
+      story_terms.emplace_back(std::move(term), story);
     }
   }
   if (by_story.empty()) return out;
@@ -623,16 +625,35 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
       }
     }
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.did < b.did; });
+    // Each shown story's copies, from its term's posting list (a story holds few articles; reading each
+    // candidate's collapse value from the value stream cost more where every story ties, news x3), that are
+    // candidates tying with the shown hit.
+    std::vector<double> candidate_scores;
+    for (const CopySpy::Seen& c : candidates) candidate_scores.push_back(c.score);
+    std::sort(candidate_scores.begin(), candidate_scores.end());
+    auto some_candidate_ties = [&](double w) {
+      const double slack = 1e-9 * std::max(1.0, std::abs(w));
+      for (auto c = std::lower_bound(candidate_scores.begin(), candidate_scores.end(), w - 2 * slack);
+           c != candidate_scores.end() && *c <= w + 2 * slack; ++c) {
+        if (ties(*c, w)) return true;
+      }
+      return false;
+    };
     std::vector<std::pair<Xapian::docid, Shown*>> tied;
-    Xapian::ValueIterator key = db_.valuestream_begin(collapse_slot_);
-    for (const CopySpy::Seen& c : candidates) {
-      if (key == db_.valuestream_end(collapse_slot_)) break;
-      if (key.get_docid() < c.did) key.skip_to(c.did);
-      if (key == db_.valuestream_end(collapse_slot_)) break;
-      if (key.get_docid() != c.did) continue;  // no collapse value: alone in its story
-      const auto s = by_story.find(*key);
-      if (s == by_story.end() || s->second.did == c.did || !ties(s->second.score, c.score)) continue;
-      tied.emplace_back(c.did, &s->second);
+    for (const auto& [term, story] : story_terms) {
+      Shown& shown = by_story.at(story);
+      if (!some_candidate_ties(shown.score)) continue;
+      for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
+        if (*p == shown.did) continue;
+        auto c = std::lower_bound(candidates.begin(), candidates.end(), *p,
+                                  [](const CopySpy::Seen& a, Xapian::docid d) { return a.did < d; });
+        for (; c != candidates.end() && c->did == *p; ++c) {
+          if (ties(shown.score, c->score)) {
+            tied.emplace_back(c->did, &shown);
+            break;
+          }
+        }
+      }
     }
     if (tied.empty()) return out;
     std::vector<Xapian::docid> dids;
