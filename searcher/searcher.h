@@ -96,7 +96,7 @@ struct Hit {
   std::optional<std::string> text;    ///< the passage text
   std::optional<Snippet> snippet;
   std::optional<Explanation> explain;
-  /// The other copies of its story that also matched (collapsed into this hit), by date.
+  /// The other copies of its story, by date (unknown last), then id: every copy, whether it matched or not.
   struct Copy {
     std::string id;
     std::optional<std::string> outlet, date;
