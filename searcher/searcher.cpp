@@ -602,7 +602,8 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
   };
   if (spy != nullptr) {
     // The copies that tie with their story's shown hit: first the candidates whose score ties with some
-    // shown hit's, then their stories, read from the collapse value stream in docid order.
+    // shown hit's (the spy reads no value: reading each candidate's collapse value there cost 3% of a json
+    // search of news), then which of them are copies of the story they tie with.
     std::vector<double> shown_scores;
     for (const auto& [story, shown] : by_story) shown_scores.push_back(shown.score);
     std::sort(shown_scores.begin(), shown_scores.end());
@@ -745,7 +746,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
         it.get_collapse_count() > 0 ||
         (options.collapse_copies && remote_copies_matched(enquire, doc, shards_, db_, collapse_slot_));
     if (folded && !options.ids_only) {
-      // The other copies of its story that matched (stories.h), earliest first.
+      // Every other copy of its story, earliest first, from their value slots (stories.h).
       for (auto& c : stories::other_copies(db_, doc)) {
         Hit::Copy copy{std::move(c.id), std::nullopt, std::nullopt};
         if (!c.outlet.empty()) copy.outlet = std::move(c.outlet);
