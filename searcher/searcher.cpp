@@ -194,12 +194,7 @@ std::unique_ptr<Xapian::MultiValueKeyMaker> date_sorter(SortOrder order) {
 
 }  // namespace
 
-void CopySpy::operator()(const Xapian::Document& doc, double wt) {
-  // Only the story (the value the collapser reads anyway): reading the date and id of each from their
-  // value streams here cost more than opening the few documents that tie.
-  std::string story = doc.get_value(slot_);
-  if (!story.empty()) seen_.push_back({std::move(story), wt, doc.get_docid()});
-}
+void CopySpy::operator()(const Xapian::Document& doc, double wt) { seen_.push_back({doc.get_docid(), wt}); }
 
 std::optional<SortOrder> parse_sort(std::string_view text) {
   if (text == "relevance") return SortOrder::kRelevance;
@@ -440,7 +435,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   std::unique_ptr<CopySpy> copy_spy;
   if (options.collapse_copies && by_score && shards_.size() == 1 &&
       shards_.front().shard.kind != database::Shard::Kind::kRemote) {
-    copy_spy = std::make_unique<CopySpy>(collapse_slot_);
+    copy_spy = std::make_unique<CopySpy>();
     enquire.add_matchspy(copy_spy.get());
   }
   const auto match_start = std::chrono::steady_clock::now();
@@ -586,16 +581,18 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
   };
   std::unordered_map<std::string, Shown> by_story;
   std::vector<std::string> terms;
+  std::vector<std::pair<std::string, std::string>> story_terms;  // {term, story}
   for (const auto& it : page) {
     if (it.get_collapse_count() == 0) continue;
     const std::string story = it.get_collapse_key();
     if (by_story.count(story) != 0) continue;
     by_story.emplace(story, Shown{*it, it.get_weight(), false, {}, {}});
-    if (spy == nullptr) {
-      // The story's term; an id too long for a term is cut there (stories.h), read off the document.
-      std::string term = std::string(schema::kStory) + story;
-      if (term.size() > 240) term = stories::story_term(it.get_document(), story);
-      if (!term.empty()) terms.push_back(std::move(term));
+    // The story's term; an id too long for a term is cut there (stories.h), read off the document.
+    std::string term = std::string(schema::kStory) + story;
+    if (term.size() > 240) term = stories::story_term(it.get_document(), story);
+    if (!term.empty()) {
+      terms.push_back(term);
+      story_terms.emplace_back(std::move(term), story);
     }
   }
   if (by_story.empty()) return out;
@@ -629,15 +626,60 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     s->second.id = std::move(id);
   };
   if (spy != nullptr) {
-    // The copies that tie with their story's shown hit, found by story (no document read), then the date
-    // and id of those and of the hits they tie with, read from the value streams in docid order: a corpus
-    // whose stories each hold many copies that score alike (a wire story carried word for word) ties
-    // nearly every copy, and opening each document cost more than the match (x9 news: 6.7 -> 2.4 ms).
-    std::vector<std::pair<Xapian::docid, Shown*>> tied;
+    // The copies that tie with their story's shown hit: first the candidates whose score ties with some
+    // shown hit's (the spy reads no value: reading each candidate's collapse value there cost 3% of a json
+    // search of news), then which of them are copies of the story they tie with.
+    std::vector<double> shown_scores;
+    for (const auto& [story, shown] : by_story) shown_scores.push_back(shown.score);
+    std::sort(shown_scores.begin(), shown_scores.end());
+    auto ties_a_shown = [&](double w) {
+      const double slack = 1e-9 * std::max(1.0, std::abs(w));
+      for (auto s = std::lower_bound(shown_scores.begin(), shown_scores.end(), w - 2 * slack);
+           s != shown_scores.end() && *s <= w + 2 * slack; ++s) {
+        if (ties(*s, w)) return true;
+      }
+      return false;
+    };
+    // A hit of the page is the copy shown for its story: no other shown story's copy.
+    std::vector<Xapian::docid> page_dids;
+    for (const auto& it : page) page_dids.push_back(*it);
+    std::sort(page_dids.begin(), page_dids.end());
+    std::vector<CopySpy::Seen> candidates;
     for (const CopySpy::Seen& c : spy->seen()) {
-      const auto s = by_story.find(c.story);
-      if (s == by_story.end() || s->second.did == c.did || !ties(s->second.score, c.score)) continue;
-      tied.emplace_back(c.did, &s->second);
+      if (ties_a_shown(c.score) && !std::binary_search(page_dids.begin(), page_dids.end(), c.did)) {
+        candidates.push_back(c);
+      }
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.did < b.did; });
+    // Each shown story's copies, from its term's posting list (a story holds few articles; reading each
+    // candidate's collapse value from the value stream cost more where every story ties, news x3), that are
+    // candidates tying with the shown hit.
+    std::vector<double> candidate_scores;
+    for (const CopySpy::Seen& c : candidates) candidate_scores.push_back(c.score);
+    std::sort(candidate_scores.begin(), candidate_scores.end());
+    auto some_candidate_ties = [&](double w) {
+      const double slack = 1e-9 * std::max(1.0, std::abs(w));
+      for (auto c = std::lower_bound(candidate_scores.begin(), candidate_scores.end(), w - 2 * slack);
+           c != candidate_scores.end() && *c <= w + 2 * slack; ++c) {
+        if (ties(*c, w)) return true;
+      }
+      return false;
+    };
+    std::vector<std::pair<Xapian::docid, Shown*>> tied;
+    for (const auto& [term, story] : story_terms) {
+      Shown& shown = by_story.at(story);
+      if (!some_candidate_ties(shown.score)) continue;
+      for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
+        if (*p == shown.did) continue;
+        auto c = std::lower_bound(candidates.begin(), candidates.end(), *p,
+                                  [](const CopySpy::Seen& a, Xapian::docid d) { return a.did < d; });
+        for (; c != candidates.end() && c->did == *p; ++c) {
+          if (ties(shown.score, c->score)) {
+            tied.emplace_back(c->did, &shown);
+            break;
+          }
+        }
+      }
     }
     if (tied.empty()) return out;
     std::vector<Xapian::docid> dids;
@@ -755,15 +797,12 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
         it.get_collapse_count() > 0 ||
         (options.collapse_copies && remote_copies_matched(enquire, doc, shards_, db_, collapse_slot_));
     if (folded && !options.ids_only) {
-      // The other copies of its story that matched (stories.h), earliest first.
-      if (auto story = stories::story_of(db_, article_hit.id)) {
-        for (const auto& c : story->copies) {
-          if (c.id == article_hit.id) continue;
-          Hit::Copy copy{c.id, std::nullopt, std::nullopt};
-          if (!c.outlet.empty()) copy.outlet = c.outlet;
-          if (!c.date.empty()) copy.date = c.date;
-          article_hit.copies.push_back(std::move(copy));
-        }
+      // Every other copy of its story, earliest first, from their value slots (stories.h).
+      for (auto& c : stories::other_copies(db_, doc)) {
+        Hit::Copy copy{std::move(c.id), std::nullopt, std::nullopt};
+        if (!c.outlet.empty()) copy.outlet = std::move(c.outlet);
+        if (!c.date.empty()) copy.date = std::move(c.date);
+        article_hit.copies.push_back(std::move(copy));
       }
     }
     if (!need_passages) {

@@ -34,11 +34,25 @@ std::string iso_date(const std::string& compact) {
   return out;
 }
 
-StoryArticle describe(const Xapian::Document& doc) {
+// Id, outlet and date: the values only.
+StoryArticle describe_values(const Xapian::Document& doc) {
   StoryArticle a;
   a.id = doc.get_value(schema::kSlotArticleId);
   a.outlet = doc.get_value(schema::kSlotOutlet);
   a.date = iso_date(doc.get_value(schema::kSlotDate));
+  return a;
+}
+
+// Who ran it first: by date, unknown dates last, then by id.
+void sort_copies(std::vector<StoryArticle>& copies) {
+  std::sort(copies.begin(), copies.end(), [](const StoryArticle& a, const StoryArticle& b) {
+    if (a.date.empty() != b.date.empty()) return b.date.empty();
+    return a.date != b.date ? a.date < b.date : a.id < b.id;
+  });
+}
+
+StoryArticle describe(const Xapian::Document& doc) {
+  StoryArticle a = describe_values(doc);
   const auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
   if (data.is_object() && data.contains("title") && data["title"].is_string()) a.title = data["title"];
   return a;
@@ -115,11 +129,27 @@ std::optional<Story> story_of(const Xapian::Database& db, std::string_view id) {
     const Xapian::Document copy = db.get_document(*p);
     s.copies.push_back(describe(copy));
   }
-  std::sort(s.copies.begin(), s.copies.end(), [](const StoryArticle& a, const StoryArticle& b) {
-    if (a.date.empty() != b.date.empty()) return b.date.empty();
-    return a.date != b.date ? a.date < b.date : a.id < b.id;
-  });
+  sort_copies(s.copies);
   return s;
+}
+
+std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc) {
+  std::vector<StoryArticle> out;
+  const std::string story = doc.get_value(schema::kSlotStory);
+  if (story.empty()) return out;
+  // The linker writes the story value and its term together: the term of a short id needs no look at the
+  // document's term list (a long one, cut, does).
+  std::string term = str(schema::kStory) + story;
+  if (term.size() > kMaxTermBytes) term = id_term(doc, schema::kStory, story);
+  if (term.empty()) return out;
+  const std::string own = doc.get_value(schema::kSlotArticleId);
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+    // Lazy: the values are read one by one, the document's data and terms never.
+    StoryArticle a = describe_values(db.get_document(*p, Xapian::DOC_ASSUME_VALID));
+    if (a.id != own) out.push_back(std::move(a));
+  }
+  sort_copies(out);
+  return out;
 }
 
 std::optional<std::vector<StoryArticle>> like(const Xapian::Database& db, std::string_view id, size_t limit) {

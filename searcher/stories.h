@@ -45,6 +45,11 @@ std::optional<Xapian::docid> find_article(const Xapian::Database& db, std::strin
 /// The story of article `id`; std::nullopt when there is no such article. Xapian errors propagate.
 std::optional<Story> story_of(const Xapian::Database& db, std::string_view id);
 
+/// The other copies of the story of article document `doc` of `db` (a search hit), as story_of() orders them,
+/// without their titles: id, outlet and date are read from the copies' value slots, never their data (a
+/// search lists them under each hit that folded copies). Empty when it is alone in its story.
+std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc);
+
 /// Up to `limit` articles about what article `id` is about that are not copies of it: Xapian's
 /// relevance-feedback expansion (Enquire::get_eset, BM25 term selection over an RSet of the article) gives
 /// its kLikeTerms most telling article-text terms, which are searched (OR) among the other stories' articles,
