@@ -309,6 +309,7 @@ void validate(const IndexOptions& o) {
     throw UsageError("--force goes with --rebuild (it lets --rebuild empty a foreign database)");
   }
   if (o.db_path.empty() && !o.dry_run) throw UsageError("no database path");
+  if (!o.shards.empty() && !o.route) throw UsageError("shards given without the route to them");
 }
 
 /// One run_index() call, step by step: what it has opened and read so far, and the report it fills.

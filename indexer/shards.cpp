@@ -1,5 +1,6 @@
 /** @file
- *  @brief Sharded databases: the stub, hash routing, one run_index() per shard in parallel, compaction.
+ *  @brief Sharded databases: the stub, hash routing, one run_index() over the shards, links across them,
+ *  compaction.
  */
 #include "indexer/shards.h"
 
