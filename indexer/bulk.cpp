@@ -9,8 +9,8 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -341,7 +341,8 @@ std::string BulkBuilder::work_dir(const std::string& db_path) {
 BulkBuilder::BulkBuilder(const BulkOptions& options) : impl_(std::make_unique<Impl>(options)) {
   Impl& d = *impl_;
   d.options.writers = std::max(1u, options.writers);
-  const std::vector<std::string> paths = options.shards.empty() ? std::vector{options.db_path} : options.shards;
+  const std::vector<std::string> paths =
+      options.shards.empty() ? std::vector{options.db_path} : options.shards;
   for (const std::string& path : paths) {
     Target& t = d.targets.emplace_back(path, options.article_block);
     t.dir = work_dir(path);

@@ -393,12 +393,13 @@ class IndexRun {
         id_root_ = w.id_root();
       } else if (w.config().serialise() != config_.serialise() || w.id_root() != id_root_) {
         throw DatabaseError(DatabaseError::Kind::kDamaged,
-                            paths[i] + ": its analyzer settings (" + w.config().serialise() + ") or archive root (" +
-                                w.id_root() + ") differ from " + paths[order.front()] + "'s (" +
-                                config_.serialise() + ", " + id_root_ + "); the shards of one database agree");
+                            paths[i] + ": its analyzer settings (" + w.config().serialise() +
+                                ") or archive root (" + w.id_root() + ") differ from " +
+                                paths[order.front()] + "'s (" + config_.serialise() + ", " + id_root_ +
+                                "); the shards of one database agree");
       }
-      reporter_.message(Reporter::Level::kInfo, (w.created() ? "created " : "opened ") + paths[i] + " (" +
-                                                    config_.serialise() + ")");
+      reporter_.message(Reporter::Level::kInfo,
+                        (w.created() ? "created " : "opened ") + paths[i] + " (" + config_.serialise() + ")");
     }
   }
 

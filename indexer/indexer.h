@@ -3,7 +3,8 @@
  *
  *  run_index() reads the inputs on worker threads (each with its own Analyzer), builds the Xapian
  *  documents (document_builder.h) and hands whole articles to one writer (writer.h) that commits in
- *  batches, or to a bulk build (bulk.h); with shards, to the writer or bulk build of each article's shard. It never prints, exits or reads the environment: the binary (main.cpp) does that.
+ *  batches, or to a bulk build (bulk.h); with shards, to the writer or bulk build of each article's
+ *  shard. It never prints, exits or reads the environment: the binary (main.cpp) does that.
  */
 #pragma once
 

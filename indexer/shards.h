@@ -6,9 +6,9 @@
  *  stub file (analyzers/database.h) whose first line marks it as made here (kStubMarker) and whose
  *  `glass` lines give the shards in hash order. Article `id` lives in shard shard_of(id, N): XXH64 of its
  *  XID term (the id, or a long id's head and hash: two ids that one database would take for the same
- *  article meet in one shard), so a re-run, an update, --delete and --prune reach the shard that holds it. Each shard also says which it is
- *  in its metadata (kMetaShard, "I/N"), so a stub whose lines were reordered is refused, not silently
- *  indexed into the wrong shards.
+ *  article meet in one shard), so a re-run, an update, --delete and --prune reach the shard that holds
+ *  it. Each shard also says which it is in its metadata (kMetaShard, "I/N"), so a stub whose lines were
+ *  reordered is refused, not silently indexed into the wrong shards.
  *
  *  One run_index() writes every shard (IndexOptions::shards and ::route): its readers read each input once
  *  and build each article once, and the article goes to the writer of its shard, so input problems are
@@ -61,8 +61,9 @@ std::optional<unsigned> sharded_count(const std::string& db_path);
 
 /// Runs one indexing job over a sharded database (one run_index() over the shards). `shards`: the count
 /// for a new one (an existing one must have the same), 0 to use the existing one's. Creates DIR and the
-/// stub when DIR is missing or an empty folder. Throws UsageError (a glass database, a foreign stub, another count, a bad count) or
-/// DatabaseError (a shard locked, damaged, or not the shard the stub says) as run_index() does.
+/// stub when DIR is missing or an empty folder. Throws UsageError (a glass database, a foreign stub, another
+/// count, a bad count) or DatabaseError (a shard locked, damaged, or not the shard the stub says) as
+/// run_index() does.
 IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Reporter& reporter);
 
 /// What compact() did.

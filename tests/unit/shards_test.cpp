@@ -313,9 +313,9 @@ std::string copy_id(int story, int copy) {
 // `stories` news stories, each as `copies` records with its text under ids "sI-cK" (dated a day apart
 // by copy, the later copies first in the input).
 std::string syndicated(int stories, int copies) {
-  static const char* const kWords[] = {"harbour", "council", "budget",  "strike",  "ferry",   "minister",
+  static const char* const kWords[] = {"harbour", "council", "budget",  "strike",   "ferry",   "minister",
                                        "storm",   "bridge",  "school",  "hospital", "railway", "election",
-                                       "market",  "river",   "factory", "airport", "museum",  "festival"};
+                                       "market",  "river",   "factory", "airport",  "museum",  "festival"};
   std::string text;
   for (int k = 0; k < copies; ++k) {
     for (int i = 0; i < stories; ++i) {
