@@ -132,7 +132,7 @@ Snapshot snapshot(const std::string& dir, unsigned count) {
   return out;
 }
 
-/// Syndicated copies across shards. Each shard's run linked its new articles against its own shard only,
+/// Syndicated copies across shards. Each shard's writer linked its new articles against its own shard only,
 /// so two copies in two shards started two stories. The articles this run wrote (a docid and hash that
 /// `before` does not hold) are linked again, by the Linker's rule, against the articles of every shard, in
 /// date-then-id order (the order in which one database links one batch), through a Database over the
@@ -232,7 +232,7 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
     }
     for (const auto& [d, light] : chunk) linked.insert(light.get_value(schema::kSlotStory));
   }
-  // The collapse key of copies (schema.h kSlotStoryCopies) by the count over every shard: each shard's run
+  // The collapse key of copies (schema.h kSlotStoryCopies) by the count over every shard: each shard's writer
   // marked the stories with several copies in that shard only.
   Xapian::Database shards_db;
   for (const Open& o : open) shards_db.add_database(o.db);
