@@ -19,6 +19,12 @@
  *  The merged database is made beside the database directory (.NAME.dateline-bulk-XXXXXXXX, a ScratchDir)
  *  and swapped with it in one renameat2(RENAME_EXCHANGE), so a reader opens the empty database or the
  *  finished one, never new tables under the old version file; file by file only where that cannot be.
+ *
+ *  Shards (indexer/shards.h): one build can fill several databases that start empty, each article into the
+ *  one add() names. The articles are linked into stories by one Linker over all of them, in the order they
+ *  come, as one database's build links them; each database has its own writer threads, segments and docid
+ *  blocks; copies are marked over every database's segments; finish() merges each database's segments into
+ *  it, the databases in parallel.
  */
 #pragma once
 
@@ -28,6 +34,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "analyzers/analyzer.h"
 #include "indexer/document_builder.h"
@@ -38,9 +45,11 @@ namespace dateline {
 /// Options of one bulk build.
 struct BulkOptions {
   std::string db_path;      ///< the database (open, empty and locked by the caller's IndexWriter)
+  /// Several databases instead (shards, each open, empty and locked by the caller): add() names one.
+  std::vector<std::string> shards;
   AnalyzerConfig config;    ///< its analyzer settings, stamped into the merged database
   std::string id_root;      ///< its archive root (schema::kMetaIdRoot), kept in the merged database
-  unsigned writers = 2;     ///< writer threads (>= 1)
+  unsigned writers = 2;     ///< writer threads (>= 1) of each database
   size_t batch_size = 500;  ///< articles per segment commit (--batch-size)
   uint32_t article_block = kBulkArticleBlock;  ///< docids per article segment (smaller in tests)
 };
@@ -55,12 +64,13 @@ class BulkBuilder {
   BulkBuilder(const BulkBuilder&) = delete;
   BulkBuilder& operator=(const BulkBuilder&) = delete;
 
-  /// Queues one article for a writer; blocks while the writers are behind.
-  /// Throws DatabaseError when a writer has failed.
-  void add(BuiltArticle&& article);
+  /// Queues one article for a writer of database `shard` (an index into BulkOptions::shards; 0 for
+  /// db_path); blocks while the writers are behind. Throws DatabaseError when a writer has failed.
+  void add(BuiltArticle&& article, size_t shard = 0);
 
   /// Waits for the writers, merges the segments into a new database with the stamp, length totals and
-  /// last article docid, and swaps it in for the database directory (the old one is removed). The
+  /// last article docid, and swaps it in for the database directory (the old one is removed); each
+  /// database of several, in parallel. The
   /// caller's IndexWriter, holding the lock the whole time, must write nothing afterwards (it holds the
   /// old, empty files). Throws
   /// DatabaseError. Returns how many segments were merged.

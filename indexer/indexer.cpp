@@ -12,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <variant>
@@ -19,6 +20,7 @@
 #include <xapian.h>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/database.h"
 #include "articles/ids.h"
 #include "articles/reader.h"
 #include "indexer/bulk.h"
@@ -190,7 +192,7 @@ std::string archive_root(const IndexOptions& options) {
 /// One worker: takes inputs in turn, reads them, builds each article's documents, queues the results.
 void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
           const ReadOptions& base, bool dry_run, const std::string& stdin_data, std::FILE* stdin_stream,
-          EventQueue& queue, const std::function<bool(std::string_view)>& keep, bool report_inputs) {
+          EventQueue& queue) {
   DocumentBuilder builder(analyzer);
   for (;;) {
     size_t index = next.fetch_add(1);
@@ -199,14 +201,11 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     std::string name = item.is_stdin ? std::string(kStdinName) : item.file.string();
     ReadOptions options = base;
     if (!base.archive_root) options.id_root = item.id_root;  // a database without a stored root: older rule
-    // A shard's run that reports no input problems need not extract other shards' records at all.
-    if (keep && !report_inputs) options.skip_record = [&keep](std::string_view id) { return !keep(id); };
     std::vector<Diagnostic> diagnostics;
     bool stop = false;
     uint64_t seq = 0;
     auto sink = [&](Article&& article) {
       if (stop) return;
-      if (keep && !keep(article.id)) return;  // another shard's article
       ArticleEvent event;
       event.id = article.id;
       event.path = article.path.empty() ? name : article.path;
@@ -257,7 +256,6 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     } catch (const Xapian::Error& e) {
       diagnostics.push_back(Diagnostic{name, 0, "cannot read: " + e.get_description(), true});
     }
-    if (!report_inputs) diagnostics.clear();  // another shard's run reports them
     for (auto& d : diagnostics) {
       if (!stop) stop = !queue.push(std::move(d), 0);
     }
@@ -311,6 +309,7 @@ void validate(const IndexOptions& o) {
     throw UsageError("--force goes with --rebuild (it lets --rebuild empty a foreign database)");
   }
   if (o.db_path.empty() && !o.dry_run) throw UsageError("no database path");
+  if (!o.shards.empty() && !o.route) throw UsageError("shards given without the route to them");
 }
 
 /// One run_index() call, step by step: what it has opened and read so far, and the report it fills.
@@ -366,42 +365,76 @@ class IndexRun {
     if (options_.language) config_.language = canonical_language(*options_.language);
     if (options_.fold_accents) config_.fold_accents = *options_.fold_accents;
     if (options_.dry_run) return;
-    WriterOptions wo;
-    wo.path = options_.db_path;
-    wo.rebuild = options_.rebuild;
-    wo.force = options_.force;
-    if (options_.language) wo.language = config_.language;
-    wo.fold_accents = options_.fold_accents;
-    wo.id_root = id_root_;
-    wo.id_root_given = options_.root.has_value();
-    writer_.emplace(wo);
-    config_ = writer_->config();
-    id_root_ = writer_->id_root();
-    reporter_.message(Reporter::Level::kInfo, (writer_->created() ? "created " : "opened ") +
-                                                  options_.db_path + " (" + config_.serialise() + ")");
+    const std::vector<std::string> paths = database_paths();
+    // Shards that exist first: one made now takes their analyzer settings and archive root.
+    std::vector<size_t> order(paths.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_partition(order.begin(), order.end(),
+                          [&](size_t i) { return database::layout(paths[i]) == database::Layout::kGlass; });
+    writers_.resize(paths.size());
+    for (size_t i : order) {
+      WriterOptions wo;
+      wo.path = paths[i];
+      wo.rebuild = options_.rebuild;
+      wo.force = options_.force;
+      if (options_.language) wo.language = config_.language;
+      wo.fold_accents = options_.fold_accents;
+      wo.id_root = id_root_;
+      wo.id_root_given = options_.root.has_value();
+      const bool first = i == order.front();
+      if (!first) {
+        wo.language = config_.language;
+        wo.fold_accents = config_.fold_accents;
+      }
+      writers_[i] = std::make_unique<IndexWriter>(wo);
+      const IndexWriter& w = *writers_[i];
+      if (first) {
+        config_ = w.config();
+        id_root_ = w.id_root();
+      } else if (w.config().serialise() != config_.serialise() || w.id_root() != id_root_) {
+        throw DatabaseError(DatabaseError::Kind::kDamaged,
+                            paths[i] + ": its analyzer settings (" + w.config().serialise() +
+                                ") or archive root (" + w.id_root() + ") differ from " +
+                                paths[order.front()] + "'s (" + config_.serialise() + ", " + id_root_ +
+                                "); the shards of one database agree");
+      }
+      reporter_.message(Reporter::Level::kInfo,
+                        (w.created() ? "created " : "opened ") + paths[i] + " (" + config_.serialise() + ")");
+    }
+  }
+
+  /// The databases the run writes: the shards, or the one database.
+  std::vector<std::string> database_paths() const {
+    return options_.shards.empty() ? std::vector{options_.db_path} : options_.shards;
+  }
+
+  /// The index into writers_ of the database article `id` goes to.
+  size_t shard_of(std::string_view id) const {
+    return options_.shards.empty() ? 0 : std::min(options_.route(id), options_.shards.size() - 1);
   }
 
   /// --delete first, so that indexing in the same run can put an article back.
   void delete_articles() {
     for (const auto& id : options_.delete_ids) {
       // An id printed from an older database has its control characters escaped as \xNN: that form works
-      // too (articles/ids.h).
+      // too (articles/ids.h), in the shard of the bytes it stands for.
       const bool escaped = id.find("\\x") != std::string::npos;
-      if (writer_->remove(id) || (escaped && writer_->remove(unescape_id_bytes(id)))) {
+      const std::string raw = escaped ? unescape_id_bytes(id) : id;
+      IndexWriter& writer = *writers_[shard_of(id)];
+      IndexWriter& raw_writer = *writers_[shard_of(raw)];
+      if (writer.remove(id) || (escaped && raw_writer.remove(raw))) {
         ++report_.deleted;
         reporter_.message(Reporter::Level::kInfo, "deleted " + id);
       } else {
         note(Diagnostic{id, 0, "--delete: no article with this id in the database", true});
       }
     }
-    if (writer_) writer_->commit();
+    for (auto& w : writers_) w->commit();
   }
 
   void expand() {
     inputs_ = expand_inputs(options_.inputs, options_.stdin_data.size());
-    if (options_.report_inputs) {
-      for (const auto& d : inputs_.diagnostics) note(d);
-    }
+    for (const auto& d : inputs_.diagnostics) note(d);
     if (!options_.manifest.empty()) {
       // A manifest kept beside the articles (news/manifest.jsonl) is metadata, not articles.
       std::error_code ec;
@@ -414,23 +447,34 @@ class IndexRun {
     }
   }
 
-  /// A database that starts empty is built by several writers when the inputs are large enough (bulk.h).
+  /// A database that starts empty is built by several writers when the inputs are large enough (bulk.h);
+  /// shards that all start empty, by one bulk build with writers of each.
   void plan_bulk_build() {
     unsigned writers = options_.writers;
     if (writers == 0) {
       writers = inputs_.total_bytes >= kBulkMinBytes ? std::min(options_.threads, kMaxAutoWriters) : 1;
     }
-    if (!writer_ || writers <= 1 || inputs_.items.empty() || !writer_->empty()) return;
+    if (writers_.empty() || writers <= 1 || inputs_.items.empty()) return;
+    for (const auto& w : writers_) {
+      if (!w->empty()) return;
+    }
     BulkOptions bo;
     bo.db_path = options_.db_path;
+    bo.shards = options_.shards;
     bo.config = config_;
-    bo.id_root = writer_->id_root();
-    bo.writers = writers;
+    bo.id_root = id_root_;
+    // Shards share the writer threads out; each needs one.
+    bo.writers = std::max(1u, writers / static_cast<unsigned>(writers_.size()));
     bo.batch_size = options_.batch_size;
     bo.article_block = options_.bulk_article_block;
     bulk_.emplace(bo);
-    reporter_.message(Reporter::Level::kInfo, "building the new database with " + std::to_string(writers) +
-                                                  " writers (segments merged at the end)");
+    report_.bulk = true;
+    reporter_.message(Reporter::Level::kInfo,
+                      options_.shards.empty()
+                          ? "building the new database with " + std::to_string(writers) +
+                                " writers (segments merged at the end)"
+                          : "building the " + std::to_string(writers_.size()) + " new shards with " +
+                                std::to_string(bo.writers) + " writer(s) each (segments merged at the end)");
   }
 
   /// Each worker owns an Analyzer (they are not thread-safe); made here so a bad setting throws here.
@@ -472,7 +516,7 @@ class IndexRun {
     for (size_t i = 0; i < workers; ++i) {
       pool.start([&, i] {
         work(inputs_.items, next, analyzers[i], reading, options_.dry_run, options_.stdin_data,
-             options_.stdin_stream, queue, options_.keep, options_.report_inputs);
+             options_.stdin_stream, queue);
       });
     }
     while (auto event = queue.pop()) {
@@ -570,7 +614,7 @@ class IndexRun {
       late_[term] = std::move(a);  // freed by this thread, never handed back to a reader
       return;
     }
-    bulk_->add(std::move(*a.built));
+    bulk_->add(std::move(*a.built), shard_of(a.id));
     report_progress();
     queue.retire(std::move(event));
   }
@@ -579,8 +623,9 @@ class IndexRun {
   bool write(ArticleEvent& a, const std::string& term, Seen& taken, bool replace_earlier) {
     std::string other;
     std::string old_file;
-    if (replace_earlier) writer_->remove(a.id);  // the earlier record of this run goes
-    auto outcome = writer_->write(*a.built, &other, &old_file);
+    IndexWriter& writer = *writers_[shard_of(a.id)];
+    if (replace_earlier) writer.remove(a.id);  // the earlier record of this run goes
+    auto outcome = writer.write(*a.built, &other, &old_file);
     // Replacing a record of this run: new to the database if that one was, else an update.
     if (replace_earlier && outcome == IndexWriter::Outcome::kAdded &&
         seen_[term].outcome != IndexWriter::Outcome::kAdded)
@@ -613,10 +658,9 @@ class IndexRun {
                       false});
     }
     for (const auto& w : a.built->warnings) note(Diagnostic{a.file, a.line, w, false});
-    if (writer_->pending_articles() >= options_.batch_size ||
-        writer_->pending_bytes() >= options_.batch_bytes) {
-      uint64_t n = writer_->pending_articles();
-      writer_->commit();
+    if (writer.pending_articles() >= options_.batch_size || writer.pending_bytes() >= options_.batch_bytes) {
+      uint64_t n = writer.pending_articles();
+      writer.commit();
       reporter_.message(Reporter::Level::kDebug, "committed a batch of " + std::to_string(n) + " articles");
     }
     return true;
@@ -646,43 +690,53 @@ class IndexRun {
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - merge_started).count());
     reporter_.message(Reporter::Level::kInfo, "merged " + std::to_string(segments) + " segments into " +
                                                   options_.db_path + " in " + took + " s");
-    // The merged database replaced the files this writer holds open (empty, unchanged): close it unwritten.
-    writer_.reset();
+    // The merged databases replaced the files these writers hold open (empty, unchanged): closed unwritten.
+    writers_.clear();
     if (late_.empty()) return;
     // Duplicate ids whose winner came after the loser had gone into a segment: written over it now.
-    WriterOptions wo;
-    wo.path = options_.db_path;
-    IndexWriter fix(wo);
+    const std::vector<std::string> paths = database_paths();
+    std::vector<std::unique_ptr<IndexWriter>> fixes(paths.size());
     for (auto& [term, a] : late_) {
-      fix.remove(a.id);
-      fix.write(*a.built);
+      auto& fix = fixes[shard_of(a.id)];
+      if (!fix) {
+        WriterOptions wo;
+        wo.path = paths[shard_of(a.id)];
+        fix = std::make_unique<IndexWriter>(wo);
+      }
+      fix->remove(a.id);
+      fix->write(*a.built);
     }
-    fix.commit();
+    for (auto& fix : fixes) {
+      if (fix) fix->commit();
+    }
   }
 
   /// --prune, then the last commit. After a bulk build everything in the database was read in this run:
   /// nothing to prune.
   void prune() {
-    if (options_.prune && writer_) {
-      for (const auto& id : writer_->prune(inputs_.roots)) {
+    for (auto& w : writers_) {
+      if (!options_.prune) break;
+      for (const auto& id : w->prune(inputs_.roots)) {
         ++report_.deleted;
         reporter_.message(Reporter::Level::kInfo, "pruned " + id + " (its file is gone)");
       }
     }
-    if (writer_) writer_->commit();
+    for (auto& w : writers_) w->commit();
   }
 
   /// The name-variant table (analyzers/names.h) from the terms the run left, when it changed any article.
   void store_names() {
     if (options_.dry_run || report_.added + report_.updated + report_.deleted == 0) return;
     const auto started = std::chrono::steady_clock::now();
-    if (writer_) {
-      writer_->store_name_variants();
+    if (!writers_.empty()) {
+      for (auto& w : writers_) w->store_name_variants();
     } else {
-      // After a bulk build: the merged database, opened again.
-      WriterOptions wo;
-      wo.path = options_.db_path;
-      IndexWriter(wo).store_name_variants();
+      // After a bulk build: the merged databases, opened again.
+      for (const std::string& path : database_paths()) {
+        WriterOptions wo;
+        wo.path = path;
+        IndexWriter(wo).store_name_variants();
+      }
     }
     char took[32];
     std::snprintf(took, sizeof took, "%.2f",
@@ -696,7 +750,7 @@ class IndexRun {
   Manifest manifest_;
   std::string id_root_;
   AnalyzerConfig config_;
-  std::optional<IndexWriter> writer_;
+  std::vector<std::unique_ptr<IndexWriter>> writers_;  ///< one per database (shard), in order
   ExpandedInputs inputs_;
   std::optional<BulkBuilder> bulk_;
   /// Ids seen in this run (by id term), and the records that lost to a later one of the same id.

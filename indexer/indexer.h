@@ -3,7 +3,8 @@
  *
  *  run_index() reads the inputs on worker threads (each with its own Analyzer), builds the Xapian
  *  documents (document_builder.h) and hands whole articles to one writer (writer.h) that commits in
- *  batches. It never prints, exits or reads the environment: the binary (main.cpp) does that.
+ *  batches, or to a bulk build (bulk.h); with shards, to the writer or bulk build of each article's
+ *  shard. It never prints, exits or reads the environment: the binary (main.cpp) does that.
  */
 #pragma once
 
@@ -60,11 +61,11 @@ struct IndexOptions {
   /// Standard input when inputs holds "-", given by main and read by one worker as a stream (JSON Lines
   /// record by record, articles/reader.h read_stream()); when set, stdin_data is not used.
   std::FILE* stdin_stream = nullptr;
-  /// Sharding (indexer/shards.h): when set, only the articles whose id it keeps are indexed (the run of
-  /// one shard), and with report_inputs false the problems of the inputs themselves (unreadable files,
-  /// bad records) are not reported either: the run of another shard reports them.
-  std::function<bool(std::string_view id)> keep;
-  bool report_inputs = true;
+  /// Sharding (indexer/shards.h): when set, the run writes these databases (the shards, in the stub's
+  /// order) instead of db_path, each article into shards[route(id)]: the inputs are read, and each
+  /// article built, once for all of them. Shards that all start empty are filled by one bulk build.
+  std::vector<std::string> shards;
+  std::function<size_t(std::string_view id)> route;
 };
 
 /// Counters and problems of one run.
@@ -80,6 +81,7 @@ struct IndexReport {
   double seconds = 0;     ///< wall-clock time of the run
   std::string db;         ///< database path
   bool dry_run = false;
+  bool bulk = false;  ///< a bulk build (indexer/bulk.h) filled the database, or the shards, from empty
   std::vector<Diagnostic> skipped;   ///< inputs or records not indexed, sorted by file then line
   std::vector<Diagnostic> warnings;  ///< indexed, but something was worth saying
 };

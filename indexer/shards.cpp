@@ -1,5 +1,6 @@
 /** @file
- *  @brief Sharded databases: the stub, hash routing, one run_index() per shard in parallel, compaction.
+ *  @brief Sharded databases: the stub, hash routing, one run_index() over the shards, links across them,
+ *  compaction.
  */
 #include "indexer/shards.h"
 
@@ -10,12 +11,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <exception>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <set>
-#include <thread>
 #include <tuple>
 #include <unordered_set>
 
@@ -105,90 +103,6 @@ void stamp_shard(const std::string& path, unsigned index, unsigned count) {
   }
 }
 
-/// Forwards the shards' runs to the caller's reporter one call at a time, with messages naming the shard
-/// and progress summed over the shards (bytes: those of the slowest).
-class ShardsReporter {
- public:
-  ShardsReporter(Reporter& out, unsigned count) : out_(out), articles_(count, 0), bytes_(count, 0) {}
-
-  class One : public Reporter {
-   public:
-    One(ShardsReporter& all, unsigned index, std::string name)
-        : all_(all), index_(index), name_(std::move(name)) {}
-    void diagnostic(const Diagnostic& d) override {
-      std::lock_guard lock(all_.mutex_);
-      all_.out_.diagnostic(d);
-    }
-    void message(Level level, std::string_view text) override {
-      std::lock_guard lock(all_.mutex_);
-      all_.out_.message(level, name_ + ": " + std::string(text));
-    }
-    void progress(uint64_t articles, uint64_t bytes, uint64_t total_bytes) override {
-      std::lock_guard lock(all_.mutex_);
-      all_.articles_[index_] = articles;
-      all_.bytes_[index_] = bytes;
-      uint64_t sum = 0;
-      for (uint64_t a : all_.articles_) sum += a;
-      all_.out_.progress(sum, *std::min_element(all_.bytes_.begin(), all_.bytes_.end()), total_bytes);
-    }
-
-   private:
-    ShardsReporter& all_;
-    unsigned index_;
-    std::string name_;
-  };
-
- private:
-  Reporter& out_;
-  std::mutex mutex_;
-  std::vector<uint64_t> articles_;
-  std::vector<uint64_t> bytes_;
-};
-
-void sort_diagnostics(std::vector<Diagnostic>& list) {
-  std::stable_sort(list.begin(), list.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return a.file != b.file ? a.file < b.file : a.line < b.line;
-  });
-}
-
-/// --delete over the shards: an id goes to its shard; an id written with \xNN escapes (as older databases
-/// printed control characters) also to the shard of the bytes it stands for.
-void delete_articles(const std::string& dir, unsigned count, const std::vector<std::string>& ids,
-                     IndexReport& report, Reporter& reporter) {
-  std::vector<std::optional<IndexWriter>> writers(count);
-  auto writer = [&](unsigned s) -> IndexWriter* {
-    const std::string path = shard_path(dir, s);
-    if (!writers[s]) {
-      if (database::layout(path) != database::Layout::kGlass) return nullptr;  // never made: holds nothing
-      WriterOptions wo;
-      wo.path = path;
-      writers[s].emplace(wo);
-    }
-    return &*writers[s];
-  };
-  for (const std::string& id : ids) {
-    const bool escaped = id.find("\\x") != std::string::npos;
-    const std::string raw = escaped ? unescape_id_bytes(id) : id;
-    bool done = false;
-    for (unsigned s : std::set<unsigned>{shard_of(id, count), shard_of(raw, count)}) {
-      IndexWriter* w = writer(s);
-      if (done || w == nullptr) continue;
-      done = w->remove(id) || (escaped && w->remove(raw));
-    }
-    if (done) {
-      ++report.deleted;
-      reporter.message(Reporter::Level::kInfo, "deleted " + id);
-    } else {
-      Diagnostic d{id, 0, "--delete: no article with this id in the database", true};
-      reporter.diagnostic(d);
-      report.skipped.push_back(d);
-    }
-  }
-  for (auto& w : writers) {
-    if (w) w->commit();
-  }
-}
-
 uint64_t directory_bytes(const std::string& path) {
   uint64_t n = 0;
   std::error_code ec;
@@ -218,7 +132,7 @@ Snapshot snapshot(const std::string& dir, unsigned count) {
   return out;
 }
 
-/// Syndicated copies across shards. Each shard's run linked its new articles against its own shard only,
+/// Syndicated copies across shards. Each shard's writer linked its new articles against its own shard only,
 /// so two copies in two shards started two stories. The articles this run wrote (a docid and hash that
 /// `before` does not hold) are linked again, by the Linker's rule, against the articles of every shard, in
 /// date-then-id order (the order in which one database links one batch), through a Database over the
@@ -318,7 +232,7 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
     }
     for (const auto& [d, light] : chunk) linked.insert(light.get_value(schema::kSlotStory));
   }
-  // The collapse key of copies (schema.h kSlotStoryCopies) by the count over every shard: each shard's run
+  // The collapse key of copies (schema.h kSlotStoryCopies) by the count over every shard: each shard's writer
   // marked the stories with several copies in that shard only.
   Xapian::Database shards_db;
   for (const Open& o : open) shards_db.add_database(o.db);
@@ -411,11 +325,6 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
   if (shards > kMaxShards) {
     throw UsageError("--shards must be between 1 and " + std::to_string(kMaxShards));
   }
-  for (const auto& in : options.inputs) {
-    if (in == "-") {
-      throw UsageError("standard input cannot be read once per shard; give the input as files");
-    }
-  }
   if (options.inputs.empty() && options.delete_ids.empty()) {
     throw UsageError("no input given (files, directories, or - for standard input)");
   }
@@ -465,40 +374,20 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
   }
   for (unsigned i = 0; i < count; ++i) check_shard_stamp(shard_path(dir, i), i, count);
 
-  IndexReport total;
-  total.db = dir;
-  delete_articles(dir, count, options.delete_ids, total, reporter);
   // What the shards held before the run (--rebuild: nothing; a rebuilt article may take its old docid).
   const Snapshot before =
       count > 1 && !options.inputs.empty() && !options.rebuild ? snapshot(dir, count) : Snapshot(count);
-
-  std::vector<IndexReport> reports(count);
-  if (!options.inputs.empty()) {
-    ShardsReporter all(reporter, count);
-    std::vector<std::exception_ptr> errors(count);
-    std::vector<std::thread> threads;
-    for (unsigned i = 0; i < count; ++i) {
-      threads.emplace_back([&, i] {
-        try {
-          IndexOptions o = options;
-          o.db_path = shard_path(dir, i);
-          o.delete_ids.clear();
-          o.keep = [i, count](std::string_view id) { return shard_of(id, count) == i; };
-          o.report_inputs = i == 0;
-          // The shards' runs share the cores: each gets its part of --threads (and its writer thread).
-          o.threads = std::max(1u, options.threads / count);
-          ShardsReporter::One one(all, i, shard_name(i));
-          reports[i] = run_index(o, one);
-          stamp_shard(o.db_path, i, count);
-        } catch (...) {
-          errors[i] = std::current_exception();
-        }
-      });
-    }
-    for (auto& t : threads) t.join();
-    for (auto& e : errors) {
-      if (e) std::rethrow_exception(e);
-    }
+  // One run reads the inputs and builds each article once, for the writer of its shard.
+  IndexOptions o = options;
+  o.shards.clear();
+  for (unsigned i = 0; i < count; ++i) o.shards.push_back(shard_path(dir, i));
+  o.route = [count](std::string_view id) { return static_cast<size_t>(shard_of(id, count)); };
+  IndexReport total = run_index(o, reporter);
+  total.db = dir;
+  for (unsigned i = 0; i < count; ++i) stamp_shard(shard_path(dir, i), i, count);
+  // A bulk build linked every article of the run across the shards as they came, as one database's does;
+  // otherwise each shard's writer linked its own.
+  if (!options.inputs.empty() && !total.bulk) {
     try {
       const auto link_start = Clock::now();
       const size_t changed = link_across_shards(dir, count, before);
@@ -511,18 +400,8 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
       rethrow_database_error(dir);
     }
   }
-  for (const IndexReport& r : reports) {
-    total.added += r.added;
-    total.updated += r.updated;
-    total.unchanged += r.unchanged;
-    total.deleted += r.deleted;
-    total.articles += r.articles;
-    total.passages += r.passages;
-    total.skipped.insert(total.skipped.end(), r.skipped.begin(), r.skipped.end());
-    total.warnings.insert(total.warnings.end(), r.warnings.begin(), r.warnings.end());
-  }
   if (total.added + total.updated + total.deleted > 0) {
-    // Each shard's run grouped its own speakers: give every shard the whole archive's person table
+    // Each shard's writer grouped its own speakers: give every shard the whole archive's person table
     // (searcher/name_groups.h), so that the shards searched together group as one database.
     try {
       Xapian::Database all;
@@ -536,9 +415,6 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
       rethrow_database_error(dir);
     }
   }
-  total.bytes = reports.empty() ? 0 : reports[0].bytes;  // every shard's run read every input
-  sort_diagnostics(total.skipped);
-  sort_diagnostics(total.warnings);
   total.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return total;
 }

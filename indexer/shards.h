@@ -1,26 +1,29 @@
 /** @file
  *  @brief Sharded databases: N glass databases under one folder and the stub listing them; indexing by a hash
- *  of the article id, one run_index() per shard in parallel; compacting and merging with Xapian's compactor.
+ *  of the article id, the inputs read once for all shards; compacting and merging with Xapian's compactor.
  *
  *  `dateline-index --db DIR --shards N` makes DIR/shard-00 ... DIR/shard-(N-1) and DIR/XAPIANDB, a Xapian
  *  stub file (analyzers/database.h) whose first line marks it as made here (kStubMarker) and whose
  *  `glass` lines give the shards in hash order. Article `id` lives in shard shard_of(id, N): XXH64 of its
  *  XID term (the id, or a long id's head and hash: two ids that one database would take for the same
- *  article meet in one shard), so a re-run, an update, --delete and --prune reach the shard that holds it. Each shard also says which it is
- *  in its metadata (kMetaShard, "I/N"), so a stub whose lines were reordered is refused, not silently
- *  indexed into the wrong shards.
+ *  article meet in one shard), so a re-run, an update, --delete and --prune reach the shard that holds
+ *  it. Each shard also says which it is in its metadata (kMetaShard, "I/N"), so a stub whose lines were
+ *  reordered is refused, not silently indexed into the wrong shards.
  *
- *  Each shard is written by its own run_index() on its own thread (its own IndexWriter, or BulkBuilder
- *  when it starts empty): every run reads all inputs and indexes the articles of its shard only
- *  (IndexOptions::keep); the run of shard 0 alone reports problems of the inputs themselves, and the
- *  others drop other shards' JSON records as soon as their id is read (ReadOptions::skip_record), so a
- *  record is extracted at most twice, not N times.
+ *  One run_index() writes every shard (IndexOptions::shards and ::route): its readers read each input once
+ *  and build each article once, and the article goes to the writer of its shard, so input problems are
+ *  reported once and standard input can be read. Shards that all start empty (new, or --rebuild) are
+ *  filled by one bulk build (indexer/bulk.h) with writer threads for each shard, whose one Linker links
+ *  the articles into stories across the shards as they come, as a bulk build of one database does; each
+ *  shard is then merged by Xapian's compactor (the shards in parallel). Shards that hold articles get one
+ *  IndexWriter each, all fed by the same readers.
  *
- *  Syndicated copies: each shard's run links its articles into stories within its shard; then the articles
- *  the run wrote are linked again against every shard's articles (stories::Linker over a Database of the
- *  shards, date-then-id order), so a story whose copies fell into different shards has one id, the one a
- *  database holding all of them gives when it links them in one batch. Articles the run did not write keep
- *  their story. Only articles whose story changes are written again.
+ *  Syndicated copies, when the shards held articles: each shard's writer links its articles into stories
+ *  within its shard; then the articles the run wrote are linked again against every shard's articles
+ *  (stories::Linker over a Database of the shards, date-then-id order), so a story whose copies fell into
+ *  different shards has one id, the one a database holding all of them gives when it links them in one
+ *  batch. Articles the run did not write keep their story. Only articles whose story changes are written
+ *  again.
  */
 #pragma once
 
@@ -56,11 +59,11 @@ std::string stub_text(unsigned count);
 /// kStubMarker); std::nullopt when it is not one (missing, a glass database, another stub).
 std::optional<unsigned> sharded_count(const std::string& db_path);
 
-/// Runs one indexing job over a sharded database. `shards`: the count for a new one (an existing one
-/// must have the same), 0 to use the existing one's. Creates DIR and the stub when DIR is missing or an
-/// empty folder. Throws UsageError (a glass database, a foreign stub, another count, a bad count) or
-/// DatabaseError (a shard locked, damaged, or not the shard the stub says) as run_index() does. The
-/// report sums the shards' (bytes: read once).
+/// Runs one indexing job over a sharded database (one run_index() over the shards). `shards`: the count
+/// for a new one (an existing one must have the same), 0 to use the existing one's. Creates DIR and the
+/// stub when DIR is missing or an empty folder. Throws UsageError (a glass database, a foreign stub, another
+/// count, a bad count) or DatabaseError (a shard locked, damaged, or not the shard the stub says) as
+/// run_index() does.
 IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Reporter& reporter);
 
 /// What compact() did.

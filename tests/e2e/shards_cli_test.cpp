@@ -477,11 +477,13 @@ TEST(ShardedIndexCli, RefusalsAreOneLineAndExit2) {
   r = index({"--db", (dir.path() / "x").string(), "--shards", "9", in});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "dateline-index: --shards must be between 1 and 8\n");
+  // Standard input is read once for every shard.
+  const std::string y = (dir.path() / "y").string();
   r = dateline::test::run(
-      {bin("dateline-index"), "-q", "--db", (dir.path() / "y").string(), "--shards", "2", "-"},
-      "{\"id\":\"a\",\"text\":\"x\"}\n");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "dateline-index: standard input cannot be read once per shard; give the input as files\n");
+      {bin("dateline-index"), "-q", "--db", y, "--shards", "2", "-"},
+      "{\"id\":\"a\",\"text\":\"The harbour.\"}\n{\"id\":\"b\",\"text\":\"The harbour.\"}\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(search(y, {"--count", "harbour"}).out, "2\n");
 }
 
 TEST(CompactCli, OneDatabaseSearchesTheSameShardsMergeFromSchema3) {
