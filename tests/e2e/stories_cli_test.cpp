@@ -180,7 +180,7 @@ TEST_F(StoriesCli, BadUseIsAClearError) {
   EXPECT_EQ(no_db.exit_code, 2);
 }
 
-// A search shows one hit per story by default: its best copy, the other copies that matched listed with it,
+// A search shows one hit per story by default: its best copy, every other copy of the story listed with it,
 // both totals; the outlet facet counts every outlet that ran it. --copies show lists every copy.
 TEST_F(StoriesCli, SearchCollapsesCopiesIntoOneHitPerStory) {
   ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
