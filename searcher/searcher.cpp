@@ -632,10 +632,11 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     std::vector<double> shown_scores;
     for (const auto& [story, shown] : by_story) shown_scores.push_back(shown.score);
     std::sort(shown_scores.begin(), shown_scores.end());
-    auto ties_a_shown = [&](double w) {
+    // Does some score of the sorted `scores` tie with `w`? Only the neighbours within the slack can.
+    auto any_ties = [&](const std::vector<double>& scores, double w) {
       const double slack = 1e-9 * std::max(1.0, std::abs(w));
-      for (auto s = std::lower_bound(shown_scores.begin(), shown_scores.end(), w - 2 * slack);
-           s != shown_scores.end() && *s <= w + 2 * slack; ++s) {
+      for (auto s = std::lower_bound(scores.begin(), scores.end(), w - 2 * slack);
+           s != scores.end() && *s <= w + 2 * slack; ++s) {
         if (ties(*s, w)) return true;
       }
       return false;
@@ -646,7 +647,7 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     std::sort(page_dids.begin(), page_dids.end());
     std::vector<CopySpy::Seen> candidates;
     for (const CopySpy::Seen& c : spy->seen()) {
-      if (ties_a_shown(c.score) && !std::binary_search(page_dids.begin(), page_dids.end(), c.did)) {
+      if (any_ties(shown_scores, c.score) && !std::binary_search(page_dids.begin(), page_dids.end(), c.did)) {
         candidates.push_back(c);
       }
     }
@@ -657,18 +658,10 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     std::vector<double> candidate_scores;
     for (const CopySpy::Seen& c : candidates) candidate_scores.push_back(c.score);
     std::sort(candidate_scores.begin(), candidate_scores.end());
-    auto some_candidate_ties = [&](double w) {
-      const double slack = 1e-9 * std::max(1.0, std::abs(w));
-      for (auto c = std::lower_bound(candidate_scores.begin(), candidate_scores.end(), w - 2 * slack);
-           c != candidate_scores.end() && *c <= w + 2 * slack; ++c) {
-        if (ties(*c, w)) return true;
-      }
-      return false;
-    };
     std::vector<std::pair<Xapian::docid, Shown*>> tied;
     for (const auto& [term, story] : story_terms) {
       Shown& shown = by_story.at(story);
-      if (!some_candidate_ties(shown.score)) continue;
+      if (!any_ties(candidate_scores, shown.score)) continue;
       for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
         if (*p == shown.did) continue;
         auto c = std::lower_bound(candidates.begin(), candidates.end(), *p,

@@ -45,18 +45,7 @@ std::string bin(const std::string& name) {
   return (bin_dir() / name).string();
 }
 
-/// The news corpus, when this machine has it.
-std::optional<fs::path> news_corpus() {
-  const char* env = std::getenv("DATELINE_NEWS_CORPUS");
-  if (env != nullptr && *env != '\0') return fs::path(env);
-  const fs::path src = dateline::test::source_dir();
-  for (const fs::path& up : {src / "..", src / ".." / ".."}) {
-    const fs::path p = up / "shared" / "corpora" / "news" / "news.jsonl";
-    std::error_code ec;
-    if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec);
-  }
-  return std::nullopt;
-}
+using dateline::test::news_corpus;
 
 /// The input of a test: the corpus's first `n` records copied into `dir`, else the fixture articles.
 std::string input(const fs::path& dir, int n) {

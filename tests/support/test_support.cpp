@@ -34,6 +34,19 @@ std::filesystem::path bin_dir() {
   return dir != nullptr ? dir : DATELINE_BIN_DIR_DEFAULT;
 }
 
+std::optional<std::filesystem::path> news_corpus() {
+  namespace fs = std::filesystem;
+  const char* env = std::getenv("DATELINE_NEWS_CORPUS");
+  if (env != nullptr && *env != '\0') return fs::path(env);
+  const fs::path src = source_dir();
+  for (const fs::path& up : {src / "..", src / ".." / ".."}) {
+    const fs::path p = up / "shared" / "corpora" / "news" / "news.jsonl";
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec);
+  }
+  return std::nullopt;
+}
+
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "dateline-test-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

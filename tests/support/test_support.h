@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ std::filesystem::path source_dir();
 std::filesystem::path fixtures_dir();
 /// The folder holding dateline-index and dateline-search ($DATELINE_BIN_DIR, else this build's bin/).
 std::filesystem::path bin_dir();
+
+/// The news corpus (news.jsonl): $DATELINE_NEWS_CORPUS, else shared/corpora/news/ one or two folders above the
+/// source tree; std::nullopt when this machine does not have it (tests that need it skip, saying so).
+std::optional<std::filesystem::path> news_corpus();
 
 /// A fresh directory under the system temp dir, removed with its contents on destruction.
 class TempDir {

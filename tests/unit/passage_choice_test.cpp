@@ -29,17 +29,7 @@ namespace {
 constexpr int kNewsArticles = 600;
 constexpr size_t kMaxQueries = 400;
 
-std::optional<fs::path> news_corpus() {
-  const char* env = std::getenv("DATELINE_NEWS_CORPUS");
-  if (env != nullptr && *env != '\0') return fs::path(env);
-  const fs::path src = dateline::test::source_dir();
-  for (const fs::path& up : {src / "..", src / ".." / ".."}) {
-    const fs::path p = up / "shared" / "corpora" / "news" / "news.jsonl";
-    std::error_code ec;
-    if (fs::is_regular_file(p, ec)) return p;
-  }
-  return std::nullopt;
-}
+using dateline::test::news_corpus;
 
 void index_into(const fs::path& db, const std::string& input) {
   dateline::IndexOptions o;
