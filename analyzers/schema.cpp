@@ -113,6 +113,59 @@ uint32_t next_passage_start(uint32_t previous_start, uint32_t previous_last_offs
   return static_cast<uint32_t>(previous_start + strides * kPassageStride);
 }
 
+std::string tie_key(std::string_view date, std::string_view id) {
+  std::string key = date.empty() ? std::string("\xff") : std::string(date);
+  key += '\0';
+  key += id;
+  return key;
+}
+
+std::string encode_copy_list(const std::vector<ListedCopy>& copies) {
+  std::string out;
+  auto field = [&out](const std::string& text) {
+    for (size_t n = text.size();; n >>= 7) {
+      const auto low = static_cast<unsigned char>(n & 0x7f);
+      if (n < 0x80) {
+        out += static_cast<char>(low);
+        break;
+      }
+      out += static_cast<char>(low | 0x80);
+    }
+    out += text;
+  };
+  for (const ListedCopy& c : copies) {
+    field(c.id);
+    field(c.outlet);
+    field(c.date);
+  }
+  return out;
+}
+
+std::optional<std::vector<ListedCopy>> decode_copy_list(std::string_view value) {
+  std::vector<ListedCopy> out;
+  size_t at = 0;
+  auto field = [&](std::string& text) {
+    uint64_t n = 0;
+    for (unsigned shift = 0;; shift += 7) {
+      if (at == value.size() || shift > 28) return false;
+      const auto byte = static_cast<unsigned char>(value[at++]);
+      n |= uint64_t{byte & 0x7fu} << shift;
+      if ((byte & 0x80) == 0) break;
+    }
+    if (n > value.size() - at) return false;
+    text.assign(value.substr(at, n));
+    at += n;
+    return true;
+  };
+  while (at < value.size()) {
+    if (out.size() == kMaxListedCopies) return std::nullopt;
+    ListedCopy c;
+    if (!field(c.id) || !field(c.outlet) || !field(c.date)) return std::nullopt;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 void check_readable(const Stamp& stamp, std::string_view path) {
   if (stamp.version >= kOldestReadable && stamp.version <= kVersion) return;
   std::string msg = std::string(path) + ": index schema version " + std::to_string(stamp.version) +

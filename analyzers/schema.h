@@ -7,10 +7,12 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace Xapian {
 class Database;
@@ -132,6 +134,42 @@ inline constexpr unsigned kSlotStoryCopies = 9;
 /// Metadata "1": every article of a story with more than one copy carries kSlotStoryCopies (the writer keeps
 /// it so); absent in databases made before, whose searches collapse on kSlotStory.
 inline constexpr std::string_view kMetaStoryCopies = "dateline.stories.copies_slot";
+/// Every copy of the story (this article too): id, outlet and date (as kSlotDate), by date, unknown dates
+/// last, then by id; encode_copy_list(). On each article carrying kSlotStoryCopies whose story holds at most
+/// kMaxListedCopies articles (a larger story has none: its copies are read from the kStory posting list). A
+/// search lists a hit's copies from it without reading another document: over a remote shard that is no
+/// request at all.
+inline constexpr unsigned kSlotStoryCopyList = 10;
+/// The most copies one kSlotStoryCopyList holds: the value is rewritten on every copy when the story
+/// changes, so a story's values grow with the square of its size.
+inline constexpr size_t kMaxListedCopies = 100;
+/// Metadata "1": the writer keeps kSlotStoryCopyList (absent in databases made before: each search reads
+/// the copies from the kStory posting list, and the next incremental run fills the slot).
+inline constexpr std::string_view kMetaStoryCopyList = "dateline.stories.copy_list";
+
+/// Who ran the story first, as bytes: the date (as kSlotDate; "\xff" when unknown), a zero byte, the id.
+/// On each article carrying kSlotStoryCopies (schema 3 databases made before have none), so that a search
+/// over several or remote shards tells which of the copies that tie in score came first from the sort key
+/// Xapian gives each hit (tie_key()), without reading a document.
+inline constexpr unsigned kSlotStoryTieKey = 11;
+
+/// kSlotStoryTieKey's value for an article of date `date` (as kSlotDate) and id `id`.
+std::string tie_key(std::string_view date, std::string_view id);
+
+/// One copy of a story as kSlotStoryCopyList holds it.
+struct ListedCopy {
+  std::string id;
+  std::string outlet;  ///< canonical outlet name; empty when unknown
+  std::string date;    ///< as kSlotDate ("YYYYMMDD" or a head of it); empty when unknown
+  bool operator==(const ListedCopy&) const = default;
+};
+
+/// kSlotStoryCopyList's value: each copy's three fields, each as its byte length (LEB128) then its bytes.
+std::string encode_copy_list(const std::vector<ListedCopy>& copies);
+
+/// The copies of a kSlotStoryCopyList value; std::nullopt when it is not one (truncated, or more than
+/// kMaxListedCopies entries): a database is not trusted.
+std::optional<std::vector<ListedCopy>> decode_copy_list(std::string_view value);
 
 /// The field table: query field names (the parser's list, its messages and --help), facets and `--info`
 /// read it.

@@ -340,6 +340,7 @@ void BulkBuilder::Impl::install(const Target& target, const std::vector<std::str
       out.set_metadata(std::string(schema::kMetaExperiments), w);
     schema::write_lengths(out, lengths);
     out.set_metadata(std::string(schema::kMetaStoryCopies), "1");  // marked in the segments
+    out.set_metadata(std::string(schema::kMetaStoryCopyList), "1");
     out.set_metadata(std::string(schema::kMetaLastArticleDocid), std::to_string(last_article));
     if (!options.id_root.empty()) out.set_metadata(std::string(schema::kMetaIdRoot), options.id_root);
     out.commit();
@@ -450,11 +451,13 @@ size_t BulkBuilder::finish() {
     for (const Merge& m : merges) {
       for (const auto& s : m.segments) all.add_database(Xapian::Database(s, Xapian::DB_BACKEND_GLASS));
     }
-    if (const std::vector<std::string> copies = stories::multi_copy_stories(all); !copies.empty()) {
+    // Each story's copies list is read once, over every segment, and written into each.
+    if (const std::vector<stories::StoryCopies> copies = stories::read_copies(all, stories::multi_copy_stories(all));
+        !copies.empty()) {
       for (const Merge& m : merges) {
         for (const auto& s : m.segments) {
           Xapian::WritableDatabase segment(s, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
-          stories::mark_known_copies(segment, copies);
+          stories::write_copies(segment, copies);
           segment.commit();
         }
       }

@@ -12,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -330,6 +331,7 @@ class IndexRun {
     read_and_write();
     finish_bulk_build();
     prune();
+    refresh_shrunk_stories(writers_);
     store_names();
     sort_diagnostics(report_.skipped);
     sort_diagnostics(report_.warnings);
@@ -709,6 +711,31 @@ class IndexRun {
     for (auto& fix : fixes) {
       if (fix) fix->commit();
     }
+    refresh_shrunk_stories(fixes);
+  }
+
+  /// Shards: a story that lost an article in one shard may have copies in the others, whose copies lists
+  /// (schema.h kSlotStoryCopyList) still name it. Read over every shard and rewritten in each; a shard
+  /// with no writer in `writers` gets one. One database: its writer did it in the same commit.
+  void refresh_shrunk_stories(std::vector<std::unique_ptr<IndexWriter>>& writers) {
+    if (options_.dry_run || writers.size() < 2) return;
+    std::set<std::string> shrunk;
+    for (const auto& w : writers) {
+      if (w) shrunk.insert(w->shrunk_stories().begin(), w->shrunk_stories().end());
+    }
+    if (shrunk.empty()) return;
+    const std::vector<std::string> paths = database_paths();
+    Xapian::Database all;
+    for (size_t i = 0; i < writers.size(); ++i) {
+      if (!writers[i]) {
+        WriterOptions wo;
+        wo.path = paths[i];
+        writers[i] = std::make_unique<IndexWriter>(wo);
+      }
+      all.add_database(writers[i]->database());
+    }
+    const std::vector<std::string> stories(shrunk.begin(), shrunk.end());
+    for (auto& w : writers) w->refresh_copies(all, stories);
   }
 
   /// --prune, then the last commit. After a bulk build everything in the database was read in this run:

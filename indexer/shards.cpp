@@ -188,6 +188,7 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
   linker.ignore_stored([&wrote](Xapian::docid did) { return wrote.count(did) != 0; });
   size_t changed = 0;
   std::set<std::string> linked;    // the stories the run's articles are in now
+  std::set<std::string> left;      // the stories they were in before, when that changed
   constexpr size_t kChunk = 1000;  // documents held at once
   for (size_t first = 0; first < order.size(); first += kChunk) {
     // The Linker sets a story on each document it is given: a stored document changed in any way loads
@@ -225,32 +226,27 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
       }
       doc.add_value(schema::kSlotStory, story);
       doc.add_boolean_term(stories::story_term(story));
-      // Its shard's story's collapse key: marked again below when the new story has copies.
+      // Its shard's story's collapse key and copies list: marked again below when the new story has copies.
       if (!doc.get_value(schema::kSlotStoryCopies).empty()) doc.remove_value(schema::kSlotStoryCopies);
+      if (!doc.get_value(schema::kSlotStoryCopyList).empty()) doc.remove_value(schema::kSlotStoryCopyList);
+      if (!doc.get_value(schema::kSlotStoryTieKey).empty()) doc.remove_value(schema::kSlotStoryTieKey);
       open[i].db.replace_document(did, doc);
+      if (!stored[k].empty()) left.insert(stored[k]);
       ++changed;
     }
     for (const auto& [d, light] : chunk) linked.insert(light.get_value(schema::kSlotStory));
   }
-  // The collapse key of copies (schema.h kSlotStoryCopies) by the count over every shard: each shard's writer
-  // marked the stories with several copies in that shard only.
+  // The collapse key and copies list of copies (schema.h kSlotStoryCopies, kSlotStoryCopyList) by the
+  // articles in every shard: each shard's writer marked the stories with several copies in that shard
+  // only. The stories an article left list it no more.
   Xapian::Database shards_db;
   for (const Open& o : open) shards_db.add_database(o.db);
-  for (const std::string& story : linked) {
-    const std::string term = stories::story_term(story);
-    if (shards_db.get_termfreq(term) < 2) continue;  // alone: never collapsed, so no value
-    for (Open& o : open) {
-      std::vector<Xapian::docid> holders;
-      for (auto p = o.db.postlist_begin(term); p != o.db.postlist_end(term); ++p) holders.push_back(*p);
-      for (Xapian::docid did : holders) {
-        Xapian::Document doc = o.db.get_document(did);
-        if (doc.get_value(schema::kSlotStoryCopies) == story) continue;
-        doc.add_value(schema::kSlotStoryCopies, story);
-        o.db.replace_document(did, doc);
-      }
-    }
+  std::vector<stories::StoryCopies> copies = stories::read_copies(shards_db, {linked.begin(), linked.end()});
+  for (auto& c : stories::read_copies(shards_db, {left.begin(), left.end()}, true)) copies.push_back(std::move(c));
+  for (Open& o : open) {
+    stories::write_copies(o.db, copies);
+    o.db.commit();
   }
-  for (Open& o : open) o.db.commit();
   return changed;
 }
 

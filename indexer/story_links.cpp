@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -183,27 +184,82 @@ void Linker::link(const Xapian::Database& db,
 
 namespace {
 
-// Gives the story's articles in `db` the copies value where it is missing.
-void mark_story(Xapian::WritableDatabase& db, const std::string& story, const std::string& term) {
-  std::vector<Xapian::docid> missing;
-  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) missing.push_back(*p);
-  for (Xapian::docid did : missing) {
-    Xapian::Document doc = db.get_document(did);
-    if (doc.get_value(schema::kSlotStoryCopies) == story) continue;
-    doc.add_value(schema::kSlotStoryCopies, story);
-    db.replace_document(did, doc);
+// The kSlotStoryCopyList value of a story's `n` articles in `all`: none past kMaxListedCopies.
+std::optional<std::string> copy_list(const Xapian::Database& all, const std::string& term, Xapian::doccount n) {
+  if (n > schema::kMaxListedCopies) return std::nullopt;
+  std::vector<schema::ListedCopy> copies;
+  for (auto p = all.postlist_begin(term); p != all.postlist_end(term); ++p) {
+    // Lazy: three values, never the document's data or terms.
+    const Xapian::Document doc = all.get_document(*p, Xapian::DOC_ASSUME_VALID);
+    copies.push_back({doc.get_value(schema::kSlotArticleId), doc.get_value(schema::kSlotOutlet),
+                      doc.get_value(schema::kSlotDate)});
   }
+  // Who ran it first: by date, unknown dates last, then by id (the order --story prints).
+  std::sort(copies.begin(), copies.end(), [](const schema::ListedCopy& a, const schema::ListedCopy& b) {
+    if (a.date.empty() != b.date.empty()) return b.date.empty();
+    return a.date != b.date ? a.date < b.date : a.id < b.id;
+  });
+  return schema::encode_copy_list(copies);
 }
 
 }  // namespace
 
-void mark_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& stories) {
+std::vector<StoryCopies> read_copies(const Xapian::Database& all, const std::vector<std::string>& stories,
+                                     bool alone_too) {
+  std::vector<StoryCopies> out;
+  std::set<std::string> done;
   for (const std::string& story : stories) {
-    if (story.empty()) continue;
-    const std::string term = story_term(story);
-    if (db.get_termfreq(term) < 2) continue;  // alone: never collapsed, so no value
-    mark_story(db, story, term);
+    if (story.empty() || !done.insert(story).second) continue;
+    StoryCopies c;
+    c.story = story;
+    c.term = story_term(story);
+    c.count = all.get_termfreq(c.term);
+    if (c.count == 0 || (c.count < 2 && !alone_too)) continue;  // alone: never collapsed, so no value
+    c.list = copy_list(all, c.term, c.count);
+    out.push_back(std::move(c));
   }
+  return out;
+}
+
+void write_copies(Xapian::WritableDatabase& db, const std::vector<StoryCopies>& copies) {
+  for (const StoryCopies& c : copies) {
+    std::vector<Xapian::docid> holders;
+    for (auto p = db.postlist_begin(c.term); p != db.postlist_end(c.term); ++p) holders.push_back(*p);
+    for (Xapian::docid did : holders) {
+      Xapian::Document doc = db.get_document(did);
+      const std::string key = doc.get_value(schema::kSlotStoryCopies);
+      if (c.count < 2 && key.empty()) continue;  // alone, and never had copies: no values
+      bool changed = false;
+      if (c.count >= 2 && key != c.story) {
+        doc.add_value(schema::kSlotStoryCopies, c.story);
+        changed = true;
+      }
+      const std::string tie = schema::tie_key(doc.get_value(schema::kSlotDate), doc.get_value(schema::kSlotArticleId));
+      if (doc.get_value(schema::kSlotStoryTieKey) != tie) {
+        doc.add_value(schema::kSlotStoryTieKey, tie);
+        changed = true;
+      }
+      const std::string want = c.list.value_or(std::string());
+      if (doc.get_value(schema::kSlotStoryCopyList) != want) {
+        if (want.empty()) {
+          doc.remove_value(schema::kSlotStoryCopyList);
+        } else {
+          doc.add_value(schema::kSlotStoryCopyList, want);
+        }
+        changed = true;
+      }
+      if (changed) db.replace_document(did, doc);
+    }
+  }
+}
+
+void refresh_copies(Xapian::WritableDatabase& db, const Xapian::Database& all,
+                    const std::vector<std::string>& stories, bool alone_too) {
+  write_copies(db, read_copies(all, stories, alone_too));
+}
+
+void mark_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& stories) {
+  refresh_copies(db, db, stories);
 }
 
 std::vector<std::string> multi_copy_stories(const Xapian::Database& db) {
@@ -218,15 +274,10 @@ std::vector<std::string> multi_copy_stories(const Xapian::Database& db) {
   return stories;
 }
 
-void mark_known_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& copies) {
-  for (const std::string& story : copies) {
-    if (!story.empty()) mark_story(db, story, story_term(story));
-  }
-}
-
 void mark_all_copies(Xapian::WritableDatabase& db) {
   mark_copies(db, multi_copy_stories(db));
   db.set_metadata(std::string(schema::kMetaStoryCopies), "1");
+  db.set_metadata(std::string(schema::kMetaStoryCopyList), "1");
 }
 
 size_t link_all(Xapian::WritableDatabase& db, Thresholds thresholds) {

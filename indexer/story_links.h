@@ -17,6 +17,7 @@
 #include <xapian.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -77,20 +78,38 @@ class Linker {
   std::unordered_map<std::string, size_t> stories_;             ///< story ids given in this batch
 };
 
-/// Puts kSlotStoryCopies on every article of each story in `stories` that holds more than one article (read
-/// in `db` as written so far, uncommitted changes included), where it is missing. Call after the documents
-/// of a batch are in `db`: a new copy of an article that was alone gives both the value.
+/// What kSlotStoryCopies and kSlotStoryCopyList say of one story, read where all its articles are.
+struct StoryCopies {
+  std::string story;
+  std::string term;                 ///< its kStory term
+  Xapian::doccount count = 0;       ///< its articles
+  std::optional<std::string> list;  ///< kSlotStoryCopyList's value; none past schema::kMaxListedCopies
+};
+
+/// The copies of each story of `stories` in `all` (every database holding its articles: the one written,
+/// or every shard or segment), the ones alone in their story left out unless `alone_too`.
+std::vector<StoryCopies> read_copies(const Xapian::Database& all, const std::vector<std::string>& stories,
+                                     bool alone_too = false);
+
+/// Writes them on the stories' articles in `db`, where they differ: a story of several articles gives each
+/// kSlotStoryCopies and the list; an article down to being alone in its story keeps kSlotStoryCopies (it
+/// had copies) with a list of itself. Does not commit.
+void write_copies(Xapian::WritableDatabase& db, const std::vector<StoryCopies>& copies);
+
+/// read_copies() in `all`, then write_copies() into `db`. Call after the documents of a batch are in `db`
+/// (uncommitted changes are read): a new copy of an article that was alone gives both the values, and
+/// every other copy the longer list. `alone_too`: stories that lost an article (deleted or moved).
+void refresh_copies(Xapian::WritableDatabase& db, const Xapian::Database& all,
+                    const std::vector<std::string>& stories, bool alone_too = false);
+
+/// The same in one database: refresh_copies(db, db, stories).
 void mark_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& stories);
 
 /// The stories of `db` that hold more than one article (`db` may be several databases searched as one).
 std::vector<std::string> multi_copy_stories(const Xapian::Database& db);
 
-/// Puts kSlotStoryCopies on every article of `db` whose story is in `copies` (stories known to hold more than
-/// one article elsewhere, e.g. over all segments of a bulk build), where it is missing. Does not commit.
-void mark_known_copies(Xapian::WritableDatabase& db, const std::vector<std::string>& copies);
-
-/// The same for every story of `db`, then sets schema::kMetaStoryCopies (a database made before the slot, or
-/// a bulk build after its merge). Does not commit.
+/// mark_copies() for every story of `db`, then sets schema::kMetaStoryCopies and kMetaStoryCopyList (a
+/// database made before the slots, or a bulk build after its merge). Does not commit.
 void mark_all_copies(Xapian::WritableDatabase& db);
 
 /// Links every article document of `db` that has no story yet (a database built by several writers into

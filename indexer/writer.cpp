@@ -358,8 +358,10 @@ IndexWriter::IndexWriter(const WriterOptions& options) : path_(options.path), ne
     const std::string kind(schema::kKindArticle);
     const Xapian::doccount articles = db_.term_exists(kind) ? db_.get_termfreq(kind) : db_.get_doccount();
     if (db_.get_value_freq(schema::kSlotStory) < articles) stories::link_all(db_);
-    // Made before the copies slot (schema.h kSlotStoryCopies): filled once, then kept by each batch.
-    if (db_.get_metadata(std::string(schema::kMetaStoryCopies)).empty()) {
+    // Made before the copies slots (schema.h kSlotStoryCopies, kSlotStoryCopyList): filled once, then kept
+    // by each batch.
+    if (db_.get_metadata(std::string(schema::kMetaStoryCopies)).empty() ||
+        db_.get_metadata(std::string(schema::kMetaStoryCopyList)).empty()) {
       stories::mark_all_copies(db_);
       db_.commit();
     }
@@ -440,6 +442,11 @@ void IndexWriter::delete_article_documents(const std::string& id_term) {
   for (auto p = db_.postlist_begin(id_term); p != db_.postlist_end(id_term); ++p) ids.push_back(*p);
   for (Xapian::docid did : ids) {
     const Xapian::Document doc = db_.get_document(did);
+    // Its story's other copies list it: refreshed when the batch is flushed.
+    if (std::string story = doc.get_value(schema::kSlotStory); !story.empty()) {
+      shrunk_stories_.insert(story);
+      run_shrunk_stories_.insert(std::move(story));
+    }
     for (const auto& word : spelling_words(doc)) --spelling_delta_[word];
     article_length_delta_ -= static_cast<int64_t>(db_.get_doclength(did));
     auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
@@ -541,6 +548,16 @@ size_t IndexWriter::link_stories() {
   return 0;
 }
 
+void IndexWriter::refresh_copies(const Xapian::Database& all, const std::vector<std::string>& stories) {
+  try {
+    begin_batch();
+    stories::refresh_copies(db_, all, stories, true);
+    commit();
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+}
+
 void IndexWriter::flush_spelling() {
   // One Xapian call per distinct word and batch: add_spelling() per word and document costs a table
   // lookup each time and was over half the indexing time.
@@ -582,6 +599,10 @@ void IndexWriter::flush_documents() {
     stories.push_back(doc.get_value(schema::kSlotStory));
   }
   stories::mark_copies(db_, stories);
+  if (!shrunk_stories_.empty()) {
+    stories::refresh_copies(db_, db_, {shrunk_stories_.begin(), shrunk_stories_.end()}, true);
+    shrunk_stories_.clear();
+  }
   pending_article_docs_.clear();
   linker_.clear();
 }

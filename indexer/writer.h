@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -74,6 +75,17 @@ class IndexWriter {
   /// segments, bulk.h, after the merge) and commits. Returns how many it linked.
   size_t link_stories();
 
+  /// The stories that lost an article (deleted, or changed and linked again) in this writer's run: in a
+  /// sharded database their other copies may lie in other shards (refresh_copies()).
+  const std::set<std::string>& shrunk_stories() const { return run_shrunk_stories_; }
+
+  /// Rewrites the copies values (stories::refresh_copies()) of `stories` from `all` (every shard, this
+  /// one's writable database included), then commits.
+  void refresh_copies(const Xapian::Database& all, const std::vector<std::string>& stories);
+
+  /// The database written (uncommitted changes included), to be read with the other shards.
+  const Xapian::WritableDatabase& database() const { return db_; }
+
   /// Articles and passage-text bytes written since the last commit.
   uint64_t pending_articles() const { return pending_articles_; }
   uint64_t pending_bytes() const { return pending_bytes_; }
@@ -120,6 +132,8 @@ class IndexWriter {
   bool article_docid_changed_ = false;
   /// Article documents of the current batch, added by commit() (flush_documents()).
   std::vector<std::pair<Xapian::docid, Xapian::Document>> pending_article_docs_;
+  std::set<std::string> shrunk_stories_;      ///< stories that lost an article since the last flush
+  std::set<std::string> run_shrunk_stories_;  ///< ... since the writer was opened
   /// Gives them their story as they go in (indexer/story_links.h).
   stories::Linker linker_;
 };

@@ -128,27 +128,6 @@ std::vector<FacetResult> facet_rows(std::vector<FacetResult> facets, size_t limi
   return facets;
 }
 
-// Whether another copy of `doc`'s story matched too, asked of the shards when some are remote: Xapian 1.4
-// gives a hit the collapse count of the local merge only, so copies folded on a remote server are not
-// counted (its own count is overwritten).
-bool remote_copies_matched(const Xapian::Enquire& enquire, const Xapian::Document& doc,
-                           const std::vector<database::OpenedShard>& shards, const Xapian::Database& db,
-                           unsigned collapse_slot) {
-  const bool remote = std::any_of(shards.begin(), shards.end(), [](const database::OpenedShard& s) {
-    return s.shard.kind == database::Shard::Kind::kRemote;
-  });
-  // No collapse value: alone in its story (schema.h kSlotStoryCopies).
-  if (!remote || doc.get_value(collapse_slot).empty()) return false;
-  const std::string prefix(schema::kStory);
-  auto t = doc.termlist_begin();
-  t.skip_to(prefix);
-  if (t == doc.termlist_end() || (*t).rfind(prefix, 0) != 0) return false;
-  Xapian::Enquire copies(db);
-  copies.set_query(Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(), Xapian::Query(*t)));
-  copies.set_weighting_scheme(Xapian::BoolWeight());
-  return copies.get_mset(0, 0, 2).get_matches_lower_bound() >= 2;
-}
-
 // Every hit of `mset`, in its order.
 std::vector<Xapian::MSetIterator> all_hits(const Xapian::MSet& mset) {
   std::vector<Xapian::MSetIterator> out;
@@ -293,8 +272,10 @@ void Searcher::refresh_stats() {
       shards_.size() > 1 ? database::summed_lengths(shards_) : schema::read_lengths(db_);
   // Collapse on the slot only copies carry when every shard keeps it (schema.h kSlotStoryCopies).
   collapse_slot_ = schema::kSlotStoryCopies;
+  copy_lists_ = true;
   for (const database::OpenedShard& s : shards_) {
     if (s.db && s.db->get_metadata(std::string(schema::kMetaStoryCopies)) != "1") collapse_slot_ = schema::kSlotStory;
+    if (s.db && s.db->get_metadata(std::string(schema::kMetaStoryCopyList)) != "1") copy_lists_ = false;
   }
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
   // Xapian reads the first shard's metadata; dateline-index --shards gives every shard the whole archive's
@@ -570,7 +551,7 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
 }
 
 std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
-    const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page, const CopySpy* spy) const {
+    const Xapian::Enquire& /*enquire*/, const std::vector<Xapian::MSetIterator>& page, const CopySpy* spy) const {
   std::unordered_map<Xapian::docid, Xapian::docid> out;
   // The page's collapsed hits, by story.
   struct Shown {
@@ -580,7 +561,6 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     std::string date, id;  // of the copy shown so far
   };
   std::unordered_map<std::string, Shown> by_story;
-  std::vector<std::string> terms;
   std::vector<std::pair<std::string, std::string>> story_terms;  // {term, story}
   for (const auto& it : page) {
     if (it.get_collapse_count() == 0) continue;
@@ -590,10 +570,7 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     // The story's term; an id too long for a term is cut there (stories.h), read off the document.
     std::string term = std::string(schema::kStory) + story;
     if (term.size() > 240) term = stories::story_term(it.get_document(), story);
-    if (!term.empty()) {
-      terms.push_back(term);
-      story_terms.emplace_back(std::move(term), story);
-    }
+    if (!term.empty()) story_terms.emplace_back(std::move(term), story);
   }
   if (by_story.empty()) return out;
   // Scores that tie: equal but for the rounding of a sum taken in another order.
@@ -603,29 +580,7 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     if (date.empty() != than.date.empty()) return than.date.empty();
     return date != than.date ? date < than.date : id < than.id;
   };
-  auto date_and_id = [&](Xapian::docid did) -> std::pair<std::string, std::string> {
-    const Xapian::Document doc = db_.get_document(did);
-    return {doc.get_value(schema::kSlotDate), doc.get_value(schema::kSlotArticleId)};
-  };
-  // A matching copy `did` with score `w` (the search without a spy): its story is read off the document.
-  auto consider = [&](Xapian::docid did, double w) {
-    // Only a copy as good as a shown hit can replace it: read no other document.
-    if (std::none_of(by_story.begin(), by_story.end(), [&](const auto& s) { return ties(s.second.score, w); })) {
-      return;
-    }
-    const auto s = by_story.find(db_.get_document(did).get_value(collapse_slot_));
-    if (s == by_story.end() || s->second.did == did || !ties(s->second.score, w)) return;
-    if (!s->second.read) {
-      std::tie(s->second.date, s->second.id) = date_and_id(s->second.did);
-      s->second.read = true;
-    }
-    auto [date, id] = date_and_id(did);
-    if (!earlier(date, id, s->second)) return;
-    out[s->second.did] = did;  // keyed by the docid Xapian showed
-    s->second.date = std::move(date);
-    s->second.id = std::move(id);
-  };
-  if (spy != nullptr) {
+  {
     // The copies that tie with their story's shown hit: first the candidates whose score ties with some
     // shown hit's (the spy reads no value: reading each candidate's collapse value there cost 3% of a json
     // search of news), then which of them are copies of the story they tie with.
@@ -706,20 +661,89 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     }
     return out;
   }
-  // No spy (remote or several shards): the stories' copies that match, scored as in the search.
-  Xapian::doccount copies = 0;
+  return out;
+}
+
+Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire,
+                                           const std::vector<Xapian::MSetIterator>& page, bool ties) const {
+  PageCopies out;
+  // The page's hits of stories with copies (a collapse value), by story.
+  std::unordered_map<std::string, Xapian::docid> shown;
   std::vector<Xapian::Query> filters;
-  for (const std::string& term : terms) {
+  Xapian::doccount copies = 0;
+  for (const auto& it : page) {
+    const std::string story = it.get_collapse_key();
+    if (story.empty() || !shown.emplace(story, *it).second) continue;
+    // The story's term; an id too long for a term is cut there (stories.h), read off the document.
+    std::string term = std::string(schema::kStory) + story;
+    if (term.size() > 240) term = stories::story_term(it.get_document(), story);
+    if (term.empty()) continue;
     copies += db_.get_termfreq(term);
     filters.emplace_back(term);
   }
   if (filters.empty()) return out;
+  // The stories' copies that match, scored as in the search. Each comes with its story (collapsing on
+  // it, but keeping more copies per story than there are: nothing is dropped) and with its tie key as its
+  // sort key (schema.h kSlotStoryTieKey: date, unknown last, then id), whose byte order is what "earliest"
+  // means (stories.h).
   Xapian::Enquire copies_enquire(db_);
   copies_enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(),
                                          Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end())));
   copies_enquire.set_weighting_scheme(bm25());
-  const Xapian::MSet mset = copies_enquire.get_mset(0, copies);
-  for (auto m = mset.begin(); m != mset.end(); ++m) consider(*m, m.get_weight());
+  copies_enquire.set_collapse_key(collapse_slot_, copies + 1);
+  copies_enquire.set_sort_by_relevance_then_value(schema::kSlotStoryTieKey, false);
+  const Xapian::MSet mset = copies_enquire.get_mset(0, copies + 1);
+  // A database made before the tie key: the date and id are read (only of copies that tie).
+  auto key_of = [this](const Xapian::MSetIterator& m) {
+    std::string key = m.get_sort_key();
+    if (key.empty()) {
+      const Xapian::Document doc = db_.get_document(*m);
+      key = schema::tie_key(doc.get_value(schema::kSlotDate), doc.get_value(schema::kSlotArticleId));
+    }
+    return key;
+  };
+  struct Found {
+    unsigned matched = 0;
+    double score = 0;
+    bool shown_seen = false;
+    Xapian::MSetIterator shown;  // the shown copy in this match
+    std::string key;             // its tie key, once a copy ties with it
+    Xapian::docid best = 0;  // the earliest copy tying with it so far
+    std::string best_key;
+  };
+  std::unordered_map<std::string, Found> found;
+  for (auto m = mset.begin(); m != mset.end(); ++m) {
+    const auto s = shown.find(m.get_collapse_key());
+    if (s == shown.end()) continue;
+    Found& f = found[s->first];
+    ++f.matched;
+    if (*m == s->second) {
+      f.score = m.get_weight();
+      f.shown = m;
+      f.shown_seen = true;
+    }
+  }
+  // Scores that tie: equal but for the rounding of a sum taken in another order.
+  auto tie = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); };
+  if (ties) {
+    for (auto m = mset.begin(); m != mset.end(); ++m) {
+      const auto s = shown.find(m.get_collapse_key());
+      if (s == shown.end() || *m == s->second) continue;
+      Found& f = found[s->first];
+      if (!f.shown_seen || !tie(f.score, m.get_weight())) continue;  // the shown copy is missing: leave it
+      if (f.key.empty()) f.key = key_of(f.shown);
+      const std::string key = key_of(m);
+      if (key < (f.best == 0 ? f.key : f.best_key)) {
+        f.best = *m;
+        f.best_key = key;
+      }
+    }
+  }
+  for (const auto& [story, f] : found) {
+    const Xapian::docid did = shown.at(story);
+    if (f.matched >= 2) out.folded.insert(did);
+    if (f.best != 0) out.earliest[did] = f.best;
+  }
   return out;
 }
 
@@ -743,12 +767,19 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     return f->second;
   };
   size_t page_index = 0;
-  const std::unordered_map<Xapian::docid, Xapian::docid> earliest =
-      options.collapse_copies && options.sort == SortOrder::kRelevance ? earliest_ties(enquire, page, copy_spy)
-                                                                       : std::unordered_map<Xapian::docid, Xapian::docid>();
+  // Which copy shows each story (and, over several shards or a remote one, which hits folded copies).
+  const bool remote = documents_ && documents_->any_remote();
+  const bool relevance = options.sort == SortOrder::kRelevance;
+  PageCopies copies_on_page;
+  if (options.collapse_copies && copy_spy != nullptr && relevance) {
+    copies_on_page.earliest = earliest_ties(enquire, page, copy_spy);
+  } else if (options.collapse_copies && (remote || (shards_.size() > 1 && relevance))) {
+    copies_on_page = page_copies(enquire, page, relevance);
+  }
+  const std::unordered_map<Xapian::docid, Xapian::docid>& earliest = copies_on_page.earliest;
   // On remote shards, the page's documents at once (documents.h); on local ones, each as its turn comes.
   std::vector<Xapian::Document> remote_docs;
-  if (documents_ && documents_->any_remote() && !page.empty()) {
+  if (remote && !page.empty()) {
     std::vector<Xapian::docid> dids;
     for (const auto& it : page) {
       const auto shown = earliest.find(*it);
@@ -786,12 +817,10 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       base.article_terms = matching_terms(enquire, did);
       base.name_expansions = compiled.name_expansions;
     }
-    const bool folded =
-        it.get_collapse_count() > 0 ||
-        (options.collapse_copies && remote_copies_matched(enquire, doc, shards_, db_, collapse_slot_));
+    const bool folded = it.get_collapse_count() > 0 || copies_on_page.folded.count(*it) != 0;
     if (folded && !options.ids_only) {
       // Every other copy of its story, earliest first, from their value slots (stories.h).
-      for (auto& c : stories::other_copies(db_, doc)) {
+      for (auto& c : stories::other_copies(db_, doc, copy_lists_)) {
         Hit::Copy copy{std::move(c.id), std::nullopt, std::nullopt};
         if (!c.outlet.empty()) copy.outlet = std::move(c.outlet);
         if (!c.date.empty()) copy.date = std::move(c.date);

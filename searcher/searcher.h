@@ -13,6 +13,7 @@
 #include <string_view>
 #include <utility>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "analyzers/analyzer.h"
@@ -207,6 +208,17 @@ class Searcher {
   std::unordered_map<Xapian::docid, Xapian::docid> earliest_ties(const Xapian::Enquire& enquire,
                                                                  const std::vector<Xapian::MSetIterator>& page,
                                                                  const CopySpy* spy) const;
+  /// Several shards, or a remote one (no CopySpy): which hits of `page` folded other copies, and, when
+  /// `ties` (relevance order), each hit's earliest copy with the same score, as earliest_ties() gives it.
+  /// One extra match over the page's stories answers both: Xapian 1.4 keeps no collapse count for a copy
+  /// folded on a remote server, and each copy comes back with its story (the collapse key, at most a
+  /// limit no story reaches) and its date and id (the sort key), so no document is read.
+  struct PageCopies {
+    std::unordered_map<Xapian::docid, Xapian::docid> earliest;  ///< shown docid -> the copy to show
+    std::unordered_set<Xapian::docid> folded;                   ///< shown docids with other matching copies
+  };
+  PageCopies page_copies(const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
+                         bool ties) const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
   /// Term frequencies come from `mset`'s statistics where the query holds the term (no read).
@@ -229,6 +241,8 @@ class Searcher {
   std::shared_ptr<DocumentReader> documents_;
   /// The collapse key: schema::kSlotStoryCopies, or kSlotStory in a database made before that slot.
   Xapian::valueno collapse_slot_ = 0;
+  /// Every shard keeps each copy's list of its story's copies (schema.h kSlotStoryCopyList).
+  bool copy_lists_ = false;
   std::vector<database::OpenedShard> shards_;  ///< the shards db_ holds (one for a glass directory)
   std::vector<std::string> missing_;           ///< shards left out (OpenOptions::allow_partial)
   /// The words sharing a name key (analyzers/names.h), for CompileOptions::name_variants.

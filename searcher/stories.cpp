@@ -133,16 +133,35 @@ std::optional<Story> story_of(const Xapian::Database& db, std::string_view id) {
   return s;
 }
 
-std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc) {
+std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc, bool lists) {
   std::vector<StoryArticle> out;
   const std::string story = doc.get_value(schema::kSlotStory);
   if (story.empty()) return out;
+  const std::string own = doc.get_value(schema::kSlotArticleId);
+  if (lists) {
+    const std::string value = doc.get_value(schema::kSlotStoryCopyList);
+    if (auto copies = value.empty() ? std::nullopt : schema::decode_copy_list(value)) {
+      // Kept in story_of()'s order by the indexer (indexer/story_links.h).
+      bool own_seen = false;
+      for (auto& c : *copies) {
+        if (!own_seen && c.id == own) {
+          own_seen = true;
+          continue;
+        }
+        StoryArticle a;
+        a.id = std::move(c.id);
+        a.outlet = std::move(c.outlet);
+        a.date = iso_date(c.date);
+        out.push_back(std::move(a));
+      }
+      return out;
+    }
+  }
   // The linker writes the story value and its term together: the term of a short id needs no look at the
   // document's term list (a long one, cut, does).
   std::string term = str(schema::kStory) + story;
   if (term.size() > kMaxTermBytes) term = id_term(doc, schema::kStory, story);
   if (term.empty()) return out;
-  const std::string own = doc.get_value(schema::kSlotArticleId);
   for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
     // Lazy: the values are read one by one, the document's data and terms never.
     StoryArticle a = describe_values(db.get_document(*p, Xapian::DOC_ASSUME_VALID));

@@ -46,9 +46,11 @@ std::optional<Xapian::docid> find_article(const Xapian::Database& db, std::strin
 std::optional<Story> story_of(const Xapian::Database& db, std::string_view id);
 
 /// The other copies of the story of article document `doc` of `db` (a search hit), as story_of() orders them,
-/// without their titles: id, outlet and date are read from the copies' value slots, never their data (a
-/// search lists them under each hit that folded copies). Empty when it is alone in its story.
-std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc);
+/// without their titles (a search lists them under each hit that folded copies). With `lists` (every
+/// database of `db` keeps schema::kSlotStoryCopyList) they are the document's own list, no other read;
+/// otherwise, or for a story too large for a list, id, outlet and date are read from the copies' value
+/// slots, never their data. Empty when it is alone in its story.
+std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc, bool lists);
 
 /// Up to `limit` articles about what article `id` is about that are not copies of it: Xapian's
 /// relevance-feedback expansion (Enquire::get_eset, BM25 term selection over an RSet of the article) gives

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <xapian.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -23,11 +24,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "analyzers/schema.h"
 #include "tests/support/test_support.h"
 
 extern char** environ;
@@ -620,3 +623,95 @@ TEST(RemoteShards, DownOrSilentServerIsOneLineAndExit2) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "dateline-search: --remote-timeout: expected seconds from 0.001 to 3600, got '0'\n");
 }
+
+namespace {
+
+std::string copy_record(const std::string& id, const std::string& outlet, const std::string& date) {
+  json j{{"id", id},
+         {"outlet", outlet},
+         {"title", "Norland raises rates"},
+         {"text",
+          "The central bank of Norland raised its main interest rate by half a point on Tuesday, saying the "
+          "krone's fall had made imports dearer.\n\nGovernor Ana Veld told reporters in Stenby that the bank "
+          "would keep raising rates until prices steadied and the krone recovered."}};
+  if (!date.empty()) j["date"] = date;
+  return j.dump() + "\n";
+}
+
+// Each article of the shards under `dir`: id -> the ids its story's copies list holds (schema.h
+// kSlotStoryCopyList).
+std::map<std::string, std::vector<std::string>> stored_lists(const std::string& dir, int shards) {
+  namespace schema = dateline::schema;
+  std::map<std::string, std::vector<std::string>> out;
+  for (int s = 0; s < shards; ++s) {
+    Xapian::Database x(dir + "/shard-0" + std::to_string(s));
+    for (auto p = x.postlist_begin(""); p != x.postlist_end(""); ++p) {
+      const Xapian::Document doc = x.get_document(*p);
+      const std::string v = doc.get_value(schema::kSlotStoryCopyList);
+      if (v.empty()) continue;
+      auto& list = out[doc.get_value(schema::kSlotArticleId)];
+      const std::optional<std::vector<schema::ListedCopy>> copies = schema::decode_copy_list(v);
+      if (!copies.has_value()) {
+        list.push_back("(damaged)");
+        continue;
+      }
+      for (const schema::ListedCopy& c : *copies) list.push_back(c.id);
+    }
+  }
+  return out;
+}
+
+// Copies of one story that tie in score, spread over two shards: shown by the earliest (date, then id),
+// the others listed by date, locally and through two xapian-tcpsrv alike; a copy deleted from one shard
+// leaves the lists in both.
+TEST(RemoteShards, TiedCopiesAcrossShardsAnswerAsLocal) {
+  dateline::test::TempDir dir;
+  const std::string db = (dir.path() / "two").string();
+  const std::string in = (dir.path() / "copies.jsonl").string();
+  write_file(in, copy_record("a-late", "Reuters", "2024-03-03") + copy_record("b-undated", "Evening Star", "") +
+                     copy_record("c-mid", "Daily Courier", "2024-03-02") +
+                     copy_record("d-early", "Harwick Post", "2024-03-01") +
+                     copy_record("e-mid", "Stenby Times", "2024-03-02"));
+  RunResult made = index({"--db", db, "--shards", "2", in});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::vector<std::string> all{"d-early", "c-mid", "e-mid", "a-late", "b-undated"};
+  auto lists = stored_lists(db, 2);
+  ASSERT_EQ(lists.size(), 5u);
+  for (const auto& [id, list] : lists) EXPECT_EQ(list, all) << id;
+
+  auto check = [&](const std::vector<std::string>& copies) {
+    const RunResult local = search(db, {"--format", "json", "krone"});
+    ASSERT_EQ(local.exit_code, 0) << local.err;
+    const json l = json::parse(local.out);
+    ASSERT_EQ(l["hits"].size(), 1u) << local.out;
+    EXPECT_EQ(l["hits"][0]["id"], "d-early");
+    std::vector<std::string> listed;
+    for (const auto& c : l["hits"][0]["copies"]) listed.push_back(c["id"]);
+    EXPECT_EQ(listed, copies);
+    if (!xapian_tcpsrv_installed()) return;
+    TcpServer s0(db + "/shard-00");
+    TcpServer s1(db + "/shard-01");
+    ASSERT_TRUE(s0.running() && s1.running());
+    const std::string stub = (dir.path() / "remote.stub").string();
+    write_file(stub, "remote 127.0.0.1:" + std::to_string(s0.port()) + "\nremote 127.0.0.1:" +
+                         std::to_string(s1.port()) + "\n");
+    const RunResult remote = search(stub, {"--allow-remote", "--format", "json", "krone"});
+    ASSERT_EQ(remote.exit_code, 0) << remote.err;
+    EXPECT_TRUE(same_page(remote.out, local.out)) << remote.out << "\n" << local.out;
+    EXPECT_EQ(search(stub, {"--allow-remote", "--format", "ids", "--outlet", "Reuters", "--outlet",
+                            "Evening Star", "krone"})
+                  .out,
+              "a-late\n");
+  };
+  check({"c-mid", "e-mid", "a-late", "b-undated"});
+  // Which shard each copy is in depends on its id's hash: the copy deleted is in one, the lists in both.
+  ASSERT_EQ(index({"--db", db, "--shards", "2", "--delete", "c-mid"}).exit_code, 0);
+  lists = stored_lists(db, 2);
+  ASSERT_EQ(lists.size(), 4u);
+  for (const auto& [id, list] : lists) {
+    EXPECT_EQ(list, (std::vector<std::string>{"d-early", "e-mid", "a-late", "b-undated"})) << id;
+  }
+  check({"e-mid", "a-late", "b-undated"});
+}
+
+}  // namespace

@@ -3,6 +3,7 @@
  *  dateline-search --story lists a story's copies by date, --like finds other stories on the same subject.
  */
 #include <gtest/gtest.h>
+#include <xapian.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/schema.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -272,6 +274,97 @@ TEST_F(StoriesCli, ALaterCopyOfALoneArticleCollapsesWithIt) {
   EXPECT_EQ(j["hits"][0]["id"], "wire-1");
   EXPECT_EQ(j["total"]["stories"], 1);
   EXPECT_EQ(search({"--format", "ids", "--copies", "show", "krone"}).out, "copy-2\nwire-1\n");  // ties: by id
+}
+
+}  // namespace
+
+namespace {
+
+// What each article of `db` lists as its story's copies (schema.h kSlotStoryCopyList): id -> the ids listed,
+// and each one's tie key (kSlotStoryTieKey).
+struct Stored {
+  std::map<std::string, std::vector<std::string>> lists;
+  std::map<std::string, std::string> tie_keys;
+};
+Stored stored_lists(const std::string& db) {
+  namespace schema = dateline::schema;
+  Stored out;
+  Xapian::Database x(db);
+  for (auto p = x.postlist_begin(""); p != x.postlist_end(""); ++p) {
+    const Xapian::Document doc = x.get_document(*p);
+    const std::string id = doc.get_value(schema::kSlotArticleId);
+    if (const std::string v = doc.get_value(schema::kSlotStoryCopyList); !v.empty()) {
+      auto& list = out.lists[id];
+      const std::optional<std::vector<schema::ListedCopy>> copies = schema::decode_copy_list(v);
+      if (!copies.has_value()) {
+        list.push_back("(damaged)");
+        continue;
+      }
+      for (const schema::ListedCopy& c : *copies) list.push_back(c.id);
+    }
+    if (const std::string k = doc.get_value(schema::kSlotStoryTieKey); !k.empty()) out.tie_keys[id] = k;
+  }
+  return out;
+}
+
+// Each copy carries its story's list of copies, kept by every later run: a deleted copy leaves the others'
+// lists, a changed date moves a copy in them. The search's "copies" read from the lists equal the ones read
+// from the copies themselves (a database made before the lists).
+TEST_F(StoriesCli, EachCopyListsItsStoryThroughDeletionsAndUpdates) {
+  ASSERT_EQ(index({(dir_.path() / "batch1.jsonl").string()}).exit_code, 0);
+  const std::vector<std::string> all{"copy-2", "wire-1", "cut-3"};
+  Stored s = stored_lists(db_);
+  EXPECT_EQ(s.lists, (std::map<std::string, std::vector<std::string>>{
+                         {"wire-1", all}, {"copy-2", all}, {"cut-3", all}}));
+  EXPECT_EQ(s.tie_keys["wire-1"], std::string("20240102\0wire-1", 15));
+  EXPECT_EQ(s.tie_keys["cut-3"], std::string("\xff\0cut-3", 7));
+  EXPECT_EQ(s.tie_keys.count("other-4"), 0u);  // alone in its story
+
+  const std::vector<std::string> queries[] = {{"krone"}, {"rates", "--limit", "1"}, {"bank", "--offset", "1"}};
+  auto pages = [&] {
+    std::vector<std::string> out;
+    for (auto q : queries) {
+      q.insert(q.begin(), {"--format", "json"});
+      out.push_back(search(q).out);
+    }
+    return out;
+  };
+  const std::vector<std::string> from_lists = pages();
+  EXPECT_NE(from_lists[0].find("\"copies\""), std::string::npos) << from_lists[0];
+  {
+    Xapian::WritableDatabase w(db_);
+    w.set_metadata(std::string(dateline::schema::kMetaStoryCopyList), "");
+    w.commit();
+  }
+  EXPECT_EQ(pages(), from_lists);  // read from the copies' values instead
+  {
+    Xapian::WritableDatabase w(db_);
+    w.set_metadata(std::string(dateline::schema::kMetaStoryCopyList), "1");
+    w.commit();
+  }
+
+  ASSERT_EQ(index({"--delete", "copy-2"}).exit_code, 0);
+  s = stored_lists(db_);
+  EXPECT_EQ(s.lists, (std::map<std::string, std::vector<std::string>>{{"wire-1", {"wire-1", "cut-3"}},
+                                                                       {"cut-3", {"wire-1", "cut-3"}}}));
+  auto j = json::parse(search({"--format", "json", "krone"}).out);
+  for (const auto& h : j["hits"]) {
+    for (const auto& c : h.value("copies", json::array())) EXPECT_NE(c["id"], "copy-2") << j.dump();
+  }
+  // cut-3 gets a date before wire-1's: first in both lists, and its tie key follows.
+  write("dated.jsonl", record("cut-3", "Harwick Post", "2023-12-31", "Rates rise", join(kWire, 0, 2)));
+  ASSERT_EQ(index({(dir_.path() / "dated.jsonl").string()}).exit_code, 0);
+  s = stored_lists(db_);
+  EXPECT_EQ(s.lists, (std::map<std::string, std::vector<std::string>>{{"wire-1", {"cut-3", "wire-1"}},
+                                                                       {"cut-3", {"cut-3", "wire-1"}}}));
+  EXPECT_EQ(s.tie_keys["cut-3"], std::string("20231231\0cut-3", 14));
+  // Alone again: the last copy keeps the collapse value, listing itself.
+  ASSERT_EQ(index({"--delete", "wire-1"}).exit_code, 0);
+  s = stored_lists(db_);
+  EXPECT_EQ(s.lists, (std::map<std::string, std::vector<std::string>>{{"cut-3", {"cut-3"}}}));
+  j = json::parse(search({"--format", "json", "krone"}).out);
+  ASSERT_EQ(j["hits"].size(), 2u);  // cut-3 and other-4
+  for (const auto& h : j["hits"]) EXPECT_FALSE(h.contains("copies")) << j.dump();
 }
 
 }  // namespace

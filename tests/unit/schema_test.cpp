@@ -59,3 +59,39 @@ TEST(Schema, StampRoundTripsAndRefusesOtherVersions) {
         << e.what();
   }
 }
+
+// A story's copies list (kSlotStoryCopyList) reads back as written; anything else in the slot of a database
+// (not trusted) is refused, never read past its end.
+TEST(Schema, CopyListRoundTripsAndRefusesDamage) {
+  using dateline::schema::ListedCopy;
+  const std::vector<ListedCopy> copies{
+      {"reuters-1", "Reuters", "20240101"}, {"", "", ""}, {std::string(300, 'x'), "BBC News", "2024"}};
+  const std::string value = dateline::schema::encode_copy_list(copies);
+  const auto back = dateline::schema::decode_copy_list(value);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(*back == copies);
+  const auto none = dateline::schema::decode_copy_list("");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+  for (size_t cut = 1; cut < value.size(); ++cut) {
+    const auto head = dateline::schema::decode_copy_list(std::string_view(value).substr(0, cut));
+    // A cut at an entry's end is a shorter list; anywhere else it is no list.
+    if (head) {
+      EXPECT_LT(head->size(), copies.size()) << cut;
+    }
+  }
+  EXPECT_FALSE(dateline::schema::decode_copy_list(std::string("\xff\xff\xff\xff\xff\x01", 6)).has_value());
+  EXPECT_FALSE(dateline::schema::decode_copy_list(std::string("\x05" "ab", 3)).has_value());
+  const std::vector<ListedCopy> too_many(dateline::schema::kMaxListedCopies + 1, ListedCopy{"a", "b", "c"});
+  EXPECT_FALSE(dateline::schema::decode_copy_list(dateline::schema::encode_copy_list(too_many)).has_value());
+}
+
+// The tie key's byte order is "who ran it first": the date, unknown last, then the id.
+TEST(Schema, TieKeyOrdersByDateThenIdUnknownDatesLast) {
+  using dateline::schema::tie_key;
+  EXPECT_LT(tie_key("20240101", "z"), tie_key("20240102", "a"));
+  EXPECT_LT(tie_key("20240101", "a"), tie_key("20240101", "b"));
+  EXPECT_LT(tie_key("2024", "z"), tie_key("20240101", "a"));  // a year alone before a day of it, as --story
+  EXPECT_LT(tie_key("29991231", "z"), tie_key("", "a"));
+  EXPECT_LT(tie_key("", "a"), tie_key("", "b"));
+}
