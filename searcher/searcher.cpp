@@ -135,19 +135,32 @@ std::vector<Xapian::MSetIterator> all_hits(const Xapian::MSet& mset) {
   return out;
 }
 
-// `hits` (in score order) with runs of equal scores in article id order: ids are read for those runs only.
-std::vector<Xapian::MSetIterator> ties_by_id(std::vector<Xapian::MSetIterator> hits) {
+// The article ids of `hits`, read all at once.
+using IdReader = std::function<std::vector<std::string>(const std::vector<Xapian::MSetIterator>& hits)>;
+
+// `hits` (in score order) with runs of equal scores in article id order: ids are read for those runs only,
+// in one call of `ids_of` (over remote shards, the documents of every run at once: documents.h).
+std::vector<Xapian::MSetIterator> ties_by_id(std::vector<Xapian::MSetIterator> hits, const IdReader& ids_of) {
+  std::vector<std::pair<size_t, size_t>> runs;
+  std::vector<Xapian::MSetIterator> tied;
   for (size_t i = 0; i < hits.size();) {
     size_t j = i + 1;
     while (j < hits.size() && hits[j].get_weight() == hits[i].get_weight()) ++j;
     if (j - i > 1) {
-      std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
-      for (size_t k = i; k < j; ++k)
-        run.emplace_back(hits[k].get_document().get_value(schema::kSlotArticleId), hits[k]);
-      std::sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (size_t k = i; k < j; ++k) hits[k] = run[k - i].second;
+      runs.emplace_back(i, j);
+      tied.insert(tied.end(), hits.begin() + static_cast<std::ptrdiff_t>(i),
+                  hits.begin() + static_cast<std::ptrdiff_t>(j));
     }
     i = j;
+  }
+  if (runs.empty()) return hits;
+  const std::vector<std::string> ids = ids_of(tied);
+  size_t next = 0;
+  for (const auto& [i, j] : runs) {
+    std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
+    for (size_t k = i; k < j; ++k) run.emplace_back(ids[next++], hits[k]);
+    std::sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t k = i; k < j; ++k) hits[k] = run[k - i].second;
   }
   return hits;
 }
@@ -345,6 +358,7 @@ std::pair<uint64_t, bool> Searcher::count(const SearchOptions& options) {
 SearchResult Searcher::search_once(const SearchOptions& options) {
   SearchResult result;
   result.query = options.query;
+  remote_read_.clear();
   for (const std::string& shard : missing_) {
     result.warnings.push_back("shard " + shard + " did not open (--allow-partial): its articles are missing");
   }
@@ -428,6 +442,21 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const uint64_t page_end = std::min<uint64_t>(static_cast<uint64_t>(options.offset) + options.limit, doccount);
   Xapian::MSet mset;
   std::vector<Xapian::MSetIterator> ranked;  // by_score: the ranked hits, ties in id order
+  const IdReader ids_of = [this](const std::vector<Xapian::MSetIterator>& hits) {
+    std::vector<std::string> ids;
+    if (documents_ && documents_->any_remote()) {
+      std::vector<Xapian::docid> dids;
+      for (const auto& h : hits) dids.push_back(*h);
+      const std::vector<Xapian::Document> docs = documents_->read(db_, dids);
+      for (size_t i = 0; i < docs.size(); ++i) {
+        ids.push_back(docs[i].get_value(schema::kSlotArticleId));
+        remote_read_.emplace(dids[i], docs[i]);  // the page's are shown next (add_hits())
+      }
+    } else {
+      for (const auto& h : hits) ids.push_back(h.get_document().get_value(schema::kSlotArticleId));
+    }
+    return ids;
+  };
   if (by_score) {
     uint64_t want = page_end + 16;  // a few past the page: a tie at its end rarely runs longer
     for (;;) {
@@ -436,7 +465,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       // get_mset would count each document again, so the facet spies see the first match only.
       enquire.clear_matchspies();
       if (copy_spy) enquire.add_matchspy(copy_spy.get());
-      ranked = ties_by_id(all_hits(mset));
+      ranked = ties_by_id(all_hits(mset), ids_of);
       // Done when the list reaches past the page's last score (the run of ties that ends the page is
       // whole), or holds every match.
       if (mset.size() < want || page_end == 0 ||
@@ -670,7 +699,6 @@ Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire,
   // The page's hits of stories with copies (a collapse value), by story.
   std::unordered_map<std::string, Xapian::docid> shown;
   std::vector<Xapian::Query> filters;
-  Xapian::doccount copies = 0;
   for (const auto& it : page) {
     const std::string story = it.get_collapse_key();
     if (story.empty() || !shown.emplace(story, *it).second) continue;
@@ -678,10 +706,13 @@ Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire,
     std::string term = std::string(schema::kStory) + story;
     if (term.size() > 240) term = stories::story_term(it.get_document(), story);
     if (term.empty()) continue;
-    copies += db_.get_termfreq(term);
     filters.emplace_back(term);
   }
   if (filters.empty()) return out;
+  // As many copies as the stories can list (schema.h kMaxListedCopies; asking a remote shard each story's
+  // size is one more request per story), or, when more match, as many as they hold.
+  Xapian::doccount copies =
+      std::min<Xapian::doccount>(db_.get_doccount(), filters.size() * (schema::kMaxListedCopies + 1));
   // The stories' copies that match, scored as in the search. Each comes with its story (collapsing on
   // it, but keeping more copies per story than there are: nothing is dropped) and with its tie key as its
   // sort key (schema.h kSlotStoryTieKey: date, unknown last, then id), whose byte order is what "earliest"
@@ -690,9 +721,16 @@ Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire,
   copies_enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, enquire.get_query(),
                                          Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end())));
   copies_enquire.set_weighting_scheme(bm25());
-  copies_enquire.set_collapse_key(collapse_slot_, copies + 1);
   copies_enquire.set_sort_by_relevance_then_value(schema::kSlotStoryTieKey, false);
-  const Xapian::MSet mset = copies_enquire.get_mset(0, copies + 1);
+  Xapian::MSet mset;
+  for (;;) {
+    copies_enquire.set_collapse_key(collapse_slot_, copies + 1);
+    mset = copies_enquire.get_mset(0, copies + 1);
+    if (mset.size() <= copies) break;
+    copies = 0;  // a story larger than any list
+    for (const Xapian::Query& f : filters) copies += db_.get_termfreq(*f.get_terms_begin());
+    if (mset.size() > copies) break;
+  }
   // A database made before the tie key: the date and id are read (only of copies that tie).
   auto key_of = [this](const Xapian::MSetIterator& m) {
     std::string key = m.get_sort_key();
@@ -785,7 +823,15 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       const auto shown = earliest.find(*it);
       dids.push_back(shown == earliest.end() ? *it : shown->second);
     }
-    remote_docs = documents_->read(db_, dids);
+    // Those read to order ties by id (ties_by_id()) are not asked for again.
+    std::vector<Xapian::docid> missing;
+    for (Xapian::docid did : dids) {
+      if (remote_read_.count(did) == 0) missing.push_back(did);
+    }
+    const std::vector<Xapian::Document> read = documents_->read(db_, missing);
+    for (size_t i = 0; i < missing.size(); ++i) remote_read_.emplace(missing[i], read[i]);
+    for (Xapian::docid did : dids) remote_docs.push_back(remote_read_.at(did));
+    remote_read_.clear();
   }
   size_t hit_index = 0;
   for (const auto& it : page) {

@@ -239,6 +239,8 @@ class Searcher {
   std::vector<bool> remote_shard_;
   /// Reads a page's documents on remote shards at once (documents.h); set when the database is opened.
   std::shared_ptr<DocumentReader> documents_;
+  /// Remote documents one search has read already (by docid in db_), for its page: emptied at each search.
+  std::unordered_map<Xapian::docid, Xapian::Document> remote_read_;
   /// The collapse key: schema::kSlotStoryCopies, or kSlotStory in a database made before that slot.
   Xapian::valueno collapse_slot_ = 0;
   /// Every shard keeps each copy's list of its story's copies (schema.h kSlotStoryCopyList).
