@@ -442,16 +442,25 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const uint64_t page_end = std::min<uint64_t>(static_cast<uint64_t>(options.offset) + options.limit, doccount);
   Xapian::MSet mset;
   std::vector<Xapian::MSetIterator> ranked;  // by_score: the ranked hits, ties in id order
-  const IdReader ids_of = [this](const std::vector<Xapian::MSetIterator>& hits) {
+  const IdReader ids_of = [this, &mset, &options, &page_end](const std::vector<Xapian::MSetIterator>& hits) {
     std::vector<std::string> ids;
     if (documents_ && documents_->any_remote()) {
+      // With the page's other hits, which are shown next (add_hits()): one round of reads for both.
       std::vector<Xapian::docid> dids;
-      for (const auto& h : hits) dids.push_back(*h);
-      const std::vector<Xapian::Document> docs = documents_->read(db_, dids);
-      for (size_t i = 0; i < docs.size(); ++i) {
-        ids.push_back(docs[i].get_value(schema::kSlotArticleId));
-        remote_read_.emplace(dids[i], docs[i]);  // the page's are shown next (add_hits())
+      for (const auto& h : hits) {
+        if (remote_read_.count(*h) == 0) dids.push_back(*h);
       }
+      const size_t tied = dids.size();
+      for (uint64_t k = options.offset; k < std::min<uint64_t>(page_end, mset.size()); ++k) {
+        const Xapian::docid did = *mset[static_cast<Xapian::doccount>(k)];
+        if (remote_read_.count(did) == 0 && std::find(dids.begin(), dids.begin() + static_cast<std::ptrdiff_t>(tied), did) ==
+                                                dids.begin() + static_cast<std::ptrdiff_t>(tied)) {
+          dids.push_back(did);
+        }
+      }
+      const std::vector<Xapian::Document> docs = documents_->read(db_, dids);
+      for (size_t i = 0; i < docs.size(); ++i) remote_read_.emplace(dids[i], docs[i]);
+      for (const auto& h : hits) ids.push_back(remote_read_.at(*h).get_value(schema::kSlotArticleId));
     } else {
       for (const auto& h : hits) ids.push_back(h.get_document().get_value(schema::kSlotArticleId));
     }
