@@ -32,6 +32,10 @@ class DocumentReader {
   /// extra connection is dropped and its documents read from `db` (whose errors are thrown as they come).
   std::vector<Xapian::Document> read(const Xapian::Database& db, const std::vector<Xapian::docid>& dids);
 
+  /// The documents of `dids` that lie on remote shards, read over the extra connections only (never
+  /// `db`: the caller may use it meanwhile on its own thread); unset for the others and for failed reads.
+  /// Several of them, or none: one document alone is left to the caller.
+  std::vector<std::optional<Xapian::Document>> read_lanes(const std::vector<Xapian::docid>& dids);
   /// Drops the extra connections (after `db` was reopened: they would show an older revision).
   void reset();
 

@@ -16,10 +16,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <unordered_set>
 
@@ -817,28 +819,51 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
   // Which copy shows each story (and, over several shards or a remote one, which hits folded copies).
   const bool remote = documents_ && documents_->any_remote();
   const bool relevance = options.sort == SortOrder::kRelevance;
+  const bool ask_copies = options.collapse_copies && (remote || (shards_.size() > 1 && relevance));
   PageCopies copies_on_page;
   if (options.collapse_copies && copy_spy != nullptr && relevance) {
     copies_on_page.earliest = earliest_ties(enquire, page, copy_spy);
-  } else if (options.collapse_copies && (remote || (shards_.size() > 1 && relevance))) {
+  } else if (ask_copies && !remote) {
     copies_on_page = page_copies(enquire, page, relevance);
   }
   const std::unordered_map<Xapian::docid, Xapian::docid>& earliest = copies_on_page.earliest;
   // On remote shards, the page's documents at once (documents.h); on local ones, each as its turn comes.
   std::vector<Xapian::Document> remote_docs;
   if (remote && !page.empty()) {
-    std::vector<Xapian::docid> dids;
+    // The shown copies are read over the extra connections while the page's stories are asked over the
+    // database's own (page_copies()); a tie that an earlier copy wins costs one more read.
+    std::vector<Xapian::docid> missing;  // not read to order ties by id (ties_by_id())
+    for (const auto& it : page) {
+      if (remote_read_.count(*it) == 0) missing.push_back(*it);
+    }
+    std::vector<std::optional<Xapian::Document>> lanes;
+    std::exception_ptr lane_error;
+    std::thread reader([&] {
+      try {
+        lanes = documents_->read_lanes(missing);
+      } catch (...) {
+        lane_error = std::current_exception();
+      }
+    });
+    try {
+      if (ask_copies) copies_on_page = page_copies(enquire, page, relevance);
+    } catch (...) {
+      reader.join();
+      throw;
+    }
+    reader.join();
+    if (lane_error) std::rethrow_exception(lane_error);
+    for (size_t i = 0; i < missing.size(); ++i) {
+      remote_read_.emplace(missing[i], i < lanes.size() && lanes[i] ? *lanes[i] : db_.get_document(missing[i]));
+    }
+    std::vector<Xapian::docid> dids, later;
     for (const auto& it : page) {
       const auto shown = earliest.find(*it);
       dids.push_back(shown == earliest.end() ? *it : shown->second);
+      if (remote_read_.count(dids.back()) == 0) later.push_back(dids.back());
     }
-    // Those read to order ties by id (ties_by_id()) are not asked for again.
-    std::vector<Xapian::docid> missing;
-    for (Xapian::docid did : dids) {
-      if (remote_read_.count(did) == 0) missing.push_back(did);
-    }
-    const std::vector<Xapian::Document> read = documents_->read(db_, missing);
-    for (size_t i = 0; i < missing.size(); ++i) remote_read_.emplace(missing[i], read[i]);
+    const std::vector<Xapian::Document> read = documents_->read(db_, later);
+    for (size_t i = 0; i < later.size(); ++i) remote_read_.emplace(later[i], read[i]);
     for (Xapian::docid did : dids) remote_docs.push_back(remote_read_.at(did));
     remote_read_.clear();
   }
