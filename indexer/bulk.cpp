@@ -157,11 +157,16 @@ struct Target {
 // with the segments. The segment writers used to add their articles' words as they went: each flush re-read
 // and re-wrote (deflated) every fragment list its new words joined, lists that grow with the dictionary, so
 // the spelling table was 1.6 of the build's 16.5 CPU seconds on news.jsonl (bench/RESULTS.md, "Indexing
-// wall time"). Written once, each list is deflated once, while the writers finish their last batches.
-void write_spelling(const std::string& path, const std::unordered_map<std::string, Xapian::termcount>& words) {
+// wall time"). Written once, each list is deflated once, while the writers finish their last batches; in
+// `parts` databases on as many threads (the words split by their hash), as the compactor joins the lists.
+void write_spelling(const std::string& path, const std::unordered_map<std::string, Xapian::termcount>& words,
+                    size_t part, size_t parts) {
   Xapian::WritableDatabase db(path,
                               Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
-  for (const auto& [word, n] : words) db.add_spelling(word, n);
+  const std::hash<std::string> hash;
+  for (const auto& [word, n] : words) {
+    if (hash(word) % parts == part) db.add_spelling(word, n);
+  }
   db.commit();
   db.close();
 }
@@ -409,9 +414,11 @@ void BulkBuilder::link_and_queue() {
 size_t BulkBuilder::finish() {
   Impl& d = *impl_;
   link_and_queue();
-  // Every article is counted now: each database's spelling is written while its writers finish.
-  std::vector<std::string> spelling_dbs(d.targets.size());
-  std::vector<std::exception_ptr> spelling_errors(d.targets.size());
+  // Every article is counted now: each database's spelling is written while its writers finish, in as many
+  // parts as it has writers.
+  const size_t parts = d.options.writers;
+  std::vector<std::vector<std::string>> spelling_dbs(d.targets.size(), std::vector<std::string>(parts));
+  std::vector<std::exception_ptr> spelling_errors(d.targets.size() * parts);
   std::vector<std::thread> spelling;
   struct Join {
     std::vector<std::thread>& threads;
@@ -423,15 +430,18 @@ size_t BulkBuilder::finish() {
   } join_spelling{spelling};
   for (size_t i = 0; i < d.targets.size(); ++i) {
     if (d.targets[i].spelling.empty()) continue;
-    spelling_dbs[i] = (fs::path(d.targets[i].dir) / "spelling").string();
-    spelling.emplace_back([&, i] {
-      try {
-        write_spelling(spelling_dbs[i], d.targets[i].spelling);
-      } catch (...) {
-        spelling_errors[i] = std::current_exception();
-      }
-      d.targets[i].spelling.clear();
-    });
+    for (size_t k = 0; k < parts; ++k) {
+      std::string name("spelling");
+      name += std::to_string(k);
+      spelling_dbs[i][k] = (fs::path(d.targets[i].dir) / name).string();
+      spelling.emplace_back([&, i, k] {
+        try {
+          write_spelling(spelling_dbs[i][k], d.targets[i].spelling, k, parts);
+        } catch (...) {
+          spelling_errors[i * parts + k] = std::current_exception();
+        }
+      });
+    }
   }
   d.stop();
   if (d.failed) throw d.error_for(d.error);
@@ -474,12 +484,15 @@ size_t BulkBuilder::finish() {
   }
   for (auto& t : spelling) t.join();
   for (size_t i = 0; i < d.targets.size(); ++i) {
-    try {
-      if (spelling_errors[i]) std::rethrow_exception(spelling_errors[i]);
-    } catch (const Xapian::Error& e) {
-      throw d.error_for("cannot write the spelling table of the bulk build (" + e.get_description() + ")");
+    d.targets[i].spelling.clear();
+    for (size_t k = 0; k < parts; ++k) {
+      try {
+        if (spelling_errors[i * parts + k]) std::rethrow_exception(spelling_errors[i * parts + k]);
+      } catch (const Xapian::Error& e) {
+        throw d.error_for("cannot write the spelling table of the bulk build (" + e.get_description() + ")");
+      }
+      if (!spelling_dbs[i][k].empty()) merges[i].segments.push_back(spelling_dbs[i][k]);
     }
-    if (!spelling_dbs[i].empty()) merges[i].segments.push_back(spelling_dbs[i]);
   }
   // Each database merged on a thread of its own: the compactor is one thread's work per database.
   std::vector<std::exception_ptr> errors(d.targets.size());
