@@ -205,9 +205,11 @@ class BuildHelpers {
     enum class State { kWaiting, kBuilding, kBuilt } state = State::kWaiting;
   };
 
-  /// One helper thread per analyzer (each needs its own); `own` builds on the worker's thread.
-  BuildHelpers(const std::vector<const Analyzer*>& analyzers, const DocumentBuilder& own, EventQueue& queue)
-      : own_(own), queue_(queue), window_(4 * (analyzers.size() + 1)) {
+  /// One helper thread per analyzer (each needs its own); `own` builds on the worker's thread. At most
+  /// `max_bytes` of text wait in the window (one article over it is built alone).
+  BuildHelpers(const std::vector<const Analyzer*>& analyzers, const DocumentBuilder& own, EventQueue& queue,
+               uint64_t max_bytes)
+      : own_(own), queue_(queue), window_(4 * (analyzers.size() + 1)), max_bytes_(max_bytes) {
     for (const Analyzer* a : analyzers) threads_.emplace_back([this, a] { help(*a); });
   }
   ~BuildHelpers() {
@@ -225,6 +227,7 @@ class BuildHelpers {
   bool submit(Job&& job) {
     {
       std::lock_guard lock(mutex_);
+      bytes_ += job.bytes;
       jobs_.push_back(std::make_unique<Job>(std::move(job)));
     }
     waiting_.notify_one();
@@ -254,8 +257,10 @@ class BuildHelpers {
   }
 
  private:
-  // Queues built jobs from the front. Past the window (or with `all`) it waits for the front one, building
-  // it here if no helper has taken it yet, so the worker never idles while work is left.
+  // Queues built jobs from the front. Past the window (by count or by bytes of text, or with `all`) it waits
+  // for the front one, building it here if no helper has taken it yet, so the worker never idles while work is
+  // left. By bytes, as the EventQueue: articles near the size limit are built about one per thread at once
+  // (docs/reliability.md, memory bounds), not a window's worth.
   bool hand_on(bool all) {
     for (;;) {
       std::unique_ptr<Job> front;
@@ -266,7 +271,8 @@ class BuildHelpers {
         if (f.state == Job::State::kBuilt) {
           front = std::move(jobs_.front());
           jobs_.pop_front();
-        } else if (!all && jobs_.size() <= window_) {
+          bytes_ -= front->bytes;
+        } else if (!all && jobs_.size() <= window_ && bytes_ <= max_bytes_) {
           return true;
         } else if (f.state == Job::State::kWaiting) {
           f.state = Job::State::kBuilding;
@@ -311,7 +317,9 @@ class BuildHelpers {
 
   const DocumentBuilder& own_;
   EventQueue& queue_;
-  const size_t window_;  ///< articles taken but not yet queued, at most (memory: a few built articles)
+  const size_t window_;     ///< articles taken but not yet queued, at most (memory: a few built articles)
+  const uint64_t max_bytes_;  ///< their text, at most
+  uint64_t bytes_ = 0;        ///< text of the articles taken and not yet queued
   std::mutex mutex_;
   std::condition_variable waiting_;  ///< a job to build, or quit_
   std::condition_variable built_;    ///< a job was built
@@ -327,7 +335,7 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
           const std::string& stdin_data, std::FILE* stdin_stream, EventQueue& queue) {
   DocumentBuilder builder(analyzer);
   std::optional<BuildHelpers> helpers;
-  if (!dry_run && !helper_analyzers.empty()) helpers.emplace(helper_analyzers, builder, queue);
+  if (!dry_run && !helper_analyzers.empty()) helpers.emplace(helper_analyzers, builder, queue, kMaxArticleBytes);
   for (;;) {
     size_t index = next.fetch_add(1);
     if (index >= items.size() || queue.aborted()) break;
