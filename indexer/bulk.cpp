@@ -17,7 +17,6 @@
 #include <system_error>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -81,15 +80,11 @@ class SegmentWriter {
     totals_.lengths.articles += article.length;
     totals_.lengths.passages += article.passages;
     totals_.last_article_docid = std::max(totals_.last_article_docid, did);
-    for (const auto& word : article.spelling) {
-      if (++spelling_[word] == 1 && spelled_.count(word) == 0) ++new_words_;
-    }
     if (++pending_ >= batch_size_) commit();
   }
 
   /// Commits and closes the segments; what the merge needs.
   WriterTotals finish() {
-    flush_spelling();
     commit();
     close(articles_);
     return std::move(totals_);
@@ -97,7 +92,6 @@ class SegmentWriter {
 
  private:
   void commit() {
-    if (new_words_ >= kSpellingFlushWords) flush_spelling();
     if (articles_.open) articles_.db.commit();
     pending_ = 0;
     // The documents come from reader threads' malloc arenas and Xapian's inverted batch from this one's:
@@ -105,23 +99,6 @@ class SegmentWriter {
     // (157 MB peak RSS on news.jsonl). Handing the free pages back after each commit keeps it at 109 MB,
     // for about 1 CPU second of page faults on the same run.
     malloc_trim(0);
-  }
-
-  // One add_spelling() per distinct word, into the segment open then; the compactor sums the segments'
-  // counts. The counts are gathered over many batches: a commit that adds new words re-reads and re-writes
-  // (deflated) each fragment list they join, lists that grow with the dictionary, so flushing every batch
-  // (as IndexWriter does) cost 2 CPU s of 18 on news.jsonl. Xapian holds the new words' fragments in
-  // memory until the commit, hence a flush per kSpellingFlushWords new words rather than one at the end
-  // (+22 MB peak RSS; 8,192 words: +10 MB; 2,048: +3 MB for the same CPU).
-  static constexpr size_t kSpellingFlushWords = 2048;
-  void flush_spelling() {
-    if (!articles_.open) return;
-    for (const auto& [word, n] : spelling_) {
-      articles_.db.add_spelling(word, static_cast<Xapian::termcount>(n));
-      spelled_.insert(word);
-    }
-    spelling_.clear();
-    new_words_ = 0;
   }
 
   void close(Segment& seg) {
@@ -132,11 +109,7 @@ class SegmentWriter {
   }
 
   void roll(Segment& seg) {
-    if (seg.open) {
-      flush_spelling();
-      close(seg);
-      spelled_.clear();  // a new segment has no words yet
-    }
+    if (seg.open) close(seg);
     auto block = blocks_.articles();
     if (!block) {
       throw std::runtime_error("full: a Dateline database holds at most " +
@@ -159,9 +132,6 @@ class SegmentWriter {
   BlockAllocator& blocks_;
   size_t batch_size_;
   Segment articles_;
-  std::unordered_map<std::string, int64_t> spelling_;
-  std::unordered_set<std::string> spelled_;  ///< words already in the open segment's spelling table
-  size_t new_words_ = 0;                     ///< words of spelling_ not in spelled_
   size_t pending_ = 0;
   WriterTotals totals_;
 };
@@ -179,7 +149,27 @@ struct Target {
   std::deque<BuiltArticle> queue;
   std::condition_variable not_empty;
   std::vector<WriterTotals> totals;
+  /// The spelling words of its articles: in how many each occurs (counted as they are queued).
+  std::unordered_map<std::string, Xapian::termcount> spelling;
 };
+
+// The spelling dictionary of a bulk build, written once into a database of its own that the compactor merges
+// with the segments. The segment writers used to add their articles' words as they went: each flush re-read
+// and re-wrote (deflated) every fragment list its new words joined, lists that grow with the dictionary, so
+// the spelling table was 1.6 of the build's 16.5 CPU seconds on news.jsonl (bench/RESULTS.md, "Indexing
+// wall time"). Written once, each list is deflated once, while the writers finish their last batches; in
+// `parts` databases on as many threads (the words split by their hash), as the compactor joins the lists.
+void write_spelling(const std::string& path, const std::unordered_map<std::string, Xapian::termcount>& words,
+                    size_t part, size_t parts) {
+  Xapian::WritableDatabase db(path,
+                              Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
+  const std::hash<std::string> hash;
+  for (const auto& [word, n] : words) {
+    if (hash(word) % parts == part) db.add_spelling(word, n);
+  }
+  db.commit();
+  db.close();
+}
 
 }  // namespace
 
@@ -411,6 +401,7 @@ void BulkBuilder::link_and_queue() {
   for (auto& [id, doc] : batch) d.unlinked[where.at(id)].first.document = std::move(doc);
   for (auto& [article, index] : d.unlinked) {
     Target& target = d.targets[index];
+    for (const std::string& word : article.spelling) ++target.spelling[word];
     std::unique_lock lock(d.mutex);
     d.not_full.wait(lock, [&] { return d.failed || d.queued < d.max_queue(); });
     if (d.failed) throw d.error_for(d.error);
@@ -424,6 +415,35 @@ void BulkBuilder::link_and_queue() {
 size_t BulkBuilder::finish() {
   Impl& d = *impl_;
   link_and_queue();
+  // Every article is counted now: each database's spelling is written while its writers finish, in as many
+  // parts as it has writers.
+  const size_t parts = d.options.writers;
+  std::vector<std::vector<std::string>> spelling_dbs(d.targets.size(), std::vector<std::string>(parts));
+  std::vector<std::exception_ptr> spelling_errors(d.targets.size() * parts);
+  std::vector<std::thread> spelling;
+  struct Join {
+    std::vector<std::thread>& threads;
+    ~Join() {
+      for (auto& t : threads) {
+        if (t.joinable()) t.join();
+      }
+    }
+  } join_spelling{spelling};
+  for (size_t i = 0; i < d.targets.size(); ++i) {
+    if (d.targets[i].spelling.empty()) continue;
+    for (size_t k = 0; k < parts; ++k) {
+      std::string name("spelling");
+      name += std::to_string(k);
+      spelling_dbs[i][k] = (fs::path(d.targets[i].dir) / name).string();
+      spelling.emplace_back([&, i, k] {
+        try {
+          write_spelling(spelling_dbs[i][k], d.targets[i].spelling, k, parts);
+        } catch (...) {
+          spelling_errors[i * parts + k] = std::current_exception();
+        }
+      });
+    }
+  }
   d.stop();
   if (d.failed) throw d.error_for(d.error);
   struct Merge {
@@ -464,6 +484,18 @@ size_t BulkBuilder::finish() {
     }
   } catch (const Xapian::Error& e) {
     throw d.error_for("cannot mark the copies of the bulk build (" + e.get_description() + ")");
+  }
+  for (auto& t : spelling) t.join();
+  for (size_t i = 0; i < d.targets.size(); ++i) {
+    d.targets[i].spelling.clear();
+    for (size_t k = 0; k < parts; ++k) {
+      try {
+        if (spelling_errors[i * parts + k]) std::rethrow_exception(spelling_errors[i * parts + k]);
+      } catch (const Xapian::Error& e) {
+        throw d.error_for("cannot write the spelling table of the bulk build (" + e.get_description() + ")");
+      }
+      if (!spelling_dbs[i][k].empty()) merges[i].segments.push_back(spelling_dbs[i][k]);
+    }
   }
   // Each database merged on a thread of its own: the compactor is one thread's work per database.
   std::vector<std::exception_ptr> errors(d.targets.size());

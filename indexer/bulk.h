@@ -13,6 +13,10 @@
  *  merged database has exactly the layout a single writer gives (with the unused end of each
  *  writer's last block as a gap), and later runs update it as any other.
  *
+ *  The spelling dictionary is not written by the segment writers: the words are counted as the articles are
+ *  queued and written once, at the end, into databases of their own that the compactor merges with the
+ *  segments (each fragment list deflated once instead of at every flush).
+ *
  *  What a single writer promises and this does not: an interrupted run leaves the database empty, as it
  *  was (not at its last batch); the segments are in DB/dateline-bulk.tmp, removed by the next run.
  *

@@ -190,11 +190,153 @@ std::string archive_root(const IndexOptions& options) {
   return common ? common->string() : real(fs::current_path(ec)).string();
 }
 
-/// One worker: takes inputs in turn, reads them, builds each article's documents, queues the results.
+/// Threads that build one worker's articles (DocumentBuilder::build) while it reads on. A corpus that is one
+/// JSON Lines file has one worker, and building was half of its work: that thread set the pace of the whole
+/// build while the writers waited for it (bench/RESULTS.md, "Indexing wall time"). Built articles are queued
+/// in the order they were read, whatever thread built them, so the writer sees what one thread gives it.
+class BuildHelpers {
+ public:
+  /// An article read, waiting to be built and queued.
+  struct Job {
+    ArticleEvent event;
+    Article article;
+    const std::string* source_file = nullptr;  ///< InputItem::absolute, stored for --prune
+    uint64_t bytes = 0;                        ///< text bytes, the EventQueue's measure
+    std::string error;                         ///< the Diagnostic's reason when the build threw
+    enum class State { kWaiting, kBuilding, kBuilt } state = State::kWaiting;
+  };
+
+  /// One helper thread per analyzer (each needs its own); `own` builds on the worker's thread. At most
+  /// `max_bytes` of text wait in the window (one article over it is built alone).
+  BuildHelpers(const std::vector<const Analyzer*>& analyzers, const DocumentBuilder& own, EventQueue& queue,
+               uint64_t max_bytes)
+      : own_(own), queue_(queue), window_(4 * (analyzers.size() + 1)), max_bytes_(max_bytes) {
+    for (const Analyzer* a : analyzers) threads_.emplace_back([this, a] { help(*a); });
+  }
+  ~BuildHelpers() {
+    {
+      std::lock_guard lock(mutex_);
+      quit_ = true;
+    }
+    waiting_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  BuildHelpers(const BuildHelpers&) = delete;
+  BuildHelpers& operator=(const BuildHelpers&) = delete;
+
+  /// Takes one article; queues those built ahead of the first unbuilt one. False when the queue aborted.
+  bool submit(Job&& job) {
+    {
+      std::lock_guard lock(mutex_);
+      bytes_ += job.bytes;
+      jobs_.push_back(std::make_unique<Job>(std::move(job)));
+    }
+    waiting_.notify_one();
+    return hand_on(false);
+  }
+
+  /// Builds and queues every article taken (at the end of an input, before its Diagnostics).
+  bool drain() { return hand_on(true); }
+
+  /// The build itself, on whichever thread: the document, or the reason it could not be made.
+  static void build(Job& job, const DocumentBuilder& builder) {
+    try {
+      job.event.built = builder.build(job.article, *job.source_file);
+    } catch (const std::exception& e) {
+      job.error = std::string("cannot index: ") + e.what();
+    } catch (const Xapian::Error& e) {
+      job.error = "cannot index: " + e.get_description();
+    }
+    job.article = Article{};  // its text is in the document now
+  }
+
+  /// Queues a built job: its article, or (the build threw) a Diagnostic. False when the queue aborted.
+  static bool queue(Job& job, EventQueue& queue) {
+    // One bad article must not end the run: report it with its record and go on.
+    if (!job.error.empty()) return queue.push(Diagnostic{job.event.file, job.event.line, job.error, true}, 0);
+    return queue.push(std::move(job.event), job.bytes);
+  }
+
+ private:
+  // Queues built jobs from the front. Past the window (by count or by bytes of text, or with `all`) it waits
+  // for the front one, building it here if no helper has taken it yet, so the worker never idles while work is
+  // left. By bytes, as the EventQueue: articles near the size limit are built about one per thread at once
+  // (docs/reliability.md, memory bounds), not a window's worth.
+  bool hand_on(bool all) {
+    for (;;) {
+      std::unique_ptr<Job> front;
+      {
+        std::unique_lock lock(mutex_);
+        if (jobs_.empty()) return true;
+        Job& f = *jobs_.front();
+        if (f.state == Job::State::kBuilt) {
+          front = std::move(jobs_.front());
+          jobs_.pop_front();
+          bytes_ -= front->bytes;
+        } else if (!all && jobs_.size() <= window_ && bytes_ <= max_bytes_) {
+          return true;
+        } else if (f.state == Job::State::kWaiting) {
+          f.state = Job::State::kBuilding;
+          lock.unlock();
+          build(f, own_);
+          lock.lock();
+          f.state = Job::State::kBuilt;
+          continue;
+        } else {
+          built_.wait(lock, [&] { return f.state == Job::State::kBuilt; });
+          continue;
+        }
+      }
+      if (!queue(*front, queue_)) return false;
+    }
+  }
+
+  void help(const Analyzer& analyzer) {
+    DocumentBuilder builder(analyzer);
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      Job* job = nullptr;
+      waiting_.wait(lock, [&] {
+        if (quit_) return true;
+        for (auto& j : jobs_) {
+          if (j->state == Job::State::kWaiting) {
+            job = j.get();
+            return true;
+          }
+        }
+        return false;
+      });
+      if (quit_) return;
+      job->state = Job::State::kBuilding;
+      lock.unlock();
+      build(*job, builder);
+      lock.lock();
+      job->state = Job::State::kBuilt;
+      built_.notify_all();
+    }
+  }
+
+  const DocumentBuilder& own_;
+  EventQueue& queue_;
+  const size_t window_;     ///< articles taken but not yet queued, at most (memory: a few built articles)
+  const uint64_t max_bytes_;  ///< their text, at most
+  uint64_t bytes_ = 0;        ///< text of the articles taken and not yet queued
+  std::mutex mutex_;
+  std::condition_variable waiting_;  ///< a job to build, or quit_
+  std::condition_variable built_;    ///< a job was built
+  std::deque<std::unique_ptr<Job>> jobs_;  ///< in reading order
+  bool quit_ = false;
+  std::vector<std::thread> threads_;
+};
+
+/// One worker: takes inputs in turn, reads them, builds each article's documents (on `helpers` threads as
+/// well, one per analyzer, when there are spare threads), queues the results.
 void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
-          const ReadOptions& base, bool dry_run, const std::string& stdin_data, std::FILE* stdin_stream,
-          EventQueue& queue) {
+          const std::vector<const Analyzer*>& helper_analyzers, const ReadOptions& base, bool dry_run,
+          const std::string& stdin_data, std::FILE* stdin_stream, EventQueue& queue) {
   DocumentBuilder builder(analyzer);
+  std::optional<BuildHelpers> helpers;
+  if (!dry_run && !helper_analyzers.empty()) helpers.emplace(helper_analyzers, builder, queue, kMaxArticleBytes);
   for (;;) {
     size_t index = next.fetch_add(1);
     if (index >= items.size() || queue.aborted()) break;
@@ -224,23 +366,22 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
       event.passages = article.passages.size();
       event.has_title = article.title.has_value() && !article.title->empty();
       uint64_t bytes = text_bytes(article);
-      try {
-        if (dry_run) {
-          event.record = std::move(article);
-        } else {
-          event.built = builder.build(article, item.absolute);
-        }
-      } catch (const std::exception& e) {
-        // One bad article must not end the run: report it with its record and go on.
-        stop = !queue.push(Diagnostic{event.file, event.line, std::string("cannot index: ") + e.what(), true},
-                           0);
-        return;
-      } catch (const Xapian::Error& e) {
-        stop = !queue.push(Diagnostic{event.file, event.line, "cannot index: " + e.get_description(), true},
-                           0);
+      if (dry_run) {
+        event.record = std::move(article);
+        stop = !queue.push(std::move(event), bytes);
         return;
       }
-      stop = !queue.push(std::move(event), bytes);
+      BuildHelpers::Job job;
+      job.event = std::move(event);
+      job.article = std::move(article);
+      job.source_file = &item.absolute;
+      job.bytes = bytes;
+      if (helpers) {
+        stop = !helpers->submit(std::move(job));
+        return;
+      }
+      BuildHelpers::build(job, builder);
+      stop = !BuildHelpers::queue(job, queue);
     };
     uint64_t bytes_read = item.size;  // a streamed standard input counts what was read
     try {
@@ -257,6 +398,7 @@ void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const 
     } catch (const Xapian::Error& e) {
       diagnostics.push_back(Diagnostic{name, 0, "cannot read: " + e.get_description(), true});
     }
+    if (helpers && !stop) stop = !helpers->drain();
     for (auto& d : diagnostics) {
       if (!stop) stop = !queue.push(std::move(d), 0);
     }
@@ -508,7 +650,11 @@ class IndexRun {
   void read_and_write() {
     if (inputs_.items.empty()) return;
     size_t workers = std::max<size_t>(1, std::min<size_t>(options_.threads, inputs_.items.size()));
-    std::vector<Analyzer> analyzers = make_analyzers(workers);
+    // Fewer inputs than threads (one JSON Lines file): the other threads build the workers' articles.
+    const size_t spare = options_.dry_run ? 0 : options_.threads - workers;
+    std::vector<Analyzer> analyzers = make_analyzers(workers + spare);
+    std::vector<std::vector<const Analyzer*>> helper_analyzers(workers);
+    for (size_t i = 0; i < spare; ++i) helper_analyzers[i % workers].push_back(&analyzers[workers + i]);
     const ReadOptions reading = read_options();
     // At most one article of the largest size waits for the writer (its built documents take ~16 times its
     // text: docs/reliability.md, memory bounds); ordinary articles are bounded by the count first.
@@ -517,8 +663,8 @@ class IndexRun {
     WorkerPool pool(queue);
     for (size_t i = 0; i < workers; ++i) {
       pool.start([&, i] {
-        work(inputs_.items, next, analyzers[i], reading, options_.dry_run, options_.stdin_data,
-             options_.stdin_stream, queue);
+        work(inputs_.items, next, analyzers[i], helper_analyzers[i], reading, options_.dry_run,
+             options_.stdin_data, options_.stdin_stream, queue);
       });
     }
     while (auto event = queue.pop()) {

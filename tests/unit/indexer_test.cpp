@@ -353,6 +353,70 @@ TEST(RunIndex, BulkBuildOfManySegmentsEqualsTheSingleWriter) {
   EXPECT_EQ(r3.added, 0u);
 }
 
+// One JSON Lines file and four threads: one reads, three build its articles (indexer.cpp BuildHelpers). The
+// writer must get the articles in reading order, so that the database is the one a single thread makes, down
+// to each article's docid, and the skipped record is reported at its line.
+TEST(RunIndex, BuildHelpersKeepTheReadingOrder) {
+  test::TempDir dir;
+  std::ifstream mini(test::source_dir() / "tests" / "data" / "news-mini.jsonl");
+  std::vector<nlohmann::json> records;
+  for (std::string line; std::getline(mini, line);) {
+    if (!line.empty()) records.push_back(nlohmann::json::parse(line));
+  }
+  ASSERT_GE(records.size(), 10u);
+  std::string text;
+  for (int copy = 0; copy < 8; ++copy) {
+    for (size_t i = 0; i < records.size(); ++i) {
+      nlohmann::json r = records[i];
+      r["id"] = r["id"].get<std::string>() + "-" + std::to_string(copy);
+      // Articles of very different lengths, so that the helpers finish them out of order.
+      std::string body = r["text"].get<std::string>();
+      for (size_t k = (i * 7 + copy) % 6 * 10; k > 0; --k) body += "\n\n" + r["text"].get<std::string>();
+      r["text"] = body;
+      text += r.dump() + "\n";
+    }
+    if (copy == 3) text += "not json\n";
+  }
+  const fs::path input = dir.path() / "all.jsonl";
+  touch(input, text);
+  auto index = [&](const std::string& name, unsigned threads) {
+    Recorder rec;
+    IndexOptions o;
+    o.db_path = (dir.path() / name).string();
+    o.inputs = {input.string()};
+    o.threads = threads;
+    o.writers = 1;
+    o.batch_size = 7;
+    IndexReport r = run_index(o, rec);
+    EXPECT_EQ(r.added, 8 * records.size());
+    EXPECT_EQ(r.skipped.size(), 1u) << "threads " << threads;
+    if (!r.skipped.empty()) {
+      EXPECT_EQ(r.skipped[0].file, input.string());
+      EXPECT_EQ(r.skipped[0].line, 4 * records.size() + 1);
+      EXPECT_EQ(r.skipped[0].reason.rfind("malformed JSON", 0), 0u) << r.skipped[0].reason;
+    }
+    return o.db_path;
+  };
+  const std::string one = index("one", 1);
+  const std::string four = index("four", 4);
+  EXPECT_EQ(test::snapshot(four), test::snapshot(one));
+  EXPECT_EQ(test::spellings(four), test::spellings(one));
+  // Docid by article: the order the writer got them in.
+  auto docid_of_id = [](const std::string& path) {
+    Xapian::Database db(path);
+    std::map<std::string, Xapian::docid> out;
+    for (auto it = db.postlist_begin("KA"); it != db.postlist_end("KA"); ++it) {
+      auto t = db.termlist_begin(*it);
+      t.skip_to("XID");
+      if (t != db.termlist_end(*it) && (*t).rfind("XID", 0) == 0) out[*t] = *it;
+    }
+    return out;
+  };
+  const auto order = docid_of_id(one);
+  EXPECT_EQ(order.size(), 8 * records.size());
+  EXPECT_EQ(docid_of_id(four), order);
+}
+
 
 // Duplicate ids in one run: the last record in input order (input, then line) is indexed, whatever the
 // threads' timing; the others are reported with their file and line, naming the winner.
