@@ -4,16 +4,66 @@
 #include "searcher/documents.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <new>
 #include <thread>
 
 namespace dateline {
+
+// Lane threads that wait for a job each, run it, and say so: run() hands out jobs and returns when every
+// one is done.
+struct DocumentReader::Workers {
+  explicit Workers(size_t n) : jobs(n) {
+    for (size_t l = 0; l < n; ++l) threads.emplace_back([this, l] { work(l); });
+  }
+  ~Workers() {
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
+    }
+    wake.notify_all();
+    for (std::thread& t : threads) t.join();
+  }
+  void run(std::vector<std::function<void()>> work) {
+    std::unique_lock lock(mutex);
+    pending = work.size();
+    for (size_t l = 0; l < work.size(); ++l) jobs[l] = std::move(work[l]);
+    wake.notify_all();
+    done.wait(lock, [this] { return pending == 0; });
+  }
+  void work(size_t l) {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      wake.wait(lock, [&] { return stop || jobs[l]; });
+      if (stop) return;
+      std::function<void()> job = std::move(jobs[l]);
+      jobs[l] = nullptr;
+      lock.unlock();
+      try {
+        job();  // a lane catches what a read throws; anything else leaves its documents to the caller
+      } catch (...) {
+      }
+      lock.lock();
+      if (--pending == 0) done.notify_all();
+    }
+  }
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::vector<std::function<void()>> jobs;
+  std::vector<std::thread> threads;
+  size_t pending = 0;
+  bool stop = false;
+};
 
 DocumentReader::DocumentReader(std::vector<database::Shard> shards, unsigned timeout_ms, size_t lanes)
     : shards_(std::move(shards)), timeout_ms_(timeout_ms), max_lanes_(std::max<size_t>(lanes, 1)) {
   any_remote_ = std::any_of(shards_.begin(), shards_.end(),
                             [](const database::Shard& s) { return s.kind == database::Shard::Kind::kRemote; });
 }
+
+DocumentReader::~DocumentReader() = default;
 
 void DocumentReader::reset() {
   lanes_.clear();
@@ -34,9 +84,10 @@ std::vector<std::optional<Xapian::Document>> DocumentReader::read_lanes(const st
   const size_t lanes = std::min(max_lanes_, remote.size());
   if (lanes_.size() < lanes) lanes_.resize(lanes);
   for (Lane& lane : lanes_) lane.connections.resize(n);
-  std::vector<std::thread> threads;
+  if (!workers_) workers_ = std::make_unique<Workers>(max_lanes_);
+  std::vector<std::function<void()>> work;
   for (size_t l = 0; l < lanes; ++l) {
-    threads.emplace_back([&, l] {
+    work.emplace_back([&, l] {
       Lane& lane = lanes_[l];
       for (size_t k = l; k < remote.size(); k += lanes) {
         const size_t i = remote[k];
@@ -54,7 +105,7 @@ std::vector<std::optional<Xapian::Document>> DocumentReader::read_lanes(const st
       }
     });
   }
-  for (std::thread& t : threads) t.join();
+  workers_->run(std::move(work));
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -23,6 +24,9 @@ class DocumentReader {
   /// `shards`: the opened shards of the database in Xapian's order (a docid d lies in shard (d - 1) % n);
   /// remote ones get up to `lanes` extra connections, opened when first needed, each within `timeout_ms`.
   DocumentReader(std::vector<database::Shard> shards, unsigned timeout_ms, size_t lanes);
+  ~DocumentReader();
+  DocumentReader(const DocumentReader&) = delete;
+  DocumentReader& operator=(const DocumentReader&) = delete;
 
   /// Whether any shard is remote (else read() is `db.get_document()` for each docid).
   bool any_remote() const { return any_remote_; }
@@ -48,6 +52,10 @@ class DocumentReader {
   size_t max_lanes_;
   bool any_remote_ = false;
   std::vector<Lane> lanes_;
+  /// One thread per lane, started when first needed and kept: a search reads a page or two, and starting
+  /// four threads for each read cost about as much as a round trip.
+  struct Workers;
+  std::unique_ptr<Workers> workers_;
 };
 
 }  // namespace dateline
