@@ -15,6 +15,7 @@ StoryNumbers::StoryNumbers(const Xapian::Database& db, Xapian::valueno slot) {
   for (auto v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v) {
     const auto [n, added] = numbers.try_emplace(*v, stories_ + 1);
     if (added) ++stories_;
+    ++articles_;
     if (v.get_docid() < story_.size()) story_[v.get_docid()] = n->second;
   }
 }

@@ -29,10 +29,13 @@ class StoryNumbers {
   /// The story number of document `did`, from 1; 0 when it carries no value (alone in its story).
   uint32_t of(Xapian::docid did) const { return did < story_.size() ? story_[did] : 0; }
   uint32_t stories() const { return stories_; }
+  /// Articles that carry the value less their stories: what collapsing folds when everything matches.
+  Xapian::doccount folded() const { return articles_ - stories_; }
 
  private:
   std::vector<uint32_t> story_;  // by docid
   uint32_t stories_ = 0;
+  Xapian::doccount articles_ = 0;
 };
 
 /// One hit of a ranked list: Xapian's item, and, when the list was collapsed after the match, the copies

@@ -492,9 +492,14 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
     const auto match_start = std::chrono::steady_clock::now();
     if (by_score || after) {
-      // A few past the page: a tie at its end rarely runs longer. Ranked with every copy, an eighth more
-      // for the copies that fold (a second match costs more than a longer list: bench/RESULTS.md).
-      uint64_t want = page_end + 16 + (after ? page_end / 8 : 0);
+      // A few past the page: a tie at its end rarely runs longer. Ranked with every copy, more for the
+      // copies that fold: an eighth, and twice the share of the database's articles that fold (a second
+      // match costs more than a longer list: bench/RESULTS.md "Collapsing copies after the match").
+      uint64_t want = page_end + 16;
+      if (after) {
+        const double fold = static_cast<double>(story_numbers_->folded()) / std::max<Xapian::doccount>(doccount, 1);
+        want += page_end / 8 + static_cast<uint64_t>(static_cast<double>(page_end) * fold / (1 - std::min(fold, 0.9)));
+      }
       for (;;) {
         if (after) copy_spy->clear();
         mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)), check_at_least);
