@@ -20,7 +20,8 @@
 namespace dateline {
 
 /// The articles of a database that carry a story's collapse value (schema::kSlotStoryCopies: their story
-/// has other copies), each with a number for its story; read once from the value stream.
+/// has other copies), each with a number for its story; read once from the value stream. Four bytes per
+/// docid of the database (82 KB for news.jsonl), so that the spy's test is one array read.
 class StoryNumbers {
  public:
   StoryNumbers() = default;

@@ -57,7 +57,8 @@ struct SearchOptions {
   /// (Hit::copies). false: `--copies show`, every copy its own hit.
   bool collapse_copies = true;
   /// Where copies are collapsed: kAuto lets the searcher choose (Searcher::search()); the others are for
-  /// tests and measurements. kAfterMatch is taken on a single local database only.
+  /// tests and measurements. kAfterMatch is taken where it can be (Searcher::collapses_after_match(): one
+  /// local database with schema::kSlotStoryCopies, no fast_facets).
   enum class CollapseAt { kAuto, kInMatch, kAfterMatch };
   CollapseAt collapse_at = CollapseAt::kAuto;
   /// Count matching articles exactly up to this many; past it the matcher may stop early and the total
@@ -226,7 +227,8 @@ class Searcher {
   /// candidates of its story with its score.
   std::unordered_map<Xapian::docid, Xapian::docid> earliest_noted_ties(const std::vector<RankedHit>& page,
                                                                        const CopySpy& spy) const;
-  /// {date, article id} of each of `dids` (sorted), read from the value streams in docid order.
+  /// {date, article id} of each of `dids` (sorted): a few read document by document, more from the value
+  /// streams in docid order.
   std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> dates_and_ids(
       const std::vector<Xapian::docid>& dids) const;
   /// Whether this search collapses copies after the match (collapse.h): a single local database whose
