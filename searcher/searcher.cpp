@@ -27,6 +27,7 @@
 
 #include "analyzers/schema.h"
 #include "analyzers/names.h"
+#include "base/experiments.h"
 #include "base/edit_distance.h"
 #include "searcher/name_groups.h"
 #include "searcher/stories.h"
@@ -41,6 +42,11 @@ constexpr size_t kSpeakerGroupingValues = 100;  // speaker values grouped into p
 // Extra connections per remote shard for a page's documents (documents.h). Eight opened at once sometimes
 // waited a second to connect on loopback; four did not (bench/RESULTS.md "Remote round trips").
 constexpr size_t kDocumentLanes = 4;
+// Copies are collapsed after the match (collapse.h) when at most this share of the articles have copies
+// (news.jsonl: 8%; news x3: all). Measured in bench/RESULTS.md "Collapsing copies after the match".
+constexpr double kCollapseAfterMatchShare = 0.5;
+// Up to this many documents, their date and id are read document by document, past it from the value streams.
+constexpr size_t kFewDocuments = 16;
 
 std::string str(std::string_view s) {
   return std::string(s);
@@ -131,20 +137,21 @@ std::vector<FacetResult> facet_rows(std::vector<FacetResult> facets, size_t limi
 }
 
 // Every hit of `mset`, in its order.
-std::vector<Xapian::MSetIterator> all_hits(const Xapian::MSet& mset) {
-  std::vector<Xapian::MSetIterator> out;
-  for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(it);
+std::vector<RankedHit> all_hits(const Xapian::MSet& mset) {
+  std::vector<RankedHit> out;
+  out.reserve(mset.size());
+  for (auto it = mset.begin(); it != mset.end(); ++it) out.emplace_back(it);
   return out;
 }
 
 // The article ids of `hits`, read all at once.
-using IdReader = std::function<std::vector<std::string>(const std::vector<Xapian::MSetIterator>& hits)>;
+using IdReader = std::function<std::vector<std::string>(const std::vector<RankedHit>& hits)>;
 
 // `hits` (in score order) with runs of equal scores in article id order: ids are read for those runs only,
 // in one call of `ids_of` (over remote shards, the documents of every run at once: documents.h).
-std::vector<Xapian::MSetIterator> ties_by_id(std::vector<Xapian::MSetIterator> hits, const IdReader& ids_of) {
+std::vector<RankedHit> ties_by_id(std::vector<RankedHit> hits, const IdReader& ids_of) {
   std::vector<std::pair<size_t, size_t>> runs;
-  std::vector<Xapian::MSetIterator> tied;
+  std::vector<RankedHit> tied;
   for (size_t i = 0; i < hits.size();) {
     size_t j = i + 1;
     while (j < hits.size() && hits[j].get_weight() == hits[i].get_weight()) ++j;
@@ -159,7 +166,7 @@ std::vector<Xapian::MSetIterator> ties_by_id(std::vector<Xapian::MSetIterator> h
   const std::vector<std::string> ids = ids_of(tied);
   size_t next = 0;
   for (const auto& [i, j] : runs) {
-    std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
+    std::vector<std::pair<std::string, RankedHit>> run;
     for (size_t k = i; k < j; ++k) run.emplace_back(ids[next++], hits[k]);
     std::sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t k = i; k < j; ++k) hits[k] = run[k - i].second;
@@ -168,7 +175,7 @@ std::vector<Xapian::MSetIterator> ties_by_id(std::vector<Xapian::MSetIterator> h
 }
 
 // Hits [offset, page_end) of a ranked list.
-std::vector<Xapian::MSetIterator> cut_page(std::vector<Xapian::MSetIterator> hits, size_t offset,
+std::vector<RankedHit> cut_page(std::vector<RankedHit> hits, size_t offset,
                                            uint64_t page_end) {
   if (hits.size() > page_end) hits.resize(page_end);
   hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(offset, hits.size())));
@@ -188,7 +195,19 @@ std::unique_ptr<Xapian::MultiValueKeyMaker> date_sorter(SortOrder order) {
 
 }  // namespace
 
-void CopySpy::operator()(const Xapian::Document& doc, double wt) { seen_.push_back({doc.get_docid(), wt}); }
+void CopySpy::operator()(const Xapian::Document& doc, double wt) {
+  const Xapian::docid did = doc.get_docid();
+  if (numbers_ == nullptr || numbers_->of(did) != 0) seen_.push_back({did, wt});
+}
+
+NotedCopies CopySpy::noted() const {
+  NotedCopies out;
+  if (numbers_ == nullptr) return out;
+  out.stories.reserve(seen_.size());
+  for (const Seen& c : seen_) out.stories.push_back(numbers_->of(c.did));
+  std::sort(out.stories.begin(), out.stories.end());
+  return out;
+}
 
 std::optional<SortOrder> parse_sort(std::string_view text) {
   if (text == "relevance") return SortOrder::kRelevance;
@@ -292,6 +311,13 @@ void Searcher::refresh_stats() {
     if (s.db && s.db->get_metadata(std::string(schema::kMetaStoryCopies)) != "1") collapse_slot_ = schema::kSlotStory;
     if (s.db && s.db->get_metadata(std::string(schema::kMetaStoryCopyList)) != "1") copy_lists_ = false;
   }
+  // Collapsing after the match is for a single local database (collapses_after_match()).
+  const Xapian::doccount articles = db_.get_doccount();
+  const bool one_local = shards_.size() == 1 && shards_.front().shard.kind != database::Shard::Kind::kRemote;
+  copies_share_ = one_local && articles > 0
+                      ? static_cast<double>(db_.get_value_freq(schema::kSlotStoryCopies)) / articles
+                      : 1.0;
+  story_numbers_.reset();
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
   // Xapian reads the first shard's metadata; dateline-index --shards gives every shard the whole archive's
   // person table (a shard's own, from a run on that shard alone, would group only its speakers).
@@ -421,30 +447,29 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const double time_limit = compile.budget.time_limit;
   if (time_limit > 0) enquire.set_time_limit(time_limit);
   // One hit per story; the match spies see every copy first, so facets count every outlet that ran it.
-  // An article without the value (alone in its story, or indexed before stories) is never collapsed.
+  // An article without the value (alone in its story, or indexed before stories) is never collapsed. On a
+  // single local database with few copies, the match ranks every copy and the ranked list keeps each story's
+  // best copy (collapse.h); elsewhere Xapian's collapse key does it in the match.
   const bool by_score = order == SortOrder::kRelevance;
-  if (options.collapse_copies) enquire.set_collapse_key(collapse_slot_);
-  // Xapian's own spies (one per value slot) count facets; one document is one article.
-  const FacetCounter facets(options.facets);
-  facets.attach(enquire);
-  // Copies that tie with a shown one (earliest_ties()), noted as the matcher weighs them. The spy sees one
-  // database's own docids, and xapian-tcpsrv knows no such spy: a single local database only.
-  std::unique_ptr<CopySpy> copy_spy;
-  if (options.collapse_copies && by_score && shards_.size() == 1 &&
-      shards_.front().shard.kind != database::Shard::Kind::kRemote) {
-    copy_spy = std::make_unique<CopySpy>();
-    enquire.add_matchspy(copy_spy.get());
+  const bool collapse = options.collapse_copies;
+  bool after = collapses_after_match(options);
+  if (after && !story_numbers_) {
+    story_numbers_ = std::make_unique<const StoryNumbers>(db_, schema::kSlotStoryCopies);
   }
-  const auto match_start = std::chrono::steady_clock::now();
   // Equal scores go in article id order, not docid order, so that one database, its shards (whose
   // docids Xapian interleaves) and a compacted copy give the same page. Xapian's
   // set_sort_by_relevance_then_value() reads the id of every candidate (+50% on term queries); instead
   // the matcher ranks from the top to the page's end, past it while scores tie, and the page is cut
   // from that list sorted by score, then id.
   const uint64_t page_end = std::min<uint64_t>(static_cast<uint64_t>(options.offset) + options.limit, doccount);
+  std::optional<FacetCounter> facets;
+  std::unique_ptr<CopySpy> copy_spy;
   Xapian::MSet mset;
-  std::vector<Xapian::MSetIterator> ranked;  // by_score: the ranked hits, ties in id order
-  const IdReader ids_of = [this, &mset, &options, &page_end](const std::vector<Xapian::MSetIterator>& hits) {
+  std::vector<RankedHit> ranked;  // by_score or after: the ranked hits (one per story), ties in id order
+  NotedCopies noted;              // after: the stories of the matching articles that have copies
+  bool timed_out = false;
+  bool all_seen = false;
+  const IdReader ids_of = [this, &mset, &options, &page_end](const std::vector<RankedHit>& hits) {
     std::vector<std::string> ids;
     if (documents_ && documents_->any_remote()) {
       // With the page's other hits, which are shown next (add_hits()): one round of reads for both.
@@ -468,41 +493,84 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
     return ids;
   };
-  if (by_score) {
-    uint64_t want = page_end + 16;  // a few past the page: a tie at its end rarely runs longer
-    for (;;) {
-      mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)), check_at_least);
-      // A facet spy adds up every match it is shown (a remote shard's counts are merged into it): a second
-      // get_mset would count each document again, so the facet spies see the first match only.
-      enquire.clear_matchspies();
-      if (copy_spy) enquire.add_matchspy(copy_spy.get());
-      ranked = ties_by_id(all_hits(mset), ids_of);
-      // Done when the list reaches past the page's last score (the run of ties that ends the page is
-      // whole), or holds every match.
-      if (mset.size() < want || page_end == 0 ||
-          (ranked.size() > page_end && ranked.back().get_weight() < ranked[page_end - 1].get_weight())) {
-        break;
-      }
-      want *= 2;  // the score at the page's end continues past it
+  // Once, or twice when collapsing after the match left matches unseen (below).
+  for (;;) {
+    if (collapse && !after) enquire.set_collapse_key(collapse_slot_);
+    // Xapian's own spies (one per value slot) count facets; one document is one article.
+    facets.emplace(options.facets);
+    facets->attach(enquire);
+    copy_spy.reset();
+    if (after) {
+      // Notes the candidates that have copies: the stories, and each shown hit's copies and ties.
+      copy_spy = std::make_unique<CopySpy>(story_numbers_.get());
+      enquire.add_matchspy(copy_spy.get());
+    } else if (collapse && by_score && shards_.size() == 1 &&
+               shards_.front().shard.kind != database::Shard::Kind::kRemote) {
+      // Copies that tie with a shown one (earliest_ties()), noted as the matcher weighs them. The spy sees one
+      // database's own docids, and xapian-tcpsrv knows no such spy: a single local database only.
+      copy_spy = std::make_unique<CopySpy>();
+      enquire.add_matchspy(copy_spy.get());
     }
-  } else {
-    mset = enquire.get_mset(static_cast<Xapian::doccount>(std::min<uint64_t>(options.offset, doccount)),
-                            static_cast<Xapian::doccount>(std::min<uint64_t>(options.limit, doccount)),
-                            check_at_least);
+    const auto match_start = std::chrono::steady_clock::now();
+    if (by_score || after) {
+      // A few past the page: a tie at its end rarely runs longer. Ranked with every copy, more for the
+      // copies that fold: an eighth, and twice the share of the database's articles that fold (a second
+      // match costs more than a longer list: bench/RESULTS.md "Collapsing copies after the match").
+      uint64_t want = page_end + 16;
+      if (after) {
+        const double fold = static_cast<double>(story_numbers_->folded()) / std::max<Xapian::doccount>(doccount, 1);
+        want += page_end / 8 + static_cast<uint64_t>(static_cast<double>(page_end) * fold / (1 - std::min(fold, 0.9)));
+      }
+      for (;;) {
+        if (after) copy_spy->clear();
+        mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)), check_at_least);
+        // A facet spy adds up every match it is shown (a remote shard's counts are merged into it): a second
+        // get_mset would count each document again, so the facet spies see the first match only.
+        enquire.clear_matchspies();
+        if (copy_spy) enquire.add_matchspy(copy_spy.get());
+        if (after) {
+          noted = copy_spy->noted();
+          ranked = one_per_story(mset, *story_numbers_, noted, schema::kSlotStoryCopies);
+        } else {
+          ranked = all_hits(mset);
+        }
+        if (by_score) ranked = ties_by_id(std::move(ranked), ids_of);
+        // Done when the list reaches past the page's last score (the run of ties that ends the page is
+        // whole), or holds every match; sorted by date, when it holds the page.
+        if (mset.size() < want || page_end == 0 ||
+            (by_score ? ranked.size() > page_end && ranked.back().get_weight() < ranked[page_end - 1].get_weight()
+                      : ranked.size() >= page_end)) {
+          break;
+        }
+        want *= 2;  // the score at the page's end continues past it, or copies filled the list
+      }
+    } else {
+      mset = enquire.get_mset(static_cast<Xapian::doccount>(std::min<uint64_t>(options.offset, doccount)),
+                              static_cast<Xapian::doccount>(std::min<uint64_t>(options.limit, doccount)),
+                              check_at_least);
+    }
+    const std::chrono::duration<double> match_time = std::chrono::steady_clock::now() - match_start;
+    // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
+    // counting early, so its totals and facets are not taken as exact.
+    timed_out = time_limit > 0 && match_time.count() >= time_limit;
+    // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
+    // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
+    // bound loose, so "seen everything" cannot be told from the bound alone otherwise).
+    const bool in_match = collapse && !after;
+    const uint64_t lower = in_match ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
+    const uint64_t upper = in_match ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
+    all_seen = (check_at_least >= doccount && !timed_out) || (lower == upper && facets->documents_seen() >= upper);
+    // Past exact_total_up_to the matcher skipped matches; which ones depends on how many hits it kept, so
+    // the stories' estimate and each hit's folded copies would not be what Xapian's collapser tells: the
+    // search runs again with it. ids and trec print neither (their page is the same either way).
+    const bool page_only = options.ids_only && options.exact_total_up_to == 0;
+    if (after && !all_seen && !timed_out && !page_only) {
+      after = false;
+      enquire.clear_matchspies();
+      continue;
+    }
+    break;
   }
-  const std::chrono::duration<double> match_time = std::chrono::steady_clock::now() - match_start;
-  // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
-  // counting early, so its totals and facets are not taken as exact.
-  const bool timed_out = time_limit > 0 && match_time.count() >= time_limit;
-
-  // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
-  // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
-  // bound loose, so "seen everything" cannot be told from the bound alone otherwise).
-  const bool collapse = options.collapse_copies;
-  const uint64_t lower = collapse ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
-  const uint64_t upper = collapse ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
-  const bool all_seen = (check_at_least >= doccount && !timed_out) ||
-                        (lower == upper && facets.documents_seen() >= upper);
   result.total_exact = all_seen;
   if (timed_out && !all_seen) {
     char seconds[32];
@@ -510,23 +578,37 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
                               " s): the total and facets are estimates");
   }
-  // Collapsed, Xapian 1.4's uncollapsed bounds are loose even when every match was seen (it counts the
-  // stories kept, not the copies dropped); the spies saw every matching document before collapsing,
-  // on local and remote shards alike: that is the number of articles.
-  result.total = all_seen ? (collapse ? facets.documents_seen() : lower)
-                          : (collapse ? mset.get_uncollapsed_matches_estimated() : mset.get_matches_estimated());
-  // With a collapse key Xapian's uncollapsed estimate can be above 0 when nothing matched at all.
-  if (collapse && mset.get_matches_upper_bound() == 0) result.total = 0;
-  if (collapse) {
-    const uint64_t stories = all_seen ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+  if (after) {
+    // Ranked with every copy: Xapian's bounds count articles. The spy noted each matching article that has
+    // copies: the stories are the articles less the copies beyond each story's first.
+    const uint64_t seen = facets->documents_seen();
+    const uint64_t stories_seen = seen - noted.surplus();
+    result.total = all_seen ? seen : mset.get_matches_estimated();
+    const uint64_t stories =
+        all_seen || seen == 0
+            ? stories_seen
+            : static_cast<uint64_t>(std::llround(static_cast<double>(result.total) * stories_seen / seen));
     if (stories < result.total) result.stories = stories;
+  } else {
+    // Collapsed, Xapian 1.4's uncollapsed bounds are loose even when every match was seen (it counts the
+    // stories kept, not the copies dropped); the spies saw every matching document before collapsing,
+    // on local and remote shards alike: that is the number of articles.
+    const uint64_t lower = collapse ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
+    result.total = all_seen ? (collapse ? facets->documents_seen() : lower)
+                            : (collapse ? mset.get_uncollapsed_matches_estimated() : mset.get_matches_estimated());
+    // With a collapse key Xapian's uncollapsed estimate can be above 0 when nothing matched at all.
+    if (collapse && mset.get_matches_upper_bound() == 0) result.total = 0;
+    if (collapse) {
+      const uint64_t stories = all_seen ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+      if (stories < result.total) result.stories = stories;
+    }
   }
   // An estimate never exceeds the articles there are.
   if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
   if (!options.facets.empty() && people_ && people_->built) {
     // Speakers counted per person with the index's table: one count per article, no grouping here.
     PersonCounter people(*people_);
-    result.facets = facets.results(all_seen, 0, [&people](const std::vector<std::string>& v) { return people.map(v); });
+    result.facets = facets->results(all_seen, 0, [&people](const std::vector<std::string>& v) { return people.map(v); });
     for (FacetResult& f : result.facets) {
       if (f.name == facet_name(FacetKind::kSpeaker)) {
         people.finish(f, options.facet_limit);
@@ -535,10 +617,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       }
     }
   } else if (!options.facets.empty()) {
-    result.facets = facet_rows(facets.results(all_seen, 0), options.facet_limit);
+    result.facets = facet_rows(facets->results(all_seen, 0), options.facet_limit);
   }
-  const std::vector<Xapian::MSetIterator> page =
-      by_score ? cut_page(std::move(ranked), options.offset, page_end) : all_hits(mset);
+  const std::vector<RankedHit> page =
+      by_score || after ? cut_page(std::move(ranked), options.offset, page_end) : all_hits(mset);
   add_hits(options, parsed, compiled, enquire, mset, page, copy_spy.get(), result);
   if (options.suggest && options.syntax != Syntax::kPlain) {
     review_words(options.query, result.total == 0, mset, result);
@@ -591,7 +673,8 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
 }
 
 std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
-    const Xapian::Enquire& /*enquire*/, const std::vector<Xapian::MSetIterator>& page, const CopySpy* spy) const {
+    const Xapian::Enquire& /*enquire*/, const std::vector<RankedHit>& page, const CopySpy* spy) const {
+  if (spy != nullptr && spy->numbers() != nullptr) return earliest_noted_ties(page, *spy);
   std::unordered_map<Xapian::docid, Xapian::docid> out;
   // The page's collapsed hits, by story.
   struct Shown {
@@ -677,16 +760,7 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     }
     std::sort(dids.begin(), dids.end());
     dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
-    std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> values;  // did -> {date, id}
-    for (const Xapian::valueno slot : {schema::kSlotDate, schema::kSlotArticleId}) {
-      Xapian::ValueIterator v = db_.valuestream_begin(slot);
-      for (const Xapian::docid did : dids) {
-        if (v == db_.valuestream_end(slot)) break;
-        if (v.get_docid() < did) v.skip_to(did);
-        if (v == db_.valuestream_end(slot)) break;
-        if (v.get_docid() == did) (slot == schema::kSlotDate ? values[did].first : values[did].second) = *v;
-      }
-    }
+    auto values = dates_and_ids(dids);  // did -> {date, id}
     for (auto& [story, shown] : by_story) {
       const auto& v = values[shown.did];
       shown.date = v.first;
@@ -704,8 +778,8 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
   return out;
 }
 
-Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire,
-                                           const std::vector<Xapian::MSetIterator>& page, bool ties) const {
+Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire, const std::vector<RankedHit>& page,
+                                           bool ties) const {
   PageCopies out;
   // The page's hits of stories with copies (a collapse value), by story.
   std::unordered_map<std::string, Xapian::docid> shown;
@@ -796,9 +870,110 @@ Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire,
   return out;
 }
 
+std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> Searcher::dates_and_ids(
+    const std::vector<Xapian::docid>& dids) const {
+  std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> values;
+  if (dids.size() <= kFewDocuments) {
+    // A few: each document's values at once (a value stream opened per slot costs more).
+    for (const Xapian::docid did : dids) {
+      const Xapian::Document doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
+      values[did] = {doc.get_value(schema::kSlotDate), doc.get_value(schema::kSlotArticleId)};
+    }
+    return values;
+  }
+  for (const Xapian::valueno slot : {schema::kSlotDate, schema::kSlotArticleId}) {
+    Xapian::ValueIterator v = db_.valuestream_begin(slot);
+    for (const Xapian::docid did : dids) {
+      if (v == db_.valuestream_end(slot)) break;
+      if (v.get_docid() < did) v.skip_to(did);
+      if (v == db_.valuestream_end(slot)) break;
+      if (v.get_docid() == did) (slot == schema::kSlotDate ? values[did].first : values[did].second) = *v;
+    }
+  }
+  return values;
+}
+
+std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_noted_ties(const std::vector<RankedHit>& page,
+                                                                               const CopySpy& spy) const {
+  std::unordered_map<Xapian::docid, Xapian::docid> out;
+  const StoryNumbers& numbers = *spy.numbers();
+  // The page's folded hits by story number (a story has one hit on the page).
+  struct Shown {
+    uint32_t story;
+    Xapian::docid did;
+    double score;
+  };
+  std::vector<Shown> shown;
+  for (const RankedHit& hit : page) {
+    if (hit.get_collapse_count() == 0) continue;
+    const uint32_t story = numbers.of(*hit);
+    if (story != 0) shown.push_back({story, *hit, hit.get_weight()});
+  }
+  if (shown.empty()) return out;
+  std::sort(shown.begin(), shown.end(), [](const Shown& a, const Shown& b) { return a.story < b.story; });
+  // Scores that tie: equal but for the rounding of a sum taken in another order (as earliest_ties()).
+  auto ties = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); };
+  std::vector<std::pair<Xapian::docid, const Shown*>> tied;  // a noted copy, the hit it ties with
+  for (const CopySpy::Seen& c : spy.seen()) {
+    const uint32_t story = numbers.of(c.did);
+    const auto s = std::lower_bound(shown.begin(), shown.end(), story,
+                                    [](const Shown& a, uint32_t v) { return a.story < v; });
+    if (s == shown.end() || s->story != story || s->did == c.did || !ties(s->score, c.score)) continue;
+    tied.emplace_back(c.did, &*s);
+  }
+  if (tied.empty()) return out;
+  std::vector<Xapian::docid> dids;
+  for (const auto& [did, s] : tied) {
+    dids.push_back(did);
+    dids.push_back(s->did);
+  }
+  std::sort(dids.begin(), dids.end());
+  dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
+  const auto values = dates_and_ids(dids);
+  auto value = [&values](Xapian::docid did) {
+    const auto v = values.find(did);
+    return v == values.end() ? std::pair<std::string, std::string>() : v->second;
+  };
+  // Earliest: a known date before an unknown one, then the date, then the id (stories.h).
+  std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> best;  // shown did -> {date, id}
+  for (const auto& [did, s] : tied) {
+    auto b = best.find(s->did);
+    if (b == best.end()) b = best.emplace(s->did, value(s->did)).first;
+    auto [date, id] = value(did);
+    const auto& [best_date, best_id] = b->second;
+    const bool earlier =
+        date.empty() != best_date.empty() ? best_date.empty() : date != best_date ? date < best_date : id < best_id;
+    if (!earlier) continue;
+    out[s->did] = did;
+    b->second = {std::move(date), std::move(id)};
+  }
+  return out;
+}
+
+bool Searcher::collapses_after_match(const SearchOptions& options) const {
+  using At = SearchOptions::CollapseAt;
+  // A sample's totals (--fast-facets) are Xapian's estimates; an older database collapses on every
+  // article's story id (dense); several shards interleave their docids and remote ones run no spy.
+  if (!options.collapse_copies || options.fast_facets || collapse_slot_ != schema::kSlotStoryCopies ||
+      shards_.size() != 1 || shards_.front().shard.kind == database::Shard::Kind::kRemote) {
+    return false;
+  }
+  At at = options.collapse_at;
+  if (at == At::kAuto) {
+    // Measurements only (an experiments build, base/experiments.h): DATELINE_COLLAPSE=match|after.
+    const auto setting = experiment_setting("DATELINE_COLLAPSE");
+    if (setting == "match") at = At::kInMatch;
+    if (setting == "after") at = At::kAfterMatch;
+  }
+  if (at != At::kAuto) return at == At::kAfterMatch;
+  // Where most articles have copies, ranking every copy takes many more hits to fill a page than Xapian's
+  // collapser costs (bench/RESULTS.md "Collapsing copies after the match").
+  return copies_share_ <= kCollapseAfterMatchShare;
+}
+
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                         const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                        const std::vector<Xapian::MSetIterator>& page, const CopySpy* copy_spy,
+                        const std::vector<RankedHit>& page, const CopySpy* copy_spy,
                         SearchResult& result) {
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
@@ -819,7 +994,9 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
   // Which copy shows each story (and, over several shards or a remote one, which hits folded copies).
   const bool remote = documents_ && documents_->any_remote();
   const bool relevance = options.sort == SortOrder::kRelevance;
-  const bool ask_copies = options.collapse_copies && (remote || (shards_.size() > 1 && relevance));
+  // Without a spy's notes (several or remote shards, or a match not ranked by score, as a filter-only query),
+  // one match over the page's stories tells the ties, and over remote shards which hits folded copies.
+  const bool ask_copies = options.collapse_copies && (remote || (relevance && copy_spy == nullptr));
   PageCopies copies_on_page;
   if (options.collapse_copies && copy_spy != nullptr && relevance) {
     copies_on_page.earliest = earliest_ties(enquire, page, copy_spy);

@@ -19,6 +19,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/database.h"
 #include "base/errors.h"
+#include "searcher/collapse.h"
 #include "searcher/facets.h"
 #include "searcher/name_groups.h"
 #include "searcher/query.h"
@@ -56,6 +57,11 @@ struct SearchOptions {
   /// One hit per story (syndicated copies, schema::kSlotStory): the best copy stands for the others
   /// (Hit::copies). false: `--copies show`, every copy its own hit.
   bool collapse_copies = true;
+  /// Where copies are collapsed: kAuto lets the searcher choose (Searcher::search()); the others are for
+  /// tests and measurements. kAfterMatch is taken where it can be (Searcher::collapses_after_match(): one
+  /// local database with schema::kSlotStoryCopies, no fast_facets).
+  enum class CollapseAt { kAuto, kInMatch, kAfterMatch };
+  CollapseAt collapse_at = CollapseAt::kAuto;
   /// Count matching articles exactly up to this many; past it the matcher may stop early and the total
   /// is an estimate (SearchResult::total_exact false), as Elasticsearch's track_total_hits and Lucene's
   /// total-hits threshold do. Facets (without fast_facets) and Searcher::count() always see every match.
@@ -148,18 +154,28 @@ struct DatabaseInfo {
 
 /// What the matcher saw, before collapsing: every candidate's docid and score (Searcher::earliest_ties()).
 /// It reads no value: the few candidates that tie with a shown hit are looked up afterwards (reading the
-/// collapse value of every candidate here cost 3% of a collapsed search). Not serialisable: local databases
-/// only.
+/// collapse value of every candidate here cost 3% of a collapsed search). Given the StoryNumbers of the
+/// database, it notes only the candidates that have copies (a lookup by docid), with their story numbers:
+/// what collapsing after the match needs (collapse.h). Not serialisable: local databases only.
 class CopySpy : public Xapian::MatchSpy {
  public:
   struct Seen {
     Xapian::docid did;
     double score;
   };
+  CopySpy() = default;
+  explicit CopySpy(const StoryNumbers* numbers) : numbers_(numbers) {}
   void operator()(const Xapian::Document& doc, double wt) override;
   const std::vector<Seen>& seen() const { return seen_; }
+  /// The StoryNumbers given, or nullptr (every candidate noted).
+  const StoryNumbers* numbers() const { return numbers_; }
+  /// The story numbers of what was noted (with StoryNumbers only).
+  NotedCopies noted() const;
+  /// Forgets what was noted (before the match runs again).
+  void clear() { seen_.clear(); }
 
  private:
+  const StoryNumbers* numbers_ = nullptr;
   std::vector<Seen> seen_;
 };
 
@@ -198,7 +214,7 @@ class Searcher {
   /// `page` holds items of `mset`, whose term statistics give the passage idf.
   void add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                 const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                const std::vector<Xapian::MSetIterator>& page, const CopySpy* copy_spy, SearchResult& result);
+                const std::vector<RankedHit>& page, const CopySpy* copy_spy, SearchResult& result);
   /// What the passage choice looks for: the query's words as positional terms, and its speakers.
   PassageQuery passage_query(const CompiledQuery& compiled) const;
   /// Xapian's collapser keeps, of copies with equal scores, the one with the lowest docid; a story is shown
@@ -206,7 +222,7 @@ class Searcher {
   /// an earlier copy with the same score: its docid -> that copy's. The copies are those `spy` saw; without
   /// one, one extra match over the page's stories. Nothing is read when the page holds no collapsed hit.
   std::unordered_map<Xapian::docid, Xapian::docid> earliest_ties(const Xapian::Enquire& enquire,
-                                                                 const std::vector<Xapian::MSetIterator>& page,
+                                                                 const std::vector<RankedHit>& page,
                                                                  const CopySpy* spy) const;
   /// Several shards, or a remote one (no CopySpy): which hits of `page` folded other copies, and, when
   /// `ties` (relevance order), each hit's earliest copy with the same score, as earliest_ties() gives it.
@@ -217,8 +233,18 @@ class Searcher {
     std::unordered_map<Xapian::docid, Xapian::docid> earliest;  ///< shown docid -> the copy to show
     std::unordered_set<Xapian::docid> folded;                   ///< shown docids with other matching copies
   };
-  PageCopies page_copies(const Xapian::Enquire& enquire, const std::vector<Xapian::MSetIterator>& page,
-                         bool ties) const;
+  PageCopies page_copies(const Xapian::Enquire& enquire, const std::vector<RankedHit>& page, bool ties) const;
+  /// earliest_ties() from a spy that noted story numbers: a folded hit's tied copies are the noted
+  /// candidates of its story with its score.
+  std::unordered_map<Xapian::docid, Xapian::docid> earliest_noted_ties(const std::vector<RankedHit>& page,
+                                                                       const CopySpy& spy) const;
+  /// {date, article id} of each of `dids` (sorted): a few read document by document, more from the value
+  /// streams in docid order.
+  std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> dates_and_ids(
+      const std::vector<Xapian::docid>& dids) const;
+  /// Whether this search collapses copies after the match (collapse.h): a single local database whose
+  /// articles carry the collapse slot schema::kSlotStoryCopies, few of them with copies.
+  bool collapses_after_match(const SearchOptions& options) const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
   /// Term frequencies come from `mset`'s statistics where the query holds the term (no read).
@@ -245,6 +271,11 @@ class Searcher {
   Xapian::valueno collapse_slot_ = 0;
   /// Every shard keeps each copy's list of its story's copies (schema.h kSlotStoryCopyList).
   bool copy_lists_ = false;
+  /// Share of the articles that carry schema::kSlotStoryCopies (have copies), from the value statistics.
+  double copies_share_ = 0;
+  /// The story numbers of the articles with copies (collapse.h), read at the first search that collapses
+  /// after the match; dropped when the database is reopened.
+  std::unique_ptr<const StoryNumbers> story_numbers_;
   std::vector<database::OpenedShard> shards_;  ///< the shards db_ holds (one for a glass directory)
   std::vector<std::string> missing_;           ///< shards left out (OpenOptions::allow_partial)
   /// The words sharing a name key (analyzers/names.h), for CompileOptions::name_variants.
