@@ -174,6 +174,20 @@ std::vector<RankedHit> ties_by_id(std::vector<RankedHit> hits, const IdReader& i
   return hits;
 }
 
+// The docids of tied copies and of the hits they tie with (`tied`: {copy's docid, the shown hit}), sorted, once
+// each: whose dates and ids the tie rule compares.
+template <class Tied>
+std::vector<Xapian::docid> tied_and_shown(const Tied& tied) {
+  std::vector<Xapian::docid> dids;
+  for (const auto& [did, shown] : tied) {
+    dids.push_back(did);
+    dids.push_back(shown->did);
+  }
+  std::sort(dids.begin(), dids.end());
+  dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
+  return dids;
+}
+
 // Hits [offset, page_end) of a ranked list.
 std::vector<RankedHit> cut_page(std::vector<RankedHit> hits, size_t offset,
                                            uint64_t page_end) {
@@ -753,14 +767,7 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
       }
     }
     if (tied.empty()) return out;
-    std::vector<Xapian::docid> dids;
-    for (const auto& [did, shown] : tied) {
-      dids.push_back(did);
-      dids.push_back(shown->did);
-    }
-    std::sort(dids.begin(), dids.end());
-    dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
-    auto values = dates_and_ids(dids);  // did -> {date, id}
+    auto values = dates_and_ids(tied_and_shown(tied));  // did -> {date, id}
     for (auto& [story, shown] : by_story) {
       const auto& v = values[shown.did];
       shown.date = v.first;
@@ -922,14 +929,7 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_noted_ties(c
     tied.emplace_back(c.did, &*s);
   }
   if (tied.empty()) return out;
-  std::vector<Xapian::docid> dids;
-  for (const auto& [did, s] : tied) {
-    dids.push_back(did);
-    dids.push_back(s->did);
-  }
-  std::sort(dids.begin(), dids.end());
-  dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
-  const auto values = dates_and_ids(dids);
+  const auto values = dates_and_ids(tied_and_shown(tied));
   auto value = [&values](Xapian::docid did) {
     const auto v = values.find(did);
     return v == values.end() ? std::pair<std::string, std::string>() : v->second;

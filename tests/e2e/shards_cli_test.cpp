@@ -193,6 +193,22 @@ class TcpServer {
   int port_ = 0;
 };
 
+/// A stub of two `remote` lines, on 127.0.0.1 at `port0` and `port1`.
+void write_remote_stub(const std::string& stub, int port0, int port1) {
+  std::ofstream(stub, std::ios::binary) << "remote 127.0.0.1:" << port0 << "\nremote 127.0.0.1:" << port1 << "\n";
+}
+
+/// The two shards of `db` served by two xapian-tcpsrv, and a stub `stub` listing them.
+struct ServedShards {
+  ServedShards(const std::string& db, const std::string& stub_path)
+      : s0(db + "/shard-00"), s1(db + "/shard-01"), stub(stub_path) {
+    write_remote_stub(stub, s0.port(), s1.port());
+  }
+  bool running() const { return s0.running() && s1.running(); }
+  TcpServer s0, s1;
+  std::string stub;
+};
+
 bool xapian_tcpsrv_installed() {
   return dateline::test::run({"/bin/sh", "-c", "command -v xapian-tcpsrv"}).exit_code == 0;
 }
@@ -516,12 +532,9 @@ TEST(RemoteShards, TwoTcpServersAnswerAsLocalShards) {
   const std::string db = (dir.path() / "two").string();
   const RunResult made = index({"--db", db, "--shards", "2", input(dir.path(), 1000)});
   ASSERT_EQ(made.exit_code, 0) << made.err;
-  TcpServer s0(db + "/shard-00");
-  TcpServer s1(db + "/shard-01");
-  ASSERT_TRUE(s0.running() && s1.running());
-  const std::string stub = (dir.path() / "remote.stub").string();
-  write_file(stub, "remote 127.0.0.1:" + std::to_string(s0.port()) + "\nremote 127.0.0.1:" +
-                       std::to_string(s1.port()) + "\n");
+  const ServedShards served(db, (dir.path() / "remote.stub").string());
+  ASSERT_TRUE(served.running());
+  const std::string& stub = served.stub;
   for (const auto& q : kQueries) {
     std::vector<std::string> args = page_args(q);
     args.insert(args.begin(), "--allow-remote");
@@ -586,8 +599,7 @@ TEST(RemoteShards, DownOrSilentServerIsOneLineAndExit2) {
   const int down = s1.port();
   s1.stop();  // nothing listens there now
   const std::string stub = (dir.path() / "remote.stub").string();
-  write_file(stub, "remote 127.0.0.1:" + std::to_string(s0.port()) + "\nremote 127.0.0.1:" +
-                       std::to_string(down) + "\n");
+  write_remote_stub(stub, s0.port(), down);
   RunResult r = search(stub, {"--allow-remote", "--remote-timeout", "2", "harbour"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.rfind("dateline-search: " + stub + ":2: remote shard 127.0.0.1:" + std::to_string(down) +
@@ -607,8 +619,7 @@ TEST(RemoteShards, DownOrSilentServerIsOneLineAndExit2) {
   ASSERT_EQ(::listen(fd, 8), 0);
   ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
   const int silent = ntohs(a.sin_port);
-  write_file(stub, "remote 127.0.0.1:" + std::to_string(s0.port()) + "\nremote 127.0.0.1:" +
-                       std::to_string(silent) + "\n");
+  write_remote_stub(stub, s0.port(), silent);
   r = search(stub, {"--allow-remote", "--remote-timeout", "0.5", "harbour"});
   ::close(fd);
   EXPECT_EQ(r.exit_code, 2);
@@ -689,12 +700,9 @@ TEST(RemoteShards, TiedCopiesAcrossShardsAnswerAsLocal) {
     for (const auto& c : l["hits"][0]["copies"]) listed.push_back(c["id"]);
     EXPECT_EQ(listed, copies);
     if (!xapian_tcpsrv_installed()) return;
-    TcpServer s0(db + "/shard-00");
-    TcpServer s1(db + "/shard-01");
-    ASSERT_TRUE(s0.running() && s1.running());
-    const std::string stub = (dir.path() / "remote.stub").string();
-    write_file(stub, "remote 127.0.0.1:" + std::to_string(s0.port()) + "\nremote 127.0.0.1:" +
-                         std::to_string(s1.port()) + "\n");
+    const ServedShards served(db, (dir.path() / "remote.stub").string());
+    ASSERT_TRUE(served.running());
+    const std::string& stub = served.stub;
     const RunResult remote = search(stub, {"--allow-remote", "--format", "json", "krone"});
     ASSERT_EQ(remote.exit_code, 0) << remote.err;
     EXPECT_TRUE(same_page(remote.out, local.out)) << remote.out << "\n" << local.out;
