@@ -147,15 +147,18 @@ std::vector<RankedHit> all_hits(const Xapian::MSet& mset) {
 // The article ids of `hits`, read all at once.
 using IdReader = std::function<std::vector<std::string>(const std::vector<RankedHit>& hits)>;
 
-// `hits` (in score order) with runs of equal scores in article id order: ids are read for those runs only,
-// in one call of `ids_of` (over remote shards, the documents of every run at once: documents.h).
-std::vector<RankedHit> ties_by_id(std::vector<RankedHit> hits, const IdReader& ids_of) {
+// `hits` (in score order) with the runs of equal scores that reach into hits [first, last) (the page) in
+// article id order: ids are read for those runs only (the order inside a run wholly before or after the page
+// changes no hit shown), in one call of `ids_of` (over remote shards, the documents of every run at once:
+// documents.h).
+std::vector<RankedHit> ties_by_id(std::vector<RankedHit> hits, const IdReader& ids_of, uint64_t first,
+                                  uint64_t last) {
   std::vector<std::pair<size_t, size_t>> runs;
   std::vector<RankedHit> tied;
   for (size_t i = 0; i < hits.size();) {
     size_t j = i + 1;
     while (j < hits.size() && hits[j].get_weight() == hits[i].get_weight()) ++j;
-    if (j - i > 1) {
+    if (j - i > 1 && i < last && j > first) {
       runs.emplace_back(i, j);
       tied.insert(tied.end(), hits.begin() + static_cast<std::ptrdiff_t>(i),
                   hits.begin() + static_cast<std::ptrdiff_t>(j));
@@ -548,7 +551,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
         } else {
           ranked = all_hits(mset);
         }
-        if (by_score) ranked = ties_by_id(std::move(ranked), ids_of);
+        if (by_score) ranked = ties_by_id(std::move(ranked), ids_of, options.offset, page_end);
         // Done when the list reaches past the page's last score (the run of ties that ends the page is
         // whole), or holds every match; sorted by date, when it holds the page.
         if (mset.size() < want || page_end == 0 ||
