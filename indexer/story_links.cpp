@@ -196,8 +196,7 @@ std::optional<std::string> copy_list(const Xapian::Database& all, const std::str
   }
   // Who ran it first: by date, unknown dates last, then by id (the order --story prints).
   std::sort(copies.begin(), copies.end(), [](const schema::ListedCopy& a, const schema::ListedCopy& b) {
-    if (a.date.empty() != b.date.empty()) return b.date.empty();
-    return a.date != b.date ? a.date < b.date : a.id < b.id;
+    return schema::tie_key(a.date, a.id) < schema::tie_key(b.date, b.id);
   });
   return schema::encode_copy_list(copies);
 }

@@ -144,6 +144,10 @@ std::vector<RankedHit> all_hits(const Xapian::MSet& mset) {
   return out;
 }
 
+// Scores that tie: equal but for the rounding of a sum taken in another order (copies of one text weigh
+// alike; shards add their statistics in another order than one database).
+bool scores_tie(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); }
+
 // The article ids of `hits`, read all at once.
 using IdReader = std::function<std::vector<std::string>(const std::vector<RankedHit>& hits)>;
 
@@ -192,8 +196,7 @@ std::vector<Xapian::docid> tied_and_shown(const Tied& tied) {
 }
 
 // Hits [offset, page_end) of a ranked list.
-std::vector<RankedHit> cut_page(std::vector<RankedHit> hits, size_t offset,
-                                           uint64_t page_end) {
+std::vector<RankedHit> cut_page(std::vector<RankedHit> hits, size_t offset, uint64_t page_end) {
   if (hits.size() > page_end) hits.resize(page_end);
   hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(offset, hits.size())));
   return hits;
@@ -491,16 +494,13 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     if (documents_ && documents_->any_remote()) {
       // With the page's other hits, which are shown next (add_hits()): one round of reads for both.
       std::vector<Xapian::docid> dids;
-      for (const auto& h : hits) {
-        if (remote_read_.count(*h) == 0) dids.push_back(*h);
-      }
-      const size_t tied = dids.size();
+      std::unordered_set<Xapian::docid> wanted;
+      auto want = [&](Xapian::docid did) {
+        if (remote_read_.count(did) == 0 && wanted.insert(did).second) dids.push_back(did);
+      };
+      for (const auto& h : hits) want(*h);
       for (uint64_t k = options.offset; k < std::min<uint64_t>(page_end, mset.size()); ++k) {
-        const Xapian::docid did = *mset[static_cast<Xapian::doccount>(k)];
-        if (remote_read_.count(did) == 0 && std::find(dids.begin(), dids.begin() + static_cast<std::ptrdiff_t>(tied), did) ==
-                                                dids.begin() + static_cast<std::ptrdiff_t>(tied)) {
-          dids.push_back(did);
-        }
+        want(*mset[static_cast<Xapian::doccount>(k)]);
       }
       const std::vector<Xapian::Document> docs = documents_->read(db_, dids);
       for (size_t i = 0; i < docs.size(); ++i) remote_read_.emplace(dids[i], docs[i]);
@@ -689,16 +689,15 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
   return pq;
 }
 
-std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
-    const Xapian::Enquire& /*enquire*/, const std::vector<RankedHit>& page, const CopySpy* spy) const {
-  if (spy != nullptr && spy->numbers() != nullptr) return earliest_noted_ties(page, *spy);
+std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(const std::vector<RankedHit>& page,
+                                                                         const CopySpy& spy) const {
+  if (spy.numbers() != nullptr) return earliest_noted_ties(page, spy);
   std::unordered_map<Xapian::docid, Xapian::docid> out;
   // The page's collapsed hits, by story.
   struct Shown {
     Xapian::docid did;
     double score;
-    bool read = false;     // date and id read (only once a copy ties with it)
-    std::string date, id;  // of the copy shown so far
+    std::string key;  // tie key of the copy shown so far (read once a copy ties with it)
   };
   std::unordered_map<std::string, Shown> by_story;
   std::vector<std::pair<std::string, std::string>> story_terms;  // {term, story}
@@ -706,84 +705,68 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_ties(
     if (it.get_collapse_count() == 0) continue;
     const std::string story = it.get_collapse_key();
     if (by_story.count(story) != 0) continue;
-    by_story.emplace(story, Shown{*it, it.get_weight(), false, {}, {}});
+    by_story.emplace(story, Shown{*it, it.get_weight(), {}});
     // The story's term; an id too long for a term is cut there (stories.h), read off the document.
     std::string term = std::string(schema::kStory) + story;
     if (term.size() > 240) term = stories::story_term(it.get_document(), story);
     if (!term.empty()) story_terms.emplace_back(std::move(term), story);
   }
   if (by_story.empty()) return out;
-  // Scores that tie: equal but for the rounding of a sum taken in another order.
-  auto ties = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); };
-  // Earlier: a known date before an unknown one, then the date, then the id (stories.h).
-  auto earlier = [](const std::string& date, const std::string& id, const Shown& than) {
-    if (date.empty() != than.date.empty()) return than.date.empty();
-    return date != than.date ? date < than.date : id < than.id;
-  };
-  {
-    // The copies that tie with their story's shown hit: first the candidates whose score ties with some
-    // shown hit's (the spy reads no value: reading each candidate's collapse value there cost 3% of a json
-    // search of news), then which of them are copies of the story they tie with.
-    std::vector<double> shown_scores;
-    for (const auto& [story, shown] : by_story) shown_scores.push_back(shown.score);
-    std::sort(shown_scores.begin(), shown_scores.end());
-    // Does some score of the sorted `scores` tie with `w`? Only the neighbours within the slack can.
-    auto any_ties = [&](const std::vector<double>& scores, double w) {
-      const double slack = 1e-9 * std::max(1.0, std::abs(w));
-      for (auto s = std::lower_bound(scores.begin(), scores.end(), w - 2 * slack);
-           s != scores.end() && *s <= w + 2 * slack; ++s) {
-        if (ties(*s, w)) return true;
-      }
-      return false;
-    };
-    // A hit of the page is the copy shown for its story: no other shown story's copy.
-    std::vector<Xapian::docid> page_dids;
-    for (const auto& it : page) page_dids.push_back(*it);
-    std::sort(page_dids.begin(), page_dids.end());
-    std::vector<CopySpy::Seen> candidates;
-    for (const CopySpy::Seen& c : spy->seen()) {
-      if (any_ties(shown_scores, c.score) && !std::binary_search(page_dids.begin(), page_dids.end(), c.did)) {
-        candidates.push_back(c);
-      }
+  // The copies that tie with their story's shown hit: first the candidates whose score ties with some
+  // shown hit's (the spy reads no value: reading each candidate's collapse value there cost 3% of a json
+  // search of news), then which of them are copies of the story they tie with.
+  std::vector<double> shown_scores;
+  for (const auto& [story, shown] : by_story) shown_scores.push_back(shown.score);
+  std::sort(shown_scores.begin(), shown_scores.end());
+  // Does some score of the sorted `scores` tie with `w`? Only the neighbours within the slack can.
+  auto any_ties = [&](const std::vector<double>& scores, double w) {
+    const double slack = 1e-9 * std::max(1.0, std::abs(w));
+    for (auto s = std::lower_bound(scores.begin(), scores.end(), w - 2 * slack);
+         s != scores.end() && *s <= w + 2 * slack; ++s) {
+      if (scores_tie(*s, w)) return true;
     }
-    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.did < b.did; });
-    // Each shown story's copies, from its term's posting list (a story holds few articles; reading each
-    // candidate's collapse value from the value stream cost more where every story ties, news x3), that are
-    // candidates tying with the shown hit.
-    std::vector<double> candidate_scores;
-    for (const CopySpy::Seen& c : candidates) candidate_scores.push_back(c.score);
-    std::sort(candidate_scores.begin(), candidate_scores.end());
-    std::vector<std::pair<Xapian::docid, Shown*>> tied;
-    for (const auto& [term, story] : story_terms) {
-      Shown& shown = by_story.at(story);
-      if (!any_ties(candidate_scores, shown.score)) continue;
-      for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
-        if (*p == shown.did) continue;
-        auto c = std::lower_bound(candidates.begin(), candidates.end(), *p,
-                                  [](const CopySpy::Seen& a, Xapian::docid d) { return a.did < d; });
-        for (; c != candidates.end() && c->did == *p; ++c) {
-          if (ties(shown.score, c->score)) {
-            tied.emplace_back(c->did, &shown);
-            break;
-          }
+    return false;
+  };
+  // A hit of the page is the copy shown for its story: no other shown story's copy.
+  std::vector<Xapian::docid> page_dids;
+  for (const auto& it : page) page_dids.push_back(*it);
+  std::sort(page_dids.begin(), page_dids.end());
+  std::vector<CopySpy::Seen> candidates;
+  for (const CopySpy::Seen& c : spy.seen()) {
+    if (any_ties(shown_scores, c.score) && !std::binary_search(page_dids.begin(), page_dids.end(), c.did)) {
+      candidates.push_back(c);
+    }
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.did < b.did; });
+  // Each shown story's copies, from its term's posting list (a story holds few articles; reading each
+  // candidate's collapse value from the value stream cost more where every story ties, news x3), that are
+  // candidates tying with the shown hit.
+  std::vector<double> candidate_scores;
+  for (const CopySpy::Seen& c : candidates) candidate_scores.push_back(c.score);
+  std::sort(candidate_scores.begin(), candidate_scores.end());
+  std::vector<std::pair<Xapian::docid, Shown*>> tied;
+  for (const auto& [term, story] : story_terms) {
+    Shown& shown = by_story.at(story);
+    if (!any_ties(candidate_scores, shown.score)) continue;
+    for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {
+      if (*p == shown.did) continue;
+      auto c = std::lower_bound(candidates.begin(), candidates.end(), *p,
+                                [](const CopySpy::Seen& a, Xapian::docid d) { return a.did < d; });
+      for (; c != candidates.end() && c->did == *p; ++c) {
+        if (scores_tie(shown.score, c->score)) {
+          tied.emplace_back(c->did, &shown);
+          break;
         }
       }
     }
-    if (tied.empty()) return out;
-    auto values = dates_and_ids(tied_and_shown(tied));  // did -> {date, id}
-    for (auto& [story, shown] : by_story) {
-      const auto& v = values[shown.did];
-      shown.date = v.first;
-      shown.id = v.second;
-    }
-    for (const auto& [did, shown] : tied) {
-      const auto& [date, id] = values[did];
-      if (!earlier(date, id, *shown)) continue;
-      out[shown->did] = did;  // keyed by the docid Xapian showed
-      shown->date = date;
-      shown->id = id;
-    }
-    return out;
+  }
+  if (tied.empty()) return out;
+  auto keys = tie_keys(tied_and_shown(tied));
+  for (auto& [story, shown] : by_story) shown.key = keys[shown.did];
+  for (const auto& [did, shown] : tied) {
+    if (!(keys[did] < shown->key)) continue;
+    out[shown->did] = did;  // keyed by the docid Xapian showed
+    shown->key = keys[did];
   }
   return out;
 }
@@ -856,14 +839,12 @@ Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire, const
       f.shown_seen = true;
     }
   }
-  // Scores that tie: equal but for the rounding of a sum taken in another order.
-  auto tie = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); };
   if (ties) {
     for (auto m = mset.begin(); m != mset.end(); ++m) {
       const auto s = shown.find(m.get_collapse_key());
       if (s == shown.end() || *m == s->second) continue;
       Found& f = found[s->first];
-      if (!f.shown_seen || !tie(f.score, m.get_weight())) continue;  // the shown copy is missing: leave it
+      if (!f.shown_seen || !scores_tie(f.score, m.get_weight())) continue;  // the shown copy is missing: leave it
       if (f.key.empty()) f.key = key_of(f.shown);
       const std::string key = key_of(m);
       if (key < (f.best == 0 ? f.key : f.best_key)) {
@@ -880,27 +861,28 @@ Searcher::PageCopies Searcher::page_copies(const Xapian::Enquire& enquire, const
   return out;
 }
 
-std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> Searcher::dates_and_ids(
-    const std::vector<Xapian::docid>& dids) const {
-  std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> values;
+std::unordered_map<Xapian::docid, std::string> Searcher::tie_keys(const std::vector<Xapian::docid>& dids) const {
+  std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> values;  // did -> {date, id}
   if (dids.size() <= kFewDocuments) {
     // A few: each document's values at once (a value stream opened per slot costs more).
     for (const Xapian::docid did : dids) {
       const Xapian::Document doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
       values[did] = {doc.get_value(schema::kSlotDate), doc.get_value(schema::kSlotArticleId)};
     }
-    return values;
-  }
-  for (const Xapian::valueno slot : {schema::kSlotDate, schema::kSlotArticleId}) {
-    Xapian::ValueIterator v = db_.valuestream_begin(slot);
-    for (const Xapian::docid did : dids) {
-      if (v == db_.valuestream_end(slot)) break;
-      if (v.get_docid() < did) v.skip_to(did);
-      if (v == db_.valuestream_end(slot)) break;
-      if (v.get_docid() == did) (slot == schema::kSlotDate ? values[did].first : values[did].second) = *v;
+  } else {
+    for (const Xapian::valueno slot : {schema::kSlotDate, schema::kSlotArticleId}) {
+      Xapian::ValueIterator v = db_.valuestream_begin(slot);
+      for (const Xapian::docid did : dids) {
+        if (v == db_.valuestream_end(slot)) break;
+        if (v.get_docid() < did) v.skip_to(did);
+        if (v == db_.valuestream_end(slot)) break;
+        if (v.get_docid() == did) (slot == schema::kSlotDate ? values[did].first : values[did].second) = *v;
+      }
     }
   }
-  return values;
+  std::unordered_map<Xapian::docid, std::string> keys;
+  for (const Xapian::docid did : dids) keys[did] = schema::tie_key(values[did].first, values[did].second);
+  return keys;
 }
 
 std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_noted_ties(const std::vector<RankedHit>& page,
@@ -921,34 +903,22 @@ std::unordered_map<Xapian::docid, Xapian::docid> Searcher::earliest_noted_ties(c
   }
   if (shown.empty()) return out;
   std::sort(shown.begin(), shown.end(), [](const Shown& a, const Shown& b) { return a.story < b.story; });
-  // Scores that tie: equal but for the rounding of a sum taken in another order (as earliest_ties()).
-  auto ties = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); };
   std::vector<std::pair<Xapian::docid, const Shown*>> tied;  // a noted copy, the hit it ties with
   for (const CopySpy::Seen& c : spy.seen()) {
     const uint32_t story = numbers.of(c.did);
     const auto s = std::lower_bound(shown.begin(), shown.end(), story,
                                     [](const Shown& a, uint32_t v) { return a.story < v; });
-    if (s == shown.end() || s->story != story || s->did == c.did || !ties(s->score, c.score)) continue;
+    if (s == shown.end() || s->story != story || s->did == c.did || !scores_tie(s->score, c.score)) continue;
     tied.emplace_back(c.did, &*s);
   }
   if (tied.empty()) return out;
-  const auto values = dates_and_ids(tied_and_shown(tied));
-  auto value = [&values](Xapian::docid did) {
-    const auto v = values.find(did);
-    return v == values.end() ? std::pair<std::string, std::string>() : v->second;
-  };
-  // Earliest: a known date before an unknown one, then the date, then the id (stories.h).
-  std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> best;  // shown did -> {date, id}
+  auto keys = tie_keys(tied_and_shown(tied));
+  std::unordered_map<Xapian::docid, std::string> best;  // shown did -> tie key of the earliest copy so far
   for (const auto& [did, s] : tied) {
-    auto b = best.find(s->did);
-    if (b == best.end()) b = best.emplace(s->did, value(s->did)).first;
-    auto [date, id] = value(did);
-    const auto& [best_date, best_id] = b->second;
-    const bool earlier =
-        date.empty() != best_date.empty() ? best_date.empty() : date != best_date ? date < best_date : id < best_id;
-    if (!earlier) continue;
+    auto b = best.try_emplace(s->did, keys[s->did]).first;
+    if (!(keys[did] < b->second)) continue;
     out[s->did] = did;
-    b->second = {std::move(date), std::move(id)};
+    b->second = keys[did];
   }
   return out;
 }
@@ -1002,7 +972,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
   const bool ask_copies = options.collapse_copies && (remote || (relevance && copy_spy == nullptr));
   PageCopies copies_on_page;
   if (options.collapse_copies && copy_spy != nullptr && relevance) {
-    copies_on_page.earliest = earliest_ties(enquire, page, copy_spy);
+    copies_on_page.earliest = earliest_ties(page, *copy_spy);
   } else if (ask_copies && !remote) {
     copies_on_page = page_copies(enquire, page, relevance);
   }
@@ -1079,7 +1049,8 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     }
     const bool folded = it.get_collapse_count() > 0 || copies_on_page.folded.count(*it) != 0;
     if (folded && !options.ids_only) {
-      // Every other copy of its story, earliest first, from their value slots (stories.h).
+      // Every other copy of its story, earliest first: the document's copies list, or the copies' value
+      // slots (stories.h).
       for (auto& c : stories::other_copies(db_, doc, copy_lists_)) {
         Hit::Copy copy{std::move(c.id), std::nullopt, std::nullopt};
         if (!c.outlet.empty()) copy.outlet = std::move(c.outlet);

@@ -218,12 +218,11 @@ class Searcher {
   /// What the passage choice looks for: the query's words as positional terms, and its speakers.
   PassageQuery passage_query(const CompiledQuery& compiled) const;
   /// Xapian's collapser keeps, of copies with equal scores, the one with the lowest docid; a story is shown
-  /// by its earliest copy (date, unknown last, then id). For each collapsed hit of `page` whose story has
-  /// an earlier copy with the same score: its docid -> that copy's. The copies are those `spy` saw; without
-  /// one, one extra match over the page's stories. Nothing is read when the page holds no collapsed hit.
-  std::unordered_map<Xapian::docid, Xapian::docid> earliest_ties(const Xapian::Enquire& enquire,
-                                                                 const std::vector<RankedHit>& page,
-                                                                 const CopySpy* spy) const;
+  /// by its earliest copy (date, unknown last, then id: schema::tie_key()). For each collapsed hit of `page`
+  /// whose story has an earlier copy with the same score: its docid -> that copy's, among the copies `spy`
+  /// saw (page_copies() answers without a spy). Nothing is read when the page holds no collapsed hit.
+  std::unordered_map<Xapian::docid, Xapian::docid> earliest_ties(const std::vector<RankedHit>& page,
+                                                                 const CopySpy& spy) const;
   /// Several shards, or a remote one (no CopySpy): which hits of `page` folded other copies, and, when
   /// `ties` (relevance order), each hit's earliest copy with the same score, as earliest_ties() gives it.
   /// One extra match over the page's stories answers both: Xapian 1.4 keeps no collapse count for a copy
@@ -238,10 +237,9 @@ class Searcher {
   /// candidates of its story with its score.
   std::unordered_map<Xapian::docid, Xapian::docid> earliest_noted_ties(const std::vector<RankedHit>& page,
                                                                        const CopySpy& spy) const;
-  /// {date, article id} of each of `dids` (sorted): a few read document by document, more from the value
-  /// streams in docid order.
-  std::unordered_map<Xapian::docid, std::pair<std::string, std::string>> dates_and_ids(
-      const std::vector<Xapian::docid>& dids) const;
+  /// The tie key (schema::tie_key()) of each of `dids` (sorted): a few read document by document, more
+  /// from the value streams in docid order.
+  std::unordered_map<Xapian::docid, std::string> tie_keys(const std::vector<Xapian::docid>& dids) const;
   /// Whether this search collapses copies after the match (collapse.h): a single local database whose
   /// articles carry the collapse slot schema::kSlotStoryCopies, few of them with copies.
   bool collapses_after_match(const SearchOptions& options) const;

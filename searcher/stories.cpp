@@ -46,8 +46,7 @@ StoryArticle describe_values(const Xapian::Document& doc) {
 // Who ran it first: by date, unknown dates last, then by id.
 void sort_copies(std::vector<StoryArticle>& copies) {
   std::sort(copies.begin(), copies.end(), [](const StoryArticle& a, const StoryArticle& b) {
-    if (a.date.empty() != b.date.empty()) return b.date.empty();
-    return a.date != b.date ? a.date < b.date : a.id < b.id;
+    return schema::tie_key(a.date, a.id) < schema::tie_key(b.date, b.id);
   });
 }
 

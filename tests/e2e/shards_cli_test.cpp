@@ -723,3 +723,64 @@ TEST(RemoteShards, TiedCopiesAcrossShardsAnswerAsLocal) {
 }
 
 }  // namespace
+
+namespace {
+
+// A story of more copies than a list holds (schema.h kMaxListedCopies) over two local shards: no copy carries
+// a list, so the hit's copies come from the story's posting list, and the match over the page's stories asks
+// for them all; with the tie keys gone (a database made before them) and a damaged list, the answer is the same.
+TEST(LocalShards, AStoryLargerThanAListIsListedFromItsCopies) {
+  dateline::test::TempDir dir;
+  const std::string db = (dir.path() / "two").string();
+  const std::string in = (dir.path() / "many.jsonl").string();
+  std::string records;
+  const int copies = static_cast<int>(dateline::schema::kMaxListedCopies) + 4;
+  for (int i = 0; i < copies; ++i) {
+    char id[16], date[16];
+    std::snprintf(id, sizeof id, "k-%03d", i);
+    std::snprintf(date, sizeof date, "2024-02-%02d", 1 + i % 27);
+    records += copy_record(id, "Reuters", i == 57 ? "2024-01-15" : date);
+  }
+  // A second story that ranks first, with more copies than the two stories' lists would hold together:
+  // the match over the page's stories must ask again for them all to find the first story's copies.
+  for (int i = 0; i < 2 * copies; ++i) {
+    json j{{"id", "m-" + std::to_string(i)},
+           {"outlet", "BBC News"},
+           {"date", "2024-03-01"},
+           {"title", "Krone falls"},
+           {"text", "The krone fell again. Traders sold the krone, and the krone ended the week at its lowest."}};
+    records += j.dump() + "\n";
+  }
+  write_file(in, records);
+  ASSERT_EQ(index({"--db", db, "--shards", "2", in}).exit_code, 0);
+  auto answer = [&] {
+    const RunResult r = search(db, {"--format", "json", "krone"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  };
+  const std::string before = answer();
+  const json j = json::parse(before);
+  ASSERT_EQ(j["hits"].size(), 2u) << before;
+  EXPECT_EQ(j["hits"][0]["id"], "m-0");  // all on one date: the smallest id
+  EXPECT_EQ(j["hits"][0]["copies"].size(), static_cast<size_t>(2 * copies - 1));
+  const json& k = j["hits"][1];
+  EXPECT_EQ(k["id"], "k-057");  // the earliest of copies that all tie
+  ASSERT_EQ(k["copies"].size(), static_cast<size_t>(copies - 1));
+  EXPECT_EQ(k["copies"][0], json({{"id", "k-000"}, {"outlet", "Reuters"}, {"date", "2024-02-01"}}));
+  EXPECT_EQ(k["copies"][1]["id"], "k-027");  // the same date: by id
+  EXPECT_EQ(stored_lists(db, 2).size(), 0u);
+  // Made before the tie keys, and a list damaged by hand: read from the copies instead.
+  for (int s = 0; s < 2; ++s) {
+    Xapian::WritableDatabase w(db + "/shard-0" + std::to_string(s));
+    for (auto p = w.postlist_begin(""); p != w.postlist_end(""); ++p) {
+      Xapian::Document doc = w.get_document(*p);
+      doc.remove_value(dateline::schema::kSlotStoryTieKey);
+      doc.add_value(dateline::schema::kSlotStoryCopyList, std::string("\x7f" "broken", 7));
+      w.replace_document(*p, doc);
+    }
+    w.commit();
+  }
+  EXPECT_EQ(answer(), before);
+}
+
+}  // namespace
