@@ -243,6 +243,10 @@ class Searcher {
   /// Whether this search collapses copies after the match (collapse.h): a single local database whose
   /// articles carry the collapse slot schema::kSlotStoryCopies, few of them with copies.
   bool collapses_after_match(const SearchOptions& options) const;
+  /// Over remote shards, whether a page's hits of stories are read only once the page's stories were asked
+  /// which copy ties (page_copies()), not with the others: where most articles have copies, an earlier copy
+  /// that ties shows most of those stories instead.
+  bool stories_wait() const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
   /// Term frequencies come from `mset`'s statistics where the query holds the term (no read).
