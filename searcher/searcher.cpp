@@ -303,6 +303,8 @@ void Searcher::open_once(const std::string& path, const database::OpenOptions& o
                         path + ": unreadable analyzer settings in the metadata: " + e.what());
   }
   name_variants_ = name_variant_lookup(db_);
+  name_answers_.clear();
+  names_stored_.reset();
   // Xapian interleaves the shards' docids: docid d lies in shard (d - 1) % shards.
   remote_shard_.clear();
   std::vector<database::Shard> opened_shards;
@@ -417,12 +419,19 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     for (auto it = db_.allterms_begin(prefix); n < cap && it != db_.allterms_end(prefix); ++it) ++n;
     return n;
   };
-  if (!compile.name_variants) compile.name_variants = name_variants_;
+  const bool own_names = !compile.name_variants;
+  if (own_names) {
+    compile.name_variants = [this](const std::string& key) {
+      const auto known = name_answers_.find(key);
+      return known != name_answers_.end() ? known->second : name_variants_(key);
+    };
+  }
   if (!compile.speaker_people && people_->built) compile.speaker_people = [this](const std::string& value) {
     return speaker_people(value);
   };
   const ParsedQuery parsed =
       blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
+  if (own_names && !blank && documents_ && documents_->all_remote()) prefetch_names(parsed, options, compile);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
   if (compiled.wildcards_cut) {
     result.warnings.push_back("wildcards expand to more than " +
@@ -953,6 +962,43 @@ bool Searcher::collapses_after_match(const SearchOptions& options) const {
 }
 
 bool Searcher::stories_wait() const { return copies_share_ > kCollapseAfterMatchShare; }
+
+void Searcher::prefetch_names(const ParsedQuery& parsed, const SearchOptions& options, const CompileOptions& compile) {
+  if (!names_stored_) names_stored_ = !db_.get_metadata(std::string(kMetaNamesBuilt)).empty();
+  if (!*names_stored_ || compile.exact_names) return;  // without a stored table each lookup reads it whole
+  // The keys the compile asks for depend on the query and the aliases only, not on the answers.
+  std::vector<std::string> keys;
+  CompileOptions dry = compile;
+  dry.name_variants = [this, &keys](const std::string& key) {
+    if (name_answers_.count(key) == 0 && std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      keys.push_back(key);
+    }
+    return std::vector<std::string>{};
+  };
+  dry.count_terms = [](const std::string&, size_t) { return size_t{0}; };  // no read for wildcards
+  try {
+    (void)compile_query(parsed, options.filters, analyzer_, dry);
+  } catch (...) {
+    return;  // the compile proper reports it
+  }
+  if (keys.empty()) return;
+  // Two reads per key, each a job of its own: the stored words, and whether the key is an index word.
+  std::vector<std::string> values(keys.size());
+  std::vector<char> words(keys.size(), 0);
+  std::vector<std::function<void(const Xapian::Database&)>> jobs;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    jobs.emplace_back([&, k](const Xapian::Database& db) {
+      values[k] = db.get_metadata(std::string(kMetaNamePrefix) + keys[k]);
+    });
+    jobs.emplace_back([&, k](const Xapian::Database& db) { words[k] = db.term_exists(keys[k]) ? 1 : 0; });
+  }
+  const std::vector<bool> done = documents_->on_lanes(jobs);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (done[2 * k] && done[2 * k + 1]) {
+      name_answers_.emplace(keys[k], stored_name_variants(keys[k], values[k], words[k] != 0));
+    }
+  }
+}
 
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                         const Xapian::Enquire& enquire, const Xapian::MSet& mset,
