@@ -31,6 +31,14 @@ using names::trim;
 using quotes::Kind;
 using quotes::Token;
 
+// fold(word) == folded, for an ASCII `folded`: an ASCII word compares without folding into a new string
+// (fold() of ASCII is ascii::lower()); any other goes through fold().
+bool folds_to(std::string_view word, std::string_view folded) {
+  if (std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return ascii::iequals(word, folded);
+  return fold(word) == folded;
+}
+
 // ---- Bylines --------------------------------------------------------------------------------------
 
 // Leading bullets and dashes of a line ("• David R. Sands can be reached at ...").
@@ -363,7 +371,7 @@ struct Phrase {
 Phrase phrase_forward(const std::vector<Token>& toks, size_t i, size_t end) {
   Phrase p;
   p.begin = i;
-  if (i < end && toks[i].kind == Kind::Word && fold(toks[i].text) == "the" && i + 1 < end &&
+  if (i < end && toks[i].kind == Kind::Word && folds_to(toks[i].text, "the") && i + 1 < end &&
       name_token(toks[i + 1]))
     ++i;
   while (i < end) {
@@ -639,6 +647,15 @@ class NameBook {
   }
 
   void add_name(std::vector<std::string> words) {
+    // A phrase the article repeats adds nothing new (every step below only adds what is not there), so
+    // it is read once: names recur through an article and strip_titles() is the costly part.
+    std::string seen_key;
+    for (const std::string& w : words) {
+      seen_key += std::to_string(w.size());
+      seen_key += ':';
+      seen_key += w;
+    }
+    if (!added_.insert(std::move(seen_key)).second) return;
     words = names::strip_titles(std::move(words));
     if (words.size() < 2 || is_plural(words)) return;
     std::string joined = names::join(words);
@@ -717,6 +734,7 @@ class NameBook {
 
   std::unordered_set<std::string> not_people_, not_people_last_;
   std::unordered_set<std::string> lowercase_, places_;
+  std::unordered_set<std::string> added_;  // add_name() inputs already read, each word length-prefixed
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
   std::map<std::string, std::set<std::string>> by_first_;
   std::map<std::string, std::string> acronyms_;
@@ -764,7 +782,7 @@ class Attributor {
     for (size_t i = b; i < e; ++i) {
       const Token& t = toks_[i];
       if (t.kind != Kind::Word) continue;
-      if (fold(t.text) == "according" && i + 2 < e && toks_[i + 1].text == "to") {
+      if (folds_to(t.text, "according") && i + 2 < e && toks_[i + 1].text == "to") {
         according_to(i + 2);
         continue;
       }
@@ -853,7 +871,7 @@ class Attributor {
       return;
     }
     if (!name_token(t) &&
-        !(t.kind == Kind::Word && fold(t.text) == "the" && i + 1 < e_ && name_token(toks_[i + 1])))
+        !(t.kind == Kind::Word && folds_to(t.text, "the") && i + 1 < e_ && name_token(toks_[i + 1])))
       return;
     Phrase p = phrase_forward(toks_, i, e_);
     if (p.possessive) return;  // "according to Russia's defence ministry": someone else's words
@@ -878,13 +896,13 @@ class Attributor {
       p.begin = owner.begin;
     }
     size_t j = p.begin;
-    if (j > b_ && toks_[j - 1].kind == Kind::Word && fold(toks_[j - 1].text) == "the") --j;
+    if (j > b_ && toks_[j - 1].kind == Kind::Word && folds_to(toks_[j - 1].text, "the")) --j;
     // "published in the journal JAMA Psychiatry argued": a publication named after its kind is the
     // object of what comes before, never the subject.
     if (j > b_ && toks_[j - 1].kind == Kind::Word && publication_noun(toks_[j - 1].text)) {
       --j;
       bool article = j > b_ && toks_[j - 1].kind == Kind::Word &&
-                     (fold(toks_[j - 1].text) == "the" || toks_[j - 1].text == "a");
+                     (folds_to(toks_[j - 1].text, "the") || toks_[j - 1].text == "a");
       if (article) --j;
     }
     if (j > b_ && toks_[j - 1].kind == Kind::Word && is_preposition(toks_[j - 1].text)) {
@@ -902,10 +920,10 @@ class Attributor {
       }
       if (last - h > 30) return std::nullopt;
       while (h < last && toks_[h].kind == Kind::Word && names::is_stopword(toks_[h].text) &&
-             fold(toks_[h].text) != "the")
+             !folds_to(toks_[h].text, "the"))
         ++h;
       if (!name_token(toks_[h]) &&
-          !(fold(toks_[h].text) == "the" && h + 1 <= last && name_token(toks_[h + 1]))) {
+          !(folds_to(toks_[h].text, "the") && h + 1 <= last && name_token(toks_[h + 1]))) {
         // "A spokesperson for the Ministry of Defence said": the organisation speaks through its voice;
         // any other generic head ("a source close to X") is nobody we can name.
         for (size_t v = h; v < j; ++v) {
@@ -928,7 +946,7 @@ class Attributor {
   bool inverted(size_t i, bool need_boundary) {
     if (i >= e_) return false;
     const Token& t = toks_[i];
-    bool the = t.kind == Kind::Word && fold(t.text) == "the";
+    bool the = t.kind == Kind::Word && folds_to(t.text, "the");
     if (!name_token(t) && !the) return false;
     Phrase p = phrase_forward(toks_, i, e_);
     if (p.words.empty() || p.possessive) return false;
@@ -959,7 +977,7 @@ class Attributor {
         if (auto s = subject_ending_at(m - 1)) return add_phrase(*s);
         return false;
       }
-      if (name_token(toks_[m + 1]) || fold(toks_[m + 1].text) == "the") {
+      if (name_token(toks_[m + 1]) || folds_to(toks_[m + 1].text, "the")) {
         Phrase p = phrase_forward(toks_, m + 1, k);
         if (p.end == k && !p.words.empty()) return add_phrase(p.words);
       }

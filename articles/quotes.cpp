@@ -24,6 +24,11 @@ std::vector<Cp> decode(std::string_view s) {
   std::vector<Cp> out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
+    if (auto b = static_cast<unsigned char>(s[i]); b < 0x80) {
+      out.push_back({b, i, i + 1});
+      ++i;
+      continue;
+    }
     utf8::Decoded d = utf8::decode(s, i);
     size_t end = i + (d.valid ? d.length : utf8::invalid_length(s, i));  // U8_NEXT's maximal subpart
     out.push_back({d.code_point, i, end});
@@ -32,10 +37,14 @@ std::vector<Cp> decode(std::string_view s) {
   return out;
 }
 
+// Both answer ASCII without ICU (most characters): there White_Space is \t..\r and ' ', letters are A-Z and
+// a-z, digits 0-9, and nothing is a mark.
 bool is_space(char32_t c) {
+  if (c < 0x80) return c == U' ' || (c >= U'\t' && c <= U'\r');
   return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\u00A0';
 }
 bool is_alnum(char32_t c) {
+  if (c < 0x80) return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9');
   auto u = static_cast<UChar32>(c);
   return u_isalpha(u) || u_isdigit(u) || u_charType(u) == U_NON_SPACING_MARK ||
          u_charType(u) == U_COMBINING_SPACING_MARK;
