@@ -514,8 +514,28 @@ class NameBook {
     for (const Passage& p : passages) learn(p.text);
   }
 
-  // Canonical speaker for a capitalised phrase, or nothing when it is not a named speaker.
-  std::optional<Resolved> resolve(std::vector<std::string> words) const {
+  // Canonical speaker for a capitalised phrase, or nothing when it is not a named speaker. What it reads
+  // is complete once every passage was learnt (the constructor), so each phrase is resolved once: the
+  // attribution asks again for every mention of a name.
+  std::optional<Resolved> resolve(const std::vector<std::string>& words) const {
+    auto [it, fresh] = resolved_.try_emplace(phrase_key(words));
+    if (fresh) it->second = resolve_once(words);
+    return it->second;
+  }
+
+  // A phrase's words as one string, each word length-prefixed (no two phrases share a key).
+  static std::string phrase_key(const std::vector<std::string>& words) {
+    std::string key;
+    for (const std::string& w : words) {
+      key += std::to_string(w.size());
+      key += ':';
+      key += w;
+    }
+    return key;
+  }
+
+ private:
+  std::optional<Resolved> resolve_once(std::vector<std::string> words) const {
     if (words.empty()) return std::nullopt;
     words = head_of(words);
     const std::vector<std::string> phrase = words;
@@ -560,6 +580,7 @@ class NameBook {
     return r;
   }
 
+ public:
   // A person named in the article by this phrase (for pronoun antecedents): multi-word names, or single
   // words that resolve to a fuller name or were already seen as speakers.
   std::optional<std::string> person_mention(const std::vector<std::string>& words) const {
@@ -649,13 +670,9 @@ class NameBook {
   void add_name(std::vector<std::string> words) {
     // A phrase the article repeats adds nothing new (every step below only adds what is not there), so
     // it is read once: names recur through an article and strip_titles() is the costly part.
-    std::string seen_key;
-    for (const std::string& w : words) {
-      seen_key += std::to_string(w.size());
-      seen_key += ':';
-      seen_key += w;
-    }
-    if (!added_.insert(std::move(seen_key)).second) return;
+    // strip_titles() never adds a word, so a single word ends here whatever it is.
+    if (words.size() < 2) return;
+    if (!added_.insert(phrase_key(words)).second) return;
     words = names::strip_titles(std::move(words));
     if (words.size() < 2 || is_plural(words)) return;
     std::string joined = names::join(words);
@@ -734,7 +751,8 @@ class NameBook {
 
   std::unordered_set<std::string> not_people_, not_people_last_;
   std::unordered_set<std::string> lowercase_, places_;
-  std::unordered_set<std::string> added_;  // add_name() inputs already read, each word length-prefixed
+  std::unordered_set<std::string> added_;  // phrase_key() of the add_name() inputs already read
+  mutable std::unordered_map<std::string, std::optional<Resolved>> resolved_;  // by phrase_key()
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
   std::map<std::string, std::set<std::string>> by_first_;
   std::map<std::string, std::string> acronyms_;

@@ -82,8 +82,9 @@ bool is_abbreviation(std::string_view w) {
 
 }  // namespace
 
-std::vector<QuoteSpan> find_quotes(std::string_view text) {
-  std::vector<Cp> cps = decode(text);
+namespace {
+
+std::vector<QuoteSpan> find_quotes(std::string_view text, const std::vector<Cp>& cps) {
   std::vector<QuoteSpan> spans;
   struct Open {
     size_t begin;
@@ -139,10 +140,16 @@ std::vector<QuoteSpan> find_quotes(std::string_view text) {
   return spans;
 }
 
+}  // namespace
+
+std::vector<QuoteSpan> find_quotes(std::string_view text) {
+  return find_quotes(text, decode(text));
+}
+
 std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
   std::vector<Token> tokens;
-  std::vector<QuoteSpan> spans = mask_quotes ? find_quotes(text) : std::vector<QuoteSpan>{};
-  std::vector<Cp> cps = decode(text);
+  const std::vector<Cp> cps = decode(text);
+  std::vector<QuoteSpan> spans = mask_quotes ? find_quotes(text, cps) : std::vector<QuoteSpan>{};
   size_t span_i = 0;
   size_t k = 0;
   while (k < cps.size()) {
@@ -164,8 +171,14 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
       if (q.closed && k > 0) inner_e = cps[k - 1].begin;
       if (inner_e < inner_b) inner_e = inner_b;
       t.text = std::string(names::trim(text.substr(inner_b, inner_e - inner_b)));
-      std::vector<Cp> inner = decode(t.text);
-      t.last = inner.empty() ? 0 : inner.back().c;
+      // The last character: an ASCII last byte is one (no invalid sequence takes in an ASCII byte).
+      if (t.text.empty()) {
+        t.last = 0;
+      } else if (static_cast<unsigned char>(t.text.back()) < 0x80) {
+        t.last = static_cast<unsigned char>(t.text.back());
+      } else {
+        t.last = decode(t.text).back().c;
+      }
       tokens.push_back(std::move(t));
       continue;
     }
@@ -208,7 +221,7 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
         ++k;
       }
     }
-    Token t{Kind::Word, word, wb, we};
+    Token t{Kind::Word, std::move(word), wb, we};
     // Possessives: "Lukashenko’s" / "Lukashenko's", and "Belarus’" / "Belarus'" after a final s.
     for (std::string_view poss : {std::string_view("\xE2\x80\x99s"), std::string_view("'s")}) {
       if (t.text.size() > poss.size() &&
