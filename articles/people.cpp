@@ -128,6 +128,11 @@ std::vector<std::string> author_label_line(std::string_view line) {
 
 // "X can be reached at ...", "X can be contacted at ...": the name, else empty.
 std::optional<std::string> contact_line(std::string_view line) {
+  // Every phrase below holds " be " (any case): most lines have none, and are not lowered and searched.
+  bool be = false;
+  for (size_t i = 0; i + 4 <= line.size() && !be; ++i)
+    be = line[i] == ' ' && ascii::lower(line[i + 1]) == 'b' && ascii::lower(line[i + 2]) == 'e' && line[i + 3] == ' ';
+  if (!be) return std::nullopt;
   line = strip_bullets(line);
   if (line.size() > 240) return std::nullopt;
   std::string low = ascii::lower(line);  // same byte offsets as `line`
@@ -351,8 +356,9 @@ bool is_preposition(std::string_view w) {
 
 bool name_token(const Token& t) {
   // No name word runs past 40 bytes ("Wolfeschlegelsteinhausenbergerdorff" is 35); longer is noise.
-  return t.kind == Kind::Word && t.text.size() <= 40 && !names::has_digit(t.text) &&
-         (names::starts_upper(t.text) || names::is_all_caps(t.text));
+  // The case tests first: they stop at the first letter of the many lower-case words.
+  return t.kind == Kind::Word && t.text.size() <= 40 &&
+         (names::starts_upper(t.text) || names::is_all_caps(t.text)) && !names::has_digit(t.text);
 }
 
 bool connector_token(const Token& t) {
@@ -719,10 +725,10 @@ class NameBook {
       const Token& t = toks[i];
       if (t.kind == Kind::Punct && t.text == "(") define_acronym(toks, i);
       if (t.kind != Kind::Word) continue;
-      if (names::starts_lower(t.text)) lowercase_.insert(fold(t.text));
+      if (names::starts_lower(t.text)) add_folded(lowercase_, t.text);
       if (locative.count(t.text) != 0 && i + 1 < toks.size() && name_token(toks[i + 1]) &&
           !toks[i + 1].possessive && !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
-        places_.insert(fold(toks[i + 1].text));
+        add_folded(places_, toks[i + 1].text);
       }
       if (!name_token(t) || i < covered) continue;
       Phrase p = phrase_forward(toks, i, toks.size());
@@ -750,7 +756,27 @@ class NameBook {
   }
 
   std::unordered_set<std::string> not_people_, not_people_last_;
-  std::unordered_set<std::string> lowercase_, places_;
+  // Sets of folded words, looked up by string_view too (no string made for a word already in).
+  struct WordHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view w) const { return std::hash<std::string_view>{}(w); }
+  };
+  using WordSet = std::unordered_set<std::string, WordHash, std::equal_to<>>;
+
+  // Inserts fold(word). A word of ASCII without capitals is its own fold (most words): no string is made
+  // for it unless it is new.
+  static void add_folded(WordSet& set, std::string_view word) {
+    const bool folded = std::all_of(word.begin(), word.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z');
+    });
+    if (!folded) {
+      set.insert(fold(word));
+    } else if (set.find(word) == set.end()) {
+      set.emplace(word);
+    }
+  }
+
+  WordSet lowercase_, places_;
   std::unordered_set<std::string> added_;  // phrase_key() of the add_name() inputs already read
   mutable std::unordered_map<std::string, std::optional<Resolved>> resolved_;  // by phrase_key()
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
