@@ -468,7 +468,8 @@ LinePrefilter::LinePrefilter(const std::vector<std::string>& patterns) {
         single_byte_[static_cast<unsigned char>(r[0])] = true;
         continue;
       }
-      const auto pair = static_cast<uint16_t>(static_cast<unsigned char>(r[0]) << 8 | static_cast<unsigned char>(r[1]));
+      const auto pair =
+          static_cast<uint16_t>(static_cast<unsigned char>(r[0]) << 8 | static_cast<unsigned char>(r[1]));
       pair_bits_[pair / 64] |= uint64_t{1} << (pair % 64);
       by_pair_.emplace_back(pair, r);
     }

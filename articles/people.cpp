@@ -131,7 +131,8 @@ std::optional<std::string> contact_line(std::string_view line) {
   // Every phrase below holds " be " (any case): most lines have none, and are not lowered and searched.
   bool be = false;
   for (size_t i = 0; i + 4 <= line.size() && !be; ++i)
-    be = line[i] == ' ' && ascii::lower(line[i + 1]) == 'b' && ascii::lower(line[i + 2]) == 'e' && line[i + 3] == ' ';
+    be = line[i] == ' ' && ascii::lower(line[i + 1]) == 'b' && ascii::lower(line[i + 2]) == 'e' &&
+         line[i + 3] == ' ';
   if (!be) return std::nullopt;
   line = strip_bullets(line);
   if (line.size() > 240) return std::nullopt;
@@ -674,9 +675,9 @@ class NameBook {
   }
 
   void add_name(std::vector<std::string> words) {
-    // A phrase the article repeats adds nothing new (every step below only adds what is not there), so
-    // it is read once: names recur through an article and strip_titles() is the costly part.
-    // strip_titles() never adds a word, so a single word ends here whatever it is.
+    // strip_titles() never adds a word, so a single word ends here whatever it is. A phrase the article
+    // repeats adds nothing new (every step below only adds what is not there), so it is read once: names
+    // recur through an article and strip_titles() is the costly part.
     if (words.size() < 2) return;
     if (!added_.insert(phrase_key(words)).second) return;
     words = names::strip_titles(std::move(words));

@@ -21,7 +21,6 @@ namespace dateline {
 
 namespace {
 
-
 // Title and subtitle share the S prefix; a gap this wide keeps phrases and NEAR windows from
 // spanning the two (Omega and TermGenerator::increase_termpos use 100 for the same reason).
 constexpr uint32_t kFieldGap = 100;
@@ -234,13 +233,27 @@ class JsonText {
       out_.append(s.substr(run, i - run));
       run = i + 1;
       switch (b) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\t': out_ += "\\t"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\f': out_ += "\\f"; break;
-        case '\r': out_ += "\\r"; break;
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\b':
+          out_ += "\\b";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\f':
+          out_ += "\\f";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
         default: {
           char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(b));

@@ -363,7 +363,7 @@ TEST(DocumentTerms, RecordAndDataStringsAreWrittenAsNlohmannDumpsThem) {
       "controls \b\t\n\f\r \x01\x1F \x7F end",
       std::string("nul \0 inside", 12),
       "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D \xF0\x9F\x98\x80",
-      std::string("caf\xC3", 4),                      // truncated sequence at the end
+      std::string("caf\xC3", 4),                        // truncated sequence at the end
       std::string("x\xFFy\xC3\x28z\xED\xA0\x80w", 10),  // bad byte, bad continuation, surrogate
       std::string("\xE2\x82", 2),
   };
@@ -383,13 +383,16 @@ TEST(DocumentTerms, RecordAndDataStringsAreWrittenAsNlohmannDumpsThem) {
     EXPECT_NE(record.find("\"sources\":{\"title\":" + want + "}"), std::string::npos) << record;
     const std::string data = builder.build(a).document.get_data();
     EXPECT_NE(data.find("\"title\":" + want + ","), std::string::npos) << data;
-    EXPECT_NE(data.find("{\"text\":" + want + ",\"start\":0,\"end\":" + std::to_string(s.size())), std::string::npos)
+    EXPECT_NE(data.find("{\"text\":" + want + ",\"start\":0,\"end\":" + std::to_string(s.size())),
+              std::string::npos)
         << data;
     // The whole record as nlohmann writes it again after reading it (valid UTF-8 after the replacements).
-    EXPECT_EQ(nlohmann::ordered_json::parse(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-              record);
-    EXPECT_EQ(nlohmann::ordered_json::parse(data).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-              data);
+    EXPECT_EQ(
+        nlohmann::ordered_json::parse(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+        record);
+    EXPECT_EQ(
+        nlohmann::ordered_json::parse(data).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+        data);
   }
 }
 
