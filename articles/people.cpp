@@ -510,7 +510,8 @@ std::string role_of(const std::vector<std::string>& phrase, const std::vector<st
 
 class NameBook {
  public:
-  NameBook(const std::vector<Passage>& passages, const std::vector<std::string>& not_people) {
+  // `words`: each passage's tokens, quotations not masked (the book learns from the words quoted too).
+  NameBook(const std::vector<std::vector<Token>>& words, const std::vector<std::string>& not_people) {
     for (const std::string& n : not_people) {
       std::string key = fold(names::collapse_spaces(n));
       if (key.empty()) continue;
@@ -518,7 +519,7 @@ class NameBook {
       std::vector<std::string> w = names::split_words(key);
       if (w.size() >= 2) not_people_last_.insert(w.back());
     }
-    for (const Passage& p : passages) learn(p.text);
+    for (const std::vector<Token>& toks : words) learn(toks);
   }
 
   // Canonical speaker for a capitalised phrase, or nothing when it is not a named speaker. What it reads
@@ -717,18 +718,32 @@ class NameBook {
     }
   }
 
-  void learn(std::string_view text) {
-    std::vector<Token> toks = quotes::tokenize(text, /*mask_quotes=*/false);
-    static const std::unordered_set<std::string_view> locative = {
-        "in", "into", "from", "across", "near", "inside", "throughout", "toward", "towards", "over"};
+  void learn(const std::vector<Token>& toks) {
+    // Prepositions of place. Every word is checked: by its length first, not a search of a set.
+    auto locative = [](std::string_view w) {
+      switch (w.size()) {
+        case 2:
+          return w == "in";
+        case 4:
+          return w == "into" || w == "from" || w == "near" || w == "over";
+        case 6:
+          return w == "across" || w == "inside" || w == "toward";
+        case 7:
+          return w == "towards";
+        case 10:
+          return w == "throughout";
+        default:
+          return false;
+      }
+    };
     size_t covered = 0;  // tokens before this belong to a phrase already read
     for (size_t i = 0; i < toks.size(); ++i) {
       const Token& t = toks[i];
       if (t.kind == Kind::Punct && t.text == "(") define_acronym(toks, i);
       if (t.kind != Kind::Word) continue;
       if (names::starts_lower(t.text)) add_folded(lowercase_, t.text);
-      if (locative.count(t.text) != 0 && i + 1 < toks.size() && name_token(toks[i + 1]) &&
-          !toks[i + 1].possessive && !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
+      if (locative(t.text) && i + 1 < toks.size() && name_token(toks[i + 1]) && !toks[i + 1].possessive &&
+          !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
         add_folded(places_, toks[i + 1].text);
       }
       if (!name_token(t) || i < covered) continue;
@@ -807,9 +822,9 @@ class Attributor {
  public:
   explicit Attributor(NameBook& book) : book_(book) {}
 
-  // Speakers of one passage, in order of first attribution.
-  std::vector<std::string> passage(std::string_view text, bool* starts_with_quote, bool* ends_in_quote) {
-    toks_ = quotes::tokenize(text);
+  // Speakers of one passage (its tokens, each quotation masked), in order of first attribution.
+  std::vector<std::string> passage(std::vector<Token> toks, bool* starts_with_quote, bool* ends_in_quote) {
+    toks_ = std::move(toks);
     found_.clear();
     *starts_with_quote = !toks_.empty() && toks_.front().kind == Kind::Quote;
     *ends_in_quote = !toks_.empty() && toks_.back().kind == Kind::Quote && !toks_.back().closed;
@@ -1174,14 +1189,21 @@ std::vector<std::string> excluded_speakers(const Article& a) {
 
 void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people,
                         std::map<std::string, SpeakerInfo>* info) {
-  NameBook book(passages, not_people);
+  // Each passage is tokenized once: the name book reads every word, the attribution the same tokens with
+  // each quotation made one token.
+  std::vector<std::vector<Token>> words;
+  words.reserve(passages.size());
+  for (const Passage& p : passages) words.push_back(quotes::tokenize(p.text, /*mask_quotes=*/false));
+  NameBook book(words, not_people);
   Attributor attributor(book);
   bool prev_open = false;
   std::optional<std::string> prev_last;
-  for (Passage& p : passages) {
+  for (size_t i = 0; i < passages.size(); ++i) {
+    Passage& p = passages[i];
     bool starts_quote = false;
     bool ends_quote = false;
-    p.speakers = attributor.passage(p.text, &starts_quote, &ends_quote);
+    p.speakers =
+        attributor.passage(quotes::mask_quotes(p.text, std::move(words[i])), &starts_quote, &ends_quote);
     // A quotation running on from the previous passage (left open there, reopened here) keeps its speaker.
     if (p.speakers.empty() && starts_quote && prev_open && prev_last) p.speakers.push_back(*prev_last);
     prev_open = ends_quote;
