@@ -511,7 +511,8 @@ std::string role_of(const std::vector<std::string>& phrase, const std::vector<st
 class NameBook {
  public:
   // `words`: each passage's tokens, quotations not masked (the book learns from the words quoted too).
-  NameBook(const std::vector<std::vector<Token>>& words, const std::vector<std::string>& not_people) {
+  NameBook(const std::vector<Passage>& passages, const std::vector<std::vector<Token>>& words,
+           const std::vector<std::string>& not_people) {
     for (const std::string& n : not_people) {
       std::string key = fold(names::collapse_spaces(n));
       if (key.empty()) continue;
@@ -519,7 +520,7 @@ class NameBook {
       std::vector<std::string> w = names::split_words(key);
       if (w.size() >= 2) not_people_last_.insert(w.back());
     }
-    for (const std::vector<Token>& toks : words) learn(toks);
+    for (size_t i = 0; i < words.size(); ++i) learn(words[i], passages[i].text);
   }
 
   // Canonical speaker for a capitalised phrase, or nothing when it is not a named speaker. What it reads
@@ -571,7 +572,7 @@ class NameBook {
       } else {
         // An unresolved single word: a name only if the article never uses it as a common word or a place,
         // and it is no bare institution noun ("Police said", "Government said").
-        if (names::is_stopword(w) || lowercase_.count(f) != 0 || places_.count(f) != 0) return std::nullopt;
+        if (names::is_stopword(w) || lowercase_word(f) || places_.count(f) != 0) return std::nullopt;
         if (names::is_org_word(w) && !proper_institution(f)) return std::nullopt;
         r.name = w;
         r.person = !names::is_org_word(w);
@@ -718,7 +719,7 @@ class NameBook {
     }
   }
 
-  void learn(const std::vector<Token>& toks) {
+  void learn(const std::vector<Token>& toks, std::string_view text) {
     // Prepositions of place. Every word is checked: by its length first, not a search of a set.
     auto locative = [](std::string_view w) {
       switch (w.size()) {
@@ -741,7 +742,7 @@ class NameBook {
       const Token& t = toks[i];
       if (t.kind == Kind::Punct && t.text == "(") define_acronym(toks, i);
       if (t.kind != Kind::Word) continue;
-      if (names::starts_lower(t.text)) add_folded(lowercase_, t.text);
+      if (names::starts_lower(t.text)) note_lowercase(t, text);
       if (locative(t.text) && i + 1 < toks.size() && name_token(toks[i + 1]) && !toks[i + 1].possessive &&
           !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
         add_folded(places_, toks[i + 1].text);
@@ -792,8 +793,29 @@ class NameBook {
     }
   }
 
+  // Lower-case words: one of ASCII without capitals (nearly all) is its own fold, and is kept as a view of
+  // its passage's text (no string, no hashing: an article asks about few words, lowercase_word() scans
+  // them); any other goes into lowercase_ folded.
+  void note_lowercase(const Token& t, std::string_view text) {
+    const std::string& w = t.text;
+    const bool folded = std::all_of(w.begin(), w.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z');
+    });
+    // A word's text is the passage's text at its offset (a possessive cut off its end): checked all the same.
+    if (folded && t.begin <= text.size() && text.compare(t.begin, w.size(), w) == 0) {
+      lower_views_.push_back(text.substr(t.begin, w.size()));
+    } else {
+      lowercase_.insert(fold(w));
+    }
+  }
+  bool lowercase_word(const std::string& folded) const {
+    return lowercase_.count(folded) != 0 || std::find(lower_views_.begin(), lower_views_.end(),
+                                                      std::string_view(folded)) != lower_views_.end();
+  }
+
   WordSet lowercase_, places_;
-  std::unordered_set<std::string> added_;  // phrase_key() of the add_name() inputs already read
+  std::vector<std::string_view> lower_views_;  // views of the passages, which outlive the book
+  std::unordered_set<std::string> added_;      // phrase_key() of the add_name() inputs already read
   mutable std::unordered_map<std::string, std::optional<Resolved>> resolved_;  // by phrase_key()
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
   std::map<std::string, std::set<std::string>> by_first_;
@@ -1194,7 +1216,7 @@ void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::s
   std::vector<std::vector<Token>> words;
   words.reserve(passages.size());
   for (const Passage& p : passages) words.push_back(quotes::tokenize(p.text, /*mask_quotes=*/false));
-  NameBook book(words, not_people);
+  NameBook book(passages, words, not_people);
   Attributor attributor(book);
   bool prev_open = false;
   std::optional<std::string> prev_last;
