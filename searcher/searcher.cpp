@@ -1113,7 +1113,10 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     if (folded && !options.ids_only) {
       // Every other copy of its story, earliest first: the document's copies list, or the copies' value
       // slots (stories.h).
-      for (auto& c : stories::other_copies(db_, doc, copy_lists_)) {
+      // A story too large for a list is read copy by copy: over remote shards, several at once.
+      stories::DocumentsRead read;
+      if (remote) read = [this](const std::vector<Xapian::docid>& dids) { return documents_->read(db_, dids); };
+      for (auto& c : stories::other_copies(db_, doc, copy_lists_, read)) {
         Hit::Copy copy{std::move(c.id), std::nullopt, std::nullopt};
         if (!c.outlet.empty()) copy.outlet = std::move(c.outlet);
         if (!c.date.empty()) copy.date = std::move(c.date);

@@ -132,7 +132,8 @@ std::optional<Story> story_of(const Xapian::Database& db, std::string_view id) {
   return s;
 }
 
-std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc, bool lists) {
+std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc, bool lists,
+                                       const DocumentsRead& read) {
   std::vector<StoryArticle> out;
   const std::string story = doc.get_value(schema::kSlotStory);
   if (story.empty()) return out;
@@ -161,6 +162,16 @@ std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian:
   std::string term = str(schema::kStory) + story;
   if (term.size() > kMaxTermBytes) term = id_term(doc, schema::kStory, story);
   if (term.empty()) return out;
+  if (read) {
+    std::vector<Xapian::docid> dids;
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) dids.push_back(*p);
+    for (const Xapian::Document& copy : read(dids)) {
+      StoryArticle a = describe_values(copy);
+      if (a.id != own) out.push_back(std::move(a));
+    }
+    sort_copies(out);
+    return out;
+  }
   for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
     // Lazy: the values are read one by one, the document's data and terms never.
     StoryArticle a = describe_values(db.get_document(*p, Xapian::DOC_ASSUME_VALID));

@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,8 +50,11 @@ std::optional<Story> story_of(const Xapian::Database& db, std::string_view id);
 /// without their titles (a search lists them under each hit that folded copies). With `lists` (every
 /// database of `db` keeps schema::kSlotStoryCopyList) they are the document's own list, no other read;
 /// otherwise, or for a story too large for a list, id, outlet and date are read from the copies' value
-/// slots, never their data. Empty when it is alone in its story.
-std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc, bool lists);
+/// slots, never their data, by `read` when given (documents of `db` by docid, in order: over remote shards,
+/// several at once). Empty when it is alone in its story.
+using DocumentsRead = std::function<std::vector<Xapian::Document>(const std::vector<Xapian::docid>&)>;
+std::vector<StoryArticle> other_copies(const Xapian::Database& db, const Xapian::Document& doc, bool lists,
+                                       const DocumentsRead& read = {});
 
 /// Up to `limit` articles about what article `id` is about that are not copies of it: Xapian's
 /// relevance-feedback expansion (Enquire::get_eset, BM25 term selection over an RSet of the article) gives
