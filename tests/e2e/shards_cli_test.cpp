@@ -852,6 +852,14 @@ TEST(LocalShards, AStoryLargerThanAListIsListedFromItsCopies) {
   EXPECT_EQ(k["copies"][0], json({{"id", "k-000"}, {"outlet", "Reuters"}, {"date", "2024-02-01"}}));
   EXPECT_EQ(k["copies"][1]["id"], "k-027");  // the same date: by id
   EXPECT_EQ(stored_lists(db, 2).size(), 0u);
+  // Over two xapian-tcpsrv the copies are read several at once over the extra connections: the same answer.
+  if (xapian_tcpsrv_installed()) {
+    const ServedShards served(db, (dir.path() / "remote.stub").string());
+    ASSERT_TRUE(served.running());
+    const RunResult r = search(served.stub, {"--allow-remote", "--format", "json", "krone"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(same_page(r.out, before)) << r.out << "\n" << before;
+  }
   // Made before the tie keys, and a list damaged by hand: read from the copies instead.
   for (int s = 0; s < 2; ++s) {
     Xapian::WritableDatabase w(db + "/shard-0" + std::to_string(s));
