@@ -530,6 +530,21 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
   } catch (const Xapian::Error& e) {
     throw d.error_for("cannot mark the copies of the bulk build (" + e.get_description() + ")");
   }
+  // The person table while the spelling is written, when the segments give the same one as the merged
+  // databases: each database has one article segment, whose docids the merge keeps, so the segments
+  // opened together number their documents as the merged databases do (person_table_data() reads the first
+  // postings of some words in that order). Else it is made once they are merged.
+  std::optional<PersonTableData> early_people;
+  if (name_tables &&
+      std::all_of(merges.begin(), merges.end(), [](const Merge& m) { return m.segments.size() == 1; })) {
+    try {
+      Xapian::Database all;
+      for (const Merge& m : merges) all.add_database(Xapian::Database(m.segments.front(), Xapian::DB_BACKEND_GLASS));
+      early_people = person_table_data(all);
+    } catch (const Xapian::Error& e) {
+      throw d.error_for("cannot make the person table of the bulk build (" + e.get_description() + ")");
+    }
+  }
   for (auto& t : spelling) t.join();
   for (size_t i = 0; i < d.targets.size(); ++i) {
     d.targets[i].spelling.clear();
@@ -547,6 +562,10 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
   const bool tables =
       name_tables && std::none_of(merges.begin(), merges.end(), [](const Merge& m) { return m.segments.empty(); });
   MergeTables merge_tables(d.targets.size());
+  if (early_people) {
+    merge_tables.people = std::move(early_people);
+    merge_tables.done = true;
+  }
   std::vector<std::exception_ptr> errors(d.targets.size());
   std::vector<std::thread> merging;
   for (size_t i = 0; i < d.targets.size(); ++i) {
@@ -562,7 +581,7 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
     });
   }
   std::exception_ptr people_error;
-  if (tables) {
+  if (tables && !merge_tables.done) {
     // The person table over every merged database (as searcher/name_groups.h's person_table_data() over
     // the shards opened together), while the merge threads make their name tables.
     std::unique_lock lock(merge_tables.mutex);
