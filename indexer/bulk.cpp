@@ -175,9 +175,9 @@ void write_spelling(const std::string& path, const std::unordered_map<std::strin
 
 // The name and person tables written with the merge (BulkBuilder::finish() with name_tables). Each
 // database's merge thread makes its own name-variant table from its merged terms; the person table is made
-// once, over every merged database in order, by finish()'s thread meanwhile (the name tables and it took
-// 0.2-0.3 s after the merges of a 2-shard build of news.jsonl, one database after the other, each shard's
-// own person table made and then replaced by the one over all). Every database is then committed once.
+// once, over every database in order, by finish()'s thread meanwhile (the name tables and it took 0.2-0.3 s
+// after the merges of a 2-shard build of news.jsonl, one database after the other, each shard's own person
+// table made and then replaced by the one over all). Every database is then committed once.
 struct MergeTables {
   explicit MergeTables(size_t databases) : merged(databases) {}
   std::mutex mutex;
@@ -530,21 +530,9 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
   } catch (const Xapian::Error& e) {
     throw d.error_for("cannot mark the copies of the bulk build (" + e.get_description() + ")");
   }
-  // The person table while the spelling is written, when the segments give the same one as the merged
-  // databases: each database has one article segment, whose docids the merge keeps, so the segments
-  // opened together number their documents as the merged databases do (person_table_data() reads the first
-  // postings of some words in that order). Else it is made once they are merged.
-  std::optional<PersonTableData> early_people;
-  if (name_tables &&
-      std::all_of(merges.begin(), merges.end(), [](const Merge& m) { return m.segments.size() == 1; })) {
-    try {
-      Xapian::Database all;
-      for (const Merge& m : merges) all.add_database(Xapian::Database(m.segments.front(), Xapian::DB_BACKEND_GLASS));
-      early_people = person_table_data(all);
-    } catch (const Xapian::Error& e) {
-      throw d.error_for("cannot make the person table of the bulk build (" + e.get_description() + ")");
-    }
-  }
+  // Each database one article segment: the person table can be made from the segments (below).
+  const bool one_segment_each =
+      std::all_of(merges.begin(), merges.end(), [](const Merge& m) { return m.segments.size() == 1; });
   for (auto& t : spelling) t.join();
   for (size_t i = 0; i < d.targets.size(); ++i) {
     d.targets[i].spelling.clear();
@@ -562,10 +550,6 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
   const bool tables =
       name_tables && std::none_of(merges.begin(), merges.end(), [](const Merge& m) { return m.segments.empty(); });
   MergeTables merge_tables(d.targets.size());
-  if (early_people) {
-    merge_tables.people = std::move(early_people);
-    merge_tables.done = true;
-  }
   std::vector<std::exception_ptr> errors(d.targets.size());
   std::vector<std::thread> merging;
   for (size_t i = 0; i < d.targets.size(); ++i) {
@@ -581,20 +565,26 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
     });
   }
   std::exception_ptr people_error;
-  if (tables && !merge_tables.done) {
-    // The person table over every merged database (as searcher/name_groups.h's person_table_data() over
-    // the shards opened together), while the merge threads make their name tables.
+  if (tables) {
+    // The person table over every database (as searcher/name_groups.h's person_table_data() over the shards
+    // opened together), while the merge threads merge and make their name tables. When each database has
+    // one article segment, from the segments at once: the merge keeps their docids, so opened together they
+    // number the documents as the merged databases do (person_table_data() reads the first postings of some
+    // words in that order). Else from the merged databases, once they are all merged.
     std::unique_lock lock(merge_tables.mutex);
-    merge_tables.changed.wait(lock, [&] {
-      return merge_tables.failed || merge_tables.compacted == d.targets.size();
-    });
+    if (!one_segment_each) {
+      merge_tables.changed.wait(lock, [&] {
+        return merge_tables.failed || merge_tables.compacted == d.targets.size();
+      });
+    }
     const bool go = !merge_tables.failed;
     lock.unlock();
     std::optional<PersonTableData> people;
     if (go) {
       try {
         Xapian::Database all;
-        for (const std::string& path : merge_tables.merged) {
+        for (size_t i = 0; i < d.targets.size(); ++i) {
+          const std::string& path = one_segment_each ? merges[i].segments.front() : merge_tables.merged[i];
           all.add_database(Xapian::Database(path, Xapian::DB_BACKEND_GLASS));
         }
         people = person_table_data(all);

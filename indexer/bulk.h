@@ -29,8 +29,8 @@
  *  come, as one database's build links them; each database has its own writer threads, segments and docid
  *  blocks; copies are marked over every database's segments; finish() merges each database's segments into
  *  it, the databases in parallel. Each merge also writes its database's name-variant table and the person table
- *  of them all (made from the segments while the spelling is written when each database has one segment, else
- *  from the merged databases), in one commit, unless the caller has more to write first.
+ *  of them all (made from the segments while they are merged when each database has one segment, else from the
+ *  merged databases), in one commit, unless the caller has more to write first.
  */
 #pragma once
 
