@@ -920,12 +920,14 @@ class IndexRun {
     std::vector<std::unique_ptr<IndexWriter>>& writers = writers_.empty() ? opened : writers_;
     const bool sharded = writers.size() > 1;
     std::vector<std::exception_ptr> errors(writers.size());
-    {
+    if (!sharded) {
+      writers.front()->store_name_variants(true);
+    } else {
       std::vector<std::thread> threads;
       for (size_t i = 0; i < writers.size(); ++i) {
         threads.emplace_back([&, i] {
           try {
-            writers[i]->store_name_variants(!sharded);
+            writers[i]->store_name_variants(false);
           } catch (...) {
             errors[i] = std::current_exception();
           }
