@@ -269,18 +269,13 @@ namespace {
 // lookup_name_variants(), with whether the table is stored already known.
 std::vector<std::string> variants_of(const Xapian::Database& db, const std::string& key, bool stored,
                                      std::shared_ptr<std::map<std::string, std::set<std::string>>>* cache) {
-  std::set<std::string> words;
   if (key.empty()) return {};
   if (stored) {
-    std::string value = db.get_metadata(std::string(kMetaNamePrefix) + key);
-    size_t b = 0;
-    while (b < value.size()) {
-      size_t e = value.find('\n', b);
-      if (e == std::string::npos) e = value.size();
-      words.insert(value.substr(b, e - b));
-      b = e + 1;
-    }
-  } else if (cache != nullptr) {
+    const std::string value = db.get_metadata(std::string(kMetaNamePrefix) + key);
+    return stored_name_variants(key, value, db.term_exists(key));
+  }
+  std::set<std::string> words;
+  if (cache != nullptr) {
     if (!*cache) *cache = std::make_shared<std::map<std::string, std::set<std::string>>>(name_variant_table(db));
     auto it = (*cache)->find(key);
     if (it != (*cache)->end()) words = it->second;
@@ -290,6 +285,20 @@ std::vector<std::string> variants_of(const Xapian::Database& db, const std::stri
 }
 
 }  // namespace
+
+std::vector<std::string> stored_name_variants(const std::string& key, const std::string& value, bool key_is_word) {
+  std::set<std::string> words;
+  if (key.empty()) return {};
+  size_t b = 0;
+  while (b < value.size()) {
+    size_t e = value.find('\n', b);
+    if (e == std::string::npos) e = value.size();
+    words.insert(value.substr(b, e - b));
+    b = e + 1;
+  }
+  if (key_is_word) words.insert(key);
+  return {words.begin(), words.end()};
+}
 
 std::vector<std::string> lookup_name_variants(const Xapian::Database& db, const std::string& key,
                                               std::shared_ptr<std::map<std::string, std::set<std::string>>>* cache) {

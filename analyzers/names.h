@@ -56,6 +56,10 @@ size_t store_name_variants(Xapian::WritableDatabase& db, bool commit = true);
 std::vector<std::string> lookup_name_variants(const Xapian::Database& db, const std::string& key,
                                               std::shared_ptr<std::map<std::string, std::set<std::string>>>* cache);
 
+/// lookup_name_variants()'s answer from what a stored table gives: the value of kMetaNamePrefix + `key` and
+/// whether `key` is an index word (for reads made elsewhere, as at once over several connections).
+std::vector<std::string> stored_name_variants(const std::string& key, const std::string& value, bool key_is_word);
+
 /// CompileOptions::name_variants bound to a database (kept by reference: it must outlive the function).
 /// Each key's answer is read once and kept for the function's lifetime (a searcher's open database): a
 /// query's name words are looked up at every search, and on a remote shard each read is a round trip.

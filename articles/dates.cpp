@@ -354,6 +354,12 @@ std::vector<std::string_view> segments(std::string_view line) {
   size_t start = 0;
   size_t i = 0;
   while (i < line.size()) {
+    // Every separator starts with one of these bytes; the others are skipped without comparing.
+    const char c = line[i];
+    if (c != ' ' && c != '|' && c != '\xE2' && c != '\t') {
+      ++i;
+      continue;
+    }
     size_t matched = 0;
     for (auto sep : kSeps) {
       if (line.compare(i, sep.size(), sep) == 0) {
@@ -450,6 +456,8 @@ std::optional<std::string> parse_date(std::string_view text) {
 std::optional<std::string> parse_date(std::string_view text, const DateOptions& options) {
   text = trim(text);
   if (text.empty() || text.size() > kMaxDateExpression) return std::nullopt;
+  // Both forms below need a number token (a year, or N sep N sep N), and only ASCII digits make one.
+  if (std::none_of(text.begin(), text.end(), is_ascii_digit)) return std::nullopt;
   std::vector<Tok> toks = strip_time_and_weekday(tokenize(text));
   // Drop separators that carry no meaning around name forms, and ordinal suffixes.
   int month_words = 0;
@@ -511,6 +519,9 @@ std::optional<std::string> parse_date(std::string_view text, const DateOptions& 
 std::optional<LineDate> date_of_line(std::string_view line) {
   line = trim(line);
   if (line.empty() || line.size() > kMaxDateLine) return std::nullopt;
+  // Every date parse_date() reads holds an ASCII number (see there): a line without a digit has none, and
+  // most lines are prose (this runs on every short line of every article).
+  if (std::none_of(line.begin(), line.end(), is_ascii_digit)) return std::nullopt;
   // A leading dash or bullet: "- The Washington Times - Thursday, February 24, 2022".
   if (line.substr(0, 2) == "- ") line = trim(line.substr(2));
   std::optional<LineDate> published, updated;

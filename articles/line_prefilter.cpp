@@ -462,6 +462,35 @@ LinePrefilter::LinePrefilter(const std::vector<std::string>& patterns) {
     }
     conditions_.push_back(std::move(cond));
   }
+  for (size_t index : without_prefixes_) {
+    for (const std::string& r : conditions_[index].required) {
+      if (r.size() == 1) {
+        single_byte_[static_cast<unsigned char>(r[0])] = true;
+        continue;
+      }
+      const auto pair =
+          static_cast<uint16_t>(static_cast<unsigned char>(r[0]) << 8 | static_cast<unsigned char>(r[1]));
+      pair_bits_[pair / 64] |= uint64_t{1} << (pair % 64);
+      by_pair_.emplace_back(pair, r);
+    }
+  }
+  std::sort(by_pair_.begin(), by_pair_.end());
+}
+
+bool LinePrefilter::has_any_unprefixed(std::string_view lower) const {
+  const size_t n = lower.size();
+  for (size_t i = 0; i < n; ++i) {
+    const auto b = static_cast<unsigned char>(lower[i]);
+    if (single_byte_[b]) return true;
+    if (i + 1 == n) break;
+    const auto pair = static_cast<uint16_t>(b << 8 | static_cast<unsigned char>(lower[i + 1]));
+    if ((pair_bits_[pair / 64] >> (pair % 64) & 1) == 0) continue;
+    auto it = std::lower_bound(by_pair_.begin(), by_pair_.end(), pair,
+                               [](const auto& entry, uint16_t p) { return entry.first < p; });
+    for (; it != by_pair_.end() && it->first == pair; ++it)
+      if (lower.compare(i, it->second.size(), it->second) == 0) return true;
+  }
+  return false;
 }
 
 bool LinePrefilter::has_required(const Condition& cond, std::string_view lower) {
@@ -488,8 +517,9 @@ bool LinePrefilter::may_match(std::string_view line) const {
     i += d.length;
   }
   std::string_view l = lower;
-  for (size_t index : without_prefixes_)
-    if (has_required(conditions_[index], l)) return true;
+  // Each condition without prefixes has required strings (else it is unconditional, answered above): the
+  // line passes when it holds any of them.
+  if (has_any_unprefixed(l)) return true;
   if (l.empty()) return false;
   // Only the prefixes that begin with the line's first byte can be its start.
   for (const Bucket& bucket : by_first_byte_[static_cast<unsigned char>(l[0])])

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dateline {
@@ -44,10 +46,18 @@ class LinePrefilter {
     std::vector<std::string> prefixes;
   };
   static bool has_required(const Condition& cond, std::string_view lower);
+  /// Does `lower` contain one of the required strings of the conditions without prefixes? One pass over
+  /// the line instead of one search per string.
+  bool has_any_unprefixed(std::string_view lower) const;
 
   std::vector<Condition> conditions_;
   std::array<std::vector<Bucket>, 256> by_first_byte_;  // by the first byte of the line, lowered
   std::vector<size_t> without_prefixes_;                 // conditions checked on every line
+  // The required strings of those conditions: one-byte ones as a byte set, longer ones by their first two
+  // bytes (a bit per byte pair, then the strings of that pair).
+  std::array<bool, 256> single_byte_{};
+  std::vector<uint64_t> pair_bits_ = std::vector<uint64_t>(65536 / 64);
+  std::vector<std::pair<uint16_t, std::string>> by_pair_;  // sorted by pair
   size_t unconditional_ = 0;
 };
 

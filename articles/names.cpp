@@ -23,12 +23,17 @@ namespace {
 // Decodes the code point at byte `i` of `s` and advances `i`; U+FFFD for invalid bytes.
 // An invalid sequence is skipped as one maximal subpart (the U8_NEXT policy), not byte by byte.
 char32_t next_cp(std::string_view s, size_t& i) {
+  if (auto b = static_cast<unsigned char>(s[i]); b < 0x80) {
+    ++i;
+    return b;
+  }
   utf8::Decoded d = utf8::decode(s, i);
   i += d.valid ? d.length : utf8::invalid_length(s, i);
   return d.code_point;
 }
 
 bool is_space_cp(char32_t c) {
+  if (c < 0x80) return c == U' ' || (c >= U'\t' && c <= U'\r');  // White_Space in ASCII, without ICU
   return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\u00A0';
 }
 
@@ -36,35 +41,58 @@ bool is_letter_cp(char32_t c) {
   return u_isalpha(static_cast<UChar32>(c)) != 0;
 }
 
-// A lexicon phrase key: words folded, trailing dots dropped, joined by single spaces.
-std::string key_of(const std::vector<std::string>& words, size_t begin, size_t end) {
-  std::string key;
-  for (size_t i = begin; i < end; ++i) {
-    std::string w = fold(words[i]);
-    while (!w.empty() && w.back() == '.') w.pop_back();
-    if (!key.empty()) key += ' ';
-    key += w;
-  }
-  return key;
+// One word of a lexicon phrase key: folded, trailing dots dropped. A phrase's key is its words' keys joined
+// by single spaces.
+std::string key_word(std::string_view word) {
+  std::string w = fold(word);
+  while (!w.empty() && w.back() == '.') w.pop_back();
+  return w;
+}
+
+// A key word that keeps the key's words apart: not empty, no space. Keys made of such words start with the
+// key of their first words only, which lets longest_at() stop at the first word no phrase starts with.
+bool plain_key_word(std::string_view w) {
+  return !w.empty() && w.find(' ') == std::string_view::npos;
 }
 
 struct PhraseSet {
   std::unordered_set<std::string> keys;
+  std::unordered_set<std::string> heads;  // keys of the first 1..n-1 words of every phrase
   size_t max_words = 0;
+  bool prunable = true;  // every phrase's key words are plain (see plain_key_word)
 
   void add(std::string_view phrase) {
     std::vector<std::string> w = split_words(phrase);
     if (w.empty()) return;
-    keys.insert(key_of(w, 0, w.size()));
+    std::string key;
+    for (size_t i = 0; i < w.size(); ++i) {
+      std::string k = key_word(w[i]);
+      prunable = prunable && plain_key_word(k);
+      if (!key.empty()) key += ' ';
+      key += k;
+      if (i + 1 < w.size()) heads.insert(key);
+    }
+    keys.insert(std::move(key));
     max_words = std::max(max_words, w.size());
   }
+  // The longest phrase at words[i], as the number of its words. The key grows a word at a time (each word
+  // folded once); with plain words on both sides, a key that neither is a phrase nor begins one cannot
+  // grow into one, so the search stops there.
   size_t longest_at(const std::vector<std::string>& words, size_t i) const {
     if (i >= words.size()) return 0;
     size_t n = std::min(max_words, words.size() - i);
-    for (size_t len = n; len > 0; --len) {
-      if (keys.count(key_of(words, i, i + len)) != 0) return len;
+    size_t best = 0;
+    bool plain = prunable;
+    std::string key;
+    for (size_t len = 1; len <= n; ++len) {
+      std::string w = key_word(words[i + len - 1]);
+      plain = plain && plain_key_word(w);
+      if (!key.empty()) key += ' ';
+      key += w;
+      if (keys.count(key) != 0) best = len;
+      if (plain && heads.count(key) == 0) break;
     }
-    return 0;
+    return best;
   }
 };
 
@@ -240,6 +268,18 @@ const std::unordered_set<std::string_view>& stopword_set() {
   return set;
 }
 
+// Is fold(word) in `set`? Short ASCII words (most of them) are lowered on the stack: fold() of ASCII is
+// ascii::lower(), so the answer is the same without a string per call.
+bool has_folded(const std::unordered_set<std::string_view>& set, std::string_view word) {
+  char buf[48];
+  if (word.size() <= sizeof buf &&
+      std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    for (size_t i = 0; i < word.size(); ++i) buf[i] = ascii::lower(word[i]);
+    return set.count(std::string_view(buf, word.size())) != 0;
+  }
+  return set.count(fold(word)) != 0;
+}
+
 bool is_month_or_weekday(std::string_view folded) {
   static const std::unordered_set<std::string_view> set = {
       "monday",  "tuesday",   "wednesday", "thursday", "friday",  "saturday", "sunday",
@@ -272,6 +312,13 @@ char32_t first_code_point(std::string_view s) {
 
 bool starts_upper(std::string_view word) {
   for (size_t i = 0; i < word.size();) {
+    // ASCII without ICU: only A-Z and a-z are letters there, and no ASCII letter is title case.
+    if (auto b = static_cast<unsigned char>(word[i]); b < 0x80) {
+      if (b >= 'A' && b <= 'Z') return true;
+      if (b >= 'a' && b <= 'z') return false;
+      ++i;
+      continue;
+    }
     char32_t c = next_cp(word, i);
     if (is_letter_cp(c)) return u_isupper(static_cast<UChar32>(c)) || u_istitle(static_cast<UChar32>(c));
   }
@@ -280,6 +327,12 @@ bool starts_upper(std::string_view word) {
 
 bool starts_lower(std::string_view word) {
   for (size_t i = 0; i < word.size();) {
+    if (auto b = static_cast<unsigned char>(word[i]); b < 0x80) {
+      if (b >= 'a' && b <= 'z') return true;
+      if (b >= 'A' && b <= 'Z') return false;
+      ++i;
+      continue;
+    }
     char32_t c = next_cp(word, i);
     if (is_letter_cp(c)) return u_islower(static_cast<UChar32>(c)) != 0;
   }
@@ -289,6 +342,12 @@ bool starts_lower(std::string_view word) {
 bool is_all_caps(std::string_view word) {
   size_t letters = 0;
   for (size_t i = 0; i < word.size();) {
+    if (auto b = static_cast<unsigned char>(word[i]); b < 0x80) {
+      if (b >= 'a' && b <= 'z') return false;
+      if (b >= 'A' && b <= 'Z') ++letters;
+      ++i;
+      continue;
+    }
     char32_t c = next_cp(word, i);
     if (!is_letter_cp(c)) continue;
     if (u_islower(static_cast<UChar32>(c))) return false;
@@ -299,6 +358,11 @@ bool is_all_caps(std::string_view word) {
 
 bool has_letter(std::string_view word) {
   for (size_t i = 0; i < word.size();) {
+    if (auto b = static_cast<unsigned char>(word[i]); b < 0x80) {
+      if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) return true;
+      ++i;
+      continue;
+    }
     if (is_letter_cp(next_cp(word, i))) return true;
   }
   return false;
@@ -465,7 +529,7 @@ bool is_photo_agency(std::string_view name) {
 }
 
 bool is_stopword(std::string_view word) {
-  return stopword_set().count(fold(word)) != 0;
+  return has_folded(stopword_set(), word);
 }
 
 bool is_particle(std::string_view word) {
@@ -509,7 +573,7 @@ bool is_org_word(std::string_view word) {
       "radio",          "tv",          "television",   "channel",       "magazine",
       "review",         "motors",      "airlines",     "airways",       "holdings",
       "securities",     "exchange",    "partners",     "petroleum",     "bancorp"};
-  return set.count(fold(strip_punct(word))) != 0;
+  return has_folded(set, strip_punct(word));
 }
 
 bool is_person_pronoun(std::string_view word) {

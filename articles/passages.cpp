@@ -387,6 +387,16 @@ struct Line {
   size_t end;
 };
 
+/// is_boilerplate_line() of a line trim_space() leaves as it is; `date_line`, when given, is its
+/// is_date_line() already known.
+bool is_boilerplate_trimmed(std::string_view line, const bool* date_line) {
+  if (line.empty() || line.size() > kMaxCaptionLine) return false;
+  if (is_caption_line(line)) return true;
+  if (line.size() > kMaxRegexLine) return false;
+  return boilerplate_matcher().matches(line) || (date_line != nullptr ? *date_line : is_date_line(line)) ||
+         is_by_line(line) || is_byline_line(line);
+}
+
 void process_block(std::string_view text, const std::vector<Line>& block, size_t max,
                    std::vector<Passage>& out) {
   const size_t n = block.size();
@@ -395,8 +405,10 @@ void process_block(std::string_view text, const std::vector<Line>& block, size_t
   bool has_date = false;
   for (size_t i = 0; i < n; ++i) {
     std::string_view l = line_at(i);
-    if (is_date_line(l)) has_date = true;
-    drop[i] = is_boilerplate_line(l) || is_caption_line(l);
+    // Block lines are trimmed; each test runs once (a caption is boilerplate already).
+    const bool date_line = is_date_line(l);
+    if (date_line) has_date = true;
+    drop[i] = is_boilerplate_trimmed(l, &date_line);
     // The line just above a credit is the photo's caption.
     if (i > 0 && is_credit_line(l) && line_at(i - 1).size() <= kMaxCaptionLine) drop[i - 1] = true;
   }
@@ -572,11 +584,7 @@ std::vector<std::string> boilerplate_patterns() {
 
 bool is_boilerplate_line(std::string_view line) {
   line = trim_space(line);
-  if (line.empty() || line.size() > kMaxCaptionLine) return false;
-  if (is_caption_line(line)) return true;
-  if (line.size() > kMaxRegexLine) return false;
-  return boilerplate_matcher().matches(line) || is_date_line(line) || is_by_line(line) ||
-         is_byline_line(line);
+  return is_boilerplate_trimmed(line, nullptr);
 }
 
 std::vector<Passage> split_passages(std::string_view utf8, const PassageOptions& options,

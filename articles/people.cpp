@@ -31,6 +31,14 @@ using names::trim;
 using quotes::Kind;
 using quotes::Token;
 
+// fold(word) == folded, for an ASCII `folded`: an ASCII word compares without folding into a new string
+// (fold() of ASCII is ascii::lower()); any other goes through fold().
+bool folds_to(std::string_view word, std::string_view folded) {
+  if (std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return ascii::iequals(word, folded);
+  return fold(word) == folded;
+}
+
 // ---- Bylines --------------------------------------------------------------------------------------
 
 // Leading bullets and dashes of a line ("• David R. Sands can be reached at ...").
@@ -120,6 +128,12 @@ std::vector<std::string> author_label_line(std::string_view line) {
 
 // "X can be reached at ...", "X can be contacted at ...": the name, else empty.
 std::optional<std::string> contact_line(std::string_view line) {
+  // Every phrase below holds " be " (any case): most lines have none, and are not lowered and searched.
+  bool be = false;
+  for (size_t i = 0; i + 4 <= line.size() && !be; ++i)
+    be = line[i] == ' ' && ascii::lower(line[i + 1]) == 'b' && ascii::lower(line[i + 2]) == 'e' &&
+         line[i + 3] == ' ';
+  if (!be) return std::nullopt;
   line = strip_bullets(line);
   if (line.size() > 240) return std::nullopt;
   std::string low = ascii::lower(line);  // same byte offsets as `line`
@@ -343,8 +357,9 @@ bool is_preposition(std::string_view w) {
 
 bool name_token(const Token& t) {
   // No name word runs past 40 bytes ("Wolfeschlegelsteinhausenbergerdorff" is 35); longer is noise.
-  return t.kind == Kind::Word && t.text.size() <= 40 && !names::has_digit(t.text) &&
-         (names::starts_upper(t.text) || names::is_all_caps(t.text));
+  // The case tests first: they stop at the first letter of the many lower-case words.
+  return t.kind == Kind::Word && t.text.size() <= 40 &&
+         (names::starts_upper(t.text) || names::is_all_caps(t.text)) && !names::has_digit(t.text);
 }
 
 bool connector_token(const Token& t) {
@@ -363,7 +378,7 @@ struct Phrase {
 Phrase phrase_forward(const std::vector<Token>& toks, size_t i, size_t end) {
   Phrase p;
   p.begin = i;
-  if (i < end && toks[i].kind == Kind::Word && fold(toks[i].text) == "the" && i + 1 < end &&
+  if (i < end && toks[i].kind == Kind::Word && folds_to(toks[i].text, "the") && i + 1 < end &&
       name_token(toks[i + 1]))
     ++i;
   while (i < end) {
@@ -495,7 +510,9 @@ std::string role_of(const std::vector<std::string>& phrase, const std::vector<st
 
 class NameBook {
  public:
-  NameBook(const std::vector<Passage>& passages, const std::vector<std::string>& not_people) {
+  // `words`: each passage's tokens, quotations not masked (the book learns from the words quoted too).
+  NameBook(const std::vector<Passage>& passages, const std::vector<std::vector<Token>>& words,
+           const std::vector<std::string>& not_people) {
     for (const std::string& n : not_people) {
       std::string key = fold(names::collapse_spaces(n));
       if (key.empty()) continue;
@@ -503,11 +520,31 @@ class NameBook {
       std::vector<std::string> w = names::split_words(key);
       if (w.size() >= 2) not_people_last_.insert(w.back());
     }
-    for (const Passage& p : passages) learn(p.text);
+    for (size_t i = 0; i < words.size(); ++i) learn(words[i], passages[i].text);
   }
 
-  // Canonical speaker for a capitalised phrase, or nothing when it is not a named speaker.
-  std::optional<Resolved> resolve(std::vector<std::string> words) const {
+  // Canonical speaker for a capitalised phrase, or nothing when it is not a named speaker. What it reads
+  // is complete once every passage was learnt (the constructor), so each phrase is resolved once: the
+  // attribution asks again for every mention of a name.
+  std::optional<Resolved> resolve(const std::vector<std::string>& words) const {
+    auto [it, fresh] = resolved_.try_emplace(phrase_key(words));
+    if (fresh) it->second = resolve_once(words);
+    return it->second;
+  }
+
+  // A phrase's words as one string, each word length-prefixed (no two phrases share a key).
+  static std::string phrase_key(const std::vector<std::string>& words) {
+    std::string key;
+    for (const std::string& w : words) {
+      key += std::to_string(w.size());
+      key += ':';
+      key += w;
+    }
+    return key;
+  }
+
+ private:
+  std::optional<Resolved> resolve_once(std::vector<std::string> words) const {
     if (words.empty()) return std::nullopt;
     words = head_of(words);
     const std::vector<std::string> phrase = words;
@@ -535,7 +572,7 @@ class NameBook {
       } else {
         // An unresolved single word: a name only if the article never uses it as a common word or a place,
         // and it is no bare institution noun ("Police said", "Government said").
-        if (names::is_stopword(w) || lowercase_.count(f) != 0 || places_.count(f) != 0) return std::nullopt;
+        if (names::is_stopword(w) || lowercase_word(f) || places_.count(f) != 0) return std::nullopt;
         if (names::is_org_word(w) && !proper_institution(f)) return std::nullopt;
         r.name = w;
         r.person = !names::is_org_word(w);
@@ -552,6 +589,7 @@ class NameBook {
     return r;
   }
 
+ public:
   // A person named in the article by this phrase (for pronoun antecedents): multi-word names, or single
   // words that resolve to a fuller name or were already seen as speakers.
   std::optional<std::string> person_mention(const std::vector<std::string>& words) const {
@@ -639,6 +677,11 @@ class NameBook {
   }
 
   void add_name(std::vector<std::string> words) {
+    // strip_titles() never adds a word, so a single word ends here whatever it is. A phrase the article
+    // repeats adds nothing new (every step below only adds what is not there), so it is read once: names
+    // recur through an article and strip_titles() is the costly part.
+    if (words.size() < 2) return;
+    if (!added_.insert(phrase_key(words)).second) return;
     words = names::strip_titles(std::move(words));
     if (words.size() < 2 || is_plural(words)) return;
     std::string joined = names::join(words);
@@ -676,19 +719,33 @@ class NameBook {
     }
   }
 
-  void learn(std::string_view text) {
-    std::vector<Token> toks = quotes::tokenize(text, /*mask_quotes=*/false);
-    static const std::unordered_set<std::string_view> locative = {
-        "in", "into", "from", "across", "near", "inside", "throughout", "toward", "towards", "over"};
+  void learn(const std::vector<Token>& toks, std::string_view text) {
+    // Prepositions of place. Every word is checked: by its length first, not a search of a set.
+    auto locative = [](std::string_view w) {
+      switch (w.size()) {
+        case 2:
+          return w == "in";
+        case 4:
+          return w == "into" || w == "from" || w == "near" || w == "over";
+        case 6:
+          return w == "across" || w == "inside" || w == "toward";
+        case 7:
+          return w == "towards";
+        case 10:
+          return w == "throughout";
+        default:
+          return false;
+      }
+    };
     size_t covered = 0;  // tokens before this belong to a phrase already read
     for (size_t i = 0; i < toks.size(); ++i) {
       const Token& t = toks[i];
       if (t.kind == Kind::Punct && t.text == "(") define_acronym(toks, i);
       if (t.kind != Kind::Word) continue;
-      if (names::starts_lower(t.text)) lowercase_.insert(fold(t.text));
-      if (locative.count(t.text) != 0 && i + 1 < toks.size() && name_token(toks[i + 1]) &&
-          !toks[i + 1].possessive && !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
-        places_.insert(fold(toks[i + 1].text));
+      if (names::starts_lower(t.text)) note_lowercase(t, text);
+      if (locative(t.text) && i + 1 < toks.size() && name_token(toks[i + 1]) && !toks[i + 1].possessive &&
+          !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
+        add_folded(places_, toks[i + 1].text);
       }
       if (!name_token(t) || i < covered) continue;
       Phrase p = phrase_forward(toks, i, toks.size());
@@ -716,7 +773,50 @@ class NameBook {
   }
 
   std::unordered_set<std::string> not_people_, not_people_last_;
-  std::unordered_set<std::string> lowercase_, places_;
+  // Sets of folded words, looked up by string_view too (no string made for a word already in).
+  struct WordHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view w) const { return std::hash<std::string_view>{}(w); }
+  };
+  using WordSet = std::unordered_set<std::string, WordHash, std::equal_to<>>;
+
+  // Inserts fold(word). A word of ASCII without capitals is its own fold (most words): no string is made
+  // for it unless it is new.
+  static void add_folded(WordSet& set, std::string_view word) {
+    const bool folded = std::all_of(word.begin(), word.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z');
+    });
+    if (!folded) {
+      set.insert(fold(word));
+    } else if (set.find(word) == set.end()) {
+      set.emplace(word);
+    }
+  }
+
+  // Lower-case words: one of ASCII without capitals (nearly all) is its own fold, and is kept as a view of
+  // its passage's text (no string, no hashing: an article asks about few words, lowercase_word() scans
+  // them); any other goes into lowercase_ folded.
+  void note_lowercase(const Token& t, std::string_view text) {
+    const std::string& w = t.text;
+    const bool folded = std::all_of(w.begin(), w.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z');
+    });
+    // A word's text is the passage's text at its offset (a possessive cut off its end): checked all the same.
+    if (folded && t.begin <= text.size() && text.compare(t.begin, w.size(), w) == 0) {
+      lower_views_.push_back(text.substr(t.begin, w.size()));
+    } else {
+      lowercase_.insert(fold(w));
+    }
+  }
+  bool lowercase_word(const std::string& folded) const {
+    return lowercase_.count(folded) != 0 || std::find(lower_views_.begin(), lower_views_.end(),
+                                                      std::string_view(folded)) != lower_views_.end();
+  }
+
+  WordSet lowercase_, places_;
+  std::vector<std::string_view> lower_views_;  // views of the passages, which outlive the book
+  std::unordered_set<std::string> added_;      // phrase_key() of the add_name() inputs already read
+  mutable std::unordered_map<std::string, std::optional<Resolved>> resolved_;  // by phrase_key()
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
   std::map<std::string, std::set<std::string>> by_first_;
   std::map<std::string, std::string> acronyms_;
@@ -744,9 +844,9 @@ class Attributor {
  public:
   explicit Attributor(NameBook& book) : book_(book) {}
 
-  // Speakers of one passage, in order of first attribution.
-  std::vector<std::string> passage(std::string_view text, bool* starts_with_quote, bool* ends_in_quote) {
-    toks_ = quotes::tokenize(text);
+  // Speakers of one passage (its tokens, each quotation masked), in order of first attribution.
+  std::vector<std::string> passage(std::vector<Token> toks, bool* starts_with_quote, bool* ends_in_quote) {
+    toks_ = std::move(toks);
     found_.clear();
     *starts_with_quote = !toks_.empty() && toks_.front().kind == Kind::Quote;
     *ends_in_quote = !toks_.empty() && toks_.back().kind == Kind::Quote && !toks_.back().closed;
@@ -764,7 +864,7 @@ class Attributor {
     for (size_t i = b; i < e; ++i) {
       const Token& t = toks_[i];
       if (t.kind != Kind::Word) continue;
-      if (fold(t.text) == "according" && i + 2 < e && toks_[i + 1].text == "to") {
+      if (folds_to(t.text, "according") && i + 2 < e && toks_[i + 1].text == "to") {
         according_to(i + 2);
         continue;
       }
@@ -853,7 +953,7 @@ class Attributor {
       return;
     }
     if (!name_token(t) &&
-        !(t.kind == Kind::Word && fold(t.text) == "the" && i + 1 < e_ && name_token(toks_[i + 1])))
+        !(t.kind == Kind::Word && folds_to(t.text, "the") && i + 1 < e_ && name_token(toks_[i + 1])))
       return;
     Phrase p = phrase_forward(toks_, i, e_);
     if (p.possessive) return;  // "according to Russia's defence ministry": someone else's words
@@ -878,13 +978,13 @@ class Attributor {
       p.begin = owner.begin;
     }
     size_t j = p.begin;
-    if (j > b_ && toks_[j - 1].kind == Kind::Word && fold(toks_[j - 1].text) == "the") --j;
+    if (j > b_ && toks_[j - 1].kind == Kind::Word && folds_to(toks_[j - 1].text, "the")) --j;
     // "published in the journal JAMA Psychiatry argued": a publication named after its kind is the
     // object of what comes before, never the subject.
     if (j > b_ && toks_[j - 1].kind == Kind::Word && publication_noun(toks_[j - 1].text)) {
       --j;
       bool article = j > b_ && toks_[j - 1].kind == Kind::Word &&
-                     (fold(toks_[j - 1].text) == "the" || toks_[j - 1].text == "a");
+                     (folds_to(toks_[j - 1].text, "the") || toks_[j - 1].text == "a");
       if (article) --j;
     }
     if (j > b_ && toks_[j - 1].kind == Kind::Word && is_preposition(toks_[j - 1].text)) {
@@ -902,10 +1002,10 @@ class Attributor {
       }
       if (last - h > 30) return std::nullopt;
       while (h < last && toks_[h].kind == Kind::Word && names::is_stopword(toks_[h].text) &&
-             fold(toks_[h].text) != "the")
+             !folds_to(toks_[h].text, "the"))
         ++h;
       if (!name_token(toks_[h]) &&
-          !(fold(toks_[h].text) == "the" && h + 1 <= last && name_token(toks_[h + 1]))) {
+          !(folds_to(toks_[h].text, "the") && h + 1 <= last && name_token(toks_[h + 1]))) {
         // "A spokesperson for the Ministry of Defence said": the organisation speaks through its voice;
         // any other generic head ("a source close to X") is nobody we can name.
         for (size_t v = h; v < j; ++v) {
@@ -928,7 +1028,7 @@ class Attributor {
   bool inverted(size_t i, bool need_boundary) {
     if (i >= e_) return false;
     const Token& t = toks_[i];
-    bool the = t.kind == Kind::Word && fold(t.text) == "the";
+    bool the = t.kind == Kind::Word && folds_to(t.text, "the");
     if (!name_token(t) && !the) return false;
     Phrase p = phrase_forward(toks_, i, e_);
     if (p.words.empty() || p.possessive) return false;
@@ -959,7 +1059,7 @@ class Attributor {
         if (auto s = subject_ending_at(m - 1)) return add_phrase(*s);
         return false;
       }
-      if (name_token(toks_[m + 1]) || fold(toks_[m + 1].text) == "the") {
+      if (name_token(toks_[m + 1]) || folds_to(toks_[m + 1].text, "the")) {
         Phrase p = phrase_forward(toks_, m + 1, k);
         if (p.end == k && !p.words.empty()) return add_phrase(p.words);
       }
@@ -1111,14 +1211,21 @@ std::vector<std::string> excluded_speakers(const Article& a) {
 
 void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::string>& not_people,
                         std::map<std::string, SpeakerInfo>* info) {
-  NameBook book(passages, not_people);
+  // Each passage is tokenized once: the name book reads every word, the attribution the same tokens with
+  // each quotation made one token.
+  std::vector<std::vector<Token>> words;
+  words.reserve(passages.size());
+  for (const Passage& p : passages) words.push_back(quotes::tokenize(p.text, /*mask_quotes=*/false));
+  NameBook book(passages, words, not_people);
   Attributor attributor(book);
   bool prev_open = false;
   std::optional<std::string> prev_last;
-  for (Passage& p : passages) {
+  for (size_t i = 0; i < passages.size(); ++i) {
+    Passage& p = passages[i];
     bool starts_quote = false;
     bool ends_quote = false;
-    p.speakers = attributor.passage(p.text, &starts_quote, &ends_quote);
+    p.speakers =
+        attributor.passage(quotes::mask_quotes(p.text, std::move(words[i])), &starts_quote, &ends_quote);
     // A quotation running on from the previous passage (left open there, reopened here) keeps its speaker.
     if (p.speakers.empty() && starts_quote && prev_open && prev_last) p.speakers.push_back(*prev_last);
     prev_open = ends_quote;

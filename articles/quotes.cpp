@@ -5,6 +5,7 @@
 
 #include <unicode/uchar.h>
 
+#include <algorithm>
 #include <array>
 #include <unordered_set>
 
@@ -24,6 +25,11 @@ std::vector<Cp> decode(std::string_view s) {
   std::vector<Cp> out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
+    if (auto b = static_cast<unsigned char>(s[i]); b < 0x80) {
+      out.push_back({b, i, i + 1});
+      ++i;
+      continue;
+    }
     utf8::Decoded d = utf8::decode(s, i);
     size_t end = i + (d.valid ? d.length : utf8::invalid_length(s, i));  // U8_NEXT's maximal subpart
     out.push_back({d.code_point, i, end});
@@ -32,10 +38,14 @@ std::vector<Cp> decode(std::string_view s) {
   return out;
 }
 
+// Both answer ASCII without ICU (most characters): there White_Space is \t..\r and ' ', letters are A-Z and
+// a-z, digits 0-9, and nothing is a mark.
 bool is_space(char32_t c) {
+  if (c < 0x80) return c == U' ' || (c >= U'\t' && c <= U'\r');
   return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\u00A0';
 }
 bool is_alnum(char32_t c) {
+  if (c < 0x80) return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9');
   auto u = static_cast<UChar32>(c);
   return u_isalpha(u) || u_isdigit(u) || u_charType(u) == U_NON_SPACING_MARK ||
          u_charType(u) == U_COMBINING_SPACING_MARK;
@@ -73,8 +83,9 @@ bool is_abbreviation(std::string_view w) {
 
 }  // namespace
 
-std::vector<QuoteSpan> find_quotes(std::string_view text) {
-  std::vector<Cp> cps = decode(text);
+namespace {
+
+std::vector<QuoteSpan> find_quotes(std::string_view text, const std::vector<Cp>& cps) {
   std::vector<QuoteSpan> spans;
   struct Open {
     size_t begin;
@@ -97,6 +108,7 @@ std::vector<QuoteSpan> find_quotes(std::string_view text) {
 
   for (size_t k = 0; k < cps.size(); ++k) {
     char32_t c = cps[k].c;
+    if (c < 0x80 && c != kStraight) continue;  // every other mark below is outside ASCII
     char32_t prev = k > 0 ? cps[k - 1].c : 0;
     char32_t next = k + 1 < cps.size() ? cps[k + 1].c : 0;
     if (c == U'\u201C' && !stack.empty() && stack.back().mark == U'\u201E') {
@@ -130,34 +142,83 @@ std::vector<QuoteSpan> find_quotes(std::string_view text) {
   return spans;
 }
 
+}  // namespace
+
+std::vector<QuoteSpan> find_quotes(std::string_view text) {
+  return find_quotes(text, decode(text));
+}
+
+namespace {
+
+// The Quote token of span `q`, whose opening mark is cps[k]; `k` ends one past the span's last character.
+Token quote_token(std::string_view text, const std::vector<Cp>& cps, const QuoteSpan& q, size_t& k) {
+  Token t;
+  t.kind = Kind::Quote;
+  t.begin = q.begin;
+  t.end = q.end;
+  t.closed = q.closed;
+  // Inner text: drop the opening mark and, when closed, the closing one.
+  size_t inner_b = q.begin;
+  while (k < cps.size() && cps[k].begin < q.end) {
+    if (cps[k].begin == q.begin) inner_b = cps[k].end;
+    ++k;
+  }
+  size_t inner_e = q.end;
+  if (q.closed && k > 0) inner_e = cps[k - 1].begin;
+  if (inner_e < inner_b) inner_e = inner_b;
+  t.text = std::string(names::trim(text.substr(inner_b, inner_e - inner_b)));
+  // The last character: an ASCII last byte is one (no invalid sequence takes in an ASCII byte).
+  if (t.text.empty()) {
+    t.last = 0;
+  } else if (static_cast<unsigned char>(t.text.back()) < 0x80) {
+    t.last = static_cast<unsigned char>(t.text.back());
+  } else {
+    t.last = decode(t.text).back().c;
+  }
+  return t;
+}
+
+}  // namespace
+
+std::vector<Token> mask_quotes(std::string_view text, std::vector<Token> tokens) {
+  const std::vector<Cp> cps = decode(text);
+  const std::vector<QuoteSpan> spans = find_quotes(text, cps);
+  if (spans.empty()) return tokens;
+  // Quotations begin and end at quotation marks, which are tokens of their own and never part of a word:
+  // every token lies wholly inside a quotation or wholly outside, and those outside are what tokenize()
+  // makes of them with masking too.
+  std::vector<Token> out;
+  out.reserve(tokens.size());
+  auto quote = [&](const QuoteSpan& q) {
+    auto at = std::lower_bound(cps.begin(), cps.end(), q.begin,
+                               [](const Cp& cp, size_t begin) { return cp.begin < begin; });
+    size_t k = static_cast<size_t>(at - cps.begin());
+    out.push_back(quote_token(text, cps, q, k));
+  };
+  size_t span_i = 0;
+  for (size_t i = 0; i < tokens.size();) {
+    if (span_i < spans.size() && tokens[i].begin >= spans[span_i].begin) {
+      const QuoteSpan& q = spans[span_i++];
+      quote(q);
+      while (i < tokens.size() && tokens[i].begin < q.end) ++i;
+      continue;
+    }
+    out.push_back(std::move(tokens[i++]));
+  }
+  for (; span_i < spans.size(); ++span_i) quote(spans[span_i]);  // none: each opening mark is a token
+  return out;
+}
+
 std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
   std::vector<Token> tokens;
-  std::vector<QuoteSpan> spans = mask_quotes ? find_quotes(text) : std::vector<QuoteSpan>{};
-  std::vector<Cp> cps = decode(text);
+  const std::vector<Cp> cps = decode(text);
+  std::vector<QuoteSpan> spans = mask_quotes ? find_quotes(text, cps) : std::vector<QuoteSpan>{};
   size_t span_i = 0;
   size_t k = 0;
   while (k < cps.size()) {
     const Cp& cp = cps[k];
     if (span_i < spans.size() && cp.begin >= spans[span_i].begin) {
-      const QuoteSpan& q = spans[span_i++];
-      Token t;
-      t.kind = Kind::Quote;
-      t.begin = q.begin;
-      t.end = q.end;
-      t.closed = q.closed;
-      // Inner text: drop the opening mark and, when closed, the closing one.
-      size_t inner_b = q.begin;
-      while (k < cps.size() && cps[k].begin < q.end) {
-        if (cps[k].begin == q.begin) inner_b = cps[k].end;
-        ++k;
-      }
-      size_t inner_e = q.end;
-      if (q.closed && k > 0) inner_e = cps[k - 1].begin;
-      if (inner_e < inner_b) inner_e = inner_b;
-      t.text = std::string(names::trim(text.substr(inner_b, inner_e - inner_b)));
-      std::vector<Cp> inner = decode(t.text);
-      t.last = inner.empty() ? 0 : inner.back().c;
-      tokens.push_back(std::move(t));
+      tokens.push_back(quote_token(text, cps, spans[span_i++], k));
       continue;
     }
     if (is_space(cp.c)) {
@@ -199,7 +260,7 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
         ++k;
       }
     }
-    Token t{Kind::Word, word, wb, we};
+    Token t{Kind::Word, std::move(word), wb, we};
     // Possessives: "Lukashenko’s" / "Lukashenko's", and "Belarus’" / "Belarus'" after a final s.
     for (std::string_view poss : {std::string_view("\xE2\x80\x99s"), std::string_view("'s")}) {
       if (t.text.size() > poss.size() &&

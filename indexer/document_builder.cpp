@@ -21,8 +21,6 @@ namespace dateline {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
 // Title and subtitle share the S prefix; a gap this wide keeps phrases and NEAR windows from
 // spanning the two (Omega and TermGenerator::increase_termpos use 100 for the same reason).
 constexpr uint32_t kFieldGap = 100;
@@ -154,28 +152,134 @@ std::string compact_date(std::string_view date) {
   return {};
 }
 
-void put(Json& j, const char* key, const std::optional<std::string>& value) {
-  if (value) j[key] = *value;
-}
+// Compact JSON, byte for byte as nlohmann's dump(-1, ' ', false, error_handler_t::replace) writes it (the
+// form the document data and the --json records have always had), written straight into a string: both
+// are written for every article, and building an nlohmann document first cost more than the writing.
+class JsonText {
+ public:
+  JsonText& open_object() { return open('{'); }
+  JsonText& close_object() { return close('}'); }
+  JsonText& open_array() { return open('['); }
+  JsonText& close_array() { return close(']'); }
+  JsonText& key(std::string_view k) {
+    separate();
+    string(k);
+    out_ += ':';
+    comma_ = false;
+    return *this;
+  }
+  JsonText& value(std::string_view v) {
+    separate();
+    string(v);
+    comma_ = true;
+    return *this;
+  }
+  JsonText& value(uint64_t n) {
+    separate();
+    out_ += std::to_string(n);
+    comma_ = true;
+    return *this;
+  }
+  JsonText& value(const std::vector<std::string>& items) {
+    open_array();
+    for (const auto& item : items) value(item);
+    return close_array();
+  }
+  /// A value already written as JSON text.
+  JsonText& raw(std::string_view json) {
+    separate();
+    out_ += json;
+    comma_ = true;
+    return *this;
+  }
+  /// The key and its value when there is one; nothing otherwise.
+  JsonText& field(std::string_view k, const std::optional<std::string>& v) {
+    if (v) key(k).value(*v);
+    return *this;
+  }
+  std::string take() { return std::move(out_); }
 
-std::string dump(const Json& j) {
-  // The reader repairs UTF-8, but a record from elsewhere must never make the dump throw.
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+ private:
+  JsonText& open(char c) {
+    separate();
+    out_ += c;
+    comma_ = false;
+    return *this;
+  }
+  JsonText& close(char c) {
+    out_ += c;
+    comma_ = true;
+    return *this;
+  }
+  void separate() {
+    if (comma_) out_ += ',';
+  }
+  void string(std::string_view s) {
+    // Ill-formed UTF-8 (the reader repairs it, but a record from elsewhere may hold some) is left to
+    // nlohmann, which replaces each bad sequence its own way; well-formed text gets its escapes here.
+    for (size_t i = 0; i < s.size();) {
+      const size_t n = utf8::sequence_length(s, i);
+      if (n == 0) {
+        out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+      }
+      i += n;
+    }
+    out_ += '"';
+    size_t run = 0;  // start of the bytes not yet copied
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto b = static_cast<unsigned char>(s[i]);
+      if (b >= 0x20 && b != '"' && b != '\\') continue;
+      out_.append(s.substr(run, i - run));
+      run = i + 1;
+      switch (b) {
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\b':
+          out_ += "\\b";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\f':
+          out_ += "\\f";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        default: {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(b));
+          out_ += buf;
+        }
+      }
+    }
+    out_.append(s.substr(run));
+    out_ += '"';
+  }
 
-// The fields every document of an article shares (schema.h "Document data").
-Json common_data(const Article& a) {
-  Json j;
-  j["id"] = a.id;
-  j["path"] = a.path;
-  put(j, "title", a.title);
-  put(j, "subtitle", a.subtitle);
-  put(j, "outlet", a.outlet);
-  put(j, "date", a.date);
-  put(j, "author", a.author);
-  put(j, "wire", a.wire);
-  put(j, "url", a.url);
-  return j;
+  std::string out_;
+  bool comma_ = false;  // a value was written: the next one needs a comma
+};
+
+// The fields every document of an article shares (schema.h "Document data"), into an open object.
+void common_data(JsonText& j, const Article& a) {
+  j.key("id").value(a.id);
+  j.key("path").value(a.path);
+  j.field("title", a.title);
+  j.field("subtitle", a.subtitle);
+  j.field("outlet", a.outlet);
+  j.field("date", a.date);
+  j.field("author", a.author);
+  j.field("wire", a.wire);
+  j.field("url", a.url);
 }
 
 // Adds one analysed text to the article document: its ranking terms under `rank_prefix` (the stem or,
@@ -228,39 +332,42 @@ std::string unique_term(std::string_view id, uint64_t passage) {
 }
 
 std::string article_record_json(const Article& article) {
-  Json j;
-  j["type"] = "article";
-  Json common = common_data(article);
-  for (auto& [k, v] : common.items()) j[k] = v;
-  put(j, "language", article.language);
+  JsonText j;
+  j.open_object();
+  j.key("type").value("article");
+  common_data(j, article);
+  j.field("language", article.language);
   if (!article.sources.empty()) {
-    Json sources = Json::object();
-    for (const auto& [field, source] : article.sources) sources[field] = source;
-    j["sources"] = std::move(sources);
+    j.key("sources").open_object();
+    for (const auto& [field, source] : article.sources) j.key(field).value(source);
+    j.close_object();
   }
-  j["speakers"] = article_speakers(article);
+  j.key("speakers").value(article_speakers(article));
   if (!article.provenance.empty()) {
-    Json prov = Json::object();
+    j.key("provenance").open_object();
     for (const char* field : {"title", "date", "outlet", "wire", "author"}) {
       auto it = article.provenance.find(field);
       if (it == article.provenance.end()) continue;
-      prov[field] = Json{{"line", it->second.line}, {"text", it->second.text}};
+      j.key(field).open_object();
+      j.key("line").value(it->second.line).key("text").value(it->second.text);
+      j.close_object();
     }
-    j["provenance"] = std::move(prov);
+    j.close_object();
   }
-  Json passages = Json::array();
+  j.key("passages").open_array();
   uint64_t n = 0;
   for (const auto& p : article.passages) {
-    Json pj;
-    pj["passage"] = ++n;
-    pj["text"] = p.text;
-    pj["start"] = p.begin;
-    pj["end"] = p.end;
-    pj["speakers"] = non_empty(p.speakers);
-    passages.push_back(std::move(pj));
+    j.open_object();
+    j.key("passage").value(++n);
+    j.key("text").value(p.text);
+    j.key("start").value(p.begin);
+    j.key("end").value(p.end);
+    j.key("speakers").value(non_empty(p.speakers));
+    j.close_object();
   }
-  j["passages"] = std::move(passages);
-  return dump(j);
+  j.close_array();
+  j.close_object();
+  return j.take();
 }
 
 std::string article_hash(const Article& article) {
@@ -375,10 +482,11 @@ void DocumentBuilder::add_title(const Article& article, BuiltArticle& out) const
   }
 }
 
-nlohmann::ordered_json DocumentBuilder::add_passages(const Article& article, BuiltArticle& out) const {
+std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out) const {
   static constexpr std::string_view kBodyPrefix = schema::kBody;
   Xapian::Document& doc = out.document;
-  Json passages = Json::array();
+  JsonText passages;
+  passages.open_array();
   uint32_t start = 0;
   uint32_t last_offset = 0;
   for (const auto& passage : article.passages) {
@@ -395,18 +503,18 @@ nlohmann::ordered_json DocumentBuilder::add_passages(const Article& article, Bui
       if (start - at >= schema::kMaxSpeakerWords) break;
       doc.add_posting(schema::boolean_term(schema::kSpeakerWord, w), --at, 0);
     }
-    Json pj;
-    pj["text"] = passage.text;
-    pj["start"] = passage.begin;
-    pj["end"] = passage.end;
-    pj["speakers"] = speakers;
-    pj["pos"] = start;
-    pj["len"] = length;
-    passages.push_back(std::move(pj));
+    passages.open_object();
+    passages.key("text").value(passage.text);
+    passages.key("start").value(passage.begin);
+    passages.key("end").value(passage.end);
+    passages.key("speakers").value(speakers);
+    passages.key("pos").value(start);
+    passages.key("len").value(length);
+    passages.close_object();
     out.text_bytes += passage.text.size();
     ++out.passages;
   }
-  return passages;
+  return passages.close_array().take();
 }
 
 BuiltArticle DocumentBuilder::build(const Article& article, std::string_view source_file) const {
@@ -417,11 +525,13 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   out.source_file = std::string(source_file);
   add_metadata(article, out);
   add_title(article, out);
-  Json data = common_data(article);
-  data["speakers"] = article_speakers(article);
-  if (!out.source_file.empty()) data["file"] = out.source_file;
-  data["passages"] = add_passages(article, out);
-  out.document.set_data(dump(data));
+  JsonText data;
+  data.open_object();
+  common_data(data, article);
+  data.key("speakers").value(article_speakers(article));
+  if (!out.source_file.empty()) data.key("file").value(out.source_file);
+  data.key("passages").raw(add_passages(article, out));
+  out.document.set_data(data.close_object().take());
   // Syndicated copies: the detection terms and signature, here in the reader threads (story_links.h);
   // the writer gives the story id.
   std::string text;

@@ -81,8 +81,9 @@ class DocumentBuilder {
   void add_metadata(const Article& article, BuiltArticle& out) const;
   /// Title and subtitle: exact forms and ranking terms.
   void add_title(const Article& article, BuiltArticle& out) const;
-  /// Every passage at its position range, its speakers' words before it; returns the passages' data.
-  nlohmann::ordered_json add_passages(const Article& article, BuiltArticle& out) const;
+  /// Every passage at its position range, its speakers' words before it; returns the passages' data (a
+  /// JSON array).
+  std::string add_passages(const Article& article, BuiltArticle& out) const;
   std::set<std::string> name_words(const std::vector<std::string>& names) const;
 
   const Analyzer& analyzer_;

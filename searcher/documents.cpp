@@ -61,6 +61,9 @@ DocumentReader::DocumentReader(std::vector<database::Shard> shards, unsigned tim
     : shards_(std::move(shards)), timeout_ms_(timeout_ms), max_lanes_(std::max<size_t>(lanes, 1)) {
   any_remote_ = std::any_of(shards_.begin(), shards_.end(),
                             [](const database::Shard& s) { return s.kind == database::Shard::Kind::kRemote; });
+  all_remote_ = !shards_.empty() && std::all_of(shards_.begin(), shards_.end(), [](const database::Shard& s) {
+    return s.kind == database::Shard::Kind::kRemote;
+  });
 }
 
 DocumentReader::~DocumentReader() = default;
@@ -107,6 +110,40 @@ std::vector<std::optional<Xapian::Document>> DocumentReader::read_lanes(const st
   }
   workers_->run(std::move(work));
   return out;
+}
+
+std::vector<bool> DocumentReader::on_lanes(const std::vector<std::function<void(const Xapian::Database&)>>& jobs) {
+  std::vector<char> done(jobs.size(), 0);  // not vector<bool>: the lanes set their own jobs' flags at once
+  if (!all_remote_ || jobs.empty()) return std::vector<bool>(jobs.size(), false);
+  const size_t n = shards_.size();
+  const size_t lanes = std::min(max_lanes_, jobs.size());
+  if (lanes_.size() < lanes) lanes_.resize(lanes);
+  for (Lane& lane : lanes_) lane.connections.resize(n);
+  if (!workers_) workers_ = std::make_unique<Workers>(max_lanes_);
+  std::vector<std::function<void()>> work;
+  for (size_t l = 0; l < lanes; ++l) {
+    work.emplace_back([&, l] {
+      Lane& lane = lanes_[l];
+      for (size_t k = l; k < jobs.size(); k += lanes) {
+        try {
+          Xapian::Database all;
+          for (size_t shard = 0; shard < n; ++shard) {
+            auto& conn = lane.connections[shard];
+            if (!conn) conn = Xapian::Remote::open(shards_[shard].host, shards_[shard].port, timeout_ms_, timeout_ms_);
+            all.add_database(*conn);
+          }
+          jobs[k](all);
+          done[k] = 1;
+        } catch (const Xapian::Error&) {
+          for (auto& conn : lane.connections) conn.reset();  // left to the caller
+        } catch (const std::bad_alloc&) {
+          for (auto& conn : lane.connections) conn.reset();
+        }
+      }
+    });
+  }
+  workers_->run(std::move(work));
+  return std::vector<bool>(done.begin(), done.end());
 }
 
 std::vector<Xapian::Document> DocumentReader::read(const Xapian::Database& db,

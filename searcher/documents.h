@@ -11,6 +11,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -40,6 +41,16 @@ class DocumentReader {
   /// `db`: the caller may use it meanwhile on its own thread); unset for the others and for failed reads.
   /// Several of them, or none: one document alone is left to the caller.
   std::vector<std::optional<Xapian::Document>> read_lanes(const std::vector<Xapian::docid>& dids);
+  /// Whether every shard is remote: on_lanes() needs a connection of its own to each.
+  bool all_remote() const { return all_remote_; }
+
+  /// Runs `jobs` at once over the extra connections (all_remote() only), job i on lane i % lanes, each
+  /// given a database of its lane's connections to every shard in the shards' order (metadata, terms and
+  /// statistics as the searched database gives them). Small reads that would otherwise be round trips in a
+  /// row (a query's name-variant lookups) cost about one. Returns which jobs ran to their end: one that
+  /// threw (its connection is dropped) is left to the caller.
+  std::vector<bool> on_lanes(const std::vector<std::function<void(const Xapian::Database&)>>& jobs);
+
   /// Drops the extra connections (after `db` was reopened: they would show an older revision).
   void reset();
 
@@ -51,6 +62,7 @@ class DocumentReader {
   unsigned timeout_ms_;
   size_t max_lanes_;
   bool any_remote_ = false;
+  bool all_remote_ = false;
   std::vector<Lane> lanes_;
   /// One thread per lane, started when first needed and kept: a search reads a page or two, and starting
   /// four threads for each read cost about as much as a round trip.

@@ -303,6 +303,8 @@ void Searcher::open_once(const std::string& path, const database::OpenOptions& o
                         path + ": unreadable analyzer settings in the metadata: " + e.what());
   }
   name_variants_ = name_variant_lookup(db_);
+  name_answers_.clear();
+  names_stored_.reset();
   // Xapian interleaves the shards' docids: docid d lies in shard (d - 1) % shards.
   remote_shard_.clear();
   std::vector<database::Shard> opened_shards;
@@ -331,12 +333,10 @@ void Searcher::refresh_stats() {
     if (s.db && s.db->get_metadata(std::string(schema::kMetaStoryCopies)) != "1") collapse_slot_ = schema::kSlotStory;
     if (s.db && s.db->get_metadata(std::string(schema::kMetaStoryCopyList)) != "1") copy_lists_ = false;
   }
-  // Collapsing after the match is for a single local database (collapses_after_match()).
+  // Collapsing after the match (collapses_after_match()), or reading hits of stories late (stories_wait()).
   const Xapian::doccount articles = db_.get_doccount();
-  const bool one_local = shards_.size() == 1 && shards_.front().shard.kind != database::Shard::Kind::kRemote;
-  copies_share_ = one_local && articles > 0
-                      ? static_cast<double>(db_.get_value_freq(schema::kSlotStoryCopies)) / articles
-                      : 1.0;
+  copies_share_ =
+      articles > 0 ? static_cast<double>(db_.get_value_freq(schema::kSlotStoryCopies)) / articles : 0.0;
   story_numbers_.reset();
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
   // Xapian reads the first shard's metadata; dateline-index --shards gives every shard the whole archive's
@@ -419,12 +419,19 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     for (auto it = db_.allterms_begin(prefix); n < cap && it != db_.allterms_end(prefix); ++it) ++n;
     return n;
   };
-  if (!compile.name_variants) compile.name_variants = name_variants_;
+  const bool own_names = !compile.name_variants;
+  if (own_names) {
+    compile.name_variants = [this](const std::string& key) {
+      const auto known = name_answers_.find(key);
+      return known != name_answers_.end() ? known->second : name_variants_(key);
+    };
+  }
   if (!compile.speaker_people && people_->built) compile.speaker_people = [this](const std::string& value) {
     return speaker_people(value);
   };
   const ParsedQuery parsed =
       blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
+  if (own_names && !blank && documents_ && documents_->all_remote()) prefetch_names(parsed, options, compile);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
   if (compiled.wildcards_cut) {
     result.warnings.push_back("wildcards expand to more than " +
@@ -492,7 +499,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   const IdReader ids_of = [this, &mset, &options, &page_end](const std::vector<RankedHit>& hits) {
     std::vector<std::string> ids;
     if (documents_ && documents_->any_remote()) {
-      // With the page's other hits, which are shown next (add_hits()): one round of reads for both.
+      // With the page's other hits, which are shown next (add_hits()): one round of reads for both. Not the
+      // stories' hits that wait for their ties (stories_wait()).
       std::vector<Xapian::docid> dids;
       std::unordered_set<Xapian::docid> wanted;
       auto want = [&](Xapian::docid did) {
@@ -500,7 +508,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       };
       for (const auto& h : hits) want(*h);
       for (uint64_t k = options.offset; k < std::min<uint64_t>(page_end, mset.size()); ++k) {
-        want(*mset[static_cast<Xapian::doccount>(k)]);
+        const Xapian::MSetIterator m = mset[static_cast<Xapian::doccount>(k)];
+        if (!(options.collapse_copies && stories_wait() && !m.get_collapse_key().empty())) want(*m);
       }
       const std::vector<Xapian::Document> docs = documents_->read(db_, dids);
       for (size_t i = 0; i < docs.size(); ++i) remote_read_.emplace(dids[i], docs[i]);
@@ -576,7 +585,11 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     const bool in_match = collapse && !after;
     const uint64_t lower = in_match ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
     const uint64_t upper = in_match ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
-    all_seen = (check_at_least >= doccount && !timed_out) || (lower == upper && facets->documents_seen() >= upper);
+    // The matcher checks at least check_at_least matching documents before it may skip any: having seen
+    // fewer, it saw them all. That is the one sign that works with a collapse key, whose bounds are loose.
+    const uint64_t seen = facets->documents_seen();
+    all_seen = (!timed_out && (check_at_least >= doccount || seen < check_at_least)) ||
+               (lower == upper && seen >= upper);
     // Past exact_total_up_to the matcher skipped matches; which ones depends on how many hits it kept, so
     // the stories' estimate and each hit's folded copies would not be what Xapian's collapser tells: the
     // search runs again with it. ids and trec print neither (their page is the same either way).
@@ -600,7 +613,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     // copies: the stories are the articles less the copies beyond each story's first.
     const uint64_t seen = facets->documents_seen();
     const uint64_t stories_seen = seen - noted.surplus();
-    result.total = all_seen ? seen : mset.get_matches_estimated();
+    // An estimate is at least the matches the spies saw (Xapian's can be lower).
+    result.total = all_seen ? seen : std::max<uint64_t>(mset.get_matches_estimated(), seen);
     const uint64_t stories =
         all_seen || seen == 0
             ? stories_seen
@@ -611,8 +625,11 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     // stories kept, not the copies dropped); the spies saw every matching document before collapsing,
     // on local and remote shards alike: that is the number of articles.
     const uint64_t lower = collapse ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
+    // An estimate is at least the matches the spies saw: with a collapse key, Xapian's uncollapsed estimate
+    // can be far below them (3,370 for 34,060 matches on news x10, after 10,000 were seen).
     result.total = all_seen ? (collapse ? facets->documents_seen() : lower)
-                            : (collapse ? mset.get_uncollapsed_matches_estimated() : mset.get_matches_estimated());
+                            : std::max<uint64_t>(facets->documents_seen(), collapse ? mset.get_uncollapsed_matches_estimated()
+                                                                                    : mset.get_matches_estimated());
     // With a collapse key Xapian's uncollapsed estimate can be above 0 when nothing matched at all.
     if (collapse && mset.get_matches_upper_bound() == 0) result.total = 0;
     if (collapse) {
@@ -944,6 +961,45 @@ bool Searcher::collapses_after_match(const SearchOptions& options) const {
   return copies_share_ <= kCollapseAfterMatchShare;
 }
 
+bool Searcher::stories_wait() const { return copies_share_ > kCollapseAfterMatchShare; }
+
+void Searcher::prefetch_names(const ParsedQuery& parsed, const SearchOptions& options, const CompileOptions& compile) {
+  if (!names_stored_) names_stored_ = !db_.get_metadata(std::string(kMetaNamesBuilt)).empty();
+  if (!*names_stored_ || compile.exact_names) return;  // without a stored table each lookup reads it whole
+  // The keys the compile asks for depend on the query and the aliases only, not on the answers.
+  std::vector<std::string> keys;
+  CompileOptions dry = compile;
+  dry.name_variants = [this, &keys](const std::string& key) {
+    if (name_answers_.count(key) == 0 && std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      keys.push_back(key);
+    }
+    return std::vector<std::string>{};
+  };
+  dry.count_terms = [](const std::string&, size_t) { return size_t{0}; };  // no read for wildcards
+  try {
+    (void)compile_query(parsed, options.filters, analyzer_, dry);
+  } catch (...) {
+    return;  // the compile proper reports it
+  }
+  if (keys.empty()) return;
+  // Two reads per key, each a job of its own: the stored words, and whether the key is an index word.
+  std::vector<std::string> values(keys.size());
+  std::vector<char> words(keys.size(), 0);
+  std::vector<std::function<void(const Xapian::Database&)>> jobs;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    jobs.emplace_back([&, k](const Xapian::Database& db) {
+      values[k] = db.get_metadata(std::string(kMetaNamePrefix) + keys[k]);
+    });
+    jobs.emplace_back([&, k](const Xapian::Database& db) { words[k] = db.term_exists(keys[k]) ? 1 : 0; });
+  }
+  const std::vector<bool> done = documents_->on_lanes(jobs);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (done[2 * k] && done[2 * k + 1]) {
+      name_answers_.emplace(keys[k], stored_name_variants(keys[k], values[k], words[k] != 0));
+    }
+  }
+}
+
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                         const Xapian::Enquire& enquire, const Xapian::MSet& mset,
                         const std::vector<RankedHit>& page, const CopySpy* copy_spy,
@@ -964,27 +1020,33 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     return f->second;
   };
   size_t page_index = 0;
-  // Which copy shows each story (and, over several shards or a remote one, which hits folded copies).
+  // Which copy shows each story (and, over several remote shards, which hits folded copies).
   const bool remote = documents_ && documents_->any_remote();
   const bool relevance = options.sort == SortOrder::kRelevance;
   // Without a spy's notes (several or remote shards, or a match not ranked by score, as a filter-only query),
-  // one match over the page's stories tells the ties, and over remote shards which hits folded copies.
-  const bool ask_copies = options.collapse_copies && (remote || (relevance && copy_spy == nullptr));
+  // one match over the page's stories tells the ties.
+  const bool ask_ties = options.collapse_copies && relevance && copy_spy == nullptr;
+  // The same match tells which hits folded copies over several shards when some are remote: Xapian 1.4 keeps
+  // a remote server's collapse counts only when it is the database's one shard.
+  const bool ask_folds = options.collapse_copies && remote && remote_shard_.size() > 1;
   PageCopies copies_on_page;
   if (options.collapse_copies && copy_spy != nullptr && relevance) {
     copies_on_page.earliest = earliest_ties(page, *copy_spy);
-  } else if (ask_copies && !remote) {
-    copies_on_page = page_copies(enquire, page, relevance);
+  } else if (ask_ties && !remote) {
+    copies_on_page = page_copies(enquire, page, true);
   }
   const std::unordered_map<Xapian::docid, Xapian::docid>& earliest = copies_on_page.earliest;
   // On remote shards, the page's documents at once (documents.h); on local ones, each as its turn comes.
   std::vector<Xapian::Document> remote_docs;
   if (remote && !page.empty()) {
-    // The shown copies are read over the extra connections while the page's stories are asked over the
-    // database's own (page_copies()); a tie that an earlier copy wins costs one more read.
+    // The page's documents are read over the extra connections while its stories are asked over the
+    // database's own (page_copies()). A copy that ties with a shown one and ran first shows its story
+    // instead, read after; where most articles have copies, most stories' hits are, so they wait for the
+    // answer (stories_wait()).
+    const bool wait = ask_ties && stories_wait();
     std::vector<Xapian::docid> missing;  // not read to order ties by id (ties_by_id())
     for (const auto& it : page) {
-      if (remote_read_.count(*it) == 0) missing.push_back(*it);
+      if (remote_read_.count(*it) == 0 && !(wait && !it.get_collapse_key().empty())) missing.push_back(*it);
     }
     std::vector<std::optional<Xapian::Document>> lanes;
     std::exception_ptr lane_error;
@@ -996,7 +1058,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
       }
     });
     try {
-      if (ask_copies) copies_on_page = page_copies(enquire, page, relevance);
+      if (ask_ties || ask_folds) copies_on_page = page_copies(enquire, page, ask_ties);
     } catch (...) {
       reader.join();
       throw;

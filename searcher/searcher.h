@@ -243,6 +243,14 @@ class Searcher {
   /// Whether this search collapses copies after the match (collapse.h): a single local database whose
   /// articles carry the collapse slot schema::kSlotStoryCopies, few of them with copies.
   bool collapses_after_match(const SearchOptions& options) const;
+  /// Over remote shards, whether a page's hits of stories are read only once the page's stories were asked
+  /// which copy ties (page_copies()), not with the others: where most articles have copies, an earlier copy
+  /// that ties shows most of those stories instead.
+  bool stories_wait() const;
+  /// Over remote shards only (every one), the name-variant keys `parsed` will ask (a compile that records
+  /// them) read at once over the extra connections into name_answers_: one round trip where each key cost two
+  /// in a row. Anything that fails is left to the lookup as it goes.
+  void prefetch_names(const ParsedQuery& parsed, const SearchOptions& options, const CompileOptions& compile);
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
   /// Term frequencies come from `mset`'s statistics where the query holds the term (no read).
@@ -278,6 +286,10 @@ class Searcher {
   std::vector<std::string> missing_;           ///< shards left out (OpenOptions::allow_partial)
   /// The words sharing a name key (analyzers/names.h), for CompileOptions::name_variants.
   std::function<std::vector<std::string>(const std::string& key)> name_variants_;
+  /// Over remote shards, the answers prefetch_names() read at once (key -> words); dropped on reopening.
+  std::unordered_map<std::string, std::vector<std::string>> name_answers_;
+  /// Whether the index stores its name table (names.h kMetaNamesBuilt), read when first needed.
+  std::optional<bool> names_stored_;
   /// The person table of the index (searcher/name_groups.h); not built: speakers grouped at query time.
   std::shared_ptr<const PersonTable> people_;
 };

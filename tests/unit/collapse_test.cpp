@@ -188,6 +188,40 @@ TEST_F(CollapseAfterMatch, GivesXapiansCollapsedPages) {
   EXPECT_GT(after_exact, 0u);
 }
 
+// Collapsing in the match, Xapian's bounds are loose, but a matcher that saw fewer matches than it was
+// asked to check saw them all: the total and the stories are exact below the limit, and still estimates
+// (flagged) above it.
+TEST_F(CollapseAfterMatch, InTheMatchTotalsAreExactBelowTheLimit) {
+  searcher_ = std::make_unique<Searcher>((dir_.path() / "db").string());
+  size_t below_limit = 0, estimated = 0;
+  for (const std::string q : {"w17", "w123 OR w250", "\"harbour council\"", "mayor NEAR/5 storm", "w3*", "w40 w41 w42"}) {
+    SCOPED_TRACE("query '" + q + "'");
+    SearchOptions o;
+    o.query = q;
+    o.exact_total_up_to = kAllMatches;
+    const SearchResult all = run(o, At::kInMatch);
+    ASSERT_TRUE(all.total_exact);
+    if (all.total < 4 || all.total + 1 >= articles_) continue;
+    o.exact_total_up_to = all.total + 1;
+    const SearchResult below = run(o, At::kInMatch);
+    EXPECT_TRUE(below.total_exact);
+    EXPECT_EQ(below.total, all.total);
+    EXPECT_EQ(below.stories, all.stories);
+    EXPECT_EQ(describe(below), describe(all));
+    ++below_limit;
+    o.exact_total_up_to = all.total / 2;
+    const SearchResult above = run(o, At::kInMatch);
+    if (!above.total_exact) {
+      ++estimated;
+      // At least the matches the matcher had to check; no more than there are articles.
+      EXPECT_GE(above.total, o.exact_total_up_to);
+      EXPECT_LE(above.total, articles_);
+    }
+  }
+  EXPECT_GE(below_limit, 4u);
+  EXPECT_GT(estimated, 0u);  // above the limit, Xapian's estimates (flagged)
+}
+
 TEST(StoryNumbers, NumbersTheStoriesOfTheArticlesWithCopies) {
   test::TempDir dir;
   Xapian::WritableDatabase db((dir.path() / "db").string(), Xapian::DB_CREATE_OR_OVERWRITE);

@@ -353,6 +353,49 @@ TEST(DocumentTerms, RecordJsonHasMetadataAndPassages) {
   EXPECT_FALSE(j.contains("title") && j["title"].is_null());
 }
 
+// The record and the document data are written without nlohmann, but must stay byte for byte what its
+// dump(-1, ' ', false, replace) gives: the index and --json outputs of earlier versions hold that form.
+TEST(DocumentTerms, RecordAndDataStringsAreWrittenAsNlohmannDumpsThem) {
+  const std::vector<std::string> strings = {
+      "",
+      "plain",
+      "quote \" and backslash \\ and slash /",
+      "controls \b\t\n\f\r \x01\x1F \x7F end",
+      std::string("nul \0 inside", 12),
+      "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D \xF0\x9F\x98\x80",
+      std::string("caf\xC3", 4),                        // truncated sequence at the end
+      std::string("x\xFFy\xC3\x28z\xED\xA0\x80w", 10),  // bad byte, bad continuation, surrogate
+      std::string("\xE2\x82", 2),
+  };
+  Analyzer analyzer;
+  DocumentBuilder builder(analyzer);
+  for (const std::string& s : strings) {
+    const std::string want = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    Article a;
+    a.id = "x";
+    a.title = s;
+    a.provenance["title"] = FieldSource{3, s};
+    a.sources["title"] = s;
+    a.passages.push_back(Passage{s, 0, s.size(), {s.empty() ? "Someone" : s}});
+    const std::string record = article_record_json(a);
+    EXPECT_NE(record.find("\"title\":" + want + ","), std::string::npos) << record;
+    EXPECT_NE(record.find("\"text\":" + want + "}"), std::string::npos) << record;  // provenance
+    EXPECT_NE(record.find("\"sources\":{\"title\":" + want + "}"), std::string::npos) << record;
+    const std::string data = builder.build(a).document.get_data();
+    EXPECT_NE(data.find("\"title\":" + want + ","), std::string::npos) << data;
+    EXPECT_NE(data.find("{\"text\":" + want + ",\"start\":0,\"end\":" + std::to_string(s.size())),
+              std::string::npos)
+        << data;
+    // The whole record as nlohmann writes it again after reading it (valid UTF-8 after the replacements).
+    EXPECT_EQ(
+        nlohmann::ordered_json::parse(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+        record);
+    EXPECT_EQ(
+        nlohmann::ordered_json::parse(data).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+        data);
+  }
+}
+
 TEST(DocumentTerms, InvalidUtf8InMetadataDoesNotThrow) {
   Article a;
   a.id = "bad";

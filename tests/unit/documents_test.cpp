@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,30 @@ TEST(DocumentReader, AnUnreachableServerFallsBackToTheDatabase) {
             (std::vector<std::string>{"doc 3", "doc 1", "doc 6", "doc 2", "doc 5"}));
   // A second page tries again and still answers.
   EXPECT_EQ(data_of(reader.read(db, {2, 4})), (std::vector<std::string>{"doc 2", "doc 4"}));
+}
+
+// Jobs on the extra connections run only when every shard is remote; a job whose connection fails is
+// reported not done, for the caller to do itself (a served database is in shards_cli_test's RemoteShards).
+TEST(DocumentReader, LaneJobsThatCannotConnectAreLeftToTheCaller) {
+  dateline::test::TempDir dir;
+  const Xapian::Database db = small_db((dir.path() / "db").string(), 2);
+  int ran = 0;
+  const std::vector<std::function<void(const Xapian::Database&)>> jobs(
+      3, [&ran](const Xapian::Database& d) { ran += d.get_doccount() > 0 ? 1 : 0; });
+  DocumentReader local({Shard{}}, 1000, 4);
+  EXPECT_FALSE(local.all_remote());
+  EXPECT_EQ(local.on_lanes(jobs), (std::vector<bool>{false, false, false}));
+  Shard remote;
+  remote.kind = Shard::Kind::kRemote;
+  remote.host = "127.0.0.1";
+  remote.port = 1;
+  DocumentReader mixed({remote, Shard{}}, 1000, 4);
+  EXPECT_FALSE(mixed.all_remote());
+  DocumentReader reader({remote}, 1000, 4);
+  EXPECT_TRUE(reader.all_remote());
+  EXPECT_EQ(reader.on_lanes(jobs), (std::vector<bool>{false, false, false}));
+  EXPECT_EQ(ran, 0);
+  EXPECT_TRUE(reader.on_lanes({}).empty());
 }
 
 }  // namespace

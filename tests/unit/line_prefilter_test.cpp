@@ -75,6 +75,22 @@ TEST(LinePrefilter, ReadsRequiredWordsAfterAnUnknownStart) {
   EXPECT_FALSE(f.may_match("Jane Doe could not be reached for comment."));
 }
 
+TEST(LinePrefilter, RequiredStringsOfSeveralPatternsInOnePass) {
+  // Three unprefixed patterns: a one-byte required string, two that share their first two bytes, and one
+  // that can only end the line.
+  LinePrefilter f({".{0,40}\\|.{0,40}", ".{1,40} min read", ".{1,40} mins listen", ".{1,40} via email"});
+  EXPECT_EQ(f.unconditional(), 0u);
+  EXPECT_TRUE(f.may_match("Politics | World"));
+  EXPECT_TRUE(f.may_match("|"));
+  EXPECT_TRUE(f.may_match("5 MIN READ"));
+  EXPECT_TRUE(f.may_match("12 mins listen"));
+  EXPECT_TRUE(f.may_match("Send it via email"));
+  EXPECT_FALSE(f.may_match("Send it via emai"));  // cut at the line's end
+  EXPECT_FALSE(f.may_match("5 minutes to read"));
+  EXPECT_FALSE(f.may_match("m"));
+  EXPECT_FALSE(f.may_match(""));
+}
+
 TEST(LinePrefilter, DigitsAndQuantifiedSets) {
   LinePrefilter f({"\\d{1,2}:\\d{2}( [ap]m)?", "[0-9]+ comments?"});
   EXPECT_TRUE(f.may_match("10:42 am"));

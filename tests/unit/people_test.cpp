@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "articles/names.h"
+#include "articles/quotes.h"
 
 namespace dateline {
 namespace {
@@ -101,6 +102,40 @@ TEST(IsBylineLine, BylineAndContactLines) {
   for (const auto& [line, expected] : cases) {
     EXPECT_EQ(is_byline_line(line), expected) << line;
   }
+}
+
+// Speaker attribution tokenizes each passage once and masks the quotations afterwards: that must give the
+// very tokens tokenize() gives with masking.
+TEST(Quotes, MaskingTokensEqualsTokenizingWithMasks) {
+  const std::vector<std::string> texts = {
+      "",
+      "No quotation at all, said Jane Doe.",
+      "\"We will win,\" said Viktor Gulevich, chief of staff.",
+      "He said: \"Listen,\" X said. \"Then go\"",
+      "\xE2\x80\x9CIt is over,\xE2\x80\x9D the minister\xE2\x80\x99s aide said.",
+      "\xC2\xABNous gagnerons\xC2\xBB, a d\xC3\xA9\x63lar\xC3\xA9 M. Dupont.",
+      "\xE2\x80\x9EWir schaffen das\xE2\x80\x9C, sagte Merkel.",
+      "An open quote \xE2\x80\x9Cruns to the end of the passage",
+      "Nested \xE2\x80\x9Couter \"inner\" still outer\xE2\x80\x9D after.",
+      "Adjacent\"quotes\"here and \"\" empty and Jones\x27 \"possessive\" U.S.\"dotted\"",
+      "Mr. \"R.\" Smith\xE2\x80\x99s \"O\xE2\x80\x99"
+      "Brien\" - \"Jean-Luc\" & \"AT&T\".",
+      "Ends on a mark \"",
+      std::string("bad \xFF \"by\xC3\" te\x80s \xE2\x80\x9C\xED\xA0\x80\xE2\x80\x9D", 26),
+  };
+  auto same = [](const quotes::Token& a, const quotes::Token& b) {
+    return a.kind == b.kind && a.text == b.text && a.begin == b.begin && a.end == b.end &&
+           a.possessive == b.possessive && a.closed == b.closed && a.last == b.last;
+  };
+  for (const std::string& text : texts) {
+    const std::vector<quotes::Token> want = quotes::tokenize(text, true);
+    const std::vector<quotes::Token> got = quotes::mask_quotes(text, quotes::tokenize(text, false));
+    ASSERT_EQ(got.size(), want.size()) << text;
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_TRUE(same(got[i], want[i])) << text << " token " << i;
+  }
+  // The texts hold quotations of each kind, so masking did something.
+  EXPECT_EQ(quotes::tokenize(texts[2], true).front().kind, quotes::Kind::Quote);
+  EXPECT_LT(quotes::tokenize(texts[2], true).size(), quotes::tokenize(texts[2], false).size());
 }
 
 }  // namespace
