@@ -240,7 +240,7 @@ std::map<std::string, std::set<std::string>> name_variant_table(const Xapian::Da
   return table;
 }
 
-size_t store_name_variants(Xapian::WritableDatabase& db) {
+size_t store_name_variants(Xapian::WritableDatabase& db, bool commit) {
   std::map<std::string, std::set<std::string>> table = name_variant_table(db);
   const std::string prefix(kMetaNamePrefix);
   std::vector<std::string> stale;
@@ -260,7 +260,7 @@ size_t store_name_variants(Xapian::WritableDatabase& db) {
     ++stored;
   }
   db.set_metadata(std::string(kMetaNamesBuilt), std::to_string(stored));
-  db.commit();
+  if (commit) db.commit();
   return stored;
 }
 

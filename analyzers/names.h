@@ -45,9 +45,10 @@ inline constexpr std::string_view kMetaNamesBuilt = "dateline.names";
 /// left out: lookup_name_variants() finds it by the term itself.
 std::map<std::string, std::set<std::string>> name_variant_table(const Xapian::Database& db);
 
-/// Writes name_variant_table() into `db`'s metadata (replacing an older table) and commits. Call once a
-/// run of the indexer has committed its documents. Returns the number of keys stored.
-size_t store_name_variants(Xapian::WritableDatabase& db);
+/// Writes name_variant_table() into `db`'s metadata (replacing an older table) and commits (unless
+/// `commit` is false: the caller commits it with more). Call once a run of the indexer has committed its
+/// documents. Returns the number of keys stored.
+size_t store_name_variants(Xapian::WritableDatabase& db, bool commit = true);
 
 /// The index words sharing `key`: the stored group, plus `key` itself when it is an index word. Without a
 /// stored table (a database indexed before it), the table is built from the terms on first use and kept

@@ -28,7 +28,9 @@
  *  one add() names. The articles are linked into stories by one Linker over all of them, in the order they
  *  come, as one database's build links them; each database has its own writer threads, segments and docid
  *  blocks; copies are marked over every database's segments; finish() merges each database's segments into
- *  it, the databases in parallel.
+ *  it, the databases in parallel. Each merge also writes its database's name-variant table and the person table
+ *  of them all (made from the segments while they are merged when each database has one segment, else from the
+ *  merged databases), in one commit, unless the caller has more to write first.
  */
 #pragma once
 
@@ -38,6 +40,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzers/analyzer.h"
@@ -56,6 +59,9 @@ struct BulkOptions {
   unsigned writers = 2;     ///< writer threads (>= 1) of each database
   size_t batch_size = 500;  ///< articles per segment commit (--batch-size)
   uint32_t article_block = kBulkArticleBlock;  ///< docids per article segment (smaller in tests)
+  /// More metadata for each merged database, in the order of `shards` (a shard's place): written in the
+  /// merge's commit.
+  std::vector<std::vector<std::pair<std::string, std::string>>> metadata;
 };
 
 /// The bulk build of one run. Not copyable; add() and finish() from one thread.
@@ -74,11 +80,14 @@ class BulkBuilder {
 
   /// Waits for the writers, merges the segments into a new database with the stamp, length totals and
   /// last article docid, and swaps it in for the database directory (the old one is removed); each
-  /// database of several, in parallel. The
+  /// database of several, in parallel. With `name_tables` (when every database has segments), each
+  /// merged database gets, in the same commit, its name-variant table and the person table of all of
+  /// them (store_name_variants(), person_table_data() over the databases in order), computed while the
+  /// databases are merged and named (*stored set true); the caller does it otherwise. The
   /// caller's IndexWriter, holding the lock the whole time, must write nothing afterwards (it holds the
   /// old, empty files). Throws
   /// DatabaseError. Returns how many segments were merged.
-  size_t finish();
+  size_t finish(bool name_tables = false, bool* stored = nullptr);
 
   /// The directory the segments go to: DB/dateline-bulk.tmp.
   static std::string work_dir(const std::string& db_path);

@@ -29,6 +29,7 @@
 #include "indexer/inputs.h"
 #include "indexer/report.h"
 #include "indexer/writer.h"
+#include "searcher/name_groups.h"
 
 namespace dateline {
 
@@ -611,6 +612,7 @@ class IndexRun {
     bo.writers = std::max(1u, writers / static_cast<unsigned>(writers_.size()));
     bo.batch_size = options_.batch_size;
     bo.article_block = options_.bulk_article_block;
+    bo.metadata = options_.shard_metadata;
     bulk_.emplace(bo);
     report_.bulk = true;
     reporter_.message(Reporter::Level::kInfo,
@@ -831,7 +833,8 @@ class IndexRun {
   void finish_bulk_build() {
     if (!bulk_) return;
     const auto merge_started = std::chrono::steady_clock::now();
-    const size_t segments = bulk_->finish();
+    // Without late winners to write, the merge stores the name and person tables as well.
+    const size_t segments = bulk_->finish(late_.empty(), &names_stored_);
     bulk_.reset();
     char took[32];
     std::snprintf(took, sizeof took, "%.1f",
@@ -897,19 +900,54 @@ class IndexRun {
     for (auto& w : writers_) w->commit();
   }
 
-  /// The name-variant table (analyzers/names.h) from the terms the run left, when it changed any article.
+  /// The name-variant table (analyzers/names.h) from the terms the run left, when it changed any article,
+  /// and the person table (searcher/name_groups.h): each shard's names from its own terms, the shards at
+  /// once (a thread each), and every shard the one person table of them all, so that the shards searched
+  /// together group as one database.
   void store_names() {
     if (options_.dry_run || report_.added + report_.updated + report_.deleted == 0) return;
+    if (names_stored_) return;  // written with the bulk build's merge
     const auto started = std::chrono::steady_clock::now();
-    if (!writers_.empty()) {
-      for (auto& w : writers_) w->store_name_variants();
-    } else {
-      // After a bulk build: the merged databases, opened again.
-      for (const std::string& path : database_paths()) {
+    const std::vector<std::string> paths = database_paths();
+    std::vector<std::unique_ptr<IndexWriter>> opened;
+    if (writers_.empty()) {  // after a bulk build: the merged databases, opened again
+      for (const std::string& path : paths) {
         WriterOptions wo;
         wo.path = path;
-        IndexWriter(wo).store_name_variants();
+        opened.push_back(std::make_unique<IndexWriter>(wo));
       }
+    }
+    std::vector<std::unique_ptr<IndexWriter>>& writers = writers_.empty() ? opened : writers_;
+    const bool sharded = writers.size() > 1;
+    std::vector<std::exception_ptr> errors(writers.size());
+    if (!sharded) {
+      writers.front()->store_name_variants(true);
+    } else {
+      std::vector<std::thread> threads;
+      for (size_t i = 0; i < writers.size(); ++i) {
+        threads.emplace_back([&, i] {
+          try {
+            writers[i]->store_name_variants(false);
+          } catch (...) {
+            errors[i] = std::current_exception();
+          }
+        });
+      }
+      for (auto& t : threads) t.join();
+    }
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+    if (sharded) {
+      PersonTableData people;
+      try {
+        Xapian::Database all;
+        for (const auto& w : writers) all.add_database(w->database());
+        people = person_table_data(all);
+      } catch (const Xapian::Error&) {
+        rethrow_database_error(std::filesystem::path(paths.front()).parent_path().string());
+      }
+      for (auto& w : writers) w->write_person_table(people);
     }
     char took[32];
     std::snprintf(took, sizeof took, "%.2f",
@@ -926,6 +964,7 @@ class IndexRun {
   std::vector<std::unique_ptr<IndexWriter>> writers_;  ///< one per database (shard), in order
   ExpandedInputs inputs_;
   std::optional<BulkBuilder> bulk_;
+  bool names_stored_ = false;  ///< the bulk build's merge wrote the name and person tables
   /// Ids seen in this run (by id term), and the records that lost to a later one of the same id.
   std::map<std::string, Seen> seen_;
   std::map<std::string, std::vector<Seen>> losers_;

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "articles/article.h"
@@ -66,6 +67,9 @@ struct IndexOptions {
   /// article built, once for all of them. Shards that all start empty are filled by one bulk build.
   std::vector<std::string> shards;
   std::function<size_t(std::string_view id)> route;
+  /// Metadata for each shard (in the order of `shards`) that a bulk build writes with its merge (a
+  /// shard's place, indexer/shards.h); otherwise the caller writes it.
+  std::vector<std::vector<std::pair<std::string, std::string>>> shard_metadata;
 };
 
 /// Counters and problems of one run.

@@ -23,7 +23,6 @@
 #include "indexer/document_builder.h"
 #include "indexer/story_links.h"
 #include "indexer/writer.h"
-#include "searcher/name_groups.h"
 
 namespace fs = std::filesystem;
 
@@ -378,6 +377,8 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
   o.shards.clear();
   for (unsigned i = 0; i < count; ++i) o.shards.push_back(shard_path(dir, i));
   o.route = [count](std::string_view id) { return static_cast<size_t>(shard_of(id, count)); };
+  // A bulk build stamps each shard with its place in the merge's commit; stamp_shard() below then finds it.
+  for (unsigned i = 0; i < count; ++i) o.shard_metadata.push_back({{std::string(kMetaShard), expected_stamp(i, count)}});
   IndexReport total = run_index(o, reporter);
   total.db = dir;
   for (unsigned i = 0; i < count; ++i) stamp_shard(shard_path(dir, i), i, count);
@@ -392,21 +393,6 @@ IndexReport run_sharded_index(const IndexOptions& options, unsigned shards, Repo
                     std::chrono::duration<double>(Clock::now() - link_start).count());
       reporter.message(Reporter::Level::kInfo, "stories linked across the shards in " + std::string(seconds) +
                                                    " s: " + std::to_string(changed) + " articles changed story");
-    } catch (const Xapian::Error&) {
-      rethrow_database_error(dir);
-    }
-  }
-  if (total.added + total.updated + total.deleted > 0) {
-    // Each shard's writer grouped its own speakers: give every shard the whole archive's person table
-    // (searcher/name_groups.h), so that the shards searched together group as one database.
-    try {
-      Xapian::Database all;
-      for (unsigned i = 0; i < count; ++i) all.add_database(Xapian::Database(shard_path(dir, i)));
-      const PersonTableData people = person_table_data(all);
-      for (unsigned i = 0; i < count; ++i) {
-        Xapian::WritableDatabase shard(shard_path(dir, i), Xapian::DB_OPEN);
-        write_person_table(shard, people);
-      }
     } catch (const Xapian::Error&) {
       rethrow_database_error(dir);
     }

@@ -622,11 +622,19 @@ void IndexWriter::commit() {
   pending_bytes_ = 0;
 }
 
-void IndexWriter::store_name_variants() {
+void IndexWriter::store_name_variants(bool person_groups) {
   commit();
   try {
     dateline::store_name_variants(db_);
-    dateline::store_person_groups(db_);  // searcher/name_groups.h: regrouped from the whole archive each run
+    if (person_groups) dateline::store_person_groups(db_);  // regrouped from the whole archive each run
+  } catch (const Xapian::Error&) {
+    rethrow_database_error(path_);
+  }
+}
+
+void IndexWriter::write_person_table(const PersonTableData& people) {
+  try {
+    dateline::write_person_table(db_, people);
   } catch (const Xapian::Error&) {
     rethrow_database_error(path_);
   }

@@ -21,6 +21,8 @@
 
 namespace dateline {
 
+struct PersonTableData;  // searcher/name_groups.h
+
 /// How to open the database.
 struct WriterOptions {
   std::string path;
@@ -93,8 +95,11 @@ class IndexWriter {
   /// Commits the current batch (a no-op when nothing is pending).
   void commit();
   /// Rebuilds the name-variant table (analyzers/names.h) from the committed terms and commits it: once a
-  /// run has changed the articles.
-  void store_name_variants();
+  /// run has changed the articles. With `person_groups`, the person table (searcher/name_groups.h) of this
+  /// database too; a shard gets the table of every shard instead (write_person_table()).
+  void store_name_variants(bool person_groups = true);
+  /// Writes a person table computed over several databases (the shards) and commits it.
+  void write_person_table(const PersonTableData& people);
 
   /// True when the database holds no document and nothing is pending (a bulk build may fill it).
   bool empty() const;

@@ -410,3 +410,76 @@ TEST(ShardedIndex, BulkBuildIntoShardsLinksStoriesAsOneDatabase) {
   EXPECT_EQ(again.unchanged, 120u);
   EXPECT_EQ(story_values(o.db_path), expected);
 }
+
+namespace {
+
+// Articles quoting people, some by their full name and some by surname alone (person table rows with
+// variants, and rows by last name).
+std::string quoting(int articles) {
+  static const char* const kPeople[] = {"Maria Ivanova", "John Okafor", "Ana Ruiz", "Peter Lindqvist",
+                                        "Sofia Marchetti", "David Cohen"};
+  static const char* const kTopics[] = {"the harbour budget", "the ferry strike", "the railway plan",
+                                        "the hospital wing", "the river bridge"};
+  std::string text;
+  for (int i = 0; i < articles; ++i) {
+    const std::string a = kPeople[i % 6];
+    const std::string b = kPeople[(i * 5 + 1) % 6];
+    const std::string topic = kTopics[i % 5];
+    std::string body = "\\\"We will settle " + topic + " soon,\\\" " + a + " said. ";
+    body += "\\\"Nobody asked us about " + topic + ",\\\" said " + b + ". ";
+    body += "\\\"It is not over,\\\" " + a.substr(a.find(' ') + 1) + " said of " + topic + " number " +
+            std::to_string(i) + ".";
+    text += "{\"id\":\"q" + std::to_string(i) + "\",\"title\":\"Talks on " + topic + " " + std::to_string(i) +
+            "\",\"date\":\"2024-04-" + std::to_string(10 + i % 9) + "\",\"outlet\":\"Outlet " +
+            std::to_string(i % 3) + "\",\"text\":\"" + body + "\"}\n";
+  }
+  return text;
+}
+
+// A shard's name-variant and person tables: its metadata under "dateline.names" and "dateline.people".
+std::map<std::string, std::string> name_tables(const fs::path& shard) {
+  Xapian::Database db(shard.string(), Xapian::DB_BACKEND_GLASS);
+  std::map<std::string, std::string> out;
+  for (const char* prefix : {"dateline.names", "dateline.people"}) {
+    for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k) {
+      out[*k] = db.get_metadata(*k);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// A bulk build writes each shard's name-variant table and the person table of all shards with its merge:
+// from the segments while the spelling is written when each shard has one segment, else from the merged
+// shards. Either way, what shards written article by article (one writer each) get afterwards.
+TEST(ShardedIndex, BulkBuildWritesTheNameTablesOfShardsWrittenDirectly) {
+  dateline::test::TempDir dir;
+  Recorder rec;
+  const fs::path in = dir.path() / "in.jsonl";
+  write_file(in, quoting(90));
+  IndexOptions o;
+  o.inputs = {in.string()};
+  o.threads = 2;
+  o.batch_size = 25;
+  o.writers = 1;
+  o.db_path = (dir.path() / "direct").string();
+  ASSERT_FALSE(shards::run_sharded_index(o, 2, rec).bulk);
+  o.writers = 2;
+  o.db_path = (dir.path() / "one-segment").string();
+  ASSERT_TRUE(shards::run_sharded_index(o, 2, rec).bulk);
+  o.bulk_article_block = 8;  // several segments a shard
+  o.db_path = (dir.path() / "segments").string();
+  ASSERT_TRUE(shards::run_sharded_index(o, 2, rec).bulk);
+  EXPECT_TRUE(rec.diagnostics.empty());
+  for (unsigned s = 0; s < 2; ++s) {
+    const auto expected = name_tables(dir.path() / "direct" / shards::shard_name(s));
+    // Not vacuous: people grouped by last name, and name keys stored.
+    size_t by_last = 0;
+    for (const auto& [key, value] : expected) by_last += key.rfind("dateline.people.last.", 0) == 0;
+    EXPECT_GE(by_last, 6u) << s;
+    EXPECT_NE(expected.at("dateline.names"), "0") << s;
+    EXPECT_EQ(name_tables(dir.path() / "one-segment" / shards::shard_name(s)), expected) << s;
+    EXPECT_EQ(name_tables(dir.path() / "segments" / shards::shard_name(s)), expected) << s;
+  }
+}
