@@ -70,6 +70,16 @@ DocumentReader::~DocumentReader() = default;
 
 void DocumentReader::reset() {
   lanes_.clear();
+  spare_.reset();
+}
+
+Xapian::Database& DocumentReader::spare() {
+  if (!spare_) {
+    Xapian::Database all;
+    for (const database::Shard& s : shards_) all.add_database(Xapian::Remote::open(s.host, s.port, timeout_ms_, timeout_ms_));
+    spare_ = std::move(all);
+  }
+  return *spare_;
 }
 
 std::vector<std::optional<Xapian::Document>> DocumentReader::read_lanes(const std::vector<Xapian::docid>& dids) {

@@ -51,6 +51,11 @@ class DocumentReader {
   /// threw (its connection is dropped) is left to the caller.
   std::vector<bool> on_lanes(const std::vector<std::function<void(const Xapian::Database&)>>& jobs);
 
+  /// all_remote() only: a database of connections of its own to every shard (opened on first use, kept),
+  /// for a match run on another thread beside the searched database's work (the counting match:
+  /// Searcher::search()). Throws Xapian's error when a shard cannot be reached.
+  Xapian::Database& spare();
+
   /// Drops the extra connections (after `db` was reopened: they would show an older revision).
   void reset();
 
@@ -64,6 +69,7 @@ class DocumentReader {
   bool any_remote_ = false;
   bool all_remote_ = false;
   std::vector<Lane> lanes_;
+  std::optional<Xapian::Database> spare_;
   /// One thread per lane, started when first needed and kept: a search reads a page or two, and starting
   /// four threads for each read cost about as much as a round trip.
   struct Workers;

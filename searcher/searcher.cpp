@@ -496,6 +496,61 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   NotedCopies noted;              // after: the stories of the matching articles that have copies
   bool timed_out = false;
   bool all_seen = false;
+  // One database served whole by one xapian-tcpsrv matches on one of its cores: there the counting (totals
+  // and facets: every match up to check_at_least) runs on a connection of its own, on another thread, while
+  // the page is ranked without counting and its documents are read, so the server counts while the searcher
+  // reads. Xapian's top hits do not depend on how many matches it checks; totals, facets and stories come
+  // from the counting match as from the one match before. Several shards already match in parallel (a
+  // second match each only adds work: 2 shards on news x10 went from 0.3 to 1.7-2.1 ms above local), and
+  // locally the two would share one database object: one match.
+  const bool split = check_at_least > 0 && !after && documents_ && documents_->all_remote() &&
+                     remote_shard_.size() == 1;
+  struct Counted {
+    Xapian::MSet mset;
+    double seconds = 0;
+    std::exception_ptr error;
+  } counted;
+  std::thread counter;
+  struct Joiner {
+    std::thread& t;
+    ~Joiner() {
+      if (t.joinable()) t.join();
+    }
+  } joiner{counter};
+  if (split) {
+    facets.emplace(options.facets);
+    const auto first_want = static_cast<Xapian::doccount>(
+        std::min<uint64_t>(by_score ? page_end + 16 : options.offset + options.limit, doccount));
+    Xapian::Database* spare = nullptr;
+    try {
+      spare = &documents_->spare();
+    } catch (const Xapian::Error&) {
+      // Counted after the page on the database's own connection (below), which reports any error.
+    }
+    if (spare != nullptr) {
+      // Xapian's objects count their references without atomics: the thread gets a query of its own.
+      counter = std::thread([&, spare, first_want, serialised = query.serialise()] {
+        try {
+          Xapian::Enquire e(*spare);
+          e.set_query(Xapian::Query::unserialise(serialised));
+          e.set_weighting_scheme(bm25());
+          if (order != SortOrder::kRelevance) {
+            e.set_sort_by_value_then_relevance(schema::kSlotDate, order == SortOrder::kDateDesc);
+          }
+          if (collapse) e.set_collapse_key(collapse_slot_);
+          if (time_limit > 0) e.set_time_limit(time_limit);
+          facets->attach(e);
+          const auto start = std::chrono::steady_clock::now();
+          counted.mset = e.get_mset(0, first_want, check_at_least);
+          counted.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        } catch (...) {
+          counted.error = std::current_exception();
+        }
+      });
+    } else {
+      counted.error = std::make_exception_ptr(Xapian::NetworkError("no spare connection"));
+    }
+  }
   const IdReader ids_of = [this, &mset, &options, &page_end](const std::vector<RankedHit>& hits) {
     std::vector<std::string> ids;
     if (documents_ && documents_->any_remote()) {
@@ -519,12 +574,33 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
     return ids;
   };
+  // Whether the counting match `counted` (of `seconds`) saw every match: timed_out, all_seen.
+  auto judge = [&](const Xapian::MSet& counted_mset, double seconds) {
+    // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
+    // counting early, so its totals and facets are not taken as exact.
+    timed_out = time_limit > 0 && seconds >= time_limit;
+    // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
+    // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
+    // bound loose, so "seen everything" cannot be told from the bound alone otherwise).
+    const bool in_match = collapse && !after;
+    const uint64_t lower = in_match ? counted_mset.get_uncollapsed_matches_lower_bound()
+                                    : counted_mset.get_matches_lower_bound();
+    const uint64_t upper = in_match ? counted_mset.get_uncollapsed_matches_upper_bound()
+                                    : counted_mset.get_matches_upper_bound();
+    // The matcher checks at least check_at_least matching documents before it may skip any: having seen
+    // fewer, it saw them all. That is the one sign that works with a collapse key, whose bounds are loose.
+    const uint64_t seen = facets->documents_seen();
+    all_seen = (!timed_out && (check_at_least >= doccount || seen < check_at_least)) ||
+               (lower == upper && seen >= upper);
+  };
   // Once, or twice when collapsing after the match left matches unseen (below).
   for (;;) {
     if (collapse && !after) enquire.set_collapse_key(collapse_slot_);
     // Xapian's own spies (one per value slot) count facets; one document is one article.
-    facets.emplace(options.facets);
-    facets->attach(enquire);
+    if (!split) {
+      facets.emplace(options.facets);
+      facets->attach(enquire);
+    }
     copy_spy.reset();
     if (after) {
       // Notes the candidates that have copies: the stories, and each shown hit's copies and ties.
@@ -549,7 +625,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       }
       for (;;) {
         if (after) copy_spy->clear();
-        mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)), check_at_least);
+        mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(want, doccount)),
+                                split ? 0 : check_at_least);
         // A facet spy adds up every match it is shown (a remote shard's counts are merged into it): a second
         // get_mset would count each document again, so the facet spies see the first match only.
         enquire.clear_matchspies();
@@ -573,23 +650,11 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     } else {
       mset = enquire.get_mset(static_cast<Xapian::doccount>(std::min<uint64_t>(options.offset, doccount)),
                               static_cast<Xapian::doccount>(std::min<uint64_t>(options.limit, doccount)),
-                              check_at_least);
+                              split ? 0 : check_at_least);
     }
+    if (split) break;  // counted beside the page's work (below)
     const std::chrono::duration<double> match_time = std::chrono::steady_clock::now() - match_start;
-    // Xapian does not say whether its timer went off: a match that lasted the limit may have stopped
-    // counting early, so its totals and facets are not taken as exact.
-    timed_out = time_limit > 0 && match_time.count() >= time_limit;
-    // Totals. With check_at_least = doccount every match was seen: exact. Otherwise the total is
-    // exact only when Xapian's bounds show nothing was left unseen (phrase checks make the upper
-    // bound loose, so "seen everything" cannot be told from the bound alone otherwise).
-    const bool in_match = collapse && !after;
-    const uint64_t lower = in_match ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
-    const uint64_t upper = in_match ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
-    // The matcher checks at least check_at_least matching documents before it may skip any: having seen
-    // fewer, it saw them all. That is the one sign that works with a collapse key, whose bounds are loose.
-    const uint64_t seen = facets->documents_seen();
-    all_seen = (!timed_out && (check_at_least >= doccount || seen < check_at_least)) ||
-               (lower == upper && seen >= upper);
+    judge(mset, match_time.count());
     // Past exact_total_up_to the matcher skipped matches; which ones depends on how many hits it kept, so
     // the stories' estimate and each hit's folded copies would not be what Xapian's collapser tells: the
     // search runs again with it. ids and trec print neither (their page is the same either way).
@@ -601,61 +666,82 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
     break;
   }
-  result.total_exact = all_seen;
-  if (timed_out && !all_seen) {
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%g", time_limit);
-    result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
-                              " s): the total and facets are estimates");
-  }
-  if (after) {
-    // Ranked with every copy: Xapian's bounds count articles. The spy noted each matching article that has
-    // copies: the stories are the articles less the copies beyond each story's first.
-    const uint64_t seen = facets->documents_seen();
-    const uint64_t stories_seen = seen - noted.surplus();
-    // An estimate is at least the matches the spies saw (Xapian's can be lower).
-    result.total = all_seen ? seen : std::max<uint64_t>(mset.get_matches_estimated(), seen);
-    const uint64_t stories =
-        all_seen || seen == 0
-            ? stories_seen
-            : static_cast<uint64_t>(std::llround(static_cast<double>(result.total) * stories_seen / seen));
-    if (stories < result.total) result.stories = stories;
-  } else {
-    // Collapsed, Xapian 1.4's uncollapsed bounds are loose even when every match was seen (it counts the
-    // stories kept, not the copies dropped); the spies saw every matching document before collapsing,
-    // on local and remote shards alike: that is the number of articles.
-    const uint64_t lower = collapse ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
-    // An estimate is at least the matches the spies saw: with a collapse key, Xapian's uncollapsed estimate
-    // can be far below them (3,370 for 34,060 matches on news x10, after 10,000 were seen).
-    result.total = all_seen ? (collapse ? facets->documents_seen() : lower)
-                            : std::max<uint64_t>(facets->documents_seen(), collapse ? mset.get_uncollapsed_matches_estimated()
-                                                                                    : mset.get_matches_estimated());
-    // With a collapse key Xapian's uncollapsed estimate can be above 0 when nothing matched at all.
-    if (collapse && mset.get_matches_upper_bound() == 0) result.total = 0;
-    if (collapse) {
-      const uint64_t stories = all_seen ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
-      if (stories < result.total) result.stories = stories;
+  // The totals, stories and facets from the counting match `cm` (judge() ran on it).
+  auto count = [&](const Xapian::MSet& cm) {
+    result.total_exact = all_seen;
+    if (timed_out && !all_seen) {
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%g", time_limit);
+      result.warnings.push_back(std::string("the match reached the time limit (") + seconds +
+                                " s): the total and facets are estimates");
     }
-  }
-  // An estimate never exceeds the articles there are.
-  if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
-  if (!options.facets.empty() && people_ && people_->built) {
-    // Speakers counted per person with the index's table: one count per article, no grouping here.
-    PersonCounter people(*people_);
-    result.facets = facets->results(all_seen, 0, [&people](const std::vector<std::string>& v) { return people.map(v); });
-    for (FacetResult& f : result.facets) {
-      if (f.name == facet_name(FacetKind::kSpeaker)) {
-        people.finish(f, options.facet_limit);
-      } else if (options.facet_limit > 0 && f.values.size() > options.facet_limit) {
-        f.values.resize(options.facet_limit);
+    if (after) {
+      // Ranked with every copy: Xapian's bounds count articles. The spy noted each matching article that has
+      // copies: the stories are the articles less the copies beyond each story's first.
+      const uint64_t seen = facets->documents_seen();
+      const uint64_t stories_seen = seen - noted.surplus();
+      // An estimate is at least the matches the spies saw (Xapian's can be lower).
+      result.total = all_seen ? seen : std::max<uint64_t>(cm.get_matches_estimated(), seen);
+      const uint64_t stories =
+          all_seen || seen == 0
+              ? stories_seen
+              : static_cast<uint64_t>(std::llround(static_cast<double>(result.total) * stories_seen / seen));
+      if (stories < result.total) result.stories = stories;
+    } else {
+      // Collapsed, Xapian 1.4's uncollapsed bounds are loose even when every match was seen (it counts the
+      // stories kept, not the copies dropped); the spies saw every matching document before collapsing,
+      // on local and remote shards alike: that is the number of articles.
+      const uint64_t lower = collapse ? cm.get_uncollapsed_matches_lower_bound() : cm.get_matches_lower_bound();
+      // An estimate is at least the matches the spies saw: with a collapse key, Xapian's uncollapsed estimate
+      // can be far below them (3,370 for 34,060 matches on news x10, after 10,000 were seen).
+      result.total = all_seen ? (collapse ? facets->documents_seen() : lower)
+                              : std::max<uint64_t>(facets->documents_seen(), collapse ? cm.get_uncollapsed_matches_estimated()
+                                                                                      : cm.get_matches_estimated());
+      // With a collapse key Xapian's uncollapsed estimate can be above 0 when nothing matched at all.
+      if (collapse && cm.get_matches_upper_bound() == 0) result.total = 0;
+      if (collapse) {
+        const uint64_t stories = all_seen ? cm.get_matches_lower_bound() : cm.get_matches_estimated();
+        if (stories < result.total) result.stories = stories;
       }
     }
-  } else if (!options.facets.empty()) {
-    result.facets = facet_rows(facets->results(all_seen, 0), options.facet_limit);
-  }
+    // An estimate never exceeds the articles there are.
+    if (!result.total_exact) result.total = std::min<uint64_t>(result.total, doccount);
+    if (!options.facets.empty() && people_ && people_->built) {
+      // Speakers counted per person with the index's table: one count per article, no grouping here.
+      PersonCounter people(*people_);
+      result.facets = facets->results(all_seen, 0, [&people](const std::vector<std::string>& v) { return people.map(v); });
+      for (FacetResult& f : result.facets) {
+        if (f.name == facet_name(FacetKind::kSpeaker)) {
+          people.finish(f, options.facet_limit);
+        } else if (options.facet_limit > 0 && f.values.size() > options.facet_limit) {
+          f.values.resize(options.facet_limit);
+        }
+      }
+    } else if (!options.facets.empty()) {
+      result.facets = facet_rows(facets->results(all_seen, 0), options.facet_limit);
+    }
+  };
+  if (!split) count(mset);
   const std::vector<RankedHit> page =
       by_score || after ? cut_page(std::move(ranked), options.offset, page_end) : all_hits(mset);
-  add_hits(options, parsed, compiled, enquire, mset, page, copy_spy.get(), result);
+  add_hits(options, parsed, compiled, enquire, mset, page, copy_spy.get(), split, result);
+  if (split) {
+    if (counter.joinable()) counter.join();
+    if (counted.error) {
+      // No spare connection, or it failed: counted on the database's own, whose errors are reported.
+      facets.emplace(options.facets);
+      facets->attach(enquire);
+      enquire.set_collapse_key(collapse ? collapse_slot_ : Xapian::BAD_VALUENO);
+      const auto start = std::chrono::steady_clock::now();
+      counted.mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(
+                                             by_score ? page_end + 16 : options.offset + options.limit, doccount)),
+                                      check_at_least);
+      counted.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      enquire.clear_matchspies();
+    }
+    judge(counted.mset, counted.seconds);
+    count(counted.mset);
+  }
   if (options.suggest && options.syntax != Syntax::kPlain) {
     review_words(options.query, result.total == 0, mset, result);
   }
@@ -1002,7 +1088,7 @@ void Searcher::prefetch_names(const ParsedQuery& parsed, const SearchOptions& op
 
 void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                         const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                        const std::vector<RankedHit>& page, const CopySpy* copy_spy,
+                        const std::vector<RankedHit>& page, const CopySpy* copy_spy, bool counted_apart,
                         SearchResult& result) {
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
@@ -1027,8 +1113,9 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
   // one match over the page's stories tells the ties.
   const bool ask_ties = options.collapse_copies && relevance && copy_spy == nullptr;
   // The same match tells which hits folded copies over several shards when some are remote: Xapian 1.4 keeps
-  // a remote server's collapse counts only when it is the database's one shard.
-  const bool ask_folds = options.collapse_copies && remote && remote_shard_.size() > 1;
+  // a remote server's collapse counts only when it is the database's one shard, and a match that counted
+  // nothing (`counted_apart`: search_once()) stopped before it saw every copy.
+  const bool ask_folds = options.collapse_copies && remote && (remote_shard_.size() > 1 || counted_apart);
   PageCopies copies_on_page;
   if (options.collapse_copies && copy_spy != nullptr && relevance) {
     copies_on_page.earliest = earliest_ties(page, *copy_spy);

@@ -214,7 +214,8 @@ class Searcher {
   /// `page` holds items of `mset`, whose term statistics give the passage idf.
   void add_hits(const SearchOptions& options, const ParsedQuery& parsed, const CompiledQuery& compiled,
                 const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                const std::vector<RankedHit>& page, const CopySpy* copy_spy, SearchResult& result);
+                const std::vector<RankedHit>& page, const CopySpy* copy_spy, bool counted_apart,
+                SearchResult& result);
   /// What the passage choice looks for: the query's words as positional terms, and its speakers.
   PassageQuery passage_query(const CompiledQuery& compiled) const;
   /// Xapian's collapser keeps, of copies with equal scores, the one with the lowest docid; a story is shown
