@@ -82,6 +82,20 @@ Xapian::Database& DocumentReader::spare() {
   return *spare_;
 }
 
+size_t DocumentReader::ready_lanes(size_t jobs) {
+  const size_t lanes = std::min(max_lanes_, jobs);
+  if (lanes_.size() < lanes) lanes_.resize(lanes);
+  for (Lane& lane : lanes_) lane.connections.resize(shards_.size());
+  if (!workers_) workers_ = std::make_unique<Workers>(max_lanes_);
+  return lanes;
+}
+
+Xapian::Database& DocumentReader::connection(Lane& lane, size_t shard) {
+  auto& conn = lane.connections[shard];
+  if (!conn) conn = Xapian::Remote::open(shards_[shard].host, shards_[shard].port, timeout_ms_, timeout_ms_);
+  return *conn;
+}
+
 std::vector<std::optional<Xapian::Document>> DocumentReader::read_lanes(const std::vector<Xapian::docid>& dids) {
   std::vector<std::optional<Xapian::Document>> out(dids.size());
   const size_t n = shards_.size();
@@ -94,10 +108,7 @@ std::vector<std::optional<Xapian::Document>> DocumentReader::read_lanes(const st
   }
   // One document alone gains nothing from another connection.
   if (remote.size() < 2) return out;
-  const size_t lanes = std::min(max_lanes_, remote.size());
-  if (lanes_.size() < lanes) lanes_.resize(lanes);
-  for (Lane& lane : lanes_) lane.connections.resize(n);
-  if (!workers_) workers_ = std::make_unique<Workers>(max_lanes_);
+  const size_t lanes = ready_lanes(remote.size());
   std::vector<std::function<void()>> work;
   for (size_t l = 0; l < lanes; ++l) {
     work.emplace_back([&, l] {
@@ -106,9 +117,7 @@ std::vector<std::optional<Xapian::Document>> DocumentReader::read_lanes(const st
         const size_t i = remote[k];
         const size_t shard = (dids[i] - 1) % n;
         try {
-          auto& conn = lane.connections[shard];
-          if (!conn) conn = Xapian::Remote::open(shards_[shard].host, shards_[shard].port, timeout_ms_, timeout_ms_);
-          out[i] = conn->get_document(static_cast<Xapian::docid>((dids[i] - 1) / n + 1));
+          out[i] = connection(lane, shard).get_document(static_cast<Xapian::docid>((dids[i] - 1) / n + 1));
         } catch (const Xapian::Error&) {
           // Left to the caller, who reads it from the database (which reports the error if it is its).
           lane.connections[shard].reset();
@@ -126,10 +135,7 @@ std::vector<bool> DocumentReader::on_lanes(const std::vector<std::function<void(
   std::vector<char> done(jobs.size(), 0);  // not vector<bool>: the lanes set their own jobs' flags at once
   if (!all_remote_ || jobs.empty()) return std::vector<bool>(jobs.size(), false);
   const size_t n = shards_.size();
-  const size_t lanes = std::min(max_lanes_, jobs.size());
-  if (lanes_.size() < lanes) lanes_.resize(lanes);
-  for (Lane& lane : lanes_) lane.connections.resize(n);
-  if (!workers_) workers_ = std::make_unique<Workers>(max_lanes_);
+  const size_t lanes = ready_lanes(jobs.size());
   std::vector<std::function<void()>> work;
   for (size_t l = 0; l < lanes; ++l) {
     work.emplace_back([&, l] {
@@ -137,11 +143,7 @@ std::vector<bool> DocumentReader::on_lanes(const std::vector<std::function<void(
       for (size_t k = l; k < jobs.size(); k += lanes) {
         try {
           Xapian::Database all;
-          for (size_t shard = 0; shard < n; ++shard) {
-            auto& conn = lane.connections[shard];
-            if (!conn) conn = Xapian::Remote::open(shards_[shard].host, shards_[shard].port, timeout_ms_, timeout_ms_);
-            all.add_database(*conn);
-          }
+          for (size_t shard = 0; shard < n; ++shard) all.add_database(connection(lane, shard));
           jobs[k](all);
           done[k] = 1;
         } catch (const Xapian::Error&) {

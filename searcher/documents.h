@@ -68,6 +68,10 @@ class DocumentReader {
   size_t max_lanes_;
   bool any_remote_ = false;
   bool all_remote_ = false;
+  /// The lanes for `jobs` jobs (at most the lanes asked for), each with a slot per shard, and their threads.
+  size_t ready_lanes(size_t jobs);
+  /// `lane`'s connection to remote shard `shard`, opened when first needed.
+  Xapian::Database& connection(Lane& lane, size_t shard);
   std::vector<Lane> lanes_;
   std::optional<Xapian::Database> spare_;
   /// One thread per lane, started when first needed and kept: a search reads a page or two, and starting
