@@ -502,8 +502,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   // reads. Xapian's top hits do not depend on how many matches it checks; totals, facets and stories come
   // from the counting match as from the one match before. Several shards already match in parallel (a
   // second match each only adds work: 2 shards on news x10 went from 0.3 to 1.7-2.1 ms above local), and
-  // locally the two would share one database object: one match.
-  // Sorted by date the matcher cannot stop early whatever it counts: one match.
+  // locally the two would share one database object; sorted by date the matcher cannot stop early whatever it
+  // counts: one match.
   const bool split = check_at_least > 0 && by_score && !after && documents_ && documents_->all_remote() &&
                      remote_shard_.size() == 1;
   struct Counted {
@@ -520,8 +520,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   } joiner{counter};
   if (split) {
     facets.emplace(options.facets);
-    const auto first_want = static_cast<Xapian::doccount>(
-        std::min<uint64_t>(by_score ? page_end + 16 : options.offset + options.limit, doccount));
+    const auto first_want = static_cast<Xapian::doccount>(std::min<uint64_t>(page_end + 16, doccount));
     Xapian::Database* spare = nullptr;
     try {
       spare = &documents_->spare();
@@ -535,9 +534,6 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
           Xapian::Enquire e(*spare);
           e.set_query(Xapian::Query::unserialise(serialised));
           e.set_weighting_scheme(bm25());
-          if (order != SortOrder::kRelevance) {
-            e.set_sort_by_value_then_relevance(schema::kSlotDate, order == SortOrder::kDateDesc);
-          }
           if (collapse) e.set_collapse_key(collapse_slot_);
           if (time_limit > 0) e.set_time_limit(time_limit);
           facets->attach(e);
@@ -734,9 +730,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       facets->attach(enquire);
       enquire.set_collapse_key(collapse ? collapse_slot_ : Xapian::BAD_VALUENO);
       const auto start = std::chrono::steady_clock::now();
-      counted.mset = enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(
-                                             by_score ? page_end + 16 : options.offset + options.limit, doccount)),
-                                      check_at_least);
+      counted.mset =
+          enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(page_end + 16, doccount)), check_at_least);
       counted.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       enquire.clear_matchspies();
     }
