@@ -518,9 +518,17 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
       if (t.joinable()) t.join();
     }
   } joiner{counter};
-  if (split) {
+  // The counting match on `e` (set up as the search's own): into counted, with fresh facet spies.
+  auto run_counting = [&](Xapian::Enquire& e) {
     facets.emplace(options.facets);
-    const auto first_want = static_cast<Xapian::doccount>(std::min<uint64_t>(page_end + 16, doccount));
+    facets->attach(e);
+    const auto start = std::chrono::steady_clock::now();
+    counted.mset = e.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(page_end + 16, doccount)),
+                              check_at_least);
+    counted.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    e.clear_matchspies();
+  };
+  if (split) {
     Xapian::Database* spare = nullptr;
     try {
       spare = &documents_->spare();
@@ -529,17 +537,14 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
     }
     if (spare != nullptr) {
       // Xapian's objects count their references without atomics: the thread gets a query of its own.
-      counter = std::thread([&, spare, first_want, serialised = query.serialise()] {
+      counter = std::thread([&, spare, serialised = query.serialise()] {
         try {
           Xapian::Enquire e(*spare);
           e.set_query(Xapian::Query::unserialise(serialised));
           e.set_weighting_scheme(bm25());
           if (collapse) e.set_collapse_key(collapse_slot_);
           if (time_limit > 0) e.set_time_limit(time_limit);
-          facets->attach(e);
-          const auto start = std::chrono::steady_clock::now();
-          counted.mset = e.get_mset(0, first_want, check_at_least);
-          counted.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          run_counting(e);
         } catch (...) {
           counted.error = std::current_exception();
         }
@@ -724,17 +729,8 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   add_hits(options, parsed, compiled, enquire, mset, page, copy_spy.get(), split, result);
   if (split) {
     if (counter.joinable()) counter.join();
-    if (counted.error) {
-      // No spare connection, or it failed: counted on the database's own, whose errors are reported.
-      facets.emplace(options.facets);
-      facets->attach(enquire);
-      enquire.set_collapse_key(collapse ? collapse_slot_ : Xapian::BAD_VALUENO);
-      const auto start = std::chrono::steady_clock::now();
-      counted.mset =
-          enquire.get_mset(0, static_cast<Xapian::doccount>(std::min<uint64_t>(page_end + 16, doccount)), check_at_least);
-      counted.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      enquire.clear_matchspies();
-    }
+    // No spare connection, or it failed: counted on the database's own, whose errors are reported.
+    if (counted.error) run_counting(enquire);
     judge(counted.mset, counted.seconds);
     count(counted.mset);
   }
