@@ -241,7 +241,12 @@ std::map<std::string, std::set<std::string>> name_variant_table(const Xapian::Da
 }
 
 size_t store_name_variants(Xapian::WritableDatabase& db, bool commit) {
-  std::map<std::string, std::set<std::string>> table = name_variant_table(db);
+  const size_t stored = write_name_variants(db, name_variant_table(db));
+  if (commit) db.commit();
+  return stored;
+}
+
+size_t write_name_variants(Xapian::WritableDatabase& db, const std::map<std::string, std::set<std::string>>& table) {
   const std::string prefix(kMetaNamePrefix);
   std::vector<std::string> stale;
   for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
@@ -260,7 +265,6 @@ size_t store_name_variants(Xapian::WritableDatabase& db, bool commit) {
     ++stored;
   }
   db.set_metadata(std::string(kMetaNamesBuilt), std::to_string(stored));
-  if (commit) db.commit();
   return stored;
 }
 

@@ -50,6 +50,11 @@ std::map<std::string, std::set<std::string>> name_variant_table(const Xapian::Da
 /// documents. Returns the number of keys stored.
 size_t store_name_variants(Xapian::WritableDatabase& db, bool commit = true);
 
+/// The writing half of store_name_variants(): `table` (name_variant_table() of the database's terms, read
+/// elsewhere, e.g. from the segments a database is merged from) into `db`'s metadata, replacing an older
+/// table. Does not commit. Returns the number of keys stored.
+size_t write_name_variants(Xapian::WritableDatabase& db, const std::map<std::string, std::set<std::string>>& table);
+
 /// The index words sharing `key`: the stored group, plus `key` itself when it is an index word. Without a
 /// stored table (a database indexed before it), the table is built from the terms on first use and kept
 /// in `cache`.

@@ -29,8 +29,8 @@
  *  come, as one database's build links them; each database has its own writer threads, segments and docid
  *  blocks; copies are marked over every database's segments; finish() merges each database's segments into
  *  it, the databases in parallel. Each merge also writes its database's name-variant table and the person table
- *  of them all (made from the segments while they are merged when each database has one segment, else from the
- *  merged databases), in one commit, unless the caller has more to write first.
+ *  of them all (made from the segments while they are merged), in one commit, unless the caller has more to
+ *  write first.
  */
 #pragma once
 
@@ -38,8 +38,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,6 +64,9 @@ struct BulkOptions {
   /// More metadata for each merged database, in the order of `shards` (a shard's place): written in the
   /// merge's commit.
   std::vector<std::vector<std::pair<std::string, std::string>>> metadata;
+  /// Tests only: called as finish() reaches a step that runs beside others ("tables" on finish()'s thread,
+  /// "compact" on each merge thread); what it throws stands for that step failing.
+  std::function<void(std::string_view step)> fault;
 };
 
 /// The bulk build of one run. Not copyable; add() and finish() from one thread.

@@ -8,10 +8,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
+#include "indexer/bulk.h"
 #include "indexer/document_builder.h"
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
@@ -341,6 +343,15 @@ TEST(RunIndex, BulkBuildOfManySegmentsEqualsTheSingleWriter) {
   EXPECT_EQ(schema::read_lengths(b).articles, schema::read_lengths(a).articles);
   EXPECT_EQ(schema::read_lengths(b).passages, schema::read_lengths(a).passages);
   EXPECT_EQ(schema::read_stamp(b)->analyzer, schema::read_stamp(a)->analyzer);
+  // The name and person tables too, made from the many segments while they are merged (bulk.cpp
+  // MergeTables): every metadata key but the last article docid, which the blocks set.
+  auto metadata = test::metadata(bulk.db_path);
+  auto expected = test::metadata(one.db_path);
+  EXPECT_EQ(metadata.erase(std::string(schema::kMetaLastArticleDocid)), 1u);
+  expected.erase(std::string(schema::kMetaLastArticleDocid));
+  EXPECT_NE(expected.count("dateline.people"), 0u);
+  EXPECT_NE(expected.count("dateline.names"), 0u);
+  EXPECT_EQ(metadata, expected);
   // The articles are spread over blocks of two docids, the last one given is the highest.
   const std::vector<unsigned> articles = test::docids(bulk.db_path, "KA");
   EXPECT_EQ(schema::read_metadata_number(b, schema::kMetaLastArticleDocid), articles.back());
@@ -351,6 +362,51 @@ TEST(RunIndex, BulkBuildOfManySegmentsEqualsTheSingleWriter) {
   IndexReport r3 = run_index(again, rec);
   EXPECT_EQ(r3.unchanged, r1.added);
   EXPECT_EQ(r3.added, 0u);
+}
+
+// finish() makes the name tables on its thread while the merge threads compact the segments: a failure of
+// either is reported as the build's, nothing waits for the failed side, the database stays empty and the
+// segments are removed.
+TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
+  for (const std::string step : {"tables", "compact"}) {
+    test::TempDir dir;
+    WriterOptions wo;
+    wo.path = (dir.path() / "db").string();
+    IndexWriter writer(wo);
+    Analyzer analyzer(writer.config());
+    DocumentBuilder builder(analyzer);
+    BulkOptions bo;
+    bo.db_path = wo.path;
+    bo.config = writer.config();
+    bo.writers = 2;
+    bo.batch_size = 2;
+    bo.fault = [&](std::string_view at) {
+      if (at == step) throw Xapian::DatabaseError("injected at " + std::string(at));
+    };
+    std::string error;
+    {
+      BulkBuilder bulk(bo);
+      for (int i = 0; i < 8; ++i) {
+        Article a;
+        a.id = "story-" + std::to_string(i);
+        a.path = a.id + ".txt";
+        const std::string text = "Minister Olena Petrenko spoke in Kyiv on day " + std::to_string(i) + ".";
+        a.passages.push_back(Passage{text, 0, text.size(), {}});
+        bulk.add(builder.build(a));
+      }
+      try {
+        bulk.finish(true);
+      } catch (const DatabaseError& e) {
+        error = e.what();
+      }
+    }
+    EXPECT_NE(error.find("injected at " + step), std::string::npos) << error;
+    EXPECT_NE(error.find(step == "tables" ? "cannot make the name and person tables" : "cannot merge the segments"),
+              std::string::npos)
+        << error;
+    EXPECT_EQ(Xapian::Database(wo.path).get_doccount(), 0u) << step;
+    EXPECT_FALSE(fs::exists(BulkBuilder::work_dir(wo.path))) << step;
+  }
 }
 
 // One JSON Lines file and four threads: one reads, three build its articles (indexer.cpp BuildHelpers). The
