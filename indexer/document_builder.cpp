@@ -539,7 +539,7 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     if (!text.empty()) text += "\n\n";
     text += passage.text;
   }
-  stories::add_detection(out.document, stories::sign(text));
+  out.story_terms = stories::add_detection(out.document, stories::sign(text));
   return out;
 }
 

@@ -27,6 +27,9 @@ struct BuiltArticle {
   std::string source_file;  ///< absolute source file, empty for standard input ("file" in the data)
   Xapian::Document document;
   std::set<std::string> spelling;     ///< exact body/title terms made of letters only, once each
+  /// The story detection terms on `document` (stories::add_detection()), handed to the Linker so that it
+  /// need not look for them among the document's terms.
+  std::vector<std::string> story_terms;
   uint64_t length = 0;                ///< the document's length as Xapian counts it: the sum of its wdf
   uint64_t passages = 0;              ///< number of passages
   uint64_t text_bytes = 0;            ///< bytes of passage text (the writer's batch-size measure)

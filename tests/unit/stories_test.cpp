@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -301,6 +302,43 @@ TEST_F(StoryIds, AWriterLinksWhatAKilledBulkBuildLeftUnlinked) {
   EXPECT_EQ(story("x1"), "x1");
   EXPECT_EQ(story("x2"), "x1");
   EXPECT_EQ(story("y"), "y");
+}
+
+// The detection terms the builder hands on (BuiltArticle::story_terms) are the ones on the document: a batch
+// linked with them gets the stories it gets when the Linker reads them from the documents' terms.
+TEST_F(StoryIds, LinkingWithTheBuildersTermsGivesTheSameStories) {
+  std::vector<BuiltArticle> articles;
+  articles.push_back(built("b", "2024-01-03", kWire));
+  articles.push_back(built("a", "2024-01-02", {kWire[0], kWire[1], kWire[2]}));
+  articles.push_back(built("c", "2024-01-02", kSameTopic));
+  articles.push_back(built("d", "2024-01-04", kWire));
+  articles.push_back(built("e", "", {}));  // no text: no signature, no terms
+  Xapian::WritableDatabase empty(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  std::vector<std::pair<Xapian::docid, Xapian::Document>> read, given;
+  std::vector<std::vector<std::string>> terms;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    const BuiltArticle& a = articles[i];
+    std::vector<std::string> on_doc;
+    for (auto t = a.document.termlist_begin(); t != a.document.termlist_end(); ++t) {
+      if ((*t).starts_with(schema::kStoryExact) || (*t).starts_with(schema::kStoryBand)) on_doc.push_back(*t);
+    }
+    std::vector<std::string> mine = a.story_terms;
+    std::sort(mine.begin(), mine.end());
+    EXPECT_EQ(mine, on_doc) << a.id;
+    EXPECT_EQ(a.story_terms.empty(), a.id == "e");
+    read.emplace_back(i + 1, a.document);
+    given.emplace_back(i + 1, a.document);
+    terms.push_back(a.story_terms);
+  }
+  stories::Linker reading;
+  reading.link(empty, read);
+  stories::Linker told;
+  told.link(empty, given, &terms);
+  std::vector<std::string> expected = {"a", "a", "c", "a", "e"};
+  for (size_t i = 0; i < articles.size(); ++i) {
+    EXPECT_EQ(read[i].second.get_value(schema::kSlotStory), expected[i]) << articles[i].id;
+    EXPECT_EQ(given[i].second.get_value(schema::kSlotStory), expected[i]) << articles[i].id;
+  }
 }
 
 // Linker::ignore_stored (indexer/shards.h links a run's articles again across shards): documents whose
