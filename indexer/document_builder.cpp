@@ -289,7 +289,7 @@ void common_data(JsonText& j, const Article& a) {
 // Returns the wdf added (the document's length grows by it).
 uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
                   std::string_view rank_prefix, unsigned weight, uint32_t offset,
-                  const std::string_view* exact_prefix, std::set<std::string>* spelling) {
+                  const std::string_view* exact_prefix, WordCollector* spelling) {
   std::string term(rank_prefix);
   std::string exact = exact_prefix != nullptr ? std::string(*exact_prefix) : std::string();
   const size_t exact_size = exact.size();
@@ -301,7 +301,7 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
       exact.resize(exact_size);
       exact += tok.term;
       doc.add_posting(exact, pos, 0);
-      if (spelling != nullptr && is_spelling_word(tok.term)) spelling->insert(tok.term);
+      if (spelling != nullptr) spelling->add(tok.term);  // is_spelling_word() once per word, at the end
     }
     if (weight == 0) continue;
     const std::string& word = tok.stem.empty() ? tok.term : tok.stem;
@@ -320,6 +320,19 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
 }
 
 }  // namespace
+
+std::vector<std::string> WordCollector::spelling_words() const {
+  std::vector<std::string_view> all;
+  all.reserve(spans_.size());
+  for (const auto& [offset, size] : spans_) all.emplace_back(bytes_.data() + offset, size);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::vector<std::string> out;
+  for (std::string_view w : all) {
+    if (is_spelling_word(w)) out.emplace_back(w);
+  }
+  return out;
+}
 
 std::string article_id_term(std::string_view id) {
   return id_based_term(schema::kArticleId, id, "");
@@ -463,7 +476,7 @@ void DocumentBuilder::add_metadata(const Article& article, BuiltArticle& out) co
   doc.add_value(schema::kSlotHash, out.hash);
 }
 
-void DocumentBuilder::add_title(const Article& article, BuiltArticle& out) const {
+void DocumentBuilder::add_title(const Article& article, BuiltArticle& out, WordCollector& words) const {
   // Title and subtitle: exact forms at their positions (S; the subtitle after a gap), ranking terms
   // without positions (WS, with the title's weight; and W: title words also count as article text, one
   // BM25 field as Anserini and Omega index title + body, whose statistics a title-only field would
@@ -476,13 +489,13 @@ void DocumentBuilder::add_title(const Article& article, BuiltArticle& out) const
       article.subtitle ? analyzer_.analyze(*article.subtitle, subtitle_first) : std::vector<Token>{};
   for (const auto* tokens : {&title, &subtitle}) {
     out.length += add_text(out.document, analyzer_, *tokens, schema::kArticleTitle, weights.title, 0,
-                           &kTitlePrefix, &out.spelling);
+                           &kTitlePrefix, &words);
     out.length +=
         add_text(out.document, analyzer_, *tokens, schema::kArticleText, weights.title_body, 0, nullptr, nullptr);
   }
 }
 
-std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out) const {
+std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out, WordCollector& words) const {
   static constexpr std::string_view kBodyPrefix = schema::kBody;
   Xapian::Document& doc = out.document;
   JsonText passages;
@@ -494,7 +507,7 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
     std::vector<Token> tokens = analyzer_.analyze(passage.text, 1);
     last_offset = tokens.empty() ? 0 : tokens.back().position;
     const uint64_t length = add_text(doc, analyzer_, tokens, schema::kArticleText, index_weights().body, start,
-                                     &kBodyPrefix, &out.spelling);
+                                     &kBodyPrefix, &words);
     out.length += length;
     // The passage's speaker words just before it, one position each (schema.h "Positions").
     std::vector<std::string> speakers = non_empty(passage.speakers);
@@ -524,13 +537,15 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   out.id_term = article_id_term(article.id);
   out.source_file = std::string(source_file);
   add_metadata(article, out);
-  add_title(article, out);
+  WordCollector words;
+  add_title(article, out, words);
   JsonText data;
   data.open_object();
   common_data(data, article);
   data.key("speakers").value(article_speakers(article));
   if (!out.source_file.empty()) data.key("file").value(out.source_file);
-  data.key("passages").raw(add_passages(article, out));
+  data.key("passages").raw(add_passages(article, out, words));
+  out.spelling = words.spelling_words();
   out.document.set_data(data.close_object().take());
   // Syndicated copies: the detection terms and signature, here in the reader threads (story_links.h);
   // the writer gives the story id.

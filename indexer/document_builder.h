@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,7 +27,7 @@ struct BuiltArticle {
   std::string id_term;      ///< article_id_term(id)
   std::string source_file;  ///< absolute source file, empty for standard input ("file" in the data)
   Xapian::Document document;
-  std::set<std::string> spelling;     ///< exact body/title terms made of letters only, once each
+  std::vector<std::string> spelling;  ///< exact body/title terms made of letters only, sorted, once each
   /// The story detection terms on `document` (stories::add_detection()), handed to the Linker so that it
   /// need not look for them among the document's terms.
   std::vector<std::string> story_terms;
@@ -70,6 +71,23 @@ struct IndexWeights {
 };
 const IndexWeights& index_weights();
 
+/// The exact words of one article as the builder meets them, for BuiltArticle::spelling: appended to one
+/// buffer and sorted once at the end (a std::set took a tree walk, and a node for each new word, for every
+/// word indexed).
+class WordCollector {
+ public:
+  void add(std::string_view word) {
+    spans_.emplace_back(bytes_.size(), word.size());
+    bytes_ += word;
+  }
+  /// The words added that is_spelling_word() accepts, sorted (as std::string compares), once each.
+  std::vector<std::string> spelling_words() const;
+
+ private:
+  std::string bytes_;                              ///< the words, one after the other
+  std::vector<std::pair<size_t, size_t>> spans_;  ///< (offset, size) of each in bytes_
+};
+
 /// Turns Articles into documents. Holds a reference to an Analyzer, so one builder per thread.
 class DocumentBuilder {
  public:
@@ -83,10 +101,10 @@ class DocumentBuilder {
   /// Ids, outlet, wire, authors, speakers, dates: boolean terms and values.
   void add_metadata(const Article& article, BuiltArticle& out) const;
   /// Title and subtitle: exact forms and ranking terms.
-  void add_title(const Article& article, BuiltArticle& out) const;
+  void add_title(const Article& article, BuiltArticle& out, WordCollector& words) const;
   /// Every passage at its position range, its speakers' words before it; returns the passages' data (a
   /// JSON array).
-  std::string add_passages(const Article& article, BuiltArticle& out) const;
+  std::string add_passages(const Article& article, BuiltArticle& out, WordCollector& words) const;
   std::set<std::string> name_words(const std::vector<std::string>& names) const;
 
   const Analyzer& analyzer_;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -204,6 +205,23 @@ TEST_F(DocumentBuilderTest, SpellingWordsAreLetterOnlyTermsOncePerArticle) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   EXPECT_EQ(spelling(built),
             (std::vector<std::string>{"belarus", "home", "leave", "minsk", "no", "says", "troops", "went"}));
+}
+
+// WordCollector (the spelling words of one article) gives what a std::set of the words is_spelling_word()
+// accepts gave: the same words in the same order, once each.
+TEST(WordCollector, GivesTheSpellingWordsAsASetWould) {
+  const std::vector<std::string> words = {"troops", "went", "home", "no", "troops", "belarus", "2022",
+                                          "u.s", "caf\xc3\xa9", "zebra", "a", "b4", "home", "\xc3\xa9t\xc3\xa9",
+                                          "", "z", "caf", "cafe", "went", "ab"};
+  WordCollector collector;
+  std::set<std::string> expected;
+  for (const auto& w : words) {
+    collector.add(w);
+    if (is_spelling_word(w)) expected.insert(w);
+  }
+  EXPECT_EQ(collector.spelling_words(), std::vector<std::string>(expected.begin(), expected.end()));
+  EXPECT_EQ(collector.spelling_words().front(), "a");
+  EXPECT_TRUE(WordCollector().spelling_words().empty());
 }
 
 TEST_F(DocumentBuilderTest, LongPassagesPushTheNextOneFurther) {
