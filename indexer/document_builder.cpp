@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "analyzers/schema.h"
@@ -152,6 +153,40 @@ std::string compact_date(std::string_view date) {
   return {};
 }
 
+// Eight bytes at a time, for the long texts JsonText writes (most of them ASCII with nothing to escape).
+constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// Does any byte of `w` equal `b`? (The classic zero-byte test on w ^ b...b: exact as to whether one does.)
+bool has_byte(uint64_t w, unsigned char b) {
+  const uint64_t x = w ^ (kEveryByte * b);
+  return ((x - kEveryByte) & ~x & kHighBits) != 0;
+}
+
+// Is `s` well-formed UTF-8 (utf8::sequence_length() at every character)? ASCII eight bytes at a time.
+bool well_formed_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (s.size() - i >= 8 && (load8(s.data() + i) & kHighBits) == 0) {
+      i += 8;
+      continue;
+    }
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t n = utf8::sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 // Compact JSON, byte for byte as nlohmann's dump(-1, ' ', false, error_handler_t::replace) writes it (the
 // form the document data and the --json records have always had), written straight into a string: both
 // are written for every article, and building an nlohmann document first cost more than the writing.
@@ -198,6 +233,8 @@ class JsonText {
     return *this;
   }
   std::string take() { return std::move(out_); }
+  /// Room for `bytes` of JSON: an article's texts are most of it, known before it is written.
+  void reserve(size_t bytes) { out_.reserve(bytes); }
 
  private:
   JsonText& open(char c) {
@@ -217,17 +254,21 @@ class JsonText {
   void string(std::string_view s) {
     // Ill-formed UTF-8 (the reader repairs it, but a record from elsewhere may hold some) is left to
     // nlohmann, which replaces each bad sequence its own way; well-formed text gets its escapes here.
-    for (size_t i = 0; i < s.size();) {
-      const size_t n = utf8::sequence_length(s, i);
-      if (n == 0) {
-        out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        return;
-      }
-      i += n;
+    if (!well_formed_utf8(s)) {
+      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
     }
     out_ += '"';
     size_t run = 0;  // start of the bytes not yet copied
     for (size_t i = 0; i < s.size(); ++i) {
+      // Eight bytes none of which is escaped (a control character, '"' or '\\') go as they are.
+      while (s.size() - i >= 8) {
+        const uint64_t w = load8(s.data() + i);
+        const bool control = ((w - kEveryByte * 0x20) & ~w & kHighBits) != 0;  // a byte below 0x20
+        if (control || has_byte(w, '"') || has_byte(w, '\\')) break;
+        i += 8;
+      }
+      if (i >= s.size()) break;
       const auto b = static_cast<unsigned char>(s[i]);
       if (b >= 0x20 && b != '"' && b != '\\') continue;
       out_.append(s.substr(run, i - run));
@@ -268,6 +309,17 @@ class JsonText {
   std::string out_;
   bool comma_ = false;  // a value was written: the next one needs a comma
 };
+
+// Room for an article's JSON texts besides the passages' text (metadata, keys and numbers): a guess that
+// is enough for most articles, so the string grows once, not by doubling through the whole article.
+constexpr size_t kJsonRoom = 1024;
+constexpr size_t kJsonRoomPerPassage = 96;
+
+size_t json_room(const Article& a) {
+  size_t n = kJsonRoom;
+  for (const auto& p : a.passages) n += p.text.size() + kJsonRoomPerPassage;
+  return n;
+}
 
 // The fields every document of an article shares (schema.h "Document data"), into an open object.
 void common_data(JsonText& j, const Article& a) {
@@ -346,6 +398,7 @@ std::string unique_term(std::string_view id, uint64_t passage) {
 
 std::string article_record_json(const Article& article) {
   JsonText j;
+  j.reserve(json_room(article));
   j.open_object();
   j.key("type").value("article");
   common_data(j, article);
@@ -499,6 +552,7 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
   static constexpr std::string_view kBodyPrefix = schema::kBody;
   Xapian::Document& doc = out.document;
   JsonText passages;
+  passages.reserve(json_room(article));
   passages.open_array();
   uint32_t start = 0;
   uint32_t last_offset = 0;
@@ -539,17 +593,20 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   add_metadata(article, out);
   WordCollector words;
   add_title(article, out, words);
+  const std::string passages = add_passages(article, out, words);
+  out.spelling = words.spelling_words();
   JsonText data;
+  data.reserve(passages.size() + kJsonRoom);
   data.open_object();
   common_data(data, article);
   data.key("speakers").value(article_speakers(article));
   if (!out.source_file.empty()) data.key("file").value(out.source_file);
-  data.key("passages").raw(add_passages(article, out, words));
-  out.spelling = words.spelling_words();
+  data.key("passages").raw(passages);
   out.document.set_data(data.close_object().take());
   // Syndicated copies: the detection terms and signature, here in the reader threads (story_links.h);
   // the writer gives the story id.
   std::string text;
+  text.reserve(out.text_bytes + 2 * article.passages.size());
   for (const auto& passage : article.passages) {
     if (!text.empty()) text += "\n\n";
     text += passage.text;

@@ -374,7 +374,7 @@ TEST(DocumentTerms, RecordJsonHasMetadataAndPassages) {
 // The record and the document data are written without nlohmann, but must stay byte for byte what its
 // dump(-1, ' ', false, replace) gives: the index and --json outputs of earlier versions hold that form.
 TEST(DocumentTerms, RecordAndDataStringsAreWrittenAsNlohmannDumpsThem) {
-  const std::vector<std::string> strings = {
+  std::vector<std::string> strings = {
       "",
       "plain",
       "quote \" and backslash \\ and slash /",
@@ -384,7 +384,18 @@ TEST(DocumentTerms, RecordAndDataStringsAreWrittenAsNlohmannDumpsThem) {
       std::string("caf\xC3", 4),                        // truncated sequence at the end
       std::string("x\xFFy\xC3\x28z\xED\xA0\x80w", 10),  // bad byte, bad continuation, surrogate
       std::string("\xE2\x82", 2),
+      "twenty-four bytes, ascii",
   };
+  // The writer skips eight bytes at a time where nothing is escaped or multi-byte: each kind of byte at
+  // every place of two such blocks and the tail after them.
+  for (const std::string special : {"\"", "\\", "\n", "\x01", "\x1F", " ", "\x7F", "\xC3\xA9", "\xF0\x9F\x98\x80",
+                                    "\xFF", "\xC3"}) {
+    for (size_t at = 0; at <= 19; ++at) {
+      std::string t(19, 'a');
+      t.insert(at, special);
+      strings.push_back(t);
+    }
+  }
   Analyzer analyzer;
   DocumentBuilder builder(analyzer);
   for (const std::string& s : strings) {
