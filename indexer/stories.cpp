@@ -128,6 +128,20 @@ std::string normalise(std::string_view text) {
   out.reserve(text.size());
   bool in_word = false;
   for (size_t i = 0; i < text.size();) {
+    // ASCII (most of the text) without decoding: what the general case below does with it.
+    if (const auto b = static_cast<unsigned char>(text[i]); b < 0x80) {
+      ++i;
+      const bool lower = b >= 'a' && b <= 'z';
+      const bool upper = b >= 'A' && b <= 'Z';
+      if (lower || upper || (b >= '0' && b <= '9')) {
+        if (!in_word && !out.empty()) out += ' ';
+        in_word = true;
+        out += static_cast<char>(upper ? b + ('a' - 'A') : b);
+      } else {
+        in_word = false;
+      }
+      continue;
+    }
     const utf8::Decoded d = utf8::decode(text, i);
     i += d.length;
     if (d.valid && is_word_char(d.code_point)) {

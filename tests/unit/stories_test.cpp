@@ -8,8 +8,12 @@
 #include <string>
 #include <vector>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
+#include "base/utf8.h"
 #include "indexer/document_builder.h"
 #include "indexer/stories.h"
 #include "indexer/story_links.h"
@@ -55,6 +59,36 @@ TEST(StoriesNormalise, FoldsCaseAndKeepsOnlyWords) {
   EXPECT_EQ(stories::normalise("Ärger  ÜBER Straße"), "ärger über straße");
   EXPECT_EQ(stories::normalise(" ... "), "");
   EXPECT_EQ(stories::normalise("bad \xff byte"), "bad byte");
+}
+
+// normalise() reads ASCII without decoding it: the same words as decoding every character gives.
+TEST(StoriesNormalise, AsciiAsEveryCharacterDecoded) {
+  auto decoded = [](std::string_view text) {
+    std::string out;
+    bool in_word = false;
+    for (size_t i = 0; i < text.size();) {
+      const utf8::Decoded d = utf8::decode(text, i);
+      i += d.length;
+      const auto c = static_cast<UChar32>(d.code_point);
+      if (d.valid && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0)) {
+        if (!in_word && !out.empty()) out += ' ';
+        in_word = true;
+        const UChar32 f = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+        char buf[4];
+        int32_t n = 0;
+        U8_APPEND_UNSAFE(buf, n, f);
+        out.append(buf, static_cast<size_t>(n));
+      } else {
+        in_word = false;
+      }
+    }
+    return out;
+  };
+  for (const std::string text :
+       {"The BANK's  rate -- 4.75%!", "Zz@[`{AZaz09/:", "  leading and trailing  ", "\xC3\x89T\xC3\x89 \xC3\xA9t\xC3\xA9-Ab",
+        "caf\xC3\xA9\xE2\x80\x99s \xF0\x9F\x98\x80 x", "bad \xff byte\xC3", "\xCC\x81mark after space", "\x7F\x01tab\tend"}) {
+    EXPECT_EQ(stories::normalise(text), decoded(text)) << text;
+  }
 }
 
 TEST(StoriesSign, SameWordsSameFingerprintWhateverThePunctuation) {
