@@ -373,17 +373,39 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
 
 }  // namespace
 
-std::vector<std::string> WordCollector::spelling_words() const {
-  std::vector<std::string_view> all;
-  all.reserve(spans_.size());
-  for (const auto& [offset, size] : spans_) all.emplace_back(bytes_.data() + offset, size);
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  std::vector<std::string> out;
-  for (std::string_view w : all) {
-    if (is_spelling_word(w)) out.emplace_back(w);
+void WordCollector::add(std::string_view w) {
+  const uint64_t h = XXH3_64bits(w.data(), w.size());
+  const size_t mask = slots_.size() - 1;
+  size_t at = h & mask;
+  for (; slots_[at] != 0; at = (at + 1) & mask) {
+    const uint32_t i = slots_[at] - 1;
+    if (hashes_[i] == h && word(i) == w) return;  // met before
   }
-  return out;
+  spans_.emplace_back(bytes_.size(), w.size());
+  bytes_ += w;
+  hashes_.push_back(h);
+  slots_[at] = static_cast<uint32_t>(spans_.size());
+  if (2 * spans_.size() > slots_.size()) grow();  // at most half full: short probes
+}
+
+void WordCollector::grow() {
+  slots_.assign(2 * slots_.size(), 0);
+  const size_t mask = slots_.size() - 1;
+  for (uint32_t i = 0; i < hashes_.size(); ++i) {
+    size_t at = hashes_[i] & mask;
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = i + 1;
+  }
+}
+
+std::vector<std::string> WordCollector::spelling_words() const {
+  std::vector<std::string_view> words;
+  words.reserve(spans_.size());
+  for (uint32_t i = 0; i < spans_.size(); ++i) {
+    if (is_spelling_word(word(i))) words.push_back(word(i));
+  }
+  std::sort(words.begin(), words.end());
+  return {words.begin(), words.end()};
 }
 
 std::string article_id_term(std::string_view id) {

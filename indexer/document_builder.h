@@ -71,21 +71,24 @@ struct IndexWeights {
 };
 const IndexWeights& index_weights();
 
-/// The exact words of one article as the builder meets them, for BuiltArticle::spelling: appended to one
-/// buffer and sorted once at the end (a std::set took a tree walk, and a node for each new word, for every
-/// word indexed).
+/// The exact words of one article as the builder meets them, for BuiltArticle::spelling: each new word
+/// appended to one buffer once (an open-addressing table of its words finds repeats), the distinct words
+/// sorted at the end. A std::set took a tree walk of string compares for every word indexed, and a node for
+/// each new one.
 class WordCollector {
  public:
-  void add(std::string_view word) {
-    spans_.emplace_back(bytes_.size(), word.size());
-    bytes_ += word;
-  }
+  void add(std::string_view word);
   /// The words added that is_spelling_word() accepts, sorted (as std::string compares), once each.
   std::vector<std::string> spelling_words() const;
 
  private:
-  std::string bytes_;                              ///< the words, one after the other
-  std::vector<std::pair<size_t, size_t>> spans_;  ///< (offset, size) of each in bytes_
+  std::string_view word(uint32_t i) const { return std::string_view(bytes_).substr(spans_[i].first, spans_[i].second); }
+  void grow();
+
+  std::string bytes_;                                  ///< the distinct words, one after the other
+  std::vector<std::pair<size_t, size_t>> spans_;      ///< (offset, size) of each in bytes_
+  std::vector<uint64_t> hashes_;                       ///< the hash of each
+  std::vector<uint32_t> slots_ = std::vector<uint32_t>(256);  ///< 1 + index of a word, 0 for none
 };
 
 /// Turns Articles into documents. Holds a reference to an Analyzer, so one builder per thread.

@@ -222,6 +222,20 @@ TEST(WordCollector, GivesTheSpellingWordsAsASetWould) {
   EXPECT_EQ(collector.spelling_words(), std::vector<std::string>(expected.begin(), expected.end()));
   EXPECT_EQ(collector.spelling_words().front(), "a");
   EXPECT_TRUE(WordCollector().spelling_words().empty());
+  // Past its first table (256 slots, grown at half full), each word met three times.
+  WordCollector many;
+  std::set<std::string> all;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 2000; ++i) {
+      std::string w;
+      for (int n = i; n > 0; n /= 26) w += static_cast<char>('a' + n % 26);
+      if (i % 7 == 0) w += std::to_string(i);  // not a spelling word
+      many.add(w);
+      if (is_spelling_word(w)) all.insert(w);
+    }
+  }
+  EXPECT_EQ(many.spelling_words(), std::vector<std::string>(all.begin(), all.end()));
+  EXPECT_GT(all.size(), 1500u);
 }
 
 TEST_F(DocumentBuilderTest, LongPassagesPushTheNextOneFurther) {
