@@ -350,16 +350,20 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
     if (tok.term.empty()) continue;
     const Xapian::termpos pos = offset + tok.position;
     if (exact_prefix != nullptr && exact_size + tok.term.size() <= kMaxIndexTermBytes) {
-      exact.resize(exact_size);
-      exact += tok.term;
-      doc.add_posting(exact, pos, 0);
+      if (exact_size == 0) {
+        doc.add_posting(tok.term, pos, 0);  // passage words: the term is the word, no copy to make
+      } else {
+        exact.erase(exact_size);
+        exact += tok.term;
+        doc.add_posting(exact, pos, 0);
+      }
       if (spelling != nullptr) spelling->add(tok.term);  // is_spelling_word() once per word, at the end
     }
     if (weight == 0) continue;
     const std::string& word = tok.stem.empty() ? tok.term : tok.stem;
     if (rank_prefix.size() + word.size() > kMaxIndexTermBytes) continue;
     if (analyzer.is_stop_word(tok.term)) continue;
-    term.resize(rank_prefix.size());
+    term.erase(rank_prefix.size());
     term += word;
     if (offset != 0) {
       doc.add_posting(term, pos, weight);
