@@ -403,13 +403,12 @@ void WordCollector::grow() {
 }
 
 std::vector<std::string> WordCollector::spelling_words() const {
-  std::vector<std::string_view> words;
+  std::vector<std::string> words;
   words.reserve(spans_.size());
   for (uint32_t i = 0; i < spans_.size(); ++i) {
-    if (is_spelling_word(word(i))) words.push_back(word(i));
+    if (is_spelling_word(word(i))) words.emplace_back(word(i));
   }
-  std::sort(words.begin(), words.end());
-  return {words.begin(), words.end()};
+  return words;
 }
 
 std::string article_id_term(std::string_view id) {
