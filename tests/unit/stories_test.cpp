@@ -5,11 +5,13 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#include <xxhash.h>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
@@ -170,6 +172,22 @@ TEST(StoriesCompare, ShortTemplatesWithOtherFiguresAreNotOneStory) {
   stories::Thresholds no_check;
   no_check.short_words = 0;
   EXPECT_TRUE(compare(a, b, no_check).same);
+}
+
+// band_keys() writes its hex by hand: what "%02x%012llx" of the band and the top 48 bits of its hash gives.
+TEST(StoriesSignature, BandKeysAreTheBandAndFortyEightBitsInHex) {
+  for (const std::string& text : {join(kWire), join(kSameTopic), std::string("one two"), std::string("x")}) {
+    const auto s = sign(text);
+    const std::vector<std::string> keys = stories::band_keys(s);
+    ASSERT_EQ(keys.size(), stories::kBands);
+    for (unsigned band = 0; band < stories::kBands; ++band) {
+      const uint64_t h = XXH3_64bits(s.mins.data() + band * stories::kRows, stories::kRows * sizeof(uint32_t));
+      char want[24];
+      std::snprintf(want, sizeof want, "%02x%012llx", band, static_cast<unsigned long long>(h >> 16));
+      EXPECT_EQ(keys[band], want) << text;
+    }
+  }
+  EXPECT_TRUE(stories::band_keys(sign("")).empty());
 }
 
 TEST(StoriesSignature, SerialisesAndRefusesOtherBytes) {
