@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <stdexcept>
 
 #include "analyzers/normalize.h"
@@ -110,7 +111,8 @@ struct Analyzer::Impl {
   explicit Impl(AnalyzerConfig c)
       : config(std::move(c)), stemmer(config.language), folder(config.fold_accents) {
     config.language = text::canonical_language(config.language);
-    cut_possessives = config.possessives && config.language == "english";
+    english = config.language == "english";
+    cut_possessives = config.possessives && english;
     UErrorCode status = U_ZERO_ERROR;
     words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
     if (U_FAILURE(status) || !words) {
@@ -121,6 +123,7 @@ struct Analyzer::Impl {
   uint32_t run(std::string_view text, std::vector<Token>& out, uint32_t position);
 
   AnalyzerConfig config;
+  bool english = false;  ///< the language has stop words (is_stop_word(), asked for every word indexed)
   bool cut_possessives = false;
   text::Stemmer stemmer;
   text::Folder folder;
@@ -190,22 +193,39 @@ uint32_t Analyzer::analyze_into(std::string_view text, std::vector<Token>& out,
   return impl_->run(text, out, first_position);
 }
 
+namespace {
+
+// Lucene's EnglishAnalyzer / StopAnalyzer.ENGLISH_STOP_WORDS_SET. Changing it changes the article
+// documents' terms: a schema version bump (analyzers/schema.h).
+constexpr std::string_view kEnglishStopWords[] = {
+    "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+    "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+    "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
+constexpr size_t kLongestStopWord = 5;
+static_assert(std::all_of(std::begin(kEnglishStopWords), std::end(kEnglishStopWords),
+                          [](std::string_view w) { return !w.empty() && w.size() <= kLongestStopWord; }));
+
+// A word of at most kLongestStopWord bytes as one number: its bytes, and its length in the top byte (so
+// "a" and "a\0" differ). Two such words are equal exactly when their keys are.
+uint64_t short_word_key(std::string_view w) {
+  uint64_t key = 0;
+  std::memcpy(&key, w.data(), w.size());
+  return key | (uint64_t{w.size()} << 56);
+}
+
+}  // namespace
+
 bool Analyzer::is_stop_word(std::string_view term) const {
-  if (impl_->config.language != "english") return false;
-  // Lucene's EnglishAnalyzer / StopAnalyzer.ENGLISH_STOP_WORDS_SET. Changing it changes the article
-  // documents' terms: a schema version bump (analyzers/schema.h).
-  static constexpr std::string_view kWords[] = {
-      "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
-      "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
-      "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
-  // Called for every word indexed: most words are longer than the longest stop word.
-  static constexpr size_t kLongest = [] {
-    size_t n = 0;
-    for (std::string_view w : kWords) n = std::max(n, w.size());
-    return n;
+  if (!impl_->english) return false;
+  // Called for every word indexed: a binary search among the stop words' keys, not a string compare each.
+  if (term.empty() || term.size() > kLongestStopWord) return false;
+  static const std::vector<uint64_t> keys = [] {
+    std::vector<uint64_t> k;
+    for (std::string_view w : kEnglishStopWords) k.push_back(short_word_key(w));
+    std::sort(k.begin(), k.end());
+    return k;
   }();
-  if (term.size() > kLongest) return false;
-  return std::find(std::begin(kWords), std::end(kWords), term) != std::end(kWords);
+  return std::binary_search(keys.begin(), keys.end(), short_word_key(term));
 }
 
 std::string Analyzer::stem(std::string_view term) const {

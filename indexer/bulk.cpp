@@ -466,12 +466,14 @@ void BulkBuilder::link_and_queue() {
   Impl& d = *impl_;
   if (d.unlinked.empty()) return;
   std::vector<std::pair<Xapian::docid, Xapian::Document>> batch;
+  std::vector<std::vector<std::string>> terms;  // the builder's detection terms, in batch order
   std::unordered_map<Xapian::docid, size_t> where;
   for (size_t i = 0; i < d.unlinked.size(); ++i) {
     where[d.next_link_id] = i;
     batch.emplace_back(d.next_link_id++, std::move(d.unlinked[i].first.document));
+    terms.push_back(std::move(d.unlinked[i].first.story_terms));
   }
-  d.linker.link(d.nothing, batch);
+  d.linker.link(d.nothing, batch, &terms);
   for (auto& [id, doc] : batch) d.unlinked[where.at(id)].first.document = std::move(doc);
   for (auto& [article, index] : d.unlinked) {
     Target& target = d.targets[index];

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "analyzers/schema.h"
@@ -152,6 +153,40 @@ std::string compact_date(std::string_view date) {
   return {};
 }
 
+// Eight bytes at a time, for the long texts JsonText writes (most of them ASCII with nothing to escape).
+constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// Does any byte of `w` equal `b`? (The classic zero-byte test on w ^ b...b: exact as to whether one does.)
+bool has_byte(uint64_t w, unsigned char b) {
+  const uint64_t x = w ^ (kEveryByte * b);
+  return ((x - kEveryByte) & ~x & kHighBits) != 0;
+}
+
+// Is `s` well-formed UTF-8 (utf8::sequence_length() at every character)? ASCII eight bytes at a time.
+bool well_formed_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (s.size() - i >= 8 && (load8(s.data() + i) & kHighBits) == 0) {
+      i += 8;
+      continue;
+    }
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t n = utf8::sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 // Compact JSON, byte for byte as nlohmann's dump(-1, ' ', false, error_handler_t::replace) writes it (the
 // form the document data and the --json records have always had), written straight into a string: both
 // are written for every article, and building an nlohmann document first cost more than the writing.
@@ -198,6 +233,8 @@ class JsonText {
     return *this;
   }
   std::string take() { return std::move(out_); }
+  /// Room for `bytes` of JSON: an article's texts are most of it, known before it is written.
+  void reserve(size_t bytes) { out_.reserve(bytes); }
 
  private:
   JsonText& open(char c) {
@@ -217,17 +254,21 @@ class JsonText {
   void string(std::string_view s) {
     // Ill-formed UTF-8 (the reader repairs it, but a record from elsewhere may hold some) is left to
     // nlohmann, which replaces each bad sequence its own way; well-formed text gets its escapes here.
-    for (size_t i = 0; i < s.size();) {
-      const size_t n = utf8::sequence_length(s, i);
-      if (n == 0) {
-        out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        return;
-      }
-      i += n;
+    if (!well_formed_utf8(s)) {
+      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
     }
     out_ += '"';
     size_t run = 0;  // start of the bytes not yet copied
     for (size_t i = 0; i < s.size(); ++i) {
+      // Eight bytes none of which is escaped (a control character, '"' or '\\') go as they are.
+      while (s.size() - i >= 8) {
+        const uint64_t w = load8(s.data() + i);
+        const bool control = ((w - kEveryByte * 0x20) & ~w & kHighBits) != 0;  // a byte below 0x20
+        if (control || has_byte(w, '"') || has_byte(w, '\\')) break;
+        i += 8;
+      }
+      if (i >= s.size()) break;
       const auto b = static_cast<unsigned char>(s[i]);
       if (b >= 0x20 && b != '"' && b != '\\') continue;
       out_.append(s.substr(run, i - run));
@@ -269,6 +310,17 @@ class JsonText {
   bool comma_ = false;  // a value was written: the next one needs a comma
 };
 
+// Room for an article's JSON texts besides the passages' text (metadata, keys and numbers): a guess that
+// is enough for most articles, so the string grows once, not by doubling through the whole article.
+constexpr size_t kJsonRoom = 1024;
+constexpr size_t kJsonRoomPerPassage = 96;
+
+size_t json_room(const Article& a) {
+  size_t n = kJsonRoom;
+  for (const auto& p : a.passages) n += p.text.size() + kJsonRoomPerPassage;
+  return n;
+}
+
 // The fields every document of an article shares (schema.h "Document data"), into an open object.
 void common_data(JsonText& j, const Article& a) {
   j.key("id").value(a.id);
@@ -289,7 +341,7 @@ void common_data(JsonText& j, const Article& a) {
 // Returns the wdf added (the document's length grows by it).
 uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
                   std::string_view rank_prefix, unsigned weight, uint32_t offset,
-                  const std::string_view* exact_prefix, std::set<std::string>* spelling) {
+                  const std::string_view* exact_prefix, WordCollector* spelling) {
   std::string term(rank_prefix);
   std::string exact = exact_prefix != nullptr ? std::string(*exact_prefix) : std::string();
   const size_t exact_size = exact.size();
@@ -298,16 +350,20 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
     if (tok.term.empty()) continue;
     const Xapian::termpos pos = offset + tok.position;
     if (exact_prefix != nullptr && exact_size + tok.term.size() <= kMaxIndexTermBytes) {
-      exact.resize(exact_size);
-      exact += tok.term;
-      doc.add_posting(exact, pos, 0);
-      if (spelling != nullptr && is_spelling_word(tok.term)) spelling->insert(tok.term);
+      if (exact_size == 0) {
+        doc.add_posting(tok.term, pos, 0);  // passage words: the term is the word, no copy to make
+      } else {
+        exact.erase(exact_size);
+        exact += tok.term;
+        doc.add_posting(exact, pos, 0);
+      }
+      if (spelling != nullptr) spelling->add(tok.term);  // is_spelling_word() once per word, at the end
     }
     if (weight == 0) continue;
     const std::string& word = tok.stem.empty() ? tok.term : tok.stem;
     if (rank_prefix.size() + word.size() > kMaxIndexTermBytes) continue;
     if (analyzer.is_stop_word(tok.term)) continue;
-    term.resize(rank_prefix.size());
+    term.erase(rank_prefix.size());
     term += word;
     if (offset != 0) {
       doc.add_posting(term, pos, weight);
@@ -321,6 +377,40 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
 
 }  // namespace
 
+void WordCollector::add(std::string_view w) {
+  const uint64_t h = XXH3_64bits(w.data(), w.size());
+  const size_t mask = slots_.size() - 1;
+  size_t at = h & mask;
+  for (; slots_[at] != 0; at = (at + 1) & mask) {
+    const uint32_t i = slots_[at] - 1;
+    if (hashes_[i] == h && word(i) == w) return;  // met before
+  }
+  spans_.emplace_back(bytes_.size(), w.size());
+  bytes_ += w;
+  hashes_.push_back(h);
+  slots_[at] = static_cast<uint32_t>(spans_.size());
+  if (2 * spans_.size() > slots_.size()) grow();  // at most half full: short probes
+}
+
+void WordCollector::grow() {
+  slots_.assign(2 * slots_.size(), 0);
+  const size_t mask = slots_.size() - 1;
+  for (uint32_t i = 0; i < hashes_.size(); ++i) {
+    size_t at = hashes_[i] & mask;
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = i + 1;
+  }
+}
+
+std::vector<std::string> WordCollector::spelling_words() const {
+  std::vector<std::string> words;
+  words.reserve(spans_.size());
+  for (uint32_t i = 0; i < spans_.size(); ++i) {
+    if (is_spelling_word(word(i))) words.emplace_back(word(i));
+  }
+  return words;
+}
+
 std::string article_id_term(std::string_view id) {
   return id_based_term(schema::kArticleId, id, "");
 }
@@ -333,6 +423,7 @@ std::string unique_term(std::string_view id, uint64_t passage) {
 
 std::string article_record_json(const Article& article) {
   JsonText j;
+  j.reserve(json_room(article));
   j.open_object();
   j.key("type").value("article");
   common_data(j, article);
@@ -463,7 +554,7 @@ void DocumentBuilder::add_metadata(const Article& article, BuiltArticle& out) co
   doc.add_value(schema::kSlotHash, out.hash);
 }
 
-void DocumentBuilder::add_title(const Article& article, BuiltArticle& out) const {
+void DocumentBuilder::add_title(const Article& article, BuiltArticle& out, WordCollector& words) const {
   // Title and subtitle: exact forms at their positions (S; the subtitle after a gap), ranking terms
   // without positions (WS, with the title's weight; and W: title words also count as article text, one
   // BM25 field as Anserini and Omega index title + body, whose statistics a title-only field would
@@ -476,16 +567,17 @@ void DocumentBuilder::add_title(const Article& article, BuiltArticle& out) const
       article.subtitle ? analyzer_.analyze(*article.subtitle, subtitle_first) : std::vector<Token>{};
   for (const auto* tokens : {&title, &subtitle}) {
     out.length += add_text(out.document, analyzer_, *tokens, schema::kArticleTitle, weights.title, 0,
-                           &kTitlePrefix, &out.spelling);
+                           &kTitlePrefix, &words);
     out.length +=
         add_text(out.document, analyzer_, *tokens, schema::kArticleText, weights.title_body, 0, nullptr, nullptr);
   }
 }
 
-std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out) const {
+std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out, WordCollector& words) const {
   static constexpr std::string_view kBodyPrefix = schema::kBody;
   Xapian::Document& doc = out.document;
   JsonText passages;
+  passages.reserve(json_room(article));
   passages.open_array();
   uint32_t start = 0;
   uint32_t last_offset = 0;
@@ -494,7 +586,7 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
     std::vector<Token> tokens = analyzer_.analyze(passage.text, 1);
     last_offset = tokens.empty() ? 0 : tokens.back().position;
     const uint64_t length = add_text(doc, analyzer_, tokens, schema::kArticleText, index_weights().body, start,
-                                     &kBodyPrefix, &out.spelling);
+                                     &kBodyPrefix, &words);
     out.length += length;
     // The passage's speaker words just before it, one position each (schema.h "Positions").
     std::vector<std::string> speakers = non_empty(passage.speakers);
@@ -524,22 +616,27 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   out.id_term = article_id_term(article.id);
   out.source_file = std::string(source_file);
   add_metadata(article, out);
-  add_title(article, out);
+  WordCollector words;
+  add_title(article, out, words);
+  const std::string passages = add_passages(article, out, words);
+  out.spelling = words.spelling_words();
   JsonText data;
+  data.reserve(passages.size() + kJsonRoom);
   data.open_object();
   common_data(data, article);
   data.key("speakers").value(article_speakers(article));
   if (!out.source_file.empty()) data.key("file").value(out.source_file);
-  data.key("passages").raw(add_passages(article, out));
+  data.key("passages").raw(passages);
   out.document.set_data(data.close_object().take());
   // Syndicated copies: the detection terms and signature, here in the reader threads (story_links.h);
   // the writer gives the story id.
   std::string text;
+  text.reserve(out.text_bytes + 2 * article.passages.size());
   for (const auto& passage : article.passages) {
     if (!text.empty()) text += "\n\n";
     text += passage.text;
   }
-  stories::add_detection(out.document, stories::sign(text));
+  out.story_terms = stories::add_detection(out.document, stories::sign(text));
   return out;
 }
 

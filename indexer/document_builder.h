@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,7 +27,12 @@ struct BuiltArticle {
   std::string id_term;      ///< article_id_term(id)
   std::string source_file;  ///< absolute source file, empty for standard input ("file" in the data)
   Xapian::Document document;
-  std::set<std::string> spelling;     ///< exact body/title terms made of letters only, once each
+  /// Exact body/title terms made of letters only, once each, in the order first met (only their counts
+  /// matter: the writers add them to the spelling dictionary's frequencies).
+  std::vector<std::string> spelling;
+  /// The story detection terms on `document` (stories::add_detection()), handed to the Linker so that it
+  /// need not look for them among the document's terms.
+  std::vector<std::string> story_terms;
   uint64_t length = 0;                ///< the document's length as Xapian counts it: the sum of its wdf
   uint64_t passages = 0;              ///< number of passages
   uint64_t text_bytes = 0;            ///< bytes of passage text (the writer's batch-size measure)
@@ -67,6 +73,27 @@ struct IndexWeights {
 };
 const IndexWeights& index_weights();
 
+/// The exact words of one article as the builder meets them, for BuiltArticle::spelling: each new word
+/// appended to one buffer once (an open-addressing table of its words finds repeats). A std::set took a tree
+/// walk of string compares for every word indexed, and a node for each new one; sorting them all instead
+/// cost more (most words are repeats), and sorting the distinct ones half a percent of a build for an
+/// order nobody reads.
+class WordCollector {
+ public:
+  void add(std::string_view word);
+  /// The words added that is_spelling_word() accepts, once each, in the order first added.
+  std::vector<std::string> spelling_words() const;
+
+ private:
+  std::string_view word(uint32_t i) const { return std::string_view(bytes_).substr(spans_[i].first, spans_[i].second); }
+  void grow();
+
+  std::string bytes_;                                  ///< the distinct words, one after the other
+  std::vector<std::pair<size_t, size_t>> spans_;      ///< (offset, size) of each in bytes_
+  std::vector<uint64_t> hashes_;                       ///< the hash of each
+  std::vector<uint32_t> slots_ = std::vector<uint32_t>(256);  ///< 1 + index of a word, 0 for none
+};
+
 /// Turns Articles into documents. Holds a reference to an Analyzer, so one builder per thread.
 class DocumentBuilder {
  public:
@@ -80,10 +107,10 @@ class DocumentBuilder {
   /// Ids, outlet, wire, authors, speakers, dates: boolean terms and values.
   void add_metadata(const Article& article, BuiltArticle& out) const;
   /// Title and subtitle: exact forms and ranking terms.
-  void add_title(const Article& article, BuiltArticle& out) const;
+  void add_title(const Article& article, BuiltArticle& out, WordCollector& words) const;
   /// Every passage at its position range, its speakers' words before it; returns the passages' data (a
   /// JSON array).
-  std::string add_passages(const Article& article, BuiltArticle& out) const;
+  std::string add_passages(const Article& article, BuiltArticle& out, WordCollector& words) const;
   std::set<std::string> name_words(const std::vector<std::string>& names) const;
 
   const Analyzer& analyzer_;

@@ -78,6 +78,12 @@ uint64_t get_le(std::string_view s, size_t at, int bytes) {
   return v;
 }
 
+// The low `digits` hex digits of `v`, lower case, zero-padded, into out[at, at + digits) (as printf's "%0Nx").
+void put_hex(std::string& out, size_t at, unsigned digits, uint64_t v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned i = digits; i-- > 0; v >>= 4) out[at + i] = kHex[v & 0xF];
+}
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // The figures of a text, one bit each: runs of ASCII digits with the '.', ',' or '/' inside them
@@ -128,6 +134,20 @@ std::string normalise(std::string_view text) {
   out.reserve(text.size());
   bool in_word = false;
   for (size_t i = 0; i < text.size();) {
+    // ASCII (most of the text) without decoding: what the general case below does with it.
+    if (const auto b = static_cast<unsigned char>(text[i]); b < 0x80) {
+      ++i;
+      const bool lower = b >= 'a' && b <= 'z';
+      const bool upper = b >= 'A' && b <= 'Z';
+      if (lower || upper || (b >= '0' && b <= '9')) {
+        if (!in_word && !out.empty()) out += ' ';
+        in_word = true;
+        out += static_cast<char>(upper ? b + ('a' - 'A') : b);
+      } else {
+        in_word = false;
+      }
+      continue;
+    }
     const utf8::Decoded d = utf8::decode(text, i);
     i += d.length;
     if (d.valid && is_word_char(d.code_point)) {
@@ -219,9 +239,12 @@ std::vector<std::string> band_keys(const Signature& s) {
   keys.reserve(kBands);
   for (unsigned band = 0; band < kBands; ++band) {
     const uint64_t h = XXH3_64bits(s.mins.data() + band * kRows, kRows * sizeof(uint32_t));
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%02x%012llx", band, static_cast<unsigned long long>(h >> 16));
-    keys.emplace_back(buf);
+    // "%02x%012llx" of the band and h >> 16, written by hand: snprintf was most of the cost of a signature's
+    // terms, on every article.
+    std::string key(14, '0');
+    put_hex(key, 0, 2, band);
+    put_hex(key, 2, 12, h >> 16);
+    keys.push_back(std::move(key));
   }
   return keys;
 }

@@ -66,10 +66,12 @@ std::string stored_text(const Xapian::Document& article_doc) {
   return text;
 }
 
-void add_detection(Xapian::Document& doc, const Signature& signature) {
-  if (signature.empty()) return;
-  for (const auto& term : detection_terms(signature)) doc.add_boolean_term(term);
+std::vector<std::string> add_detection(Xapian::Document& doc, const Signature& signature) {
+  std::vector<std::string> terms = detection_terms(signature);
+  if (signature.empty()) return terms;
+  for (const auto& term : terms) doc.add_boolean_term(term);
   doc.add_value(schema::kSlotStorySignature, serialise(signature));
+  return terms;
 }
 
 std::string story_term(std::string_view story_id) {
@@ -94,7 +96,8 @@ bool Linker::story_taken(const Xapian::Database& db, const std::string& story) c
 }
 
 std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
-                             const Signature& signature, const std::string& article_id) {
+                             const Signature& signature, const std::string& article_id,
+                             const std::vector<std::string>* known_terms) {
   std::string best_story;
   double best_score = -1;
   auto consider = [&](const Signature& other, const std::string& story) {
@@ -107,13 +110,17 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
     }
   };
   // The detection terms on the document (a stored signature keeps too few bits to make them again).
-  std::vector<std::string> terms;
-  for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
-    auto t = doc.termlist_begin();
-    for (t.skip_to(str(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
-      terms.push_back(*t);
+  // Which order they come in does not matter: only the documents sharing them and how many they share.
+  std::vector<std::string> on_doc;
+  if (known_terms == nullptr) {
+    for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
+      auto t = doc.termlist_begin();
+      for (t.skip_to(str(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
+        on_doc.push_back(*t);
+      }
     }
   }
+  const std::vector<std::string>& terms = known_terms != nullptr ? *known_terms : on_doc;
   // Candidates in the database: documents sharing a detection term, most shared terms first.
   std::map<Xapian::docid, unsigned> shared;
   for (const auto& term : terms) {
@@ -157,8 +164,8 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   return story;
 }
 
-void Linker::link(const Xapian::Database& db,
-                  std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch) {
+void Linker::link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch,
+                  const std::vector<std::vector<std::string>>* terms) {
   std::vector<std::tuple<std::string, std::string, size_t>> order;  // date, id, index
   order.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -172,7 +179,8 @@ void Linker::link(const Xapian::Database& db,
     auto& [did, doc] = batch[i];
     std::string story = id;
     if (auto signature = deserialise(doc.get_value(schema::kSlotStorySignature))) {
-      story = link_one(db, did, doc, *signature, id);
+      const bool known = terms != nullptr && !(*terms)[i].empty();
+      story = link_one(db, did, doc, *signature, id, known ? &(*terms)[i] : nullptr);
     } else {
       for (unsigned n = 2; story_taken(db, story); ++n) story = id + "#" + std::to_string(n);
       stories_.emplace(story, linked_.size());

@@ -38,7 +38,8 @@ std::string article_text(const BuiltArticle& article);
 std::string stored_text(const Xapian::Document& article_doc);
 
 /// Puts the detection terms and the signature on an article document (no database needed: any thread).
-void add_detection(Xapian::Document& doc, const Signature& signature);
+/// Returns the terms it added (none for an empty signature), for Linker::link().
+std::vector<std::string> add_detection(Xapian::Document& doc, const Signature& signature);
 
 /// kStory term of a story id (ids too long for a term end in "~" and 16 hex digits of their hash).
 std::string story_term(std::string_view story_id);
@@ -52,7 +53,11 @@ class Linker {
   /// Sets kSlotStory and the kStory term of each document of `batch` (docid, document), in the order
   /// of their date then article id, so that which copy names a story does not depend on the order the
   /// readers delivered them. Documents without a signature value (no text) are their own story.
-  void link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch);
+  /// `terms`, when given, holds each document's detection terms as add_detection() returned them (in
+  /// the order of `batch`); without them (or for an empty entry) they are looked for in its term list,
+  /// which for a document not read from a database is a walk through every term before them.
+  void link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch,
+            const std::vector<std::vector<std::string>>* terms = nullptr);
 
   /// The batch is in the database now (or was dropped): forget it.
   void clear();
@@ -68,7 +73,8 @@ class Linker {
     std::string story;
   };
   std::string link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
-                       const Signature& signature, const std::string& article_id);
+                       const Signature& signature, const std::string& article_id,
+                       const std::vector<std::string>* known_terms);
   bool story_taken(const Xapian::Database& db, const std::string& story) const;
 
   Thresholds thresholds_;

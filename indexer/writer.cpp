@@ -485,9 +485,10 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
     // Syndicated copies: detection terms now (unless the builder made them), the story id when the batch
     // goes in (flush_documents()).
     if (article.document.get_value(schema::kSlotStorySignature).empty())
-      stories::add_detection(article.document, stories::sign(stories::article_text(article)));
+      article.story_terms = stories::add_detection(article.document, stories::sign(stories::article_text(article)));
     // Added at commit (flush_documents()), in docid order.
     pending_article_docs_.emplace_back(article_did, std::move(article.document));
+    pending_story_terms_.push_back(std::move(article.story_terms));
     for (const auto& word : article.spelling) ++spelling_delta_[word];
     article_length_delta_ += static_cast<int64_t>(article.length);
     passage_count_delta_ += static_cast<int64_t>(article.passages);
@@ -590,7 +591,7 @@ void IndexWriter::flush_documents() {
   // The batch's article documents in docid order: Xapian writes a document's term list and data into
   // B-trees keyed by docid at once, and fills their blocks only while keys arrive in order (an updated
   // article keeps its old docid).
-  linker_.link(db_, pending_article_docs_);
+  linker_.link(db_, pending_article_docs_, &pending_story_terms_);
   std::sort(pending_article_docs_.begin(), pending_article_docs_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> stories;
@@ -604,6 +605,7 @@ void IndexWriter::flush_documents() {
     shrunk_stories_.clear();
   }
   pending_article_docs_.clear();
+  pending_story_terms_.clear();
   linker_.clear();
 }
 

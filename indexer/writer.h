@@ -137,6 +137,7 @@ class IndexWriter {
   bool article_docid_changed_ = false;
   /// Article documents of the current batch, added by commit() (flush_documents()).
   std::vector<std::pair<Xapian::docid, Xapian::Document>> pending_article_docs_;
+  std::vector<std::vector<std::string>> pending_story_terms_;  ///< their detection terms (Linker::link())
   std::set<std::string> shrunk_stories_;      ///< stories that lost an article since the last flush
   std::set<std::string> run_shrunk_stories_;  ///< ... since the writer was opened
   /// Gives them their story as they go in (indexer/story_links.h).

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -176,6 +177,29 @@ TEST(Analyzer, FoldsCompatibilityCaseAndAccents) {
                               {"case still folded", "ÉLYSÉE", "élysée[1]@0-8"},
                               {"stroke kept", "Łukaszenka", "łukaszenka[1]@0-11"},
                           });
+}
+
+// Lucene's 33 English stop words, exactly: not their prefixes, extensions, other cases or other languages.
+TEST(Analyzer, StopWordsAreLucenesEnglishList) {
+  const std::vector<std::string> stop = {"a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",
+                                         "for", "if",    "in",   "into",  "is",    "it",   "no",   "not", "of",
+                                         "on",  "or",    "such", "that",  "the",   "their", "then", "there",
+                                         "these", "they", "this", "to",   "was",   "will", "with"};
+  const Analyzer english;
+  auto listed = [&](const std::string& w) { return std::find(stop.begin(), stop.end(), w) != stop.end(); };
+  for (const auto& w : stop) {
+    EXPECT_TRUE(english.is_stop_word(w)) << w;
+    std::string upper = w;
+    upper[0] = static_cast<char>(upper[0] - 'a' + 'A');
+    // Near misses ("as" from "a" + "s" and "or" from "for" are on the list themselves).
+    for (const std::string& near : {w + "s", w + std::string(1, '\0'), w.substr(1), w.substr(0, w.size() - 1), upper})
+      EXPECT_EQ(english.is_stop_word(near), listed(near)) << near;
+  }
+  for (const char* w : {"", "b", "th", "thes", "theirs", "therefore", "said", "i", "\xC3\xA0", "wit"})
+    EXPECT_FALSE(english.is_stop_word(w)) << w;
+  AnalyzerConfig none;
+  none.language = "none";
+  EXPECT_FALSE(Analyzer(none).is_stop_word("the"));
 }
 
 TEST(Analyzer, StopWordsKeptAndPositionsStartWhereAsked) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,8 +68,11 @@ std::vector<std::string> describe_values(const Xapian::Document& doc) {
   return out;
 }
 
+// Sorted: the builder gives them in the order first met.
 std::vector<std::string> spelling(const BuiltArticle& d) {
-  return {d.spelling.begin(), d.spelling.end()};
+  std::vector<std::string> words = d.spelling;
+  std::sort(words.begin(), words.end());
+  return words;
 }
 
 Article sample_article() {
@@ -204,6 +208,42 @@ TEST_F(DocumentBuilderTest, SpellingWordsAreLetterOnlyTermsOncePerArticle) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   EXPECT_EQ(spelling(built),
             (std::vector<std::string>{"belarus", "home", "leave", "minsk", "no", "says", "troops", "went"}));
+}
+
+// WordCollector (the spelling words of one article) gives what a std::set of the words is_spelling_word()
+// accepts gave: the same words, once each, in the order first added.
+TEST(WordCollector, GivesTheSpellingWordsAsASetWould) {
+  const std::vector<std::string> words = {"troops", "went", "home", "no", "troops", "belarus", "2022",
+                                          "u.s", "caf\xc3\xa9", "zebra", "a", "b4", "home", "\xc3\xa9t\xc3\xa9",
+                                          "", "z", "caf", "cafe", "went", "ab"};
+  WordCollector collector;
+  std::set<std::string> expected;
+  for (const auto& w : words) {
+    collector.add(w);
+    if (is_spelling_word(w)) expected.insert(w);
+  }
+  const std::vector<std::string> got = collector.spelling_words();
+  EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), expected);
+  EXPECT_EQ(got.size(), expected.size());  // once each
+  EXPECT_EQ(got.front(), "troops");
+  EXPECT_EQ(got.back(), "ab");
+  EXPECT_TRUE(WordCollector().spelling_words().empty());
+  // Past its first table (256 slots, grown at half full), each word met three times.
+  WordCollector many;
+  std::set<std::string> all;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 2000; ++i) {
+      std::string w;
+      for (int n = i; n > 0; n /= 26) w += static_cast<char>('a' + n % 26);
+      if (i % 7 == 0) w += std::to_string(i);  // not a spelling word
+      many.add(w);
+      if (is_spelling_word(w)) all.insert(w);
+    }
+  }
+  const std::vector<std::string> many_words = many.spelling_words();
+  EXPECT_EQ(std::set<std::string>(many_words.begin(), many_words.end()), all);
+  EXPECT_EQ(many_words.size(), all.size());
+  EXPECT_GT(all.size(), 1500u);
 }
 
 TEST_F(DocumentBuilderTest, LongPassagesPushTheNextOneFurther) {
@@ -356,7 +396,7 @@ TEST(DocumentTerms, RecordJsonHasMetadataAndPassages) {
 // The record and the document data are written without nlohmann, but must stay byte for byte what its
 // dump(-1, ' ', false, replace) gives: the index and --json outputs of earlier versions hold that form.
 TEST(DocumentTerms, RecordAndDataStringsAreWrittenAsNlohmannDumpsThem) {
-  const std::vector<std::string> strings = {
+  std::vector<std::string> strings = {
       "",
       "plain",
       "quote \" and backslash \\ and slash /",
@@ -366,7 +406,18 @@ TEST(DocumentTerms, RecordAndDataStringsAreWrittenAsNlohmannDumpsThem) {
       std::string("caf\xC3", 4),                        // truncated sequence at the end
       std::string("x\xFFy\xC3\x28z\xED\xA0\x80w", 10),  // bad byte, bad continuation, surrogate
       std::string("\xE2\x82", 2),
+      "twenty-four bytes, ascii",
   };
+  // The writer skips eight bytes at a time where nothing is escaped or multi-byte: each kind of byte at
+  // every place of two such blocks and the tail after them.
+  for (const std::string special : {"\"", "\\", "\n", "\x01", "\x1F", " ", "\x7F", "\xC3\xA9", "\xF0\x9F\x98\x80",
+                                    "\xFF", "\xC3"}) {
+    for (size_t at = 0; at <= 19; ++at) {
+      std::string t(19, 'a');
+      t.insert(at, special);
+      strings.push_back(t);
+    }
+  }
   Analyzer analyzer;
   DocumentBuilder builder(analyzer);
   for (const std::string& s : strings) {

@@ -4,11 +4,18 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <xxhash.h>
+
 #include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
+#include "base/utf8.h"
 #include "indexer/document_builder.h"
 #include "indexer/stories.h"
 #include "indexer/story_links.h"
@@ -54,6 +61,36 @@ TEST(StoriesNormalise, FoldsCaseAndKeepsOnlyWords) {
   EXPECT_EQ(stories::normalise("Ärger  ÜBER Straße"), "ärger über straße");
   EXPECT_EQ(stories::normalise(" ... "), "");
   EXPECT_EQ(stories::normalise("bad \xff byte"), "bad byte");
+}
+
+// normalise() reads ASCII without decoding it: the same words as decoding every character gives.
+TEST(StoriesNormalise, AsciiAsEveryCharacterDecoded) {
+  auto decoded = [](std::string_view text) {
+    std::string out;
+    bool in_word = false;
+    for (size_t i = 0; i < text.size();) {
+      const utf8::Decoded d = utf8::decode(text, i);
+      i += d.length;
+      const auto c = static_cast<UChar32>(d.code_point);
+      if (d.valid && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0)) {
+        if (!in_word && !out.empty()) out += ' ';
+        in_word = true;
+        const UChar32 f = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+        char buf[4];
+        int32_t n = 0;
+        U8_APPEND_UNSAFE(buf, n, f);
+        out.append(buf, static_cast<size_t>(n));
+      } else {
+        in_word = false;
+      }
+    }
+    return out;
+  };
+  for (const std::string text :
+       {"The BANK's  rate -- 4.75%!", "Zz@[`{AZaz09/:", "  leading and trailing  ", "\xC3\x89T\xC3\x89 \xC3\xA9t\xC3\xA9-Ab",
+        "caf\xC3\xA9\xE2\x80\x99s \xF0\x9F\x98\x80 x", "bad \xff byte\xC3", "\xCC\x81mark after space", "\x7F\x01tab\tend"}) {
+    EXPECT_EQ(stories::normalise(text), decoded(text)) << text;
+  }
 }
 
 TEST(StoriesSign, SameWordsSameFingerprintWhateverThePunctuation) {
@@ -135,6 +172,22 @@ TEST(StoriesCompare, ShortTemplatesWithOtherFiguresAreNotOneStory) {
   stories::Thresholds no_check;
   no_check.short_words = 0;
   EXPECT_TRUE(compare(a, b, no_check).same);
+}
+
+// band_keys() writes its hex by hand: what "%02x%012llx" of the band and the top 48 bits of its hash gives.
+TEST(StoriesSignature, BandKeysAreTheBandAndFortyEightBitsInHex) {
+  for (const std::string& text : {join(kWire), join(kSameTopic), std::string("one two"), std::string("x")}) {
+    const auto s = sign(text);
+    const std::vector<std::string> keys = stories::band_keys(s);
+    ASSERT_EQ(keys.size(), stories::kBands);
+    for (unsigned band = 0; band < stories::kBands; ++band) {
+      const uint64_t h = XXH3_64bits(s.mins.data() + band * stories::kRows, stories::kRows * sizeof(uint32_t));
+      char want[24];
+      std::snprintf(want, sizeof want, "%02x%012llx", band, static_cast<unsigned long long>(h >> 16));
+      EXPECT_EQ(keys[band], want) << text;
+    }
+  }
+  EXPECT_TRUE(stories::band_keys(sign("")).empty());
 }
 
 TEST(StoriesSignature, SerialisesAndRefusesOtherBytes) {
@@ -301,6 +354,43 @@ TEST_F(StoryIds, AWriterLinksWhatAKilledBulkBuildLeftUnlinked) {
   EXPECT_EQ(story("x1"), "x1");
   EXPECT_EQ(story("x2"), "x1");
   EXPECT_EQ(story("y"), "y");
+}
+
+// The detection terms the builder hands on (BuiltArticle::story_terms) are the ones on the document: a batch
+// linked with them gets the stories it gets when the Linker reads them from the documents' terms.
+TEST_F(StoryIds, LinkingWithTheBuildersTermsGivesTheSameStories) {
+  std::vector<BuiltArticle> articles;
+  articles.push_back(built("b", "2024-01-03", kWire));
+  articles.push_back(built("a", "2024-01-02", {kWire[0], kWire[1], kWire[2]}));
+  articles.push_back(built("c", "2024-01-02", kSameTopic));
+  articles.push_back(built("d", "2024-01-04", kWire));
+  articles.push_back(built("e", "", {}));  // no text: no signature, no terms
+  Xapian::WritableDatabase empty(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  std::vector<std::pair<Xapian::docid, Xapian::Document>> read, given;
+  std::vector<std::vector<std::string>> terms;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    const BuiltArticle& a = articles[i];
+    std::vector<std::string> on_doc;
+    for (auto t = a.document.termlist_begin(); t != a.document.termlist_end(); ++t) {
+      if ((*t).starts_with(schema::kStoryExact) || (*t).starts_with(schema::kStoryBand)) on_doc.push_back(*t);
+    }
+    std::vector<std::string> mine = a.story_terms;
+    std::sort(mine.begin(), mine.end());
+    EXPECT_EQ(mine, on_doc) << a.id;
+    EXPECT_EQ(a.story_terms.empty(), a.id == "e");
+    read.emplace_back(i + 1, a.document);
+    given.emplace_back(i + 1, a.document);
+    terms.push_back(a.story_terms);
+  }
+  stories::Linker reading;
+  reading.link(empty, read);
+  stories::Linker told;
+  told.link(empty, given, &terms);
+  std::vector<std::string> expected = {"a", "a", "c", "a", "e"};
+  for (size_t i = 0; i < articles.size(); ++i) {
+    EXPECT_EQ(read[i].second.get_value(schema::kSlotStory), expected[i]) << articles[i].id;
+    EXPECT_EQ(given[i].second.get_value(schema::kSlotStory), expected[i]) << articles[i].id;
+  }
 }
 
 // Linker::ignore_stored (indexer/shards.h links a run's articles again across shards): documents whose
