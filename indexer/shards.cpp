@@ -255,7 +255,10 @@ class MergingCompactor : public Xapian::Compactor {
  public:
   std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
                                          const std::string tags[]) override {
-    if (key == schema::kMetaArticleLength || key == schema::kMetaPassageCount) {
+    // Xapian 1.4's glass compactor passes the key as its table stores it, after "\0\xc0".
+    std::string_view name(key);
+    if (name.size() >= 2 && name[0] == '\0' && name[1] == '\xc0') name.remove_prefix(2);
+    if (name == schema::kMetaArticleLength || name == schema::kMetaPassageCount) {
       uint64_t sum = 0;
       for (size_t i = 0; i < num_tags; ++i) sum += std::strtoull(tags[i].c_str(), nullptr, 10);
       return std::to_string(sum);
