@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,9 @@ struct BuiltArticle {
   std::string source_file;  ///< absolute source file, empty for standard input ("file" in the data)
   Xapian::Document document;
   std::set<std::string> spelling;     ///< exact body/title terms made of letters only, once each
+  /// The body's words whose ranking term is another word: (stem, word), sorted, once each; the writer
+  /// lists them in the metadata (schema::kMetaFormsPrefix, indexer/stem_forms.h).
+  std::vector<std::pair<std::string, std::string>> stem_forms;
   uint64_t length = 0;                ///< the document's length as Xapian counts it: the sum of its wdf
   uint64_t passages = 0;              ///< number of passages
   uint64_t text_bytes = 0;            ///< bytes of passage text (the writer's batch-size measure)

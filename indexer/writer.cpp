@@ -489,6 +489,7 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
     // Added at commit (flush_documents()), in docid order.
     pending_article_docs_.emplace_back(article_did, std::move(article.document));
     for (const auto& word : article.spelling) ++spelling_delta_[word];
+    stem_forms_.add(article);
     article_length_delta_ += static_cast<int64_t>(article.length);
     passage_count_delta_ += static_cast<int64_t>(article.passages);
     ++pending_articles_;
@@ -566,6 +567,9 @@ void IndexWriter::flush_spelling() {
     if (delta < 0) db_.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
   }
   spelling_delta_.clear();
+  // The forms of the batch's stems (schema.h kMetaFormsPrefix): added, never taken back with an article.
+  stem_forms_.write(db_, true);
+  stem_forms_.clear();
 }
 
 void IndexWriter::flush_lengths() {

@@ -36,6 +36,21 @@ double idf(double articles, double freq) {
 }  // namespace
 
 std::vector<Xapian::termpos> DocumentPositions::positions(const std::string& term) const {
+  if (forms_ != nullptr) {
+    if (const auto it = forms_->find(term); it != forms_->end()) {
+      std::vector<Xapian::termpos> out;
+      for (const std::string& form : it->second) {
+        std::vector<Xapian::termpos> more = read(form);
+        out.insert(out.end(), more.begin(), more.end());
+      }
+      std::sort(out.begin(), out.end());  // the forms' positions never coincide (one word per position)
+      return out;
+    }
+  }
+  return read(term);
+}
+
+std::vector<Xapian::termpos> DocumentPositions::read(const std::string& term) const {
   std::vector<Xapian::termpos> out;
   try {
     for (auto p = db_.positionlist_begin(did_, term); p != db_.positionlist_end(did_, term); ++p) out.push_back(*p);
@@ -114,7 +129,7 @@ std::vector<Xapian::termpos> TextPositions::positions(const std::string& term) c
 std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::docid did,
                                           const std::vector<PassageSpan>& passages, const PassageQuery& query,
                                           const PassageStats& stats, size_t limit) {
-  const DocumentPositions source(db, did);
+  const DocumentPositions source(db, did, &query.forms);
   return choose_passages(source, passages, query, stats,
                          [&db](const std::string& t) { return static_cast<double>(db.get_termfreq(t)); }, limit);
 }

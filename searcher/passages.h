@@ -51,6 +51,10 @@ struct PassageQuery {
   std::vector<Group> groups;
   /// Article frequencies already known (a wildcard's forms, read with the term list): not read again.
   std::unordered_map<std::string, Xapian::doccount> termfreqs;
+  /// For DocumentPositions: ranking terms of `words` (kArticleText + stem), which carry no positions in
+  /// the index (schema 4), each with the exact-form terms whose positions are its (schema::ranking_forms()).
+  /// TextPositions needs none: it places ranking terms itself.
+  std::unordered_map<std::string, std::vector<std::string>> forms;
 };
 
 /// Collection statistics for the passage BM25.
@@ -85,14 +89,19 @@ class PositionSource {
 };
 
 /// Positions from the document's position lists (a read per term; a network round trip on a remote shard).
+/// A term of `forms` (PassageQuery::forms) has the positions of its forms, merged.
 class DocumentPositions final : public PositionSource {
  public:
-  DocumentPositions(const Xapian::Database& db, Xapian::docid did) : db_(db), did_(did) {}
+  DocumentPositions(const Xapian::Database& db, Xapian::docid did,
+                    const std::unordered_map<std::string, std::vector<std::string>>* forms = nullptr)
+      : db_(db), did_(did), forms_(forms) {}
   std::vector<Xapian::termpos> positions(const std::string& term) const override;
 
  private:
+  std::vector<Xapian::termpos> read(const std::string& term) const;
   const Xapian::Database& db_;
   Xapian::docid did_;
+  const std::unordered_map<std::string, std::vector<std::string>>* forms_;
 };
 
 /// One stored passage as the document data keeps it ("text", "speakers", "pos").
