@@ -55,6 +55,9 @@ struct PassageQuery {
   /// the index (schema 4), each with the exact-form terms whose positions are its (schema::ranking_forms()).
   /// TextPositions needs none: it places ranking terms itself.
   std::unordered_map<std::string, std::vector<std::string>> forms;
+  /// The documents (sorted docids) of the rarer of those forms: DocumentPositions reads a form's positions
+  /// in these only (most forms of a stem are rare, and a read of a list the document lacks costs as much).
+  std::unordered_map<std::string, std::vector<Xapian::docid>> form_docs;
 };
 
 /// Collection statistics for the passage BM25.
@@ -89,19 +92,20 @@ class PositionSource {
 };
 
 /// Positions from the document's position lists (a read per term; a network round trip on a remote shard).
-/// A term of `forms` (PassageQuery::forms) has the positions of its forms, merged.
+/// A ranking term of `query`'s PassageQuery::forms has the positions of its forms, merged; each list is
+/// read once.
 class DocumentPositions final : public PositionSource {
  public:
-  DocumentPositions(const Xapian::Database& db, Xapian::docid did,
-                    const std::unordered_map<std::string, std::vector<std::string>>* forms = nullptr)
-      : db_(db), did_(did), forms_(forms) {}
+  DocumentPositions(const Xapian::Database& db, Xapian::docid did, const PassageQuery* query = nullptr)
+      : db_(db), did_(did), query_(query) {}
   std::vector<Xapian::termpos> positions(const std::string& term) const override;
 
  private:
-  std::vector<Xapian::termpos> read(const std::string& term) const;
+  const std::vector<Xapian::termpos>& read(const std::string& term) const;
   const Xapian::Database& db_;
   Xapian::docid did_;
-  const std::unordered_map<std::string, std::vector<std::string>>* forms_;
+  const PassageQuery* query_;
+  mutable std::unordered_map<std::string, std::vector<Xapian::termpos>> read_;
 };
 
 /// One stored passage as the document data keeps it ("text", "speakers", "pos").

@@ -43,6 +43,9 @@ std::vector<std::string> forms_of(const Analyzer& analyzer, const std::string& r
   return schema::ranking_forms(rank_word, own, stored);
 }
 
+// A stem's form in at most this many articles has its documents read once per query for the passage choice
+// (PassageQuery::form_docs).
+constexpr Xapian::doccount kRareForm = 256;
 constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer commits mid-search
 constexpr int kSwapRetries = 3;      // opening again when the database was swapped during the open
 constexpr size_t kSpeakerGroupingValues = 100;  // speaker values grouped into people at least (by count)
@@ -775,7 +778,17 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled, bool positio
       if (terms.size() > 1) rank_words.push_back(terms[1].substr(schema::kArticleText.size()));
     }
     read_forms(rank_words);
-    for (const std::string& w : rank_words) pq.forms[str(schema::kArticleText) + w] = ranking_forms(w);
+    for (const std::string& w : rank_words) {
+      const std::vector<std::string>& forms = ranking_forms(w);
+      pq.forms[str(schema::kArticleText) + w] = forms;
+      if (forms.size() < 2) continue;
+      // A rare form's few documents, read once here, spare each hit a read of a list it mostly lacks.
+      for (const std::string& form : forms) {
+        if (pq.form_docs.count(form) > 0 || db_.get_termfreq(form) > kRareForm) continue;
+        std::vector<Xapian::docid>& docs = pq.form_docs[form];
+        for (auto d = db_.postlist_begin(form); d != db_.postlist_end(form); ++d) docs.push_back(*d);
+      }
+    }
   }
   // A wildcard: its commonest exact forms (passage choice needs no more), among the first
   // QueryBudget::max_wildcard_terms of the index (the query's own expansion is bounded the same way).
@@ -1344,7 +1357,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     if (from_text) {
       source = std::make_unique<TextPositions>(texts, analyzer_, pq);
     } else {
-      source = std::make_unique<DocumentPositions>(db_, did, &pq.forms);
+      source = std::make_unique<DocumentPositions>(db_, did, &pq);
     }
     const std::vector<PassageScore> picked = choose_passages(*source, spans, pq, passage_stats_, termfreq, per);
     if (picked.empty()) {
