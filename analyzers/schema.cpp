@@ -7,6 +7,8 @@
 #include <unicode/unistr.h>
 
 #include <xapian.h>
+
+#include <algorithm>
 #include <stdexcept>
 
 #include "base/utf8.h"
@@ -28,6 +30,45 @@ bool is_text_term(std::string_view term) {
   };
   if (!(term[0] >= 'A' && term[0] <= 'Z')) return true;  // unprefixed: exact body word
   return starts(kTitle) || starts(kArticleText) || starts(kArticleTitle);
+}
+
+std::vector<std::string> split_forms(std::string_view value) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from < value.size()) {
+    size_t end = value.find('\n', from);
+    if (end == std::string_view::npos) end = value.size();
+    if (end > from) out.emplace_back(value.substr(from, end - from));
+    from = end + 1;
+  }
+  return out;
+}
+
+std::string join_forms(const std::vector<std::string>& forms) {
+  std::vector<std::string> sorted = forms;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::string out;
+  for (const auto& f : sorted) {
+    if (!out.empty()) out += '\n';
+    out += f;
+  }
+  return out;
+}
+
+bool owns_ranking_term(std::string_view rank_word, std::string_view stem, bool stop) {
+  return !stop && (stem.empty() || stem == rank_word);
+}
+
+std::vector<std::string> ranking_forms(std::string_view rank_word, bool own, const std::vector<std::string>& stored) {
+  std::vector<std::string> out;
+  if (own) out.push_back(std::string(kBody) + std::string(rank_word));
+  for (const std::string& value : stored) {
+    for (std::string& f : split_forms(value)) out.push_back(std::string(kBody) + f);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::string normalise_boolean(std::string_view value) {

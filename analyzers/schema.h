@@ -26,9 +26,11 @@ namespace dateline::schema {
 ///    passage documents' body and title terms, so a ranked query reads posting lists of articles only.
 /// 3: one Xapian document per article: passages are position ranges of it (kPassageStride), the exact
 ///    word forms are positional terms of weight 0, and no passage documents are written.
-inline constexpr int kVersion = 3;
+/// 4: body ranking terms carry no positions; the metadata lists each stem's body word forms
+///    (kMetaFormsPrefix), whose positions stand for the ranking term's.
+inline constexpr int kVersion = 4;
 /// The oldest layout this build can read.
-inline constexpr int kOldestReadable = 3;
+inline constexpr int kOldestReadable = 4;
 
 /// How a field's terms are made.
 enum class FieldKind {
@@ -52,8 +54,9 @@ struct Field {
 // One document per article. Its text is indexed twice:
 // - ranking terms (kArticleText, kArticleTitle): one term per word, the word's stem or, for a word
 //   without one (numbers, CJK, language "none"), the word itself; the language's stop words left out.
-//   Only these carry wdf, so the document's length, and BM25, are over them alone. Body words carry
-//   their positions too (passage choice and `speaker:X word` read them); title words do not.
+//   Only these carry wdf, so the document's length, and BM25, are over them alone. They carry no
+//   positions (schema 4): where a body ranking term's positions are needed (passage choice, `speaker:X
+//   word`), they are those of its body word forms (kMetaFormsPrefix, ranking_forms()).
 // - exact word forms (kBody, kTitle): every word as the analyzer folds it, stop words included, with
 //   its position and wdf 0 (Xapian's length and weights ignore them): phrases, NEAR, quoted words and
 //   wildcards match them; the ranking terms of the same words give such a match its weight.
@@ -231,6 +234,28 @@ struct Lengths {
   uint64_t articles = 0;  ///< kMetaArticleLength
   uint64_t passages = 0;  ///< kMetaPassageCount: the number of passages
 };
+
+/// The body word forms of a stem (schema 4): metadata key prefix + stem (a body ranking term without its
+/// kArticleText), value the exact forms (kBody terms) whose ranking term it is, sorted, '\n' between them,
+/// leaving out the stem itself (ranking_forms() adds it when it is its own ranking term). A word without
+/// a stem is its own ranking term and has no key. Forms are added as articles are, never removed (a form
+/// no article holds any more has no positions to give). Each shard lists the forms of its own articles.
+inline constexpr std::string_view kMetaFormsPrefix = "dateline.forms:";
+
+/// The forms of a kMetaFormsPrefix value, in order.
+std::vector<std::string> split_forms(std::string_view value);
+/// The value listing `forms` (sorted, each once).
+std::string join_forms(const std::vector<std::string>& forms);
+
+/// Whether `rank_word` (a stem, or a word without one) is also a word whose ranking term it is: not a
+/// stop word, and stemmed to itself or to nothing. `stem` and `stop` are the database's analyzer's
+/// (Analyzer::stem(), Analyzer::is_stop_word()).
+bool owns_ranking_term(std::string_view rank_word, std::string_view stem, bool stop);
+
+/// The body exact-form terms whose positions are the ones schema 3 gave the ranking term kArticleText +
+/// `rank_word`: `rank_word` itself when `own` (owns_ranking_term()), then the forms of `stored` (the
+/// kMetaFormsPrefix values of each shard: any number, merged), sorted, each once.
+std::vector<std::string> ranking_forms(std::string_view rank_word, bool own, const std::vector<std::string>& stored);
 
 /// A decimal number stored under `key` in the metadata; 0 when missing or unreadable.
 uint64_t read_metadata_number(const Xapian::Database& db, std::string_view key);

@@ -24,6 +24,7 @@
 #include "analyzers/names.h"
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
+#include "indexer/stem_forms.h"
 #include "indexer/story_links.h"
 #include "indexer/writer.h"
 #include "searcher/name_groups.h"
@@ -154,6 +155,8 @@ struct Target {
   std::vector<WriterTotals> totals;
   /// The spelling words of its articles: in how many each occurs (counted as they are queued).
   std::unordered_map<std::string, Xapian::termcount> spelling;
+  /// Its articles' stems' body word forms (indexer/stem_forms.h), gathered as they are queued.
+  StemForms forms;
 };
 
 // The spelling dictionary of a bulk build, written once into a database of its own that the compactor merges
@@ -478,6 +481,7 @@ void BulkBuilder::link_and_queue() {
   for (auto& [article, index] : d.unlinked) {
     Target& target = d.targets[index];
     for (const std::string& word : article.spelling) ++target.spelling[word];
+    target.forms.add(article);
     std::unique_lock lock(d.mutex);
     d.not_full.wait(lock, [&] { return d.failed || d.queued < d.max_queue(); });
     if (d.failed) throw d.error_for(d.error);
@@ -520,11 +524,25 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
       });
     }
   }
+  // The stems' forms, like the spelling: a database of their own per target, written meanwhile, merged.
+  std::vector<std::string> forms_dbs(d.targets.size());
+  std::vector<std::exception_ptr> forms_errors(d.targets.size());
+  for (size_t i = 0; i < d.targets.size(); ++i) {
+    if (d.targets[i].forms.empty()) continue;
+    forms_dbs[i] = (fs::path(d.targets[i].dir) / "forms").string();
+    spelling.emplace_back([&, i] {
+      try {
+        write_stem_forms(forms_dbs[i], d.targets[i].forms);
+      } catch (...) {
+        forms_errors[i] = std::current_exception();
+      }
+    });
+  }
   d.stop();
   if (d.failed) throw d.error_for(d.error);
   struct Merge {
     std::vector<std::string> segments;  // the article segments
-    std::vector<std::string> spelling;  // the spelling table's parts
+    std::vector<std::string> spelling;  // the spelling table's parts and the stems' forms: compacted in only
     schema::Lengths lengths;
     Xapian::docid last_article = 0;
   };
@@ -573,6 +591,14 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
       }
       if (!spelling_dbs[i][k].empty()) merges[i].spelling.push_back(spelling_dbs[i][k]);
     }
+    d.targets[i].forms.clear();
+    try {
+      if (forms_errors[i]) std::rethrow_exception(forms_errors[i]);
+    } catch (const Xapian::Error& e) {
+      throw d.error_for("cannot write the stems' forms of the bulk build (" + e.get_description() + ")");
+    }
+    // Merged with the spelling parts: compacted in, not read for the name and person tables.
+    if (!forms_dbs[i].empty()) merges[i].spelling.push_back(forms_dbs[i]);
   }
   // Each database merged on a thread of its own: the compactor is one thread's work per database. A
   // database without segments (no article went to that shard) is not replaced: the caller names it.

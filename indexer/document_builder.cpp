@@ -336,12 +336,14 @@ void common_data(JsonText& j, const Article& a) {
 
 // Adds one analysed text to the article document: its ranking terms under `rank_prefix` (the stem or,
 // for a word without one, the word itself), leaving out the language's stop words (as Lucene's
-// EnglishAnalyzer does for BM25), with the token's position + `offset` when `offset` is not 0; and,
-// when `exact_prefix` is given, every word's exact form with its position + `offset`, weight 0.
-// Returns the wdf added (the document's length grows by it).
+// EnglishAnalyzer does for BM25), without positions (schema 4); and, when `exact_prefix` is given, every
+// word's exact form with its position + `offset`, weight 0. `stem_forms`, when given, receives (stem,
+// word) for each word whose ranking term is another word: the exact forms' positions stand for the
+// ranking term's (schema::kMetaFormsPrefix). Returns the wdf added (the document's length grows by it).
 uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
                   std::string_view rank_prefix, unsigned weight, uint32_t offset,
-                  const std::string_view* exact_prefix, WordCollector* spelling) {
+                  const std::string_view* exact_prefix, WordCollector* spelling,
+                  std::vector<std::pair<std::string, std::string>>* stem_forms = nullptr) {
   std::string term(rank_prefix);
   std::string exact = exact_prefix != nullptr ? std::string(*exact_prefix) : std::string();
   const size_t exact_size = exact.size();
@@ -365,10 +367,11 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
     if (analyzer.is_stop_word(tok.term)) continue;
     term.erase(rank_prefix.size());
     term += word;
-    if (offset != 0) {
-      doc.add_posting(term, pos, weight);
-    } else {
-      doc.add_term(term, weight);
+    // No positions: a third of the postings' bytes and of the indexing CPU (bench/RESULTS.md "Schema 4").
+    doc.add_term(term, weight);
+    if (stem_forms != nullptr && !tok.stem.empty() && tok.stem != tok.term &&
+        exact_size + tok.term.size() <= kMaxIndexTermBytes) {
+      stem_forms->emplace_back(tok.stem, tok.term);
     }
     added += weight;
   }
@@ -586,7 +589,7 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
     std::vector<Token> tokens = analyzer_.analyze(passage.text, 1);
     last_offset = tokens.empty() ? 0 : tokens.back().position;
     const uint64_t length = add_text(doc, analyzer_, tokens, schema::kArticleText, index_weights().body, start,
-                                     &kBodyPrefix, &words);
+                                     &kBodyPrefix, &words, &out.stem_forms);
     out.length += length;
     // The passage's speaker words just before it, one position each (schema.h "Positions").
     std::vector<std::string> speakers = non_empty(passage.speakers);
@@ -606,6 +609,8 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
     out.text_bytes += passage.text.size();
     ++out.passages;
   }
+  std::sort(out.stem_forms.begin(), out.stem_forms.end());
+  out.stem_forms.erase(std::unique(out.stem_forms.begin(), out.stem_forms.end()), out.stem_forms.end());
   return passages.close_array().take();
 }
 

@@ -33,6 +33,9 @@ struct BuiltArticle {
   /// The story detection terms on `document` (stories::add_detection()), handed to the Linker so that it
   /// need not look for them among the document's terms.
   std::vector<std::string> story_terms;
+  /// The body's words whose ranking term is another word: (stem, word), sorted, once each; the writer
+  /// lists them in the metadata (schema::kMetaFormsPrefix, indexer/stem_forms.h).
+  std::vector<std::pair<std::string, std::string>> stem_forms;
   uint64_t length = 0;                ///< the document's length as Xapian counts it: the sum of its wdf
   uint64_t passages = 0;              ///< number of passages
   uint64_t text_bytes = 0;            ///< bytes of passage text (the writer's batch-size measure)

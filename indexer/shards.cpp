@@ -249,16 +249,27 @@ size_t link_across_shards(const std::string& dir, unsigned count, const Snapshot
   return changed;
 }
 
-/// The compactor's rule for a metadata key that several shards hold: length totals are summed, a
-/// shard's place is dropped, anything else (stamp, analyzer, archive root: equal) is the first shard's.
+/// The compactor's rule for a metadata key that several shards hold: length totals are summed, a stem's
+/// forms joined (each shard lists its own articles'), a shard's place is dropped, anything else (stamp,
+/// analyzer, archive root: equal) is the first shard's.
 class MergingCompactor : public Xapian::Compactor {
  public:
   std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
                                          const std::string tags[]) override {
-    if (key == schema::kMetaArticleLength || key == schema::kMetaPassageCount) {
+    // Xapian 1.4's glass compactor passes the key as its table stores it, after "\0\xc0".
+    std::string_view name(key);
+    if (name.size() >= 2 && name[0] == '\0' && name[1] == '\xc0') name.remove_prefix(2);
+    if (name == schema::kMetaArticleLength || name == schema::kMetaPassageCount) {
       uint64_t sum = 0;
       for (size_t i = 0; i < num_tags; ++i) sum += std::strtoull(tags[i].c_str(), nullptr, 10);
       return std::to_string(sum);
+    }
+    if (name.substr(0, schema::kMetaFormsPrefix.size()) == schema::kMetaFormsPrefix) {
+      std::vector<std::string> forms;
+      for (size_t i = 0; i < num_tags; ++i) {
+        for (std::string& f : schema::split_forms(tags[i])) forms.push_back(std::move(f));
+      }
+      return schema::join_forms(forms);
     }
     return tags[0];
   }

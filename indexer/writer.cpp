@@ -490,6 +490,7 @@ IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* othe
     pending_article_docs_.emplace_back(article_did, std::move(article.document));
     pending_story_terms_.push_back(std::move(article.story_terms));
     for (const auto& word : article.spelling) ++spelling_delta_[word];
+    stem_forms_.add(article);
     article_length_delta_ += static_cast<int64_t>(article.length);
     passage_count_delta_ += static_cast<int64_t>(article.passages);
     ++pending_articles_;
@@ -567,6 +568,9 @@ void IndexWriter::flush_spelling() {
     if (delta < 0) db_.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
   }
   spelling_delta_.clear();
+  // The forms of the batch's stems (schema.h kMetaFormsPrefix): added, never taken back with an article.
+  stem_forms_.write(db_, true);
+  stem_forms_.clear();
 }
 
 void IndexWriter::flush_lengths() {

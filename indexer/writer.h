@@ -17,6 +17,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/schema.h"
 #include "indexer/document_builder.h"
+#include "indexer/stem_forms.h"
 #include "indexer/story_links.h"
 
 namespace dateline {
@@ -129,6 +130,8 @@ class IndexWriter {
   uint64_t pending_bytes_ = 0;
   /// Spelling frequency changes of the current batch, applied by commit(): word -> net change.
   std::unordered_map<std::string, int64_t> spelling_delta_;
+  /// The batch's stems' body word forms, merged into the metadata by commit() (schema::kMetaFormsPrefix).
+  StemForms stem_forms_;
   /// Changes of the current batch to the stored totals (schema::Lengths), applied by commit().
   int64_t article_length_delta_ = 0;
   int64_t passage_count_delta_ = 0;

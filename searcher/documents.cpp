@@ -131,7 +131,8 @@ std::vector<std::optional<Xapian::Document>> DocumentReader::read_lanes(const st
   return out;
 }
 
-std::vector<bool> DocumentReader::on_lanes(const std::vector<std::function<void(const Xapian::Database&)>>& jobs) {
+std::vector<bool> DocumentReader::on_lanes(const std::vector<std::function<void(const Xapian::Database&)>>& jobs,
+                                           const std::vector<size_t>& shards) {
   std::vector<char> done(jobs.size(), 0);  // not vector<bool>: the lanes set their own jobs' flags at once
   if (!all_remote_ || jobs.empty()) return std::vector<bool>(jobs.size(), false);
   const size_t n = shards_.size();
@@ -142,9 +143,14 @@ std::vector<bool> DocumentReader::on_lanes(const std::vector<std::function<void(
       Lane& lane = lanes_[l];
       for (size_t k = l; k < jobs.size(); k += lanes) {
         try {
-          Xapian::Database all;
-          for (size_t shard = 0; shard < n; ++shard) all.add_database(connection(lane, shard));
-          jobs[k](all);
+          const size_t one = k < shards.size() ? shards[k] : kAllShards;
+          if (one < n) {
+            jobs[k](connection(lane, one));
+          } else {
+            Xapian::Database all;
+            for (size_t shard = 0; shard < n; ++shard) all.add_database(connection(lane, shard));
+            jobs[k](all);
+          }
           done[k] = 1;
         } catch (const Xapian::Error&) {
           for (auto& conn : lane.connections) conn.reset();  // left to the caller

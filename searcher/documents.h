@@ -41,15 +41,21 @@ class DocumentReader {
   /// `db`: the caller may use it meanwhile on its own thread); unset for the others and for failed reads.
   /// Several of them, or none: one document alone is left to the caller.
   std::vector<std::optional<Xapian::Document>> read_lanes(const std::vector<Xapian::docid>& dids);
+  /// How many shards it reads (the shards given).
+  size_t shard_count() const { return shards_.size(); }
   /// Whether every shard is remote: on_lanes() needs a connection of its own to each.
   bool all_remote() const { return all_remote_; }
 
   /// Runs `jobs` at once over the extra connections (all_remote() only), job i on lane i % lanes, each
   /// given a database of its lane's connections to every shard in the shards' order (metadata, terms and
-  /// statistics as the searched database gives them). Small reads that would otherwise be round trips in a
-  /// row (a query's name-variant lookups) cost about one. Returns which jobs ran to their end: one that
+  /// statistics as the searched database gives them), or, when `shards` names one for it (kAllShards:
+  /// every one), its lane's connection to that shard alone (Xapian gives a database of several shards the
+  /// first one's metadata). Small reads that would otherwise be round trips in a row (a query's
+  /// name-variant and stem-form lookups) cost about one. Returns which jobs ran to their end: one that
   /// threw (its connection is dropped) is left to the caller.
-  std::vector<bool> on_lanes(const std::vector<std::function<void(const Xapian::Database&)>>& jobs);
+  static constexpr size_t kAllShards = static_cast<size_t>(-1);
+  std::vector<bool> on_lanes(const std::vector<std::function<void(const Xapian::Database&)>>& jobs,
+                             const std::vector<size_t>& shards = {});
 
   /// all_remote() only: a database of connections of its own to every shard (opened on first use, kept),
   /// for a match run on another thread beside the searched database's work (the counting match:

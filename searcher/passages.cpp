@@ -36,13 +36,33 @@ double idf(double articles, double freq) {
 }  // namespace
 
 std::vector<Xapian::termpos> DocumentPositions::positions(const std::string& term) const {
-  std::vector<Xapian::termpos> out;
+  if (query_ != nullptr) {
+    if (const auto it = query_->forms.find(term); it != query_->forms.end()) {
+      std::vector<Xapian::termpos> out;
+      for (const std::string& form : it->second) {
+        if (const auto docs = query_->form_docs.find(form);
+            docs != query_->form_docs.end() && !std::binary_search(docs->second.begin(), docs->second.end(), did_)) {
+          continue;  // a rare form this document does not hold
+        }
+        const std::vector<Xapian::termpos>& more = read(form);
+        out.insert(out.end(), more.begin(), more.end());
+      }
+      std::sort(out.begin(), out.end());  // the forms' positions never coincide (one word per position)
+      return out;
+    }
+  }
+  return read(term);
+}
+
+const std::vector<Xapian::termpos>& DocumentPositions::read(const std::string& term) const {
+  auto [it, added] = read_.try_emplace(term);
+  if (!added) return it->second;  // the word's exact form is one of its ranking term's forms too
   try {
-    for (auto p = db_.positionlist_begin(did_, term); p != db_.positionlist_end(did_, term); ++p) out.push_back(*p);
+    for (auto p = db_.positionlist_begin(did_, term); p != db_.positionlist_end(did_, term); ++p) it->second.push_back(*p);
   } catch (const Xapian::RangeError&) {
     // Not in this document.
   }
-  return out;
+  return it->second;
 }
 
 TextPositions::TextPositions(const std::vector<PassageText>& passages, const Analyzer& analyzer,
@@ -114,7 +134,7 @@ std::vector<Xapian::termpos> TextPositions::positions(const std::string& term) c
 std::vector<PassageScore> choose_passages(const Xapian::Database& db, Xapian::docid did,
                                           const std::vector<PassageSpan>& passages, const PassageQuery& query,
                                           const PassageStats& stats, size_t limit) {
-  const DocumentPositions source(db, did);
+  const DocumentPositions source(db, did, &query);
   return choose_passages(source, passages, query, stats,
                          [&db](const std::string& t) { return static_cast<double>(db.get_termfreq(t)); }, limit);
 }

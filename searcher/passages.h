@@ -51,6 +51,13 @@ struct PassageQuery {
   std::vector<Group> groups;
   /// Article frequencies already known (a wildcard's forms, read with the term list): not read again.
   std::unordered_map<std::string, Xapian::doccount> termfreqs;
+  /// For DocumentPositions: ranking terms of `words` (kArticleText + stem), which carry no positions in
+  /// the index (schema 4), each with the exact-form terms whose positions are its (schema::ranking_forms()).
+  /// TextPositions needs none: it places ranking terms itself.
+  std::unordered_map<std::string, std::vector<std::string>> forms;
+  /// The documents (sorted docids) of the rarer of those forms: DocumentPositions reads a form's positions
+  /// in these only (most forms of a stem are rare, and a read of a list the document lacks costs as much).
+  std::unordered_map<std::string, std::vector<Xapian::docid>> form_docs;
 };
 
 /// Collection statistics for the passage BM25.
@@ -85,14 +92,20 @@ class PositionSource {
 };
 
 /// Positions from the document's position lists (a read per term; a network round trip on a remote shard).
+/// A ranking term of `query`'s PassageQuery::forms has the positions of its forms, merged; each list is
+/// read once.
 class DocumentPositions final : public PositionSource {
  public:
-  DocumentPositions(const Xapian::Database& db, Xapian::docid did) : db_(db), did_(did) {}
+  DocumentPositions(const Xapian::Database& db, Xapian::docid did, const PassageQuery* query = nullptr)
+      : db_(db), did_(did), query_(query) {}
   std::vector<Xapian::termpos> positions(const std::string& term) const override;
 
  private:
+  const std::vector<Xapian::termpos>& read(const std::string& term) const;
   const Xapian::Database& db_;
   Xapian::docid did_;
+  const PassageQuery* query_;
+  mutable std::unordered_map<std::string, std::vector<Xapian::termpos>> read_;
 };
 
 /// One stored passage as the document data keeps it ("text", "speakers", "pos").

@@ -134,6 +134,11 @@ struct CompileOptions {
     std::vector<std::string> most_quoted;
   };
   std::function<SpeakerPeople(const std::string& value)> speaker_people;
+  /// The exact-form terms whose positions are those of the ranking term kArticleText + `rank_word` (a
+  /// stem, or a word without one), which carries none in the index (schema 4, schema::ranking_forms()),
+  /// for `speaker:X word`. The searcher binds it to its database. Unset: the ranking term itself, so the
+  /// word matches a passage nowhere (only in the title).
+  std::function<std::vector<std::string>(const std::string& rank_word)> ranking_forms;
 };
 
 /// A name's words, each with the terms of its spellings (the first: as typed).

@@ -67,8 +67,11 @@ size_t code_points(std::string_view s) {
 /// A positive text operand, for `speaker:X word` (a passage quoting X that holds the word): the
 /// positional terms it needs in one passage (NEAR operands), and its query over the title.
 struct Leaf {
-  std::vector<std::string> body;  ///< positional terms; empty: it has none (a wildcard)
+  std::vector<std::string> body;  ///< positional terms; empty: it has none (a wildcard), or rank_word
   Query title;                    ///< its match in the title, or empty
+  /// A plain word that is not a stop word: its ranking term's word (stem, or itself), whose positions
+  /// are those of its exact forms (CompileOptions::ranking_forms()).
+  std::string rank_word;
 };
 
 class Compiler {
@@ -215,6 +218,17 @@ class Compiler {
     for (const auto& names : combinations) {
       std::vector<Query> either;
       for (const Leaf& leaf : leaves_) {
+        if (!leaf.rank_word.empty()) {
+          std::vector<std::string> terms;  // each once, as below
+          for (const auto& t : names) {
+            if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+          }
+          std::vector<Query> near(terms.begin(), terms.end());
+          near.push_back(rank_forms(leaf.rank_word));
+          either.emplace_back(Query::OP_NEAR, near.begin(), near.end(), schema::kSpeakerWindow);
+          if (!leaf.title.empty()) either.push_back(leaf.title);
+          continue;
+        }
         if (leaf.body.empty()) {
           if (leaf.title.empty()) return {};  // a wildcard: no positional form; the article-level filter holds
           either.push_back(leaf.title);
@@ -353,14 +367,28 @@ class Compiler {
   /// Notes a positive text operand for same_passage().
   void leaf(std::vector<std::string> body, Query title) {
     if (in_or_ > 0) return;
-    leaves_.push_back({std::move(body), std::move(title)});
+    leaves_.push_back({std::move(body), std::move(title), {}});
   }
 
-  /// The positional ranking term of a word (its stem, or itself), or its exact form for a stop word,
-  /// which has no ranking term.
-  std::string positional_term(const Token& token) const {
-    if (analyzer_.is_stop_word(token.term)) return prefixed(schema::kBody, token.term);
-    return prefixed(schema::kArticleText, token.stem.empty() ? token.term : token.stem);
+  /// Notes a plain word for same_passage(): a stop word by its exact form (it has no ranking term), any
+  /// other by its ranking term's word, whose positions are its forms' (rank_forms()).
+  void word_leaf(const Token& token) {
+    if (in_or_ > 0) return;
+    if (analyzer_.is_stop_word(token.term)) {
+      leaves_.push_back({{prefixed(schema::kBody, token.term)}, stemmed_title(token), {}});
+    } else {
+      leaves_.push_back({{}, stemmed_title(token), token.stem.empty() ? token.term : token.stem});
+    }
+  }
+
+  /// A ranking term's positions as a NEAR operand: any of its exact forms (schema::ranking_forms()). With
+  /// none (no form known, or no lookup) the ranking term itself, which has no positions: no passage matches.
+  Query rank_forms(const std::string& rank_word) const {
+    std::vector<std::string> forms;
+    if (options_.ranking_forms) forms = options_.ranking_forms(rank_word);
+    if (forms.empty()) return Query(prefixed(schema::kArticleText, rank_word));
+    if (forms.size() == 1) return Query(forms.front());
+    return Query(Query::OP_OR, forms.begin(), forms.end());
   }
 
   /// The other index words of `term` (names.h): its single-word user alias groups, and, unless a "="
@@ -551,7 +579,7 @@ class Compiler {
       for (const Token& token : tokens) {
         highlight_term(token.term);
         highlight_stem(token.stem);
-        leaf({positional_term(token)}, stemmed_title(token));
+        word_leaf(token);
       }
     }
     auto stemmed = [&](const Token& t) {

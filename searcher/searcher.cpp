@@ -36,6 +36,16 @@ namespace dateline {
 
 namespace {
 
+// schema::ranking_forms() with the analyzer's word rules.
+std::vector<std::string> forms_of(const Analyzer& analyzer, const std::string& rank_word,
+                                  const std::vector<std::string>& stored) {
+  const bool own = schema::owns_ranking_term(rank_word, analyzer.stem(rank_word), analyzer.is_stop_word(rank_word));
+  return schema::ranking_forms(rank_word, own, stored);
+}
+
+// A stem's form in at most this many articles has its documents read once per query for the passage choice
+// (PassageQuery::form_docs).
+constexpr Xapian::doccount kRareForm = 256;
 constexpr int kModifiedRetries = 5;  // reopen-and-retry rounds when an indexer commits mid-search
 constexpr int kSwapRetries = 3;      // opening again when the database was swapped during the open
 constexpr size_t kSpeakerGroupingValues = 100;  // speaker values grouped into people at least (by count)
@@ -338,6 +348,7 @@ void Searcher::refresh_stats() {
   copies_share_ =
       articles > 0 ? static_cast<double>(db_.get_value_freq(schema::kSlotStoryCopies)) / articles : 0.0;
   story_numbers_.reset();
+  form_answers_.clear();
   passage_stats_.articles = static_cast<double>(db_.get_doccount());
   // Xapian reads the first shard's metadata; dateline-index --shards gives every shard the whole archive's
   // person table (a shard's own, from a run on that shard alone, would group only its speakers).
@@ -429,9 +440,10 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   if (!compile.speaker_people && people_->built) compile.speaker_people = [this](const std::string& value) {
     return speaker_people(value);
   };
+  if (!compile.ranking_forms) compile.ranking_forms = [this](const std::string& w) { return ranking_forms(w); };
   const ParsedQuery parsed =
       blank ? ParsedQuery() : parse_query(options.query, compile.budget, options.syntax);
-  if (own_names && !blank && documents_ && documents_->all_remote()) prefetch_names(parsed, options, compile);
+  if (!blank && documents_ && documents_->all_remote()) prefetch_names(parsed, options, compile, own_names);
   const CompiledQuery compiled = compile_query(parsed, options.filters, analyzer_, compile);
   if (compiled.wildcards_cut) {
     result.warnings.push_back("wildcards expand to more than " +
@@ -740,7 +752,7 @@ SearchResult Searcher::search_once(const SearchOptions& options) {
   return result;
 }
 
-PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
+PassageQuery Searcher::passage_query(const CompiledQuery& compiled, bool positions) const {
   PassageQuery pq;
   pq.speakers = compiled.speakers;
   for (const PositionalGroup& g : compiled.groups) pq.groups.push_back({g.terms, g.window, g.ordered});
@@ -758,6 +770,25 @@ PassageQuery Searcher::passage_query(const CompiledQuery& compiled) const {
     }
     pq.words.push_back(std::move(terms));
     pq.idf_terms.push_back(std::move(idf));
+  }
+  // The ranking terms' positions, for the position lists: their forms' (schema 4), read at once.
+  if (positions) {
+    std::vector<std::string> rank_words;
+    for (const auto& terms : pq.words) {
+      if (terms.size() > 1) rank_words.push_back(terms[1].substr(schema::kArticleText.size()));
+    }
+    read_forms(rank_words);
+    for (const std::string& w : rank_words) {
+      const std::vector<std::string>& forms = ranking_forms(w);
+      pq.forms[str(schema::kArticleText) + w] = forms;
+      if (forms.size() < 2) continue;
+      // A rare form's few documents, read once here, spare each hit a read of a list it mostly lacks.
+      for (const std::string& form : forms) {
+        if (pq.form_docs.count(form) > 0 || db_.get_termfreq(form) > kRareForm) continue;
+        std::vector<Xapian::docid>& docs = pq.form_docs[form];
+        for (auto d = db_.postlist_begin(form); d != db_.postlist_end(form); ++d) docs.push_back(*d);
+      }
+    }
   }
   // A wildcard: its commonest exact forms (passage choice needs no more), among the first
   // QueryBudget::max_wildcard_terms of the index (the query's own expansion is bounded the same way).
@@ -1041,15 +1072,25 @@ bool Searcher::collapses_after_match(const SearchOptions& options) const {
 
 bool Searcher::stories_wait() const { return copies_share_ > kCollapseAfterMatchShare; }
 
-void Searcher::prefetch_names(const ParsedQuery& parsed, const SearchOptions& options, const CompileOptions& compile) {
-  if (!names_stored_) names_stored_ = !db_.get_metadata(std::string(kMetaNamesBuilt)).empty();
-  if (!*names_stored_ || compile.exact_names) return;  // without a stored table each lookup reads it whole
-  // The keys the compile asks for depend on the query and the aliases only, not on the answers.
+void Searcher::prefetch_names(const ParsedQuery& parsed, const SearchOptions& options, const CompileOptions& compile,
+                              bool names) {
+  if (names && !names_stored_) names_stored_ = !db_.get_metadata(std::string(kMetaNamesBuilt)).empty();
+  // Without a stored table each lookup reads it whole.
+  names = names && *names_stored_ && !compile.exact_names;
+  // The keys the compile asks for depend on the query and the aliases only, not on the answers; so do the
+  // words whose forms `speaker:X word` asks (the query's plain words).
   std::vector<std::string> keys;
+  std::vector<std::string> rank_words;
   CompileOptions dry = compile;
-  dry.name_variants = [this, &keys](const std::string& key) {
-    if (name_answers_.count(key) == 0 && std::find(keys.begin(), keys.end(), key) == keys.end()) {
+  dry.name_variants = [this, &keys, names](const std::string& key) {
+    if (names && name_answers_.count(key) == 0 && std::find(keys.begin(), keys.end(), key) == keys.end()) {
       keys.push_back(key);
+    }
+    return std::vector<std::string>{};
+  };
+  dry.ranking_forms = [this, &rank_words](const std::string& w) {
+    if (form_answers_.count(w) == 0 && std::find(rank_words.begin(), rank_words.end(), w) == rank_words.end()) {
+      rank_words.push_back(w);
     }
     return std::vector<std::string>{};
   };
@@ -1059,7 +1100,11 @@ void Searcher::prefetch_names(const ParsedQuery& parsed, const SearchOptions& op
   } catch (...) {
     return;  // the compile proper reports it
   }
-  if (keys.empty()) return;
+  if (keys.empty() && rank_words.empty()) return;
+  if (keys.empty()) {
+    read_forms(rank_words);
+    return;
+  }
   // Two reads per key, each a job of its own: the stored words, and whether the key is an index word.
   std::vector<std::string> values(keys.size());
   std::vector<char> words(keys.size(), 0);
@@ -1070,11 +1115,72 @@ void Searcher::prefetch_names(const ParsedQuery& parsed, const SearchOptions& op
     });
     jobs.emplace_back([&, k](const Xapian::Database& db) { words[k] = db.term_exists(keys[k]) ? 1 : 0; });
   }
-  const std::vector<bool> done = documents_->on_lanes(jobs);
+  // The forms in the same round: a job per word and shard (each shard lists its own articles' forms).
+  std::vector<size_t> shard_of(jobs.size(), DocumentReader::kAllShards);
+  const size_t shards = documents_->shard_count();
+  std::vector<std::string> form_values(rank_words.size() * shards);
+  for (size_t k = 0; k < rank_words.size(); ++k) {
+    for (size_t sh = 0; sh < shards; ++sh) {
+      jobs.emplace_back([&, k, sh](const Xapian::Database& db) {
+        form_values[k * shards + sh] = db.get_metadata(std::string(schema::kMetaFormsPrefix) + rank_words[k]);
+      });
+      shard_of.push_back(sh);
+    }
+  }
+  const std::vector<bool> done = documents_->on_lanes(jobs, shard_of);
+  for (size_t k = 0; k < rank_words.size(); ++k) {
+    bool all = true;
+    for (size_t sh = 0; sh < shards; ++sh) all = all && done[2 * keys.size() + k * shards + sh];
+    if (!all) continue;  // read as the compile asks
+    const std::vector<std::string> stored(form_values.begin() + static_cast<std::ptrdiff_t>(k * shards),
+                                          form_values.begin() + static_cast<std::ptrdiff_t>((k + 1) * shards));
+    form_answers_.emplace(rank_words[k], forms_of(analyzer_, rank_words[k], stored));
+  }
   for (size_t k = 0; k < keys.size(); ++k) {
     if (done[2 * k] && done[2 * k + 1]) {
       name_answers_.emplace(keys[k], stored_name_variants(keys[k], values[k], words[k] != 0));
     }
+  }
+}
+
+const std::vector<std::string>& Searcher::ranking_forms(const std::string& rank_word) const {
+  if (auto known = form_answers_.find(rank_word); known != form_answers_.end()) return known->second;
+  read_forms({rank_word});
+  return form_answers_.at(rank_word);
+}
+
+void Searcher::read_forms(const std::vector<std::string>& rank_words) const {
+  std::vector<std::string> todo;
+  for (const std::string& w : rank_words) {
+    if (form_answers_.count(w) == 0 && std::find(todo.begin(), todo.end(), w) == todo.end()) todo.push_back(w);
+  }
+  if (todo.empty()) return;
+  // Xapian gives a database of several shards the first one's metadata: each shard is asked.
+  std::vector<const Xapian::Database*> opened;
+  for (const database::OpenedShard& s : shards_) {
+    if (s.db) opened.push_back(&*s.db);
+  }
+  if (opened.empty()) opened.push_back(&db_);
+  const size_t shards = opened.size();
+  const std::string prefix(schema::kMetaFormsPrefix);
+  std::vector<std::string> values(todo.size() * shards);
+  std::vector<bool> done(values.size(), false);
+  if (documents_ && documents_->all_remote() && values.size() > 1 && documents_->shard_count() == shards) {
+    std::vector<std::function<void(const Xapian::Database&)>> jobs;
+    std::vector<size_t> shard_of;
+    for (size_t i = 0; i < values.size(); ++i) {
+      jobs.emplace_back([&, i](const Xapian::Database& db) { values[i] = db.get_metadata(prefix + todo[i / shards]); });
+      shard_of.push_back(i % shards);
+    }
+    done = documents_->on_lanes(jobs, shard_of);
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!done[i]) values[i] = opened[i % shards]->get_metadata(prefix + todo[i / shards]);
+  }
+  for (size_t k = 0; k < todo.size(); ++k) {
+    const std::vector<std::string> stored(values.begin() + static_cast<std::ptrdiff_t>(k * shards),
+                                          values.begin() + static_cast<std::ptrdiff_t>((k + 1) * shards));
+    form_answers_.emplace(todo[k], forms_of(analyzer_, todo[k], stored));
   }
 }
 
@@ -1085,7 +1191,12 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
   const SnippetTerms snippet_terms{compiled.highlight_terms, compiled.highlight_stems,
                                    compiled.highlight_prefixes};
   const bool need_passages = options.want_snippets || options.explain || options.per_article != 1;
-  const PassageQuery pq = need_passages ? passage_query(compiled) : PassageQuery();
+  // Position lists are read for a hit on a local shard, or for every hit with --passage-source positions.
+  const bool positions =
+      options.passage_source == PassageSource::kPositions ||
+      (options.passage_source == PassageSource::kAuto &&
+       std::find(remote_shard_.begin(), remote_shard_.end(), false) != remote_shard_.end());
+  const PassageQuery pq = need_passages ? passage_query(compiled, positions) : PassageQuery();
   // The passage idf: the match's statistics hold the query's terms, passage_query() the wildcards' forms;
   // any other term is read once per query, not once per hit.
   std::unordered_map<std::string, double> freqs;
@@ -1246,7 +1357,7 @@ void Searcher::add_hits(const SearchOptions& options, const ParsedQuery& parsed,
     if (from_text) {
       source = std::make_unique<TextPositions>(texts, analyzer_, pq);
     } else {
-      source = std::make_unique<DocumentPositions>(db_, did);
+      source = std::make_unique<DocumentPositions>(db_, did, &pq);
     }
     const std::vector<PassageScore> picked = choose_passages(*source, spans, pq, passage_stats_, termfreq, per);
     if (picked.empty()) {

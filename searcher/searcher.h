@@ -217,7 +217,9 @@ class Searcher {
                 const std::vector<RankedHit>& page, const CopySpy* copy_spy, bool counted_apart,
                 SearchResult& result);
   /// What the passage choice looks for: the query's words as positional terms, and its speakers.
-  PassageQuery passage_query(const CompiledQuery& compiled) const;
+  /// With `positions`: some hit's passages are chosen from the position lists (DocumentPositions), which
+  /// need the ranking terms' forms (PassageQuery::forms).
+  PassageQuery passage_query(const CompiledQuery& compiled, bool positions) const;
   /// Xapian's collapser keeps, of copies with equal scores, the one with the lowest docid; a story is shown
   /// by its earliest copy (date, unknown last, then id: schema::tie_key()). For each collapsed hit of `page`
   /// whose story has an earlier copy with the same score: its docid -> that copy's, among the copies `spy`
@@ -248,10 +250,18 @@ class Searcher {
   /// which copy ties (page_copies()), not with the others: where most articles have copies, an earlier copy
   /// that ties shows most of those stories instead.
   bool stories_wait() const;
-  /// Over remote shards only (every one), the name-variant keys `parsed` will ask (a compile that records
-  /// them) read at once over the extra connections into name_answers_: one round trip where each key cost two
-  /// in a row. Anything that fails is left to the lookup as it goes.
-  void prefetch_names(const ParsedQuery& parsed, const SearchOptions& options, const CompileOptions& compile);
+  /// Over remote shards only (every one), the name-variant keys (when `names`) and the ranking terms'
+  /// forms `parsed` will ask (a compile that records them) read at once over the extra connections into
+  /// name_answers_ and form_answers_: one round trip where each key cost two in a row, and each form
+  /// lookup one per shard. Anything that fails is left to the lookup as it goes.
+  void prefetch_names(const ParsedQuery& parsed, const SearchOptions& options, const CompileOptions& compile,
+                      bool names);
+  /// The exact-form terms whose positions are those of the ranking term kArticleText + `rank_word`
+  /// (schema::ranking_forms(), over every shard's forms: each shard lists its own articles').
+  const std::vector<std::string>& ranking_forms(const std::string& rank_word) const;
+  /// Reads into form_answers_ the forms of `rank_words` not known yet: every shard's kMetaFormsPrefix
+  /// entry, at once over the extra connections when every shard is remote, else shard after shard.
+  void read_forms(const std::vector<std::string>& rank_words) const;
   void open_once(const std::string& path, const database::OpenOptions& open, const std::string& create_hint);
   /// Fills SearchResult::unmatched_words and, when `want_suggestion`, SearchResult::suggestion.
   /// Term frequencies come from `mset`'s statistics where the query holds the term (no read).
@@ -289,6 +299,8 @@ class Searcher {
   std::function<std::vector<std::string>(const std::string& key)> name_variants_;
   /// Over remote shards, the answers prefetch_names() read at once (key -> words); dropped on reopening.
   std::unordered_map<std::string, std::vector<std::string>> name_answers_;
+  /// ranking_forms() answers (rank word -> exact-form terms), kept until the database is reopened.
+  mutable std::unordered_map<std::string, std::vector<std::string>> form_answers_;
   /// Whether the index stores its name table (names.h kMetaNamesBuilt), read when first needed.
   std::optional<bool> names_stored_;
   /// The person table of the index (searcher/name_groups.h); not built: speakers grouped at query time.

@@ -21,6 +21,7 @@
 #include "analyzers/schema.h"
 #include "articles/reader.h"
 #include "indexer/document_builder.h"
+#include "indexer/stem_forms.h"
 #include "searcher/query.h"
 #include "tests/support/test_support.h"
 
@@ -55,6 +56,7 @@ class Agreement : public ::testing::Test {
           [&](dateline::Article&& article) {
             auto built = builder.build(article);
             db_.add_document(built.document);
+            dateline::add_stem_forms(db_, built);  // the in-memory backend keeps them too (metadata)
             uint64_t n = 0;
             for (const auto& p : article.passages) passages_.push_back({article.id, ++n, p.text});
           },
@@ -93,10 +95,17 @@ class Agreement : public ::testing::Test {
     };
     if (tokens.empty()) return false;
     if (!phrase) {
-      // Each word in the passage, in its exact form or by its ranking term.
+      // Each word in the passage, in its exact form or by its ranking term, whose positions are those of
+      // its exact forms (schema 4: the metadata lists them).
       for (const auto& t : tokens) {
         auto exact = positions(t.term);
-        auto ranked = positions(std::string(dateline::schema::kArticleText) + (t.stem.empty() ? t.term : t.stem));
+        const std::string word = t.stem.empty() ? t.term : t.stem;
+        const bool own = dateline::schema::owns_ranking_term(word, analyzer_.stem(word), analyzer_.is_stop_word(word));
+        std::set<Xapian::termpos> ranked;
+        if (!analyzer_.is_stop_word(t.term)) {
+          const std::string stored = db_.get_metadata(std::string(dateline::schema::kMetaFormsPrefix) + word);
+          for (const auto& form : dateline::schema::ranking_forms(word, own, {stored})) ranked.merge(positions(form));
+        }
         if (exact.empty() && ranked.empty()) return false;
       }
       return true;

@@ -184,7 +184,7 @@ TEST_F(SearchCli, CountAndInfo) {
   ASSERT_EQ(info.exit_code, 0) << info.err;
   json j = json::parse(info.out);
   EXPECT_EQ(j["articles"], 5);
-  EXPECT_EQ(j["index_schema_version"], 3);
+  EXPECT_EQ(j["index_schema_version"], 4);
 }
 
 // --list (also read by the shell completions): exact output is in the goldens (search_list_*); here

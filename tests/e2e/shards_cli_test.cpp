@@ -528,6 +528,19 @@ TEST(CompactCli, OneDatabaseSearchesTheSameShardsMergeFromSchema3) {
   for (const auto& q : kQueries) {
     EXPECT_EQ(search(x.one, page_args(q)).out, search(merged, page_args(q)).out) << q[0];
   }
+  // The metadata the shards each hold for their own articles is merged: length totals summed, each stem's
+  // forms joined (schema 4), as one database built from all the articles has them.
+  const Xapian::Database one(x.one), all(merged);
+  EXPECT_EQ(all.get_metadata(std::string(dateline::schema::kMetaArticleLength)),
+            one.get_metadata(std::string(dateline::schema::kMetaArticleLength)));
+  EXPECT_EQ(all.get_metadata(std::string(dateline::schema::kMetaPassageCount)),
+            one.get_metadata(std::string(dateline::schema::kMetaPassageCount)));
+  const std::string prefix(dateline::schema::kMetaFormsPrefix);
+  size_t keys = 0;
+  for (auto k = one.metadata_keys_begin(prefix); k != one.metadata_keys_end(prefix); ++k, ++keys) {
+    EXPECT_EQ(all.get_metadata(*k), one.get_metadata(*k)) << *k;
+  }
+  EXPECT_GT(keys, 100u);
 }
 
 TEST(RemoteShards, TwoTcpServersAnswerAsLocalShards) {

@@ -1,6 +1,7 @@
 /** @file
- *  @brief `speaker:X word` in schema 3 (one document per article, passages as position ranges) finds exactly
- *  the articles schema 2's passage documents found: a passage that quotes X and holds the word, or an article
+ *  @brief `speaker:X word` in schemas 3 and 4 (one document per article, passages as position ranges; in 4 the
+ *  ranking terms have no positions and their exact forms' stand in) finds exactly the articles schema 2's
+ *  passage documents found: a passage that quotes X and holds the word, or an article
  *  quoting X whose title holds it.
  *
  *  The articles are read by the real reader and indexed by the real document builder; the answer of the
@@ -23,6 +24,7 @@
 #include "analyzers/schema.h"
 #include "articles/reader.h"
 #include "indexer/document_builder.h"
+#include "indexer/stem_forms.h"
 #include "searcher/searcher.h"
 #include "tests/support/test_support.h"
 
@@ -49,6 +51,7 @@ class SpeakerInPassage : public ::testing::Test {
             if (articles_.size() >= max_articles) return;
             auto built = builder.build(article);
             db.replace_document(built.id_term, built.document);
+            dateline::add_stem_forms(db, built);  // as the writers do (schema 4)
             lengths.articles += built.length;
             lengths.passages += built.passages;
             articles_.push_back(std::move(article));

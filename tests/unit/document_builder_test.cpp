@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analyzers/schema.h"
+#include "indexer/stem_forms.h"
 
 namespace dateline {
 namespace {
@@ -140,14 +141,38 @@ TEST_F(DocumentBuilderTest, OneDocumentPerArticle) {
 TEST_F(DocumentBuilderTest, PassagesArePositionRanges) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   // Passage 1 at 10000, passage 2 at 20000: exact forms (weight 0; stop words and numbers too; a
-  // possessive loses its "'s") and ranking terms (stems; "2022" has none; the stop word "no" has none)
-  // at the same positions. The speaker's name words sit just before the passage that quotes him.
+  // possessive loses its "'s") at their positions, and ranking terms (stems; "2022" has none; the stop
+  // word "no" has none) without positions (schema 4). The speaker's name words sit just before the
+  // passage that quotes him.
   EXPECT_EQ(sorted(describe_terms(built.document)),
             plus(plus(shared_terms(), title_terms()),
                  {"troops[10001,20002]:0", "went[10002]:0", "home[10003]:0", "no[20001]:0", "belarus[20003]:0",
-                  "2022[20004]:0", "Wtroop[10001,20002]:3", "Wwent[10002]", "Whome[10003]", "Wbelarus[20003]",
-                  "W2022[20004]", "KA", "Qa.txt#0", "XSPalexander lukashenko", "XSWalexander[9999]:0",
+                  "2022[20004]:0", "Wtroop:3", "Wwent:1", "Whome:1", "Wbelarus:1",
+                  "W2022:1", "KA", "Qa.txt#0", "XSPalexander lukashenko", "XSWalexander[9999]:0",
                   "XSWlukashenko[9998]:0"}));
+}
+
+TEST_F(DocumentBuilderTest, StemFormsListBodyWordsRankedByAnotherWord) {
+  BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
+  // "troops" (twice, once here) is ranked by "troop"; "went", "home", "belarus" and "2022" are their own
+  // ranking terms, "no" is a stop word; title words are left out (their ranking terms never had positions).
+  EXPECT_EQ(built.stem_forms, (std::vector<std::pair<std::string, std::string>>{{"troop", "troops"}}));
+  // In the metadata of every backend (the in-memory one has no synonym table), merged with what is there.
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  db.set_metadata(std::string(schema::kMetaFormsPrefix) + "troop", "trooped");
+  add_stem_forms(db, built);
+  add_stem_forms(db, built);  // a form is listed once
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaFormsPrefix) + "troop"), "trooped\ntroops");
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaFormsPrefix) + "went"), "");
+  // The positional terms of a ranking term: the stem itself when it is its own ranking term, and the
+  // forms every shard lists.
+  const std::vector<std::string> stored{db.get_metadata(std::string(schema::kMetaFormsPrefix) + "troop"), "troopers"};
+  EXPECT_EQ(schema::ranking_forms("troop", true, stored), (std::vector<std::string>{"troop", "trooped", "troopers", "troops"}));
+  EXPECT_EQ(schema::ranking_forms("troop", false, stored), (std::vector<std::string>{"trooped", "troopers", "troops"}));
+  EXPECT_TRUE(schema::owns_ranking_term("went", "went", false));
+  EXPECT_TRUE(schema::owns_ranking_term("2022", "", false));
+  EXPECT_FALSE(schema::owns_ranking_term("happi", "happi", true));  // a stop word has no ranking term
+  EXPECT_FALSE(schema::owns_ranking_term("news", "new", false));
 }
 
 // The reader threads sign each article for the syndicated-copy detection: one exact fingerprint term,
@@ -270,7 +295,7 @@ TEST_F(DocumentBuilderTest, AbsentMetadataMakesNoTermsValuesOrFields) {
   a.passages.push_back(Passage{"Hello world", 0, 11, {}});
   BuiltArticle built = builder_.build(a);
   EXPECT_EQ(sorted(describe_terms(built.document)),
-            sorted({"hello[10001]:0", "world[10002]:0", "Whello[10001]", "Wworld[10002]", "KA", "Qb#0", "XIDb"}));
+            sorted({"hello[10001]:0", "world[10002]:0", "Whello:1", "Wworld:1", "KA", "Qb#0", "XIDb"}));
   EXPECT_EQ(describe_values(built.document), (std::vector<std::string>{"1=b", "2=<16 hex>"}));
   EXPECT_EQ(nlohmann::json::parse(built.document.get_data()),
             nlohmann::json::parse(R"({"id":"b","path":"-","speakers":[],
@@ -338,10 +363,10 @@ TEST_F(DocumentBuilderTest, NoLanguageTermFromTheStemmerOrTheRecord) {
   a.id = "l";
   a.passages.push_back(Passage{"mots", 0, 4, {}});
   BuiltArticle none = builder.build(a);
-  EXPECT_EQ(sorted(describe_terms(none.document)), sorted({"mots[10001]:0", "Wmots[10001]", "KA", "Ql#0", "XIDl"}));
+  EXPECT_EQ(sorted(describe_terms(none.document)), sorted({"mots[10001]:0", "Wmots:1", "KA", "Ql#0", "XIDl"}));
   a.language = "FR";
   BuiltArticle fr = builder.build(a);
-  EXPECT_EQ(sorted(describe_terms(fr.document)), sorted({"mots[10001]:0", "Wmots[10001]", "KA", "Ql#0", "XIDl"}));
+  EXPECT_EQ(sorted(describe_terms(fr.document)), sorted({"mots[10001]:0", "Wmots:1", "KA", "Ql#0", "XIDl"}));
 }
 
 TEST(DocumentTerms, LongIdsGetAHashedTailInsteadOfColliding) {

@@ -15,6 +15,7 @@
 
 #include "analyzers/schema.h"
 #include "indexer/document_builder.h"
+#include "indexer/stem_forms.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -76,6 +77,7 @@ dateline::BuiltArticle built_article(const Analyzer& an, const TestArticle& a) {
 void add_article(Xapian::WritableDatabase& db, const Analyzer& an, const TestArticle& a) {
   dateline::BuiltArticle built = built_article(an, a);
   db.replace_document(built.id_term, built.document);
+  dateline::add_stem_forms(db, built);
 }
 
 std::string build_db(const std::filesystem::path& dir, const std::vector<TestArticle>& articles) {
@@ -87,6 +89,8 @@ std::string build_db(const std::filesystem::path& dir, const std::vector<TestArt
   for (const auto& a : articles) {
     dateline::BuiltArticle built = built_article(an, a);
     db.replace_document(built.id_term, built.document);
+    dateline::add_stem_forms(db, built);
+  dateline::add_stem_forms(db, built);
     for (const auto& w : built.spelling) db.add_spelling(w);
     lengths.articles += built.length;
     lengths.passages += built.passages;
