@@ -106,7 +106,9 @@ class SegmentWriter {
     // The documents come from reader threads' malloc arenas and Xapian's inverted batch from this one's:
     // freed chunks stay with each arena, so the process kept the sum of every arena's high-water mark
     // (157 MB peak RSS on news.jsonl). Handing the free pages back after each commit keeps it at 109 MB,
-    // for about 1 CPU second of page faults on the same run.
+    // for about 1 CPU second of page faults on the same run. That is glibc's malloc; where jemalloc replaces
+    // it (the usual build), this call does nothing and jemalloc's decay setting does the same job
+    // (indexer/jemalloc_conf.cpp).
     malloc_trim(0);
   }
 
