@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "base/ascii.h"
 #include "base/utf8.h"
 
 namespace dateline::schema {
@@ -32,17 +33,7 @@ bool is_text_term(std::string_view term) {
   return starts(kTitle) || starts(kArticleText) || starts(kArticleTitle);
 }
 
-std::vector<std::string> split_forms(std::string_view value) {
-  std::vector<std::string> out;
-  size_t from = 0;
-  while (from < value.size()) {
-    size_t end = value.find('\n', from);
-    if (end == std::string_view::npos) end = value.size();
-    if (end > from) out.emplace_back(value.substr(from, end - from));
-    from = end + 1;
-  }
-  return out;
-}
+std::vector<std::string> split_forms(std::string_view value) { return ascii::split(value, '\n'); }
 
 std::string join_forms(const std::vector<std::string>& forms) {
   std::vector<std::string> sorted = forms;

@@ -407,18 +407,7 @@ std::string collapse_spaces(std::string_view s) {
   return out;
 }
 
-std::vector<std::string> split_words(std::string_view s) {
-  std::vector<std::string> out;
-  std::string collapsed = collapse_spaces(s);
-  size_t b = 0;
-  while (b < collapsed.size()) {
-    size_t e = collapsed.find(' ', b);
-    if (e == std::string::npos) e = collapsed.size();
-    if (e > b) out.emplace_back(collapsed.substr(b, e - b));
-    b = e + 1;
-  }
-  return out;
-}
+std::vector<std::string> split_words(std::string_view s) { return ascii::split(collapse_spaces(s), ' '); }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;

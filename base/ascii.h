@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dateline::ascii {
 
@@ -46,6 +47,19 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
 /// Does `s` start with `prefix`, ASCII case aside?
 constexpr bool istarts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+/// The non-empty pieces of `s` between `sep` bytes ("a  b" by ' ': "a", "b").
+inline std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from < s.size()) {
+    size_t end = s.find(sep, from);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > from) out.emplace_back(s.substr(from, end - from));
+    from = end + 1;
+  }
+  return out;
 }
 
 }  // namespace dateline::ascii

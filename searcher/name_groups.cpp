@@ -13,22 +13,13 @@
 #include "analyzers/names.h"
 #include "analyzers/schema.h"
 #include "articles/names.h"
+#include "base/ascii.h"
 #include "base/edit_distance.h"
 
 namespace dateline {
 namespace {
 
-std::vector<std::string> split_words(const std::string& s) {
-  std::vector<std::string> out;
-  size_t b = 0;
-  while (b < s.size()) {
-    size_t e = s.find(' ', b);
-    if (e == std::string::npos) e = s.size();
-    if (e > b) out.push_back(s.substr(b, e - b));
-    b = e + 1;
-  }
-  return out;
-}
+std::vector<std::string> split_words(const std::string& s) { return ascii::split(s, ' '); }
 
 std::vector<std::string> split_lines(const std::string& s) {
   std::vector<std::string> out;
@@ -100,7 +91,7 @@ struct Group {
   bool latin = true;              // its values are in ASCII letters (else another script)
 };
 
-bool ascii(const std::string& s) {
+bool all_ascii(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
@@ -179,7 +170,7 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
     std::string key = word_keys;
     // One word in Latin letters: its spelling up to case, as keys would take a typo or another company
     // for it ("Centuri" / "Century"); spellings of one person still meet in the full name (step 2).
-    if (words.size() == 1 && ascii(row.value) && !all_caps_word(row.value)) key += '\x01' + lower_ascii(row.value);
+    if (words.size() == 1 && all_ascii(row.value) && !all_caps_word(row.value)) key += '\x01' + lower_ascii(row.value);
     auto [it, fresh] = groups.try_emplace(key);
     if (fresh) order.push_back(key);
     Group& g = it->second;
@@ -190,7 +181,7 @@ std::vector<NameRow> group_names(const std::vector<FacetCount>& rows, size_t lim
     g.last = keys.back();
     if (g.rows.size() == 1) {
       g.keys = keys;
-      g.latin = ascii(row.value);
+      g.latin = all_ascii(row.value);
     }
   }
   // 1b. A full name in another script joins its romanised twin ("Александр Лукашенко" -> "Alexander

@@ -166,6 +166,16 @@ TEST(Ascii, TrimAsciiWhitespaceOnly) {
   EXPECT_EQ(ascii::trim("\xc2\xa0x\xc2\xa0"), "\xc2\xa0x\xc2\xa0");  // no-break space is not ASCII
 }
 
+TEST(Ascii, SplitKeepsNonEmptyPiecesOnly) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ascii::split("a b", ' '), (V{"a", "b"}));
+  EXPECT_EQ(ascii::split("  a   b  ", ' '), (V{"a", "b"}));
+  EXPECT_EQ(ascii::split("walk\nwalked\n", '\n'), (V{"walk", "walked"}));
+  EXPECT_EQ(ascii::split("Kyiv Київ", ' '), (V{"Kyiv", "Київ"}));
+  EXPECT_TRUE(ascii::split("", ' ').empty());
+  EXPECT_TRUE(ascii::split("   ", ' ').empty());
+}
+
 TEST(Ascii, CaseBlindComparison) {
   EXPECT_TRUE(ascii::iequals("Reuters", "rEUTERS"));
   EXPECT_FALSE(ascii::iequals("Reuters", "Reuter"));
