@@ -430,13 +430,46 @@ Phrase phrase_backward(const std::vector<Token>& toks, size_t last, size_t begin
   return p;
 }
 
+// A phrase's words as one string, each word length-prefixed (no two phrases share a key).
+std::string phrase_key(const std::vector<std::string>& words) {
+  std::string key;
+  for (const std::string& w : words) {
+    key += std::to_string(w.size());
+    key += ':';
+    key += w;
+  }
+  return key;
+}
+
+// names::strip_titles() of the phrases of one article, each computed once. The learning pass and the
+// attribution read the same phrases again and again (every mention of a name, a phrase's head and then
+// the phrase), and strip_titles() is a pure function of the words, so a repeated phrase costs one lookup.
+class TitleMemo {
+ public:
+  struct Stripped {
+    std::vector<std::string> words;
+    bool plural = false;  ///< the phrase began with "Both"
+  };
+  const Stripped& strip(const std::vector<std::string>& words) { return strip(words, phrase_key(words)); }
+  /// The same, with `key` == phrase_key(words) already made by the caller.
+  const Stripped& strip(const std::vector<std::string>& words, const std::string& key) {
+    auto [it, fresh] = memo_.try_emplace(key);
+    if (fresh) it->second.words = names::strip_titles(words, &it->second.plural);
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, Stripped> memo_;
+};
+
 // "Mark Voyger of the Transatlantic Program" -> "Mark Voyger": a person's name followed by "of"/"for"/
 // "at" and an organisation is that person. "Institute for the Study of War" stays whole.
-std::vector<std::string> head_of(const std::vector<std::string>& words) {
+std::vector<std::string> head_of(const std::vector<std::string>& words, TitleMemo& titles) {
   for (size_t i = 1; i < words.size(); ++i) {
     if (words[i] != "of" && words[i] != "for" && words[i] != "on") continue;
-    std::vector<std::string> left = names::strip_titles(
-        std::vector<std::string>(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)));
+    const std::vector<std::string>& left =
+        titles.strip(std::vector<std::string>(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)))
+            .words;
     if (left.size() >= 2 && !names::is_org_name(left))
       return {words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)};
     if (names::is_org_name(left) || left.size() <= 1)
@@ -528,29 +561,22 @@ class NameBook {
   // attribution asks again for every mention of a name.
   std::optional<Resolved> resolve(const std::vector<std::string>& words) const {
     auto [it, fresh] = resolved_.try_emplace(phrase_key(words));
-    if (fresh) it->second = resolve_once(words);
+    if (fresh) it->second = resolve_once(words, it->first);
     return it->second;
   }
 
-  // A phrase's words as one string, each word length-prefixed (no two phrases share a key).
-  static std::string phrase_key(const std::vector<std::string>& words) {
-    std::string key;
-    for (const std::string& w : words) {
-      key += std::to_string(w.size());
-      key += ':';
-      key += w;
-    }
-    return key;
-  }
-
  private:
-  std::optional<Resolved> resolve_once(std::vector<std::string> words) const {
+  // `key`: phrase_key(words).
+  std::optional<Resolved> resolve_once(std::vector<std::string> words, const std::string& key) const {
     if (words.empty()) return std::nullopt;
-    words = head_of(words);
+    const size_t whole = words.size();
+    words = head_of(words, titles_);
     const std::vector<std::string> phrase = words;
-    bool plural = false;
-    words = names::strip_titles(std::move(words), &plural);
-    if (plural || words.empty()) return std::nullopt;
+    // head_of() keeps the phrase or cuts its tail: the same size is the same phrase.
+    const TitleMemo::Stripped& stripped =
+        phrase.size() == whole ? titles_.strip(phrase, key) : titles_.strip(phrase);
+    if (stripped.plural || stripped.words.empty()) return std::nullopt;
+    words = stripped.words;
     if (is_plural(words)) return std::nullopt;
     if (is_generic_group(words.back())) return std::nullopt;  // "Officials", "Western diplomats", "Tory MPs"
     Resolved r;
@@ -635,11 +661,23 @@ class NameBook {
     std::string key = fold(name);
     if (not_people_.count(key) != 0) return false;
     if (name.find(' ') == std::string::npos && not_people_last_.count(key) != 0) return false;
-    if (canonical_outlet(name) || names::is_photo_agency(name) || names::is_country(name)) return false;
-    std::vector<std::string> w = names::split_words(name);
-    if (names::title_length(w, 0) == w.size() || names::modifier_length(w, 0) == w.size()) return false;
-    if (names::role_length(w, 0) == w.size()) return false;
-    return true;
+    if (lexicon_name(name)) return false;
+    auto [it, fresh] = title_words_.try_emplace(name, false);
+    if (fresh) {
+      std::vector<std::string> w = names::split_words(name);
+      it->second = names::title_length(w, 0) == w.size() || names::modifier_length(w, 0) == w.size() ||
+                   names::role_length(w, 0) == w.size();
+    }
+    return !it->second;
+  }
+
+  // An outlet, a photo agency or a country. Pure lexicon look-ups, asked again for every phrase that
+  // resolves to the same name: each name is looked up once per article.
+  bool lexicon_name(const std::string& name) const {
+    auto [it, fresh] = lexicon_names_.try_emplace(name, false);
+    if (fresh)
+      it->second = canonical_outlet(name) || names::is_photo_agency(name) || names::is_country(name);
+    return it->second;
   }
 
   // The fullest form of a person's name the article gives: the longest registered name with the same
@@ -681,11 +719,12 @@ class NameBook {
     // repeats adds nothing new (every step below only adds what is not there), so it is read once: names
     // recur through an article and strip_titles() is the costly part.
     if (words.size() < 2) return;
-    if (!added_.insert(phrase_key(words)).second) return;
-    words = names::strip_titles(std::move(words));
+    auto [key, fresh] = added_.insert(phrase_key(words));
+    if (!fresh) return;
+    words = titles_.strip(words, *key).words;
     if (words.size() < 2 || is_plural(words)) return;
     std::string joined = names::join(words);
-    if (canonical_outlet(joined) || names::is_country(joined) || names::is_photo_agency(joined)) return;
+    if (lexicon_name(joined)) return;
     if (names::is_org_name(words)) {
       for (const std::string& a : acronyms_of(words)) acronyms_.emplace(a, joined);
       return;
@@ -712,7 +751,7 @@ class NameBook {
       if (!names::starts_upper(t.text)) continue;
       std::vector<std::string> spelled = acronyms_of(words);
       if (std::find(spelled.begin(), spelled.end(), acr) != spelled.end()) {
-        std::vector<std::string> name = names::strip_titles(words);
+        const std::vector<std::string>& name = titles_.strip(words).words;
         if (name.size() >= 2) acronyms_[acr] = names::join(name);
         return;
       }
@@ -753,7 +792,7 @@ class NameBook {
       if (p.words.empty()) continue;
       // Whole phrase, its head ("Mark Voyger" of "... of the Program") and its "and"-separated parts.
       add_name(p.words);
-      std::vector<std::string> head = head_of(p.words);
+      std::vector<std::string> head = head_of(p.words, titles_);
       if (head.size() != p.words.size()) {
         add_name(head);
         add_name(std::vector<std::string>(p.words.begin() + static_cast<std::ptrdiff_t>(head.size()) + 1,
@@ -816,6 +855,9 @@ class NameBook {
   WordSet lowercase_, places_;
   std::vector<std::string_view> lower_views_;  // views of the passages, which outlive the book
   std::unordered_set<std::string> added_;      // phrase_key() of the add_name() inputs already read
+  mutable TitleMemo titles_;                   // filled by the learning pass, read again by resolve()
+  mutable std::unordered_map<std::string, bool> lexicon_names_;  // lexicon_name() of each name asked
+  mutable std::unordered_map<std::string, bool> title_words_;    // name -> all title, modifier or role words
   mutable std::unordered_map<std::string, std::optional<Resolved>> resolved_;  // by phrase_key()
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
   std::map<std::string, std::set<std::string>> by_first_;
