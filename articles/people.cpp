@@ -1256,8 +1256,9 @@ void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::s
   // Each passage is tokenized once: the name book reads every word, the attribution the same tokens with
   // each quotation made one token.
   std::vector<std::vector<Token>> words;
+  std::vector<std::vector<quotes::QuoteSpan>> spans(passages.size());  // found while tokenizing
   words.reserve(passages.size());
-  for (const Passage& p : passages) words.push_back(quotes::tokenize(p.text, /*mask_quotes=*/false));
+  for (size_t i = 0; i < passages.size(); ++i) words.push_back(quotes::tokenize(passages[i].text, &spans[i]));
   NameBook book(passages, words, not_people);
   Attributor attributor(book);
   bool prev_open = false;
@@ -1266,8 +1267,8 @@ void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::s
     Passage& p = passages[i];
     bool starts_quote = false;
     bool ends_quote = false;
-    p.speakers =
-        attributor.passage(quotes::mask_quotes(p.text, std::move(words[i])), &starts_quote, &ends_quote);
+    p.speakers = attributor.passage(quotes::mask_quotes(p.text, std::move(words[i]), spans[i]), &starts_quote,
+                                    &ends_quote);
     // A quotation running on from the previous passage (left open there, reopened here) keeps its speaker.
     if (p.speakers.empty() && starts_quote && prev_open && prev_last) p.speakers.push_back(*prev_last);
     prev_open = ends_quote;
