@@ -464,18 +464,18 @@ class TitleMemo {
 
 // "Mark Voyger of the Transatlantic Program" -> "Mark Voyger": a person's name followed by "of"/"for"/
 // "at" and an organisation is that person. "Institute for the Study of War" stays whole.
-std::vector<std::string> head_of(const std::vector<std::string>& words, TitleMemo& titles) {
+// The head's length in words: the whole phrase's when it has no head of its own.
+size_t head_length(const std::vector<std::string>& words, TitleMemo& titles) {
   for (size_t i = 1; i < words.size(); ++i) {
     if (words[i] != "of" && words[i] != "for" && words[i] != "on") continue;
     const std::vector<std::string>& left =
         titles.strip(std::vector<std::string>(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)))
             .words;
-    if (left.size() >= 2 && !names::is_org_name(left))
-      return {words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)};
+    if (left.size() >= 2 && !names::is_org_name(left)) return i;
     if (names::is_org_name(left) || left.size() <= 1)
-      return words;  // "University of ...", "Secretary of State"
+      return words.size();  // "University of ...", "Secretary of State"
   }
-  return words;
+  return words.size();
 }
 
 // Initials of an organisation's name, two ways: capitalised words only ("Institute for the Study of
@@ -570,9 +570,9 @@ class NameBook {
   std::optional<Resolved> resolve_once(std::vector<std::string> words, const std::string& key) const {
     if (words.empty()) return std::nullopt;
     const size_t whole = words.size();
-    words = head_of(words, titles_);
+    words.resize(head_length(words, titles_));
     const std::vector<std::string> phrase = words;
-    // head_of() keeps the phrase or cuts its tail: the same size is the same phrase.
+    // The head is the phrase or a cut of its tail: the same size is the same phrase.
     const TitleMemo::Stripped& stripped =
         phrase.size() == whole ? titles_.strip(phrase, key) : titles_.strip(phrase);
     if (stripped.plural || stripped.words.empty()) return std::nullopt;
@@ -714,14 +714,14 @@ class NameBook {
     return *it->second.begin();
   }
 
-  void add_name(std::vector<std::string> words) {
+  void add_name(const std::vector<std::string>& phrase) {
     // strip_titles() never adds a word, so a single word ends here whatever it is. A phrase the article
     // repeats adds nothing new (every step below only adds what is not there), so it is read once: names
     // recur through an article and strip_titles() is the costly part.
-    if (words.size() < 2) return;
-    auto [key, fresh] = added_.insert(phrase_key(words));
+    if (phrase.size() < 2) return;
+    auto [key, fresh] = added_.insert(phrase_key(phrase));
     if (!fresh) return;
-    words = titles_.strip(words, *key).words;
+    const std::vector<std::string>& words = titles_.strip(phrase, *key).words;  // stays in titles_
     if (words.size() < 2 || is_plural(words)) return;
     std::string joined = names::join(words);
     if (lexicon_name(joined)) return;
@@ -789,15 +789,20 @@ class NameBook {
       if (!name_token(t) || i < covered) continue;
       Phrase p = phrase_forward(toks, i, toks.size());
       covered = p.end;
-      if (p.words.empty()) continue;
+      // A single word adds no name (add_name), is its own head and holds no "and": most phrases end here.
+      if (p.words.size() < 2) continue;
       // Whole phrase, its head ("Mark Voyger" of "... of the Program") and its "and"-separated parts.
       add_name(p.words);
-      std::vector<std::string> head = head_of(p.words, titles_);
-      if (head.size() != p.words.size()) {
-        add_name(head);
-        add_name(std::vector<std::string>(p.words.begin() + static_cast<std::ptrdiff_t>(head.size()) + 1,
+      const size_t head = head_length(p.words, titles_);
+      if (head != p.words.size()) {
+        add_name(
+            std::vector<std::string>(p.words.begin(), p.words.begin() + static_cast<std::ptrdiff_t>(head)));
+        add_name(std::vector<std::string>(p.words.begin() + static_cast<std::ptrdiff_t>(head) + 1,
                                           p.words.end()));
       }
+      if (std::none_of(p.words.begin(), p.words.end(),
+                       [](const std::string& w) { return w == "and" || w == "&"; }))
+        continue;  // the parts are the whole phrase, already added
       std::vector<std::string> part;
       for (const std::string& w : p.words) {
         if (w == "and" || w == "&") {
