@@ -241,6 +241,9 @@ namespace {
 std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
                             const std::vector<QuoteSpan>& spans) {
   std::vector<Token> tokens;
+  // Prose has about one token for every five or six characters: room for all of them at once, so the
+  // tokens are not moved again and again while the vector grows.
+  tokens.reserve(cps.size() / 4 + 4);
   size_t span_i = 0;
   size_t k = 0;
   while (k < cps.size()) {
