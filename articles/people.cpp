@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -759,19 +760,22 @@ class NameBook {
   }
 
   void learn(const std::vector<Token>& toks, std::string_view text) {
-    // Prepositions of place. Every word is checked: by its length first, not a search of a set.
+    // Prepositions of place. Every word is checked: by its length first, not a search of a set, then its
+    // bytes against each word of that length (a memcmp of a known size, made inline, where the string_view
+    // comparison was a call per candidate).
     auto locative = [](std::string_view w) {
+      auto is = [&w](const char* word) { return std::memcmp(w.data(), word, w.size()) == 0; };
       switch (w.size()) {
         case 2:
-          return w == "in";
+          return is("in");
         case 4:
-          return w == "into" || w == "from" || w == "near" || w == "over";
+          return is("into") || is("from") || is("near") || is("over");
         case 6:
-          return w == "across" || w == "inside" || w == "toward";
+          return is("across") || is("inside") || is("toward");
         case 7:
-          return w == "towards";
+          return is("towards");
         case 10:
-          return w == "throughout";
+          return is("throughout");
         default:
           return false;
       }
@@ -846,7 +850,8 @@ class NameBook {
       return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z');
     });
     // A word's text is the passage's text at its offset (a possessive cut off its end): checked all the same.
-    if (folded && t.begin <= text.size() && text.compare(t.begin, w.size(), w) == 0) {
+    if (folded && t.begin + w.size() <= text.size() &&
+        std::memcmp(text.data() + t.begin, w.data(), w.size()) == 0) {
       lower_views_.push_back(text.substr(t.begin, w.size()));
     } else {
       lowercase_.insert(fold(w));
