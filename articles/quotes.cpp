@@ -256,9 +256,13 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
       ++k;
       continue;
     }
+    // Each token is made in place in the vector (its text is not built aside and moved in twice).
     if (!is_alnum(cp.c)) {
-      tokens.push_back(
-          {Kind::Punct, std::string(text.substr(cp.begin, cp.end - cp.begin)), cp.begin, cp.end});
+      Token& t = tokens.emplace_back();
+      t.kind = Kind::Punct;
+      t.text.assign(text.data() + cp.begin, cp.end - cp.begin);
+      t.begin = cp.begin;
+      t.end = cp.end;
       ++k;
       continue;
     }
@@ -281,7 +285,9 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
     }
     size_t wb = cps[start].begin;
     size_t we = cps[k - 1].end;
-    std::string word(text.substr(wb, we - wb));
+    Token& t = tokens.emplace_back();
+    std::string& word = t.text;
+    word.assign(text.data() + wb, we - wb);
     // Keep the final dot of initials ("R."), abbreviations ("Mr.") and dotted forms ("U.S.").
     if (k < cps.size() && cps[k].c == U'.') {
       bool initial = (k - start) == 1 && names::starts_upper(word);
@@ -291,7 +297,8 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
         ++k;
       }
     }
-    Token t{Kind::Word, std::move(word), wb, we};
+    t.begin = wb;
+    t.end = we;
     // Possessives: "Lukashenko’s" / "Lukashenko's", and "Belarus’" / "Belarus'" after a final s.
     for (std::string_view poss : {std::string_view("\xE2\x80\x99s"), std::string_view("'s")}) {
       if (t.text.size() > poss.size() &&
@@ -307,7 +314,6 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
       t.end = cps[k].end;
       ++k;
     }
-    tokens.push_back(std::move(t));
   }
   return tokens;
 }
