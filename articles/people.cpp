@@ -662,23 +662,39 @@ class NameBook {
     std::string key = fold(name);
     if (not_people_.count(key) != 0) return false;
     if (name.find(' ') == std::string::npos && not_people_last_.count(key) != 0) return false;
-    if (lexicon_name(name)) return false;
-    auto [it, fresh] = title_words_.try_emplace(name, false);
-    if (fresh) {
-      std::vector<std::string> w = names::split_words(name);
-      it->second = names::title_length(w, 0) == w.size() || names::modifier_length(w, 0) == w.size() ||
-                   names::role_length(w, 0) == w.size();
-    }
-    return !it->second;
+    return !lexicon_name(name) && !title_words(name);
   }
 
-  // An outlet, a photo agency or a country. Pure lexicon look-ups, asked again for every phrase that
-  // resolves to the same name: each name is looked up once per article.
-  bool lexicon_name(const std::string& name) const {
-    auto [it, fresh] = lexicon_names_.try_emplace(name, false);
-    if (fresh)
-      it->second = canonical_outlet(name) || names::is_photo_agency(name) || names::is_country(name);
-    return it->second;
+  // Pure look-ups in the embedded lexicons, asked again for every phrase that resolves to the same name,
+  // in this article and in the next ones (the people and organisations in the news recur): the answers
+  // are kept per thread for the names seen last (the cache is emptied when it fills, to bound its memory).
+  struct LexiconAnswers {
+    signed char lexicon = -1;      ///< lexicon_name(): -1 not asked yet
+    signed char title_words = -1;  ///< title_words(): -1 not asked yet
+  };
+  static LexiconAnswers& lexicon_answers(const std::string& name) {
+    thread_local std::unordered_map<std::string, LexiconAnswers> cache;
+    if (cache.size() >= 4096 && cache.find(name) == cache.end()) cache.clear();
+    return cache[name];
+  }
+
+  // An outlet, a photo agency or a country.
+  static bool lexicon_name(const std::string& name) {
+    LexiconAnswers& a = lexicon_answers(name);
+    if (a.lexicon < 0)
+      a.lexicon = canonical_outlet(name) || names::is_photo_agency(name) || names::is_country(name);
+    return a.lexicon != 0;
+  }
+
+  // Only title, modifier or role words ("Defense Minister", "Former", "Staff Writer").
+  static bool title_words(const std::string& name) {
+    LexiconAnswers& a = lexicon_answers(name);
+    if (a.title_words < 0) {
+      std::vector<std::string> w = names::split_words(name);
+      a.title_words = names::title_length(w, 0) == w.size() || names::modifier_length(w, 0) == w.size() ||
+                      names::role_length(w, 0) == w.size();
+    }
+    return a.title_words != 0;
   }
 
   // The fullest form of a person's name the article gives: the longest registered name with the same
@@ -866,8 +882,6 @@ class NameBook {
   std::vector<std::string_view> lower_views_;  // views of the passages, which outlive the book
   std::unordered_set<std::string> added_;      // phrase_key() of the add_name() inputs already read
   mutable TitleMemo titles_;                   // filled by the learning pass, read again by resolve()
-  mutable std::unordered_map<std::string, bool> lexicon_names_;  // lexicon_name() of each name asked
-  mutable std::unordered_map<std::string, bool> title_words_;    // name -> all title, modifier or role words
   mutable std::unordered_map<std::string, std::optional<Resolved>> resolved_;  // by phrase_key()
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
   std::map<std::string, std::set<std::string>> by_first_;
