@@ -442,11 +442,20 @@ std::string phrase_key(const std::vector<std::string>& words) {
   return key;
 }
 
-// names::strip_titles() of the phrases of one article, each computed once. The learning pass and the
-// attribution read the same phrases again and again (every mention of a name, a phrase's head and then
-// the phrase), and strip_titles() is a pure function of the words, so a repeated phrase costs one lookup.
+// names::strip_titles() of the phrases, each computed once. The learning pass and the attribution read
+// the same phrases again and again (every mention of a name, a phrase's head and then the phrase), and so
+// do the next articles; strip_titles() is a pure function of the words, so a repeated phrase costs one
+// lookup. One memo per thread, kept from article to article.
 class TitleMemo {
  public:
+  /// The memo of this thread, for a new article. The answers it hands out are references into it, valid
+  /// until the next article: only here, between articles, is it emptied when it grew past its bound.
+  static TitleMemo& for_new_article() {
+    thread_local TitleMemo memo;
+    if (memo.memo_.size() > 4096) memo.memo_.clear();
+    return memo;
+  }
+
   struct Stripped {
     std::vector<std::string> words;
     bool plural = false;  ///< the phrase began with "Both"
@@ -881,7 +890,7 @@ class NameBook {
   WordSet lowercase_, places_;
   std::vector<std::string_view> lower_views_;  // views of the passages, which outlive the book
   std::unordered_set<std::string> added_;      // phrase_key() of the add_name() inputs already read
-  mutable TitleMemo titles_;                   // filled by the learning pass, read again by resolve()
+  TitleMemo& titles_ = TitleMemo::for_new_article();  // filled by the learning pass, read by resolve()
   mutable std::unordered_map<std::string, std::optional<Resolved>> resolved_;  // by phrase_key()
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
   std::map<std::string, std::set<std::string>> by_first_;
