@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -430,19 +431,61 @@ Phrase phrase_backward(const std::vector<Token>& toks, size_t last, size_t begin
   return p;
 }
 
+// A phrase's words as one string, each word length-prefixed (no two phrases share a key).
+std::string phrase_key(const std::vector<std::string>& words) {
+  std::string key;
+  for (const std::string& w : words) {
+    key += std::to_string(w.size());
+    key += ':';
+    key += w;
+  }
+  return key;
+}
+
+// names::strip_titles() of the phrases, each computed once. The learning pass and the attribution read
+// the same phrases again and again (every mention of a name, a phrase's head and then the phrase), and so
+// do the next articles; strip_titles() is a pure function of the words, so a repeated phrase costs one
+// lookup. One memo per thread, kept from article to article.
+class TitleMemo {
+ public:
+  /// The memo of this thread, for a new article. The answers it hands out are references into it, valid
+  /// until the next article: only here, between articles, is it emptied when it grew past its bound.
+  static TitleMemo& for_new_article() {
+    thread_local TitleMemo memo;
+    if (memo.memo_.size() > 4096) memo.memo_.clear();
+    return memo;
+  }
+
+  struct Stripped {
+    std::vector<std::string> words;
+    bool plural = false;  ///< the phrase began with "Both"
+  };
+  const Stripped& strip(const std::vector<std::string>& words) { return strip(words, phrase_key(words)); }
+  /// The same, with `key` == phrase_key(words) already made by the caller.
+  const Stripped& strip(const std::vector<std::string>& words, const std::string& key) {
+    auto [it, fresh] = memo_.try_emplace(key);
+    if (fresh) it->second.words = names::strip_titles(words, &it->second.plural);
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, Stripped> memo_;
+};
+
 // "Mark Voyger of the Transatlantic Program" -> "Mark Voyger": a person's name followed by "of"/"for"/
 // "at" and an organisation is that person. "Institute for the Study of War" stays whole.
-std::vector<std::string> head_of(const std::vector<std::string>& words) {
+// The head's length in words: the whole phrase's when it has no head of its own.
+size_t head_length(const std::vector<std::string>& words, TitleMemo& titles) {
   for (size_t i = 1; i < words.size(); ++i) {
     if (words[i] != "of" && words[i] != "for" && words[i] != "on") continue;
-    std::vector<std::string> left = names::strip_titles(
-        std::vector<std::string>(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)));
-    if (left.size() >= 2 && !names::is_org_name(left))
-      return {words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)};
+    const std::vector<std::string>& left =
+        titles.strip(std::vector<std::string>(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i)))
+            .words;
+    if (left.size() >= 2 && !names::is_org_name(left)) return i;
     if (names::is_org_name(left) || left.size() <= 1)
-      return words;  // "University of ...", "Secretary of State"
+      return words.size();  // "University of ...", "Secretary of State"
   }
-  return words;
+  return words.size();
 }
 
 // Initials of an organisation's name, two ways: capitalised words only ("Institute for the Study of
@@ -528,29 +571,22 @@ class NameBook {
   // attribution asks again for every mention of a name.
   std::optional<Resolved> resolve(const std::vector<std::string>& words) const {
     auto [it, fresh] = resolved_.try_emplace(phrase_key(words));
-    if (fresh) it->second = resolve_once(words);
+    if (fresh) it->second = resolve_once(words, it->first);
     return it->second;
   }
 
-  // A phrase's words as one string, each word length-prefixed (no two phrases share a key).
-  static std::string phrase_key(const std::vector<std::string>& words) {
-    std::string key;
-    for (const std::string& w : words) {
-      key += std::to_string(w.size());
-      key += ':';
-      key += w;
-    }
-    return key;
-  }
-
  private:
-  std::optional<Resolved> resolve_once(std::vector<std::string> words) const {
+  // `key`: phrase_key(words).
+  std::optional<Resolved> resolve_once(std::vector<std::string> words, const std::string& key) const {
     if (words.empty()) return std::nullopt;
-    words = head_of(words);
+    const size_t whole = words.size();
+    words.resize(head_length(words, titles_));
     const std::vector<std::string> phrase = words;
-    bool plural = false;
-    words = names::strip_titles(std::move(words), &plural);
-    if (plural || words.empty()) return std::nullopt;
+    // The head is the phrase or a cut of its tail: the same size is the same phrase.
+    const TitleMemo::Stripped& stripped =
+        phrase.size() == whole ? titles_.strip(phrase, key) : titles_.strip(phrase);
+    if (stripped.plural || stripped.words.empty()) return std::nullopt;
+    words = stripped.words;
     if (is_plural(words)) return std::nullopt;
     if (is_generic_group(words.back())) return std::nullopt;  // "Officials", "Western diplomats", "Tory MPs"
     Resolved r;
@@ -635,11 +671,39 @@ class NameBook {
     std::string key = fold(name);
     if (not_people_.count(key) != 0) return false;
     if (name.find(' ') == std::string::npos && not_people_last_.count(key) != 0) return false;
-    if (canonical_outlet(name) || names::is_photo_agency(name) || names::is_country(name)) return false;
-    std::vector<std::string> w = names::split_words(name);
-    if (names::title_length(w, 0) == w.size() || names::modifier_length(w, 0) == w.size()) return false;
-    if (names::role_length(w, 0) == w.size()) return false;
-    return true;
+    return !lexicon_name(name) && !title_words(name);
+  }
+
+  // Pure look-ups in the embedded lexicons, asked again for every phrase that resolves to the same name,
+  // in this article and in the next ones (the people and organisations in the news recur): the answers
+  // are kept per thread for the names seen last (the cache is emptied when it fills, to bound its memory).
+  struct LexiconAnswers {
+    signed char lexicon = -1;      ///< lexicon_name(): -1 not asked yet
+    signed char title_words = -1;  ///< title_words(): -1 not asked yet
+  };
+  static LexiconAnswers& lexicon_answers(const std::string& name) {
+    thread_local std::unordered_map<std::string, LexiconAnswers> cache;
+    if (cache.size() >= 4096 && cache.find(name) == cache.end()) cache.clear();
+    return cache[name];
+  }
+
+  // An outlet, a photo agency or a country.
+  static bool lexicon_name(const std::string& name) {
+    LexiconAnswers& a = lexicon_answers(name);
+    if (a.lexicon < 0)
+      a.lexicon = canonical_outlet(name) || names::is_photo_agency(name) || names::is_country(name);
+    return a.lexicon != 0;
+  }
+
+  // Only title, modifier or role words ("Defense Minister", "Former", "Staff Writer").
+  static bool title_words(const std::string& name) {
+    LexiconAnswers& a = lexicon_answers(name);
+    if (a.title_words < 0) {
+      std::vector<std::string> w = names::split_words(name);
+      a.title_words = names::title_length(w, 0) == w.size() || names::modifier_length(w, 0) == w.size() ||
+                      names::role_length(w, 0) == w.size();
+    }
+    return a.title_words != 0;
   }
 
   // The fullest form of a person's name the article gives: the longest registered name with the same
@@ -676,16 +740,17 @@ class NameBook {
     return *it->second.begin();
   }
 
-  void add_name(std::vector<std::string> words) {
+  void add_name(const std::vector<std::string>& phrase) {
     // strip_titles() never adds a word, so a single word ends here whatever it is. A phrase the article
     // repeats adds nothing new (every step below only adds what is not there), so it is read once: names
     // recur through an article and strip_titles() is the costly part.
-    if (words.size() < 2) return;
-    if (!added_.insert(phrase_key(words)).second) return;
-    words = names::strip_titles(std::move(words));
+    if (phrase.size() < 2) return;
+    auto [key, fresh] = added_.insert(phrase_key(phrase));
+    if (!fresh) return;
+    const std::vector<std::string>& words = titles_.strip(phrase, *key).words;  // stays in titles_
     if (words.size() < 2 || is_plural(words)) return;
     std::string joined = names::join(words);
-    if (canonical_outlet(joined) || names::is_country(joined) || names::is_photo_agency(joined)) return;
+    if (lexicon_name(joined)) return;
     if (names::is_org_name(words)) {
       for (const std::string& a : acronyms_of(words)) acronyms_.emplace(a, joined);
       return;
@@ -712,7 +777,7 @@ class NameBook {
       if (!names::starts_upper(t.text)) continue;
       std::vector<std::string> spelled = acronyms_of(words);
       if (std::find(spelled.begin(), spelled.end(), acr) != spelled.end()) {
-        std::vector<std::string> name = names::strip_titles(words);
+        const std::vector<std::string>& name = titles_.strip(words).words;
         if (name.size() >= 2) acronyms_[acr] = names::join(name);
         return;
       }
@@ -720,19 +785,22 @@ class NameBook {
   }
 
   void learn(const std::vector<Token>& toks, std::string_view text) {
-    // Prepositions of place. Every word is checked: by its length first, not a search of a set.
+    // Prepositions of place. Every word is checked: by its length first, not a search of a set, then its
+    // bytes against each word of that length (a memcmp of a known size, made inline, where the string_view
+    // comparison was a call per candidate).
     auto locative = [](std::string_view w) {
+      auto is = [&w](const char* word) { return std::memcmp(w.data(), word, w.size()) == 0; };
       switch (w.size()) {
         case 2:
-          return w == "in";
+          return is("in");
         case 4:
-          return w == "into" || w == "from" || w == "near" || w == "over";
+          return is("into") || is("from") || is("near") || is("over");
         case 6:
-          return w == "across" || w == "inside" || w == "toward";
+          return is("across") || is("inside") || is("toward");
         case 7:
-          return w == "towards";
+          return is("towards");
         case 10:
-          return w == "throughout";
+          return is("throughout");
         default:
           return false;
       }
@@ -750,15 +818,20 @@ class NameBook {
       if (!name_token(t) || i < covered) continue;
       Phrase p = phrase_forward(toks, i, toks.size());
       covered = p.end;
-      if (p.words.empty()) continue;
+      // A single word adds no name (add_name), is its own head and holds no "and": most phrases end here.
+      if (p.words.size() < 2) continue;
       // Whole phrase, its head ("Mark Voyger" of "... of the Program") and its "and"-separated parts.
       add_name(p.words);
-      std::vector<std::string> head = head_of(p.words);
-      if (head.size() != p.words.size()) {
-        add_name(head);
-        add_name(std::vector<std::string>(p.words.begin() + static_cast<std::ptrdiff_t>(head.size()) + 1,
+      const size_t head = head_length(p.words, titles_);
+      if (head != p.words.size()) {
+        add_name(
+            std::vector<std::string>(p.words.begin(), p.words.begin() + static_cast<std::ptrdiff_t>(head)));
+        add_name(std::vector<std::string>(p.words.begin() + static_cast<std::ptrdiff_t>(head) + 1,
                                           p.words.end()));
       }
+      if (std::none_of(p.words.begin(), p.words.end(),
+                       [](const std::string& w) { return w == "and" || w == "&"; }))
+        continue;  // the parts are the whole phrase, already added
       std::vector<std::string> part;
       for (const std::string& w : p.words) {
         if (w == "and" || w == "&") {
@@ -802,7 +875,8 @@ class NameBook {
       return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z');
     });
     // A word's text is the passage's text at its offset (a possessive cut off its end): checked all the same.
-    if (folded && t.begin <= text.size() && text.compare(t.begin, w.size(), w) == 0) {
+    if (folded && t.begin + w.size() <= text.size() &&
+        std::memcmp(text.data() + t.begin, w.data(), w.size()) == 0) {
       lower_views_.push_back(text.substr(t.begin, w.size()));
     } else {
       lowercase_.insert(fold(w));
@@ -816,6 +890,7 @@ class NameBook {
   WordSet lowercase_, places_;
   std::vector<std::string_view> lower_views_;  // views of the passages, which outlive the book
   std::unordered_set<std::string> added_;      // phrase_key() of the add_name() inputs already read
+  TitleMemo& titles_ = TitleMemo::for_new_article();  // filled by the learning pass, read by resolve()
   mutable std::unordered_map<std::string, std::optional<Resolved>> resolved_;  // by phrase_key()
   std::map<std::string, std::vector<std::vector<std::string>>> by_last_;
   std::map<std::string, std::set<std::string>> by_first_;
@@ -1214,8 +1289,9 @@ void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::s
   // Each passage is tokenized once: the name book reads every word, the attribution the same tokens with
   // each quotation made one token.
   std::vector<std::vector<Token>> words;
+  std::vector<std::vector<quotes::QuoteSpan>> spans(passages.size());  // found while tokenizing
   words.reserve(passages.size());
-  for (const Passage& p : passages) words.push_back(quotes::tokenize(p.text, /*mask_quotes=*/false));
+  for (size_t i = 0; i < passages.size(); ++i) words.push_back(quotes::tokenize(passages[i].text, &spans[i]));
   NameBook book(passages, words, not_people);
   Attributor attributor(book);
   bool prev_open = false;
@@ -1224,8 +1300,8 @@ void attribute_speakers(std::vector<Passage>& passages, const std::vector<std::s
     Passage& p = passages[i];
     bool starts_quote = false;
     bool ends_quote = false;
-    p.speakers =
-        attributor.passage(quotes::mask_quotes(p.text, std::move(words[i])), &starts_quote, &ends_quote);
+    p.speakers = attributor.passage(quotes::mask_quotes(p.text, std::move(words[i]), spans[i]), &starts_quote,
+                                    &ends_quote);
     // A quotation running on from the previous passage (left open there, reopened here) keeps its speaker.
     if (p.speakers.empty() && starts_quote && prev_open && prev_last) p.speakers.push_back(*prev_last);
     prev_open = ends_quote;

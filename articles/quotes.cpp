@@ -178,23 +178,49 @@ Token quote_token(std::string_view text, const std::vector<Cp>& cps, const Quote
   return t;
 }
 
+// The Quote token of span `q` from the bytes alone (what quote_token() above makes of the code points). A
+// span begins with its opening mark and, when closed, ends with its closing mark; each is a quotation mark
+// whose length its bytes tell: '"' (1 byte), « » (C2 AB, C2 BB), “ ” „ ‟ (E2 80 9C..9F).
+Token quote_token(std::string_view text, const QuoteSpan& q) {
+  Token t;
+  t.kind = Kind::Quote;
+  t.begin = q.begin;
+  t.end = q.end;
+  t.closed = q.closed;
+  const auto open = static_cast<unsigned char>(text[q.begin]);
+  size_t inner_b = q.begin + (open == '"' ? 1 : open == 0xC2 ? 2 : 3);
+  size_t inner_e = q.end;
+  if (q.closed) {
+    const auto close = static_cast<unsigned char>(text[q.end - 1]);
+    inner_e = q.end - (close == '"' ? 1 : close == 0xBB ? 2 : 3);
+  }
+  if (inner_e < inner_b) inner_e = inner_b;
+  t.text = std::string(names::trim(text.substr(inner_b, inner_e - inner_b)));
+  if (t.text.empty()) {
+    t.last = 0;
+  } else if (static_cast<unsigned char>(t.text.back()) < 0x80) {
+    t.last = static_cast<unsigned char>(t.text.back());
+  } else {
+    t.last = decode(t.text).back().c;
+  }
+  return t;
+}
+
 }  // namespace
 
 std::vector<Token> mask_quotes(std::string_view text, std::vector<Token> tokens) {
-  const std::vector<Cp> cps = decode(text);
-  const std::vector<QuoteSpan> spans = find_quotes(text, cps);
+  return mask_quotes(text, std::move(tokens), find_quotes(text));
+}
+
+std::vector<Token> mask_quotes(std::string_view text, std::vector<Token> tokens,
+                               const std::vector<QuoteSpan>& spans) {
   if (spans.empty()) return tokens;
   // Quotations begin and end at quotation marks, which are tokens of their own and never part of a word:
   // every token lies wholly inside a quotation or wholly outside, and those outside are what tokenize()
   // makes of them with masking too.
   std::vector<Token> out;
   out.reserve(tokens.size());
-  auto quote = [&](const QuoteSpan& q) {
-    auto at = std::lower_bound(cps.begin(), cps.end(), q.begin,
-                               [](const Cp& cp, size_t begin) { return cp.begin < begin; });
-    size_t k = static_cast<size_t>(at - cps.begin());
-    out.push_back(quote_token(text, cps, q, k));
-  };
+  auto quote = [&](const QuoteSpan& q) { out.push_back(quote_token(text, q)); };
   size_t span_i = 0;
   for (size_t i = 0; i < tokens.size();) {
     if (span_i < spans.size() && tokens[i].begin >= spans[span_i].begin) {
@@ -209,10 +235,15 @@ std::vector<Token> mask_quotes(std::string_view text, std::vector<Token> tokens)
   return out;
 }
 
-std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
+namespace {
+
+// tokenize() on the decoded text, each of `spans` made one Quote token.
+std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
+                            const std::vector<QuoteSpan>& spans) {
   std::vector<Token> tokens;
-  const std::vector<Cp> cps = decode(text);
-  std::vector<QuoteSpan> spans = mask_quotes ? find_quotes(text, cps) : std::vector<QuoteSpan>{};
+  // Prose has about one token for every five or six characters: room for all of them at once, so the
+  // tokens are not moved again and again while the vector grows.
+  tokens.reserve(cps.size() / 4 + 4);
   size_t span_i = 0;
   size_t k = 0;
   while (k < cps.size()) {
@@ -225,9 +256,13 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
       ++k;
       continue;
     }
+    // Each token is made in place in the vector (its text is not built aside and moved in twice).
     if (!is_alnum(cp.c)) {
-      tokens.push_back(
-          {Kind::Punct, std::string(text.substr(cp.begin, cp.end - cp.begin)), cp.begin, cp.end});
+      Token& t = tokens.emplace_back();
+      t.kind = Kind::Punct;
+      t.text.assign(text.data() + cp.begin, cp.end - cp.begin);
+      t.begin = cp.begin;
+      t.end = cp.end;
       ++k;
       continue;
     }
@@ -250,7 +285,9 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
     }
     size_t wb = cps[start].begin;
     size_t we = cps[k - 1].end;
-    std::string word(text.substr(wb, we - wb));
+    Token& t = tokens.emplace_back();
+    std::string& word = t.text;
+    word.assign(text.data() + wb, we - wb);
     // Keep the final dot of initials ("R."), abbreviations ("Mr.") and dotted forms ("U.S.").
     if (k < cps.size() && cps[k].c == U'.') {
       bool initial = (k - start) == 1 && names::starts_upper(word);
@@ -260,7 +297,8 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
         ++k;
       }
     }
-    Token t{Kind::Word, std::move(word), wb, we};
+    t.begin = wb;
+    t.end = we;
     // Possessives: "Lukashenko’s" / "Lukashenko's", and "Belarus’" / "Belarus'" after a final s.
     for (std::string_view poss : {std::string_view("\xE2\x80\x99s"), std::string_view("'s")}) {
       if (t.text.size() > poss.size() &&
@@ -276,9 +314,21 @@ std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
       t.end = cps[k].end;
       ++k;
     }
-    tokens.push_back(std::move(t));
   }
   return tokens;
+}
+
+}  // namespace
+
+std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
+  const std::vector<Cp> cps = decode(text);
+  return tokenize(text, cps, mask_quotes ? find_quotes(text, cps) : std::vector<QuoteSpan>{});
+}
+
+std::vector<Token> tokenize(std::string_view text, std::vector<QuoteSpan>* quotes) {
+  const std::vector<Cp> cps = decode(text);
+  *quotes = find_quotes(text, cps);
+  return tokenize(text, cps, {});
 }
 
 std::vector<std::pair<size_t, size_t>> sentences(const std::vector<Token>& tokens) {

@@ -46,9 +46,16 @@ struct Token {
 /// marks are Punct tokens and the quoted words are tokens like any other.
 std::vector<Token> tokenize(std::string_view text, bool mask_quotes = true);
 
+/// tokenize(text, false), with find_quotes(text) in `*quotes`: the text is decoded once for both.
+std::vector<Token> tokenize(std::string_view text, std::vector<QuoteSpan>* quotes);
+
 /// tokenize(text, true) made from tokenize(text, false): the tokens of each quotation become its Quote
 /// token, the others are kept. Cheaper than tokenizing twice when both are wanted.
 std::vector<Token> mask_quotes(std::string_view text, std::vector<Token> unmasked);
+
+/// The same with `quotes` == find_quotes(text) already known (from tokenize(text, &quotes)).
+std::vector<Token> mask_quotes(std::string_view text, std::vector<Token> unmasked,
+                               const std::vector<QuoteSpan>& quotes);
 
 /// Sentences of a token list as [begin, end) index ranges: a sentence ends at ". ! ? …" (outside
 /// quotes), or after a quotation ending in one of those when a capitalised word or a new quotation

@@ -132,6 +132,23 @@ TEST(Quotes, MaskingTokensEqualsTokenizingWithMasks) {
     const std::vector<quotes::Token> got = quotes::mask_quotes(text, quotes::tokenize(text, false));
     ASSERT_EQ(got.size(), want.size()) << text;
     for (size_t i = 0; i < want.size(); ++i) EXPECT_TRUE(same(got[i], want[i])) << text << " token " << i;
+    // One decoding for both: the quotations found while tokenizing, then masked from the bytes alone.
+    std::vector<quotes::QuoteSpan> spans;
+    const std::vector<quotes::Token> unmasked = quotes::tokenize(text, &spans);
+    const std::vector<quotes::QuoteSpan> found = quotes::find_quotes(text);
+    ASSERT_EQ(spans.size(), found.size()) << text;
+    for (size_t i = 0; i < found.size(); ++i) {
+      EXPECT_EQ(spans[i].begin, found[i].begin) << text;
+      EXPECT_EQ(spans[i].end, found[i].end) << text;
+      EXPECT_EQ(spans[i].closed, found[i].closed) << text;
+    }
+    const std::vector<quotes::Token> plain = quotes::tokenize(text, false);
+    ASSERT_EQ(unmasked.size(), plain.size()) << text;
+    for (size_t i = 0; i < plain.size(); ++i)
+      EXPECT_TRUE(same(unmasked[i], plain[i])) << text << " token " << i;
+    const std::vector<quotes::Token> once = quotes::mask_quotes(text, unmasked, spans);
+    ASSERT_EQ(once.size(), want.size()) << text;
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_TRUE(same(once[i], want[i])) << text << " token " << i;
   }
   // The texts hold quotations of each kind, so masking did something.
   EXPECT_EQ(quotes::tokenize(texts[2], true).front().kind, quotes::Kind::Quote);
