@@ -150,21 +150,13 @@ std::vector<QuoteSpan> find_quotes(std::string_view text) {
 
 namespace {
 
-// The Quote token of span `q`, whose opening mark is cps[k]; `k` ends one past the span's last character.
-Token quote_token(std::string_view text, const std::vector<Cp>& cps, const QuoteSpan& q, size_t& k) {
+// The Quote token of span `q` whose text (marks left out) lies in bytes [inner_b, inner_e).
+Token quote_with_inner(std::string_view text, const QuoteSpan& q, size_t inner_b, size_t inner_e) {
   Token t;
   t.kind = Kind::Quote;
   t.begin = q.begin;
   t.end = q.end;
   t.closed = q.closed;
-  // Inner text: drop the opening mark and, when closed, the closing one.
-  size_t inner_b = q.begin;
-  while (k < cps.size() && cps[k].begin < q.end) {
-    if (cps[k].begin == q.begin) inner_b = cps[k].end;
-    ++k;
-  }
-  size_t inner_e = q.end;
-  if (q.closed && k > 0) inner_e = cps[k - 1].begin;
   if (inner_e < inner_b) inner_e = inner_b;
   t.text = std::string(names::trim(text.substr(inner_b, inner_e - inner_b)));
   // The last character: an ASCII last byte is one (no invalid sequence takes in an ASCII byte).
@@ -178,15 +170,23 @@ Token quote_token(std::string_view text, const std::vector<Cp>& cps, const Quote
   return t;
 }
 
+// The Quote token of span `q`, whose opening mark is cps[k]; `k` ends one past the span's last character.
+Token quote_token(std::string_view text, const std::vector<Cp>& cps, const QuoteSpan& q, size_t& k) {
+  // Inner text: drop the opening mark and, when closed, the closing one.
+  size_t inner_b = q.begin;
+  while (k < cps.size() && cps[k].begin < q.end) {
+    if (cps[k].begin == q.begin) inner_b = cps[k].end;
+    ++k;
+  }
+  size_t inner_e = q.end;
+  if (q.closed && k > 0) inner_e = cps[k - 1].begin;
+  return quote_with_inner(text, q, inner_b, inner_e);
+}
+
 // The Quote token of span `q` from the bytes alone (what quote_token() above makes of the code points). A
 // span begins with its opening mark and, when closed, ends with its closing mark; each is a quotation mark
 // whose length its bytes tell: '"' (1 byte), « » (C2 AB, C2 BB), “ ” „ ‟ (E2 80 9C..9F).
 Token quote_token(std::string_view text, const QuoteSpan& q) {
-  Token t;
-  t.kind = Kind::Quote;
-  t.begin = q.begin;
-  t.end = q.end;
-  t.closed = q.closed;
   const auto open = static_cast<unsigned char>(text[q.begin]);
   size_t inner_b = q.begin + (open == '"' ? 1 : open == 0xC2 ? 2 : 3);
   size_t inner_e = q.end;
@@ -194,16 +194,7 @@ Token quote_token(std::string_view text, const QuoteSpan& q) {
     const auto close = static_cast<unsigned char>(text[q.end - 1]);
     inner_e = q.end - (close == '"' ? 1 : close == 0xBB ? 2 : 3);
   }
-  if (inner_e < inner_b) inner_e = inner_b;
-  t.text = std::string(names::trim(text.substr(inner_b, inner_e - inner_b)));
-  if (t.text.empty()) {
-    t.last = 0;
-  } else if (static_cast<unsigned char>(t.text.back()) < 0x80) {
-    t.last = static_cast<unsigned char>(t.text.back());
-  } else {
-    t.last = decode(t.text).back().c;
-  }
-  return t;
+  return quote_with_inner(text, q, inner_b, inner_e);
 }
 
 }  // namespace
