@@ -292,6 +292,30 @@ TEST(RunIndex, JsonLinesFromMemoryWithABadRecord) {
   EXPECT_FALSE(fs::exists(dry.db_path));
 }
 
+// Schema 4: the one-writer path lists each stem's body word forms in the metadata at every commit, joined
+// with the forms earlier commits listed (a later batch adds to a stem's list, never replaces it).
+TEST(IndexWriter, EachCommitAddsItsStemsFormsToTheMetadata) {
+  test::TempDir dir;
+  WriterOptions wo;
+  wo.path = (dir.path() / "db").string();
+  IndexWriter writer(wo);
+  Analyzer analyzer(writer.config());
+  DocumentBuilder builder(analyzer);
+  const std::string key = std::string(schema::kMetaFormsPrefix) + analyzer.stem("walking");
+  int n = 0;
+  for (const std::string text : {"Officials were walking to the harbour.", "The minister walked home."}) {
+    Article a;
+    a.id = "walk-" + std::to_string(++n);
+    a.path = a.id + ".txt";
+    a.passages.push_back(Passage{text, 0, text.size(), {}});
+    BuiltArticle built = builder.build(a);
+    ASSERT_EQ(writer.write(built), IndexWriter::Outcome::kAdded);
+    writer.commit();
+    const std::string listed = Xapian::Database(wo.path).get_metadata(key);
+    EXPECT_EQ(listed, n == 1 ? "walking" : "walked\nwalking") << n;
+  }
+}
+
 // The writer keeps a batch's article documents until commit (writer.cpp flush_documents()): deleting an
 // article written earlier in the same batch still removes all of it, and nothing comes back at commit.
 TEST(IndexWriter, DeletingAnArticleOfTheCurrentBatchRemovesItWhole) {
