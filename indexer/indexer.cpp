@@ -90,25 +90,39 @@ class EventQueue {
     done.clear();
     std::unique_lock lock(mutex_);
     // One oversized item always gets through an empty queue, or a huge article would block forever.
-    not_full_.wait(lock, [&] {
+    const auto room = [&] {
       return aborted_ || items_.empty() || (items_.size() < max_items_ && bytes_ + bytes <= max_bytes_);
-    });
+    };
+    if (!room()) {
+      not_empty_.notify_one();  // the consumer takes what waits before this producer sleeps
+      not_full_.wait(lock, room);
+    }
     if (aborted_) return false;
     items_.emplace_back(std::move(event), bytes);
     bytes_ += bytes;
-    not_empty_.notify_one();
+    // The consumer is woken by a few events at once, not by each: woken by every article, it and the
+    // workers took turns, a thread switch per article on each side (bench/RESULTS.md, "Thread switches").
+    if (items_.size() >= wake_at()) not_empty_.notify_one();
     return true;
   }
 
-  /// The next event; std::nullopt once every producer is done and the queue is drained.
+  /// The next event; std::nullopt once every producer is done and the queue is drained. Takes what waits;
+  /// on an empty queue, waits for a few events to gather (push()), or kGatherWait when fewer come (a trickle
+  /// of input, a pipe, is taken as it comes).
   std::optional<Event> pop() {
     std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !items_.empty() || producers_ == 0; });
+    if (items_.empty()) {
+      while (items_.size() < wake_at() && producers_ != 0) {
+        if (not_empty_.wait_for(lock, kGatherWait) == std::cv_status::timeout && !items_.empty()) break;
+      }
+    }
     if (items_.empty()) return std::nullopt;
     auto [event, bytes] = std::move(items_.front());
     items_.pop_front();
     bytes_ -= bytes;
-    not_full_.notify_all();
+    // A full queue's producers wait until half of it is free, then fill it: waking them at every event
+    // taken made the writer and the workers take turns, one event each (a thread switch per article).
+    if (items_.size() <= max_items_ / 2) not_full_.notify_all();
     return std::move(event);
   }
 
@@ -143,6 +157,11 @@ class EventQueue {
   }
 
  private:
+  /// How long pop() waits for more when fewer than wake_at() events wait.
+  static constexpr std::chrono::milliseconds kGatherWait{10};
+
+  size_t wake_at() const { return std::max<size_t>(1, max_items_ / 2); }
+
   mutable std::mutex mutex_;
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
