@@ -4,6 +4,9 @@
 #include "indexer/stories.h"
 
 #include <unicode/uchar.h>
+// Inlined: sign() hashes every word and every shingle of an article, a library call each.
+// The same XXH3, so the same values.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
