@@ -358,8 +358,10 @@ bool is_preposition(std::string_view w) {
 
 bool name_token(const Token& t) {
   // No name word runs past 40 bytes ("Wolfeschlegelsteinhausenbergerdorff" is 35); longer is noise.
-  // The case tests first: they stop at the first letter of the many lower-case words.
-  return t.kind == Kind::Word && t.text.size() <= 40 &&
+  // The case tests first: they stop at the first letter of the many lower-case words. A word whose first
+  // byte is an ASCII lower-case letter (most words) fails both; it is answered here, without the calls.
+  if (t.kind != Kind::Word || t.text.empty() || (t.text[0] >= 'a' && t.text[0] <= 'z')) return false;
+  return t.text.size() <= 40 &&
          (names::starts_upper(t.text) || names::is_all_caps(t.text)) && !names::has_digit(t.text);
 }
 
