@@ -486,7 +486,23 @@ std::string unique_term(std::string_view id, uint64_t passage) {
   return id_based_term(schema::kUnique, id, suffix);
 }
 
-std::string article_record_json(const Article& article) {
+namespace {
+
+// The passages' texts as JSON strings (quotes and escapes included): the record that article_hash() reads
+// and the document's data both hold them, and escaping each text once serves both.
+std::vector<std::string> json_texts(const Article& article) {
+  std::vector<std::string> out;
+  out.reserve(article.passages.size());
+  for (const auto& p : article.passages) {
+    JsonText j;
+    j.reserve(p.text.size() + 2);
+    out.push_back(j.value(p.text).take());
+  }
+  return out;
+}
+
+// article_record_json(), with the passages' texts already written as JSON (json_texts()) when given.
+std::string record_json(const Article& article, const std::vector<std::string>* texts) {
   JsonText j;
   j.reserve(json_room(article));
   j.open_object();
@@ -514,8 +530,13 @@ std::string article_record_json(const Article& article) {
   uint64_t n = 0;
   for (const auto& p : article.passages) {
     j.open_object();
-    j.key("passage").value(++n);
-    j.key("text").value(p.text);
+    j.key("passage").value(n + 1);
+    if (texts != nullptr) {
+      j.key("text").raw((*texts)[n]);
+    } else {
+      j.key("text").value(p.text);
+    }
+    ++n;
     j.key("start").value(p.begin);
     j.key("end").value(p.end);
     j.key("speakers").value(non_empty(p.speakers));
@@ -526,12 +547,13 @@ std::string article_record_json(const Article& article) {
   return j.take();
 }
 
-std::string article_hash(const Article& article) {
+// article_hash(), `texts` as for record_json().
+std::string hash_of(const Article& article, const std::vector<std::string>* texts) {
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
   XXH3_64bits_update(state, article.content_hash.data(), article.content_hash.size());
   XXH3_64bits_update(state, "\n", 1);
-  std::string record = article_record_json(article);
+  std::string record = record_json(article, texts);
   XXH3_64bits_update(state, record.data(), record.size());
   // The layout version is part of the hash: a new schema re-indexes everything it reads.
   std::string version = "\nschema=" + std::to_string(schema::kVersion);
@@ -539,6 +561,16 @@ std::string article_hash(const Article& article) {
   uint64_t h = XXH3_64bits_digest(state);
   XXH3_freeState(state);
   return hex16(h);
+}
+
+}  // namespace
+
+std::string article_record_json(const Article& article) {
+  return record_json(article, nullptr);
+}
+
+std::string article_hash(const Article& article) {
+  return hash_of(article, nullptr);
 }
 
 const IndexWeights& index_weights() {
@@ -638,7 +670,8 @@ void DocumentBuilder::add_title(const Article& article, BuiltArticle& out, WordC
   }
 }
 
-std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out, WordCollector& words) const {
+std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out, WordCollector& words,
+                                          const std::vector<std::string>& texts) const {
   static constexpr std::string_view kBodyPrefix = schema::kBody;
   Xapian::Document& doc = out.document;
   JsonText passages;
@@ -666,7 +699,7 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
       doc.add_posting(schema::boolean_term(schema::kSpeakerWord, w), --at, 0);
     }
     passages.open_object();
-    passages.key("text").value(passage.text);
+    passages.key("text").raw(texts[out.passages]);  // out.passages: this passage's index until the loop's end
     passages.key("start").value(passage.begin);
     passages.key("end").value(passage.end);
     passages.key("speakers").value(speakers);
@@ -685,13 +718,14 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
 BuiltArticle DocumentBuilder::build(const Article& article, std::string_view source_file) const {
   BuiltArticle out;
   out.id = article.id;
-  out.hash = article_hash(article);
+  const std::vector<std::string> texts = json_texts(article);
+  out.hash = hash_of(article, &texts);
   out.id_term = article_id_term(article.id);
   out.source_file = std::string(source_file);
   add_metadata(article, out);
   WordCollector words;
   add_title(article, out, words);
-  const std::string passages = add_passages(article, out, words);
+  const std::string passages = add_passages(article, out, words, texts);
   out.spelling = words.spelling_words();
   JsonText data;
   data.reserve(passages.size() + kJsonRoom);

@@ -114,8 +114,9 @@ class DocumentBuilder {
   /// Title and subtitle: exact forms and ranking terms.
   void add_title(const Article& article, BuiltArticle& out, WordCollector& words) const;
   /// Every passage at its position range, its speakers' words before it; returns the passages' data (a
-  /// JSON array).
-  std::string add_passages(const Article& article, BuiltArticle& out, WordCollector& words) const;
+  /// JSON array). `texts`: each passage's text written as a JSON string.
+  std::string add_passages(const Article& article, BuiltArticle& out, WordCollector& words,
+                           const std::vector<std::string>& texts) const;
   std::set<std::string> name_words(const std::vector<std::string>& names) const;
 
   const Analyzer& analyzer_;
