@@ -160,8 +160,14 @@ constexpr size_t kSerialisedSize = 1 + 4 + 4 + 8 + 8 + 2 * kMinHashes;
 }  // namespace
 
 std::string normalise(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // Written through an index into a buffer sized ahead, not appended character by character (this reads every
+  // byte of every article). An ASCII byte writes at most one character, the space before a word standing for
+  // the separator consumed before it, so the room left never falls below the bytes left to read plus the
+  // slack; only a case-folded character outside ASCII can write more bytes than it read, and room is made
+  // after each.
+  constexpr size_t kSlack = 8;
+  std::string out(text.size() + kSlack, '\0');
+  size_t o = 0;
   bool in_word = false;
   for (size_t i = 0; i < text.size();) {
     // ASCII (most of the text) without decoding: what the general case below does with it.
@@ -170,9 +176,9 @@ std::string normalise(std::string_view text) {
       const bool lower = b >= 'a' && b <= 'z';
       const bool upper = b >= 'A' && b <= 'Z';
       if (lower || upper || (b >= '0' && b <= '9')) {
-        if (!in_word && !out.empty()) out += ' ';
+        if (!in_word && o != 0) out[o++] = ' ';
         in_word = true;
-        out += static_cast<char>(upper ? b + ('a' - 'A') : b);
+        out[o++] = static_cast<char>(upper ? b + ('a' - 'A') : b);
       } else {
         in_word = false;
       }
@@ -181,18 +187,25 @@ std::string normalise(std::string_view text) {
     const utf8::Decoded d = utf8::decode(text, i);
     i += d.length;
     if (d.valid && is_word_char(d.code_point)) {
-      if (!in_word && !out.empty()) out += ' ';
+      std::string folded;
+      if (!in_word && o != 0) folded += ' ';
       in_word = true;
       const char32_t c = d.code_point;
       if (c < 0x80) {
-        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        folded += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
       } else {
-        append_utf8(out, static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT)));
+        append_utf8(folded, static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT)));
       }
+      if (out.size() < o + folded.size() + (text.size() - i) + kSlack) {
+        out.resize(o + folded.size() + (text.size() - i) + kSlack);
+      }
+      out.replace(o, folded.size(), folded);
+      o += folded.size();
     } else {
       in_word = false;
     }
   }
+  out.resize(o);
   return out;
 }
 
