@@ -7,6 +7,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf16.h>
 
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 
@@ -66,6 +67,25 @@ void decode_utf8(std::string_view in, icu::UnicodeString& out, std::vector<uint3
   int32_t k = 0;
   uint32_t i = 0;
   while (i < n) {
+    // Eight bytes of printable ASCII (most of a news text) at a time: each is its own unit.
+    while (n - i >= 8) {
+      uint64_t w;
+      std::memcpy(&w, s + i, sizeof w);
+      constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
+      constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+      const uint64_t del = w ^ (kEveryByte * 0x7F);
+      const bool plain = (w & kHighBits) == 0 &&                           // no byte >= 0x80
+                         ((w - kEveryByte * 0x20) & ~w & kHighBits) == 0 &&  // none below 0x20
+                         ((del - kEveryByte) & ~del & kHighBits) == 0;       // none is 0x7F
+      if (!plain) break;
+      for (uint32_t j = 0; j < 8; ++j) {
+        dst[k + static_cast<int32_t>(j)] = static_cast<char16_t>(s[i + j]);
+        off[k + static_cast<int32_t>(j)] = i + j;
+      }
+      k += 8;
+      i += 8;
+    }
+    if (i >= n) break;
     const unsigned char b = s[i];
     if (b < 0x80) {
       dst[k] = is_ascii_control(b) ? char16_t{0x20} : static_cast<char16_t>(b);

@@ -63,14 +63,23 @@ std::vector<std::string> ranking_forms(std::string_view rank_word, bool own, con
 }
 
 std::string normalise_boolean(std::string_view value) {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(value.data(), static_cast<int32_t>(value.size())));
-  icu::UnicodeString folded = U_SUCCESS(status) ? nfkc_cf->normalize(u, status) : u.foldCase();
-  if (U_FAILURE(status)) folded = u.foldCase();
   std::string utf8;
-  folded.toUTF8String(utf8);
+  // ASCII (most names and outlets; every article's are normalised several times) without ICU: there
+  // NFKC_Casefold only lower-cases A-Z.
+  if (std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    utf8.assign(value);
+    for (char& c : utf8) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+  } else {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(value.data(), static_cast<int32_t>(value.size())));
+    icu::UnicodeString folded = U_SUCCESS(status) ? nfkc_cf->normalize(u, status) : u.foldCase();
+    if (U_FAILURE(status)) folded = u.foldCase();
+    folded.toUTF8String(utf8);
+  }
   // Collapse runs of whitespace (ASCII and the no-break spaces NFKC has already mapped) to one space.
   std::string out;
   out.reserve(utf8.size());

@@ -38,10 +38,8 @@ Stemmer::Stemmer(std::string_view language) {
   }
 }
 
-namespace {
-
 // FNV-1a, 64 bit: words are ~6 bytes, where it beats the block hashes and needs no dependency.
-uint64_t hash_term(std::string_view s) {
+uint64_t Stemmer::hash(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (const char c : s) {
     h ^= static_cast<unsigned char>(c);
@@ -50,16 +48,23 @@ uint64_t hash_term(std::string_view s) {
   return h ^ (h >> 29);
 }
 
-}  // namespace
+uint64_t Stemmer::prefetch(std::string_view term) const {
+  const uint64_t h = hash(term);
+  if (!enabled_ || term.empty() || term.size() > kInline) return h;
+  const Set& set = sets_[(h >> 32) & (kSets - 1)];
+  __builtin_prefetch(&set.ways[0]);
+  __builtin_prefetch(&set.ways[kWays / 2]);  // a set is two cache lines
+  return h;
+}
 
-std::string_view Stemmer::stem(std::string_view term) {
+std::string_view Stemmer::stem(std::string_view term, uint64_t term_hash) {
   if (!enabled_ || term.empty()) return {};
   if (term.size() > kInline) {
     scratch_.assign(term);
     result_ = stem_(scratch_);
     return result_;
   }
-  const uint64_t h = hash_term(term);
+  const uint64_t h = term_hash;
   const auto tag = static_cast<uint32_t>(h);
   Set& set = sets_[(h >> 32) & (kSets - 1)];
   uint32_t way = 0;

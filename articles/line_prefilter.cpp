@@ -499,11 +499,7 @@ bool LinePrefilter::has_required(const Condition& cond, std::string_view lower) 
                      [&](const std::string& r) { return lower.find(r) != std::string_view::npos; });
 }
 
-bool LinePrefilter::may_match(std::string_view line) const {
-  if (unconditional_ > 0) return true;
-  // Lowered in a reused buffer; a non-ASCII character that folds, or a byte that is not UTF-8, sends the
-  // line to the regex.
-  thread_local std::string lower;
+bool LinePrefilter::lower_line(std::string_view line, std::string& lower) {
   lower.assign(line);
   for (size_t i = 0; i < lower.size();) {
     unsigned char b = static_cast<unsigned char>(lower[i]);
@@ -513,9 +509,18 @@ bool LinePrefilter::may_match(std::string_view line) const {
       continue;
     }
     auto d = utf8::decode(line, i);
-    if (!d.valid || folds(d.code_point)) return true;
+    if (!d.valid || folds(d.code_point)) return false;
     i += d.length;
   }
+  return true;
+}
+
+bool LinePrefilter::may_match(std::string_view line) const {
+  if (unconditional_ > 0) return true;
+  // Lowered in a reused buffer; a non-ASCII character that folds, or a byte that is not UTF-8, sends the
+  // line to the regex.
+  thread_local std::string lower;
+  if (!lower_line(line, lower)) return true;
   std::string_view l = lower;
   // Each condition without prefixes has required strings (else it is unconditional, answered above): the
   // line passes when it holds any of them.
@@ -528,6 +533,21 @@ bool LinePrefilter::may_match(std::string_view line) const {
         has_required(conditions_[bucket.condition], l))
       return true;
   return false;
+}
+
+void LinePrefilter::candidates(std::string_view line, std::vector<size_t>& out) const {
+  out.clear();
+  thread_local std::string lower;
+  const bool readable = unconditional_ == 0 && lower_line(line, lower);
+  for (size_t i = 0; i < conditions_.size(); ++i) {
+    const Condition& cond = conditions_[i];
+    // may_match()'s test, one condition at a time.
+    const bool may = !readable ||
+                     ((!cond.has_prefixes || std::any_of(cond.prefixes.begin(), cond.prefixes.end(),
+                                                         [&](const std::string& p) { return starts_with(lower, p); })) &&
+                      has_required(cond, lower));
+    if (may) out.push_back(i);
+  }
 }
 
 }  // namespace dateline

@@ -30,6 +30,11 @@ class LinePrefilter {
   /// False only when no pattern can match the whole of `line`.
   bool may_match(std::string_view line) const;
 
+  /// The patterns (indexes into the list given, ascending) that may match the whole of `line`: every one when
+  /// the line cannot be read (a pattern without a condition, a character that folds outside ASCII). Empty
+  /// exactly when may_match() is false. For a caller that runs the patterns one by one: only these need to.
+  void candidates(std::string_view line, std::vector<size_t>& out) const;
+
   /// Number of patterns read into no condition (each makes may_match() always true when nonzero).
   size_t unconditional() const { return unconditional_; }
 
@@ -46,6 +51,9 @@ class LinePrefilter {
     std::vector<std::string> prefixes;
   };
   static bool has_required(const Condition& cond, std::string_view lower);
+  /// `line` lowered (ASCII) into `out`; false when it holds a byte that is not UTF-8 or a character that
+  /// folds outside ASCII (such a line may match anything).
+  static bool lower_line(std::string_view line, std::string& out);
   /// Does `lower` contain one of the required strings of the conditions without prefixes? One pass over
   /// the line instead of one search per string.
   bool has_any_unprefixed(std::string_view lower) const;

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "articles/data.h"
@@ -41,12 +42,18 @@ UChar32 first_code_point(std::string_view s) {
 
 
 /// The combined boilerplate expression, compiled once from data/boilerplate.txt, behind a literal prefilter:
-/// most lines are article text that no pattern can match, and ICU's matcher cost 40% of extraction.
+/// most lines are article text that no pattern can match, and ICU's matcher cost 40% of extraction. A line
+/// the prefilter lets through is then tried on the patterns whose own condition it meets, each compiled
+/// alone: the combined expression tried every alternative at the line's start, several hundred thousand
+/// instructions a line, where a line usually meets the condition of one or two patterns. A line that
+/// alternative matches whole is one that some pattern matches whole (each alternative is a group of its
+/// own, and no pattern refers back to a group by number), so the answer is the same.
 class BoilerplateMatcher {
  public:
   BoilerplateMatcher() : prefilter_(boilerplate_patterns()) {
     std::string_view data = data::boilerplate();
     icu::UnicodeString combined;
+    std::vector<std::string> read;  // the patterns as read here, to compare with the prefilter's
     size_t pos = 0, line_no = 0;
     while (pos < data.size()) {
       size_t nl = data.find('\n', pos);
@@ -61,11 +68,13 @@ class BoilerplateMatcher {
       // Compile each alone first so a bad line is named (a broken data file is a build defect).
       UErrorCode status = U_ZERO_ERROR;
       UParseError perr;
-      std::unique_ptr<icu::RegexPattern> check(
+      std::unique_ptr<icu::RegexPattern> alone(
           icu::RegexPattern::compile(pattern, UREGEX_CASE_INSENSITIVE, perr, status));
       if (U_FAILURE(status))
         throw std::logic_error("articles/data/boilerplate.txt:" + std::to_string(line_no) +
                                ": bad pattern (" + u_errorName(status) + ")");
+      patterns_.push_back(std::move(alone));
+      read.emplace_back(line);
       if (!combined.isEmpty()) combined += u'|';
       combined += u"(?:";
       combined += pattern;
@@ -75,32 +84,50 @@ class BoilerplateMatcher {
     UParseError perr;
     pattern_.reset(icu::RegexPattern::compile(combined, UREGEX_CASE_INSENSITIVE, perr, status));
     if (U_FAILURE(status)) throw std::logic_error("articles/data/boilerplate.txt: patterns do not combine");
+    // The prefilter's conditions are numbered as boilerplate_patterns() lists the patterns; should that list
+    // ever differ from the one read here, every line goes to the combined expression.
+    one_by_one_ = read == boilerplate_patterns();
   }
 
   bool matches(std::string_view line) const {
     if (!prefilter_.may_match(line)) return false;  // tests/unit/line_prefilter_test.cpp checks it against ICU
-    // One matcher per thread: RegexPattern is shareable, RegexMatcher is not.
-    thread_local std::unique_ptr<icu::RegexMatcher> matcher;
-    thread_local const icu::RegexPattern* owner = nullptr;
+    thread_local std::vector<size_t> candidates;
+    if (one_by_one_) prefilter_.candidates(line, candidates);
+    icu::UnicodeString text =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(line.data(), static_cast<int32_t>(line.size())));
+    if (!one_by_one_ || candidates.size() == patterns_.size()) return run(*pattern_, text);
+    for (size_t i : candidates) {
+      if (run(*patterns_[i], text)) return true;
+    }
+    return false;
+  }
+
+ private:
+  // Does `pattern` match the whole of `text`?
+  static bool run(const icu::RegexPattern& pattern, const icu::UnicodeString& text) {
+    // One matcher per pattern and thread: RegexPattern is shareable, RegexMatcher is not.
+    thread_local std::unordered_map<const icu::RegexPattern*, std::unique_ptr<icu::RegexMatcher>> matchers;
+    std::unique_ptr<icu::RegexMatcher>& matcher = matchers[&pattern];
     UErrorCode status = U_ZERO_ERROR;
-    if (!matcher || owner != pattern_.get()) {
-      matcher.reset(pattern_->matcher(status));
-      owner = pattern_.get();
-      if (U_FAILURE(status)) return false;
+    if (!matcher) {
+      matcher.reset(pattern.matcher(status));
+      if (U_FAILURE(status)) {
+        matcher.reset();
+        return false;
+      }
       // Backtracking is bounded by the line length cap; the time limit is a second guard.
       matcher->setTimeLimit(1000, status);
     }
-    icu::UnicodeString text =
-        icu::UnicodeString::fromUTF8(icu::StringPiece(line.data(), static_cast<int32_t>(line.size())));
     matcher->reset(text);
     bool result = matcher->matches(status);
     matcher->reset(icu::UnicodeString());  // drop the reference to `text`
     return U_SUCCESS(status) && result;
   }
 
- private:
   LinePrefilter prefilter_;
-  std::unique_ptr<icu::RegexPattern> pattern_;
+  std::unique_ptr<icu::RegexPattern> pattern_;                 ///< every pattern, as alternatives
+  std::vector<std::unique_ptr<icu::RegexPattern>> patterns_;  ///< each alone, in boilerplate_patterns() order
+  bool one_by_one_ = false;
 };
 
 const BoilerplateMatcher& boilerplate_matcher() {

@@ -268,10 +268,27 @@ const std::unordered_map<std::string, VerbForm>& verb_forms() {
   return forms;
 }
 
+// A word's length, first and last byte in 16 bits: verb_forms() holds no word whose key's bit is unset in
+// might_be_verb_form(), so most words (asked for every word of every sentence) skip the hash look-up.
+uint16_t verb_key(std::string_view w) {
+  return static_cast<uint16_t>((w.size() & 0xF) << 12 | (static_cast<unsigned char>(w.front()) & 0x3F) << 6 |
+                               (static_cast<unsigned char>(w.back()) & 0x3F));
+}
+bool might_be_verb_form(std::string_view w) {
+  static const std::vector<bool> keys = [] {
+    std::vector<bool> bits(size_t{1} << 16);
+    for (const auto& [form, _] : verb_forms()) {
+      if (!form.empty()) bits[verb_key(form)] = true;
+    }
+    return bits;
+  }();
+  return !w.empty() && keys[verb_key(w)];
+}
+
 // The speech verb at tokens[i] (lower case), honouring phrasal particles; else nullptr.
 const VerbForm* speech_verb_at(const std::vector<Token>& toks, size_t i, size_t end, size_t* particle_len) {
   const Token& t = toks[i];
-  if (t.kind != Kind::Word || !names::starts_lower(t.text)) return nullptr;
+  if (t.kind != Kind::Word || !might_be_verb_form(t.text) || !names::starts_lower(t.text)) return nullptr;
   auto it = verb_forms().find(t.text);
   if (it == verb_forms().end()) return nullptr;
   for (const std::string& p : it->second.particles) {
@@ -358,8 +375,10 @@ bool is_preposition(std::string_view w) {
 
 bool name_token(const Token& t) {
   // No name word runs past 40 bytes ("Wolfeschlegelsteinhausenbergerdorff" is 35); longer is noise.
-  // The case tests first: they stop at the first letter of the many lower-case words.
-  return t.kind == Kind::Word && t.text.size() <= 40 &&
+  // The case tests first: they stop at the first letter of the many lower-case words. A word whose first
+  // byte is an ASCII lower-case letter (most words) fails both; it is answered here, without the calls.
+  if (t.kind != Kind::Word || t.text.empty() || (t.text[0] >= 'a' && t.text[0] <= 'z')) return false;
+  return t.text.size() <= 40 &&
          (names::starts_upper(t.text) || names::is_all_caps(t.text)) && !names::has_digit(t.text);
 }
 
@@ -810,7 +829,9 @@ class NameBook {
       const Token& t = toks[i];
       if (t.kind == Kind::Punct && t.text == "(") define_acronym(toks, i);
       if (t.kind != Kind::Word) continue;
-      if (names::starts_lower(t.text)) note_lowercase(t, text);
+      // A first byte a-z starts a lower-case word (starts_lower()'s first answer), without the call.
+      const bool lower = !t.text.empty() && t.text[0] >= 'a' && t.text[0] <= 'z';
+      if (lower || names::starts_lower(t.text)) note_lowercase(t, text);
       if (locative(t.text) && i + 1 < toks.size() && name_token(toks[i + 1]) && !toks[i + 1].possessive &&
           !(i + 2 < toks.size() && name_token(toks[i + 2]))) {
         add_folded(places_, toks[i + 1].text);

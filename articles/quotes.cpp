@@ -290,8 +290,10 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
     }
     t.begin = wb;
     t.end = we;
-    // Possessives: "Lukashenko’s" / "Lukashenko's", and "Belarus’" / "Belarus'" after a final s.
+    // Possessives: "Lukashenko’s" / "Lukashenko's", and "Belarus’" / "Belarus'" after a final s. Both
+    // suffixes end in 's': a word that does not is compared with neither.
     for (std::string_view poss : {std::string_view("\xE2\x80\x99s"), std::string_view("'s")}) {
+      if (t.text.empty() || t.text.back() != 's') break;
       if (t.text.size() > poss.size() &&
           t.text.compare(t.text.size() - poss.size(), poss.size(), poss) == 0) {
         t.text.resize(t.text.size() - poss.size());

@@ -158,12 +158,13 @@ std::optional<nlohmann::json> JsonRecords::parse_object(std::string_view bytes, 
   return j;
 }
 
-bool JsonRecords::record_text(const nlohmann::json& j, size_t line_no, std::string& text,
+bool JsonRecords::record_text(nlohmann::json& j, size_t line_no, std::string& text,
                               std::optional<Article>& from_html) {
   // Text: a string, or an array of paragraph strings; or a saved page in "html" (or HTML in "text").
   const json* tv = first_field(j, {"text", "body", "content"});
   const json* hv = first_field(j, {"html", "raw_html"});
-  const bool no_text = tv == nullptr || !tv->is_string() || tv->get<std::string>().empty();
+  // (get_ref: get<std::string>() copied the whole text to see whether it was empty.)
+  const bool no_text = tv == nullptr || !tv->is_string() || tv->get_ref<const std::string&>().empty();
   if (hv != nullptr && hv->is_string() && no_text) tv = hv;
   if (tv != nullptr && tv->is_string() && (tv == hv || looks_like_html(tv->get_ref<const std::string&>()))) {
     HtmlPage page = parse_html(tv->get_ref<const std::string&>(), {"UTF-8", "", ""});
@@ -176,7 +177,8 @@ bool JsonRecords::record_text(const nlohmann::json& j, size_t line_no, std::stri
   if (from_html) {
     // Passages and metadata from the page; the record's own fields win over the page's.
   } else if (tv->is_string()) {
-    text = tv->get<std::string>();
+    // Moved, not copied: `j` is this record's own parse, and only its other fields are read after this.
+    text = std::move(const_cast<json*>(tv)->get_ref<std::string&>());
   } else if (tv->is_array() &&
              std::all_of(tv->begin(), tv->end(), [](const json& e) { return e.is_string(); })) {
     for (const auto& e : *tv) {

@@ -47,9 +47,9 @@ class JsonRecords {
   /// object.
   std::optional<nlohmann::json> parse_object(std::string_view bytes, size_t line_no);
   /// The record's text ("text", "body", "content": a string or paragraph strings) into `text`, or the page
-  /// its "html" holds into `from_html`. False (and a skip) for a record without usable text.
-  bool record_text(const nlohmann::json& j, size_t line_no, std::string& text,
-                   std::optional<Article>& from_html);
+  /// its "html" holds into `from_html`. False (and a skip) for a record without usable text. A text that is
+  /// one string is moved out of `j` (no other field is read from there).
+  bool record_text(nlohmann::json& j, size_t line_no, std::string& text, std::optional<Article>& from_html);
   /// The record's id (else "ID:LINE") and metadata fields onto `a` (warnings for unusable ones).
   /// The record's id ("id", "_id", else FILE-ID:LINE) into `a.id`; `warn`: about an unusable "id" field.
   void record_id(const nlohmann::json& j, size_t line_no, Article& a, bool warn);

@@ -5,6 +5,9 @@
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+// Inlined: WordCollector hashes every word of an article, where a call into the library cost more than the
+// hash of a short word. The same XXH3, so the same values.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -334,16 +337,32 @@ void common_data(JsonText& j, const Article& a) {
   j.field("url", a.url);
 }
 
+// What add_text() found out about a word of the body at its first occurrence, for the next ones.
+struct BodyWord {
+  enum class Rank : uint8_t { kUnknown, kRanked, kUnranked };
+  Rank rank = Rank::kUnknown;
+  std::string stem;      ///< the word's stem then (a word's stem is a function of the word; checked anyway)
+  uint32_t pending = 0;  ///< wdf of the later occurrences, not yet added to the word's ranking term
+};
+
 // Adds one analysed text to the article document: its ranking terms under `rank_prefix` (the stem or,
 // for a word without one, the word itself), leaving out the language's stop words (as Lucene's
 // EnglishAnalyzer does for BM25), without positions (schema 4); and, when `exact_prefix` is given, every
 // word's exact form with its position + `offset`, weight 0. `stem_forms`, when given, receives (stem,
 // word) for each word whose ranking term is another word: the exact forms' positions stand for the
-// ranking term's (schema::kMetaFormsPrefix). Returns the wdf added (the document's length grows by it).
+// ranking term's (schema::kMetaFormsPrefix). Returns the wdf added to the document's length, counting
+// what `body` keeps pending.
+//
+// `body`, given with `spelling` (the body's passages), holds by word (WordCollector index) what its first
+// occurrence decided: a later occurrence of the word skips the stop-word test and the stem form already
+// recorded, and only adds its wdf to the word's `pending`; add_pending() then gives each word's ranking term
+// that wdf in one Document::add_term(). Document::add_term() is a walk of the document's std::map of terms
+// (string compares) at every call.
 uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
                   std::string_view rank_prefix, unsigned weight, uint32_t offset,
                   const std::string_view* exact_prefix, WordCollector* spelling,
-                  std::vector<std::pair<std::string, std::string>>* stem_forms = nullptr) {
+                  std::vector<std::pair<std::string, std::string>>* stem_forms = nullptr,
+                  std::vector<BodyWord>* body = nullptr) {
   std::string term(rank_prefix);
   std::string exact = exact_prefix != nullptr ? std::string(*exact_prefix) : std::string();
   const size_t exact_size = exact.size();
@@ -351,6 +370,7 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
   for (const auto& tok : tokens) {
     if (tok.term.empty()) continue;
     const Xapian::termpos pos = offset + tok.position;
+    BodyWord* known = nullptr;  // `body`'s entry for this word
     if (exact_prefix != nullptr && exact_size + tok.term.size() <= kMaxIndexTermBytes) {
       if (exact_size == 0) {
         doc.add_posting(tok.term, pos, 0);  // passage words: the term is the word, no copy to make
@@ -359,12 +379,35 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
         exact += tok.term;
         doc.add_posting(exact, pos, 0);
       }
-      if (spelling != nullptr) spelling->add(tok.term);  // is_spelling_word() once per word, at the end
+      if (spelling != nullptr) {
+        const uint32_t w = spelling->add(tok.term);  // is_spelling_word() once per word, at the end
+        if (body != nullptr) {
+          if (w >= body->size()) body->resize(w + 1);
+          known = &(*body)[w];
+        }
+      }
     }
     if (weight == 0) continue;
+    if (known != nullptr && known->rank != BodyWord::Rank::kUnknown && known->stem == tok.stem) {
+      if (known->rank == BodyWord::Rank::kRanked) {
+        known->pending += weight;
+        added += weight;
+      }
+      continue;
+    }
     const std::string& word = tok.stem.empty() ? tok.term : tok.stem;
-    if (rank_prefix.size() + word.size() > kMaxIndexTermBytes) continue;
-    if (analyzer.is_stop_word(tok.term)) continue;
+    const bool ranked = rank_prefix.size() + word.size() <= kMaxIndexTermBytes && !analyzer.is_stop_word(tok.term);
+    if (known != nullptr) {
+      if (known->pending != 0) {  // another stem than before (never seen): what the old one kept, first
+        term.erase(rank_prefix.size());
+        term += known->stem.empty() ? tok.term : known->stem;
+        doc.add_term(term, known->pending);
+      }
+      known->rank = ranked ? BodyWord::Rank::kRanked : BodyWord::Rank::kUnranked;
+      known->stem = tok.stem;
+      known->pending = 0;
+    }
+    if (!ranked) continue;
     term.erase(rank_prefix.size());
     term += word;
     // No positions: a third of the postings' bytes and of the indexing CPU (bench/RESULTS.md "Schema 4").
@@ -378,21 +421,40 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
   return added;
 }
 
+// The wdf add_text() kept pending in `body`, added to each word's ranking term under `rank_prefix`.
+void add_pending(Xapian::Document& doc, const WordCollector& words, const std::vector<BodyWord>& body,
+                 std::string_view rank_prefix) {
+  std::string term(rank_prefix);
+  for (uint32_t w = 0; w < body.size(); ++w) {
+    const BodyWord& b = body[w];
+    if (b.pending == 0) continue;
+    term.erase(rank_prefix.size());
+    if (b.stem.empty()) {
+      term += words.word(w);
+    } else {
+      term += b.stem;
+    }
+    doc.add_term(term, b.pending);
+  }
+}
+
 }  // namespace
 
-void WordCollector::add(std::string_view w) {
+uint32_t WordCollector::add(std::string_view w) {
   const uint64_t h = XXH3_64bits(w.data(), w.size());
   const size_t mask = slots_.size() - 1;
   size_t at = h & mask;
   for (; slots_[at] != 0; at = (at + 1) & mask) {
     const uint32_t i = slots_[at] - 1;
-    if (hashes_[i] == h && word(i) == w) return;  // met before
+    if (hashes_[i] == h && word(i) == w) return i;  // met before
   }
+  const auto index = static_cast<uint32_t>(spans_.size());
   spans_.emplace_back(bytes_.size(), w.size());
   bytes_ += w;
   hashes_.push_back(h);
-  slots_[at] = static_cast<uint32_t>(spans_.size());
+  slots_[at] = index + 1;
   if (2 * spans_.size() > slots_.size()) grow();  // at most half full: short probes
+  return index;
 }
 
 void WordCollector::grow() {
@@ -424,7 +486,23 @@ std::string unique_term(std::string_view id, uint64_t passage) {
   return id_based_term(schema::kUnique, id, suffix);
 }
 
-std::string article_record_json(const Article& article) {
+namespace {
+
+// The passages' texts as JSON strings (quotes and escapes included): the record that article_hash() reads
+// and the document's data both hold them, and escaping each text once serves both.
+std::vector<std::string> json_texts(const Article& article) {
+  std::vector<std::string> out;
+  out.reserve(article.passages.size());
+  for (const auto& p : article.passages) {
+    JsonText j;
+    j.reserve(p.text.size() + 2);
+    out.push_back(j.value(p.text).take());
+  }
+  return out;
+}
+
+// article_record_json(), with the passages' texts already written as JSON (json_texts()) when given.
+std::string record_json(const Article& article, const std::vector<std::string>* texts) {
   JsonText j;
   j.reserve(json_room(article));
   j.open_object();
@@ -452,8 +530,13 @@ std::string article_record_json(const Article& article) {
   uint64_t n = 0;
   for (const auto& p : article.passages) {
     j.open_object();
-    j.key("passage").value(++n);
-    j.key("text").value(p.text);
+    j.key("passage").value(n + 1);
+    if (texts != nullptr) {
+      j.key("text").raw((*texts)[n]);
+    } else {
+      j.key("text").value(p.text);
+    }
+    ++n;
     j.key("start").value(p.begin);
     j.key("end").value(p.end);
     j.key("speakers").value(non_empty(p.speakers));
@@ -464,12 +547,13 @@ std::string article_record_json(const Article& article) {
   return j.take();
 }
 
-std::string article_hash(const Article& article) {
+// article_hash(), `texts` as for record_json().
+std::string hash_of(const Article& article, const std::vector<std::string>* texts) {
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
   XXH3_64bits_update(state, article.content_hash.data(), article.content_hash.size());
   XXH3_64bits_update(state, "\n", 1);
-  std::string record = article_record_json(article);
+  std::string record = record_json(article, texts);
   XXH3_64bits_update(state, record.data(), record.size());
   // The layout version is part of the hash: a new schema re-indexes everything it reads.
   std::string version = "\nschema=" + std::to_string(schema::kVersion);
@@ -477,6 +561,16 @@ std::string article_hash(const Article& article) {
   uint64_t h = XXH3_64bits_digest(state);
   XXH3_freeState(state);
   return hex16(h);
+}
+
+}  // namespace
+
+std::string article_record_json(const Article& article) {
+  return record_json(article, nullptr);
+}
+
+std::string article_hash(const Article& article) {
+  return hash_of(article, nullptr);
 }
 
 const IndexWeights& index_weights() {
@@ -576,7 +670,8 @@ void DocumentBuilder::add_title(const Article& article, BuiltArticle& out, WordC
   }
 }
 
-std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out, WordCollector& words) const {
+std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out, WordCollector& words,
+                                          const std::vector<std::string>& texts) const {
   static constexpr std::string_view kBodyPrefix = schema::kBody;
   Xapian::Document& doc = out.document;
   JsonText passages;
@@ -584,12 +679,17 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
   passages.open_array();
   uint32_t start = 0;
   uint32_t last_offset = 0;
+  // One vector for every passage: analyze() reserved room for each passage's words anew (a sixth of its
+  // bytes, in tokens of a few dozen bytes), which cost more than the analysis of a short passage's words.
+  std::vector<Token> tokens;
+  std::vector<BodyWord> body;  // add_text()'s, for every passage
   for (const auto& passage : article.passages) {
     start = schema::next_passage_start(start, last_offset);
-    std::vector<Token> tokens = analyzer_.analyze(passage.text, 1);
+    tokens.clear();
+    analyzer_.analyze_into(passage.text, tokens, 1);
     last_offset = tokens.empty() ? 0 : tokens.back().position;
     const uint64_t length = add_text(doc, analyzer_, tokens, schema::kArticleText, index_weights().body, start,
-                                     &kBodyPrefix, &words, &out.stem_forms);
+                                     &kBodyPrefix, &words, &out.stem_forms, &body);
     out.length += length;
     // The passage's speaker words just before it, one position each (schema.h "Positions").
     std::vector<std::string> speakers = non_empty(passage.speakers);
@@ -599,7 +699,7 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
       doc.add_posting(schema::boolean_term(schema::kSpeakerWord, w), --at, 0);
     }
     passages.open_object();
-    passages.key("text").value(passage.text);
+    passages.key("text").raw(texts[out.passages]);  // out.passages: this passage's index until the loop's end
     passages.key("start").value(passage.begin);
     passages.key("end").value(passage.end);
     passages.key("speakers").value(speakers);
@@ -609,6 +709,7 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
     out.text_bytes += passage.text.size();
     ++out.passages;
   }
+  add_pending(doc, words, body, schema::kArticleText);
   std::sort(out.stem_forms.begin(), out.stem_forms.end());
   out.stem_forms.erase(std::unique(out.stem_forms.begin(), out.stem_forms.end()), out.stem_forms.end());
   return passages.close_array().take();
@@ -617,13 +718,14 @@ std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& 
 BuiltArticle DocumentBuilder::build(const Article& article, std::string_view source_file) const {
   BuiltArticle out;
   out.id = article.id;
-  out.hash = article_hash(article);
+  const std::vector<std::string> texts = json_texts(article);
+  out.hash = hash_of(article, &texts);
   out.id_term = article_id_term(article.id);
   out.source_file = std::string(source_file);
   add_metadata(article, out);
   WordCollector words;
   add_title(article, out, words);
-  const std::string passages = add_passages(article, out, words);
+  const std::string passages = add_passages(article, out, words, texts);
   out.spelling = words.spelling_words();
   JsonText data;
   data.reserve(passages.size() + kJsonRoom);

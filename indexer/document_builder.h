@@ -83,12 +83,14 @@ const IndexWeights& index_weights();
 /// order nobody reads.
 class WordCollector {
  public:
-  void add(std::string_view word);
+  /// Adds the word when new; returns its index among the distinct words (0, 1, 2... in the order first added).
+  uint32_t add(std::string_view word);
   /// The words added that is_spelling_word() accepts, once each, in the order first added.
   std::vector<std::string> spelling_words() const;
+  /// The word at `index`.
+  std::string_view word(uint32_t i) const { return std::string_view(bytes_).substr(spans_[i].first, spans_[i].second); }
 
  private:
-  std::string_view word(uint32_t i) const { return std::string_view(bytes_).substr(spans_[i].first, spans_[i].second); }
   void grow();
 
   std::string bytes_;                                  ///< the distinct words, one after the other
@@ -112,8 +114,9 @@ class DocumentBuilder {
   /// Title and subtitle: exact forms and ranking terms.
   void add_title(const Article& article, BuiltArticle& out, WordCollector& words) const;
   /// Every passage at its position range, its speakers' words before it; returns the passages' data (a
-  /// JSON array).
-  std::string add_passages(const Article& article, BuiltArticle& out, WordCollector& words) const;
+  /// JSON array). `texts`: each passage's text written as a JSON string.
+  std::string add_passages(const Article& article, BuiltArticle& out, WordCollector& words,
+                           const std::vector<std::string>& texts) const;
   std::set<std::string> name_words(const std::vector<std::string>& names) const;
 
   const Analyzer& analyzer_;

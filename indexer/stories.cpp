@@ -4,6 +4,9 @@
 #include "indexer/stories.h"
 
 #include <unicode/uchar.h>
+// Inlined: sign() hashes every word and every shingle of an article, a library call each.
+// The same XXH3, so the same values.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -124,14 +127,47 @@ void fold_minima(const std::vector<uint64_t>& shingles, const Permutations& p, s
   }
 }
 
+// The distinct values of `values`, in the order first met: an open-addressing set at most half full (the values
+// are hashes: their low bits place them). std::sort + std::unique did the same at n log n compares, the most
+// of a signature's time after the minima.
+std::vector<uint64_t> distinct(const std::vector<uint64_t>& values) {
+  std::vector<uint64_t> out;
+  out.reserve(values.size());
+  size_t slots = 16;
+  while (slots < 2 * values.size()) slots *= 2;
+  std::vector<uint64_t> table(slots, 0);  // 0: an empty slot (the value 0 is kept aside)
+  const size_t mask = slots - 1;
+  bool zero = false;
+  for (const uint64_t x : values) {
+    if (x == 0) {
+      if (!zero) out.push_back(0);
+      zero = true;
+      continue;
+    }
+    size_t at = x & mask;
+    while (table[at] != 0 && table[at] != x) at = (at + 1) & mask;
+    if (table[at] == 0) {
+      table[at] = x;
+      out.push_back(x);
+    }
+  }
+  return out;
+}
+
 constexpr char kSignatureTag = 'M';  // first byte of a serialised signature: its layout
 constexpr size_t kSerialisedSize = 1 + 4 + 4 + 8 + 8 + 2 * kMinHashes;
 
 }  // namespace
 
 std::string normalise(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // Written through an index into a buffer sized ahead, not appended character by character (this reads every
+  // byte of every article). An ASCII byte writes at most one character, the space before a word standing for
+  // the separator consumed before it, so the room left never falls below the bytes left to read plus the
+  // slack; only a case-folded character outside ASCII can write more bytes than it read, and room is made
+  // after each.
+  constexpr size_t kSlack = 8;
+  std::string out(text.size() + kSlack, '\0');
+  size_t o = 0;
   bool in_word = false;
   for (size_t i = 0; i < text.size();) {
     // ASCII (most of the text) without decoding: what the general case below does with it.
@@ -140,9 +176,9 @@ std::string normalise(std::string_view text) {
       const bool lower = b >= 'a' && b <= 'z';
       const bool upper = b >= 'A' && b <= 'Z';
       if (lower || upper || (b >= '0' && b <= '9')) {
-        if (!in_word && !out.empty()) out += ' ';
+        if (!in_word && o != 0) out[o++] = ' ';
         in_word = true;
-        out += static_cast<char>(upper ? b + ('a' - 'A') : b);
+        out[o++] = static_cast<char>(upper ? b + ('a' - 'A') : b);
       } else {
         in_word = false;
       }
@@ -151,18 +187,25 @@ std::string normalise(std::string_view text) {
     const utf8::Decoded d = utf8::decode(text, i);
     i += d.length;
     if (d.valid && is_word_char(d.code_point)) {
-      if (!in_word && !out.empty()) out += ' ';
+      std::string folded;
+      if (!in_word && o != 0) folded += ' ';
       in_word = true;
       const char32_t c = d.code_point;
       if (c < 0x80) {
-        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        folded += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
       } else {
-        append_utf8(out, static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT)));
+        append_utf8(folded, static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT)));
       }
+      if (out.size() < o + folded.size() + (text.size() - i) + kSlack) {
+        out.resize(o + folded.size() + (text.size() - i) + kSlack);
+      }
+      out.replace(o, folded.size(), folded);
+      o += folded.size();
     } else {
       in_word = false;
     }
   }
+  out.resize(o);
   return out;
 }
 
@@ -188,8 +231,8 @@ Signature sign(std::string_view text) {
   for (size_t i = 0; i + k <= words.size(); ++i) {
     shingles.push_back(XXH3_64bits(words.data() + i, k * sizeof(uint64_t)));
   }
-  std::sort(shingles.begin(), shingles.end());
-  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+  // Each once (the count is the signature's size; the minima are the same either way).
+  shingles = distinct(shingles);
   s.shingles = static_cast<uint32_t>(std::min<size_t>(shingles.size(), UINT32_MAX));
   s.mins.fill(UINT32_MAX);
   fold_minima(shingles, permutations(), s.mins);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/normalize.h"
 #include "tests/support/test_support.h"
 
 namespace dateline {
@@ -141,6 +142,42 @@ TEST(Analyzer, InvalidUtf8ReadsAsReplacement) {
                            "b",
                            "a[1]@0-1 b[2]@5-6"},
                       });
+}
+
+// decode_utf8() takes printable ASCII eight bytes at a time: a control character, DEL, a multi-byte character or
+// an invalid byte at any offset of a run still gets its own unit and offset, as byte by byte.
+TEST(DecodeUtf8, AsciiRunsAroundEveryKindOfByte) {
+  struct Special {
+    std::string bytes;
+    std::vector<char16_t> units;
+  };
+  const std::vector<Special> specials = {{"\t", {u' '}},          {"\x7F", {u' '}},
+                                         {"\x01", {u' '}},        {"\xC3\xA9", {u'\u00E9'}},
+                                         {"\xE2\x80\x99", {u'\''}}, {"\xFF", {u'\uFFFD'}},
+                                         {"\xF0\x9F\x98\x80", {0xD83D, 0xDE00}}};
+  icu::UnicodeString out;
+  std::vector<uint32_t> offsets;
+  for (const Special& sp : specials) {
+    for (size_t before = 0; before < 20; ++before) {
+      const std::string text = std::string(before, 'a') + sp.bytes + "bcdefghijklmnopq";
+      text::decode_utf8(text, out, offsets);
+      ASSERT_EQ(out.length(), static_cast<int32_t>(before + sp.units.size() + 16)) << before;
+      int32_t k = 0;
+      for (size_t i = 0; i < before; ++i, ++k) {
+        EXPECT_EQ(out.charAt(k), u'a');
+        EXPECT_EQ(offsets[static_cast<size_t>(k)], i);
+      }
+      for (char16_t u : sp.units) {
+        EXPECT_EQ(out.charAt(k), u) << before;
+        EXPECT_EQ(offsets[static_cast<size_t>(k++)], before);
+      }
+      for (size_t i = 0; i < 16; ++i, ++k) {
+        EXPECT_EQ(out.charAt(k), static_cast<char16_t>('b' + i));
+        EXPECT_EQ(offsets[static_cast<size_t>(k)], before + sp.bytes.size() + i);
+      }
+      EXPECT_EQ(offsets[static_cast<size_t>(k)], text.size());
+    }
+  }
 }
 
 TEST(Analyzer, NulAndControlCharactersSeparate) {

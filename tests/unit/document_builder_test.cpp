@@ -210,6 +210,49 @@ TEST_F(DocumentBuilderTest, LengthIsTheSumOfWdf) {
   EXPECT_EQ(built.length, 10u + 12u);  // W: 3 + 7 x 1; WS: 4 x 3; exact forms weigh nothing
 }
 
+// Words met again and again, within a passage and across passages, several sharing one stem: each ranking term's
+// wdf is the count of its words (stop words none), each passage's "len" its own share, each stem form listed
+// once; the builder decides a word's ranking term at its first occurrence and sums the later ones.
+TEST_F(DocumentBuilderTest, RepeatedWordsSumIntoTheirRankingTerms) {
+  Article a;
+  a.id = "r.txt";
+  a.passages.push_back(Passage{"The troops saw the troop. Troops left.", 0, 38, {}});
+  a.passages.push_back(Passage{"Troops returned and returns; the troops left.", 40, 85, {}});
+  a.passages.push_back(Passage{"The the the.", 87, 99, {}});
+  BuiltArticle built = builder_.build(a);
+  std::vector<std::string> ranking;
+  for (const std::string& t : describe_terms(built.document))
+    if (t.rfind("W", 0) == 0) ranking.push_back(t);
+  EXPECT_EQ(sorted(ranking), (std::vector<std::string>{"Wleft:2", "Wreturn:2", "Wsaw:1", "Wtroop:5"}));
+  EXPECT_EQ(built.length, 10u);
+  EXPECT_EQ(built.stem_forms, (std::vector<std::pair<std::string, std::string>>{
+                                  {"return", "returned"}, {"return", "returns"}, {"troop", "troops"}}));
+  auto data = nlohmann::json::parse(built.document.get_data());
+  ASSERT_EQ(data["passages"].size(), 3u);
+  EXPECT_EQ(data["passages"][0]["len"], 5);
+  EXPECT_EQ(data["passages"][1]["len"], 5);
+  EXPECT_EQ(data["passages"][2]["len"], 0);
+}
+
+TEST(WordCollector, AddGivesEachWordItsIndex) {
+  WordCollector words;
+  EXPECT_EQ(words.add("troops"), 0u);
+  EXPECT_EQ(words.add("went"), 1u);
+  EXPECT_EQ(words.add("troops"), 0u);
+  EXPECT_EQ(words.add("home"), 2u);
+  EXPECT_EQ(words.word(0), "troops");
+  EXPECT_EQ(words.word(2), "home");
+  // Past the first table (256 slots, grown at half full), indexes stay those first given.
+  for (int i = 0; i < 1000; ++i) {
+    std::string w = "w";  // appended: GCC 12 misreports "w" + std::string under -Wrestrict
+    w += std::to_string(i);
+    EXPECT_EQ(words.add(w), 3u + static_cast<uint32_t>(i));
+  }
+  EXPECT_EQ(words.add("went"), 1u);
+  EXPECT_EQ(words.add("w999"), 1002u);
+  EXPECT_EQ(words.word(1002), "w999");
+}
+
 TEST_F(DocumentBuilderTest, Values) {
   BuiltArticle built = builder_.build(sample_article(), "/abs/dir/a.txt");
   EXPECT_EQ(describe_values(built.document),

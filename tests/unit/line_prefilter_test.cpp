@@ -10,6 +10,7 @@
 #include <unicode/regex.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -42,13 +43,19 @@ class IcuPatterns {
   }
   /// Index of the first pattern matching `line`, or -1.
   int match(std::string_view line) const {
+    const std::vector<size_t> all = matching(line);
+    return all.empty() ? -1 : static_cast<int>(all.front());
+  }
+  /// Indexes of every pattern matching `line`.
+  std::vector<size_t> matching(std::string_view line) const {
     icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(line.data(), static_cast<int32_t>(line.size())));
+    std::vector<size_t> out;
     for (size_t i = 0; i < matchers_.size(); ++i) {
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(matchers_[i]->matcher(text, status));
-      if (U_SUCCESS(status) && m->matches(status) && U_SUCCESS(status)) return static_cast<int>(i);
+      if (U_SUCCESS(status) && m->matches(status) && U_SUCCESS(status)) out.push_back(i);
     }
-    return -1;
+    return out;
   }
 
  private:
@@ -97,6 +104,24 @@ TEST(LinePrefilter, DigitsAndQuantifiedSets) {
   EXPECT_TRUE(f.may_match("12 comments"));
   EXPECT_FALSE(f.may_match("Ten remarks"));
   EXPECT_FALSE(f.may_match("The talks went on for hours"));
+}
+
+TEST(LinePrefilter, CandidatesAreThePatternsWhoseConditionALineMeets) {
+  LinePrefilter f({"share( this)?( article)?[.!]?", "(advert|ad)[.:]?", ".*can be reached at.*", "back to top"});
+  std::vector<size_t> c;
+  f.candidates("Share this article", c);
+  EXPECT_EQ(c, (std::vector<size_t>{0}));
+  f.candidates("Jane Doe can be reached at jane@example.com", c);
+  EXPECT_EQ(c, (std::vector<size_t>{2}));
+  f.candidates("Ad: share can be reached at", c);  // one condition each: a prefix, and a required string
+  EXPECT_EQ(c, (std::vector<size_t>{1, 2}));
+  f.candidates("The president said on Monday.", c);
+  EXPECT_TRUE(c.empty());
+  f.candidates("\xC5\xBFhare", c);  // folds outside ASCII: every pattern
+  EXPECT_EQ(c, (std::vector<size_t>{0, 1, 2, 3}));
+  LinePrefilter unknown({"share", "(?i)x"});
+  unknown.candidates("nothing alike", c);  // a pattern without a condition: every pattern
+  EXPECT_EQ(c, (std::vector<size_t>{0, 1}));
 }
 
 TEST(LinePrefilter, UnknownSyntaxMeansEveryLine) {
@@ -159,10 +184,18 @@ size_t check_sound(const LinePrefilter& f, const IcuPatterns& icu, const std::ve
   for (const auto& raw : lines) {
     std::string_view line = dateline::trim_space(raw);
     if (line.size() > 400) continue;  // never tested against the patterns (passages.cpp)
-    const int pattern = icu.match(line);
+    const std::vector<size_t> patterns = icu.matching(line);
     const bool may = f.may_match(line);
-    if (pattern >= 0) {
-      EXPECT_TRUE(may) << "pattern " << pattern << " matches but the prefilter rejects: " << line;
+    if (!patterns.empty()) {
+      EXPECT_TRUE(may) << "pattern " << patterns.front() << " matches but the prefilter rejects: " << line;
+    }
+    // candidates(): empty exactly when may_match() is false, and never without a pattern that matches.
+    std::vector<size_t> candidates;
+    f.candidates(line, candidates);
+    EXPECT_EQ(!candidates.empty(), may) << line;
+    for (size_t p : patterns) {
+      EXPECT_TRUE(std::binary_search(candidates.begin(), candidates.end(), p))
+          << "pattern " << p << " matches but is no candidate: " << line;
     }
     if (!may) ++rejected;
   }

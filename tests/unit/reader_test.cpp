@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "articles/read_support.h"
 #include "articles/reader.h"
 #include "tests/support/test_support.h"
 
@@ -531,6 +533,53 @@ TEST(ExtractHeadline, TitleSubtitleAndBody) {
     EXPECT_EQ(h.title.value_or("<none>"), c.title ? c.title : "<none>") << c.text;
     EXPECT_EQ(h.subtitle.value_or("<none>"), c.subtitle ? c.subtitle : "<none>") << c.text;
   }
+}
+
+// json_depth() skips string contents eight bytes at a time: the same depths as a byte-by-byte scan, with
+// brackets, quotes and backslashes at every offset of a string (escaped quotes, escaped backslashes before a
+// closing quote, brackets inside strings that must not count).
+TEST(JsonDepth, SkipsStringsAsAByteScanWould) {
+  auto reference = [](std::string_view s, size_t limit) {
+    size_t depth = 0, deepest = 0;
+    bool in_string = false, escape = false;
+    for (char c : s) {
+      if (in_string) {
+        if (escape) {
+          escape = false;
+        } else if (c == '\\') {
+          escape = true;
+        } else if (c == '"') {
+          in_string = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        deepest = std::max(deepest, ++depth);
+        if (deepest > limit) return deepest;
+      } else if ((c == ']' || c == '}') && depth > 0) {
+        --depth;
+      }
+    }
+    return deepest;
+  };
+  const std::vector<std::string> pieces = {"abcdefgh", "[{", "\\\"", "\\\\", "}]", "x", "\"", "[[[", "ij\\n", "]"};
+  size_t checked = 0;
+  for (size_t pad = 0; pad < 9; ++pad) {
+    for (size_t a = 0; a < pieces.size(); ++a) {
+      for (size_t b = 0; b < pieces.size(); ++b) {
+        std::string text = "{\"text\": \"" + std::string(pad, 'p') + pieces[a] + std::string(pad, 'q') + pieces[b];
+        text += "\", \"n\": [[{\"deep\": \"" + pieces[b] + "\"}]]}";
+        for (size_t limit : {size_t{2}, size_t{100}}) {
+          ASSERT_EQ(dateline::reading::json_depth(text, limit), reference(text, limit)) << text;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 9u * 10u * 10u * 2u);
+  EXPECT_EQ(dateline::reading::json_depth("{\"a\": \"[[[[ not counted ]]]] \\\" still not\", \"b\": [1]}", 100), 2u);
 }
 
 }  // namespace

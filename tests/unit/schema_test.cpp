@@ -2,6 +2,8 @@
  *  @brief Tests of the schema: field table, boolean-term normalisation, version stamp.
  */
 #include <gtest/gtest.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 #include <xapian.h>
 
 #include "analyzers/schema.h"
@@ -23,6 +25,31 @@ TEST(Schema, PrefixesAreDistinct) {
       EXPECT_NE(schema::kFields[i].name, schema::kFields[j].name);
     }
   }
+}
+
+// ASCII values skip ICU: every ASCII character, alone and between letters, gives what ICU's NFKC_Casefold
+// (then the space collapsing) gives.
+TEST(Schema, AsciiBooleanValuesAsIcuFoldsThem) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  size_t checked = 0;
+  for (int c = 0; c < 0x80; ++c) {
+    for (const std::string& value : {std::string(1, static_cast<char>(c)), "Ab" + std::string(1, static_cast<char>(c)) + "Yz"}) {
+      // The oracle: ICU first, then a value with any non-ASCII character (so the ICU path runs) cut back off.
+      icu::UnicodeString folded = nfkc_cf->normalize(icu::UnicodeString::fromUTF8(value), status);
+      ASSERT_TRUE(U_SUCCESS(status));
+      std::string icu_utf8;
+      folded.toUTF8String(icu_utf8);
+      const std::string via_icu = schema::normalise_boolean(value + "\u00e9");
+      ASSERT_GE(via_icu.size(), 2u);
+      EXPECT_EQ(schema::normalise_boolean(value), via_icu.substr(0, via_icu.size() - 2)) << c;
+      EXPECT_EQ(icu_utf8.size(), value.size()) << c;  // ICU keeps every ASCII character
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 256u);
+  EXPECT_EQ(schema::normalise_boolean("The  WASHINGTON\tTimes"), "the washington times");
 }
 
 TEST(Schema, BooleanTermsAreNormalised) {

@@ -105,6 +105,16 @@ TEST(StoriesSign, SameWordsSameFingerprintWhateverThePunctuation) {
   EXPECT_EQ(sign("three words only").shingles, 1u);  // fewer words than a shingle: one shingle
 }
 
+// A shingle met again counts once: "alpha beta gamma delta" three times has 9 windows of 4 words, 4 distinct;
+// and the minima are those of the distinct shingles (the text once more adds no new shingle).
+TEST(StoriesSign, RepeatedShinglesCountOnce) {
+  const std::string thrice = "alpha beta gamma delta alpha beta gamma delta alpha beta gamma delta";
+  EXPECT_EQ(sign(thrice).shingles, 4u);
+  EXPECT_EQ(sign(thrice + " alpha beta gamma delta").shingles, 4u);
+  EXPECT_EQ(sign(thrice).mins, sign(thrice + " alpha beta gamma delta").mins);
+  EXPECT_EQ(sign(thrice + " epsilon").shingles, 5u);
+}
+
 TEST(StoriesSign, IsDeterministic) {
   // Fixed seeds: the same text gives the same signature in every process (stored signatures stay valid).
   const auto s = sign(join(kWire));
