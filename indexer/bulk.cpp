@@ -92,6 +92,21 @@ class SegmentWriter {
     if (++pending_ >= batch_size_) commit();
   }
 
+  /// Marks the copies of the stories of several articles on this writer's articles (stories::write_copies()):
+  /// in the open segment, uncommitted, so that its last commit writes them; in a segment closed earlier
+  /// (a full block), opened again and committed.
+  void mark(const std::vector<stories::StoryCopies>& copies) {
+    for (const std::string& path : totals_.segments) {
+      if (articles_.open && path == articles_.path) continue;
+      Xapian::WritableDatabase segment(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS |
+                                                 Xapian::DB_BACKEND_GLASS);
+      stories::write_copies(segment, copies);
+      segment.commit();
+      segment.close();
+    }
+    if (articles_.open) stories::write_copies(articles_.db, copies);
+  }
+
   /// Commits and closes the segments; what the merge needs.
   WriterTotals finish() {
     commit();
@@ -244,6 +259,11 @@ struct BulkBuilder::Impl {
   // an empty database stands for the one being built (for shards: for all of them, linked as one).
   stories::Linker linker;
   Xapian::WritableDatabase nothing{std::string(), Xapian::DB_BACKEND_INMEMORY};
+  // The stories' copies, counted as the articles are queued (over every database: the copies of a story
+  // may lie in several shards), and once the last is queued, what each writer marks on its articles
+  // before its last commit (set before `closed`, read by the writers after).
+  stories::CopyTally tally;
+  std::vector<stories::StoryCopies> copies;
   std::vector<std::pair<BuiltArticle, size_t>> unlinked;  // (article, target)
   Xapian::docid next_link_id = 1;
 
@@ -311,6 +331,15 @@ struct BulkBuilder::Impl {
         }
         for (const BuiltArticle& article : taken) writer.write(article);
         taken.clear();
+      }
+      // Copies linked in different batches went to the segments unmarked: each writer marks its own
+      // segments, in parallel, in the commit that ends them (before the compactor packs them: marking the
+      // merged database rewrote documents into its full blocks and left the tables a quarter larger).
+      try {
+        if (!copies.empty()) writer.mark(copies);
+      } catch (const Xapian::Error& e) {
+        fail("cannot mark the copies of the bulk build (" + e.get_description() + ")");
+        return;
       }
       WriterTotals t = writer.finish();
       std::lock_guard lock(mutex);
@@ -503,6 +532,7 @@ void BulkBuilder::link_and_queue() {
   for (auto& [id, doc] : batch) d.unlinked[where.at(id)].first.document = std::move(doc);
   for (auto& [article, index] : d.unlinked) {
     Target& target = d.targets[index];
+    d.tally.add(article.document);
     for (const std::string& word : article.spelling) ++target.spelling[word];
     target.forms.add(article);
     std::unique_lock lock(d.mutex);
@@ -561,8 +591,12 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
       }
     });
   }
+  // Every article is linked: the writers mark the copies as they finish (run_writer()).
+  d.copies = d.tally.copies();
+  d.tally = stories::CopyTally();
   d.stop();
   if (d.failed) throw d.error_for(d.error);
+  d.copies = std::vector<stories::StoryCopies>();
   struct Merge {
     std::vector<std::string> segments;  // the article segments
     std::vector<std::string> spelling;  // the spelling table's parts and the stems' forms: compacted in only
@@ -579,29 +613,6 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
       merges[i].last_article = std::max(merges[i].last_article, t.last_article_docid);
     }
     count += merges[i].segments.size();
-  }
-  try {
-    // Copies linked in different batches went to the segments unmarked: they are marked in the
-    // segments, before the compactor packs them (marking the merged database rewrote documents into
-    // its full blocks and left the tables a quarter larger). Over every database's segments: the copies
-    // of a story may lie in several shards.
-    Xapian::Database all;
-    for (const Merge& m : merges) {
-      for (const auto& s : m.segments) all.add_database(Xapian::Database(s, Xapian::DB_BACKEND_GLASS));
-    }
-    // Each story's copies list is read once, over every segment, and written into each.
-    if (const std::vector<stories::StoryCopies> copies = stories::read_copies(all, stories::multi_copy_stories(all));
-        !copies.empty()) {
-      for (const Merge& m : merges) {
-        for (const auto& s : m.segments) {
-          Xapian::WritableDatabase segment(s, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
-          stories::write_copies(segment, copies);
-          segment.commit();
-        }
-      }
-    }
-  } catch (const Xapian::Error& e) {
-    throw d.error_for("cannot mark the copies of the bulk build (" + e.get_description() + ")");
   }
   for (auto& t : spelling) t.join();
   for (size_t i = 0; i < d.targets.size(); ++i) {

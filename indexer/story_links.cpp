@@ -228,6 +228,41 @@ std::vector<StoryCopies> read_copies(const Xapian::Database& all, const std::vec
   return out;
 }
 
+void CopyTally::add(const Xapian::Document& doc) {
+  std::string story = doc.get_value(schema::kSlotStory);
+  if (story.empty()) return;  // read_copies() skips it too
+  Story& s = stories_[std::move(story)];
+  if (++s.count > schema::kMaxListedCopies) {
+    std::string().swap(s.listed);  // no list: its copies are read from the kStory posting list
+    return;
+  }
+  s.listed += schema::encode_copy_list(
+      {{doc.get_value(schema::kSlotArticleId), doc.get_value(schema::kSlotOutlet), doc.get_value(schema::kSlotDate)}});
+}
+
+std::vector<StoryCopies> CopyTally::copies() const {
+  std::vector<StoryCopies> out;
+  for (const auto& [story, s] : stories_) {
+    if (s.count < 2) continue;  // alone: never collapsed, so no value
+    StoryCopies c;
+    c.story = story;
+    c.term = story_term(story);
+    c.count = s.count;
+    if (s.count <= schema::kMaxListedCopies) {
+      std::vector<schema::ListedCopy> listed = schema::decode_copy_list(s.listed).value();
+      // The order copy_list() gives (ids are unique, so the order is total).
+      std::sort(listed.begin(), listed.end(), [](const schema::ListedCopy& a, const schema::ListedCopy& b) {
+        return schema::tie_key(a.date, a.id) < schema::tie_key(b.date, b.id);
+      });
+      c.list = schema::encode_copy_list(listed);
+    }
+    out.push_back(std::move(c));
+  }
+  // In the order of their terms, as multi_copy_stories() lists them.
+  std::sort(out.begin(), out.end(), [](const StoryCopies& a, const StoryCopies& b) { return a.term < b.term; });
+  return out;
+}
+
 void write_copies(Xapian::WritableDatabase& db, const std::vector<StoryCopies>& copies) {
   for (const StoryCopies& c : copies) {
     std::vector<Xapian::docid> holders;

@@ -92,6 +92,29 @@ struct StoryCopies {
   std::optional<std::string> list;  ///< kSlotStoryCopyList's value; none past schema::kMaxListedCopies
 };
 
+/// The copies of every story, counted as its articles are linked instead of read from the databases they
+/// went to: a bulk build (bulk.h) knows them when its last article is queued, before its writers' last
+/// commit, and each writer marks its own segments (write_copies()) without reading the others. Grows with
+/// the input: one entry per story (its id, article count and, up to kMaxListedCopies articles, each one's
+/// id, outlet and date as kSlotStoryCopyList holds them), less than the Linker keeps of every article.
+class CopyTally {
+ public:
+  /// Counts a linked article document: its kSlotStory, and kSlotArticleId, kSlotOutlet and kSlotDate for
+  /// the list. Each article once (a bulk build's segments hold each id once).
+  void add(const Xapian::Document& doc);
+
+  /// What read_copies(all, multi_copy_stories(all)) gives when `all` holds exactly the documents added: the
+  /// stories of several articles (by story id).
+  std::vector<StoryCopies> copies() const;
+
+ private:
+  struct Story {
+    Xapian::doccount count = 0;
+    std::string listed;  ///< each article's kSlotStoryCopyList entry, unsorted; emptied past the most listed
+  };
+  std::unordered_map<std::string, Story> stories_;  ///< by story id
+};
+
 /// The copies of each story of `stories` in `all` (every database holding its articles: the one written,
 /// or every shard or segment), the ones alone in their story left out unless `alone_too`.
 std::vector<StoryCopies> read_copies(const Xapian::Database& all, const std::vector<std::string>& stories,
