@@ -259,10 +259,9 @@ struct BulkBuilder::Impl {
   // an empty database stands for the one being built (for shards: for all of them, linked as one).
   stories::Linker linker;
   Xapian::WritableDatabase nothing{std::string(), Xapian::DB_BACKEND_INMEMORY};
-  // The stories' copies, counted as the articles are queued (over every database: the copies of a story
-  // may lie in several shards), and once the last is queued, what each writer marks on its articles
-  // before its last commit (set before `closed`, read by the writers after).
-  stories::CopyTally tally;
+  // The stories' copies, counted by the linker (over every database: the copies of a story may lie in
+  // several shards): once the last article is linked, what each writer marks on its articles before its
+  // last commit (set before `closed`, read by the writers after).
   std::vector<stories::StoryCopies> copies;
   std::vector<std::pair<BuiltArticle, size_t>> unlinked;  // (article, target)
   Xapian::docid next_link_id = 1;
@@ -485,6 +484,7 @@ std::string BulkBuilder::work_dir(const std::string& db_path) {
 BulkBuilder::BulkBuilder(const BulkOptions& options) : impl_(std::make_unique<Impl>(options)) {
   Impl& d = *impl_;
   d.options.writers = std::max(1u, options.writers);
+  d.linker.count_copies();
   const std::vector<std::string> paths =
       options.shards.empty() ? std::vector{options.db_path} : options.shards;
   for (const std::string& path : paths) {
@@ -532,7 +532,6 @@ void BulkBuilder::link_and_queue() {
   for (auto& [id, doc] : batch) d.unlinked[where.at(id)].first.document = std::move(doc);
   for (auto& [article, index] : d.unlinked) {
     Target& target = d.targets[index];
-    d.tally.add(article.document);
     for (const std::string& word : article.spelling) ++target.spelling[word];
     target.forms.add(article);
     std::unique_lock lock(d.mutex);
@@ -592,8 +591,7 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
     });
   }
   // Every article is linked: the writers mark the copies as they finish (run_writer()).
-  d.copies = d.tally.copies();
-  d.tally = stories::CopyTally();
+  d.copies = d.linker.copies();
   d.stop();
   if (d.failed) throw d.error_for(d.error);
   d.copies = std::vector<stories::StoryCopies>();
