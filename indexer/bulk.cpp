@@ -6,6 +6,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -90,21 +91,6 @@ class SegmentWriter {
     totals_.lengths.passages += article.passages;
     totals_.last_article_docid = std::max(totals_.last_article_docid, did);
     if (++pending_ >= batch_size_) commit();
-  }
-
-  /// Marks the copies of the stories of several articles on this writer's articles (stories::write_copies()):
-  /// in the open segment, uncommitted, so that its last commit writes them; in a segment closed earlier
-  /// (a full block), opened again and committed.
-  void mark(const std::vector<stories::StoryCopies>& copies) {
-    for (const std::string& path : totals_.segments) {
-      if (articles_.open && path == articles_.path) continue;
-      Xapian::WritableDatabase segment(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS |
-                                                 Xapian::DB_BACKEND_GLASS);
-      stories::write_copies(segment, copies);
-      segment.commit();
-      segment.close();
-    }
-    if (articles_.open) stories::write_copies(articles_.db, copies);
   }
 
   /// Commits and closes the segments; what the merge needs.
@@ -212,6 +198,46 @@ void write_spelling(const std::string& path, const std::unordered_map<std::strin
   db.close();
 }
 
+// Writes `copies` (stories::write_copies()) into each of `segments` and commits it, on up to `threads`
+// threads at once. Rethrows the first failure.
+void mark_copies(const std::vector<std::string>& segments, const std::vector<stories::StoryCopies>& copies,
+                 size_t threads) {
+  if (copies.empty() || segments.empty()) return;
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(segments.size());
+  auto mark = [&] {
+    for (size_t i = next++; i < segments.size(); i = next++) {
+      try {
+        Xapian::WritableDatabase segment(segments[i], Xapian::DB_OPEN | Xapian::DB_NO_SYNC |
+                                                          Xapian::DB_DANGEROUS | Xapian::DB_BACKEND_GLASS);
+        stories::write_copies(segment, copies);
+        segment.commit();
+        segment.close();
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  {
+    struct Join {
+      std::vector<std::thread>& threads;
+      ~Join() {
+        for (auto& t : threads) t.join();
+      }
+    } join{helpers};
+    try {
+      for (size_t i = 1; i < std::min(threads, segments.size()); ++i) helpers.emplace_back(mark);
+    } catch (const std::system_error&) {
+      // fewer threads: this one and those started take the rest
+    }
+    mark();
+  }
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
 // What finish()'s thread and the merge threads share. The name and person tables written with the merge
 // (finish() with name_tables) are made by finish()'s thread from the segments while the merge threads
 // compact them: each database's name-variant table from its segments' terms (the terms its merged database
@@ -259,10 +285,6 @@ struct BulkBuilder::Impl {
   // an empty database stands for the one being built (for shards: for all of them, linked as one).
   stories::Linker linker;
   Xapian::WritableDatabase nothing{std::string(), Xapian::DB_BACKEND_INMEMORY};
-  // The stories' copies, counted by the linker (over every database: the copies of a story may lie in
-  // several shards): once the last article is linked, what each writer marks on its articles before its
-  // last commit (set before `closed`, read by the writers after).
-  std::vector<stories::StoryCopies> copies;
   std::vector<std::pair<BuiltArticle, size_t>> unlinked;  // (article, target)
   Xapian::docid next_link_id = 1;
 
@@ -330,15 +352,6 @@ struct BulkBuilder::Impl {
         }
         for (const BuiltArticle& article : taken) writer.write(article);
         taken.clear();
-      }
-      // Copies linked in different batches went to the segments unmarked: each writer marks its own
-      // segments, in parallel, in the commit that ends them (before the compactor packs them: marking the
-      // merged database rewrote documents into its full blocks and left the tables a quarter larger).
-      try {
-        if (!copies.empty()) writer.mark(copies);
-      } catch (const Xapian::Error& e) {
-        fail("cannot mark the copies of the bulk build (" + e.get_description() + ")");
-        return;
       }
       WriterTotals t = writer.finish();
       std::lock_guard lock(mutex);
@@ -590,11 +603,11 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
       }
     });
   }
-  // Every article is linked: the writers mark the copies as they finish (run_writer()).
-  d.copies = d.linker.copies();
+  // Every article is linked: the copies of each story are known (while the writers finish their last
+  // articles).
+  const std::vector<stories::StoryCopies> copies = d.linker.copies();
   d.stop();
   if (d.failed) throw d.error_for(d.error);
-  d.copies = std::vector<stories::StoryCopies>();
   struct Merge {
     std::vector<std::string> segments;  // the article segments
     std::vector<std::string> spelling;  // the spelling table's parts and the stems' forms: compacted in only
@@ -611,6 +624,20 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
       merges[i].last_article = std::max(merges[i].last_article, t.last_article_docid);
     }
     count += merges[i].segments.size();
+  }
+  // Copies linked in different batches went to the segments unmarked: they are marked in the segments,
+  // before the compactor packs them (marking the merged database rewrote documents into its full blocks
+  // and left the tables a quarter larger). The linker counted every story's copies over every database
+  // (the copies of a story may lie in several shards), so no segment is read for them: each segment is
+  // marked on a thread of its own, as many at once as there are writers, once the writers are done.
+  // (Marked by each writer before its last commit, they took the same CPU, but the writers' last
+  // commits then met the spelling threads' peak: 5 MB more peak RSS on news.jsonl.)
+  try {
+    std::vector<std::string> segments;
+    for (const Merge& m : merges) segments.insert(segments.end(), m.segments.begin(), m.segments.end());
+    mark_copies(segments, copies, static_cast<size_t>(d.options.writers) * d.targets.size());
+  } catch (const Xapian::Error& e) {
+    throw d.error_for("cannot mark the copies of the bulk build (" + e.get_description() + ")");
   }
   for (auto& t : spelling) t.join();
   for (size_t i = 0; i < d.targets.size(); ++i) {
