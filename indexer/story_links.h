@@ -78,9 +78,11 @@ class Linker {
 
   /// Also counts the articles of each story as they are linked, with what kSlotStoryCopyList lists of them,
   /// for copies(): a bulk build (bulk.h), whose Linker links every article once and is never cleared, knows
-  /// every story's copies when its last article is linked, without reading the segments they went to. What
-  /// it adds to each story the Linker remembers anyway: the count and the first article's outlet (an index
-  /// into the outlets seen) and date (eight bytes); the other articles' entries only for a story of several.
+  /// every story's copies when its last article is linked, without reading the segments they went to. It
+  /// grows with the input as the Linker does (which keeps every story and article until clear()): each
+  /// story's count and its first article's outlet (an index into the outlets seen, one string each) and
+  /// date, in the entry the Linker keeps for the story anyway; the other articles' list entries only for a
+  /// story of several, up to kMaxListedCopies each.
   void count_copies() { count_copies_ = true; }
 
   /// What read_copies(all, multi_copy_stories(all)) gives when `all` holds exactly the documents linked
