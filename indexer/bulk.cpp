@@ -199,15 +199,16 @@ void write_spelling(const std::string& path, const std::unordered_map<std::strin
 }
 
 // Writes `copies` (stories::write_copies()) into each of `segments` and commits it, on up to `threads`
-// threads at once. Rethrows the first failure.
+// threads at once (`fault`, for tests, called on each as it starts). Rethrows the first failure.
 void mark_copies(const std::vector<std::string>& segments, const std::vector<stories::StoryCopies>& copies,
-                 size_t threads) {
+                 size_t threads, const std::function<void(std::string_view)>& fault) {
   if (copies.empty() || segments.empty()) return;
   std::atomic<size_t> next{0};
   std::vector<std::exception_ptr> errors(segments.size());
   auto mark = [&] {
     for (size_t i = next++; i < segments.size(); i = next++) {
       try {
+        if (fault) fault("copies");
         Xapian::WritableDatabase segment(segments[i], Xapian::DB_OPEN | Xapian::DB_NO_SYNC |
                                                           Xapian::DB_DANGEROUS | Xapian::DB_BACKEND_GLASS);
         stories::write_copies(segment, copies);
@@ -635,7 +636,7 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
   try {
     std::vector<std::string> segments;
     for (const Merge& m : merges) segments.insert(segments.end(), m.segments.begin(), m.segments.end());
-    mark_copies(segments, copies, static_cast<size_t>(d.options.writers) * d.targets.size());
+    mark_copies(segments, copies, static_cast<size_t>(d.options.writers) * d.targets.size(), d.options.fault);
   } catch (const Xapian::Error& e) {
     throw d.error_for("cannot mark the copies of the bulk build (" + e.get_description() + ")");
   }

@@ -482,11 +482,11 @@ TEST(RunIndex, BulkBuildMarksTheCopiesOfStoriesAcrossWritersAndSegments) {
   for (const auto& [story, in_blocks] : blocks) EXPECT_GT(in_blocks.size(), 1u) << story;
 }
 
-// finish() makes the name tables on its thread while the merge threads compact the segments: a failure of
-// either is reported as the build's, nothing waits for the failed side, the database stays empty and the
-// segments are removed.
+// finish() marks the copies in the segments on several threads, then makes the name tables on its thread
+// while the merge threads compact the segments: a failure of any is reported as the build's, nothing waits
+// for the failed side, the database stays empty and the segments are removed.
 TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
-  for (const std::string step : {"tables", "compact"}) {
+  for (const std::string step : {"copies", "tables", "compact"}) {
     test::TempDir dir;
     WriterOptions wo;
     wo.path = (dir.path() / "db").string();
@@ -508,7 +508,8 @@ TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
         Article a;
         a.id = "story-" + std::to_string(i);
         a.path = a.id + ".txt";
-        const std::string text = "Minister Olena Petrenko spoke in Kyiv on day " + std::to_string(i) + ".";
+        // Two copies of each text, in different batches: stories whose copies are marked.
+        const std::string text = "Minister Olena Petrenko spoke in Kyiv on day " + std::to_string(i % 4) + ".";
         a.passages.push_back(Passage{text, 0, text.size(), {}});
         bulk.add(builder.build(a));
       }
@@ -519,9 +520,10 @@ TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
       }
     }
     EXPECT_NE(error.find("injected at " + step), std::string::npos) << error;
-    EXPECT_NE(error.find(step == "tables" ? "cannot make the name and person tables" : "cannot merge the segments"),
-              std::string::npos)
-        << error;
+    const char* const what = step == "copies"   ? "cannot mark the copies"
+                             : step == "tables" ? "cannot make the name and person tables"
+                                                : "cannot merge the segments";
+    EXPECT_NE(error.find(what), std::string::npos) << error;
     EXPECT_EQ(Xapian::Database(wo.path).get_doccount(), 0u) << step;
     EXPECT_FALSE(fs::exists(BulkBuilder::work_dir(wo.path))) << step;
   }
