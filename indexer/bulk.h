@@ -64,8 +64,9 @@ struct BulkOptions {
   /// More metadata for each merged database, in the order of `shards` (a shard's place): written in the
   /// merge's commit.
   std::vector<std::vector<std::pair<std::string, std::string>>> metadata;
-  /// Tests only: called as finish() reaches a step that runs beside others ("tables" on finish()'s thread,
-  /// "compact" on each merge thread); what it throws stands for that step failing.
+  /// Tests only: called as finish() reaches a step that runs beside others ("copies" on each thread marking
+  /// a segment, "tables" on finish()'s thread, "compact" on each merge thread); what it throws stands for
+  /// that step failing.
   std::function<void(std::string_view step)> fault;
 };
 

@@ -4,6 +4,7 @@
 #include "indexer/story_links.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -83,6 +84,9 @@ void Linker::clear() {
   linked_.clear();
   terms_.clear();
   stories_.clear();
+  outlets_.clear();
+  outlet_ids_.clear();
+  more_.clear();
 }
 
 bool Linker::story_taken(const Xapian::Database& db, const std::string& story) const {
@@ -160,7 +164,7 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   const size_t index = linked_.size();
   linked_.push_back(Linked{signature, story});
   for (const auto& term : terms) terms_[term].push_back(index);
-  stories_.emplace(story, index);
+  stories_.try_emplace(story);
   return story;
 }
 
@@ -183,11 +187,59 @@ void Linker::link(const Xapian::Database& db, std::vector<std::pair<Xapian::doci
       story = link_one(db, did, doc, *signature, id, known ? &(*terms)[i] : nullptr);
     } else {
       for (unsigned n = 2; story_taken(db, story); ++n) story = id + "#" + std::to_string(n);
-      stories_.emplace(story, linked_.size());
+      stories_.try_emplace(story);
     }
+    if (count_copies_) count(story, doc);
     doc.add_value(schema::kSlotStory, story);
     doc.add_boolean_term(story_term(story));
   }
+}
+
+void Linker::count(const std::string& story, const Xapian::Document& doc) {
+  Story& s = stories_[story];
+  if (++s.count > schema::kMaxListedCopies) {
+    if (s.count == schema::kMaxListedCopies + 1) more_.erase(story);  // no list: too many copies
+    return;
+  }
+  std::string id = doc.get_value(schema::kSlotArticleId);
+  std::string outlet = doc.get_value(schema::kSlotOutlet);
+  std::string date = doc.get_value(schema::kSlotDate);
+  if (s.count == 1 && id == story && date.size() <= sizeof s.date && date.find('\0') == std::string::npos) {
+    auto [it, added] = outlet_ids_.try_emplace(std::move(outlet), static_cast<uint32_t>(outlets_.size()));
+    if (added) outlets_.push_back(it->first);
+    s.outlet = it->second;
+    std::memcpy(&s.date, date.data(), date.size());
+    return;
+  }
+  more_[story] += schema::encode_copy_list({{std::move(id), std::move(outlet), std::move(date)}});
+}
+
+std::vector<StoryCopies> Linker::copies() const {
+  std::vector<StoryCopies> out;
+  for (const auto& [story, s] : stories_) {
+    if (s.count < 2) continue;  // alone: never collapsed, so no value
+    StoryCopies c;
+    c.story = story;
+    c.term = story_term(story);
+    c.count = s.count;
+    if (s.count <= schema::kMaxListedCopies) {
+      std::vector<schema::ListedCopy> listed;
+      if (auto it = more_.find(story); it != more_.end()) listed = schema::decode_copy_list(it->second).value();
+      if (s.outlet != kNoEntry) {
+        char date[sizeof s.date];
+        std::memcpy(date, &s.date, sizeof date);
+        listed.push_back({story, outlets_[s.outlet], std::string(date, strnlen(date, sizeof date))});
+      }
+      // The order copy_list() gives (a bulk build's ids are unique, so the order is total).
+      std::sort(listed.begin(), listed.end(), [](const schema::ListedCopy& a, const schema::ListedCopy& b) {
+        return schema::tie_key(a.date, a.id) < schema::tie_key(b.date, b.id);
+      });
+      c.list = schema::encode_copy_list(listed);
+    }
+    out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end(), [](const StoryCopies& a, const StoryCopies& b) { return a.term < b.term; });
+  return out;
 }
 
 namespace {

@@ -16,6 +16,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -44,6 +45,14 @@ std::vector<std::string> add_detection(Xapian::Document& doc, const Signature& s
 /// kStory term of a story id (ids too long for a term end in "~" and 16 hex digits of their hash).
 std::string story_term(std::string_view story_id);
 
+/// What kSlotStoryCopies and kSlotStoryCopyList say of one story, read where all its articles are.
+struct StoryCopies {
+  std::string story;
+  std::string term;                 ///< its kStory term
+  Xapian::doccount count = 0;       ///< its articles
+  std::optional<std::string> list;  ///< kSlotStoryCopyList's value; none past schema::kMaxListedCopies
+};
+
 /// Gives article documents their story. Holds the documents linked since the last clear(), which the
 /// database does not show yet. Not thread-safe: the writer's thread.
 class Linker {
@@ -67,6 +76,20 @@ class Linker {
   /// them again (it remembers them until clear()).
   void ignore_stored(std::function<bool(Xapian::docid)> stale) { stale_ = std::move(stale); }
 
+  /// Also counts the articles of each story as they are linked, with what kSlotStoryCopyList lists of them,
+  /// for copies(): a bulk build (bulk.h), whose Linker links every article once and is never cleared, knows
+  /// every story's copies when its last article is linked, without reading the segments they went to. It
+  /// grows with the input as the Linker does (which keeps every story and article until clear()): each
+  /// story's count and its first article's outlet (an index into the outlets seen, one string each) and
+  /// date, in the entry the Linker keeps for the story anyway; the other articles' list entries only for a
+  /// story of several, up to kMaxListedCopies each.
+  void count_copies() { count_copies_ = true; }
+
+  /// What read_copies(all, multi_copy_stories(all)) gives when `all` holds exactly the documents linked
+  /// since count_copies() (each article once, as a bulk build's segments hold them): the stories of
+  /// several articles, by term.
+  std::vector<StoryCopies> copies() const;
+
  private:
   struct Linked {
     Signature signature;
@@ -76,20 +99,26 @@ class Linker {
                        const Signature& signature, const std::string& article_id,
                        const std::vector<std::string>* known_terms);
   bool story_taken(const Xapian::Database& db, const std::string& story) const;
+  void count(const std::string& story, const Xapian::Document& doc);
 
   Thresholds thresholds_;
   std::function<bool(Xapian::docid)> stale_;
   std::vector<Linked> linked_;
   std::unordered_map<std::string, std::vector<size_t>> terms_;  ///< detection term -> linked_ indexes
-  std::unordered_map<std::string, size_t> stories_;             ///< story ids given in this batch
-};
-
-/// What kSlotStoryCopies and kSlotStoryCopyList say of one story, read where all its articles are.
-struct StoryCopies {
-  std::string story;
-  std::string term;                 ///< its kStory term
-  Xapian::doccount count = 0;       ///< its articles
-  std::optional<std::string> list;  ///< kSlotStoryCopyList's value; none past schema::kMaxListedCopies
+  /// A story given since the last clear(); with count_copies(), its articles and the first one's list entry
+  /// (its id the story's), unless that went to more_ (kNoEntry).
+  struct Story {
+    Xapian::doccount count = 0;
+    uint32_t outlet = kNoEntry;  ///< index into outlets_
+    uint64_t date = 0;           ///< kSlotDate's bytes (at most eight), zero-padded
+  };
+  static constexpr uint32_t kNoEntry = UINT32_MAX;
+  std::unordered_map<std::string, Story> stories_;              ///< story ids given in this batch
+  bool count_copies_ = false;
+  std::vector<std::string> outlets_;
+  std::unordered_map<std::string, uint32_t> outlet_ids_;
+  /// Story -> its other articles' kSlotStoryCopyList entries (encoded), up to kMaxListedCopies articles.
+  std::unordered_map<std::string, std::string> more_;
 };
 
 /// The copies of each story of `stories` in `all` (every database holding its articles: the one written,

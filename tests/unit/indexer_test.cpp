@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -388,11 +390,103 @@ TEST(RunIndex, BulkBuildOfManySegmentsEqualsTheSingleWriter) {
   EXPECT_EQ(r3.added, 0u);
 }
 
-// finish() makes the name tables on its thread while the merge threads compact the segments: a failure of
-// either is reported as the build's, nothing waits for the failed side, the database stays empty and the
-// segments are removed.
+// Syndicated copies spread over writers, link batches and segments (three writers, blocks of two docids,
+// most segments closed long before the end): the bulk build counts each story's copies as it queues them
+// and every writer marks its own segments (bulk.cpp run_writer()). Each article must get the values the
+// single writer gives: kSlotStoryCopies, the tie key and the copy list (by date, unknown dates last, then
+// id), and no list for a story past kMaxListedCopies.
+TEST(RunIndex, BulkBuildMarksTheCopiesOfStoriesAcrossWritersAndSegments) {
+  test::TempDir dir;
+  Recorder rec;
+  const fs::path in = dir.path() / "in.jsonl";
+  constexpr int kStories = 30;
+  constexpr int kBig = static_cast<int>(schema::kMaxListedCopies) + 2;  // copies of the one story too big to list
+  {
+    static const char* const kOutlets[] = {"Reuters", "BBC News", "The Guardian"};
+    auto body = [](int story) {
+      std::string text;
+      for (int w = 0; w < 60; ++w) {
+        text += 'w';
+        text += std::to_string((story * 131 + w * 17 + w * w * (story + 3)) % 997);
+        text += w % 10 == 9 ? ". " : " ";
+      }
+      return text;
+    };
+    // Built by appending: GCC 12 misreports `"a" + std::string` under -Wrestrict.
+    auto name = [](const char* head, int n, const char* mid = nullptr, int m = 0) {
+      std::string s = head;
+      s += std::to_string(n);
+      if (mid != nullptr) {
+        s += mid;
+        s += std::to_string(m);
+      }
+      return s;
+    };
+    auto record = [](const std::string& id, const std::string& outlet, const std::string& date,
+                     const std::string& text) {
+      nlohmann::json j{{"id", id}, {"outlet", outlet}, {"date", nullptr}, {"title", "Story"}, {"text", text}};
+      if (!date.empty()) j["date"] = date;
+      return j.dump() + "\n";
+    };
+    std::ofstream out(in);
+    // Copy k of every story, then copy k+1: a story's copies are kStories articles apart. The latest copy
+    // comes first, two copies share a date (the id decides), and one has none.
+    for (int k = 0; k < 3; ++k) {
+      for (int i = 0; i < kStories; ++i) {
+        const std::string date = k == 2 && i % 4 == 0 ? std::string() : name("2024-03-", k == 0 ? 12 : 11);
+        out << record(name("s", i, "-c", k), kOutlets[k], date, body(i));
+      }
+    }
+    for (int k = 0; k < kBig; ++k) {
+      out << record(name("big-", k), kOutlets[k % 3], name("2024-04-", 10 + k % 9), body(kStories));
+    }
+  }
+  IndexOptions one;
+  one.db_path = (dir.path() / "one").string();
+  one.inputs = {in.string()};
+  one.writers = 1;
+  one.batch_size = 4;  // a story's copies linked in different batches (the first linked names it)
+  IndexReport r1 = run_index(one, rec);
+  ASSERT_EQ(r1.added, static_cast<uint64_t>(3 * kStories + kBig));
+  IndexOptions bulk = one;
+  bulk.db_path = (dir.path() / "bulk").string();
+  bulk.writers = 3;
+  bulk.threads = 2;
+  bulk.bulk_article_block = 2;
+  IndexReport r2 = run_index(bulk, rec);
+  ASSERT_TRUE(r2.bulk);
+  EXPECT_EQ(r2.added, r1.added);
+  EXPECT_EQ(test::snapshot(bulk.db_path), test::snapshot(one.db_path));
+  // Not vacuous: every article is a copy of its story, in blocks (segments) other than its copies', and
+  // carries the copies value; the list names every copy, except the big story's, which has none.
+  Xapian::Database db(bulk.db_path);
+  std::map<std::string, std::set<Xapian::docid>> blocks;  // story -> its articles' blocks
+  size_t listed = 0;
+  for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
+    const Xapian::Document doc = db.get_document(*p);
+    const std::string story = doc.get_value(schema::kSlotStory);
+    const std::string id = doc.get_value(schema::kSlotArticleId);
+    blocks[story].insert((*p - 1) / bulk.bulk_article_block);
+    EXPECT_EQ(doc.get_value(schema::kSlotStoryCopies), story) << id;
+    const auto list = schema::decode_copy_list(doc.get_value(schema::kSlotStoryCopyList));
+    ASSERT_TRUE(list.has_value()) << id;
+    if (id.rfind("big-", 0) == 0) {
+      EXPECT_TRUE(list->empty()) << id;
+      continue;
+    }
+    ASSERT_EQ(list->size(), 3u) << id;
+    ++listed;
+  }
+  EXPECT_EQ(listed, static_cast<size_t>(3 * kStories));
+  ASSERT_EQ(blocks.size(), static_cast<size_t>(kStories + 1));
+  for (const auto& [story, in_blocks] : blocks) EXPECT_GT(in_blocks.size(), 1u) << story;
+}
+
+// finish() marks the copies in the segments on several threads, then makes the name tables on its thread
+// while the merge threads compact the segments: a failure of any is reported as the build's, nothing waits
+// for the failed side, the database stays empty and the segments are removed.
 TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
-  for (const std::string step : {"tables", "compact"}) {
+  for (const std::string step : {"copies", "tables", "compact"}) {
     test::TempDir dir;
     WriterOptions wo;
     wo.path = (dir.path() / "db").string();
@@ -414,7 +508,8 @@ TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
         Article a;
         a.id = "story-" + std::to_string(i);
         a.path = a.id + ".txt";
-        const std::string text = "Minister Olena Petrenko spoke in Kyiv on day " + std::to_string(i) + ".";
+        // Two copies of each text, in different batches: stories whose copies are marked.
+        const std::string text = "Minister Olena Petrenko spoke in Kyiv on day " + std::to_string(i % 4) + ".";
         a.passages.push_back(Passage{text, 0, text.size(), {}});
         bulk.add(builder.build(a));
       }
@@ -425,9 +520,10 @@ TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
       }
     }
     EXPECT_NE(error.find("injected at " + step), std::string::npos) << error;
-    EXPECT_NE(error.find(step == "tables" ? "cannot make the name and person tables" : "cannot merge the segments"),
-              std::string::npos)
-        << error;
+    const char* const what = step == "copies"   ? "cannot mark the copies"
+                             : step == "tables" ? "cannot make the name and person tables"
+                                                : "cannot merge the segments";
+    EXPECT_NE(error.find(what), std::string::npos) << error;
     EXPECT_EQ(Xapian::Database(wo.path).get_doccount(), 0u) << step;
     EXPECT_FALSE(fs::exists(BulkBuilder::work_dir(wo.path))) << step;
   }
