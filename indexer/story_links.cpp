@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include <xxhash.h>
+
 #include "analyzers/schema.h"
 
 namespace dateline::stories {
@@ -82,11 +84,18 @@ std::string story_term(std::string_view story_id) {
 
 void Linker::clear() {
   linked_.clear();
-  terms_.clear();
+  term_heads_.clear();
+  term_entries_.clear();
   stories_.clear();
   outlets_.clear();
   outlet_ids_.clear();
   more_.clear();
+}
+
+void Linker::remember(const std::string& term, uint32_t index) {
+  uint32_t& head = term_heads_[XXH3_64bits(term.data(), term.size())];
+  term_entries_.push_back(TermEntry{index, head});
+  head = static_cast<uint32_t>(term_entries_.size());
 }
 
 bool Linker::story_taken(const Xapian::Database& db, const std::string& story) const {
@@ -148,8 +157,8 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   // Candidates linked earlier in this batch.
   std::map<size_t, unsigned> batch_shared;
   for (const auto& term : terms) {
-    if (auto it = terms_.find(term); it != terms_.end()) {
-      for (size_t i : it->second) ++batch_shared[i];
+    if (auto it = term_heads_.find(XXH3_64bits(term.data(), term.size())); it != term_heads_.end()) {
+      for (uint32_t e = it->second; e != 0; e = term_entries_[e - 1].next) ++batch_shared[term_entries_[e - 1].article];
     }
   }
   for (const auto& [i, n] : batch_shared) consider(linked_[i].signature, linked_[i].story);
@@ -161,9 +170,9 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
     story = article_id;
     for (unsigned n = 2; story_taken(db, story); ++n) story = article_id + "#" + std::to_string(n);
   }
-  const size_t index = linked_.size();
+  const auto index = static_cast<uint32_t>(linked_.size());
   linked_.push_back(Linked{signature, story});
-  for (const auto& term : terms) terms_[term].push_back(index);
+  for (const auto& term : terms) remember(term, index);
   stories_.try_emplace(story);
   return story;
 }
