@@ -301,9 +301,13 @@ struct BulkBuilder::Impl {
   // Articles a writer takes from its queue at once (fewer when fewer wait: a fair share each).
   static constexpr size_t kTake = 8;
 
-  // Room for half a linked batch: while the linking thread waits for the writers to take a batch, the
-  // reader waits behind it, so with a queue of 24 the reader and the writers took turns instead of working
-  // at once (a whole batch of room was as fast on news.jsonl, with up to 9 MB more peak RSS).
+  // Room for a whole linked batch. While the linking thread waits for the writers to take a batch, it takes
+  // no article from the readers, who stop behind it; with half a batch of room, the writers then ran dry
+  // while the next batch was read and linked (each asleep 1.5 s of a 6 s build of news.jsonl): 5.89 s
+  // against 6.06 s mean wall over four alternations (bench/RESULTS.md, "Queues"). With a queue of 24 the
+  // reader and the writers took turns instead of working at once. The room costs no peak memory over the
+  // half batch's: an article waits with its document alone (BulkBuilder::add()), and the Linker keeps
+  // less (story_links.h).
   //
   // The room is shared by the databases' queues (`queued` articles in all): with room of their own, the
   // linking thread waited for one shard's writer to take the next article of its shard while another
@@ -311,7 +315,7 @@ struct BulkBuilder::Impl {
   // writers idle 5.7 and 8.1 s against 2.6 in one database's build; 4.9 and 3.6 with the room shared).
   size_t max_queue() const {
     return std::max<size_t>(4 * static_cast<size_t>(options.writers) * targets.size() + 16,
-                            options.batch_size / 2);
+                            options.batch_size);
   }
 
   void fail(const std::string& message) {
@@ -527,7 +531,16 @@ BulkBuilder::~BulkBuilder() {
 }
 
 void BulkBuilder::add(BuiltArticle&& article, size_t shard) {
-  impl_->unlinked.emplace_back(std::move(article), std::min(shard, impl_->targets.size() - 1));
+  const size_t index = std::min(shard, impl_->targets.size() - 1);
+  // Its spelling words and stems' forms are counted now and its lists freed: the writers never read them,
+  // and an article waits here and in the writers' queue with its document alone (~5 KB less each, so the
+  // queue's room costs less peak memory).
+  Target& target = impl_->targets[index];
+  for (const std::string& word : article.spelling) ++target.spelling[word];
+  target.forms.add(article);
+  article.spelling = {};
+  article.stem_forms = {};
+  impl_->unlinked.emplace_back(std::move(article), index);
   if (impl_->unlinked.size() >= std::max<size_t>(1, impl_->options.batch_size)) link_and_queue();
 }
 
@@ -546,8 +559,6 @@ void BulkBuilder::link_and_queue() {
   for (auto& [id, doc] : batch) d.unlinked[where.at(id)].first.document = std::move(doc);
   for (auto& [article, index] : d.unlinked) {
     Target& target = d.targets[index];
-    for (const std::string& word : article.spelling) ++target.spelling[word];
-    target.forms.add(article);
     std::unique_lock lock(d.mutex);
     d.not_full.wait(lock, [&] { return d.failed || d.queued < d.max_queue(); });
     if (d.failed) throw d.error_for(d.error);
