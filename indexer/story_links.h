@@ -110,9 +110,11 @@ class Linker {
   // What the Linker keeps grows with the articles linked since clear() (a bulk build: all of them), so it
   // is kept small: a deque (no doubling vector's spare capacity, nor its old and new copies at once while
   // it grows), and each detection term as the 64-bit XXH3 of its text heading a chain of the articles that
-  // have it, with no string and no vector per term. Keyed by strings, the terms took ~1.5 KB an article
-  // (35 MB of peak RSS on news.jsonl's 20,481). Two different terms sharing a hash (odds about 10^-9 for a
-  // million articles' 13 terms each) would only add a candidate, which compare() still judges by its text.
+  // have it, with no string and no vector per term. Keyed by strings, the terms took ~1.6 KB an article
+  // by a count of the nodes and their heap blocks, ~1 KB more than now: about 20 MB of news.jsonl's 20,481
+  // articles, which paid for the writers' doubled queue room (bulk.cpp; peak RSS 113 MB before and after).
+  // Two different terms sharing a hash (odds about 5 in a million for a million articles' 13 terms each)
+  // would only add a candidate, which compare() still judges by its signature.
   std::deque<Linked> linked_;
   std::unordered_map<uint64_t, uint32_t> term_heads_;  ///< hash of a detection term -> its last entry + 1
   struct TermEntry {
