@@ -304,10 +304,10 @@ struct BulkBuilder::Impl {
   // Room for a whole linked batch. While the linking thread waits for the writers to take a batch, it takes
   // no article from the readers, who stop behind it; with half a batch of room, the writers then ran dry
   // while the next batch was read and linked (each asleep 1.5 s of a 6 s build of news.jsonl): 5.89 s
-  // against 6.06 s mean wall over four alternations (bench/RESULTS.md, "Queues"). With a queue of 24 the
-  // reader and the writers took turns instead of working at once. The room costs no peak memory over the
-  // half batch's: an article waits with its document alone (BulkBuilder::add()), and the Linker keeps
-  // less (story_links.h).
+  // against 6.06 s mean wall over four alternations (bench/RESULTS.md, "A whole linked batch of room").
+  // With a queue of 24 the reader and the writers took turns instead of working at once. The room costs no
+  // peak memory over the half batch's: an article waits with its document alone (BulkBuilder::add()), and
+  // the Linker keeps less (story_links.h).
   //
   // The room is shared by the databases' queues (`queued` articles in all): with room of their own, the
   // linking thread waited for one shard's writer to take the next article of its shard while another

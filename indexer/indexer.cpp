@@ -101,7 +101,7 @@ class EventQueue {
     items_.emplace_back(std::move(event), bytes);
     bytes_ += bytes;
     // The consumer is woken by a few events at once, not by each: woken by every article, it and the
-    // workers took turns, a thread switch per article on each side (bench/RESULTS.md, "Thread switches").
+    // workers took turns, a thread switch per article on each side (bench/RESULTS.md, "Queue wakeups").
     if (items_.size() >= wake_at()) not_empty_.notify_one();
     return true;
   }
