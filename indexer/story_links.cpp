@@ -158,7 +158,9 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   std::map<size_t, unsigned> batch_shared;
   for (const auto& term : terms) {
     if (auto it = term_heads_.find(XXH3_64bits(term.data(), term.size())); it != term_heads_.end()) {
-      for (uint32_t e = it->second; e != 0; e = term_entries_[e - 1].next) ++batch_shared[term_entries_[e - 1].article];
+      for (uint32_t e = it->second; e != 0; e = term_entries_[e - 1].next) {
+        ++batch_shared[term_entries_[e - 1].article];
+      }
     }
   }
   for (const auto& [i, n] : batch_shared) consider(linked_[i].signature, linked_[i].story);
