@@ -94,8 +94,11 @@ class EventQueue {
       return aborted_ || items_.empty() || (items_.size() < max_items_ && bytes_ + bytes <= max_bytes_);
     };
     if (!room()) {
-      not_empty_.notify_one();  // the consumer takes what waits before this producer sleeps
+      // The consumer takes what waits at once, however few: this producer sleeps until it does.
+      ++blocked_;
+      not_empty_.notify_one();
       not_full_.wait(lock, room);
+      --blocked_;
     }
     if (aborted_) return false;
     items_.emplace_back(std::move(event), bytes);
@@ -107,12 +110,13 @@ class EventQueue {
   }
 
   /// The next event; std::nullopt once every producer is done and the queue is drained. Takes what waits;
-  /// on an empty queue, waits for a few events to gather (push()), or kGatherWait when fewer come (a trickle
-  /// of input, a pipe, is taken as it comes).
+  /// on an empty queue, waits for a few events to gather (push()), for at most kGatherWait once one waits
+  /// (a slow producer's events are not held back), and not at all while a producer waits for room.
   std::optional<Event> pop() {
     std::unique_lock lock(mutex_);
     if (items_.empty()) {
-      while (items_.size() < wake_at() && producers_ != 0) {
+      while (producers_ != 0) {
+        if (!items_.empty() && (items_.size() >= wake_at() || blocked_ != 0)) break;
         if (not_empty_.wait_for(lock, kGatherWait) == std::cv_status::timeout && !items_.empty()) break;
       }
     }
@@ -171,6 +175,7 @@ class EventQueue {
   uint64_t max_bytes_;
   uint64_t bytes_ = 0;
   size_t producers_;
+  size_t blocked_ = 0;  ///< producers waiting for room
   bool aborted_ = false;
 };
 

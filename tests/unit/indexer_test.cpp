@@ -238,6 +238,22 @@ TEST(Report, LineReporterSendsSafeLinesAndEndsTheProgressLineFirst) {
 }
 
 // A Reporter that records what it is told.
+// A database at `path` with its one writer, and a builder on the writer's analyzer: for tests that build
+// and write articles themselves.
+struct OneWriter {
+  explicit OneWriter(const std::string& db)
+      : path(db), writer(options(db)), analyzer(writer.config()), builder(analyzer) {}
+  static WriterOptions options(const std::string& db) {
+    WriterOptions wo;
+    wo.path = db;
+    return wo;
+  }
+  std::string path;
+  IndexWriter writer;
+  Analyzer analyzer;
+  DocumentBuilder builder;
+};
+
 class Recorder : public Reporter {
  public:
   void diagnostic(const Diagnostic& d) override {
@@ -298,22 +314,18 @@ TEST(RunIndex, JsonLinesFromMemoryWithABadRecord) {
 // with the forms earlier commits listed (a later batch adds to a stem's list, never replaces it).
 TEST(IndexWriter, EachCommitAddsItsStemsFormsToTheMetadata) {
   test::TempDir dir;
-  WriterOptions wo;
-  wo.path = (dir.path() / "db").string();
-  IndexWriter writer(wo);
-  Analyzer analyzer(writer.config());
-  DocumentBuilder builder(analyzer);
-  const std::string key = std::string(schema::kMetaFormsPrefix) + analyzer.stem("walking");
+  OneWriter one((dir.path() / "db").string());
+  const std::string key = std::string(schema::kMetaFormsPrefix) + one.analyzer.stem("walking");
   int n = 0;
   for (const std::string text : {"Officials were walking to the harbour.", "The minister walked home."}) {
     Article a;
     a.id = "walk-" + std::to_string(++n);
     a.path = a.id + ".txt";
     a.passages.push_back(Passage{text, 0, text.size(), {}});
-    BuiltArticle built = builder.build(a);
-    ASSERT_EQ(writer.write(built), IndexWriter::Outcome::kAdded);
-    writer.commit();
-    const std::string listed = Xapian::Database(wo.path).get_metadata(key);
+    BuiltArticle built = one.builder.build(a);
+    ASSERT_EQ(one.writer.write(built), IndexWriter::Outcome::kAdded);
+    one.writer.commit();
+    const std::string listed = Xapian::Database(one.path).get_metadata(key);
     EXPECT_EQ(listed, n == 1 ? "walking" : "walked\nwalking") << n;
   }
 }
@@ -322,21 +334,17 @@ TEST(IndexWriter, EachCommitAddsItsStemsFormsToTheMetadata) {
 // article written earlier in the same batch still removes all of it, and nothing comes back at commit.
 TEST(IndexWriter, DeletingAnArticleOfTheCurrentBatchRemovesItWhole) {
   test::TempDir dir;
-  WriterOptions wo;
-  wo.path = (dir.path() / "db").string();
-  IndexWriter writer(wo);
-  Analyzer analyzer(writer.config());
-  DocumentBuilder builder(analyzer);
+  OneWriter one((dir.path() / "db").string());
   Article a;
   a.id = "gone";
   a.path = "gone.txt";
   a.passages.push_back(Passage{"First paragraph.", 0, 16, {}});
   a.passages.push_back(Passage{"Second paragraph.", 17, 34, {}});
-  BuiltArticle built = builder.build(a);
-  EXPECT_EQ(writer.write(built), IndexWriter::Outcome::kAdded);
-  EXPECT_TRUE(writer.remove("gone"));
-  writer.commit();
-  Xapian::Database db(wo.path);
+  BuiltArticle built = one.builder.build(a);
+  EXPECT_EQ(one.writer.write(built), IndexWriter::Outcome::kAdded);
+  EXPECT_TRUE(one.writer.remove("gone"));
+  one.writer.commit();
+  Xapian::Database db(one.path);
   EXPECT_EQ(db.get_doccount(), 0u);
   EXPECT_EQ(schema::read_lengths(db).articles, 0u);
   EXPECT_EQ(schema::read_lengths(db).passages, 0u);
@@ -488,14 +496,10 @@ TEST(RunIndex, BulkBuildMarksTheCopiesOfStoriesAcrossWritersAndSegments) {
 TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
   for (const std::string step : {"copies", "tables", "compact"}) {
     test::TempDir dir;
-    WriterOptions wo;
-    wo.path = (dir.path() / "db").string();
-    IndexWriter writer(wo);
-    Analyzer analyzer(writer.config());
-    DocumentBuilder builder(analyzer);
+    OneWriter one((dir.path() / "db").string());
     BulkOptions bo;
-    bo.db_path = wo.path;
-    bo.config = writer.config();
+    bo.db_path = one.path;
+    bo.config = one.writer.config();
     bo.writers = 2;
     bo.batch_size = 2;
     bo.fault = [&](std::string_view at) {
@@ -511,7 +515,7 @@ TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
         // Two copies of each text, in different batches: stories whose copies are marked.
         const std::string text = "Minister Olena Petrenko spoke in Kyiv on day " + std::to_string(i % 4) + ".";
         a.passages.push_back(Passage{text, 0, text.size(), {}});
-        bulk.add(builder.build(a));
+        bulk.add(one.builder.build(a));
       }
       try {
         bulk.finish(true);
@@ -524,8 +528,8 @@ TEST(BulkBuilder, AFailureBesideTheMergeIsReportedAndLeavesTheDatabaseEmpty) {
                              : step == "tables" ? "cannot make the name and person tables"
                                                 : "cannot merge the segments";
     EXPECT_NE(error.find(what), std::string::npos) << error;
-    EXPECT_EQ(Xapian::Database(wo.path).get_doccount(), 0u) << step;
-    EXPECT_FALSE(fs::exists(BulkBuilder::work_dir(wo.path))) << step;
+    EXPECT_EQ(Xapian::Database(one.path).get_doccount(), 0u) << step;
+    EXPECT_FALSE(fs::exists(BulkBuilder::work_dir(one.path))) << step;
   }
 }
 
@@ -707,20 +711,16 @@ TEST(RunIndex, DeleteAcceptsTheEscapedFormOfAnOldId) {
   test::TempDir dir;
   const std::string db_path = (dir.path() / "db").string();
   {
-    WriterOptions wo;
-    wo.path = db_path;
-    IndexWriter writer(wo);
-    Analyzer analyzer(writer.config());
-    DocumentBuilder builder(analyzer);
+    OneWriter one(db_path);
     for (const std::string id : {"old\nid\x1b[31m", "old2\t\xff"}) {
       Article a;
       a.id = id;
       a.path = "x.txt";
       a.passages.push_back(Passage{"Some text.", 0, 10, {}});
-      BuiltArticle built = builder.build(a);
-      ASSERT_EQ(writer.write(built), IndexWriter::Outcome::kAdded);
+      BuiltArticle built = one.builder.build(a);
+      ASSERT_EQ(one.writer.write(built), IndexWriter::Outcome::kAdded);
     }
-    writer.commit();
+    one.writer.commit();
   }
   Recorder rec;
   IndexOptions o;
