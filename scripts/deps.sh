@@ -11,7 +11,7 @@ DATELINE_PACKAGES=(
   libcxxopts-dev libspdlog-dev nlohmann-json3-dev
   zlib1g-dev libxxhash-dev libgumbo-dev wget
   libgtest-dev libgmock-dev ccache
-  libjemalloc-dev
+  libjemalloc-dev libdeflate-dev
   dpkg-dev zsh
   "$@"
 )

@@ -1,0 +1,187 @@
+// indexer/fast_deflate.cpp: Xapian's deflate calls answered by libdeflate, everything else left to zlib.
+// This binary links fast_deflate.cpp the way dateline-index does, so its zlib calls, and libxapian's, go
+// through it.
+#include "indexer/fast_deflate.h"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+#include <zlib.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_support.h"
+
+namespace {
+
+using dateline::fast_deflate::whole_buffer_calls;
+
+std::string sample_text(size_t bytes) {
+  std::string s;
+  size_t i = 0;
+  while (s.size() < bytes) {
+    s += "The minister said on Tuesday that talks would resume in Geneva, paragraph ";
+    s += std::to_string(i++ % 97);
+    s += ". ";
+  }
+  s.resize(bytes);
+  return s;
+}
+
+/// `in` inflated, at most `max` bytes.
+std::string inflate_raw(const std::string& in, size_t max, int window_bits = -15) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, window_bits), Z_OK);
+  std::string out(max + 1, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int err = inflate(&z, Z_FINISH);
+  EXPECT_EQ(err, Z_STREAM_END) << (z.msg ? z.msg : "");
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  return out;
+}
+
+struct Deflated {
+  int err;
+  std::string out;
+};
+
+/// The way Xapian's CompressionStream::compress() deflates a tag: one Z_FINISH call, output one byte shorter.
+Deflated deflate_like_xapian(z_stream& z, const std::string& in) {
+  std::string out(in.size() - 1, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int err = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  return {err, out};
+}
+
+TEST(FastDeflate, RawStreamsGivenTheirWholeInputAreAnsweredInOneCallAndInflateBack) {
+  z_stream z{};
+  ASSERT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+  for (size_t bytes : {std::size_t{300}, std::size_t{1'000}, std::size_t{70'000}}) {
+    ASSERT_EQ(deflateReset(&z), Z_OK);
+    const std::string text = sample_text(bytes);
+    const unsigned long long before = whole_buffer_calls();
+    const Deflated d = deflate_like_xapian(z, text);
+    ASSERT_EQ(d.err, Z_STREAM_END) << bytes;
+    EXPECT_EQ(whole_buffer_calls(), before + 1) << bytes;
+    EXPECT_LT(d.out.size(), text.size() / 2) << bytes;
+    EXPECT_EQ(z.total_in, text.size());
+    EXPECT_EQ(z.avail_in, 0u);
+    EXPECT_TRUE(inflate_raw(d.out, text.size()) == text) << bytes;
+  }
+  EXPECT_EQ(deflateEnd(&z), Z_OK);
+}
+
+TEST(FastDeflate, OutputThatDoesNotFitGoesToZlibAsBefore) {
+  // Bytes that do not compress: libdeflate's output does not fit in one byte less, zlib then says so too.
+  std::string noise(4'000, '\0');
+  uint32_t x = 2463534242u;
+  for (char& c : noise) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x & 0xff);
+  }
+  z_stream z{};
+  ASSERT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+  const unsigned long long before = whole_buffer_calls();
+  const Deflated d = deflate_like_xapian(z, noise);
+  EXPECT_NE(d.err, Z_STREAM_END);
+  EXPECT_EQ(whole_buffer_calls(), before);
+  // The stream is zlib's again after a reset: a compressible input is taken whole.
+  ASSERT_EQ(deflateReset(&z), Z_OK);
+  const std::string text = sample_text(2'000);
+  const Deflated again = deflate_like_xapian(z, text);
+  ASSERT_EQ(again.err, Z_STREAM_END);
+  EXPECT_EQ(whole_buffer_calls(), before + 1);
+  EXPECT_TRUE(inflate_raw(again.out, text.size()) == text);
+  deflateEnd(&z);
+}
+
+TEST(FastDeflate, OtherStreamsAreZlibs) {
+  const std::string text = sample_text(3'000);
+  struct Case {
+    const char* what;
+    int level, window_bits, strategy;
+    bool dictionary;
+  };
+  const std::vector<Case> cases = {
+      {"gzip wrapper", Z_DEFAULT_COMPRESSION, 15 + 16, Z_DEFAULT_STRATEGY, false},
+      {"zlib wrapper", Z_DEFAULT_COMPRESSION, 15, Z_DEFAULT_STRATEGY, false},
+      {"level 0", 0, -15, Z_DEFAULT_STRATEGY, false},
+      {"Huffman only", 6, -15, Z_HUFFMAN_ONLY, false},
+      {"dictionary", 6, -15, Z_DEFAULT_STRATEGY, true},
+  };
+  for (const Case& c : cases) {
+    z_stream z{};
+    ASSERT_EQ(deflateInit2(&z, c.level, Z_DEFLATED, c.window_bits, 8, c.strategy), Z_OK) << c.what;
+    const std::string dict = "minister Geneva talks";
+    if (c.dictionary) {
+      ASSERT_EQ(deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dict.data()), static_cast<uInt>(dict.size())),
+                Z_OK);
+    }
+    const unsigned long long before = whole_buffer_calls();
+    std::string out(text.size() + 1'000, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = static_cast<uInt>(text.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END) << c.what;
+    out.resize(z.total_out);
+    EXPECT_EQ(whole_buffer_calls(), before) << c.what;
+    deflateEnd(&z);
+    if (c.dictionary) {
+      z_stream i{};
+      ASSERT_EQ(inflateInit2(&i, -15), Z_OK);
+      ASSERT_EQ(inflateSetDictionary(&i, reinterpret_cast<const Bytef*>(dict.data()), static_cast<uInt>(dict.size())),
+                Z_OK);
+      std::string back(text.size(), '\0');
+      i.next_in = reinterpret_cast<Bytef*>(out.data());
+      i.avail_in = static_cast<uInt>(out.size());
+      i.next_out = reinterpret_cast<Bytef*>(back.data());
+      i.avail_out = static_cast<uInt>(back.size());
+      EXPECT_EQ(inflate(&i, Z_FINISH), Z_STREAM_END);
+      inflateEnd(&i);
+      EXPECT_TRUE(back == text);
+    } else {
+      EXPECT_TRUE(inflate_raw(out, text.size(), c.window_bits) == text) << c.what;
+    }
+  }
+}
+
+TEST(FastDeflate, XapianWritesThroughItAndReadsBackWhatItWrote) {
+  dateline::test::TempDir dir;
+  const std::string path = (dir.path() / "db").string();
+  const unsigned long long before = whole_buffer_calls();
+  std::vector<std::string> data;
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+    for (int i = 0; i < 50; ++i) {
+      Xapian::Document doc;
+      data.push_back(sample_text(500 + 97 * static_cast<size_t>(i)) + std::to_string(i));
+      doc.set_data(data.back());
+      for (int t = 0; t < 40; ++t) doc.add_posting("term" + std::to_string((t * 7 + i) % 300), static_cast<Xapian::termpos>(t + 1));
+      db.add_document(doc);
+    }
+    db.commit();
+  }
+  // Every document's data and term list went through libdeflate.
+  EXPECT_GE(whole_buffer_calls() - before, 100u);
+  Xapian::Database db(path);
+  ASSERT_EQ(db.get_doccount(), 50u);
+  for (Xapian::docid id = 1; id <= 50; ++id) {
+    const Xapian::Document doc = db.get_document(id);
+    EXPECT_TRUE(doc.get_data() == data[id - 1]) << id;
+    EXPECT_EQ(doc.termlist_count(), 40u);
+  }
+}
+
+}  // namespace
