@@ -86,7 +86,8 @@ class SegmentWriter {
     Segment& seg = articles_;
     if (!seg.open || seg.next == seg.end) roll(seg);
     const auto did = static_cast<Xapian::docid>(seg.next++);
-    seg.db.replace_document(did, article.document);
+    // A bulk build's articles come as recipes (doc_recipe.h): each document is made here, where it is added.
+    seg.db.replace_document(did, article.deferred ? article.recipe.make() : article.document);
     totals_.lengths.articles += article.length;
     totals_.lengths.passages += article.passages;
     totals_.last_article_docid = std::max(totals_.last_article_docid, did);
@@ -306,8 +307,8 @@ struct BulkBuilder::Impl {
   // while the next batch was read and linked (each asleep 1.5 s of a 6 s build of news.jsonl): 5.89 s
   // against 6.06 s mean wall over four alternations (bench/RESULTS.md, "A whole linked batch of room").
   // With a queue of 24 the reader and the writers took turns instead of working at once. The room costs no
-  // peak memory over the half batch's: an article waits with its document alone (BulkBuilder::add()), and
-  // the Linker keeps less (story_links.h).
+  // peak memory over the half batch's: an article waits with its document's recipe alone (BulkBuilder::add(),
+  // doc_recipe.h: a few KB where the Document took tens), and the Linker keeps less (story_links.h).
   //
   // The room is shared by the databases' queues (`queued` articles in all): with room of their own, the
   // linking thread waited for one shard's writer to take the next article of its shard while another
@@ -533,9 +534,14 @@ BulkBuilder::~BulkBuilder() {
 void BulkBuilder::add(BuiltArticle&& article, size_t shard) {
   const size_t index = std::min(shard, impl_->targets.size() - 1);
   // Its spelling words and stems' forms are counted now and its lists freed: the writers never read them,
-  // and an article waits here and in the writers' queue with its document alone (~5 KB less each, so the
-  // queue's room costs less peak memory).
+  // and an article waits here and in the writers' queue with its document's recipe alone (~5 KB less each,
+  // so the queue's room costs less peak memory). The writer makes the document (doc_recipe.h).
   Target& target = impl_->targets[index];
+  if (!article.deferred) {  // built by an ordinary builder (tests): its document written down again
+    article.recipe = DocRecipe::of(article.document);
+    article.document = Xapian::Document();
+    article.deferred = true;
+  }
   for (const std::string& word : article.spelling) ++target.spelling[word];
   target.forms.add(article);
   article.spelling = {};
@@ -547,16 +553,17 @@ void BulkBuilder::add(BuiltArticle&& article, size_t shard) {
 void BulkBuilder::link_and_queue() {
   Impl& d = *impl_;
   if (d.unlinked.empty()) return;
-  std::vector<std::pair<Xapian::docid, Xapian::Document>> batch;
+  std::vector<std::pair<Xapian::docid, DocRecipe>> batch;
   std::vector<std::vector<std::string>> terms;  // the builder's detection terms, in batch order
   std::unordered_map<Xapian::docid, size_t> where;
   for (size_t i = 0; i < d.unlinked.size(); ++i) {
+    BuiltArticle& article = d.unlinked[i].first;
     where[d.next_link_id] = i;
-    batch.emplace_back(d.next_link_id++, std::move(d.unlinked[i].first.document));
-    terms.push_back(std::move(d.unlinked[i].first.story_terms));
+    batch.emplace_back(d.next_link_id++, std::move(article.recipe));
+    terms.push_back(std::move(article.story_terms));
   }
-  d.linker.link(d.nothing, batch, &terms);
-  for (auto& [id, doc] : batch) d.unlinked[where.at(id)].first.document = std::move(doc);
+  d.linker.link(d.nothing, batch, terms);
+  for (auto& [id, recipe] : batch) d.unlinked[where.at(id)].first.recipe = std::move(recipe);
   for (auto& [article, index] : d.unlinked) {
     Target& target = d.targets[index];
     std::unique_lock lock(d.mutex);

@@ -358,7 +358,8 @@ struct BodyWord {
 // recorded, and only adds its wdf to the word's `pending`; add_pending() then gives each word's ranking term
 // that wdf in one Document::add_term(). Document::add_term() is a walk of the document's std::map of terms
 // (string compares) at every call.
-uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
+template <class Doc>
+uint64_t add_text(Doc& doc, const Analyzer& analyzer, const std::vector<Token>& tokens,
                   std::string_view rank_prefix, unsigned weight, uint32_t offset,
                   const std::string_view* exact_prefix, WordCollector* spelling,
                   std::vector<std::pair<std::string, std::string>>* stem_forms = nullptr,
@@ -422,7 +423,8 @@ uint64_t add_text(Xapian::Document& doc, const Analyzer& analyzer, const std::ve
 }
 
 // The wdf add_text() kept pending in `body`, added to each word's ranking term under `rank_prefix`.
-void add_pending(Xapian::Document& doc, const WordCollector& words, const std::vector<BodyWord>& body,
+template <class Doc>
+void add_pending(Doc& doc, const WordCollector& words, const std::vector<BodyWord>& body,
                  std::string_view rank_prefix) {
   std::string term(rank_prefix);
   for (uint32_t w = 0; w < body.size(); ++w) {
@@ -598,8 +600,15 @@ std::string IndexWeights::describe() const {
   return "title_wdf=" + std::to_string(title) + ";title_body_wdf=" + std::to_string(title_body);
 }
 
-DocumentBuilder::DocumentBuilder(const Analyzer& analyzer)
-    : analyzer_(analyzer) {}
+DocumentBuilder::DocumentBuilder(const Analyzer& analyzer, bool deferred)
+    : analyzer_(analyzer), deferred_(deferred) {}
+
+void materialize(BuiltArticle& article) {
+  if (!article.deferred) return;
+  article.document = article.recipe.make();
+  article.recipe = DocRecipe();
+  article.deferred = false;
+}
 
 std::set<std::string> DocumentBuilder::name_words(const std::vector<std::string>& names) const {
   std::set<std::string> words;
@@ -611,8 +620,8 @@ std::set<std::string> DocumentBuilder::name_words(const std::vector<std::string>
   return words;
 }
 
-void DocumentBuilder::add_metadata(const Article& article, BuiltArticle& out) const {
-  Xapian::Document& doc = out.document;
+template <class Doc>
+void DocumentBuilder::add_metadata(const Article& article, BuiltArticle& out, Doc& doc) const {
   const std::vector<std::string> authors = split_authors(article.author);
   const std::vector<std::string> speakers = article_speakers(article);
   doc.add_boolean_term(out.id_term);
@@ -651,7 +660,8 @@ void DocumentBuilder::add_metadata(const Article& article, BuiltArticle& out) co
   doc.add_value(schema::kSlotHash, out.hash);
 }
 
-void DocumentBuilder::add_title(const Article& article, BuiltArticle& out, WordCollector& words) const {
+template <class Doc>
+void DocumentBuilder::add_title(const Article& article, BuiltArticle& out, WordCollector& words, Doc& doc) const {
   // Title and subtitle: exact forms at their positions (S; the subtitle after a gap), ranking terms
   // without positions (WS, with the title's weight; and W: title words also count as article text, one
   // BM25 field as Anserini and Omega index title + body, whose statistics a title-only field would
@@ -663,17 +673,15 @@ void DocumentBuilder::add_title(const Article& article, BuiltArticle& out, WordC
   std::vector<Token> subtitle =
       article.subtitle ? analyzer_.analyze(*article.subtitle, subtitle_first) : std::vector<Token>{};
   for (const auto* tokens : {&title, &subtitle}) {
-    out.length += add_text(out.document, analyzer_, *tokens, schema::kArticleTitle, weights.title, 0,
-                           &kTitlePrefix, &words);
-    out.length +=
-        add_text(out.document, analyzer_, *tokens, schema::kArticleText, weights.title_body, 0, nullptr, nullptr);
+    out.length += add_text(doc, analyzer_, *tokens, schema::kArticleTitle, weights.title, 0, &kTitlePrefix, &words);
+    out.length += add_text(doc, analyzer_, *tokens, schema::kArticleText, weights.title_body, 0, nullptr, nullptr);
   }
 }
 
+template <class Doc>
 std::string DocumentBuilder::add_passages(const Article& article, BuiltArticle& out, WordCollector& words,
-                                          const std::vector<std::string>& texts) const {
+                                          const std::vector<std::string>& texts, Doc& doc) const {
   static constexpr std::string_view kBodyPrefix = schema::kBody;
-  Xapian::Document& doc = out.document;
   JsonText passages;
   passages.reserve(json_room(article));
   passages.open_array();
@@ -722,10 +730,22 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   out.hash = hash_of(article, &texts);
   out.id_term = article_id_term(article.id);
   out.source_file = std::string(source_file);
-  add_metadata(article, out);
+  out.deferred = deferred_;
+  if (deferred_) {
+    fill(article, texts, out, out.recipe);
+  } else {
+    fill(article, texts, out, out.document);
+  }
+  return out;
+}
+
+template <class Doc>
+void DocumentBuilder::fill(const Article& article, const std::vector<std::string>& texts, BuiltArticle& out,
+                           Doc& doc) const {
+  add_metadata(article, out, doc);
   WordCollector words;
-  add_title(article, out, words);
-  const std::string passages = add_passages(article, out, words, texts);
+  add_title(article, out, words, doc);
+  const std::string passages = add_passages(article, out, words, texts, doc);
   out.spelling = words.spelling_words();
   JsonText data;
   data.reserve(passages.size() + kJsonRoom);
@@ -734,7 +754,7 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
   data.key("speakers").value(article_speakers(article));
   if (!out.source_file.empty()) data.key("file").value(out.source_file);
   data.key("passages").raw(passages);
-  out.document.set_data(data.close_object().take());
+  doc.set_data(data.close_object().take());
   // Syndicated copies: the detection terms and signature, here in the reader threads (story_links.h);
   // the writer gives the story id.
   std::string text;
@@ -743,8 +763,7 @@ BuiltArticle DocumentBuilder::build(const Article& article, std::string_view sou
     if (!text.empty()) text += "\n\n";
     text += passage.text;
   }
-  out.story_terms = stories::add_detection(out.document, stories::sign(text));
-  return out;
+  out.story_terms = stories::add_detection(doc, stories::sign(text));
 }
 
 }  // namespace dateline

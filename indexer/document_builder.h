@@ -17,6 +17,7 @@
 
 #include "analyzers/analyzer.h"
 #include "articles/article.h"
+#include "indexer/doc_recipe.h"
 
 namespace dateline {
 
@@ -27,6 +28,10 @@ struct BuiltArticle {
   std::string id_term;      ///< article_id_term(id)
   std::string source_file;  ///< absolute source file, empty for standard input ("file" in the data)
   Xapian::Document document;
+  /// The document's making instead, from a builder made `deferred` (a bulk build's: doc_recipe.h says why);
+  /// materialize() turns it into `document`.
+  DocRecipe recipe;
+  bool deferred = false;
   /// Exact body/title terms made of letters only, once each, in the order first met (only their counts
   /// matter: the writers add them to the spelling dictionary's frequencies).
   std::vector<std::string> spelling;
@@ -41,6 +46,9 @@ struct BuiltArticle {
   uint64_t text_bytes = 0;            ///< bytes of passage text (the writer's batch-size measure)
   std::vector<std::string> warnings;  ///< e.g. an unparseable date left out of the date terms
 };
+
+/// A deferred article's document made from its recipe (on the thread that adds it); others as they are.
+void materialize(BuiltArticle& article);
 
 /// Is this unstemmed term a spelling-dictionary word? Letters only (marks allowed inside words, e.g.
 /// Devanagari vowel signs): numbers, abbreviations with dots and mixed tokens are not suggested.
@@ -102,24 +110,33 @@ class WordCollector {
 /// Turns Articles into documents. Holds a reference to an Analyzer, so one builder per thread.
 class DocumentBuilder {
  public:
-  explicit DocumentBuilder(const Analyzer& analyzer);
+  /// `deferred`: each BuiltArticle gets the recipe of its document instead of the document (doc_recipe.h).
+  explicit DocumentBuilder(const Analyzer& analyzer, bool deferred = false);
 
   /// Builds the article's document (see schema.h for the layout).
   /// `source_file`: absolute path of the article's file, stored for --prune (empty for stdin).
   BuiltArticle build(const Article& article, std::string_view source_file = {}) const;
 
  private:
+  // Each writes into `doc`: out.document, or out.recipe for a deferred builder.
+  /// Everything: metadata, title, passages, data, story detection.
+  template <class Doc>
+  void fill(const Article& article, const std::vector<std::string>& texts, BuiltArticle& out, Doc& doc) const;
   /// Ids, outlet, wire, authors, speakers, dates: boolean terms and values.
-  void add_metadata(const Article& article, BuiltArticle& out) const;
+  template <class Doc>
+  void add_metadata(const Article& article, BuiltArticle& out, Doc& doc) const;
   /// Title and subtitle: exact forms and ranking terms.
-  void add_title(const Article& article, BuiltArticle& out, WordCollector& words) const;
+  template <class Doc>
+  void add_title(const Article& article, BuiltArticle& out, WordCollector& words, Doc& doc) const;
   /// Every passage at its position range, its speakers' words before it; returns the passages' data (a
   /// JSON array). `texts`: each passage's text written as a JSON string.
+  template <class Doc>
   std::string add_passages(const Article& article, BuiltArticle& out, WordCollector& words,
-                           const std::vector<std::string>& texts) const;
+                           const std::vector<std::string>& texts, Doc& doc) const;
   std::set<std::string> name_words(const std::vector<std::string>& names) const;
 
   const Analyzer& analyzer_;
+  bool deferred_ = false;
 };
 
 }  // namespace dateline

@@ -234,8 +234,8 @@ class BuildHelpers {
   /// One helper thread per analyzer (each needs its own); `own` builds on the worker's thread. At most
   /// `max_bytes` of text wait in the window (one article over it is built alone).
   BuildHelpers(const std::vector<const Analyzer*>& analyzers, const DocumentBuilder& own, EventQueue& queue,
-               uint64_t max_bytes)
-      : own_(own), queue_(queue), window_(4 * (analyzers.size() + 1)), max_bytes_(max_bytes) {
+               uint64_t max_bytes, bool deferred)
+      : own_(own), queue_(queue), window_(4 * (analyzers.size() + 1)), max_bytes_(max_bytes), deferred_(deferred) {
     for (const Analyzer* a : analyzers) threads_.emplace_back([this, a] { help(*a); });
   }
   ~BuildHelpers() {
@@ -317,7 +317,7 @@ class BuildHelpers {
   }
 
   void help(const Analyzer& analyzer) {
-    DocumentBuilder builder(analyzer);
+    DocumentBuilder builder(analyzer, deferred_);
     std::unique_lock lock(mutex_);
     for (;;) {
       Job* job = nullptr;
@@ -345,6 +345,7 @@ class BuildHelpers {
   EventQueue& queue_;
   const size_t window_;     ///< articles taken but not yet queued, at most (memory: a few built articles)
   const uint64_t max_bytes_;  ///< their text, at most
+  const bool deferred_;       ///< DocumentBuilder's: recipes for a bulk build
   uint64_t bytes_ = 0;        ///< text of the articles taken and not yet queued
   std::mutex mutex_;
   std::condition_variable waiting_;  ///< a job to build, or quit_
@@ -358,10 +359,11 @@ class BuildHelpers {
 /// well, one per analyzer, when there are spare threads), queues the results.
 void work(const std::vector<InputItem>& items, std::atomic<size_t>& next, const Analyzer& analyzer,
           const std::vector<const Analyzer*>& helper_analyzers, const ReadOptions& base, bool dry_run,
-          const std::string& stdin_data, std::FILE* stdin_stream, EventQueue& queue) {
-  DocumentBuilder builder(analyzer);
+          bool deferred, const std::string& stdin_data, std::FILE* stdin_stream, EventQueue& queue) {
+  DocumentBuilder builder(analyzer, deferred);
   std::optional<BuildHelpers> helpers;
-  if (!dry_run && !helper_analyzers.empty()) helpers.emplace(helper_analyzers, builder, queue, kMaxArticleBytes);
+  if (!dry_run && !helper_analyzers.empty())
+    helpers.emplace(helper_analyzers, builder, queue, kMaxArticleBytes, deferred);
   for (;;) {
     size_t index = next.fetch_add(1);
     if (index >= items.size() || queue.aborted()) break;
@@ -682,6 +684,9 @@ class IndexRun {
     std::vector<std::vector<const Analyzer*>> helper_analyzers(workers);
     for (size_t i = 0; i < spare; ++i) helper_analyzers[i % workers].push_back(&analyzers[workers + i]);
     const ReadOptions reading = read_options();
+    // A bulk build's documents are made by the writers that add them, from the builders' recipes
+    // (doc_recipe.h); a late winner of a duplicate id goes to the database's own writer, made there.
+    const bool deferred = bulk_.has_value();
     // At most one article of the largest size waits for the writer (its built documents take ~16 times its
     // text: docs/reliability.md, memory bounds); ordinary articles are bounded by the count first.
     EventQueue queue(4 * workers + 16, kMaxArticleBytes, workers);
@@ -689,7 +694,7 @@ class IndexRun {
     WorkerPool pool(queue);
     for (size_t i = 0; i < workers; ++i) {
       pool.start([&, i] {
-        work(inputs_.items, next, analyzers[i], helper_analyzers[i], reading, options_.dry_run,
+        work(inputs_.items, next, analyzers[i], helper_analyzers[i], reading, options_.dry_run, deferred,
              options_.stdin_data, options_.stdin_stream, queue);
       });
     }

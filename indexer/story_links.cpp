@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -58,7 +59,7 @@ constexpr Xapian::doccount kMaxPostings = 256;
 
 std::string article_text(const BuiltArticle& article) {
   std::string text;
-  append_data_text(article.document.get_data(), text);
+  append_data_text(article.deferred ? article.recipe.get_data() : article.document.get_data(), text);
   return text;
 }
 
@@ -69,12 +70,25 @@ std::string stored_text(const Xapian::Document& article_doc) {
   return text;
 }
 
-std::vector<std::string> add_detection(Xapian::Document& doc, const Signature& signature) {
+namespace {
+
+template <class Doc>
+std::vector<std::string> add_detection_to(Doc& doc, const Signature& signature) {
   std::vector<std::string> terms = detection_terms(signature);
   if (signature.empty()) return terms;
   for (const auto& term : terms) doc.add_boolean_term(term);
   doc.add_value(schema::kSlotStorySignature, serialise(signature));
   return terms;
+}
+
+}  // namespace
+
+std::vector<std::string> add_detection(Xapian::Document& doc, const Signature& signature) {
+  return add_detection_to(doc, signature);
+}
+
+std::vector<std::string> add_detection(DocRecipe& doc, const Signature& signature) {
+  return add_detection_to(doc, signature);
 }
 
 std::string story_term(std::string_view story_id) {
@@ -108,9 +122,8 @@ bool Linker::story_taken(const Xapian::Database& db, const std::string& story) c
   return false;
 }
 
-std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
-                             const Signature& signature, const std::string& article_id,
-                             const std::vector<std::string>* known_terms) {
+std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, const Signature& signature,
+                             const std::string& article_id, const std::vector<std::string>& terms) {
   std::string best_story;
   double best_score = -1;
   auto consider = [&](const Signature& other, const std::string& story) {
@@ -122,18 +135,6 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
       best_story = story;
     }
   };
-  // The detection terms on the document (a stored signature keeps too few bits to make them again).
-  // Which order they come in does not matter: only the documents sharing them and how many they share.
-  std::vector<std::string> on_doc;
-  if (known_terms == nullptr) {
-    for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
-      auto t = doc.termlist_begin();
-      for (t.skip_to(str(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
-        on_doc.push_back(*t);
-      }
-    }
-  }
-  const std::vector<std::string>& terms = known_terms != nullptr ? *known_terms : on_doc;
   // Candidates in the database: documents sharing a detection term, most shared terms first.
   std::map<Xapian::docid, unsigned> shared;
   for (const auto& term : terms) {
@@ -179,12 +180,45 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   return story;
 }
 
+namespace {
+
+// The detection terms on a document (a stored signature keeps too few bits to make them again). Which order
+// they come in does not matter: only the documents sharing them and how many they share.
+std::vector<std::string> detection_terms_on(const Xapian::Document& doc) {
+  std::vector<std::string> on_doc;
+  for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
+    auto t = doc.termlist_begin();
+    for (t.skip_to(str(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
+      on_doc.push_back(*t);
+    }
+  }
+  return on_doc;
+}
+
+std::vector<std::string> detection_terms_on(const DocRecipe&) {
+  // Never called: recipes are linked with their terms given (link() below).
+  throw std::logic_error("Linker: a recipe linked without its detection terms");
+}
+
+}  // namespace
+
 void Linker::link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch,
                   const std::vector<std::vector<std::string>>* terms) {
+  link_batch(db, batch, terms);
+}
+
+void Linker::link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, DocRecipe>>& batch,
+                  const std::vector<std::vector<std::string>>& terms) {
+  link_batch(db, batch, &terms);
+}
+
+template <class Doc>
+void Linker::link_batch(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Doc>>& batch,
+                        const std::vector<std::vector<std::string>>* terms) {
   std::vector<std::tuple<std::string, std::string, size_t>> order;  // date, id, index
   order.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
-    const Xapian::Document& doc = batch[i].second;
+    const Doc& doc = batch[i].second;
     std::string date = doc.get_value(schema::kSlotDate);
     if (date.empty()) date = "~";  // unknown dates after known ones
     order.emplace_back(std::move(date), doc.get_value(schema::kSlotArticleId), i);
@@ -194,8 +228,11 @@ void Linker::link(const Xapian::Database& db, std::vector<std::pair<Xapian::doci
     auto& [did, doc] = batch[i];
     std::string story = id;
     if (auto signature = deserialise(doc.get_value(schema::kSlotStorySignature))) {
-      const bool known = terms != nullptr && !(*terms)[i].empty();
-      story = link_one(db, did, doc, *signature, id, known ? &(*terms)[i] : nullptr);
+      if (terms != nullptr && !(*terms)[i].empty()) {
+        story = link_one(db, did, *signature, id, (*terms)[i]);
+      } else {
+        story = link_one(db, did, *signature, id, detection_terms_on(doc));
+      }
     } else {
       for (unsigned n = 2; story_taken(db, story); ++n) story = id + "#" + std::to_string(n);
       stories_.try_emplace(story);
@@ -206,7 +243,8 @@ void Linker::link(const Xapian::Database& db, std::vector<std::pair<Xapian::doci
   }
 }
 
-void Linker::count(const std::string& story, const Xapian::Document& doc) {
+template <class Doc>
+void Linker::count(const std::string& story, const Doc& doc) {
   Story& s = stories_[story];
   if (++s.count > schema::kMaxListedCopies) {
     if (s.count == schema::kMaxListedCopies + 1) more_.erase(story);  // no list: too many copies

@@ -42,6 +42,7 @@ std::string stored_text(const Xapian::Document& article_doc);
 /// Puts the detection terms and the signature on an article document (no database needed: any thread).
 /// Returns the terms it added (none for an empty signature), for Linker::link().
 std::vector<std::string> add_detection(Xapian::Document& doc, const Signature& signature);
+std::vector<std::string> add_detection(DocRecipe& doc, const Signature& signature);
 
 /// kStory term of a story id (ids too long for a term end in "~" and 16 hex digits of their hash).
 std::string story_term(std::string_view story_id);
@@ -68,6 +69,9 @@ class Linker {
   /// which for a document not read from a database is a walk through every term before them.
   void link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Xapian::Document>>& batch,
             const std::vector<std::vector<std::string>>* terms = nullptr);
+  /// The same for documents not made yet (a bulk build's, doc_recipe.h): `terms` must be given.
+  void link(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, DocRecipe>>& batch,
+            const std::vector<std::vector<std::string>>& terms);
 
   /// The batch is in the database now (or was dropped): forget it.
   void clear();
@@ -96,11 +100,15 @@ class Linker {
     Signature signature;
     std::string story;
   };
-  std::string link_one(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
-                       const Signature& signature, const std::string& article_id,
-                       const std::vector<std::string>* known_terms);
+  template <class Doc>
+  void link_batch(const Xapian::Database& db, std::vector<std::pair<Xapian::docid, Doc>>& batch,
+                  const std::vector<std::vector<std::string>>* terms);
+  /// `terms`: the document's detection terms.
+  std::string link_one(const Xapian::Database& db, Xapian::docid did, const Signature& signature,
+                       const std::string& article_id, const std::vector<std::string>& terms);
   bool story_taken(const Xapian::Database& db, const std::string& story) const;
-  void count(const std::string& story, const Xapian::Document& doc);
+  template <class Doc>
+  void count(const std::string& story, const Doc& doc);
 
   /// Remembers that linked_[index] has detection term `term`.
   void remember(const std::string& term, uint32_t index);

@@ -457,6 +457,7 @@ void IndexWriter::delete_article_documents(const std::string& id_term) {
 }
 
 IndexWriter::Outcome IndexWriter::write(BuiltArticle& article, std::string* other_id, std::string* old_file) {
+  materialize(article);  // a bulk build's late winner comes as a recipe
   try {
     begin_batch();
     std::string q0 = unique_term(article.id, 0);
