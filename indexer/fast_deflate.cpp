@@ -5,13 +5,14 @@
  *  default level), one whole tag per call: `deflateReset()`, then one `deflate(Z_FINISH)` with the tag as
  *  input and an output buffer one byte shorter (`CompressionStream::compress()`; a tag that does not
  *  shrink is stored as it is). It has no setting for this, and zlib was 12% of an indexing run's CPU. So
- *  the binary defines zlib's `deflateInit2_`, `deflateParams`, `deflateSetDictionary`, `deflateEnd` and
- *  `deflate`, which the dynamic linker then binds Xapian's calls to (the executable comes first, as with
+ *  the binary defines zlib's `deflateInit2_`, `deflateReset`, `deflateParams`, `deflateSetDictionary`,
+ *  `deflateEnd` and `deflate`, which the dynamic linker then binds Xapian's calls to (the executable comes first, as with
  *  malloc and jemalloc), and hands zlib's own functions (`dlsym(RTLD_NEXT)`) everything but that one case:
  *  a raw-deflate stream of the default strategy and a level above 0, with no dictionary, given its whole
  *  input with `Z_FINISH` on its first call since the last reset, is compressed in one call to
  *  libdeflate, whose output is the same format (RFC 1951: any inflater reads it, every Xapian included).
- *  When libdeflate's output does not fit, the stream, untouched, goes to zlib, which does what it always did.
+ *  When libdeflate's output does not fit, the stream, untouched, goes to zlib, which does what it always did
+ *  (first the reset it was owed: deflateReset() below).
  *
  *  On the 58,806 tags of news.jsonl's build (bench/RESULTS.md, "Xapian's deflate on libdeflate"): zlib level 6
  *  1.19 s and 37.06 MB; libdeflate level 1 0.41 s and 37.35 MB. Level 1 is used whatever level the caller asked
@@ -29,7 +30,7 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace {
 
@@ -49,13 +50,14 @@ F real(const char* name) {
   return reinterpret_cast<F>(f);
 }
 
-/// The streams the whole-buffer path may take: raw deflate, default strategy, a level above 0, no dictionary.
+/// The streams the whole-buffer path may take (raw deflate, default strategy, a level above 0, no dictionary),
+/// and of those, the ones whose reset zlib has not done yet.
 class Streams {
  public:
   void set(z_streamp s, bool eligible) {
     std::lock_guard lock(mutex_);
     if (eligible) {
-      streams_.insert(s);
+      streams_[s] = false;
     } else {
       streams_.erase(s);
     }
@@ -64,10 +66,26 @@ class Streams {
     std::lock_guard lock(mutex_);
     return streams_.count(s) != 0;
   }
+  /// For an eligible stream: true, and its zlib reset is owed from now on.
+  bool owe_reset(z_streamp s) {
+    std::lock_guard lock(mutex_);
+    auto it = streams_.find(s);
+    if (it == streams_.end()) return false;
+    it->second = true;
+    return true;
+  }
+  /// Was a reset owed to `s`? It is not any more.
+  bool take_owed_reset(z_streamp s) {
+    std::lock_guard lock(mutex_);
+    auto it = streams_.find(s);
+    if (it == streams_.end() || !it->second) return false;
+    it->second = false;
+    return true;
+  }
 
  private:
   std::mutex mutex_;
-  std::unordered_set<z_streamp> streams_;
+  std::unordered_map<z_streamp, bool> streams_;  ///< eligible stream -> its zlib reset is owed
 };
 
 Streams& streams() {
@@ -90,6 +108,12 @@ libdeflate_compressor* compressor() {
   return c.get();
 }
 
+// Pays a reset owed to `strm` (deflateReset() below) before zlib gets the stream.
+void settle(z_streamp strm) {
+  static const auto f = real<int (*)(z_streamp)>("deflateReset");
+  if (strm != nullptr && streams().take_owed_reset(strm)) f(strm);
+}
+
 }  // namespace
 
 namespace dateline::fast_deflate {
@@ -109,8 +133,23 @@ int deflateInit2_(z_streamp strm, int level, int method, int windowBits, int mem
   return err;
 }
 
+// zlib's reset clears the stream's hash table (128 KiB at Xapian's memLevel 9) before every tag: ~0.1 CPU s of
+// news.jsonl's build for a table the whole-buffer path never reads. For an eligible stream the reset is only
+// noted (the fields a caller reads are reset here) and done when zlib next gets the stream.
+int deflateReset(z_streamp strm) {
+  static const auto f = real<int (*)(z_streamp)>("deflateReset");
+  if (strm == nullptr || strm->state == nullptr || !streams().owe_reset(strm)) return f(strm);
+  strm->total_in = 0;
+  strm->total_out = 0;
+  strm->msg = nullptr;
+  strm->data_type = Z_UNKNOWN;
+  strm->adler = 1;  // adler32 of nothing, as zlib's reset of a raw stream leaves it
+  return Z_OK;
+}
+
 int deflateParams(z_streamp strm, int level, int strategy) {
   static const auto f = real<int (*)(z_streamp, int, int)>("deflateParams");
+  settle(strm);
   // Whatever the window was, new parameters send the stream to zlib from now on.
   streams().set(strm, false);
   return f(strm, level, strategy);
@@ -118,6 +157,7 @@ int deflateParams(z_streamp strm, int level, int strategy) {
 
 int deflateSetDictionary(z_streamp strm, const Bytef* dictionary, uInt dictLength) {
   static const auto f = real<int (*)(z_streamp, const Bytef*, uInt)>("deflateSetDictionary");
+  settle(strm);
   streams().set(strm, false);
   return f(strm, dictionary, dictLength);
 }
@@ -148,6 +188,7 @@ int deflate(z_streamp strm, int flush) {
       }
     }
   }
+  settle(strm);
   return f(strm, flush);
 }
 // NOLINTEND

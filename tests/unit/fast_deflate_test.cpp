@@ -106,6 +106,46 @@ TEST(FastDeflate, OutputThatDoesNotFitGoesToZlibAsBefore) {
   deflateEnd(&z);
 }
 
+TEST(FastDeflate, AResetNotDoneIsDoneBeforeZlibGetsTheStream) {
+  // Reset after reset (Xapian resets before every tag), whole inputs that fit and others that do not, and a
+  // stream given its input in two calls: zlib must see each as a fresh stream.
+  z_stream z{};
+  ASSERT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string noise(3'000, '\0');
+  uint32_t x = 88172645u;
+  for (char& c : noise) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x & 0xff);
+  }
+  for (int round = 0; round < 3; ++round) {
+    const std::string text = sample_text(1'500 + 300 * static_cast<size_t>(round));
+    ASSERT_EQ(deflateReset(&z), Z_OK);
+    EXPECT_EQ(z.total_in, 0u);
+    EXPECT_EQ(z.total_out, 0u);
+    ASSERT_EQ(deflateReset(&z), Z_OK);
+    const Deflated whole = deflate_like_xapian(z, text);
+    ASSERT_EQ(whole.err, Z_STREAM_END);
+    EXPECT_TRUE(inflate_raw(whole.out, text.size()) == text);
+    ASSERT_EQ(deflateReset(&z), Z_OK);
+    EXPECT_NE(deflate_like_xapian(z, noise).err, Z_STREAM_END);  // zlib's turn
+    ASSERT_EQ(deflateReset(&z), Z_OK);
+    // In two calls: the first (no Z_FINISH) is zlib's, from a fresh stream.
+    std::string out(text.size() + 1'000, '\0');
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = static_cast<uInt>(text.size() / 2);
+    ASSERT_EQ(deflate(&z, Z_NO_FLUSH), Z_OK);
+    z.avail_in = static_cast<uInt>(text.size() - text.size() / 2);
+    ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+    out.resize(z.total_out);
+    EXPECT_TRUE(inflate_raw(out, text.size()) == text) << round;
+  }
+  EXPECT_EQ(deflateEnd(&z), Z_OK);
+}
+
 TEST(FastDeflate, OtherStreamsAreZlibs) {
   const std::string text = sample_text(3'000);
   struct Case {
