@@ -538,6 +538,7 @@ void BulkBuilder::add(BuiltArticle&& article, size_t shard) {
   // so the queue's room costs less peak memory). The writer makes the document (doc_recipe.h).
   Target& target = impl_->targets[index];
   if (!article.deferred) {  // built by an ordinary builder (tests): its document written down again
+    if (article.story_terms.empty()) article.story_terms = stories::detection_terms_of(article.document);
     article.recipe = DocRecipe::of(article.document);
     article.document = Xapian::Document();
     article.deferred = true;

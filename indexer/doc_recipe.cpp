@@ -29,9 +29,16 @@ uint64_t get(const std::string& in, size_t& at) {
   throw std::logic_error("DocRecipe: a call cut short");  // only this file writes calls_
 }
 
+// Xapian refuses an empty term when it is added: so does the recipe, on the builder's thread, where one
+// article's failure is reported and the run goes on, and not later on the writer's.
+void refuse_empty(std::string_view term) {
+  if (term.empty()) throw Xapian::InvalidArgumentError("Empty termnames aren't allowed.");
+}
+
 }  // namespace
 
 void DocRecipe::add_posting(std::string_view term, Xapian::termpos pos, Xapian::termcount wdf_inc) {
+  refuse_empty(term);
   calls_ += kPosting;
   put(calls_, term.size());
   calls_.append(term);
@@ -40,6 +47,7 @@ void DocRecipe::add_posting(std::string_view term, Xapian::termpos pos, Xapian::
 }
 
 void DocRecipe::add_term(std::string_view term, Xapian::termcount wdf_inc) {
+  refuse_empty(term);
   calls_ += kTerm;
   put(calls_, term.size());
   calls_.append(term);

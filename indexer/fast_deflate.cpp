@@ -5,10 +5,10 @@
  *  default level), one whole tag per call: `deflateReset()`, then one `deflate(Z_FINISH)` with the tag as
  *  input and an output buffer one byte shorter (`CompressionStream::compress()`; a tag that does not
  *  shrink is stored as it is). It has no setting for this, and zlib was 12% of an indexing run's CPU. So
- *  the binary defines zlib's `deflateInit2_`, `deflateReset`, `deflateParams`, `deflateSetDictionary`,
- *  `deflateEnd` and `deflate`, which the dynamic linker then binds Xapian's calls to (the executable comes first, as with
+ *  the binary defines zlib's `deflateInit2_`, `deflateReset`, `deflate`, `deflateEnd` and the functions that
+ *  read or change a stream's settings, which the dynamic linker then binds Xapian's calls to (the executable comes first, as with
  *  malloc and jemalloc), and hands zlib's own functions (`dlsym(RTLD_NEXT)`) everything but that one case:
- *  a raw-deflate stream of the default strategy and a level above 0, with no dictionary, given its whole
+ *  a raw-deflate stream (32 KiB window) of the default strategy and a level above 0, with no dictionary, given its whole
  *  input with `Z_FINISH` on its first call since the last reset, is compressed in one call to
  *  libdeflate, whose output is the same format (RFC 1951: any inflater reads it, every Xapian included).
  *  When libdeflate's output does not fit, the stream, untouched, goes to zlib, which does what it always did
@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 namespace {
@@ -50,42 +51,53 @@ F real(const char* name) {
   return reinterpret_cast<F>(f);
 }
 
-/// The streams the whole-buffer path may take (raw deflate, default strategy, a level above 0, no dictionary),
-/// and of those, the ones whose reset zlib has not done yet.
+/// The streams the whole-buffer path may take (raw deflate with zlib's largest window, the default strategy,
+/// a level above 0, no dictionary), with what zlib's own state of each does not show.
 class Streams {
  public:
+  struct State {
+    bool owed_reset = false;  ///< deflateReset() was called and zlib's reset not done yet
+    bool finished = false;    ///< libdeflate finished it: only a reset or the end may follow
+  };
   void set(z_streamp s, bool eligible) {
     std::lock_guard lock(mutex_);
     if (eligible) {
-      streams_[s] = false;
+      streams_[s] = State{};
     } else {
       streams_.erase(s);
     }
   }
-  bool eligible(z_streamp s) {
+  /// The stream's state, when it is eligible.
+  std::optional<State> find(z_streamp s) {
     std::lock_guard lock(mutex_);
-    return streams_.count(s) != 0;
+    auto it = streams_.find(s);
+    if (it == streams_.end()) return std::nullopt;
+    return it->second;
   }
   /// For an eligible stream: true, and its zlib reset is owed from now on.
   bool owe_reset(z_streamp s) {
     std::lock_guard lock(mutex_);
     auto it = streams_.find(s);
     if (it == streams_.end()) return false;
-    it->second = true;
+    it->second = State{true, false};
     return true;
+  }
+  void finish(z_streamp s) {
+    std::lock_guard lock(mutex_);
+    if (auto it = streams_.find(s); it != streams_.end()) it->second.finished = true;
   }
   /// Was a reset owed to `s`? It is not any more.
   bool take_owed_reset(z_streamp s) {
     std::lock_guard lock(mutex_);
     auto it = streams_.find(s);
-    if (it == streams_.end() || !it->second) return false;
-    it->second = false;
+    if (it == streams_.end() || !it->second.owed_reset) return false;
+    it->second.owed_reset = false;
     return true;
   }
 
  private:
   std::mutex mutex_;
-  std::unordered_map<z_streamp, bool> streams_;  ///< eligible stream -> its zlib reset is owed
+  std::unordered_map<z_streamp, State> streams_;
 };
 
 Streams& streams() {
@@ -93,8 +105,10 @@ Streams& streams() {
   return *s;
 }
 
+// libdeflate looks back as far as raw deflate allows (32 KiB): a stream set up for a smaller window (whose
+// inflater may keep only that much) stays zlib's.
 bool eligible_settings(int level, int window_bits, int strategy) {
-  return level != 0 && level >= Z_DEFAULT_COMPRESSION && level <= 9 && window_bits >= -15 && window_bits <= -8 &&
+  return level != 0 && level >= Z_DEFAULT_COMPRESSION && level <= 9 && window_bits == -15 &&
          strategy == Z_DEFAULT_STRATEGY;
 }
 
@@ -128,6 +142,9 @@ extern "C" {
 int deflateInit2_(z_streamp strm, int level, int method, int windowBits, int memLevel, int strategy,
                   const char* version, int stream_size) {
   static const auto f = real<int (*)(z_streamp, int, int, int, int, int, const char*, int)>("deflateInit2_");
+  // First forgotten: a stream left without deflateEnd() may have had this address (zlib's set-up calls
+  // deflateReset(), which must then be zlib's own).
+  streams().set(strm, false);
   const int err = f(strm, level, method, windowBits, memLevel, strategy, version, stream_size);
   if (err == Z_OK) streams().set(strm, method == Z_DEFLATED && eligible_settings(level, windowBits, strategy));
   return err;
@@ -164,14 +181,57 @@ int deflateSetDictionary(z_streamp strm, const Bytef* dictionary, uInt dictLengt
 
 int deflateEnd(z_streamp strm) {
   static const auto f = real<int (*)(z_streamp)>("deflateEnd");
+  settle(strm);  // zlib's answer depends on where its stream was left
   streams().set(strm, false);
   return f(strm);
 }
 
+// zlib's other functions that read or change a stream's state: the state as zlib would have it first. A stream
+// libdeflate finished is, to zlib, a stream at its start (nothing of it was kept): copied, it is copied so.
+int deflateCopy(z_streamp dest, z_streamp source) {
+  static const auto f = real<int (*)(z_streamp, z_streamp)>("deflateCopy");
+  settle(source);
+  streams().set(dest, false);
+  return f(dest, source);
+}
+
+int deflatePrime(z_streamp strm, int bits, int value) {
+  static const auto f = real<int (*)(z_streamp, int, int)>("deflatePrime");
+  settle(strm);
+  streams().set(strm, false);  // bits go before the data: zlib's to write
+  return f(strm, bits, value);
+}
+
+int deflateTune(z_streamp strm, int good_length, int max_lazy, int nice_length, int max_chain) {
+  static const auto f = real<int (*)(z_streamp, int, int, int, int)>("deflateTune");
+  settle(strm);
+  streams().set(strm, false);
+  return f(strm, good_length, max_lazy, nice_length, max_chain);
+}
+
+int deflatePending(z_streamp strm, unsigned* pending, int* bits) {
+  static const auto f = real<int (*)(z_streamp, unsigned*, int*)>("deflatePending");
+  settle(strm);
+  return f(strm, pending, bits);
+}
+
+int deflateGetDictionary(z_streamp strm, Bytef* dictionary, uInt* dictLength) {
+  static const auto f = real<int (*)(z_streamp, Bytef*, uInt*)>("deflateGetDictionary");
+  settle(strm);
+  return f(strm, dictionary, dictLength);
+}
+
 int deflate(z_streamp strm, int flush) {
   static const auto f = real<int (*)(z_streamp, int)>("deflate");
-  if (flush == Z_FINISH && strm != nullptr && strm->total_in == 0 && strm->total_out == 0 && strm->avail_in != 0 &&
-      strm->next_in != nullptr && strm->next_out != nullptr && streams().eligible(strm)) {
+  const std::optional<Streams::State> state = strm != nullptr ? streams().find(strm) : std::nullopt;
+  if (state && state->finished) {
+    // What zlib answers for a stream it finished: the end again for Z_FINISH without more input.
+    if (flush != Z_FINISH || strm->next_out == nullptr) return Z_STREAM_ERROR;
+    if (strm->avail_out == 0 || strm->avail_in != 0) return Z_BUF_ERROR;
+    return Z_STREAM_END;
+  }
+  if (state && flush == Z_FINISH && strm->total_in == 0 && strm->total_out == 0 && strm->avail_in != 0 &&
+      strm->next_in != nullptr && strm->next_out != nullptr) {
     libdeflate_compressor* c = compressor();
     if (c != nullptr) {
       const size_t n = libdeflate_deflate_compress(c, strm->next_in, strm->avail_in, strm->next_out, strm->avail_out);
@@ -183,7 +243,8 @@ int deflate(z_streamp strm, int flush) {
         strm->total_out += n;
         strm->next_out += n;
         strm->avail_out -= static_cast<uInt>(n);
-        // zlib's stream saw nothing and stays at its start; a finished stream may only be reset or ended.
+        // zlib's stream saw nothing and stays at its start; the stream is finished for its caller.
+        streams().finish(strm);
         return Z_STREAM_END;
       }
     }

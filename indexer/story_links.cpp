@@ -180,11 +180,7 @@ std::string Linker::link_one(const Xapian::Database& db, Xapian::docid did, cons
   return story;
 }
 
-namespace {
-
-// The detection terms on a document (a stored signature keeps too few bits to make them again). Which order
-// they come in does not matter: only the documents sharing them and how many they share.
-std::vector<std::string> detection_terms_on(const Xapian::Document& doc) {
+std::vector<std::string> detection_terms_of(const Xapian::Document& doc) {
   std::vector<std::string> on_doc;
   for (const auto prefix : {schema::kStoryExact, schema::kStoryBand}) {
     auto t = doc.termlist_begin();
@@ -195,7 +191,9 @@ std::vector<std::string> detection_terms_on(const Xapian::Document& doc) {
   return on_doc;
 }
 
-std::vector<std::string> detection_terms_on(const DocRecipe&) {
+namespace {
+
+std::vector<std::string> detection_terms_of(const DocRecipe&) {
   // Never called: recipes are linked with their terms given (link() below).
   throw std::logic_error("Linker: a recipe linked without its detection terms");
 }
@@ -231,7 +229,7 @@ void Linker::link_batch(const Xapian::Database& db, std::vector<std::pair<Xapian
       if (terms != nullptr && !(*terms)[i].empty()) {
         story = link_one(db, did, *signature, id, (*terms)[i]);
       } else {
-        story = link_one(db, did, *signature, id, detection_terms_on(doc));
+        story = link_one(db, did, *signature, id, detection_terms_of(doc));
       }
     } else {
       for (unsigned n = 2; story_taken(db, story); ++n) story = id + "#" + std::to_string(n);

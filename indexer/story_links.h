@@ -44,6 +44,10 @@ std::string stored_text(const Xapian::Document& article_doc);
 std::vector<std::string> add_detection(Xapian::Document& doc, const Signature& signature);
 std::vector<std::string> add_detection(DocRecipe& doc, const Signature& signature);
 
+/// The detection terms on a document (a stored signature keeps too few bits to make them again), in term
+/// order: which order does not matter to the linker, only the documents sharing them and how many they share.
+std::vector<std::string> detection_terms_of(const Xapian::Document& doc);
+
 /// kStory term of a story id (ids too long for a term end in "~" and 16 hex digits of their hash).
 std::string story_term(std::string_view story_id);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -103,6 +104,28 @@ TEST_F(IndexCli, IndexesTheSeedsThenASecondRunChangesNothing) {
   EXPECT_EQ(counts(summary(second)), "0 added, 0 updated, 5 unchanged, 0 deleted, 0 skipped");
   EXPECT_NE(second.err.find("0 added, 0 updated, 5 unchanged"), std::string::npos) << second.err;
   EXPECT_EQ(schema::read_lengths(Xapian::Database(db_.string())).passages, passages);
+}
+
+// indexer/fast_deflate.cpp: the program's zlib functions take libxapian's calls, in the program as shipped
+// (a build that stopped exporting them would only be slower, and every other test would pass). The database
+// is the one zlib would give, read back by Xapian's own inflater.
+TEST_F(IndexCli, XapiansCompressionGoesThroughLibdeflate) {
+  auto r = index({"-vv", "--db", db_.string(), (fixtures_dir() / "articles").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string marker = " Xapian tags deflated by libdeflate";
+  const size_t at = r.err.find(marker);
+  ASSERT_NE(at, std::string::npos) << r.err;
+  size_t begin = at;
+  while (begin > 0 && std::isdigit(static_cast<unsigned char>(r.err[begin - 1])) != 0) --begin;
+  ASSERT_LT(begin, at) << r.err;
+  EXPECT_GE(std::stoull(r.err.substr(begin, at - begin)), 5u) << r.err;  // at least the 5 articles' data
+  Xapian::Database db(db_.string());
+  ASSERT_EQ(db.get_doccount(), 5u);
+  for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
+    const Xapian::Document doc = db.get_document(*p);
+    EXPECT_NE(doc.get_data().find("\"passages\""), std::string::npos);
+    EXPECT_GT(doc.termlist_count(), 20u);
+  }
 }
 
 TEST_F(IndexCli, SeedMetadataIsInTheIndex) {

@@ -63,6 +63,16 @@ TEST(DocRecipe, ReplaysTheCallsIntoTheSameDocument) {
   EXPECT_EQ(made.values_count(), 2u);
 }
 
+TEST(DocRecipe, RefusesAnEmptyTermAsXapianDoes) {
+  DocRecipe recipe;
+  Xapian::Document doc;
+  EXPECT_THROW(doc.add_term(""), Xapian::InvalidArgumentError);
+  EXPECT_THROW(recipe.add_term(""), Xapian::InvalidArgumentError);
+  EXPECT_THROW(recipe.add_boolean_term(""), Xapian::InvalidArgumentError);
+  EXPECT_THROW(recipe.add_posting("", 1, 0), Xapian::InvalidArgumentError);
+  EXPECT_TRUE(recipe.empty());
+}
+
 TEST(DocRecipe, OfADocumentMakesItsCopy) {
   Xapian::Document doc;
   doc.add_posting("said", 7, 0);

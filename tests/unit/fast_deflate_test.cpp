@@ -146,6 +146,86 @@ TEST(FastDeflate, AResetNotDoneIsDoneBeforeZlibGetsTheStream) {
   EXPECT_EQ(deflateEnd(&z), Z_OK);
 }
 
+TEST(FastDeflate, AStreamLibdeflateFinishedAnswersAsZlibsFinishedStream) {
+  z_stream z{};
+  ASSERT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+  const std::string text = sample_text(2'000);
+  std::string out(text.size(), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const unsigned long long before = whole_buffer_calls();
+  ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  ASSERT_EQ(whole_buffer_calls(), before + 1);
+  const uLong total = z.total_out;
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);  // again: nothing more written
+  EXPECT_EQ(z.total_out, total);
+  EXPECT_EQ(deflate(&z, Z_NO_FLUSH), Z_STREAM_ERROR);
+  out.resize(total);
+  EXPECT_TRUE(inflate_raw(out, text.size()) == text);
+  EXPECT_EQ(deflateEnd(&z), Z_OK);
+}
+
+TEST(FastDeflate, ZlibsOtherFunctionsSeeTheStreamAsZlibWouldHaveIt) {
+  const std::string text = sample_text(3'000);
+  auto start = [&](z_stream& z) {
+    EXPECT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    std::string sink(8'000, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = 1'000;
+    z.next_out = reinterpret_cast<Bytef*>(sink.data());
+    z.avail_out = static_cast<uInt>(sink.size());
+    EXPECT_EQ(deflate(&z, Z_NO_FLUSH), Z_OK);  // zlib's, part way
+    EXPECT_EQ(deflateReset(&z), Z_OK);         // owed
+  };
+  {
+    // Ended after a reset owed: zlib's answer for a stream at its start.
+    z_stream z{};
+    start(z);
+    EXPECT_EQ(deflateEnd(&z), Z_OK);
+  }
+  {
+    // Copied after a reset owed: the copy starts a new stream.
+    z_stream z{};
+    start(z);
+    z_stream copy{};
+    ASSERT_EQ(deflateCopy(&copy, &z), Z_OK);
+    std::string out(text.size() + 1'000, '\0');
+    copy.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    copy.avail_in = static_cast<uInt>(text.size());
+    copy.next_out = reinterpret_cast<Bytef*>(out.data());
+    copy.avail_out = static_cast<uInt>(out.size());
+    ASSERT_EQ(deflate(&copy, Z_FINISH), Z_STREAM_END);
+    out.resize(copy.total_out);
+    EXPECT_TRUE(inflate_raw(out, text.size()) == text);
+    EXPECT_EQ(deflateEnd(&copy), Z_OK);
+    EXPECT_EQ(deflateEnd(&z), Z_OK);
+  }
+}
+
+TEST(FastDeflate, AStreamLeftWithoutItsEndDoesNotHauntItsAddress) {
+  // A stream set up at an address where an eligible stream was left, reset, without deflateEnd(): zlib's
+  // set-up resets it, and that reset must be zlib's own.
+  z_stream z{};
+  ASSERT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+  ASSERT_EQ(deflateReset(&z), Z_OK);  // owed
+  const z_stream left = z;            // to end it at the end of the test
+  ASSERT_EQ(deflateInit(&z, 6), Z_OK);  // zlib format: not eligible
+  const std::string text = sample_text(3'000);
+  std::string out(text.size() + 1'000, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  EXPECT_TRUE(inflate_raw(out, text.size(), 15) == text);
+  EXPECT_EQ(deflateEnd(&z), Z_OK);
+  z = left;
+  EXPECT_EQ(deflateEnd(&z), Z_OK);
+}
+
 TEST(FastDeflate, OtherStreamsAreZlibs) {
   const std::string text = sample_text(3'000);
   struct Case {
@@ -157,6 +237,7 @@ TEST(FastDeflate, OtherStreamsAreZlibs) {
       {"gzip wrapper", Z_DEFAULT_COMPRESSION, 15 + 16, Z_DEFAULT_STRATEGY, false},
       {"zlib wrapper", Z_DEFAULT_COMPRESSION, 15, Z_DEFAULT_STRATEGY, false},
       {"level 0", 0, -15, Z_DEFAULT_STRATEGY, false},
+      {"small window", 6, -9, Z_DEFAULT_STRATEGY, false},
       {"Huffman only", 6, -15, Z_HUFFMAN_ONLY, false},
       {"dictionary", 6, -15, Z_DEFAULT_STRATEGY, true},
   };
