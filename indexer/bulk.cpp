@@ -585,6 +585,10 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
   const size_t parts = d.options.writers;
   std::vector<std::vector<std::string>> spelling_dbs(d.targets.size(), std::vector<std::string>(parts));
   std::vector<std::exception_ptr> spelling_errors(d.targets.size() * parts);
+  // The stems' forms, like the spelling: a database of their own per target, written meanwhile, merged.
+  std::vector<std::string> forms_dbs(d.targets.size());
+  std::vector<std::exception_ptr> forms_errors(d.targets.size());
+  // Declared after everything its threads use: on the way out by an exception, the threads are joined first.
   std::vector<std::thread> spelling;
   struct Join {
     std::vector<std::thread>& threads;
@@ -609,9 +613,6 @@ size_t BulkBuilder::finish(bool name_tables, bool* stored) {
       });
     }
   }
-  // The stems' forms, like the spelling: a database of their own per target, written meanwhile, merged.
-  std::vector<std::string> forms_dbs(d.targets.size());
-  std::vector<std::exception_ptr> forms_errors(d.targets.size());
   for (size_t i = 0; i < d.targets.size(); ++i) {
     if (d.targets[i].forms.empty()) continue;
     forms_dbs[i] = (fs::path(d.targets[i].dir) / "forms").string();
