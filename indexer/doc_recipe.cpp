@@ -11,43 +11,21 @@ namespace {
 
 enum Kind : char { kPosting = 'p', kTerm = 't' };
 
-// A recipe is written a few bytes at a time (three numbers a term): each number is encoded on the stack and
-// appended at once, and the usual one-byte number (a term's length, a small wdf) is a single push_back, where
-// a push_back per byte checked the string's room for every byte.
 void put(std::string& out, uint64_t v) {
-  if (v < 0x80) {
-    out.push_back(static_cast<char>(v));
-    return;
-  }
-  char buf[10];  // ceil(64 / 7) bytes at most
-  size_t n = 0;
   while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
+    out += static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  buf[n++] = static_cast<char>(v);
-  out.append(buf, n);
+  out += static_cast<char>(v);
 }
 
-// The string's bytes read through a pointer (at is only written back once), the one-byte number first.
 uint64_t get(const std::string& in, size_t& at) {
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  const size_t size = in.size();
-  size_t i = at;
-  if (i < size && p[i] < 0x80) {
-    at = i + 1;
-    return p[i];
-  }
   uint64_t v = 0;
-  for (unsigned shift = 0; i < size; shift += 7) {
-    const unsigned char b = p[i++];
+  for (unsigned shift = 0; at < in.size(); shift += 7) {
+    const auto b = static_cast<unsigned char>(in[at++]);
     v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) {
-      at = i;
-      return v;
-    }
+    if ((b & 0x80) == 0) return v;
   }
-  at = i;
   throw std::logic_error("DocRecipe: a call cut short");  // only this file writes calls_
 }
 
