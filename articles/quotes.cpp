@@ -63,6 +63,10 @@ bool is_alnum(char32_t c) {
          u_charType(u) == U_COMBINING_SPACING_MARK;
 }
 
+bool is_ascii_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 constexpr char32_t kStraight = U'"';
 bool is_opening_mark(char32_t c) {
   return c == U'\u201C' || c == U'\u201E' || c == U'\u00AB' || c == U'\u201F';
@@ -97,8 +101,9 @@ bool is_abbreviation(std::string_view w) {
 
 namespace {
 
-// Every mark is a code point outside ASCII but '"': the text is read byte by byte, and only those code points
-// are decoded (with the one after a mark); `prev` is the code point that ends where the current one begins.
+// Every mark is a code point outside ASCII but '"': the other ASCII bytes (most of the text) are passed over
+// one compare each, and only the code points from a '"' or a byte outside ASCII are decoded. The code point
+// before a mark (`prev`) is its byte when that is ASCII, else the last code point decoded, which ends there.
 std::vector<QuoteSpan> find_quotes_in(std::string_view text) {
   std::vector<QuoteSpan> spans;
   struct Open {
@@ -121,15 +126,20 @@ std::vector<QuoteSpan> find_quotes_in(std::string_view text) {
   };
 
   const size_t n = text.size();
-  char32_t prev = 0;
+  char32_t decoded = 0;  // the last code point decoded below
   for (size_t i = 0; i < n;) {
-    const At cp = at(text, i);
-    const char32_t c = cp.c;
-    if (c < 0x80 && c != kStraight) {  // every other mark below is outside ASCII
-      prev = c;
-      i = cp.end;
+    if (const auto b = static_cast<unsigned char>(text[i]); b < 0x80 && b != '"') {
+      ++i;
       continue;
     }
+    const At cp = at(text, i);
+    const char32_t c = cp.c;
+    char32_t prev = 0;
+    if (i > 0) {
+      const auto before = static_cast<unsigned char>(text[i - 1]);
+      prev = before < 0x80 ? before : decoded;
+    }
+    decoded = c;
     const char32_t next = cp.end < n ? at(text, cp.end).c : 0;
     if (c == U'\u201C' && !stack.empty() && stack.back().mark == U'\u201E') {
       close_one(cp.end);  // German „…“
@@ -150,7 +160,6 @@ std::vector<QuoteSpan> find_quotes_in(std::string_view text) {
         stack.push_back({i, c});
       }
     }
-    prev = c;
     i = cp.end;
   }
   if (!stack.empty()) {
@@ -279,7 +288,13 @@ std::vector<Token> tokenize_in(std::string_view text, const std::vector<QuoteSpa
     while (true) {
       if (is_alnum(cur.c)) {
         ++taken;
-        we = i = cur.end;
+        i = cur.end;
+        // The ASCII letters and digits after it (most of a word) are taken without decoding each.
+        while (i < n && is_ascii_alnum(text[i])) {
+          ++i;
+          ++taken;
+        }
+        we = i;
         if (i >= n) break;
         cur = at(text, i);
         continue;
