@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
@@ -142,6 +143,24 @@ bool json_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// Eight bytes at a time (as indexer/document_builder.cpp writes JSON strings): the zero-byte test on w ^ b...b
+// says exactly whether some byte of w is b, and (w - 20...20) & ~w & 80...80 whether some byte is below 0x20.
+constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+bool has_byte(uint64_t w, unsigned char b) {
+  const uint64_t x = w ^ (kEveryByte * b);
+  return ((x - kEveryByte) & ~x & kHighBits) != 0;
+}
+
+// Are all eight bytes of `p` ASCII that a JSON string holds as it is (no '"', '\\' or control character)?
+bool plain8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  if ((w & kHighBits) != 0 || ((w - kEveryByte * 0x20) & ~w & kHighBits) != 0) return false;
+  return !has_byte(w, '"') && !has_byte(w, '\\');
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -158,6 +177,10 @@ bool json_string(std::string_view bytes, size_t& i, std::string& out) {
   while (i < n) {
     size_t run = i;
     while (run < n) {
+      if (n - run >= 8 && plain8(bytes.data() + run)) {
+        run += 8;
+        continue;
+      }
       const auto b = static_cast<unsigned char>(bytes[run]);
       if (b == '"' || b == '\\' || b < 0x20) break;
       if (b < 0x80) {

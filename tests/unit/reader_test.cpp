@@ -636,6 +636,20 @@ TEST(FlatJsonObject, ReadsFlatRecordsAsNlohmannDoesAndHandsBackTheRest) {
       "   ",
   };
   for (const std::string& in : handed_back) EXPECT_FALSE(flat_json_object(in).has_value()) << in;
+  // Long strings are read eight bytes at a time: an escape, a multi-byte character or a control character
+  // at each offset of a block is still seen.
+  for (size_t at = 0; at < 20; ++at) {
+    for (const std::string special : {"\\n", "\\\"", "\\\\", "\xC3\xA9", "\xE2\x80\x9C"}) {
+      const std::string in = "{\"k\": \"" + std::string(at, 'x') + special + std::string(13, 'y') + "\"}";
+      const std::optional<json> got = flat_json_object(in);
+      ASSERT_TRUE(got.has_value()) << in;
+      EXPECT_EQ(*got, json::parse(in)) << in;
+    }
+    for (const std::string& bad : std::vector<std::string>{"\t", std::string(1, '\0'), "\x1F", "\xC3", "\xFF"}) {
+      const std::string in = "{\"k\": \"" + std::string(at, 'x') + bad + std::string(13, 'y') + "\"}";
+      EXPECT_FALSE(flat_json_object(in).has_value()) << in;
+    }
+  }
 }
 
 }  // namespace
