@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <unordered_set>
 
 #include "articles/names.h"
@@ -61,6 +63,17 @@ bool is_alnum(char32_t c) {
   auto u = static_cast<UChar32>(c);
   return u_isalpha(u) || u_isdigit(u) || u_charType(u) == U_NON_SPACING_MARK ||
          u_charType(u) == U_COMBINING_SPACING_MARK;
+}
+
+// Are the eight bytes at `p` ASCII without '"' (none of them can be or start a quotation mark)? The zero-byte
+// test on w XOR eight '"' bytes says exactly whether one of them is '"'.
+bool plain8(const char* p) {
+  constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  const uint64_t quote = w ^ (kEveryByte * '"');
+  return (w & kHighBits) == 0 && ((quote - kEveryByte) & ~quote & kHighBits) == 0;
 }
 
 bool is_ascii_alnum(char c) {
@@ -128,6 +141,10 @@ std::vector<QuoteSpan> find_quotes_in(std::string_view text) {
   const size_t n = text.size();
   char32_t decoded = 0;  // the last code point decoded below
   for (size_t i = 0; i < n;) {
+    if (n - i >= 8 && plain8(text.data() + i)) {
+      i += 8;
+      continue;
+    }
     if (const auto b = static_cast<unsigned char>(text[i]); b < 0x80 && b != '"') {
       ++i;
       continue;
