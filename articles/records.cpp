@@ -306,12 +306,13 @@ std::optional<nlohmann::json> JsonRecords::parse_object(std::string_view bytes, 
     problems_.skip(line_no, record_too_long(options_));
     return std::nullopt;
   }
+  // A news record's usual shape, one level deep: read without nlohmann, and without the depth scan.
+  if (std::optional<json> flat = flat_json_object(bytes)) return flat;
   if (json_depth(bytes, kMaxJsonDepth) > kMaxJsonDepth) {
     problems_.skip(line_no,
                    "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     return std::nullopt;
   }
-  if (std::optional<json> flat = flat_json_object(bytes)) return flat;  // a news record's usual shape
   json j;
   try {
     j = json::parse(bytes);
