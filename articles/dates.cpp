@@ -354,9 +354,16 @@ std::vector<std::string_view> segments(std::string_view line) {
   size_t start = 0;
   size_t i = 0;
   while (i < line.size()) {
-    // Every separator starts with one of these bytes; the others are skipped without comparing.
+    // Every separator starts with one of these bytes; the others are skipped without comparing. Those that
+    // start with a space go on with '-', '/' or a byte outside ASCII: a space before anything else (between
+    // two words, most spaces) is skipped too.
     const char c = line[i];
     if (c != ' ' && c != '|' && c != '\xE2' && c != '\t') {
+      ++i;
+      continue;
+    }
+    if (c == ' ' && i + 1 < line.size() && line[i + 1] != '-' && line[i + 1] != '/' &&
+        static_cast<unsigned char>(line[i + 1]) < 0x80) {
       ++i;
       continue;
     }

@@ -521,15 +521,20 @@ bool is_stopword(std::string_view word) {
   return has_folded(stopword_set(), word);
 }
 
+// No particle or connector is longer than this ("della"): a longer word (most words a phrase scan asks
+// about) is answered by its length, without hashing it into both sets.
+constexpr size_t kLongestConnector = 5;
+
 bool is_particle(std::string_view word) {
   static const std::unordered_set<std::string_view> set = {
       "van", "von", "de", "der", "den", "da",  "di",  "du",  "del", "della", "dos", "das", "la",
       "le",  "al",  "el", "bin", "ibn", "ben", "ter", "ten", "y",   "zu",    "af",  "St."};
-  return set.count(word) != 0;
+  return word.size() <= kLongestConnector && set.count(word) != 0;
 }
 
 bool is_connector(std::string_view word) {
   static const std::unordered_set<std::string_view> set = {"of", "for", "the", "and", "on", "&"};
+  if (word.size() > kLongestConnector) return false;
   return set.count(word) != 0 || is_particle(word);
 }
 

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <unordered_set>
 
 #include "articles/names.h"
@@ -38,6 +40,18 @@ std::vector<Cp> decode(std::string_view s) {
   return out;
 }
 
+// The code point at byte i (< s.size()) and the byte after it: one step of decode() above, made where the
+// scans below stand, so that they need no array of every character (24 bytes each) built first.
+struct At {
+  char32_t c;
+  size_t end;
+};
+inline At at(std::string_view s, size_t i) {
+  if (auto b = static_cast<unsigned char>(s[i]); b < 0x80) return {b, i + 1};
+  utf8::Decoded d = utf8::decode(s, i);
+  return {d.code_point, i + (d.valid ? d.length : utf8::invalid_length(s, i))};
+}
+
 // Both answer ASCII without ICU (most characters): there White_Space is \t..\r and ' ', letters are A-Z and
 // a-z, digits 0-9, and nothing is a mark.
 bool is_space(char32_t c) {
@@ -49,6 +63,21 @@ bool is_alnum(char32_t c) {
   auto u = static_cast<UChar32>(c);
   return u_isalpha(u) || u_isdigit(u) || u_charType(u) == U_NON_SPACING_MARK ||
          u_charType(u) == U_COMBINING_SPACING_MARK;
+}
+
+// Are the eight bytes at `p` ASCII without '"' (none of them can be or start a quotation mark)? The zero-byte
+// test on w XOR eight '"' bytes says exactly whether one of them is '"'.
+bool plain8(const char* p) {
+  constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  const uint64_t quote = w ^ (kEveryByte * '"');
+  return (w & kHighBits) == 0 && ((quote - kEveryByte) & ~quote & kHighBits) == 0;
+}
+
+bool is_ascii_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 constexpr char32_t kStraight = U'"';
@@ -85,7 +114,10 @@ bool is_abbreviation(std::string_view w) {
 
 namespace {
 
-std::vector<QuoteSpan> find_quotes(std::string_view text, const std::vector<Cp>& cps) {
+// Every mark is a code point outside ASCII but '"': the other ASCII bytes (most of the text) are passed over
+// one compare each, and only the code points from a '"' or a byte outside ASCII are decoded. The code point
+// before a mark (`prev`) is its byte when that is ASCII, else the last code point decoded, which ends there.
+std::vector<QuoteSpan> find_quotes_in(std::string_view text) {
   std::vector<QuoteSpan> spans;
   struct Open {
     size_t begin;
@@ -106,30 +138,46 @@ std::vector<QuoteSpan> find_quotes(std::string_view text, const std::vector<Cp>&
     last_close_end = end;
   };
 
-  for (size_t k = 0; k < cps.size(); ++k) {
-    char32_t c = cps[k].c;
-    if (c < 0x80 && c != kStraight) continue;  // every other mark below is outside ASCII
-    char32_t prev = k > 0 ? cps[k - 1].c : 0;
-    char32_t next = k + 1 < cps.size() ? cps[k + 1].c : 0;
+  const size_t n = text.size();
+  char32_t decoded = 0;  // the last code point decoded below
+  for (size_t i = 0; i < n;) {
+    if (n - i >= 8 && plain8(text.data() + i)) {
+      i += 8;
+      continue;
+    }
+    if (const auto b = static_cast<unsigned char>(text[i]); b < 0x80 && b != '"') {
+      ++i;
+      continue;
+    }
+    const At cp = at(text, i);
+    const char32_t c = cp.c;
+    char32_t prev = 0;
+    if (i > 0) {
+      const auto before = static_cast<unsigned char>(text[i - 1]);
+      prev = before < 0x80 ? before : decoded;
+    }
+    decoded = c;
+    const char32_t next = cp.end < n ? at(text, cp.end).c : 0;
     if (c == U'\u201C' && !stack.empty() && stack.back().mark == U'\u201E') {
-      close_one(cps[k].end);  // German „…“
+      close_one(cp.end);  // German „…“
     } else if (is_opening_mark(c)) {
-      stack.push_back({cps[k].begin, c});
+      stack.push_back({i, c});
     } else if (is_closing_mark(c)) {
-      if (!stack.empty()) close_one(cps[k].end);
+      if (!stack.empty()) close_one(cp.end);
     } else if (c == kStraight) {
       bool opener = opener_context(prev) && !is_space(next) && next != 0;
       bool closer = closer_context(next) && !is_space(prev) && prev != 0;
       if (opener && !closer) {
-        stack.push_back({cps[k].begin, c});
+        stack.push_back({i, c});
       } else if (closer && !opener) {
-        if (!stack.empty()) close_one(cps[k].end);
+        if (!stack.empty()) close_one(cp.end);
       } else if (!stack.empty()) {
-        close_one(cps[k].end);
+        close_one(cp.end);
       } else {
-        stack.push_back({cps[k].begin, c});
+        stack.push_back({i, c});
       }
     }
+    i = cp.end;
   }
   if (!stack.empty()) {
     const size_t outer = stack.front().begin;
@@ -145,7 +193,7 @@ std::vector<QuoteSpan> find_quotes(std::string_view text, const std::vector<Cp>&
 }  // namespace
 
 std::vector<QuoteSpan> find_quotes(std::string_view text) {
-  return find_quotes(text, decode(text));
+  return find_quotes_in(text);
 }
 
 namespace {
@@ -168,19 +216,6 @@ Token quote_with_inner(std::string_view text, const QuoteSpan& q, size_t inner_b
     t.last = decode(t.text).back().c;
   }
   return t;
-}
-
-// The Quote token of span `q`, whose opening mark is cps[k]; `k` ends one past the span's last character.
-Token quote_token(std::string_view text, const std::vector<Cp>& cps, const QuoteSpan& q, size_t& k) {
-  // Inner text: drop the opening mark and, when closed, the closing one.
-  size_t inner_b = q.begin;
-  while (k < cps.size() && cps[k].begin < q.end) {
-    if (cps[k].begin == q.begin) inner_b = cps[k].end;
-    ++k;
-  }
-  size_t inner_e = q.end;
-  if (q.closed && k > 0) inner_e = cps[k - 1].begin;
-  return quote_with_inner(text, q, inner_b, inner_e);
 }
 
 // The Quote token of span `q` from the bytes alone (what quote_token() above makes of the code points). A
@@ -228,64 +263,83 @@ std::vector<Token> mask_quotes(std::string_view text, std::vector<Token> tokens,
 
 namespace {
 
-// tokenize() on the decoded text, each of `spans` made one Quote token.
-std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
-                            const std::vector<QuoteSpan>& spans) {
+// tokenize() with each of `spans` made one Quote token, read on the bytes: each code point is decoded where
+// the scan stands (an ASCII byte is its own), instead of from an array of every character built first.
+std::vector<Token> tokenize_in(std::string_view text, const std::vector<QuoteSpan>& spans) {
   std::vector<Token> tokens;
   // Prose has about one token for every five or six characters: room for all of them at once, so the
   // tokens are not moved again and again while the vector grows.
-  tokens.reserve(cps.size() / 4 + 4);
+  tokens.reserve(text.size() / 4 + 4);
+  const size_t n = text.size();
   size_t span_i = 0;
-  size_t k = 0;
-  while (k < cps.size()) {
-    const Cp& cp = cps[k];
-    if (span_i < spans.size() && cp.begin >= spans[span_i].begin) {
-      tokens.push_back(quote_token(text, cps, spans[span_i++], k));
+  size_t i = 0;  // the current code point's first byte
+  while (i < n) {
+    if (span_i < spans.size() && i >= spans[span_i].begin) {
+      // A span begins at its opening mark and ends at its closing mark or the text's end, both code point
+      // boundaries: the scan goes on at its end.
+      const QuoteSpan& q = spans[span_i++];
+      tokens.push_back(quote_token(text, q));
+      i = q.end;
       continue;
     }
+    const At cp = at(text, i);
     if (is_space(cp.c)) {
-      ++k;
+      i = cp.end;
       continue;
     }
     // Each token is made in place in the vector (its text is not built aside and moved in twice).
     if (!is_alnum(cp.c)) {
       Token& t = tokens.emplace_back();
       t.kind = Kind::Punct;
-      t.text.assign(text.data() + cp.begin, cp.end - cp.begin);
-      t.begin = cp.begin;
+      t.text.assign(text.data() + i, cp.end - i);
+      t.begin = i;
       t.end = cp.end;
-      ++k;
+      i = cp.end;
       continue;
     }
     // A word: letters/digits, joined across . - ' ’ & when a letter or digit follows.
-    size_t start = k;
-    while (k < cps.size()) {
-      char32_t c = cps[k].c;
-      if (is_alnum(c)) {
-        ++k;
+    const size_t wb = i;
+    size_t taken = 0;  // code points in the word
+    size_t we = i;     // one past the word's last byte
+    At cur = cp;
+    while (true) {
+      if (is_alnum(cur.c)) {
+        ++taken;
+        i = cur.end;
+        // The ASCII letters and digits after it (most of a word) are taken without decoding each.
+        while (i < n && is_ascii_alnum(text[i])) {
+          ++i;
+          ++taken;
+        }
+        we = i;
+        if (i >= n) break;
+        cur = at(text, i);
         continue;
       }
+      const char32_t c = cur.c;
       bool joiner = c == U'.' || c == U'-' || c == U'\'' || c == U'\u2019' || c == U'&' || c == U'\u2010' ||
                     c == U'\u2011';
-      if (joiner && k + 1 < cps.size() && is_alnum(cps[k + 1].c) &&
-          !(span_i < spans.size() && cps[k + 1].begin >= spans[span_i].begin)) {
-        ++k;
-        continue;
+      if (joiner && cur.end < n && !(span_i < spans.size() && cur.end >= spans[span_i].begin)) {
+        const At after = at(text, cur.end);
+        if (is_alnum(after.c)) {
+          ++taken;
+          we = i = cur.end;
+          cur = after;
+          continue;
+        }
       }
       break;
     }
-    size_t wb = cps[start].begin;
-    size_t we = cps[k - 1].end;
+    // Here i == we: the first byte not taken.
     Token& t = tokens.emplace_back();
     std::string& word = t.text;
     word.assign(text.data() + wb, we - wb);
     // Keep the final dot of initials ("R."), abbreviations ("Mr.") and dotted forms ("U.S.").
-    if (k < cps.size() && cps[k].c == U'.') {
-      bool initial = (k - start) == 1 && names::starts_upper(word);
+    if (i < n && text[i] == '.') {
+      bool initial = taken == 1 && names::starts_upper(word);
       if (initial || is_abbreviation(word) || word.find('.') != std::string::npos) {
-        we = cps[k].end;
+        we = ++i;
         word += '.';
-        ++k;
       }
     }
     t.begin = wb;
@@ -301,11 +355,13 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
         break;
       }
     }
-    if (!t.possessive && k < cps.size() && (cps[k].c == U'\u2019' || cps[k].c == U'\'') && !t.text.empty() &&
-        (t.text.back() == 's' || t.text.back() == 'S') && (k + 1 >= cps.size() || !is_alnum(cps[k + 1].c))) {
-      t.possessive = true;
-      t.end = cps[k].end;
-      ++k;
+    if (!t.possessive && i < n && !t.text.empty() && (t.text.back() == 's' || t.text.back() == 'S')) {
+      const At mark = at(text, i);
+      if ((mark.c == U'\u2019' || mark.c == U'\'') && (mark.end >= n || !is_alnum(at(text, mark.end).c))) {
+        t.possessive = true;
+        t.end = mark.end;
+        i = mark.end;
+      }
     }
   }
   return tokens;
@@ -314,14 +370,12 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<Cp>& cps,
 }  // namespace
 
 std::vector<Token> tokenize(std::string_view text, bool mask_quotes) {
-  const std::vector<Cp> cps = decode(text);
-  return tokenize(text, cps, mask_quotes ? find_quotes(text, cps) : std::vector<QuoteSpan>{});
+  return tokenize_in(text, mask_quotes ? find_quotes_in(text) : std::vector<QuoteSpan>{});
 }
 
 std::vector<Token> tokenize(std::string_view text, std::vector<QuoteSpan>* quotes) {
-  const std::vector<Cp> cps = decode(text);
-  *quotes = find_quotes(text, cps);
-  return tokenize(text, cps, {});
+  *quotes = find_quotes_in(text);
+  return tokenize_in(text, {});
 }
 
 std::vector<std::pair<size_t, size_t>> sentences(const std::vector<Token>& tokens) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "articles/metadata.h"
 #include "articles/passages.h"
 #include "articles/people.h"
+#include "base/utf8.h"
 
 namespace dateline::reading {
 
@@ -134,11 +136,178 @@ const json* first_field(const json& j, std::initializer_list<const char*> names)
 
 }  // namespace
 
+namespace {
+
+// JSON's white space (RFC 8259): what nlohmann skips between tokens.
+bool json_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Eight bytes at a time (as indexer/document_builder.cpp writes JSON strings): the zero-byte test on w ^ b...b
+// says exactly whether some byte of w is b, and (w - 20...20) & ~w & 80...80 whether some byte is below 0x20.
+constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+bool has_byte(uint64_t w, unsigned char b) {
+  const uint64_t x = w ^ (kEveryByte * b);
+  return ((x - kEveryByte) & ~x & kHighBits) != 0;
+}
+
+// Are all eight bytes of `p` ASCII that a JSON string holds as it is (no '"', '\\' or control character)?
+bool plain8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  if ((w & kHighBits) != 0 || ((w - kEveryByte * 0x20) & ~w & kHighBits) != 0) return false;
+  return !has_byte(w, '"') && !has_byte(w, '\\');
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The string whose opening quote is bytes[i - 1], appended to `out`; `i` ends past its closing quote. False
+// for what nlohmann rejects (a control character, a bad escape, invalid UTF-8) and for a \u surrogate (left
+// to nlohmann). Runs of plain bytes are appended at once: nlohmann's lexer appends byte by byte, its
+// std::string::push_back call per byte was a third of a record's parse.
+bool json_string(std::string_view bytes, size_t& i, std::string& out) {
+  const size_t n = bytes.size();
+  while (i < n) {
+    size_t run = i;
+    while (run < n) {
+      if (n - run >= 8 && plain8(bytes.data() + run)) {
+        run += 8;
+        continue;
+      }
+      const auto b = static_cast<unsigned char>(bytes[run]);
+      if (b == '"' || b == '\\' || b < 0x20) break;
+      if (b < 0x80) {
+        ++run;
+        continue;
+      }
+      const size_t len = utf8::sequence_length(bytes, run);
+      if (len == 0) return false;
+      run += len;
+    }
+    out.append(bytes.data() + i, run - i);
+    i = run;
+    if (i >= n) return false;  // unterminated
+    const char c = bytes[i++];
+    if (c == '"') return true;
+    if (c != '\\') return false;  // a control character
+    if (i >= n) return false;
+    switch (bytes[i++]) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        if (n - i < 4) return false;
+        uint32_t cp = 0;
+        for (int k = 0; k < 4; ++k) {
+          const int h = hex_value(bytes[i + k]);
+          if (h < 0) return false;
+          cp = cp << 4 | static_cast<uint32_t>(h);
+        }
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogates, paired or not: nlohmann's to judge
+        if (cp < 0x80) {
+          out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+          out += static_cast<char>(0xC0 | (cp >> 6));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+          out += static_cast<char>(0xE0 | (cp >> 12));
+          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> flat_json_object(std::string_view bytes) {
+  const size_t n = bytes.size();
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < n && json_space(bytes[i])) ++i;
+  };
+  skip_space();
+  if (i >= n || bytes[i] != '{') return std::nullopt;
+  ++i;
+  json j = json::object();
+  auto& object = j.get_ref<json::object_t&>();
+  skip_space();
+  if (i < n && bytes[i] == '}') {
+    ++i;
+  } else {
+    std::string key;
+    while (true) {
+      skip_space();
+      if (i >= n || bytes[i] != '"') return std::nullopt;
+      ++i;
+      key.clear();
+      if (!json_string(bytes, i, key)) return std::nullopt;
+      skip_space();
+      if (i >= n || bytes[i] != ':') return std::nullopt;
+      ++i;
+      skip_space();
+      if (i >= n) return std::nullopt;
+      // A key given twice keeps its last value, as nlohmann's parser does (it assigns to object[key]).
+      json& value = object[key];
+      const char c = bytes[i];
+      if (c == '"') {
+        ++i;
+        std::string s;
+        if (!json_string(bytes, i, s)) return std::nullopt;
+        value = std::move(s);
+      } else if (bytes.substr(i, 4) == "null") {
+        i += 4;
+        value = nullptr;
+      } else if (bytes.substr(i, 4) == "true") {
+        i += 4;
+        value = true;
+      } else if (bytes.substr(i, 5) == "false") {
+        i += 5;
+        value = false;
+      } else {
+        return std::nullopt;  // a number, an array, an object: nlohmann's
+      }
+      skip_space();
+      if (i >= n) return std::nullopt;
+      if (bytes[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (bytes[i] != '}') return std::nullopt;
+      ++i;
+      break;
+    }
+  }
+  skip_space();
+  if (i != n) return std::nullopt;
+  return j;
+}
+
 std::optional<nlohmann::json> JsonRecords::parse_object(std::string_view bytes, size_t line_no) {
   if (bytes.size() > options_.max_record_bytes) {
     problems_.skip(line_no, record_too_long(options_));
     return std::nullopt;
   }
+  // A news record's usual shape, one level deep: read without nlohmann, and without the depth scan.
+  if (std::optional<json> flat = flat_json_object(bytes)) return flat;
   if (json_depth(bytes, kMaxJsonDepth) > kMaxJsonDepth) {
     problems_.skip(line_no,
                    "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");

@@ -62,4 +62,10 @@ class JsonRecords {
   bool warned_manifest_id_ = false;
 };
 
+/// The JSON object `bytes` holds, read without nlohmann's parser when it is a flat object of the kind news
+/// records are (every value a string, null, true or false): what json::parse(bytes) gives for it. Anything
+/// else (a number, an array, a nested object, a \u surrogate, a BOM, malformed JSON, invalid UTF-8) gives
+/// std::nullopt, and the caller parses it with nlohmann, errors and all.
+std::optional<nlohmann::json> flat_json_object(std::string_view bytes);
+
 }  // namespace dateline::reading

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "indexer/document_builder.h"
+#include "indexer/word_hash.h"
 
 namespace dateline {
 
@@ -31,7 +32,8 @@ class StemForms {
   void write(Xapian::WritableDatabase& db, bool merge) const;
 
  private:
-  std::unordered_map<std::string, std::vector<std::string>> forms_;  ///< unsorted; duplicates possible
+  /// unsorted; duplicates possible. WordHash: looked up for every stem of every article as it is queued.
+  std::unordered_map<std::string, std::vector<std::string>, WordHash> forms_;
 };
 
 /// One article's forms merged into `db` at once (tests, and writers that add one document at a time).

@@ -87,6 +87,16 @@ INSTANTIATE_TEST_SUITE_P(
     Lines, DateOfLine,
     ::testing::Values(
         LineCase{"- The Washington Times - Thursday, February 24, 2022", "2022-02-24", false},
+        // Each separator between a line's segments (segments() skips most spaces without comparing).
+        LineCase{"Reuters / February 24, 2022", "2022-02-24", false},
+        LineCase{"Reuters -- February 24, 2022", "2022-02-24", false},
+        LineCase{"Reuters \xC2\xB7 February 24, 2022", "2022-02-24", false},
+        LineCase{"Reuters \xE2\x80\x93 February 24, 2022", "2022-02-24", false},
+        LineCase{"Reuters \xE2\x80\x94 February 24, 2022", "2022-02-24", false},
+        LineCase{"Reuters|February 24, 2022", "2022-02-24", false},
+        LineCase{"Reuters\xE2\x80\xA2" "February 24, 2022", "2022-02-24", false},
+        LineCase{"Reuters\tFebruary 24, 2022", "2022-02-24", false},
+        LineCase{"Troops crossed the border into the region overnight / February 24, 2022", nullptr, false},
         LineCase{"December 6, 2023", "2023-12-06", false}, LineCase{"10/12/2022", "2022-10-12", false},
         LineCase{"Published: March 3, 2021", "2021-03-03", false},
         LineCase{"Updated: March 4, 2021 10:00 AM", "2021-03-04", true},

@@ -73,6 +73,21 @@ TEST(DocRecipe, RefusesAnEmptyTermAsXapianDoes) {
   EXPECT_TRUE(recipe.empty());
 }
 
+// The numbers are written in 7-bit groups: each side of every group boundary (one to five bytes) comes back.
+TEST(DocRecipe, NumbersOnEachSideOfTheByteBoundariesComeBack) {
+  Xapian::Document direct;
+  DocRecipe recipe;
+  const std::vector<Xapian::termpos> positions = {1, 127, 128, 16'383, 16'384, 2'097'151, 2'097'152, 4'294'967'295u};
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const std::string term(i == 0 ? 127 : i == 1 ? 128 : i, 't');  // term lengths across the boundary too
+    direct.add_posting(term, positions[i], static_cast<Xapian::termcount>(positions[i] % 300));
+    recipe.add_posting(term, positions[i], static_cast<Xapian::termcount>(positions[i] % 300));
+    direct.add_term("W" + term, 128);
+    recipe.add_term("W" + term, 128);
+  }
+  EXPECT_EQ(describe(recipe.make()), describe(direct));
+}
+
 TEST(DocRecipe, OfADocumentMakesItsCopy) {
   Xapian::Document doc;
   doc.add_posting("said", 7, 0);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzers/analyzer.h"
@@ -20,6 +21,7 @@
 #include "indexer/indexer.h"
 #include "indexer/inputs.h"
 #include "indexer/report.h"
+#include "indexer/word_hash.h"
 #include "indexer/writer.h"
 #include "tests/support/db_snapshot.h"
 #include "tests/support/test_support.h"
@@ -730,6 +732,28 @@ TEST(RunIndex, DeleteAcceptsTheEscapedFormOfAnOldId) {
   EXPECT_EQ(r.deleted, 2u);
   ASSERT_EQ(r.skipped.size(), 1u);  // the third is gone already
   EXPECT_EQ(Xapian::Database(db_path).get_doccount(), 0u);
+}
+
+// The spelling and stems' forms tables hash with WordHash: a word hashes the same as a string or a view, and
+// words that differ (by a byte, by case, by length) get different hashes.
+TEST(WordHash, SameBytesSameHashDifferentWordsApart) {
+  const WordHash hash;
+  const std::string word = "troops";
+  EXPECT_EQ(hash(word), hash(std::string_view("troops")));
+  EXPECT_EQ(hash(std::string("caf\xC3\xA9")), hash(std::string_view("caf\xC3\xA9")));
+  std::set<size_t> seen;
+  const std::vector<std::string> words = {"",      "a",      "b",       "troop",  "troops", "Troops",
+                                          "troopS", "troops ", "spokesperson", std::string(40, 'x'),
+                                          std::string(41, 'x'), std::string("a\0b", 3), std::string("a\0c", 3)};
+  for (const std::string& w : words) seen.insert(hash(w));
+  EXPECT_EQ(seen.size(), words.size());
+  // A table keyed by it counts as the default one does.
+  std::unordered_map<std::string, int, WordHash> counts;
+  for (const char* w : {"said", "told", "said", "said", "told", "warned"}) ++counts[w];
+  EXPECT_EQ(counts.size(), 3u);
+  EXPECT_EQ(counts["said"], 3);
+  EXPECT_EQ(counts["told"], 2);
+  EXPECT_EQ(counts["warned"], 1);
 }
 
 }  // namespace

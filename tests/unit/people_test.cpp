@@ -35,6 +35,17 @@ TEST(PhotoAgencies, OneListReadOnceForNamesAndCaptions) {
   EXPECT_FALSE(dateline::names::is_photo_agency("Jane Doe"));
 }
 
+// Connectors and particles are short words: a long word is answered by its length alone.
+TEST(NameWords, ConnectorsAndParticles) {
+  namespace names = dateline::names;
+  for (const char* w : {"of", "for", "the", "and", "on", "&", "van", "della", "St.", "y"})
+    EXPECT_TRUE(names::is_connector(w)) << w;
+  for (const char* w : {"della", "von", "bin", "St."}) EXPECT_TRUE(names::is_particle(w)) << w;
+  for (const char* w : {"", "o", "The", "dellas", "officials", "Institute", "organisation"})
+    EXPECT_FALSE(names::is_connector(w)) << w;
+  for (const char* w : {"of", "dellas", "Vonnegut"}) EXPECT_FALSE(names::is_particle(w)) << w;
+}
+
 TEST(ExtractAuthor, Bylines) {
   const std::vector<AuthorCase> cases = {
       {"by line", "Headline here\nBy Jane Doe\n\nBody text.\n", "Jane Doe"},

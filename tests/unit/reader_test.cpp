@@ -7,11 +7,14 @@
 
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "articles/read_support.h"
 #include "articles/reader.h"
+#include "articles/records.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -580,6 +583,73 @@ TEST(JsonDepth, SkipsStringsAsAByteScanWould) {
   }
   EXPECT_EQ(checked, 9u * 10u * 10u * 2u);
   EXPECT_EQ(dateline::reading::json_depth("{\"a\": \"[[[[ not counted ]]]] \\\" still not\", \"b\": [1]}", 100), 2u);
+}
+
+// flat_json_object() reads the records nlohmann would read the same way, and hands every other input back
+// (std::nullopt) for nlohmann to parse: it never accepts what nlohmann rejects, never reads a value otherwise.
+TEST(FlatJsonObject, ReadsFlatRecordsAsNlohmannDoesAndHandsBackTheRest) {
+  using dateline::reading::flat_json_object;
+  using nlohmann::json;
+  const std::vector<std::string> read = {
+      R"({"id": "bbc-001", "outlet": "BBC News", "date": null, "text": "Profits rose.\n\nShares fell."})",
+      R"(  {"a":"x" , "b" :true,"c":false ,"d":null}  )",
+      "{}",
+      " { } \r\n",
+      R"({"k": "quote \" backslash \\ slash \/ \b\f\n\r\t end"})",
+      R"({"k": "\u00e9t\u00C9 \u2019 \u0041 \u0000"})",
+      "{\"k\": \"caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D \xF0\x9F\x98\x80\"}",
+      R"({"k": "first", "k": "last"})",  // nlohmann keeps the last
+      R"({"": ""})",
+      "{\"k\": \"del \x7F\"}",
+  };
+  for (const std::string& in : read) {
+    const std::optional<json> got = flat_json_object(in);
+    ASSERT_TRUE(got.has_value()) << in;
+    EXPECT_EQ(*got, json::parse(in)) << in;
+    EXPECT_EQ(got->dump(), json::parse(in).dump()) << in;
+  }
+  EXPECT_EQ((*flat_json_object(R"({"k": "first", "k": "last"})"))["k"], "last");
+  const std::vector<std::string> handed_back = {
+      R"({"n": 1})",                  // numbers are nlohmann's
+      R"({"a": ["x"]})",              // arrays
+      R"({"o": {"k": "v"}})",         // objects
+      R"({"k": "\ud83d\ude00"})",     // surrogates
+      R"({"k": "\udc00"})",
+      "\xEF\xBB\xBF{\"k\": \"v\"}",   // a BOM
+      R"(["k"])",
+      R"({"k": "v"} x)",              // malformed below
+      R"({"k": "v",})",
+      R"({"k" "v"})",
+      R"({k: "v"})",
+      R"({"k": "v")",
+      R"({"k": "v)",
+      R"({"k": nul})",
+      R"({"k": nullx})",
+      R"({"k": "\x"})",
+      R"({"k": "\u12G4"})",
+      "{\"k\": \"tab\there\"}",       // a raw control character
+      "{\"k\": \"\xC3\"}",            // invalid UTF-8: truncated, overlong, surrogate, stray continuation
+      "{\"k\": \"\xC0\xAF\"}",
+      "{\"k\": \"\xED\xA0\x80\"}",
+      "{\"k\": \"\x80\"}",
+      "",
+      "   ",
+  };
+  for (const std::string& in : handed_back) EXPECT_FALSE(flat_json_object(in).has_value()) << in;
+  // Long strings are read eight bytes at a time: an escape, a multi-byte character or a control character
+  // at each offset of a block is still seen.
+  for (size_t at = 0; at < 20; ++at) {
+    for (const std::string special : {"\\n", "\\\"", "\\\\", "\xC3\xA9", "\xE2\x80\x9C"}) {
+      const std::string in = "{\"k\": \"" + std::string(at, 'x') + special + std::string(13, 'y') + "\"}";
+      const std::optional<json> got = flat_json_object(in);
+      ASSERT_TRUE(got.has_value()) << in;
+      EXPECT_EQ(*got, json::parse(in)) << in;
+    }
+    for (const std::string& bad : std::vector<std::string>{"\t", std::string(1, '\0'), "\x1F", "\xC3", "\xFF"}) {
+      const std::string in = "{\"k\": \"" + std::string(at, 'x') + bad + std::string(13, 'y') + "\"}";
+      EXPECT_FALSE(flat_json_object(in).has_value()) << in;
+    }
+  }
 }
 
 }  // namespace
