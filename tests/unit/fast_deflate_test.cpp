@@ -7,6 +7,7 @@
 #include <xapian.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -29,15 +30,33 @@ std::string sample_text(size_t bytes) {
   return s;
 }
 
+/// Points `z` at `in` (its first `in_bytes`, all when npos) and at `out` (all of it) for the next call.
+void point(z_stream& z, std::string_view in, std::string& out, size_t in_bytes = std::string_view::npos) {
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(std::min(in.size(), in_bytes));
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+}
+
+/// `bytes` that do not compress (xorshift32 from `seed`).
+std::string noise(size_t bytes, uint32_t seed) {
+  std::string out(bytes, '\0');
+  uint32_t x = seed;
+  for (char& c : out) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x & 0xff);
+  }
+  return out;
+}
+
 /// `in` inflated, at most `max` bytes.
 std::string inflate_raw(const std::string& in, size_t max, int window_bits = -15) {
   z_stream z{};
   EXPECT_EQ(inflateInit2(&z, window_bits), Z_OK);
   std::string out(max + 1, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
+  point(z, in, out);
   const int err = inflate(&z, Z_FINISH);
   EXPECT_EQ(err, Z_STREAM_END) << (z.msg ? z.msg : "");
   out.resize(z.total_out);
@@ -53,10 +72,7 @@ struct Deflated {
 /// The way Xapian's CompressionStream::compress() deflates a tag: one Z_FINISH call, output one byte shorter.
 Deflated deflate_like_xapian(z_stream& z, const std::string& in) {
   std::string out(in.size() - 1, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
+  point(z, in, out);
   const int err = deflate(&z, Z_FINISH);
   out.resize(z.total_out);
   return {err, out};
@@ -82,18 +98,11 @@ TEST(FastDeflate, RawStreamsGivenTheirWholeInputAreAnsweredInOneCallAndInflateBa
 
 TEST(FastDeflate, OutputThatDoesNotFitGoesToZlibAsBefore) {
   // Bytes that do not compress: libdeflate's output does not fit in one byte less, zlib then says so too.
-  std::string noise(4'000, '\0');
-  uint32_t x = 2463534242u;
-  for (char& c : noise) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    c = static_cast<char>(x & 0xff);
-  }
+  const std::string random = noise(4'000, 2463534242u);
   z_stream z{};
   ASSERT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
   const unsigned long long before = whole_buffer_calls();
-  const Deflated d = deflate_like_xapian(z, noise);
+  const Deflated d = deflate_like_xapian(z, random);
   EXPECT_NE(d.err, Z_STREAM_END);
   EXPECT_EQ(whole_buffer_calls(), before);
   // The stream is zlib's again after a reset: a compressible input is taken whole.
@@ -111,14 +120,7 @@ TEST(FastDeflate, AResetNotDoneIsDoneBeforeZlibGetsTheStream) {
   // stream given its input in two calls: zlib must see each as a fresh stream.
   z_stream z{};
   ASSERT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string noise(3'000, '\0');
-  uint32_t x = 88172645u;
-  for (char& c : noise) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    c = static_cast<char>(x & 0xff);
-  }
+  const std::string random = noise(3'000, 88172645u);
   for (int round = 0; round < 3; ++round) {
     const std::string text = sample_text(1'500 + 300 * static_cast<size_t>(round));
     ASSERT_EQ(deflateReset(&z), Z_OK);
@@ -129,14 +131,11 @@ TEST(FastDeflate, AResetNotDoneIsDoneBeforeZlibGetsTheStream) {
     ASSERT_EQ(whole.err, Z_STREAM_END);
     EXPECT_TRUE(inflate_raw(whole.out, text.size()) == text);
     ASSERT_EQ(deflateReset(&z), Z_OK);
-    EXPECT_NE(deflate_like_xapian(z, noise).err, Z_STREAM_END);  // zlib's turn
+    EXPECT_NE(deflate_like_xapian(z, random).err, Z_STREAM_END);  // zlib's turn
     ASSERT_EQ(deflateReset(&z), Z_OK);
     // In two calls: the first (no Z_FINISH) is zlib's, from a fresh stream.
     std::string out(text.size() + 1'000, '\0');
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = static_cast<uInt>(text.size() / 2);
+    point(z, text, out, text.size() / 2);
     ASSERT_EQ(deflate(&z, Z_NO_FLUSH), Z_OK);
     z.avail_in = static_cast<uInt>(text.size() - text.size() / 2);
     ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
@@ -151,10 +150,7 @@ TEST(FastDeflate, AStreamLibdeflateFinishedAnswersAsZlibsFinishedStream) {
   ASSERT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
   const std::string text = sample_text(2'000);
   std::string out(text.size(), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
+  point(z, text, out);
   const unsigned long long before = whole_buffer_calls();
   ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
   ASSERT_EQ(whole_buffer_calls(), before + 1);
@@ -172,10 +168,7 @@ TEST(FastDeflate, ZlibsOtherFunctionsSeeTheStreamAsZlibWouldHaveIt) {
   auto start = [&](z_stream& z) {
     EXPECT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
     std::string sink(8'000, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = 1'000;
-    z.next_out = reinterpret_cast<Bytef*>(sink.data());
-    z.avail_out = static_cast<uInt>(sink.size());
+    point(z, text, sink, 1'000);
     EXPECT_EQ(deflate(&z, Z_NO_FLUSH), Z_OK);  // zlib's, part way
     EXPECT_EQ(deflateReset(&z), Z_OK);         // owed
   };
@@ -192,10 +185,7 @@ TEST(FastDeflate, ZlibsOtherFunctionsSeeTheStreamAsZlibWouldHaveIt) {
     z_stream copy{};
     ASSERT_EQ(deflateCopy(&copy, &z), Z_OK);
     std::string out(text.size() + 1'000, '\0');
-    copy.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    copy.avail_in = static_cast<uInt>(text.size());
-    copy.next_out = reinterpret_cast<Bytef*>(out.data());
-    copy.avail_out = static_cast<uInt>(out.size());
+    point(copy, text, out);
     ASSERT_EQ(deflate(&copy, Z_FINISH), Z_STREAM_END);
     out.resize(copy.total_out);
     EXPECT_TRUE(inflate_raw(out, text.size()) == text);
@@ -214,10 +204,7 @@ TEST(FastDeflate, AStreamLeftWithoutItsEndDoesNotHauntItsAddress) {
   ASSERT_EQ(deflateInit(&z, 6), Z_OK);  // zlib format: not eligible
   const std::string text = sample_text(3'000);
   std::string out(text.size() + 1'000, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
+  point(z, text, out);
   ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
   out.resize(z.total_out);
   EXPECT_TRUE(inflate_raw(out, text.size(), 15) == text);
@@ -251,10 +238,7 @@ TEST(FastDeflate, OtherStreamsAreZlibs) {
     }
     const unsigned long long before = whole_buffer_calls();
     std::string out(text.size() + 1'000, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = static_cast<uInt>(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
+    point(z, text, out);
     ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END) << c.what;
     out.resize(z.total_out);
     EXPECT_EQ(whole_buffer_calls(), before) << c.what;
