@@ -241,6 +241,26 @@ TEST_F(SmallCorpus, PagingConcatenatesToTheFullList) {
   EXPECT_EQ(paged, full);
 }
 
+// --format ids and trec read a local page's ids along the id slot's value stream (searcher.cpp stream_ids()):
+// the same ids, in the same order, as the full hits (which read each document), on every page.
+TEST_F(SmallCorpus, IdsOnlyPagesNameTheHitsTheFullSearchNames) {
+  Searcher s(path_);
+  for (const std::string q : {"alpha OR special OR troops OR nothing", "special", "\"special operation\"", "border"}) {
+    SearchOptions o = query(q);
+    const auto full = ids(s.search(o));
+    ASSERT_FALSE(full.empty()) << q;
+    for (const std::string& id : full) EXPECT_FALSE(id.empty()) << q;
+    o.ids_only = true;
+    o.want_snippets = false;
+    EXPECT_EQ(ids(s.search(o)), full) << q;
+    for (size_t off = 0; off < full.size(); ++off) {
+      o.offset = off;
+      o.limit = 1;
+      EXPECT_EQ(ids(s.search(o)), std::vector<std::string>{full[off]}) << q << " at " << off;
+    }
+  }
+}
+
 TEST_F(SmallCorpus, CountMatchesTotal) {
   Searcher s(path_);
   EXPECT_EQ(s.count(query("special OR alpha")), (std::pair<uint64_t, bool>{3, true}));
