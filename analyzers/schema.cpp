@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "base/ascii.h"
+#include "base/leb128.h"
 #include "base/utf8.h"
 
 namespace dateline::schema {
@@ -164,14 +165,7 @@ std::string tie_key(std::string_view date, std::string_view id) {
 std::string encode_copy_list(const std::vector<ListedCopy>& copies) {
   std::string out;
   auto field = [&out](const std::string& text) {
-    for (size_t n = text.size();; n >>= 7) {
-      const auto low = static_cast<unsigned char>(n & 0x7f);
-      if (n < 0x80) {
-        out += static_cast<char>(low);
-        break;
-      }
-      out += static_cast<char>(low | 0x80);
-    }
+    leb128::append(out, text.size());
     out += text;
   };
   for (const ListedCopy& c : copies) {
@@ -186,13 +180,9 @@ std::optional<std::vector<ListedCopy>> decode_copy_list(std::string_view value) 
   std::vector<ListedCopy> out;
   size_t at = 0;
   auto field = [&](std::string& text) {
-    uint64_t n = 0;
-    for (unsigned shift = 0;; shift += 7) {
-      if (at == value.size() || shift > 28) return false;
-      const auto byte = static_cast<unsigned char>(value[at++]);
-      n |= uint64_t{byte & 0x7fu} << shift;
-      if ((byte & 0x80) == 0) break;
-    }
+    const std::optional<uint64_t> read = leb128::read(value, at, 5);  // a length: five bytes at most
+    if (!read) return false;
+    const uint64_t n = *read;
     if (n > value.size() - at) return false;
     text.assign(value.substr(at, n));
     at += n;

@@ -26,8 +26,8 @@
 #include "analyzers/schema.h"
 #include "indexer/indexer.h"
 #include "indexer/stem_forms.h"
-#include "indexer/word_hash.h"
 #include "indexer/story_links.h"
+#include "indexer/word_hash.h"
 #include "indexer/writer.h"
 #include "searcher/name_groups.h"
 
@@ -87,8 +87,9 @@ class SegmentWriter {
     Segment& seg = articles_;
     if (!seg.open || seg.next == seg.end) roll(seg);
     const auto did = static_cast<Xapian::docid>(seg.next++);
-    // A bulk build's articles come as recipes (doc_recipe.h): each document is made here, where it is added.
-    seg.db.replace_document(did, article.deferred ? article.recipe.make() : article.document);
+    // Every article comes as a recipe (BulkBuilder::add(), doc_recipe.h): its document is made here, where it
+    // is added.
+    seg.db.replace_document(did, article.recipe.make());
     totals_.lengths.articles += article.length;
     totals_.lengths.passages += article.passages;
     totals_.last_article_docid = std::max(totals_.last_article_docid, did);

@@ -3,7 +3,10 @@
  */
 #include "doc_recipe.h"
 
+#include <optional>
 #include <stdexcept>
+
+#include "base/leb128.h"
 
 namespace dateline {
 
@@ -11,21 +14,10 @@ namespace {
 
 enum Kind : char { kPosting = 'p', kTerm = 't' };
 
-void put(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
+void put(std::string& out, uint64_t v) { leb128::append(out, v); }
 
 uint64_t get(const std::string& in, size_t& at) {
-  uint64_t v = 0;
-  for (unsigned shift = 0; at < in.size(); shift += 7) {
-    const auto b = static_cast<unsigned char>(in[at++]);
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) return v;
-  }
+  if (const std::optional<uint64_t> v = leb128::read(in, at)) return *v;
   throw std::logic_error("DocRecipe: a call cut short");  // only this file writes calls_
 }
 

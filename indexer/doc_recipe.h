@@ -42,7 +42,7 @@ class DocRecipe {
   static DocRecipe of(const Xapian::Document& doc);
 
  private:
-  std::string calls_;  ///< each call: kind byte, term length, term, then position and/or wdf (LEB128)
+  std::string calls_;  ///< each call: kind byte, term length, term, then position and/or wdf (base/leb128.h)
   std::vector<std::pair<Xapian::valueno, std::string>> values_;  ///< one per slot, in the order first set
   std::string data_;
 };

@@ -1,7 +1,7 @@
 /** @file
  *  @brief Xapian's deflate calls done by libdeflate, linked only into dateline-index.
  *
- *  Xapian 1.4 deflates every term list, document data and spelling entry it writes (raw deflate, zlib's
+ *  Xapian 1.4 deflates the tags of its term list, document data and spelling tables (raw deflate, zlib's
  *  default level), one whole tag per call: `deflateReset()`, then one `deflate(Z_FINISH)` with the tag as
  *  input and an output buffer one byte shorter (`CompressionStream::compress()`; a tag that does not
  *  shrink is stored as it is). It has no setting for this, and zlib was 12% of an indexing run's CPU. So

@@ -15,9 +15,8 @@ namespace dateline {
 
 /// XXH3 of a word's bytes, for std::unordered_map/set keyed by std::string. On words (mostly under 16
 /// bytes) it takes about a third of the instructions of std::hash<std::string> (a call into libstdc++'s
-/// murmur hash). Transparent: a std::string_view finds a std::string key without making one.
+/// murmur hash). Takes a std::string_view, so a std::string and a view of the same bytes hash alike.
 struct WordHash {
-  using is_transparent = void;
   // Deliberately not noexcept: libstdc++ then keeps each key's hash in its node, as it does for std::hash of
   // a string, so growing the table does not hash every word again and a bucket's walk compares a string only
   // when the hashes agree (noexcept, news3k hashed 555 K times for 384 K look-ups).

@@ -7,12 +7,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/ascii.h"
 #include "base/edit_distance.h"
 #include "base/calendar.h"
 #include "base/errors.h"
 #include "base/experiments.h"
+#include "base/leb128.h"
 #include "base/languages.h"
 #include "base/terminal.h"
 #include "base/utf8.h"
@@ -258,4 +260,29 @@ TEST(Experiments, ANormalBuildIgnoresTheEnvironment) {
   ::unsetenv("DATELINE_RANKING");
   ::unsetenv("DATELINE_TITLE_WDF");
 }
+// LEB128: each side of every 7-bit boundary comes back, one after another in one buffer; a number cut
+// short or longer than allowed is refused.
+TEST(Leb128, NumbersComeBackAndCutOrOverlongOnesAreRefused) {
+  const std::vector<uint64_t> numbers = {0, 1, 127, 128, 16'383, 16'384, 4'294'967'295u, 4'294'967'296u,
+                                         UINT64_MAX};
+  std::string buffer;
+  for (uint64_t n : numbers) dateline::leb128::append(buffer, n);
+  EXPECT_EQ(buffer.substr(0, 4), std::string("\x00\x01\x7f\x80", 4));
+  size_t at = 0;
+  for (uint64_t n : numbers) EXPECT_EQ(dateline::leb128::read(buffer, at), std::optional<uint64_t>(n)) << n;
+  EXPECT_EQ(at, buffer.size());
+  EXPECT_EQ(dateline::leb128::read(buffer, at), std::nullopt);  // nothing left
+  std::string cut;
+  dateline::leb128::append(cut, 300);
+  cut.pop_back();
+  at = 0;
+  EXPECT_EQ(dateline::leb128::read(cut, at), std::nullopt);
+  std::string big;
+  dateline::leb128::append(big, uint64_t{1} << 35);  // 36 bits: six bytes
+  at = 0;
+  EXPECT_EQ(dateline::leb128::read(big, at, 5), std::nullopt);
+  at = 0;
+  EXPECT_EQ(dateline::leb128::read(big, at, 6), std::optional<uint64_t>(uint64_t{1} << 35));
+}
+
 }  // namespace
